@@ -1,0 +1,364 @@
+import Foundation
+
+extension SpecDecoder {
+    /// Where a parameter travels.
+    enum ParameterKind {
+        case path, query, header
+
+        var noun: String {
+            switch self {
+            case .path: "path parameter"
+            case .query: "query parameter"
+            case .header: "header"
+            }
+        }
+    }
+
+    mutating func decodeEndpoints(_ node: YAMLNode, defaults: ResiliencePolicy) -> [Endpoint] {
+        guard let entries = mapping(node, what: "'endpoints'") else { return [] }
+        var endpoints: [Endpoint] = []
+        for entry in entries {
+            guard let name = entry.key.scalarValue else { continue }
+            if let endpoint = decodeEndpoint(name: name, entry.value, at: entry.key.location, defaults: defaults) {
+                endpoints.append(endpoint)
+            }
+        }
+        return endpoints
+    }
+
+    mutating func decodeEndpoint(name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy) -> Endpoint? {
+        if !(name.first?.isLetter ?? false) {
+            error("an endpoint name starts with a letter, not '\(name)'", at: location)
+            return nil
+        }
+        guard let fields = fields(node, allowed: SpecKeys.endpoint, in: "endpoint '\(name)'") else { return nil }
+        guard let methodNode = fields["method"], let pathNode = fields["path"] else {
+            let missing = ["method", "path"].filter { !fields.has($0) }.map { "'\($0)'" }.joined(separator: " and ")
+            error("endpoint '\(name)' needs \(missing)", at: location)
+            return nil
+        }
+        guard let methodText = string(methodNode, what: "'method'") else { return nil }
+        guard let method = HTTPMethod(rawValue: methodText) else {
+            let names = HTTPMethod.allCases.map(\.rawValue)
+            let hint = HTTPMethod(rawValue: methodText.uppercased()) != nil ? "; write it in capitals: '\(methodText.uppercased())'" : ""
+            error("'\(methodText)' is not an HTTP method; use one of \(names.joined(separator: ", "))\(hint)", at: methodNode.location)
+            return nil
+        }
+        guard let pathText = string(pathNode, what: "'path'"), let segments = pathTemplate(pathText, at: pathNode) else { return nil }
+
+        var keyLocations: [String: SourceLocation] = [:]
+        for key in fields.keys { keyLocations[key] = fields.keyLocation(key) }
+
+        var parameters = fields["params"].map { decodeParameters($0, kind: .path, in: "'params'") } ?? []
+        let placeholders = segments.compactMap { segment -> String? in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }
+        // Placeholders and params must match exactly; params follow the placeholders' order.
+        for placeholder in placeholders where !parameters.contains(where: { $0.name == placeholder }) {
+            let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
+            error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
+        }
+        for parameter in parameters where !placeholders.contains(parameter.name) {
+            error("'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'", at: parameter.location)
+        }
+        parameters = placeholders.compactMap { name in parameters.first { $0.name == name } }
+
+        var body: RequestBody?
+        if let bodyNode = fields["body"] {
+            body = decodeBody(bodyNode)
+            if body != nil, !method.allowsBody {
+                error("a \(method.rawValue) request cannot have a body", at: fields.keyLocation("body"))
+            }
+        }
+        let response = fields["response"].flatMap { decodeResponse($0) }
+            ?? ResponseBody(type: nil, status: 204, contentType: "application/json", description: nil, location: location)
+
+        var errors: [String] = []
+        if let errorsNode = fields["errors"], let items = sequence(errorsNode, what: "'errors'") {
+            for item in items {
+                guard let errorName = string(item, what: "an error name") else { continue }
+                if errors.contains(errorName) {
+                    error("error '\(errorName)' is listed twice", at: item.location)
+                } else {
+                    errors.append(errorName)
+                }
+            }
+        }
+
+        var idempotencyKey: String?
+        if let keyNode = fields["idempotencyKey"] {
+            if keyNode.scalar?.style == .plain, keyNode.scalarValue == "true" {
+                idempotencyKey = "Idempotency-Key"
+            } else if let header = string(keyNode, what: "'idempotencyKey'") {
+                if isHeaderName(header) {
+                    idempotencyKey = header
+                } else {
+                    error("'idempotencyKey' names the header that carries the key, and '\(header)' is not a header name", at: keyNode.location)
+                }
+            }
+            if idempotencyKey != nil, method.isIdempotent {
+                warning("\(method.rawValue) is idempotent already; 'idempotencyKey' adds nothing here", at: fields.keyLocation("idempotencyKey"))
+            }
+        }
+
+        var auth = AuthRequirement.inherited
+        if let authNode = fields["auth"] {
+            if isNone(authNode) {
+                auth = .none
+            } else if let scalar = authNode.scalarValue {
+                auth = .schemes([scalar])
+            } else if let items = sequence(authNode, what: "'auth'") {
+                auth = .schemes(items.compactMap { string($0, what: "an auth scheme name") })
+            }
+        }
+
+        var resilience = applyResilience(fields, to: defaults, base: .builtIn)
+        if fields.has("cache"), resilience.cache != nil, !method.isCacheable {
+            error("only GET and HEAD responses can be cached, and '\(name)' is \(method.rawValue)", at: fields.keyLocation("cache"))
+        }
+        if !method.isCacheable { resilience.cache = nil }
+        if let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent, idempotencyKey == nil,
+           retry.on.timeout || !retry.on.statuses.isEmpty {
+            warning("'\(name)' is \(method.rawValue) without an 'idempotencyKey', so only connection failures before sending are retried; add 'idempotencyKey' to retry timeouts and statuses",
+                    at: fields.keyLocation("retry"))
+        }
+
+        return Endpoint(
+            name: name, method: method, path: pathText, pathSegments: segments,
+            description: fields["description"].flatMap { string($0, what: "'description'") },
+            deprecation: fields["deprecated"].flatMap { deprecation($0) },
+            pathParameters: parameters,
+            queryParameters: fields["query"].map { decodeParameters($0, kind: .query, in: "'query'") } ?? [],
+            headerParameters: fields["headers"].map { decodeParameters($0, kind: .header, in: "'headers'") } ?? [],
+            body: body, response: response, errors: errors,
+            pagination: fields["pagination"].flatMap { decodePagination($0) },
+            idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
+            resilience: resilience, location: location)
+    }
+
+    /// Splits `/payments/{id}/refunds` into literals and placeholders.
+    mutating func pathTemplate(_ path: String, at node: YAMLNode) -> [PathSegment]? {
+        guard path.hasPrefix("/") else {
+            error("an endpoint path starts with '/', as in '/payments/{id}'", at: node.location)
+            return nil
+        }
+        if path.contains("?") || path.contains("#") {
+            error("a path cannot hold '?' or '#'; declare query parameters under 'query'", at: node.location)
+            return nil
+        }
+        var segments: [PathSegment] = []
+        var literal = ""
+        var placeholder: String?
+        var seen = Set<String>()
+        for character in path {
+            switch (character, placeholder) {
+            case ("{", nil):
+                if !literal.isEmpty { segments.append(.literal(literal)) }
+                literal = ""
+                placeholder = ""
+            case ("}", .some(let name)):
+                guard !name.isEmpty else {
+                    error("'{}' in a path needs a parameter name", at: node.location)
+                    return nil
+                }
+                if !seen.insert(name).inserted {
+                    error("path parameter '\(name)' appears twice in the path", at: node.location)
+                    return nil
+                }
+                segments.append(.parameter(name))
+                placeholder = nil
+            case ("{", .some), ("}", nil):
+                error("unbalanced '\(character)' in path '\(path)'", at: node.location)
+                return nil
+            case ("/", .some):
+                error("a path parameter name cannot contain '/'; is a '}' missing?", at: node.location)
+                return nil
+            case (_, .some(let name)):
+                placeholder = name + String(character)
+            case (_, nil):
+                literal.append(character)
+            }
+        }
+        if placeholder != nil {
+            error("unbalanced '{' in path '\(path)'", at: node.location)
+            return nil
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return segments
+    }
+
+    mutating func decodeParameters(_ node: YAMLNode, kind: ParameterKind, in what: String) -> [Parameter] {
+        guard let entries = mapping(node, what: what) else { return [] }
+        var parameters: [Parameter] = []
+        for entry in entries {
+            guard let name = entry.key.scalarValue else { continue }
+            if name.isEmpty {
+                error("a \(kind.noun) name cannot be empty", at: entry.key.location)
+                continue
+            }
+            if kind == .header, !isHeaderName(name) {
+                error("'\(name)' is not a valid header name", at: entry.key.location)
+                continue
+            }
+            var parameter = Parameter(name: name, swiftName: nil, type: TypeReference(.primitive(.string), at: entry.value.location),
+                                      defaultValue: nil, defaultLocation: nil, description: nil, deprecation: nil,
+                                      location: entry.key.location)
+            if entry.value.scalar != nil {
+                guard let type = typeReference(entry.value) else { continue }
+                parameter.type = type
+            } else {
+                guard let fields = fields(entry.value, allowed: SpecKeys.parameter, in: "\(kind.noun) '\(name)'") else { continue }
+                guard let typeNode = fields["type"] else {
+                    error("\(kind.noun) '\(name)' needs a 'type'", at: entry.key.location)
+                    continue
+                }
+                guard let type = typeReference(typeNode) else { continue }
+                parameter.type = type
+                if let defaultNode = fields["default"] {
+                    parameter.defaultValue = defaultValue(defaultNode)
+                    parameter.defaultLocation = defaultNode.location
+                }
+                parameter.description = fields["description"].flatMap { string($0, what: "'description'") }
+                parameter.deprecation = fields["deprecated"].flatMap { deprecation($0) }
+                if let swiftNameNode = fields["swiftName"], let swiftName = string(swiftNameNode, what: "'swiftName'") {
+                    if SwiftNaming.lowerCamelCase(swiftName) == swiftName {
+                        parameter.swiftName = swiftName
+                    } else {
+                        error("'swiftName' is a lowerCamelCase Swift name, such as '\(SwiftNaming.lowerCamelCase(swiftName))'", at: swiftNameNode.location)
+                    }
+                }
+            }
+            if kind == .path {
+                if parameter.type.expression.isOptional {
+                    error("path parameter '\(name)' cannot be optional: the path needs a value", at: parameter.type.location)
+                }
+                if parameter.defaultValue != nil {
+                    error("path parameter '\(name)' cannot have a default", at: parameter.defaultLocation ?? parameter.location)
+                }
+            }
+            parameters.append(parameter)
+        }
+        return parameters
+    }
+
+    mutating func decodeBody(_ node: YAMLNode) -> RequestBody? {
+        var typeNode = node
+        var contentTypeNode: YAMLNode?
+        var description: String?
+        if node.entries != nil {
+            guard let fields = fields(node, allowed: SpecKeys.body, in: "'body'") else { return nil }
+            guard let type = fields["type"] else {
+                error("'body' needs a 'type'", at: node.location)
+                return nil
+            }
+            typeNode = type
+            contentTypeNode = fields["contentType"]
+            description = fields["description"].flatMap { string($0, what: "'description'") }
+        }
+        guard let type = typeReference(typeNode) else { return nil }
+        guard let contentType = self.contentType(contentTypeNode, for: type) else { return nil }
+        return RequestBody(type: type, contentType: contentType, description: description, location: node.location)
+    }
+
+    mutating func decodeResponse(_ node: YAMLNode) -> ResponseBody? {
+        var type: TypeReference?
+        var status: Int?
+        var contentTypeNode: YAMLNode?
+        var description: String?
+        if node.entries != nil {
+            guard let fields = fields(node, allowed: SpecKeys.response, in: "'response'") else { return nil }
+            type = fields["type"].flatMap { typeReference($0) }
+            if fields.has("type"), type == nil { return nil }
+            if let statusNode = fields["status"], let value = integer(statusNode, what: "'status'") {
+                guard (200...299).contains(value) else {
+                    error("a successful response's status is 2xx, not \(value); declare failures under 'errors'", at: statusNode.location)
+                    return nil
+                }
+                if value == 204, type != nil {
+                    error("a 204 response has no body, so it cannot have a 'type'", at: statusNode.location)
+                    return nil
+                }
+                status = value
+            }
+            contentTypeNode = fields["contentType"]
+            description = fields["description"].flatMap { string($0, what: "'description'") }
+        } else {
+            guard let reference = typeReference(node) else { return nil }
+            type = reference
+        }
+        var contentType = "application/json"
+        if let type {
+            guard let resolved = self.contentType(contentTypeNode, for: type) else { return nil }
+            contentType = resolved
+        }
+        return ResponseBody(type: type, status: status ?? (type == nil ? 204 : 200), contentType: contentType,
+                            description: description, location: node.location)
+    }
+
+    /// The media type of a body: as written, or derived from the type (`string` → text, `bytes` → octet-stream, else JSON).
+    mutating func contentType(_ node: YAMLNode?, for type: TypeReference) -> String? {
+        let nonOptional = type.expression.nonOptional
+        guard let node else {
+            switch nonOptional {
+            case .primitive(.string): return "text/plain"
+            case .primitive(.bytes): return "application/octet-stream"
+            default: return "application/json"
+            }
+        }
+        guard let text = string(node, what: "'contentType'") else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !text.contains(" ") || text.contains(";") else {
+            error("'\(text)' is not a media type such as 'application/json' or 'text/csv'", at: node.location)
+            return nil
+        }
+        if !MediaType.isJSON(text), nonOptional != .primitive(.string), nonOptional != .primitive(.bytes) {
+            error("a '\(text)' body is sent as it is, so its type must be 'string' or 'bytes', not '\(type)'", at: type.location)
+            return nil
+        }
+        return text
+    }
+
+    mutating func decodePagination(_ node: YAMLNode) -> Pagination? {
+        guard let fields = fields(node, allowed: SpecKeys.pagination, in: "'pagination'") else { return nil }
+        guard let cursorNode = fields["cursor"], let nextNode = fields["next"], let itemsNode = fields["items"] else {
+            error("'pagination' needs 'cursor' (query.NAME), 'next' (response.FIELD) and 'items' (response.FIELD)", at: node.location)
+            return nil
+        }
+        guard let cursor = pathExpression(cursorNode, root: "query"),
+              let next = pathExpression(nextNode, root: "response"),
+              let items = pathExpression(itemsNode, root: "response") else { return nil }
+        guard cursor.count == 1, let cursorParameter = cursor.first else {
+            error("'cursor' names one query parameter, as in 'query.cursor'", at: cursorNode.location)
+            return nil
+        }
+        return Pagination(cursorParameter: cursorParameter, nextPath: next, itemsPath: items, itemType: nil,
+                          cursorLocation: cursorNode.location, nextLocation: nextNode.location, itemsLocation: itemsNode.location,
+                          location: node.location)
+    }
+
+    /// Parses `response.page.next` into `["page", "next"]`, checking the root word.
+    mutating func pathExpression(_ node: YAMLNode, root: String) -> [String]? {
+        guard let text = string(node, what: "a pagination path") else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, parts[0] == root, parts.dropFirst().allSatisfy({ !$0.isEmpty }) else {
+            error("'\(text)' is not a path of the form '\(root).NAME'", at: node.location)
+            return nil
+        }
+        return Array(parts.dropFirst())
+    }
+}
+
+extension HTTPMethod {
+    /// Whether the method may carry a request body in Courier's transports.
+    var allowsBody: Bool { self != .get && self != .head }
+}
+
+/// Media-type helpers.
+public enum MediaType {
+    /// Whether a media type is JSON (`application/json`, `application/problem+json`, with or without parameters).
+    public static func isJSON(_ mediaType: String) -> Bool {
+        let essence = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return essence == "application/json" || essence.hasSuffix("+json")
+    }
+}

@@ -1,0 +1,69 @@
+/// The keys each mapping of the spec language accepts.
+///
+/// The decoder rejects any other key (suggesting the closest), and a test checks that the JSON
+/// Schema in `Docs/` and the language reference name exactly these keys, so the three cannot
+/// drift apart.
+public enum SpecKeys {
+    /// The top level of a spec or shared model file.
+    public static let root = ["courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
+                              "errors", "models", "endpoints", "imports"]
+    /// Keys that only a service spec may have; a shared model file (no `service:`) may not.
+    public static let serviceOnly = ["basePath", "servers", "auth", "headers", "defaults", "endpoints"]
+    /// A server written as a mapping instead of a bare URL.
+    public static let server = ["url", "description"]
+    /// An auth scheme; which keys apply depends on `type`.
+    public static let authScheme = ["type", "description", "env", "usernameEnv", "passwordEnv", "in", "name"]
+    /// A parameter (path, query, header, service-wide header) written as a mapping.
+    public static let parameter = ["type", "default", "description", "deprecated", "swiftName"]
+    /// `defaults:`.
+    public static let defaults = ["timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache"]
+    /// `timeout:`.
+    public static let timeout = ["total", "attempt"]
+    /// `retry:`.
+    public static let retry = ["maxAttempts", "backoff", "on", "maxRetryAfter", "budget"]
+    /// `retry.backoff:`.
+    public static let backoff = ["initial", "max", "multiplier", "jitter"]
+    /// `retry.budget:`.
+    public static let budget = ["ratio", "perSecond"]
+    /// `circuitBreaker:`.
+    public static let circuitBreaker = ["failureRate", "minimumCalls", "window", "consecutiveFailures", "openFor",
+                                        "maxOpenFor", "halfOpenProbes", "scope"]
+    /// `bulkhead:`.
+    public static let bulkhead = ["maxConcurrent", "maxWait"]
+    /// `rateLimit:`.
+    public static let rateLimit = ["requests", "per", "burst", "maxWait"]
+    /// `cache:`.
+    public static let cache = ["ttl", "staleWhileRevalidate", "staleIfError"]
+    /// An entry of `errors:`.
+    public static let error = ["status", "body", "description"]
+    /// An entry of `models:`; exactly one of `properties`, `enum`, `oneOf`, `type` says what it is.
+    public static let model = ["description", "deprecated", "properties", "enum", "oneOf", "type"]
+    /// A property written as a mapping.
+    public static let property = ["type", "json", "default", "description", "deprecated"]
+    /// `oneOf:`.
+    public static let oneOf = ["discriminator", "variants"]
+    /// An endpoint.
+    public static let endpoint = ["method", "path", "description", "deprecated", "params", "query", "headers", "body",
+                                  "response", "errors", "pagination", "cache", "idempotencyKey", "auth",
+                                  "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit"]
+    /// `body:` written as a mapping.
+    public static let body = ["type", "contentType", "description"]
+    /// `response:` written as a mapping.
+    public static let response = ["type", "status", "contentType", "description"]
+    /// `pagination:`.
+    public static let pagination = ["cursor", "next", "items"]
+
+    /// Every table by the name the JSON Schema's `definitions` use for it.
+    public static let all: [String: [String]] = [
+        "root": root, "server": server, "authScheme": authScheme, "parameter": parameter, "defaults": defaults,
+        "timeout": timeout, "retry": retry, "backoff": backoff, "budget": budget, "circuitBreaker": circuitBreaker,
+        "bulkhead": bulkhead, "rateLimit": rateLimit, "cache": cache, "error": error, "model": model,
+        "property": property, "oneOf": oneOf, "endpoint": endpoint, "body": body, "response": response,
+        "pagination": pagination,
+    ]
+
+    /// The auth scheme types.
+    public static let authTypes = ["bearer", "basic", "apiKey"]
+    /// The retry conditions other than status codes.
+    public static let retryConditions = ["connection", "timeout"]
+}

@@ -1,0 +1,537 @@
+import Foundation
+
+/// Checks a decoded spec against everything it references: its own models and errors and
+/// those of the files it imports.
+///
+/// Reports unknown types and errors (with the closest name), names that would collide as
+/// Swift identifiers, defaults that do not fit their type, models that can only exist
+/// infinitely, alias cycles, broken unions and pagination paths, and duplicate routes.
+public struct SpecValidator {
+    private let file: SpecFile
+    private let imported: [SpecFile]
+    private var models: [String: Model] = [:]
+    private var diagnostics: [Diagnostic] = []
+
+    private init(file: SpecFile, imported: [SpecFile]) {
+        self.file = file
+        self.imported = imported
+    }
+
+    /// Validates `file` with the files it imports (directly or not, dependencies first).
+    ///
+    /// - Returns: the spec when there is no error (warnings allowed), and every diagnostic.
+    public static func validate(_ file: SpecFile, imported: [SpecFile]) -> (spec: Spec?, diagnostics: [Diagnostic]) {
+        var validator = SpecValidator(file: file, imported: imported)
+        let checked = validator.run()
+        let diagnostics = validator.diagnostics
+        return (diagnostics.containsErrors ? nil : Spec(file: checked, imported: imported), diagnostics)
+    }
+
+    private mutating func run() -> SpecFile {
+        var checked = file
+        checkModelNames()
+        checkErrors()
+        for model in file.models { checkModel(model) }
+        checkContainmentCycles()
+        checkAliasCycles()
+        checkUniqueSwiftNames(file.servers.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "server")
+        checkUniqueSwiftNames(file.authSchemes.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "auth scheme")
+        checkHeaderParameters(file.headers, what: "service header")
+        checkUniqueHeaderNames(file.headers)
+        checkEndpointNames()
+        checkRoutes()
+        checked.endpoints = file.endpoints.map { checkEndpoint($0) }
+        return checked
+    }
+
+    private mutating func error(_ message: String, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(.error(message, at: location, notes: notes))
+    }
+
+    // MARK: - Names
+
+    private mutating func checkModelNames() {
+        var bySwiftName: [String: Model] = [:]
+        var reserved: [String: String] = [:]
+        for module in ReservedNames.modules { reserved[module] = "the module '\(module)' that generated code names" }
+        if let service = file.service {
+            for suffix in ReservedNames.serviceTypeSuffixes {
+                reserved[SwiftNaming.upperCamelCase(service) + suffix] = "the generated type '\(SwiftNaming.upperCamelCase(service) + suffix)'"
+            }
+        }
+        for model in imported.flatMap(\.models) + file.models {
+            let swiftName = SwiftNaming.upperCamelCase(model.name)
+            if let earlier = bySwiftName[swiftName] {
+                let same = earlier.name == model.name
+                error(same ? "model '\(model.name)' is defined twice" : "model '\(model.name)' and model '\(earlier.name)' both become the Swift type '\(swiftName)'",
+                      at: model.location, notes: [.init("'\(earlier.name)' is defined here", at: earlier.location)])
+                continue
+            }
+            if let clash = reserved[swiftName], model.location.file == file.path {
+                error("model '\(model.name)' would be named like \(clash); rename it", at: model.location)
+            }
+            bySwiftName[swiftName] = model
+            models[model.name] = model
+        }
+    }
+
+    private mutating func checkUniqueSwiftNames(_ items: [(name: String, swiftName: String, location: SourceLocation)], what: String,
+                                                reserved: [String: String] = [:]) {
+        var seen: [String: (name: String, location: SourceLocation)] = [:]
+        for item in items {
+            if let clash = reserved[item.swiftName] {
+                error("\(what) '\(item.name)' would be named '\(item.swiftName)', which \(clash)", at: item.location)
+                continue
+            }
+            if let earlier = seen[item.swiftName] {
+                let message = earlier.name == item.name
+                    ? "\(what) '\(item.name)' is declared twice"
+                    : "\(what) '\(item.name)' and \(what) '\(earlier.name)' both become '\(item.swiftName)' in Swift"
+                error(message, at: item.location, notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+            } else {
+                seen[item.swiftName] = (item.name, item.location)
+            }
+        }
+    }
+
+    // MARK: - Types
+
+    /// Reports every model the expression names that does not exist.
+    @discardableResult
+    private mutating func resolve(_ type: TypeReference) -> Bool {
+        var resolved = true
+        for name in type.expression.referencedModels where models[name] == nil {
+            let candidates = Array(models.keys) + PrimitiveType.allCases.map(\.rawValue)
+            let hint = Suggestions.didYouMean(name, among: candidates.sorted())
+            error("unknown type '\(name)'\(hint)", at: type.location)
+            resolved = false
+        }
+        return resolved
+    }
+
+    /// The expression with aliases replaced by what they stand for (one level at a time, cycle-safe).
+    private func unaliased(_ expression: TypeExpression) -> TypeExpression {
+        var current = expression
+        var seen = Set<String>()
+        while true {
+            switch current {
+            case .model(let name):
+                guard let model = models[name], case .alias(let target) = model.kind, seen.insert(name).inserted else { return current }
+                current = target.expression
+            case .optional(let wrapped):
+                let inner = unaliased(wrapped)
+                return inner.isOptional ? inner : .optional(inner)
+            default:
+                return current
+            }
+        }
+    }
+
+    /// Whether values of the type fit in one path segment, query value or header value.
+    private func isSingleValue(_ expression: TypeExpression) -> Bool {
+        switch unaliased(expression.nonOptional) {
+        case .primitive(let primitive): return primitive.isSingleValue
+        case .model(let name):
+            if case .enumeration = models[name]?.kind { return true }
+            return false
+        default: return false
+        }
+    }
+
+    private func objectProperties(_ expression: TypeExpression) -> (model: Model, properties: [Property])? {
+        guard case .model(let name) = unaliased(expression.nonOptional), let model = models[name],
+              case .object(let properties) = model.kind else { return nil }
+        return (model, properties)
+    }
+
+    // MARK: - Errors and models
+
+    private mutating func checkErrors() {
+        checkUniqueSwiftNames(file.errors.map { ($0.name, SwiftNaming.upperCamelCase($0.name), $0.location) }, what: "error")
+        for definition in file.errors {
+            if let body = definition.body { resolve(body) }
+        }
+    }
+
+    private mutating func checkModel(_ model: Model) {
+        switch model.kind {
+        case .object(let properties):
+            checkUniqueSwiftNames(properties.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "property")
+            var jsonKeys: [String: Property] = [:]
+            for property in properties {
+                if let earlier = jsonKeys[property.jsonName] {
+                    error("properties '\(earlier.name)' and '\(property.name)' both use the JSON key '\(property.jsonName)'", at: property.location,
+                          notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+                }
+                jsonKeys[property.jsonName] = property
+                if resolve(property.type), let value = property.defaultValue {
+                    checkDefault(value, of: property.type.expression, at: property.defaultLocation ?? property.location)
+                }
+            }
+        case .enumeration(let cases):
+            var values = Set<String>()
+            var unique: [EnumCase] = []
+            for enumCase in cases {
+                if values.insert(enumCase.value).inserted {
+                    unique.append(enumCase)
+                } else {
+                    error("enum value '\(enumCase.value)' is listed twice", at: enumCase.location)
+                }
+            }
+            checkUniqueSwiftNames(unique.map { ($0.value, SwiftNaming.lowerCamelCase($0.value), $0.location) }, what: "enum value",
+                                  reserved: [ReservedNames.unknownCase: "keeps values the spec does not list; rename the value or map it with a different spelling"])
+        case .oneOf(let discriminator, _, let variants):
+            var tags = Set<String>()
+            for variant in variants where !tags.insert(variant.tag).inserted {
+                error("variant '\(variant.tag)' is listed twice", at: variant.location)
+            }
+            checkUniqueSwiftNames(variants.map { ($0.tag, SwiftNaming.lowerCamelCase($0.tag), $0.location) }, what: "variant",
+                                  reserved: [ReservedNames.unknownCase: "keeps variants the spec does not list"])
+            for variant in variants where resolve(variant.model) {
+                guard let (variantModel, properties) = objectProperties(variant.model.expression), !variant.model.expression.isOptional else {
+                    error("a union variant is an object model, not '\(variant.model)'", at: variant.model.location)
+                    continue
+                }
+                guard let field = properties.first(where: { $0.jsonName == discriminator }) else {
+                    error("variant model '\(variantModel.name)' has no property with the JSON key '\(discriminator)', the discriminator of '\(model.name)'",
+                          at: variant.model.location, notes: [.init("'\(variantModel.name)' is defined here", at: variantModel.location)])
+                    continue
+                }
+                let fieldType = unaliased(field.type.expression)
+                var isTagType = fieldType == .primitive(.string)
+                if case .model(let name) = fieldType, case .enumeration(let cases) = models[name]?.kind {
+                    isTagType = true
+                    if !cases.contains(where: { $0.value == variant.tag }) {
+                        error("variant '\(variant.tag)' is not a value of enum '\(name)', the type of '\(variantModel.name).\(field.name)'",
+                              at: variant.location, notes: [.init("'\(field.name)' is declared here", at: field.location)])
+                    }
+                }
+                if !isTagType {
+                    error("the discriminator '\(variantModel.name).\(field.name)' must be a non-optional string or enum, not '\(field.type)'",
+                          at: field.type.location)
+                }
+            }
+        case .alias(let target):
+            resolve(target)
+        }
+    }
+
+    /// A model that contains itself through required, direct properties has no finite value.
+    private mutating func checkContainmentCycles() {
+        func requiredModels(of model: Model) -> [(via: String, target: String)] {
+            switch model.kind {
+            case .object(let properties):
+                return properties.compactMap { property -> (via: String, target: String)? in
+                    if case .model(let name) = property.type.expression { return (property.name, name) }
+                    return nil
+                }
+            case .alias(let target):
+                if case .model(let name) = target.expression { return [("", name)] }
+                return []
+            default:
+                return []
+            }
+        }
+        var reported = Set<String>()
+        for model in file.models where !reported.contains(model.name) {
+            // Depth-first search for a path from the model back to itself.
+            var stack: [(name: String, path: [String])] = [(model.name, [])]
+            var visited = Set<String>()
+            while let (name, path) = stack.popLast() {
+                guard let current = models[name] else { continue }
+                for edge in requiredModels(of: current) {
+                    let step = edge.via.isEmpty ? path : path + ["\(name).\(edge.via)"]
+                    if edge.target == model.name {
+                        error("model '\(model.name)' contains itself through \(step.map { "'\($0)'" }.joined(separator: ", ")) with no optional, list or map in between, so no finite value exists",
+                              at: model.location)
+                        reported.insert(model.name)
+                        stack.removeAll()
+                        break
+                    }
+                    if visited.insert(edge.target).inserted { stack.append((edge.target, step)) }
+                }
+            }
+        }
+    }
+
+    /// Swift type aliases cannot refer to themselves, even through a list.
+    private mutating func checkAliasCycles() {
+        for model in file.models {
+            guard case .alias(let target) = model.kind else { continue }
+            var pending = target.expression.referencedModels
+            var visited = Set<String>()
+            while let name = pending.popLast() {
+                if name == model.name {
+                    error("alias '\(model.name)' refers to itself; give the recursion an object model with properties", at: model.location)
+                    break
+                }
+                guard visited.insert(name).inserted, let next = models[name], case .alias(let inner) = next.kind else { continue }
+                pending += inner.expression.referencedModels
+            }
+        }
+    }
+
+    // MARK: - Defaults
+
+    private mutating func checkDefault(_ value: DefaultValue, of type: TypeExpression, at location: SourceLocation) {
+        if let problem = defaultProblem(value, type) {
+            error(problem, at: location)
+        }
+    }
+
+    private func defaultProblem(_ value: DefaultValue, _ type: TypeExpression) -> String? {
+        let expected = unaliased(type.nonOptional)
+        switch (expected, value) {
+        case (.primitive(.json), _):
+            return nil
+        case (.primitive(.string), .string):
+            return nil
+        case (.primitive(.bool), .bool):
+            return nil
+        case (.primitive(let integer), .integer(let number)) where [.int, .int32, .int64].contains(integer):
+            if integer == .int32, !(Int64(Int32.min)...Int64(Int32.max)).contains(number) {
+                return "default \(number) does not fit in int32"
+            }
+            return nil
+        case (.primitive(.float), .integer), (.primitive(.float), .number),
+             (.primitive(.double), .integer), (.primitive(.double), .number),
+             (.primitive(.decimal), .integer), (.primitive(.decimal), .number):
+            return nil
+        case (.primitive(.uuid), .string(let text)):
+            return UUID(uuidString: text) == nil ? "default '\(text)' is not a UUID" : nil
+        case (.primitive(.url), .string(let text)):
+            return URL(string: text)?.scheme == nil ? "default '\(text)' is not an absolute URL" : nil
+        case (.primitive(.date), .string(let text)):
+            return SpecDates.isDate(text) ? nil : "default '\(text)' is not a date such as 2024-05-01"
+        case (.primitive(.datetime), .string(let text)):
+            return SpecDates.isDateTime(text) ? nil : "default '\(text)' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z"
+        case (.primitive(.bytes), _):
+            return "a 'bytes' value cannot have a default"
+        case (.model(let name), .string(let text)):
+            guard case .enumeration(let cases) = models[name]?.kind else {
+                return "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
+            }
+            if cases.contains(where: { $0.value == text }) { return nil }
+            return "'\(text)' is not a value of enum '\(name)'\(Suggestions.didYouMean(text, among: cases.map(\.value)))"
+        case (.model(let name), _):
+            if case .enumeration = models[name]?.kind { return "a default of enum '\(name)' is one of its values" }
+            return "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
+        case (.list(let element), .list(let items)):
+            return items.lazy.compactMap { defaultProblem($0, element) }.first
+        case (.map(let element), .map(let values, _)):
+            return values.values.lazy.compactMap { defaultProblem($0, element) }.first
+        default:
+            return "default \(describe(value)) does not fit type '\(type)'"
+        }
+    }
+
+    private func kindWord(_ model: Model?) -> String {
+        switch model?.kind {
+        case .object: "object model"
+        case .oneOf: "union"
+        case .enumeration: "enum"
+        case .alias, nil: "model"
+        }
+    }
+
+    private func describe(_ value: DefaultValue) -> String {
+        switch value {
+        case .string(let text): "'\(text)'"
+        case .integer(let number): "\(number)"
+        case .number(let text): text
+        case .bool(let flag): "\(flag)"
+        case .list: "(a list)"
+        case .map: "(a mapping)"
+        }
+    }
+
+    // MARK: - Endpoints
+
+    private mutating func checkEndpointNames() {
+        var items = file.endpoints.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }
+        for endpoint in file.endpoints where endpoint.pagination != nil {
+            let name = endpoint.name + ReservedNames.paginationSuffix
+            items.append((name, SwiftNaming.lowerCamelCase(name), endpoint.keyLocations["pagination"] ?? endpoint.location))
+        }
+        items.sort { $0.2 < $1.2 }
+        var reserved: [String: String] = [:]
+        for member in ReservedNames.clientMembers { reserved[member] = "every generated client already has" }
+        checkUniqueSwiftNames(items.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "endpoint", reserved: reserved)
+    }
+
+    private mutating func checkRoutes() {
+        var routes: [String: Endpoint] = [:]
+        for endpoint in file.endpoints {
+            let shape = endpoint.method.rawValue + " " + endpoint.pathSegments.map { segment in
+                if case .literal(let text) = segment { return text }
+                return "{}"
+            }.joined()
+            if let earlier = routes[shape] {
+                error("endpoints '\(earlier.name)' and '\(endpoint.name)' are the same route, \(endpoint.method.rawValue) \(endpoint.path)",
+                      at: endpoint.location, notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+            } else {
+                routes[shape] = endpoint
+            }
+        }
+    }
+
+    private mutating func checkHeaderParameters(_ parameters: [Parameter], what: String) {
+        for parameter in parameters where resolve(parameter.type) {
+            if !isSingleValue(parameter.type.expression) {
+                error("\(what) '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'", at: parameter.type.location)
+            } else if let value = parameter.defaultValue {
+                checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
+            }
+            if parameter.name.lowercased() == "authorization" {
+                error("'Authorization' is set by the auth schemes; declare it under 'auth'", at: parameter.location)
+            }
+        }
+    }
+
+    /// Header names are case-insensitive: two spellings of one header would overwrite each other.
+    private mutating func checkUniqueHeaderNames(_ parameters: [Parameter], extra: [(String, SourceLocation)] = []) {
+        var seen: [String: (String, SourceLocation)] = [:]
+        var all = parameters.map { ($0.name, $0.location) } + extra
+        for scheme in file.authSchemes {
+            if case .apiKey(.header, let name, _) = scheme.kind { all.append((name, scheme.location)) }
+        }
+        for (name, location) in all {
+            let key = name.lowercased()
+            if let (earlier, earlierLocation) = seen[key] {
+                error("header '\(name)' is also set as '\(earlier)'", at: location, notes: [.init("'\(earlier)' is declared here", at: earlierLocation)])
+            } else {
+                seen[key] = (name, location)
+            }
+        }
+    }
+
+    private mutating func checkEndpoint(_ endpoint: Endpoint) -> Endpoint {
+        var endpoint = endpoint
+        for parameter in endpoint.pathParameters where resolve(parameter.type) {
+            if !isSingleValue(parameter.type.expression) {
+                error("path parameter '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'", at: parameter.type.location)
+            }
+        }
+        for parameter in endpoint.queryParameters where resolve(parameter.type) {
+            var element = unaliased(parameter.type.expression.nonOptional)
+            if case .list(let inner) = element { element = inner.nonOptional }
+            if !isSingleValue(element) {
+                error("query parameter '\(parameter.name)' must be a single value or a list of them, not '\(parameter.type)'", at: parameter.type.location)
+            } else if let value = parameter.defaultValue {
+                checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
+            }
+        }
+        checkHeaderParameters(endpoint.headerParameters, what: "header")
+        var extraHeaders: [(String, SourceLocation)] = []
+        if let key = endpoint.idempotencyKey {
+            extraHeaders.append((key, endpoint.keyLocations["idempotencyKey"] ?? endpoint.location))
+        }
+        checkUniqueHeaderNames(file.headers + endpoint.headerParameters, extra: extraHeaders)
+
+        // Every parameter becomes an argument label of the endpoint's method.
+        let parameters = endpoint.pathParameters + endpoint.queryParameters + endpoint.headerParameters
+        var labels = parameters.map { ($0.name, $0.swiftName ?? SwiftNaming.lowerCamelCase($0.name), $0.location) }
+        labels.sort { $0.2 < $1.2 }
+        var reserved = ["options": "is the label of the per-call options; set 'swiftName' to rename the parameter"]
+        if endpoint.body != nil { reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter" }
+        checkUniqueSwiftNames(labels.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "parameter", reserved: reserved)
+
+        if let body = endpoint.body { resolve(body.type) }
+        if let type = endpoint.response.type { resolve(type) }
+
+        var statuses: [Int: String] = [:]
+        for name in endpoint.errors {
+            let location = endpoint.keyLocations["errors"] ?? endpoint.location
+            guard let definition = imported.flatMap(\.errors).first(where: { $0.name == name }) ?? file.errors.first(where: { $0.name == name }) else {
+                let names = (imported.flatMap(\.errors) + file.errors).map(\.name)
+                error("unknown error '\(name)'\(Suggestions.didYouMean(name, among: names))", at: location)
+                continue
+            }
+            if let other = statuses[definition.status] {
+                error("errors '\(other)' and '\(name)' of '\(endpoint.name)' both have status \(definition.status), so a response cannot tell them apart", at: location)
+            }
+            statuses[definition.status] = name
+        }
+
+        if case .schemes(let names) = endpoint.auth {
+            let location = endpoint.keyLocations["auth"] ?? endpoint.location
+            if file.authSchemes.isEmpty {
+                error("endpoint '\(endpoint.name)' names auth schemes, but the service declares none under 'auth'", at: location)
+            } else {
+                for name in names where !file.authSchemes.contains(where: { $0.name == name }) {
+                    error("unknown auth scheme '\(name)'\(Suggestions.didYouMean(name, among: file.authSchemes.map(\.name)))", at: location)
+                }
+            }
+        }
+
+        if let pagination = endpoint.pagination {
+            endpoint.pagination = checkPagination(pagination, of: endpoint)
+        }
+        return endpoint
+    }
+
+    private mutating func checkPagination(_ pagination: Pagination, of endpoint: Endpoint) -> Pagination? {
+        var pagination = pagination
+        guard let cursor = endpoint.queryParameters.first(where: { $0.name == pagination.cursorParameter }) else {
+            let hint = Suggestions.didYouMean(pagination.cursorParameter, among: endpoint.queryParameters.map(\.name))
+            error("'\(pagination.cursorParameter)' is not a query parameter of '\(endpoint.name)'\(hint)", at: pagination.cursorLocation)
+            return nil
+        }
+        if cursor.isRequired {
+            error("the cursor parameter '\(cursor.name)' must be optional: the first page is asked for without one", at: pagination.cursorLocation)
+        }
+        guard let responseType = endpoint.response.type else {
+            error("a paginated endpoint needs a 'response' type that holds the items and the next cursor", at: pagination.location)
+            return nil
+        }
+        guard let next = fieldType(at: pagination.nextPath, in: responseType.expression, reportAt: pagination.nextLocation),
+              let items = fieldType(at: pagination.itemsPath, in: responseType.expression, reportAt: pagination.itemsLocation) else {
+            return nil
+        }
+        if unaliased(next.nonOptional) != unaliased(cursor.type.expression.nonOptional) {
+            error("the next cursor is '\(next)' but the cursor parameter '\(cursor.name)' is '\(cursor.type)'", at: pagination.nextLocation)
+        }
+        guard case .list(let item) = unaliased(items.nonOptional) else {
+            error("'items' must point at a list, but '\(pagination.itemsPath.joined(separator: "."))' is '\(items)'", at: pagination.itemsLocation)
+            return nil
+        }
+        pagination.itemType = item
+        return pagination
+    }
+
+    /// The type at a property path, walking object models; reports the first step that does not exist.
+    private mutating func fieldType(at path: [String], in type: TypeExpression, reportAt location: SourceLocation) -> TypeExpression? {
+        var current = type
+        var walked = "response"
+        for name in path {
+            guard let (model, properties) = objectProperties(current) else {
+                error("'\(walked)' is '\(current)', which has no properties to follow to '\(name)'", at: location)
+                return nil
+            }
+            guard let property = properties.first(where: { $0.name == name }) else {
+                error("model '\(model.name)' has no property '\(name)'\(Suggestions.didYouMean(name, among: properties.map(\.name)))", at: location)
+                return nil
+            }
+            current = property.type.expression
+            walked += ".\(name)"
+        }
+        return current
+    }
+}
+
+/// Date formats of the spec language.
+enum SpecDates {
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+
+    static func isDateTime(_ text: String) -> Bool {
+        let formatter = ISO8601DateFormatter()
+        if formatter.date(from: text) != nil { return true }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) != nil
+    }
+}
