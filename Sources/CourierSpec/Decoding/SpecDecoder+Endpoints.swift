@@ -325,9 +325,10 @@ extension SpecDecoder {
             error("'pagination' needs 'cursor' (query.NAME), 'next' (response.FIELD) and 'items' (response.FIELD)", at: node.location)
             return nil
         }
-        guard let cursor = pathExpression(cursorNode, root: "query"),
-              let next = pathExpression(nextNode, root: "response"),
-              let items = pathExpression(itemsNode, root: "response") else { return nil }
+        let cursor = pathExpression(cursorNode, root: "query")
+        let next = pathExpression(nextNode, root: "response")
+        let items = pathExpression(itemsNode, root: "response")
+        guard let cursor, let next, let items else { return nil }
         guard cursor.count == 1, let cursorParameter = cursor.first else {
             error("'cursor' names one query parameter, as in 'query.cursor'", at: cursorNode.location)
             return nil

@@ -12,10 +12,12 @@ extension SpecDecoder {
     // MARK: - Collections
 
     /// The mapping's entries, with every key outside `allowed` reported (with the closest allowed key).
+    ///
+    /// Keys that start with `x-` are extensions: ignored, so a spec can keep anchors and notes for other tools.
     mutating func fields(_ node: YAMLNode, allowed: [String], in what: String) -> Fields? {
         guard let entries = mapping(node, what: what) else { return nil }
         for entry in entries {
-            guard let key = entry.key.scalarValue, !allowed.contains(key) else { continue }
+            guard let key = entry.key.scalarValue, !allowed.contains(key), !SpecKeys.isExtension(key) else { continue }
             let hint = Suggestions.closest(to: key, among: allowed).map { "; did you mean '\($0)'?" }
                 ?? "; expected one of \(quotedList(allowed))"
             error("unknown key '\(key)' in \(what)\(hint)", at: entry.key.location)

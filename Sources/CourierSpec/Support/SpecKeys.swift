@@ -62,6 +62,9 @@ public enum SpecKeys {
         "pagination": pagination,
     ]
 
+    /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.
+    public static func isExtension(_ key: String) -> Bool { key.hasPrefix("x-") }
+
     /// The auth scheme types.
     public static let authTypes = ["bearer", "basic", "apiKey"]
     /// The retry conditions other than status codes.

@@ -234,21 +234,22 @@ public struct SpecValidator {
         }
         var reported = Set<String>()
         for model in file.models where !reported.contains(model.name) {
+            if case .alias = model.kind { continue }  // alias cycles are reported as such
             // Depth-first search for a path from the model back to itself.
-            var stack: [(name: String, path: [String])] = [(model.name, [])]
+            var stack: [(name: String, path: [String], members: [String])] = [(model.name, [], [model.name])]
             var visited = Set<String>()
-            while let (name, path) = stack.popLast() {
+            search: while let (name, path, members) = stack.popLast() {
                 guard let current = models[name] else { continue }
                 for edge in requiredModels(of: current) {
                     let step = edge.via.isEmpty ? path : path + ["\(name).\(edge.via)"]
                     if edge.target == model.name {
-                        error("model '\(model.name)' contains itself through \(step.map { "'\($0)'" }.joined(separator: ", ")) with no optional, list or map in between, so no finite value exists",
+                        let through = step.map { "'\($0)'" }.joined(separator: ", ")
+                        error("model '\(model.name)' contains itself through \(through) with no optional, list or map in between, so no finite value exists",
                               at: model.location)
-                        reported.insert(model.name)
-                        stack.removeAll()
-                        break
+                        reported.formUnion(members)
+                        break search
                     }
-                    if visited.insert(edge.target).inserted { stack.append((edge.target, step)) }
+                    if visited.insert(edge.target).inserted { stack.append((edge.target, step, members + [edge.target])) }
                 }
             }
         }
@@ -395,7 +396,7 @@ public struct SpecValidator {
         for scheme in file.authSchemes {
             if case .apiKey(.header, let name, _) = scheme.kind { all.append((name, scheme.location)) }
         }
-        for (name, location) in all {
+        for (name, location) in all.sorted(by: { $0.1 < $1.1 }) {
             let key = name.lowercased()
             if let (earlier, earlierLocation) = seen[key] {
                 error("header '\(name)' is also set as '\(earlier)'", at: location, notes: [.init("'\(earlier)' is declared here", at: earlierLocation)])
@@ -484,13 +485,12 @@ public struct SpecValidator {
             error("a paginated endpoint needs a 'response' type that holds the items and the next cursor", at: pagination.location)
             return nil
         }
-        guard let next = fieldType(at: pagination.nextPath, in: responseType.expression, reportAt: pagination.nextLocation),
-              let items = fieldType(at: pagination.itemsPath, in: responseType.expression, reportAt: pagination.itemsLocation) else {
-            return nil
-        }
-        if unaliased(next.nonOptional) != unaliased(cursor.type.expression.nonOptional) {
+        let next = fieldType(at: pagination.nextPath, in: responseType.expression, reportAt: pagination.nextLocation)
+        let items = fieldType(at: pagination.itemsPath, in: responseType.expression, reportAt: pagination.itemsLocation)
+        if let next, unaliased(next.nonOptional) != unaliased(cursor.type.expression.nonOptional) {
             error("the next cursor is '\(next)' but the cursor parameter '\(cursor.name)' is '\(cursor.type)'", at: pagination.nextLocation)
         }
+        guard let items else { return nil }
         guard case .list(let item) = unaliased(items.nonOptional) else {
             error("'items' must point at a list, but '\(pagination.itemsPath.joined(separator: "."))' is '\(items)'", at: pagination.itemsLocation)
             return nil

@@ -255,9 +255,21 @@ private enum SyntaxError {
         let context = parser.context.map { String(cString: $0) }
 
         if parser.error == YAML_READER_ERROR {
-            let (line, column) = position(ofByte: parser.problem_offset, in: source)
+            var offset = parser.problem_offset
+            var value = parser.problem_value
+            // libyaml points at the bad continuation byte; the character starts at the lead byte before it.
+            if problem == "invalid trailing UTF-8 octet" || problem == "incomplete UTF-8 octet sequence" {
+                // A UTF-8 character is at most 4 bytes, so the lead byte is at most 3 steps back.
+                var lead = min(offset, source.count - 1)
+                while lead > 0, offset - lead < 3, source[lead] < 0xC0 { lead -= 1 }
+                if source[lead] >= 0xC0 {
+                    offset = lead
+                    value = Int32(source[lead])
+                }
+            }
+            let (line, column) = position(ofByte: offset, in: source)
             let at = SourceLocation(file: file, line: line, column: column)
-            let byte = parser.problem_value >= 0 ? " (byte 0x\(hex(parser.problem_value)))" : ""
+            let byte = value >= 0 ? " (byte 0x\(hex(value)))" : ""
             switch problem {
             case "invalid leading UTF-8 octet", "invalid trailing UTF-8 octet", "incomplete UTF-8 octet sequence",
                  "invalid length of a UTF-8 sequence", "invalid Unicode character":
