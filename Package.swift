@@ -31,7 +31,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CourierSpecTests",
-            dependencies: ["CourierSpec"]
+            dependencies: ["CourierSpec"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CourierCLITests",

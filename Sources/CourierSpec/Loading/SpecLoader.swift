@@ -22,6 +22,9 @@ public struct SpecLoader {
     public struct ReadError: Error, CustomStringConvertible {
         /// The reason, in plain words.
         public var description: String
+
+        /// Creates a read error with its reason.
+        public init(description: String) { self.description = description }
     }
 
     private let readFile: FileReader

@@ -165,11 +165,15 @@ private struct TreeBuilder {
                 at: reportAt ?? node.location))
             return .aborted
         }
+        // Take the collection out of the enum before changing it: while the enum still holds it,
+        // every append would copy the whole collection (copy-on-write), making loading quadratic.
         switch parent.kind {
         case .sequence(var items):
+            parent.kind = .sequence([])
             items.append(node)
             parent.kind = .sequence(items)
         case .mapping(var parts):
+            parent.kind = .mapping(MappingParts())
             addToMapping(&parts, node)
             parent.kind = .mapping(parts)
         }

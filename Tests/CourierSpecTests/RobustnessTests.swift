@@ -1,0 +1,88 @@
+import CourierSpec
+import Foundation
+import Testing
+
+/// A small, seeded generator (SplitMix64), so every run mutates the same way and a failure reproduces.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Robustness", .timeLimit(.minutes(2)))
+struct RobustnessTests {
+    /// One way to break a spec.
+    enum Mutation: CaseIterable {
+        case deleteLine, duplicateLine, swapLines, randomBytes, truncate, indentLine, replaceCharacter
+
+        func apply(to bytes: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
+            var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+            guard !lines.isEmpty, !bytes.isEmpty else { return bytes }
+            let index = Int.random(in: 0..<lines.count, using: &random)
+            switch self {
+            case .deleteLine:
+                lines.remove(at: index)
+            case .duplicateLine:
+                lines.insert(lines[index], at: index)
+            case .swapLines:
+                lines.swapAt(index, Int.random(in: 0..<lines.count, using: &random))
+            case .indentLine:
+                lines[index] = Array(repeating: UInt8(ascii: " "), count: Int.random(in: 1...3, using: &random)) + lines[index]
+            case .randomBytes:
+                var mutated = bytes
+                for _ in 0..<Int.random(in: 1...8, using: &random) {
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                return mutated
+            case .truncate:
+                return Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
+            case .replaceCharacter:
+                let specials: [UInt8] = Array(":-{}[]&*!|>'\"#%@`\t?,<".utf8)
+                var mutated = bytes
+                if let special = specials.randomElement(using: &random) {
+                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = special
+                }
+                return mutated
+            }
+            return Array(lines.joined(separator: [0x0A]))
+        }
+    }
+
+    static let specNames = ["payments.courier.yaml", "users.courier.yaml", "inventory.courier.yaml", "shared/common.courier.yaml"]
+
+    @Test("Thousands of random mutations never crash, and every rejection is positioned", arguments: specNames)
+    func mutations(name: String) throws {
+        let original = try [UInt8](Data(contentsOf: Fixtures.specs.appendingPathComponent(name)))
+        let sharedBytes = try [UInt8](Data(contentsOf: Fixtures.specs.appendingPathComponent("shared/common.courier.yaml")))
+        var random = SeededGenerator(state: 0xC0FFEE ^ UInt64(name.utf8.count))
+        var rejected = 0
+        for round in 0..<1_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                bytes = Mutation.allCases.randomElement(using: &random)?.apply(to: bytes, using: &random) ?? bytes
+            }
+            let mutated = bytes
+            var loader = SpecLoader { path in
+                if path == name { return mutated }
+                if path.hasSuffix("shared/common.courier.yaml") { return sharedBytes }
+                throw SpecLoader.ReadError(description: "no such file")
+            }
+            let result = loader.load(name)
+            if result.spec == nil {
+                rejected += 1
+                #expect(result.diagnostics.containsErrors, "round \(round): rejected without an error")
+            }
+            for diagnostic in result.diagnostics {
+                #expect(diagnostic.location.line >= 1 && diagnostic.location.column >= 1, "round \(round): \(diagnostic)")
+                #expect(!diagnostic.message.isEmpty)
+            }
+        }
+        // The mutations must actually break specs, or this test proves nothing.
+        #expect(rejected > 300)
+    }
+}
