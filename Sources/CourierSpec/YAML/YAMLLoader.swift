@@ -319,7 +319,7 @@ private enum SyntaxError {
         case "did not find expected ',' or ']'":
             message = "a '[...]' list is not closed, or its items lack a ','"
         case "did not find expected ',' or '}'":
-            message = "a '{...}' mapping is not closed, or its entries lack a ','"
+            message = "a '{...}' mapping is not closed, or its entries lack a ','; quote values with '{', '}' or ',' in them, such as \"/orders/{id}\""
         case "found unexpected end of stream":
             if context?.contains("quoted") == true {
                 at = SourceLocation(file: file, line: parser.context_mark.line + 1, column: parser.context_mark.column + 1)
