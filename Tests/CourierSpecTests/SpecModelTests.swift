@@ -172,6 +172,22 @@ struct SpecModelTests {
         #expect(Suggestions.closest(to: "zzzzzz", among: SpecKeys.endpoint) == nil)
     }
 
+    @Test("A missing import is reported at every spec that names it, not only the first")
+    func missingImportReportedPerImporter() {
+        let files = [
+            "a.courier.yaml": "courier: 1\nservice: A\nimports: [gone.courier.yaml]\n",
+            "b.courier.yaml": "courier: 1\nservice: B\n\nimports: [gone.courier.yaml]\n",
+        ]
+        var loader = SpecLoader { path in
+            guard let text = files[path] else { throw SpecLoader.ReadError(description: "no such file") }
+            return Array(text.utf8)
+        }
+        let a = loader.load("a.courier.yaml").diagnostics.map(\.description)
+        let b = loader.load("b.courier.yaml").diagnostics.map(\.description)
+        #expect(a == ["a.courier.yaml:3:11: error: cannot read 'gone.courier.yaml': no such file"])
+        #expect(b == ["b.courier.yaml:4:11: error: cannot read 'gone.courier.yaml': no such file"])
+    }
+
     @Test("Import paths resolve against the importing file's folder")
     func importPaths() {
         #expect(SpecPaths.resolve("shared/a.courier.yaml", relativeTo: "Specs/p.courier.yaml") == "Specs/shared/a.courier.yaml")

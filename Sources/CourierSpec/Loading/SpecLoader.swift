@@ -28,7 +28,7 @@ public struct SpecLoader {
     }
 
     private let readFile: FileReader
-    private var decoded: [String: (file: SpecFile?, diagnostics: [Diagnostic])] = [:]
+    private var decoded: [String: Swift.Result<(file: SpecFile?, diagnostics: [Diagnostic]), ReadError>] = [:]
 
     /// Creates a loader that reads files with `readFile` (from disk by default).
     public init(readFile: @escaping FileReader = SpecLoader.readFromDisk) {
@@ -69,19 +69,26 @@ public struct SpecLoader {
     }
 
     /// Reads and decodes one file, from the cache when it was read before.
+    ///
+    /// A file that cannot be read is reported where it is named: at each import that names it,
+    /// or at the file itself when it is the spec being loaded.
     private mutating func decode(_ path: String, importedFrom importLocation: SourceLocation?) -> (SpecFile?, [Diagnostic]) {
-        if let cached = decoded[path] { return cached }
-        let result: (SpecFile?, [Diagnostic])
-        do {
-            let bytes = try readFile(path)
-            result = Self.decode(bytes, path: path)
-        } catch {
-            let at = importLocation ?? SourceLocation(file: path, line: 1, column: 1)
-            let reason = (error as? ReadError)?.description ?? "\(error)"
-            result = (nil, [.error("cannot read '\(path)': \(reason)", at: at)])
+        if decoded[path] == nil {
+            do {
+                decoded[path] = .success(Self.decode(try readFile(path), path: path))
+            } catch {
+                decoded[path] = .failure(ReadError(description: (error as? ReadError)?.description ?? "\(error)"))
+            }
         }
-        decoded[path] = result
-        return result
+        switch decoded[path] {
+        case .success(let result):
+            return result
+        case .failure(let error):
+            let at = importLocation ?? SourceLocation(file: path, line: 1, column: 1)
+            return (nil, [.error("cannot read '\(path)': \(error.description)", at: at)])
+        case nil:
+            return (nil, [])
+        }
     }
 
     /// Decodes one file's bytes without following imports.
