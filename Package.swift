@@ -3,13 +3,22 @@ import PackageDescription
 
 let package = Package(
     name: "Courier",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9)],
     products: [
         .executable(name: "courier", targets: ["courier"]),
+        .library(name: "CourierRuntime", targets: ["CourierRuntime"]),
+        .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
+        .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libyaml, found through pkg-config. Debian/Ubuntu: `apt-get install libyaml-dev`; macOS: `brew install libyaml`.
@@ -22,17 +31,73 @@ let package = Package(
             name: "CourierSpec",
             dependencies: ["CYAML"]
         ),
+        .target(
+            name: "CourierGenerator",
+            dependencies: [
+                "CourierSpec",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(
             name: "courier",
             dependencies: [
                 "CourierSpec",
+                "CourierGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // What generated clients import. Foundation and swift-http-types only, so apps pay for little.
+        .target(
+            name: "CourierRuntime",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
+            ]
+        ),
+        // The AsyncHTTPClient transport: a separate product so that only servers pay for SwiftNIO.
+        .target(
+            name: "CourierAsyncHTTPClient",
+            dependencies: [
+                "CourierRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // Test support: a Hummingbird server implementing the example services on 127.0.0.1.
+        .target(
+            name: "CourierTestServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Tests/Support/CourierTestServer"
         ),
         .testTarget(
             name: "CourierSpecTests",
             dependencies: ["CourierSpec"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CourierGeneratorTests",
+            dependencies: ["CourierGenerator", "CourierSpec"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "CourierRuntimeTests",
+            dependencies: ["CourierRuntime"]
+        ),
+        // The generated clients for Specs/ (golden files, kept current by `courier generate --check`),
+        // compiled in Swift 6 mode and driven against the test server through both transports.
+        .testTarget(
+            name: "ExampleClientTests",
+            dependencies: ["CourierRuntime", "CourierAsyncHTTPClient", "CourierTestServer"]
+        ),
+        // The generated code for the edge-case fixture specs: odd names, keywords, recursion, every type.
+        .testTarget(
+            name: "EdgeCaseClientTests",
+            dependencies: ["CourierRuntime"]
         ),
         .testTarget(
             name: "CourierCLITests",

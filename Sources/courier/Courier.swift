@@ -11,7 +11,7 @@ struct Courier: ParsableCommand {
         Exit status: 0 success, 1 spec errors, 2 usage errors.
         """,
         version: CourierVersion.current,
-        subcommands: [Validate.self]
+        subcommands: [Generate.self, Validate.self]
     )
 }
 

@@ -31,4 +31,33 @@ public enum SpecFileNames {
         }
         return found.sorted()
     }
+
+    /// The kinds of file the generator writes for every spec, in order; each file name is the
+    /// spec's type prefix followed by one of these and `.swift`.
+    public static let generatedFileKinds = ["Models", "Client", "Mock"]
+
+    /// `payments.courier.yaml` → `Payments`; `user-accounts.courier.yaml` → `UserAccounts`.
+    ///
+    /// Letters and digits are kept, anything else separates words, and each word starts upper-case.
+    public static func typePrefix(of path: String) -> String {
+        var prefix = ""
+        var startsWord = true
+        for character in baseName(of: path) {
+            if character.isLetter || character.isNumber {
+                prefix += startsWord ? character.uppercased() : String(character)
+                startsWord = false
+            } else {
+                startsWord = true
+            }
+        }
+        return prefix.isEmpty ? "Spec" : prefix
+    }
+
+    /// The names of the files generated from the spec at `path`, which depend on its file name only
+    /// (so the build plugin can declare them before running the generator):
+    /// `payments.courier.yaml` → `PaymentsModels.swift`, `PaymentsClient.swift`, `PaymentsMock.swift`.
+    public static func generatedFileNames(forSpecAt path: String) -> [String] {
+        let prefix = typePrefix(of: path)
+        return generatedFileKinds.map { prefix + $0 + ".swift" }
+    }
 }

@@ -54,6 +54,7 @@ public struct SpecValidator {
         var bySwiftName: [String: Model] = [:]
         var reserved: [String: String] = [:]
         for module in ReservedNames.modules { reserved[module] = "the module '\(module)' that generated code names" }
+        for nested in ReservedNames.nestedTypes { reserved[nested] = "the type '\(nested)' that generated models declare inside themselves" }
         if let service = file.service {
             for suffix in ReservedNames.serviceTypeSuffixes {
                 reserved[SwiftNaming.upperCamelCase(service) + suffix] = "the generated type '\(SwiftNaming.upperCamelCase(service) + suffix)'"

@@ -1,0 +1,676 @@
+// Generated from Templates/*.mustache by `COURIER_UPDATE_TEMPLATES=1 swift test --filter EmbeddedTemplates`.
+// Do not edit: change the templates and regenerate.
+
+/// The default templates, compiled into `courier` so the binary needs no files beside it.
+enum BuiltInTemplates {
+    /// Template sources by name.
+    static let sources: [String: String] = [
+        "alias": #"""
+{{>docs}}
+{{#isDeprecated}}
+///
+/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
+{{/isDeprecated}}
+{{access}} typealias {{name}} = {{aliasedType}}
+
+"""#,
+        "client": #"""
+{{>header}}
+{{^isService}}
+
+// {{specFile}} shares models only; it has no client.
+{{/isService}}
+{{#isService}}
+{{#service}}
+
+// MARK: - Errors
+
+/// Everything a `{{clientType}}` call can throw: the spec's declared errors with their bodies,
+/// other statuses, invalid requests, transport failures, timeouts, cancellation and decoding failures.
+{{access}} typealias {{errorType}} = CourierRuntime.ClientError<{{declaredErrorType}}>
+
+/// The errors the {{name}} spec declares, each with its decoded body.
+{{access}} enum {{declaredErrorType}}: CourierRuntime.DeclaredError, Swift.Hashable {
+{{#errors}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    case {{caseName}}{{#hasBody}}({{bodyType}}){{/hasBody}}
+{{/errors}}
+
+    /// The error's name in the spec.
+    {{access}} var name: Swift.String {
+        switch self {
+{{#errors}}
+        case .{{caseName}}: "{{specName}}"
+{{/errors}}
+        }
+    }
+}
+{{#hasErrors}}
+
+extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
+{{#errors}}
+    /// Whether the server answered with the declared error `{{specName}}` ({{status}}).
+    {{access}} var {{flagName}}: Swift.Bool {
+        if case .declared(.{{caseName}}, _) = self { return true }
+        return false
+    }
+{{/errors}}
+}
+{{/hasErrors}}
+
+// MARK: - Servers, credentials, headers
+
+/// The servers of the {{name}} service.
+{{access}} enum {{serverType}}: Swift.Hashable, Swift.Sendable {
+{{#servers}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    case {{caseName}}
+{{/servers}}
+    /// Another base URL, such as a local test server.
+    case custom(CourierRuntime.ServerURL)
+
+    /// The base URL.
+    {{access}} var url: CourierRuntime.ServerURL {
+        switch self {
+{{#servers}}
+        case .{{caseName}}: "{{url}}"
+{{/servers}}
+        case .custom(let url): url
+        }
+    }
+}
+{{#hasAuthSchemes}}
+
+/// Credentials for the {{name}} service's auth schemes. Set those you hold; an endpoint sends the
+/// first one it accepts. Descriptions and dumps never show the secrets.
+{{access}} struct {{authType}}: Swift.Hashable, Swift.Sendable {
+{{#authSchemes}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    {{access}} var {{name}}: {{credentialType}}?
+{{/authSchemes}}
+
+    /// Creates credentials; by default none.
+    {{access}} init({{#authSchemes}}{{name}}: {{credentialType}}? = nil{{^isLast}}, {{/isLast}}{{/authSchemes}}) {
+{{#authSchemes}}
+        self.{{name}} = {{name}}
+{{/authSchemes}}
+    }
+{{#authSchemes}}
+
+{{#isBearer}}
+    /// Sends `token` as `Authorization: Bearer <token>`.
+    {{access}} static func {{name}}(_ token: Swift.String) -> {{authType}} {
+        {{authType}}({{name}}: CourierRuntime.Secret(token))
+    }
+{{/isBearer}}
+{{#isBasic}}
+    /// Sends `username` and `password` as `Authorization: Basic`.
+    {{access}} static func {{name}}(username: Swift.String, password: Swift.String) -> {{authType}} {
+        {{authType}}({{name}}: CourierRuntime.BasicCredentials(username: username, password: CourierRuntime.Secret(password)))
+    }
+{{/isBasic}}
+{{#isApiKeyHeader}}
+    /// Sends `key` in the `{{keyName}}` header field.
+    {{access}} static func {{name}}(_ key: Swift.String) -> {{authType}} {
+        {{authType}}({{name}}: CourierRuntime.Secret(key))
+    }
+{{/isApiKeyHeader}}
+{{#isApiKeyQuery}}
+    /// Sends `key` as the `{{keyName}}` query item.
+    {{access}} static func {{name}}(_ key: Swift.String) -> {{authType}} {
+        {{authType}}({{name}}: CourierRuntime.Secret(key))
+    }
+{{/isApiKeyQuery}}
+{{/authSchemes}}
+
+    /// Reads the credentials from the environment variables the spec names; unset ones stay `nil`.
+    {{access}} init(environment: CourierRuntime.EnvironmentReader) {
+{{#authSchemes}}
+{{#hasEnv}}
+{{#isBasic}}
+        if let username = environment.string("{{usernameEnv}}"), let password = environment.secret("{{passwordEnv}}") {
+            self.{{name}} = CourierRuntime.BasicCredentials(username: username, password: password)
+        } else {
+            self.{{name}} = nil
+        }
+{{/isBasic}}
+{{^isBasic}}
+        self.{{name}} = environment.secret("{{env}}")
+{{/isBasic}}
+{{/hasEnv}}
+{{^hasEnv}}
+        self.{{name}} = nil
+{{/hasEnv}}
+{{/authSchemes}}
+    }
+
+    /// The credentials as the runtime applies them.
+    {{access}} var credentials: CourierRuntime.Credentials {
+        var credentials = CourierRuntime.Credentials()
+{{#authSchemes}}
+{{#isBearer}}
+        credentials[scheme: "{{specName}}"] = {{name}}.map { .bearer($0) }
+{{/isBearer}}
+{{#isBasic}}
+        credentials[scheme: "{{specName}}"] = {{name}}.map { .basic(username: $0.username, password: $0.password) }
+{{/isBasic}}
+{{#isApiKeyHeader}}
+        credentials[scheme: "{{specName}}"] = {{name}}.map { .apiKeyHeader(name: "{{keyName}}", key: $0) }
+{{/isApiKeyHeader}}
+{{#isApiKeyQuery}}
+        credentials[scheme: "{{specName}}"] = {{name}}.map { .apiKeyQuery(name: "{{keyName}}", key: $0) }
+{{/isApiKeyQuery}}
+{{/authSchemes}}
+        return credentials
+    }
+}
+{{/hasAuthSchemes}}
+{{#hasHeaders}}
+
+/// The header fields the {{name}} spec sends with every request.
+{{access}} struct {{headersType}}: Swift.Hashable, Swift.Sendable {
+{{#headers}}
+{{#hasDocLine}}
+    /// {{docLine}}
+{{/hasDocLine}}
+    {{access}} var {{name}}: {{type}}
+{{/headers}}
+
+    /// Creates the header values; the defaults are the spec's.
+    {{access}} init({{#headers}}{{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}}{{^isLast}}, {{/isLast}}{{/headers}}) {
+{{#headers}}
+        self.{{name}} = {{name}}
+{{/headers}}
+    }
+
+    /// Adds the fields to a request.
+    {{access}} func apply(to request: inout CourierRuntime.RequestBuilder) {
+{{#headers}}
+        request.header("{{specName}}", {{name}})
+{{/headers}}
+    }
+}
+{{/hasHeaders}}
+
+// MARK: - Interface
+
+{{>docs}}
+///
+/// ``{{clientType}}`` talks to the service; ``{{mockType}}`` stands in for it in tests. Write code
+/// against this protocol to use either.
+{{access}} protocol {{apiType}}: Swift.Sendable {
+{{#endpoints}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}}
+
+{{/endpoints}}
+}
+
+extension {{apiType}} {
+{{#endpoints}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    {{access}} func {{name}}(
+{{#parameters}}
+        {{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws({{errorType}}) -> {{outputType}} {
+        try await {{name}}({{#parameters}}{{name}}: {{name}}, {{/parameters}}options: options)
+    }
+{{#isPaginated}}
+{{#pagination}}
+
+    /// Every item that `{{specName}}` returns, across all pages, fetched page by page as the sequence is read.
+    ///
+    /// - Remark: Generated from the pagination of endpoint `{{specName}}`.
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    {{access}} func {{methodName}}(
+{{#parameters}}
+        {{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
+        CourierRuntime.PageSequence { {{cursorName}} in
+            let page = try await self.{{name}}({{#arguments}}{{name}}: {{name}}, {{/arguments}}options: options)
+            return ({{itemsExpression}}, {{nextExpression}})
+        }
+    }
+{{/pagination}}
+{{/isPaginated}}
+
+{{/endpoints}}
+}
+
+// MARK: - Client
+
+{{>docs}}
+///
+/// Create one and share it: copies share the runtime, and with it the transport's connections.
+{{access}} struct {{clientType}}: {{apiType}} {
+    /// Builds, sends and interprets the requests, with the configuration the client was created with.
+    {{access}} let runtime: CourierRuntime.ServiceRuntime
+{{#hasHeaders}}
+    /// The header fields every request carries.
+    {{access}} let headers: {{headersType}}
+{{/hasHeaders}}
+
+    /// Creates a client from a complete configuration.
+    {{access}} init(configuration: CourierRuntime.ClientConfiguration{{#hasHeaders}}, headers: {{headersType}} = {{headersType}}(){{/hasHeaders}}) {
+        self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
+{{#hasHeaders}}
+        self.headers = headers
+{{/hasHeaders}}
+    }
+
+    /// Creates a client for a server.
+    ///
+    /// - Parameters:
+    ///   - server: Where to send requests.
+{{#hasAuthSchemes}}
+    ///   - auth: The credentials to send.
+{{/hasAuthSchemes}}
+{{#hasHeaders}}
+    ///   - headers: Header fields for every request.
+{{/hasHeaders}}
+    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - transport: Sends the requests; URLSession unless you pass another.
+    {{access}} init(
+        server: {{serverType}}{{#hasDefaultServer}} = .{{defaultServerCase}}{{/hasDefaultServer}},
+{{#hasAuthSchemes}}
+        auth: {{authType}} = {{authType}}(),
+{{/hasAuthSchemes}}
+{{#hasHeaders}}
+        headers: {{headersType}} = {{headersType}}(),
+{{/hasHeaders}}
+        timeout: Swift.Duration = .seconds(30),
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+    ) {
+        let configuration = CourierRuntime.ClientConfiguration(
+            server: server.url,
+            transport: transport,
+{{#hasAuthSchemes}}
+            credentials: auth.credentials,
+{{/hasAuthSchemes}}
+            timeout: timeout
+        )
+        self.init(configuration: configuration{{#hasHeaders}}, headers: headers{{/hasHeaders}})
+    }
+
+    /// The configuration every call starts from.
+    {{access}} var configuration: CourierRuntime.ClientConfiguration {
+        runtime.configuration
+    }
+
+    /// Creates a client configured by environment variables:
+    ///
+    /// - `{{envPrefix}}_BASE_URL`: the base URL{{#hasDefaultServer}}; unset, the `{{defaultServerCase}}` server{{/hasDefaultServer}}.
+{{#authSchemes}}
+{{#hasEnv}}
+{{#isBasic}}
+    /// - `{{usernameEnv}}` and `{{passwordEnv}}`: the `{{specName}}` credentials.
+{{/isBasic}}
+{{^isBasic}}
+    /// - `{{env}}`: the `{{specName}}` credential.
+{{/isBasic}}
+{{/hasEnv}}
+{{/authSchemes}}
+    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    ///
+    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
+    {{access}} static func fromEnvironment(
+        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+    ) throws(CourierRuntime.ConfigurationError) -> {{clientType}} {
+        let reader = CourierRuntime.EnvironmentReader(environment)
+{{#hasDefaultServer}}
+        let server = try reader.server("{{envPrefix}}_BASE_URL") ?? {{serverType}}.{{defaultServerCase}}.url
+{{/hasDefaultServer}}
+{{^hasDefaultServer}}
+        guard let server = try reader.server("{{envPrefix}}_BASE_URL") else {
+            throw CourierRuntime.ConfigurationError(variable: "{{envPrefix}}_BASE_URL", message: "is not set, and the spec names no server")
+        }
+{{/hasDefaultServer}}
+        let configuration = CourierRuntime.ClientConfiguration(
+            server: server,
+            transport: transport,
+{{#hasAuthSchemes}}
+            credentials: {{authType}}(environment: reader).credentials,
+{{/hasAuthSchemes}}
+            timeout: try reader.duration("{{envPrefix}}_TIMEOUT") ?? .seconds(30)
+        )
+        return {{clientType}}(configuration: configuration)
+    }
+{{#endpoints}}
+
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
+        {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
+{{#queryParameters}}
+        request.query("{{specName}}", {{name}})
+{{/queryParameters}}
+{{#hasHeaders}}
+        headers.apply(to: &request)
+{{/hasHeaders}}
+{{#headerParameters}}
+        request.header("{{specName}}", {{name}})
+{{/headerParameters}}
+{{#hasIdempotencyKey}}
+        request.header("{{idempotencyHeader}}", Foundation.UUID())
+{{/hasIdempotencyKey}}
+{{#bodyIsJSON}}
+        request.jsonBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsJSON}}
+{{#bodyIsText}}
+        request.textBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsText}}
+{{#bodyIsBytes}}
+        request.bytesBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsBytes}}
+        return try await runtime.send({{operationsType}}.{{name}}, request, options: options)
+    }
+{{/endpoints}}
+}
+
+/// What the runtime needs to know about each endpoint, made once.
+private enum {{operationsType}} {
+{{#endpoints}}
+    static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
+        name: "{{specName}}",
+        authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
+        output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
+        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}]
+    )
+{{/endpoints}}
+}
+{{/service}}
+{{/isService}}
+
+"""#,
+        "docs": #"""
+{{#docLines}}
+{{.}}
+{{/docLines}}
+
+"""#,
+        "enum": #"""
+{{>docs}}
+{{#isDeprecated}}
+///
+/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
+{{/isDeprecated}}
+///
+/// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
+{{access}} enum {{name}}: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+{{#cases}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    case {{name}}
+{{/cases}}
+    /// A value the spec does not list, kept as received.
+    case unknown(Swift.String)
+
+    /// The case for `rawValue`; values the spec does not list become ``unknown(_:)``.
+    {{access}} init(rawValue: Swift.String) {
+        switch rawValue {
+{{#cases}}
+        case "{{value}}": self = .{{name}}
+{{/cases}}
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    /// The value as the server writes it.
+    {{access}} var rawValue: Swift.String {
+        switch self {
+{{#cases}}
+        case .{{name}}: "{{value}}"
+{{/cases}}
+        case .unknown(let value): value
+        }
+    }
+
+    /// Decodes a string, known or not.
+    {{access}} init(from decoder: any Swift.Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(Swift.String.self))
+    }
+
+    /// Encodes the raw value.
+    {{access}} func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+"""#,
+        "header": #"""
+// Generated by Courier {{generatorVersion}} from {{specFile}}. Do not edit: change the spec and regenerate.
+
+import CourierRuntime
+import Foundation
+
+/// Generated code names the runtime version it was made for; a runtime without it does not fit.
+private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.{{runtimeVersion}}
+
+"""#,
+        "mock": #"""
+{{>header}}
+{{^isService}}
+
+// {{specFile}} shares models only; it has no mock.
+{{/isService}}
+{{#isService}}
+{{#service}}
+
+/// A call ``{{mockType}}`` received, with its arguments.
+{{access}} enum {{mockCallType}}: Swift.Hashable, Swift.Sendable {
+{{#endpoints}}
+    /// `{{specName}}` was called.
+    case {{name}}{{#hasParameters}}({{#parameters}}{{name}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}}
+{{/endpoints}}
+}
+
+/// Stands in for ``{{clientType}}`` in tests: set a handler for each endpoint the code under test
+/// calls, then check ``calls``. A call without a handler throws `ClientError.invalidRequest`.
+{{access}} final class {{mockType}}: {{apiType}} {
+    /// Records the calls and holds the handlers.
+    {{access}} let recorder = CourierRuntime.MockRecorder<{{mockCallType}}>()
+
+    /// Creates a mock without handlers.
+    {{access}} init() {}
+
+    /// The calls so far, oldest first.
+    {{access}} var calls: [{{mockCallType}}] {
+        recorder.calls
+    }
+{{#endpoints}}
+
+    /// Answers `{{specName}}` calls.
+    {{access}} var {{handlerName}}: (@Sendable ({{#parameters}}{{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) async throws({{errorType}}) -> {{outputType}})? {
+        get { recorder.handler(for: "{{specName}}") }
+        set { recorder.setHandler(newValue, for: "{{specName}}") }
+    }
+
+    /// Records the call and answers it with ``{{handlerName}}``.
+    {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
+        recorder.record(.{{name}}{{#hasParameters}}({{#parameters}}{{name}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}})
+        guard let handler = {{handlerName}} else {
+            throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
+        }
+        return try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
+    }
+{{/endpoints}}
+}
+{{/service}}
+{{/isService}}
+
+"""#,
+        "models": #"""
+{{>header}}
+{{#models}}
+
+{{#isStruct}}
+{{>struct}}
+{{/isStruct}}
+{{#isEnum}}
+{{>enum}}
+{{/isEnum}}
+{{#isUnion}}
+{{>union}}
+{{/isUnion}}
+{{#isAlias}}
+{{>alias}}
+{{/isAlias}}
+{{/models}}
+{{^hasModels}}
+
+// {{specFile}} declares no models.
+{{/hasModels}}
+
+"""#,
+        "struct": #"""
+{{>docs}}
+{{#isDeprecated}}
+///
+/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
+{{/isDeprecated}}
+{{access}} struct {{name}}: Swift.Codable, Swift.Hashable, Swift.Sendable {
+{{#properties}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+{{#isStored}}
+    {{access}} var {{name}}: {{type}}
+{{/isStored}}
+{{^isStored}}
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    {{access}} var {{name}}: {{type}} {
+        get { {{storageName}}{{#isBoxed}}.value{{/isBoxed}} }
+        set { {{storageName}} = {{#isBoxed}}CourierRuntime.Indirect(newValue){{/isBoxed}}{{^isBoxed}}newValue{{/isBoxed}} }
+    }
+{{/isStored}}
+
+{{/properties}}
+{{#properties}}
+{{^isStored}}
+    private var {{storageName}}: {{storageType}}
+{{/isStored}}
+{{/properties}}
+
+    /// Creates a value from its properties.
+    {{access}} init(
+{{#properties}}
+        {{name}}: {{type}}{{#hasInitDefault}} = {{initDefault}}{{/hasInitDefault}}{{^isLast}},{{/isLast}}
+{{/properties}}
+    ) {
+{{#properties}}
+        self.{{storageName}} = {{#isBoxed}}CourierRuntime.Indirect({{name}}){{/isBoxed}}{{^isBoxed}}{{name}}{{/isBoxed}}
+{{/properties}}
+    }
+{{#hasProperties}}
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+{{#properties}}
+        case {{codingKey}}{{#hasCustomJSONKey}} = "{{jsonKey}}"{{/hasCustomJSONKey}}
+{{/properties}}
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    {{access}} init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+{{#properties}}
+        self.{{storageName}} = {{#isBoxed}}CourierRuntime.Indirect({{/isBoxed}}try container.{{decodeMethod}}({{decodeType}}.self, forKey: .{{codingKey}}){{#hasDefault}} ?? {{defaultValue}}{{/hasDefault}}{{#isBoxed}}){{/isBoxed}}
+{{/properties}}
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    {{access}} func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+{{#properties}}
+        try container.{{encodeMethod}}({{storageName}}{{#isBoxed}}.value{{/isBoxed}}, forKey: .{{codingKey}})
+{{/properties}}
+    }
+{{/hasProperties}}
+{{^hasProperties}}
+
+    /// Decodes an object, whatever it holds.
+    {{access}} init(from decoder: any Swift.Decoder) throws {
+        _ = try decoder.container(keyedBy: CourierRuntime.DynamicCodingKey.self)
+    }
+
+    /// Encodes an empty object.
+    {{access}} func encode(to encoder: any Swift.Encoder) throws {
+        _ = encoder.container(keyedBy: CourierRuntime.DynamicCodingKey.self)
+    }
+{{/hasProperties}}
+}
+
+"""#,
+        "union": #"""
+{{>docs}}
+{{#isDeprecated}}
+///
+/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
+{{/isDeprecated}}
+///
+/// The JSON field `{{discriminator}}` names the variant. An object with a value this client does
+/// not know decodes as ``unknown(_:)`` and encodes back unchanged.
+{{access}} enum {{name}}: Swift.Codable, Swift.Hashable, Swift.Sendable {
+{{#variants}}
+    /// `{{discriminator}}` is `{{tag}}`.
+    {{#isIndirect}}indirect {{/isIndirect}}case {{caseName}}({{type}})
+{{/variants}}
+    /// A variant the spec does not list, kept as received.
+    case unknown(CourierRuntime.JSONValue)
+
+    /// Decodes the variant that the `{{discriminator}}` field names.
+    {{access}} init(from decoder: any Swift.Decoder) throws {
+        switch try CourierRuntime.Discriminator.tag(from: decoder, key: "{{discriminator}}") {
+{{#variants}}
+        case "{{tag}}": self = .{{caseName}}(try {{type}}(from: decoder))
+{{/variants}}
+        default: self = .unknown(try CourierRuntime.JSONValue(from: decoder))
+        }
+    }
+
+    /// Encodes the variant with its `{{discriminator}}` field set to match the case.
+    {{access}} func encode(to encoder: any Swift.Encoder) throws {
+        switch self {
+{{#variants}}
+        case .{{caseName}}(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "{{tag}}", key: "{{discriminator}}", to: encoder)
+{{/variants}}
+        case .unknown(let value):
+            try value.encode(to: encoder)
+        }
+    }
+}
+
+"""#,
+    ]
+}

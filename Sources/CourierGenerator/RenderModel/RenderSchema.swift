@@ -1,0 +1,107 @@
+/// The kinds of object in the render model.
+public enum RenderKind: String, Sendable, CaseIterable {
+    /// One output file: the root every template starts from.
+    case file
+    /// A model: struct, enum, union or alias.
+    case model
+    /// A property of a struct model.
+    case property
+    /// A case of an enum model.
+    case enumCase
+    /// A variant of a union model.
+    case variant
+    /// A service: client, protocol, mock, errors, servers, auth.
+    case service
+    /// A named server.
+    case server
+    /// An auth scheme.
+    case authScheme
+    /// A declared error.
+    case declaredError
+    /// An endpoint.
+    case endpoint
+    /// A parameter of an endpoint or a service-wide header.
+    case parameter
+    /// An auth scheme an endpoint accepts.
+    case schemeReference
+    /// A declared error an endpoint can answer with.
+    case errorRoute
+    /// How an endpoint pages.
+    case pagination
+}
+
+/// The keys each kind of render object has: the contract between the generator and templates.
+///
+/// `Docs/Templates.md` documents them; a test checks that every object the generator builds has
+/// exactly these keys and that every key a template names exists.
+public enum RenderSchema {
+    /// Keys every object in a list has.
+    public static let positionKeys = ["isFirst", "isLast"]
+
+    /// The keys of `kind`, sorted.
+    public static func keys(of kind: RenderKind) -> [String] {
+        switch kind {
+        case .file:
+            ["access", "generatorVersion", "hasModels", "isService", "models", "runtimeVersion", "service", "specFile"]
+        case .model:
+            [
+                "aliasedType", "cases", "deprecationMessage", "discriminator", "docLines", "hasDeprecationMessage",
+                "hasProperties", "isAlias", "isDeprecated", "isEnum", "isStruct", "isUnion", "name", "properties",
+                "specName", "variants",
+            ]
+        case .property:
+            [
+                "codingKey", "decodeMethod", "decodeType", "defaultValue", "deprecationMessage", "docLines",
+                "encodeMethod", "hasCustomJSONKey", "hasDefault", "hasDeprecationMessage", "hasInitDefault", "initDefault", "isBoxed",
+                "isDeprecated", "isStored", "jsonKey", "name", "storageName", "storageType", "type",
+            ]
+        case .enumCase:
+            ["docLines", "name", "value"]
+        case .variant:
+            ["caseName", "isIndirect", "tag", "type"]
+        case .service:
+            [
+                "apiType", "authSchemes", "authType", "clientType", "declaredErrorType", "defaultServerCase", "docLines", "hasDefaultServer",
+                "endpoints", "envPrefix", "errorType", "errors", "hasAuthSchemes", "hasErrors", "hasHeaders",
+                "headers", "headersType", "mockCallType", "mockType", "name", "operationsType", "serverType", "servers",
+            ]
+        case .server:
+            ["caseName", "docLines", "url"]
+        case .authScheme:
+            [
+                "credentialType", "docLines", "env", "hasEnv", "isApiKeyHeader", "isApiKeyQuery", "isBasic", "isBearer", "keyName",
+                "name", "passwordEnv", "specName", "usernameEnv",
+            ]
+        case .declaredError:
+            ["bodyType", "caseName", "docLines", "flagName", "hasBody", "specName", "status"]
+        case .endpoint:
+            [
+                "authSchemes", "bodyContentType", "bodyIsBytes", "bodyIsJSON", "bodyIsText", "deprecationMessage",
+                "docLines", "errorRoutes", "handlerName", "hasBody", "hasDeprecationMessage", "hasIdempotencyKey",
+                "hasParameters", "headerParameters", "idempotencyHeader", "isDeprecated", "isPaginated", "method",
+                "methodName", "mutatesRequest", "name", "outputType", "pagination", "parameters", "path", "queryParameters",
+                "responseAccept", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
+                "specName", "summary",
+            ]
+        case .parameter:
+            [
+                "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "name",
+                "signatureDefault", "specName", "type",
+            ]
+        case .schemeReference:
+            ["specName"]
+        case .errorRoute:
+            ["caseName", "hasBody", "status"]
+        case .pagination:
+            [
+                "arguments", "cursorName", "cursorType", "itemType", "itemsExpression", "methodName", "nextExpression",
+                "parameters",
+            ]
+        }
+    }
+
+    /// Every key any object has, with the position keys.
+    public static var allKeys: Set<String> {
+        Set(RenderKind.allCases.flatMap(keys(of:)) + positionKeys)
+    }
+}

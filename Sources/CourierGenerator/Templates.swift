@@ -1,0 +1,120 @@
+import CourierSpec
+import Foundation
+import Mustache
+
+/// The Mustache templates the generator renders, by name: the built-in set, optionally with some
+/// replaced from a folder (`--templates DIR`).
+///
+/// Every template is rendered as text: the `{{% CONTENT_TYPE: TEXT }}` pragma is put in front of
+/// each one, partials included, so `<`, `>` and `&` are never HTML-escaped.
+public struct TemplateSet: Sendable {
+    /// The names of the templates that start an output file, in the order of
+    /// ``SpecFileNames/generatedFileKinds``.
+    public static let fileTemplates = ["models", "client", "mock"]
+
+    /// Template sources by name (file name without `.mustache`).
+    public private(set) var sources: [String: String]
+    /// Where each template came from, for diagnostics: `built-in` or a file path.
+    public private(set) var origins: [String: String]
+
+    /// The templates compiled into `courier`, whose source is the repository's `Templates/` folder.
+    public static var builtIn: TemplateSet {
+        TemplateSet(sources: BuiltInTemplates.sources, origins: BuiltInTemplates.sources.mapValues { _ in "built-in" })
+    }
+
+    init(sources: [String: String], origins: [String: String]) {
+        self.sources = sources
+        self.origins = origins
+    }
+
+    /// This set with every `NAME.mustache` file in `directory` replacing or adding template `NAME`.
+    public func overriding(withTemplatesIn directory: String) throws(GeneratorError) -> TemplateSet {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw GeneratorError("\(directory): error: cannot read the template folder")
+        }
+        var result = self
+        for entry in entries.sorted() where entry.hasSuffix(".mustache") {
+            let path = (directory as NSString).appendingPathComponent(entry)
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw GeneratorError("\(path): error: cannot read the template as UTF-8 text")
+            }
+            let name = String(entry.dropLast(".mustache".count))
+            result.sources[name] = text
+            result.origins[name] = path
+        }
+        return result
+    }
+
+    /// Parses every template and checks that every partial a template names exists.
+    func library() throws(GeneratorError) -> MustacheLibrary {
+        var library = MustacheLibrary()
+        var problems: [String] = []
+        for name in sources.keys.sorted() {
+            guard let source = sources[name] else { continue }
+            let origin = origins[name] ?? name
+            do {
+                library.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}\n" + source), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append("\(origin):\(error.context.lineNumber):\(error.context.columnNumber): error: \(error.error)")
+            } catch {
+                problems.append("\(origin): error: \(error)")
+            }
+            for partial in TemplateScanner.partials(in: source) where sources[partial] == nil {
+                problems.append("\(origin): error: the template names partial '\(partial)', but there is no \(partial).mustache")
+            }
+        }
+        for name in Self.fileTemplates where sources[name] == nil {
+            problems.append("error: the template '\(name).mustache' is missing")
+        }
+        if !problems.isEmpty { throw GeneratorError(problems.joined(separator: "\n")) }
+        return library
+    }
+}
+
+/// Finds the tags of a Mustache template, for checks that do not need rendering.
+public enum TemplateScanner {
+    /// The names in variable, section and inverted-section tags (`{{name}}`, `{{#name}}`,
+    /// `{{^name}}`, `{{{name}}}`, `{{&name}}`), without `.` and dotted tails.
+    public static func variableNames(in source: String) -> Set<String> {
+        var names: Set<String> = []
+        for tag in tags(in: source) {
+            var body = Substring(tag)
+            if let first = body.first, "#^&/".contains(first) { body = body.dropFirst() }
+            let name = body.trimmingCharacters(in: .whitespaces)
+            if name.isEmpty || name == "." || name.hasPrefix("!") || name.hasPrefix(">") || name.hasPrefix("%")
+                || name.hasPrefix("=") || name.hasPrefix("$") || name.hasPrefix("<")
+            {
+                continue
+            }
+            if let head = name.split(separator: ".").first { names.insert(String(head)) }
+        }
+        return names
+    }
+
+    /// The partials a template includes.
+    public static func partials(in source: String) -> Set<String> {
+        Set(tags(in: source).compactMap { tag in
+            guard tag.hasPrefix(">") else { return nil }
+            return tag.dropFirst().trimmingCharacters(in: .whitespaces)
+        })
+    }
+
+    /// The text between `{{` and `}}` of every tag (triple mustaches lose their braces).
+    static func tags(in source: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(source)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            let triple = rest.hasPrefix("{")
+            guard let close = rest.range(of: triple ? "}}}" : "}}") else { break }
+            var tag = rest[..<close.lowerBound]
+            if triple { tag = tag.dropFirst() }
+            result.append(String(tag))
+            rest = rest[close.upperBound...]
+        }
+        return result
+    }
+}

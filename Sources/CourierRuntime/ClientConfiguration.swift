@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+
+/// Where and how a generated client sends requests: server, transport, credentials, defaults.
+public struct ClientConfiguration: Sendable {
+    /// The service's base URL.
+    public var server: ServerURL
+    /// Sends the requests.
+    public var transport: any HTTPTransport
+    /// Credentials by the spec's scheme names.
+    public var credentials: Credentials
+    /// Header fields added to every request, such as `User-Agent`.
+    public var headerFields: HTTPFields
+    /// How long a call may take when ``RequestOptions/timeout`` does not say. 30 seconds by default.
+    public var timeout: Duration
+    /// The largest response body accepted, in bytes. 16 MiB by default.
+    public var maxResponseBodySize: Int
+
+    /// Creates a configuration.
+    public init(
+        server: ServerURL,
+        transport: any HTTPTransport = URLSessionTransport(),
+        credentials: Credentials = Credentials(),
+        headerFields: HTTPFields = [:],
+        timeout: Duration = .seconds(30),
+        maxResponseBodySize: Int = 16 << 20
+    ) {
+        self.server = server
+        self.transport = transport
+        self.credentials = credentials
+        self.headerFields = headerFields
+        self.timeout = timeout
+        self.maxResponseBodySize = maxResponseBodySize
+    }
+}
+
+/// Settings for one call, overriding the client's.
+public struct RequestOptions: Sendable {
+    /// How long this call may take; `nil` keeps the client's timeout.
+    public var timeout: Duration?
+    /// Header fields added to this request; they replace fields of the same name.
+    public var headerFields: HTTPFields
+
+    /// Creates options; the defaults change nothing.
+    public init(timeout: Duration? = nil, headerFields: HTTPFields = [:]) {
+        self.timeout = timeout
+        self.headerFields = headerFields
+    }
+}
+
+/// A configuration value from the environment that cannot be used.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The variable, such as `PAYMENTS_TIMEOUT`.
+    public var variable: String
+    /// What is wrong with its value.
+    public var message: String
+
+    /// Creates an error.
+    public init(variable: String, message: String) {
+        self.variable = variable
+        self.message = message
+    }
+
+    /// `"<variable>: <message>"`.
+    public var description: String { "\(variable): \(message)" }
+}
+
+/// Reads client settings from environment variables, for generated `fromEnvironment()` functions.
+public struct EnvironmentReader: Sendable {
+    /// The variables to read.
+    public let variables: [String: String]
+
+    /// Reads from `variables`, by default the process environment.
+    public init(_ variables: [String: String] = ProcessInfo.processInfo.environment) {
+        self.variables = variables
+    }
+
+    /// The variable's value, or `nil` when it is unset or empty.
+    public func string(_ name: String) -> String? {
+        guard let value = variables[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The variable's value as a secret, or `nil` when it is unset or empty.
+    public func secret(_ name: String) -> Secret? {
+        string(name).map { Secret($0) }
+    }
+
+    /// The variable as a base URL; an unusable URL is an error.
+    public func server(_ name: String) throws(ConfigurationError) -> ServerURL? {
+        guard let text = string(name) else { return nil }
+        let server = ServerURL(text)
+        if let problem = server.problem {
+            throw ConfigurationError(variable: name, message: problem)
+        }
+        return server
+    }
+
+    /// The variable as a duration: `250ms`, `5s`, `2m`, `1h`, or a plain number of seconds.
+    public func duration(_ name: String) throws(ConfigurationError) -> Duration? {
+        guard let text = string(name) else { return nil }
+        guard let duration = Self.parseDuration(text) else {
+            throw ConfigurationError(variable: name, message: "'\(text)' is not a duration such as 250ms, 5s or 2m")
+        }
+        return duration
+    }
+
+    /// The variable as a positive whole number.
+    public func positiveInteger(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError(variable: name, message: "'\(text)' is not a positive whole number")
+        }
+        return value
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
+            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        }
+        guard let seconds = Double(text), seconds >= 0, seconds.isFinite else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}

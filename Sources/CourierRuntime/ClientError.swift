@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+
+/// The errors a service declares in its spec, as a generated enum with one case per error.
+///
+/// Generated code conforms to it; you rarely do.
+public protocol DeclaredError: Error, Sendable {
+    /// The error's name in the spec, such as `notFound`: short and stable, fit for logs and metric labels.
+    var name: String { get }
+}
+
+/// Everything a generated client's call can throw, as one enum to switch over.
+///
+/// Generated code names it per service, `typealias PaymentsError = ClientError<PaymentsDeclaredError>`,
+/// and methods throw it typed, so a `switch` is checked for completeness:
+///
+/// ```swift
+/// do {
+///     let payment = try await payments.getPayment(id: id)
+/// } catch .declared(.notFound(let problem), _) {
+///     // the spec's NotFound error, with its decoded body
+/// } catch .unexpectedStatus(let response) {
+///     // a status the spec does not declare; status, headers and body are kept
+/// } catch {
+///     // transport, timeout, cancellation, decoding…
+/// }
+/// ```
+///
+/// `description` is short and stable (no bodies, no secrets): log it as it is.
+public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible {
+    /// The server answered with an error the spec declares; its body is decoded into `Declared`.
+    case declared(Declared, response: HTTPResponse)
+    /// The server answered with a status the spec does not declare for this endpoint.
+    case unexpectedStatus(UnexpectedResponse)
+    /// The request could not be built or was refused before sending: an invalid header value, base
+    /// URL or body. Nothing was sent.
+    case invalidRequest(String)
+    /// The transport failed: no connection, a dropped connection, a response that is not HTTP, or a
+    /// body over the size limit.
+    case transport(TransportError)
+    /// The call took longer than its timeout.
+    case timeout(Duration)
+    /// The calling task was cancelled.
+    case cancelled
+    /// A successful or declared-error response whose body does not match the spec.
+    case decoding(DecodingFailure)
+
+    /// A short stable label for the case: `declared`, `unexpected_status`, `invalid_request`,
+    /// `transport`, `timeout`, `cancelled` or `decoding`. Use it as a metric dimension.
+    public var kind: String {
+        switch self {
+        case .declared: "declared"
+        case .unexpectedStatus: "unexpected_status"
+        case .invalidRequest: "invalid_request"
+        case .transport: "transport"
+        case .timeout: "timeout"
+        case .cancelled: "cancelled"
+        case .decoding: "decoding"
+        }
+    }
+
+    /// The HTTP status of the response, when there was one.
+    public var status: HTTPResponse.Status? {
+        switch self {
+        case .declared(_, let response): response.status
+        case .unexpectedStatus(let response): response.status
+        case .decoding(let failure): failure.status
+        case .invalidRequest, .transport, .timeout, .cancelled: nil
+        }
+    }
+
+    /// One line, without bodies or credentials, for example `declared error notFound (404)`.
+    public var description: String {
+        switch self {
+        case .declared(let error, let response):
+            "declared error \(error.name) (\(response.status.code))"
+        case .unexpectedStatus(let response):
+            "unexpected status \(response.status.code)"
+        case .invalidRequest(let reason):
+            "invalid request: \(reason)"
+        case .transport(let error):
+            "transport failure: \(error.kind.rawValue)"
+        case .timeout(let limit):
+            "timed out after \(limit)"
+        case .cancelled:
+            "cancelled"
+        case .decoding(let failure):
+            "decoding failed at \(failure.codingPath.isEmpty ? "the top level" : failure.codingPath)"
+        }
+    }
+}
+
+extension ClientError: Equatable where Declared: Equatable {}
+extension ClientError: Hashable where Declared: Hashable {}
+
+/// A response with a status the spec does not declare, kept whole for diagnosis.
+public struct UnexpectedResponse: Sendable, Hashable, CustomStringConvertible {
+    /// The status and header fields.
+    public var head: HTTPResponse
+    /// The body as received (within the client's size limit).
+    public var body: Data
+
+    /// Creates the record of a response.
+    public init(head: HTTPResponse, body: Data) {
+        self.head = head
+        self.body = body
+    }
+
+    /// The status code and reason.
+    public var status: HTTPResponse.Status { head.status }
+
+    /// The header fields.
+    public var headerFields: HTTPFields { head.headerFields }
+
+    /// The body as UTF-8 text, when it is text.
+    public var bodyText: String? { String(data: body, encoding: .utf8) }
+
+    /// `"<code> <reason>, <n> bytes"`.
+    public var description: String { "\(status.code) \(status.reasonPhrase), \(body.count) bytes" }
+}
+
+/// A body that did not decode as the spec says it should.
+public struct DecodingFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The most body bytes kept in ``bodyExcerpt``.
+    public static let excerptLimit = 512
+
+    /// Where decoding stopped, such as `data[3].amount.currency`; empty for the top level.
+    public var codingPath: String
+    /// What was wrong there.
+    public var message: String
+    /// The response status.
+    public var status: HTTPResponse.Status
+    /// The beginning of the body, at most ``excerptLimit`` bytes, as text.
+    public var bodyExcerpt: String
+
+    /// Creates a failure record.
+    public init(codingPath: String, message: String, status: HTTPResponse.Status, bodyExcerpt: String) {
+        self.codingPath = codingPath
+        self.message = message
+        self.status = status
+        self.bodyExcerpt = bodyExcerpt
+    }
+
+    /// Describes `error`, keeping the coding path and an excerpt of `body`.
+    public init(_ error: any Error, status: HTTPResponse.Status, body: Data) {
+        let (path, message) = Self.explain(error)
+        self.init(codingPath: path, message: message, status: status, bodyExcerpt: Self.excerpt(of: body))
+    }
+
+    /// `"<path>: <message>"`.
+    public var description: String {
+        codingPath.isEmpty ? message : "\(codingPath): \(message)"
+    }
+
+    static func excerpt(of body: Data) -> String {
+        let prefix = body.prefix(excerptLimit)
+        let text = String(decoding: prefix, as: UTF8.self)
+        return body.count > excerptLimit ? text + "…" : text
+    }
+
+    private static func explain(_ error: any Error) -> (path: String, message: String) {
+        guard let error = error as? DecodingError else {
+            return ("", String(describing: error))
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return (render(context.codingPath), "expected \(type): \(context.debugDescription)")
+        case .valueNotFound(let type, let context):
+            return (render(context.codingPath), "missing \(type) value: \(context.debugDescription)")
+        case .keyNotFound(let key, let context):
+            return (render(context.codingPath + [key]), "missing key '\(key.stringValue)'")
+        case .dataCorrupted(let context):
+            return (render(context.codingPath), context.debugDescription)
+        @unknown default:
+            return ("", String(describing: error))
+        }
+    }
+
+    /// `data[3].amount`, from coding keys.
+    static func render(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+}

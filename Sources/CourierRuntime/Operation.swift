@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+
+/// What a generated client knows about one endpoint: its name, auth schemes, how to read a
+/// successful response and which error statuses it declares.
+///
+/// Generated code creates one per endpoint, once, as a static constant.
+public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
+    /// The endpoint's name in the spec, such as `getPayment`.
+    public let name: String
+    /// The spec's auth schemes this endpoint accepts, in order of preference; empty for none.
+    public let authSchemes: [String]
+    /// How a successful response becomes `Output`.
+    public let output: ResponseBody<Output>
+    /// The declared error statuses.
+    public let errors: [ErrorRoute<Declared>]
+
+    /// Describes an endpoint.
+    public init(name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>]) {
+        self.name = name
+        self.authSchemes = authSchemes
+        self.output = output
+        self.errors = errors
+    }
+}
+
+/// How a successful response body becomes the endpoint's result.
+public struct ResponseBody<Output: Sendable>: Sendable {
+    /// The media type sent in `Accept`, or `nil` for none.
+    public let accept: String?
+    let decode: @Sendable (Data) throws -> Output
+
+    /// Reads `Output` with a custom function.
+    public init(accept: String?, decode: @escaping @Sendable (Data) throws -> Output) {
+        self.accept = accept
+        self.decode = decode
+    }
+}
+
+extension ResponseBody where Output: Decodable {
+    /// A JSON body.
+    public static var json: ResponseBody {
+        ResponseBody(accept: "application/json") { data in
+            try JSONCoding.makeDecoder().decode(Output.self, from: data)
+        }
+    }
+
+    /// A JSON body with a media type of its own, such as `application/problem+json`.
+    public static func json(accept: String) -> ResponseBody {
+        ResponseBody(accept: accept) { data in
+            try JSONCoding.makeDecoder().decode(Output.self, from: data)
+        }
+    }
+}
+
+extension ResponseBody where Output == String {
+    /// A text body, read as UTF-8.
+    public static func text(accept: String) -> ResponseBody {
+        ResponseBody(accept: accept) { data in
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "the body is not UTF-8 text"))
+            }
+            return text
+        }
+    }
+}
+
+extension ResponseBody where Output == Data {
+    /// Raw bytes.
+    public static func bytes(accept: String) -> ResponseBody {
+        ResponseBody(accept: accept) { data in data }
+    }
+}
+
+extension ResponseBody where Output == Void {
+    /// No body; whatever the server sends is ignored.
+    public static var empty: ResponseBody {
+        ResponseBody(accept: nil) { _ in () }
+    }
+}
+
+/// A declared error status and how its body becomes the service's declared-error enum.
+public struct ErrorRoute<Declared: DeclaredError>: Sendable {
+    /// The status code.
+    public let status: Int
+    let make: @Sendable (Data) throws -> Declared
+
+    /// A declared error with a JSON body: `.json(404, PaymentsDeclaredError.notFound)`.
+    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Declared) -> ErrorRoute {
+        ErrorRoute(status: status) { data in
+            let body = try JSONCoding.makeDecoder().decode(Body.self, from: data)
+            return make(body)
+        }
+    }
+
+    /// A declared error whose body is ignored: `.empty(503, .unavailable)`.
+    public static func empty(_ status: Int, _ value: Declared) -> ErrorRoute {
+        ErrorRoute(status: status) { _ in value }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// An ``HTTPTransport`` on Foundation's `URLSession`: the default, on Apple platforms and Linux.
+///
+/// The response body is streamed and the request cancelled as soon as it passes the size limit, so
+/// a huge or endless body costs at most the limit in memory. One transport owns one session; create
+/// it once and share it.
+public final class URLSessionTransport: HTTPTransport {
+    private let session: URLSession
+    private let delegate: SessionDelegate
+
+    /// Creates a transport with its own session built from `configuration`.
+    ///
+    /// - Parameter configuration: Connection settings (proxies, TLS, cookies). Caching and cookies
+    ///   are switched off unless you set them, since clients decide caching themselves.
+    public init(configuration: URLSessionConfiguration = URLSessionTransport.defaultConfiguration) {
+        let delegate = SessionDelegate()
+        self.delegate = delegate
+        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    /// An ephemeral configuration without URL caching or cookie handling.
+    public static var defaultConfiguration: URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return configuration
+    }
+
+    deinit {
+        session.finishTasksAndInvalidate()
+    }
+
+    /// Sends the request through the session, streaming the body up to the size limit.
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        guard var urlRequest = URLRequest(httpRequest: request.head) else {
+            throw TransportError(.invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
+        }
+        urlRequest.httpBody = request.body
+        urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
+        try Task.checkCancellation()
+
+        let task = session.dataTask(with: urlRequest)
+        let limit = request.maxResponseBodySize
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransportResponse, any Error>) in
+                delegate.register(task, limit: limit, continuation: continuation)
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+}
+
+/// Collects each task's response and body and resumes its continuation exactly once.
+private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    // Safe: the only stored state is `exchanges`, a `Locked` value; URLSession calls the delegate
+    // from its own serial queue, and `register` may run on any thread, so every access goes
+    // through the lock.
+    private struct Exchange {
+        var limit: Int
+        var continuation: CheckedContinuation<TransportResponse, any Error>
+        var response: HTTPResponse?
+        var body = Data()
+        var failure: TransportError?
+    }
+
+    private let exchanges = Locked<[Int: Exchange]>([:])
+
+    func register(_ task: URLSessionTask, limit: Int, continuation: CheckedContinuation<TransportResponse, any Error>) {
+        exchanges.withLock { $0[task.taskIdentifier] = Exchange(limit: limit, continuation: continuation) }
+    }
+
+    func urlSession(
+        _ session: URLSession,
+        dataTask: URLSessionDataTask,
+        didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        let disposition: URLSession.ResponseDisposition = exchanges.withLock { exchanges in
+            guard var exchange = exchanges[dataTask.taskIdentifier] else { return .cancel }
+            guard let head = (response as? HTTPURLResponse)?.httpResponse else {
+                exchange.failure = TransportError(.invalidResponse, detail: "the response is not HTTP")
+                exchanges[dataTask.taskIdentifier] = exchange
+                return .cancel
+            }
+            if response.expectedContentLength > Int64(exchange.limit) {
+                exchange.failure = TransportError(.responseTooLarge, detail: "Content-Length \(response.expectedContentLength) exceeds the limit of \(exchange.limit) bytes")
+                exchanges[dataTask.taskIdentifier] = exchange
+                return .cancel
+            }
+            exchange.response = head
+            exchanges[dataTask.taskIdentifier] = exchange
+            return .allow
+        }
+        completionHandler(disposition)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let overLimit: Bool = exchanges.withLock { exchanges in
+            guard var exchange = exchanges[dataTask.taskIdentifier], exchange.failure == nil else { return false }
+            if exchange.body.count + data.count > exchange.limit {
+                exchange.failure = TransportError(.responseTooLarge, detail: "the body exceeds the limit of \(exchange.limit) bytes")
+                exchange.body = Data()
+                exchanges[dataTask.taskIdentifier] = exchange
+                return true
+            }
+            exchange.body.append(data)
+            exchanges[dataTask.taskIdentifier] = exchange
+            return false
+        }
+        if overLimit { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let exchange = exchanges.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        if let failure = exchange.failure {
+            exchange.continuation.resume(throwing: failure)
+        } else if let error {
+            exchange.continuation.resume(throwing: Self.transportError(for: error))
+        } else if let response = exchange.response {
+            exchange.continuation.resume(returning: TransportResponse(head: response, body: exchange.body))
+        } else {
+            exchange.continuation.resume(throwing: TransportError(.invalidResponse, detail: "the exchange ended without a response"))
+        }
+    }
+
+    private static func transportError(for error: any Error) -> any Error {
+        guard let urlError = error as? URLError else {
+            return TransportError(.other, detail: String(describing: error))
+        }
+        switch urlError.code {
+        case .cancelled:
+            return CancellationError()
+        case .timedOut:
+            return TransportError(.timedOut, detail: urlError.localizedDescription)
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet, .secureConnectionFailed:
+            return TransportError(.connectionFailed, detail: urlError.localizedDescription)
+        case .networkConnectionLost:
+            return TransportError(.connectionLost, detail: urlError.localizedDescription)
+        case .badServerResponse, .cannotParseResponse:
+            return TransportError(.invalidResponse, detail: urlError.localizedDescription)
+        case .unsupportedURL, .badURL:
+            return TransportError(.invalidRequest, detail: urlError.localizedDescription)
+        default:
+            return TransportError(.other, detail: urlError.localizedDescription)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

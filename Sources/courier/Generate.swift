@@ -1,0 +1,132 @@
+import ArgumentParser
+import CourierGenerator
+import CourierSpec
+import Foundation
+
+/// `courier generate PATH... --output DIR`: writes the Swift client for each spec.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generates Swift clients from spec files.",
+        discussion: """
+        Every spec NAME.courier.yaml becomes NameModels.swift, NameClient.swift and NameMock.swift \
+        in the output folder. Files are rewritten only when their contents change, and nothing is \
+        written when any spec has errors. With --check nothing is written: the command fails and \
+        prints a diff when the folder differs from what would be generated (for CI).
+        """
+    )
+
+    @Argument(help: "Spec files, or folders to search for *.courier.yaml files.")
+    var paths: [String]
+
+    @Option(name: .shortAndLong, help: "The folder to write the Swift files into.")
+    var output: String?
+
+    @Flag(help: "Write nothing; fail with a diff when the output folder is not up to date.")
+    var check = false
+
+    @Option(help: "A folder of NAME.mustache files that replace the built-in templates of the same name.")
+    var templates: String?
+
+    @Option(help: "The access level of generated declarations: public, package or internal.")
+    var access: AccessLevel = .public
+
+    @Flag(help: "Print the render model the templates see, as JSON, instead of generating.")
+    var dumpRenderModel = false
+
+    @Flag(help: "Treat warnings as errors.")
+    var warningsAsErrors = false
+
+    func validate() throws {
+        if output == nil, !dumpRenderModel {
+            throw ValidationError("missing '--output <folder>'")
+        }
+    }
+
+    func run() throws {
+        let specPaths = try SpecPathArguments.expand(paths)
+        var loader = SpecLoader()
+        var diagnostics: [Diagnostic] = []
+        var specs: [Spec] = []
+        for path in specPaths {
+            let result = loader.load(path)
+            diagnostics += result.diagnostics
+            if let spec = result.spec { specs.append(spec) }
+        }
+        let report = DiagnosticReport(diagnostics.sortedUnique(), warningsAsErrors: warningsAsErrors)
+        report.print()
+        if report.failed { throw ExitCode(1) }
+
+        let generator: CourierGenerator
+        do {
+            var templateSet = TemplateSet.builtIn
+            if let templates { templateSet = try templateSet.overriding(withTemplatesIn: templates) }
+            generator = try CourierGenerator(templates: templateSet, access: access)
+        } catch {
+            StandardError.write(error.description)
+            throw ExitCode(1)
+        }
+
+        if dumpRenderModel {
+            for spec in specs { print(generator.renderModelJSON(for: spec), terminator: "") }
+            return
+        }
+        guard let output else { return }
+
+        var files: [GeneratedFile] = []
+        var producer: [String: String] = [:]
+        for spec in specs {
+            let generated: [GeneratedFile]
+            do {
+                generated = try generator.generate(spec)
+            } catch {
+                StandardError.write(error.description)
+                throw ExitCode(1)
+            }
+            for file in generated {
+                if let other = producer[file.name] {
+                    StandardError.write("\(spec.file.path): error: generates \(file.name), as \(other) does; rename one of the spec files")
+                    throw ExitCode(1)
+                }
+                producer[file.name] = spec.file.path
+            }
+            files += generated
+        }
+
+        let folder = OutputFolder(path: output)
+        if check {
+            try runCheck(files, in: folder)
+        } else {
+            do {
+                let statuses = try folder.write(files)
+                let changed = statuses.filter { $0.status != .unchanged }
+                for (name, status) in changed {
+                    print("\(status.rawValue) \((output as NSString).appendingPathComponent(name))")
+                }
+                print("\(files.count) files for \(specs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged")
+            } catch {
+                StandardError.write(error.description)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    private func runCheck(_ files: [GeneratedFile], in folder: OutputFolder) throws {
+        var stale = 0
+        for (file, status, existing) in folder.compare(files) where status != .unchanged {
+            stale += 1
+            let path = (folder.path as NSString).appendingPathComponent(file.name)
+            if status == .created {
+                StandardError.write("\(path): error: missing; run courier generate")
+            } else {
+                StandardError.write("\(path): error: out of date; run courier generate")
+            }
+            print(UnifiedDiff.make(old: existing ?? "", new: file.contents, oldName: path, newName: path + " (generated)"), terminator: "")
+        }
+        if stale > 0 {
+            StandardError.write("courier: \(stale) of \(files.count) generated files in \(folder.path) are out of date")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension AccessLevel: ExpressibleByArgument {}
