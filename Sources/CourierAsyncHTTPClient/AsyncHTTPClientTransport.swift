@@ -19,10 +19,18 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// The client requests go through.
     public let client: HTTPClient
 
-    /// Uses `client`; by default the process-wide `HTTPClient.shared`, which needs no shutdown.
-    public init(client: HTTPClient = .shared) {
+    /// Uses `client`; by default ``sharedClient``.
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient) {
         self.client = client
     }
+
+    /// A process-wide client that lives as long as the process, so it needs no shutdown.
+    ///
+    /// Unlike `HTTPClient.shared` it reports a failed connection at once instead of retrying it
+    /// until the request's deadline: a refused connection surfaces as
+    /// `TransportError.Kind.connectionFailed`, which is safe to retry for any method, and Courier's
+    /// retry policy decides whether and when to try again.
+    public static var sharedClient: HTTPClient { courierSharedHTTPClient }
 
     /// Sends the request and collects the response body.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
@@ -64,6 +72,13 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    fileprivate static func makeSharedClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
     private static func transportError(for error: any Error) -> any Error {
         if error is CancellationError { return error }
         if let error = error as? HTTPClientError {
@@ -97,3 +112,6 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         return overflow ? Int64.max : scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
     }
 }
+
+/// Never shut down: it lives for the whole process, like `HTTPClient.shared`.
+private let courierSharedHTTPClient = AsyncHTTPClientTransport.makeSharedClient()
