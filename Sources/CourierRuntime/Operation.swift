@@ -83,11 +83,13 @@ extension ResponseBody where Output == Void {
 public struct ErrorRoute<Declared: DeclaredError>: Sendable {
     /// The status code.
     public let status: Int
+    /// Whether the error has a body to decode.
+    public let hasBody: Bool
     let make: @Sendable (Data) throws -> Declared
 
     /// A declared error with a JSON body: `.json(404, PaymentsDeclaredError.notFound)`.
     public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Declared) -> ErrorRoute {
-        ErrorRoute(status: status) { data in
+        ErrorRoute(status: status, hasBody: true) { data in
             let body = try JSONCoding.makeDecoder().decode(Body.self, from: data)
             return make(body)
         }
@@ -95,6 +97,6 @@ public struct ErrorRoute<Declared: DeclaredError>: Sendable {
 
     /// A declared error whose body is ignored: `.empty(503, .unavailable)`.
     public static func empty(_ status: Int, _ value: Declared) -> ErrorRoute {
-        ErrorRoute(status: status) { _ in value }
+        ErrorRoute(status: status, hasBody: false) { _ in value }
     }
 }

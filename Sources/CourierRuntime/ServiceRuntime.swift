@@ -23,7 +23,7 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Output {
         let transportRequest = try prepare(operation, request, options: options)
         let response: TransportResponse = try await exchange(transportRequest, as: Declared.self)
-        return try interpret(response, for: operation)
+        return try interpret(response, to: transportRequest.head.method, for: operation)
     }
 
     // MARK: - Building
@@ -105,8 +105,12 @@ public final class ServiceRuntime: Sendable {
 
     // MARK: - Interpreting
 
+    /// A successful response becomes the output; a declared status becomes `.declared`, except for
+    /// HEAD, whose responses have no body to decode, where a declared error with a body is reported
+    /// as `.unexpectedStatus`; anything else becomes `.unexpectedStatus`.
     func interpret<Output, Declared>(
         _ response: TransportResponse,
+        to method: HTTPRequest.Method,
         for operation: Operation<Output, Declared>
     ) throws(ClientError<Declared>) -> Output {
         let status = response.head.status
@@ -117,7 +121,9 @@ public final class ServiceRuntime: Sendable {
                 throw .decoding(DecodingFailure(error, status: status, body: response.body))
             }
         }
-        if let route = operation.errors.first(where: { $0.status == status.code }) {
+        if let route = operation.errors.first(where: { $0.status == status.code }),
+            !(method == .head && route.hasBody && response.body.isEmpty)
+        {
             let declared: Declared
             do {
                 declared = try route.make(response.body)
