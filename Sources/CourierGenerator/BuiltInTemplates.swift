@@ -106,25 +106,25 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
 {{#isBearer}}
     /// Sends `token` as `Authorization: Bearer <token>`.
     {{access}} static func {{name}}(_ token: Swift.String) -> {{authType}} {
-        {{authType}}({{name}}: CourierRuntime.Secret(token))
+        {{authType}}({{label}}: CourierRuntime.Secret(token))
     }
 {{/isBearer}}
 {{#isBasic}}
     /// Sends `username` and `password` as `Authorization: Basic`.
     {{access}} static func {{name}}(username: Swift.String, password: Swift.String) -> {{authType}} {
-        {{authType}}({{name}}: CourierRuntime.BasicCredentials(username: username, password: CourierRuntime.Secret(password)))
+        {{authType}}({{label}}: CourierRuntime.BasicCredentials(username: username, password: CourierRuntime.Secret(password)))
     }
 {{/isBasic}}
 {{#isApiKeyHeader}}
     /// Sends `key` in the `{{keyName}}` header field.
     {{access}} static func {{name}}(_ key: Swift.String) -> {{authType}} {
-        {{authType}}({{name}}: CourierRuntime.Secret(key))
+        {{authType}}({{label}}: CourierRuntime.Secret(key))
     }
 {{/isApiKeyHeader}}
 {{#isApiKeyQuery}}
     /// Sends `key` as the `{{keyName}}` query item.
     {{access}} static func {{name}}(_ key: Swift.String) -> {{authType}} {
-        {{authType}}({{name}}: CourierRuntime.Secret(key))
+        {{authType}}({{label}}: CourierRuntime.Secret(key))
     }
 {{/isApiKeyQuery}}
 {{/authSchemes}}
@@ -231,7 +231,7 @@ extension {{apiType}} {
 {{/parameters}}
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws({{errorType}}) -> {{outputType}} {
-        try await {{name}}({{#parameters}}{{name}}: {{name}}, {{/parameters}}options: options)
+        try await {{name}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
     }
 {{#isPaginated}}
 {{#pagination}}
@@ -249,7 +249,7 @@ extension {{apiType}} {
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
         CourierRuntime.PageSequence { {{cursorName}} in
-            let page = try await self.{{name}}({{#arguments}}{{name}}: {{name}}, {{/arguments}}options: options)
+            let page = try await self.{{name}}({{#arguments}}{{label}}: {{name}}, {{/arguments}}options: options)
             return ({{itemsExpression}}, {{nextExpression}})
         }
     }
@@ -516,7 +516,7 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 
     /// Records the call and answers it with ``{{handlerName}}``.
     {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
-        recorder.record(.{{name}}{{#hasParameters}}({{#parameters}}{{name}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}})
+        recorder.record(.{{name}}{{#hasParameters}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}})
         guard let handler = {{handlerName}} else {
             throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
         }

@@ -217,6 +217,7 @@ struct RenderModelBuilder {
     private func authScheme(_ scheme: AuthScheme) -> RenderNode {
         var values: [String: RenderValue] = [
             "name": .text(SwiftSpelling.memberName(scheme.name)),
+            "label": .text(SwiftSpelling.label(SwiftSpelling.memberName(scheme.name))),
             "specName": .text(SwiftSpelling.literal(scheme.name)),
             "docLines": .lines(SwiftSpelling.docLines(scheme.description)),
             "credentialType": .text(scheme.kind.isBasic ? "CourierRuntime.BasicCredentials" : "CourierRuntime.Secret"),
@@ -335,8 +336,10 @@ struct RenderModelBuilder {
         let optional = spelling.isOptional(expression)
         let signatureDefault = parameter.defaultValue.map { spelling.defaultValue($0, of: expression) } ?? (optional ? "nil" : "")
         let docLine = SwiftSpelling.plainLines(parameter.description).joined(separator: " ")
+        let name = SwiftNaming.escaped(parameter.swiftName ?? SwiftNaming.lowerCamelCase(parameter.name))
         return RenderNode(.parameter, [
-            "name": .text(SwiftNaming.escaped(parameter.swiftName ?? SwiftNaming.lowerCamelCase(parameter.name))),
+            "name": .text(name),
+            "label": .text(SwiftSpelling.label(name)),
             "specName": .text(SwiftSpelling.literal(parameter.name)),
             "type": .text(spelling.type(expression)),
             "hasSignatureDefault": .flag(!signatureDefault.isEmpty),
@@ -351,6 +354,7 @@ struct RenderModelBuilder {
         let docLine = SwiftSpelling.plainLines(body.description).joined(separator: " ")
         return RenderNode(.parameter, [
             "name": .text("body"),
+            "label": .text("body"),
             "specName": .text("body"),
             "type": .text(spelling.type(body.type.expression)),
             "hasSignatureDefault": .flag(false),

@@ -70,7 +70,7 @@ public enum RenderSchema {
         case .authScheme:
             [
                 "credentialType", "docLines", "env", "hasEnv", "isApiKeyHeader", "isApiKeyQuery", "isBasic", "isBearer", "keyName",
-                "name", "passwordEnv", "specName", "usernameEnv",
+                "label", "name", "passwordEnv", "specName", "usernameEnv",
             ]
         case .declaredError:
             ["bodyType", "caseName", "docLines", "flagName", "hasBody", "specName", "status"]
@@ -85,7 +85,7 @@ public enum RenderSchema {
             ]
         case .parameter:
             [
-                "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "name",
+                "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "label", "name",
                 "signatureDefault", "specName", "type",
             ]
         case .schemeReference:

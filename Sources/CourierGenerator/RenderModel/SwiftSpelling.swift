@@ -27,6 +27,12 @@ struct SwiftSpelling {
         SwiftNaming.escaped(SwiftNaming.lowerCamelCase(specName))
     }
 
+    /// An identifier as an argument label in a call: backticks only where a label needs them.
+    static func label(_ identifier: String) -> String {
+        let bare = identifier.replacingOccurrences(of: "`", with: "")
+        return ["inout", "var", "let"].contains(bare) ? "`\(bare)`" : bare
+    }
+
     /// `memberName` without backticks, for building longer names such as `getPaymentHandler`.
     static func bareMemberName(_ specName: String) -> String {
         SwiftNaming.lowerCamelCase(specName)
