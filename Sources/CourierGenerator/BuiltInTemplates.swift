@@ -1,4 +1,4 @@
-// Generated from Templates/*.mustache by `COURIER_UPDATE_TEMPLATES=1 swift test --filter EmbeddedTemplates`.
+// Generated from Templates/*.mustache by `COURIER_UPDATE_TEMPLATES=1 swift test --filter embeddingMatchesFolder`.
 // Do not edit: change the templates and regenerate.
 
 /// The default templates, compiled into `courier` so the binary needs no files beside it.

@@ -48,7 +48,8 @@ public struct TemplateSet: Sendable {
         return result
     }
 
-    /// Parses every template and checks that every partial a template names exists.
+    /// Parses every template and checks that every key a template names is in ``RenderSchema`` and
+    /// every partial it includes exists, so a typo fails here and not as silently empty output.
     func library() throws(GeneratorError) -> MustacheLibrary {
         var library = MustacheLibrary()
         var problems: [String] = []
@@ -61,6 +62,10 @@ public struct TemplateSet: Sendable {
                 problems.append("\(origin):\(error.context.lineNumber):\(error.context.columnNumber): error: \(error.error)")
             } catch {
                 problems.append("\(origin): error: \(error)")
+            }
+            for key in TemplateScanner.variableNames(in: source).sorted() where !RenderSchema.allKeys.contains(key) {
+                let hint = Suggestions.didYouMean(key, among: Array(RenderSchema.allKeys))
+                problems.append("\(origin): error: the template names '\(key)', which the render model does not have\(hint)")
             }
             for partial in TemplateScanner.partials(in: source) where sources[partial] == nil {
                 problems.append("\(origin): error: the template names partial '\(partial)', but there is no \(partial).mustache")
@@ -116,5 +121,27 @@ public enum TemplateScanner {
             rest = rest[close.upperBound...]
         }
         return result
+    }
+}
+
+extension BuiltInTemplates {
+    /// The Swift source of this file for the given templates, as the embedding test writes it.
+    static func swiftSource(for templates: [String: String]) -> String {
+        var lines = [
+            "// Generated from Templates/*.mustache by `COURIER_UPDATE_TEMPLATES=1 swift test --filter embeddingMatchesFolder`.",
+            "// Do not edit: change the templates and regenerate.",
+            "",
+            "/// The default templates, compiled into `courier` so the binary needs no files beside it.",
+            "enum BuiltInTemplates {",
+            "    /// Template sources by name.",
+            "    static let sources: [String: String] = [",
+        ]
+        for name in templates.keys.sorted() {
+            lines.append("        \"\(name)\": #\"\"\"")
+            lines.append(contentsOf: (templates[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            lines.append("\"\"\"#,")
+        }
+        lines += ["    ]", "}"]
+        return lines.joined(separator: "\n") + "\n"
     }
 }

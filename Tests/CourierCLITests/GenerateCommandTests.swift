@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@Suite("courier generate")
+struct GenerateCommandTests {
+    /// A new empty scratch folder.
+    func scratch() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-generate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The committed golden folders and the specs they come from. `COURIER_UPDATE_FIXTURES=1`
+    /// regenerates them instead of checking.
+    static let goldenFolders = [
+        (specs: "Specs", output: "Tests/ExampleClientTests/Generated"),
+        (specs: "Tests/CourierGeneratorTests/Fixtures/EdgeCases", output: "Tests/EdgeCaseClientTests/Generated"),
+    ]
+
+    @Test("the committed generated code is current (golden files)", arguments: goldenFolders.map(\.output))
+    func goldenFilesAreCurrent(output: String) throws {
+        let specs = try #require(Self.goldenFolders.first { $0.output == output }).specs
+        if ProcessInfo.processInfo.environment["COURIER_UPDATE_FIXTURES"] == "1" {
+            let result = try CourierProcess.run(["generate", specs, "--output", output])
+            #expect(result.status == 0, "\(result.standardError)")
+            return
+        }
+        let result = try CourierProcess.run(["generate", specs, "--output", output, "--check"])
+        #expect(result.status == 0, """
+            The generated code differs from the golden files. If the change is intended, run
+            COURIER_UPDATE_FIXTURES=1 swift test --filter goldenFilesAreCurrent
+            \(result.standardError)\(result.standardOutput)
+            """)
+    }
+
+    @Test("--check fails with a diff on a stale folder and passes on a fresh one")
+    func check() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try CourierProcess.run(["generate", "Specs", "--output", folder.path, "--check"])
+        #expect(missing.status == 1)
+        #expect(missing.standardError.contains("PaymentsClient.swift: error: missing; run courier generate"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "--check writes nothing")
+
+        #expect(try CourierProcess.run(["generate", "Specs", "--output", folder.path]).status == 0)
+        let fresh = try CourierProcess.run(["generate", "Specs", "--output", folder.path, "--check"])
+        #expect(fresh.status == 0, "\(fresh.standardError)")
+
+        let file = folder.appendingPathComponent("PaymentsModels.swift")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        try original.replacingOccurrences(of: "public var note: Swift.String?", with: "public var note: Swift.String").write(to: file, atomically: true, encoding: .utf8)
+        let stale = try CourierProcess.run(["generate", "Specs", "--output", folder.path, "--check"])
+        #expect(stale.status == 1)
+        #expect(stale.standardError.contains("PaymentsModels.swift: error: out of date; run courier generate"))
+        #expect(stale.standardOutput.contains("-    public var note: Swift.String\n+    public var note: Swift.String?\n"))
+        #expect(try String(contentsOf: file, encoding: .utf8) != original, "--check leaves the stale file alone")
+    }
+
+    @Test("only changed files are rewritten")
+    func writesOnlyChanges() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try CourierProcess.run(["generate", "Specs", "--output", folder.path])
+        #expect(first.standardOutput.contains("12 files for 4 specs in \(folder.path): 12 written, 0 unchanged"))
+        let mock = folder.appendingPathComponent("UsersMock.swift")
+        let old = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: mock.path)
+        try "stale".write(to: folder.appendingPathComponent("UsersClient.swift"), atomically: true, encoding: .utf8)
+
+        let second = try CourierProcess.run(["generate", "Specs", "--output", folder.path])
+        #expect(second.standardOutput.contains("changed \(folder.path)/UsersClient.swift"))
+        #expect(second.standardOutput.contains("1 written, 11 unchanged"))
+        let modified = try FileManager.default.attributesOfItem(atPath: mock.path)[.modificationDate] as? Date
+        #expect(modified == old)
+    }
+
+    @Test("a spec with errors writes nothing, not even the other specs' files")
+    func errorsWriteNothing() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let specs = folder.appendingPathComponent("specs")
+        try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
+        try "courier: 1\nservice: Good\nendpoints: {}\n".write(to: specs.appendingPathComponent("good.courier.yaml"), atomically: true, encoding: .utf8)
+        try "courier: 1\nservice: Bad\nendpoints:\n  ping: { method: GOT, path: /ping }\n".write(to: specs.appendingPathComponent("bad.courier.yaml"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out")
+        let result = try CourierProcess.run(["generate", specs.path, "--output", output.path])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("bad.courier.yaml:4:19: error:"))
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test("--templates replaces a built-in template by name")
+    func templateOverride() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = folder.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "// House style for {{specFile}} <&>\nimport CourierRuntime\nimport Foundation\n".write(to: templates.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out")
+        let result = try CourierProcess.run(["generate", "Specs/payments.courier.yaml", "Specs/shared", "--output", output.path, "--templates", templates.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let models = try String(contentsOf: output.appendingPathComponent("PaymentsModels.swift"), encoding: .utf8)
+        #expect(models.hasPrefix("// House style for payments.courier.yaml <&>\n"))
+    }
+
+    @Test("--dump-render-model prints what templates see")
+    func dumpRenderModel() throws {
+        let result = try CourierProcess.run(["generate", "Specs/users.courier.yaml", "--dump-render-model"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["specFile"] as? String == "users.courier.yaml")
+    }
+
+    @Test("--output is required unless dumping")
+    func outputRequired() throws {
+        let result = try CourierProcess.run(["generate", "Specs"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--output"))
+    }
+}

@@ -1,0 +1,153 @@
+import CourierSpec
+import Foundation
+import Testing
+
+@testable import CourierGenerator
+
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// Every spec the generator is tested on: the examples and the edge-case fixtures.
+    static var allSpecs: [Spec] {
+        get throws {
+            var loader = SpecLoader()
+            let paths = SpecFileNames.specFiles(in: path("Specs")) + SpecFileNames.specFiles(in: path("Tests/CourierGeneratorTests/Fixtures/EdgeCases"))
+            return try paths.map { specPath in
+                let result = loader.load(specPath)
+                return try #require(result.spec, "\(specPath): \(result.diagnostics)")
+            }
+        }
+    }
+}
+
+@Suite("Templates")
+struct TemplateTests {
+    @Test("every key a built-in template names is in the render schema")
+    func builtInKeysExist() throws {
+        for (name, source) in TemplateSet.builtIn.sources {
+            let unknown = TemplateScanner.variableNames(in: source).subtracting(RenderSchema.allKeys)
+            #expect(unknown.isEmpty, "\(name).mustache names \(unknown.sorted())")
+        }
+        _ = try CourierGenerator()
+    }
+
+    @Test("a template naming a key the render model lacks is refused with its path")
+    func unknownKeyIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-templates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "{{specFiel}}\n{{>nowhere}}\n".write(to: folder.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
+        let templates = try TemplateSet.builtIn.overriding(withTemplatesIn: folder.path)
+        #expect {
+            _ = try CourierGenerator(templates: templates)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains("header.mustache: error: the template names 'specFiel', which the render model does not have; did you mean 'specFile'?")
+                && text.contains("the template names partial 'nowhere'")
+        }
+    }
+
+    @Test("the embedded templates are the files in Templates/ (COURIER_UPDATE_TEMPLATES=1 rewrites the embedding)")
+    func embeddingMatchesFolder() throws {
+        let folder = Repository.path("Templates")
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".mustache") {
+            files[String(name.dropLast(".mustache".count))] = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+        }
+        if ProcessInfo.processInfo.environment["COURIER_UPDATE_TEMPLATES"] == "1" {
+            try BuiltInTemplates.swiftSource(for: files).write(toFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), atomically: true, encoding: .utf8)
+            return
+        }
+        for name in Set(files.keys).union(BuiltInTemplates.sources.keys).sorted() {
+            let diff = UnifiedDiff.make(old: BuiltInTemplates.sources[name] ?? "", new: files[name] ?? "", oldName: "embedded \(name)", newName: "Templates/\(name).mustache")
+            #expect(diff.isEmpty, "the embedding is stale; run COURIER_UPDATE_TEMPLATES=1 swift test --filter embeddingMatchesFolder\n\(diff)")
+        }
+        #expect(BuiltInTemplates.swiftSource(for: files) == (try String(contentsOfFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), encoding: .utf8)))
+    }
+
+    @Test("templates render as text: nothing is HTML-escaped, in partials either")
+    func textMode() throws {
+        let specs = try Repository.allSpecs
+        let oddities = try #require(specs.first { $0.file.service == "Oddities" })
+        let files = try CourierGenerator().generate(oddities)
+        let client = try #require(files.first { $0.name == "OdditiesClient.swift" })
+        #expect(client.contents.contains("/// Edge cases: <angle brackets> & ampersands stay as written"))
+        #expect(client.contents.contains(#"request.query("class", `class`)"#))
+        let models = try #require(files.first { $0.name == "OdditiesModels.swift" })
+        #expect(!models.contents.contains("&amp;") && !models.contents.contains("&lt;") && !models.contents.contains("&quot;"))
+    }
+}
+
+@Suite("Generator output")
+struct GeneratorOutputTests {
+    @Test("same input, byte-identical output; names depend on the spec file only; no absolute paths")
+    func deterministic() throws {
+        for spec in try Repository.allSpecs {
+            let first = try CourierGenerator().generate(spec)
+            let second = try CourierGenerator().generate(spec)
+            #expect(first == second)
+            #expect(first.map(\.name) == SpecFileNames.generatedFileNames(forSpecAt: spec.file.path))
+            for file in first {
+                #expect(!file.contents.contains(Repository.root.path), "\(file.name) contains an absolute path")
+                #expect(file.contents.hasPrefix("// Generated by Courier \(CourierGenerator.version) from \((spec.file.path as NSString).lastPathComponent). Do not edit"))
+            }
+        }
+    }
+
+    @Test("every render object has exactly the keys the schema lists")
+    func renderModelMatchesSchema() throws {
+        func check(_ node: RenderNode, inList: Bool, path: String) {
+            var expected = Set(RenderSchema.keys(of: node.kind))
+            if inList { expected.formUnion(RenderSchema.positionKeys) }
+            #expect(Set(node.values.keys) == expected, "\(path) (\(node.kind))")
+            for (key, value) in node.values {
+                switch value {
+                case .node(let child): check(child, inList: false, path: path + "." + key)
+                case .list(let children):
+                    for (index, child) in children.enumerated() { check(child, inList: true, path: "\(path).\(key)[\(index)]") }
+                case .text, .flag, .lines: break
+                }
+            }
+        }
+        for spec in try Repository.allSpecs {
+            check(try CourierGenerator().renderModel(for: spec), inList: false, path: spec.file.path)
+        }
+    }
+
+    @Test("the render model dumps as JSON")
+    func renderModelJSON() throws {
+        let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
+        let json = try CourierGenerator().renderModelJSON(for: spec)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["kind"] as? String == "file")
+        let service = try #require(object["service"] as? [String: Any])
+        #expect(service["clientType"] as? String == "PaymentsClient")
+    }
+
+    @Test("access levels reach every declaration")
+    func accessLevel() throws {
+        let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
+        let files = try CourierGenerator(access: .package).generate(spec)
+        let text = files.map(\.contents).joined()
+        #expect(!text.contains("public "))
+        #expect(text.contains("package struct PaymentsClient"))
+    }
+
+    @Test("recursion is found through optionals and unions, not through lists or maps")
+    func recursiveEdges() throws {
+        let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Oddities" })
+        let builder = RenderModelBuilder(spec: spec, access: .public)
+        #expect(builder.recursiveEdges == ["Node.next", "Node.shape", "Shape.node", "Shape.leaf", "Leaf.owner"])
+    }
+
+    @Test("unified diffs show the changed lines with context")
+    func diff() {
+        let old = (1...20).map(String.init).joined(separator: "\n")
+        let new = old.replacingOccurrences(of: "\n10\n", with: "\nten\n")
+        let diff = UnifiedDiff.make(old: old, new: new, oldName: "a", newName: "b")
+        #expect(diff == "--- a\n+++ b\n@@ -7,7 +7,7 @@\n 7\n 8\n 9\n-10\n+ten\n 11\n 12\n 13\n")
+        #expect(UnifiedDiff.make(old: old, new: old, oldName: "a", newName: "b").isEmpty)
+    }
+}
