@@ -151,3 +151,19 @@ struct GeneratorOutputTests {
         #expect(UnifiedDiff.make(old: old, new: old, oldName: "a", newName: "b").isEmpty)
     }
 }
+
+@Suite("Template reference")
+struct TemplateReferenceTests {
+    @Test("Docs/Templates.md lists every kind with exactly its keys")
+    func referenceMatchesSchema() throws {
+        let text = try String(contentsOfFile: Repository.path("Docs/Templates.md"), encoding: .utf8)
+        for kind in RenderKind.allCases {
+            let anchor = "<a id=\"\(kind.rawValue)\"></a>"
+            let section = try #require(text.range(of: anchor).map { text[$0.upperBound...] }, "no section for \(kind)")
+            let end = section.range(of: "<a id=")?.lowerBound ?? section.endIndex
+            let keysLine = section[..<end].split(separator: "\n").last { $0.hasPrefix("`") } ?? ""
+            let documented = keysLine.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+            #expect(documented == RenderSchema.keys(of: kind), "\(kind)")
+        }
+    }
+}

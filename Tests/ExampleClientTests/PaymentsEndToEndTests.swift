@@ -198,3 +198,34 @@ struct PaymentsEndToEndTests {
         #expect(failure.kind == .connectionFailed)
     }
 }
+
+@Suite("The README's example")
+struct ReadmeExampleTests {
+    /// The README's error handling, verbatim but for the prints.
+    static func describeLookup(_ payments: PaymentsClient, id: UUID) async -> String {
+        do {
+            _ = try await payments.getPayment(id: id)
+            return "found"
+        } catch .declared(.notFound(let problem), _) {
+            return "no such payment: \(problem.title)"
+        } catch .unexpectedStatus(let response) {
+            return "\(response.status)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func readmeExampleCompilesAndRuns() async throws {
+        try await withServer { server in
+            let payments = PaymentsClient(server: .custom(ServerURL(server.baseURL)), auth: .bearer("token"))
+            let page = try await payments.listPayments(limit: 50, status: [.succeeded])
+            #expect(page.data.count == 2)
+            var seen = 0
+            for try await _ in payments.listPaymentsItems() { seen += 1 }
+            #expect(seen == 3)
+
+            let outcome = await Self.describeLookup(payments, id: UUID(uuidString: TestIDs.missing)!)
+            #expect(outcome == "no such payment: no such payment")
+        }
+    }
+}
