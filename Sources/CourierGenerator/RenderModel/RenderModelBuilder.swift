@@ -420,9 +420,6 @@ struct RenderModelBuilder {
         else { return nil }
         let cursorName = SwiftNaming.escaped(cursor.swiftName ?? SwiftNaming.lowerCamelCase(cursor.name))
         let others = parameters.filter { $0["name"].text != cursorName }
-        let arguments = parameters.map { parameter in
-            RenderNode(.parameter, parameter.values)
-        }
         return RenderNode(.pagination, [
             "methodName": .text(SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.paginationSuffix)),
             "itemType": .text(spelling.type(itemType)),
@@ -431,7 +428,7 @@ struct RenderModelBuilder {
             "nextExpression": .text(next.expression),
             "itemsExpression": .text(items.isOptional ? "(\(items.expression) ?? [])" : items.expression),
             "parameters": .items(others),
-            "arguments": .items(arguments),
+            "arguments": .items(parameters),
         ])
     }
 

@@ -64,7 +64,7 @@ public final class ExampleServer: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         task.cancel()
-        throw CancellationError()
+        throw ServerStartError()
     }
 
     /// Stops the server.
@@ -75,6 +75,11 @@ public final class ExampleServer: Sendable {
     deinit {
         task.cancel()
     }
+}
+
+/// The server did not report a listening port within five seconds.
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var description: String { "the example server did not start listening on 127.0.0.1 within 5 seconds" }
 }
 
 final class PortBox: @unchecked Sendable {
