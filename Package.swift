@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
         .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
+        .plugin(name: "CourierBuildPlugin", targets: ["CourierBuildPlugin"]),
+        .plugin(name: "CourierCommandPlugin", targets: ["CourierCommandPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +48,23 @@ let package = Package(
                 "CourierGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Generates code from the target's NAME.courier.yaml files at build time. Plugins may import only
+        // PackagePlugin and Foundation, so the spec naming and input scanning they share with the
+        // generator live in Sources/CourierSpec/PluginShared, which Plugins/*/PluginShared link to.
+        .plugin(
+            name: "CourierBuildPlugin",
+            capability: .buildTool(),
+            dependencies: ["courier"]
+        ),
+        // `swift package generate-clients --target NAME`: writes checked-in code into NAME/Generated.
+        .plugin(
+            name: "CourierCommandPlugin",
+            capability: .command(
+                intent: .custom(verb: "generate-clients", description: "Writes the Swift code for the spec files of the given targets into each target's Generated folder."),
+                permissions: [.writeToPackageDirectory(reason: "Writes the generated Swift files into each target's Generated folder.")]
+            ),
+            dependencies: ["courier"]
         ),
         // What generated clients import. Foundation and swift-http-types only, so apps pay for little.
         .target(

@@ -24,16 +24,37 @@ struct Generate: ParsableCommand {
     @Flag(help: "Write nothing; fail with a diff when the output folder is not up to date.")
     var check = false
 
-    @Option(help: "A folder of NAME.mustache files that replace the built-in templates of the same name.")
+    @Option(help: ArgumentHelp(
+        "A configuration file (courier-config.yaml) with defaults for the options below.",
+        discussion: "Options given on the command line win over the file's keys."
+    ))
+    var config: String?
+
+    @Option(help: "A folder of NAME.mustache files that replace the built-in templates of the same name. (config: templates)")
     var templates: String?
 
-    @Option(help: "The access level of generated declarations: public, package or internal.")
-    var access: AccessLevel = .public
+    @Option(help: "The access level of generated declarations: public (default), package or internal. (config: access)")
+    var access: AccessLevel?
+
+    @Option(
+        help: "What to generate, comma-separated: models, client, mock (default all). Files for the others hold a comment. (config: generate)",
+        transform: { list in
+            do throws(GeneratorConfiguration.InvalidKinds) {
+                return try GeneratorConfiguration.kinds(fromList: list)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    )
+    var generate: Set<GeneratedKind>?
 
     @Flag(help: "Print the render model the templates see, as JSON, instead of generating.")
     var dumpRenderModel = false
 
-    @Flag(help: "Treat warnings as errors.")
+    @Flag(name: .shortAndLong, help: "Print only diagnostics, not the files written (the build plugin passes this).")
+    var quiet = false
+
+    @Flag(help: "Treat warnings as errors. (config: warningsAsErrors)")
     var warningsAsErrors = false
 
     func validate() throws {
@@ -43,6 +64,7 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        let settings = try resolvedConfiguration()
         let specPaths = try SpecPathArguments.expand(paths)
         var loader = SpecLoader()
         var diagnostics: [Diagnostic] = []
@@ -52,15 +74,15 @@ struct Generate: ParsableCommand {
             diagnostics += result.diagnostics
             if let spec = result.spec { specs.append(spec) }
         }
-        let report = DiagnosticReport(diagnostics.sortedUnique(), warningsAsErrors: warningsAsErrors)
+        let report = DiagnosticReport(diagnostics.sortedUnique(), warningsAsErrors: settings.warningsAsErrors)
         report.print()
         if report.failed { throw ExitCode(1) }
 
         let generator: CourierGenerator
         do {
             var templateSet = TemplateSet.builtIn
-            if let templates { templateSet = try templateSet.overriding(withTemplatesIn: templates) }
-            generator = try CourierGenerator(templates: templateSet, access: access)
+            if let folder = settings.templates { templateSet = try templateSet.overriding(withTemplatesIn: folder) }
+            generator = try CourierGenerator(templates: templateSet, access: settings.access, kinds: settings.generate)
         } catch {
             StandardError.write(error.description)
             throw ExitCode(1)
@@ -99,6 +121,7 @@ struct Generate: ParsableCommand {
             do {
                 let statuses = try folder.write(files)
                 let changed = statuses.filter { $0.status != .unchanged }
+                if quiet { return }
                 for (name, status) in changed {
                     print("\(status.rawValue) \((output as NSString).appendingPathComponent(name))")
                 }
@@ -108,6 +131,23 @@ struct Generate: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+
+    /// The configuration file's settings, with the command-line options laid over them.
+    private func resolvedConfiguration() throws -> GeneratorConfiguration {
+        var settings = GeneratorConfiguration()
+        if let config {
+            let (loaded, diagnostics) = GeneratorConfiguration.load(config)
+            let report = DiagnosticReport(diagnostics.sortedUnique(), warningsAsErrors: false)
+            report.print()
+            guard let loaded, !report.failed else { throw ExitCode(1) }
+            settings = loaded
+        }
+        if let templates { settings.templates = templates }
+        if let access { settings.access = access }
+        if let generate { settings.generate = generate }
+        if warningsAsErrors { settings.warningsAsErrors = true }
+        return settings
     }
 
     private func runCheck(_ files: [GeneratedFile], in folder: OutputFolder) throws {

@@ -117,4 +117,51 @@ struct GenerateCommandTests {
         #expect(result.status == 2)
         #expect(result.standardError.contains("--output"))
     }
+
+    @Test("--config applies the file's keys; templates are relative to the file; flags win")
+    func configurationFile() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = folder.appendingPathComponent("Overrides")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "// Configured header for {{specFile}}\nimport CourierRuntime\nimport Foundation\n".write(to: templates.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("courier-config.yaml")
+        try "access: internal\ngenerate: [models, client]\ntemplates: Overrides\n".write(to: config, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out")
+
+        let configured = try CourierProcess.run(["generate", "Specs/payments.courier.yaml", "Specs/shared", "--output", output.path, "--config", config.path, "--quiet"])
+        #expect(configured.status == 0, "\(configured.standardError)")
+        #expect(configured.standardOutput.isEmpty, "--quiet prints nothing on success")
+        let client = try String(contentsOf: output.appendingPathComponent("PaymentsClient.swift"), encoding: .utf8)
+        #expect(client.hasPrefix("// Configured header for payments.courier.yaml\n"))
+        #expect(client.contains("internal struct PaymentsClient"))
+        #expect(!client.contains("public "))
+        let mock = try String(contentsOf: output.appendingPathComponent("PaymentsMock.swift"), encoding: .utf8)
+        #expect(mock.contains("// No mock code: generating 'mock' is turned off"))
+
+        let overridden = try CourierProcess.run(["generate", "Specs/payments.courier.yaml", "Specs/shared", "--output", output.path,
+                                                 "--config", config.path, "--access", "package", "--generate", "models,client,mock"])
+        #expect(overridden.status == 0, "\(overridden.standardError)")
+        let mockNow = try String(contentsOf: output.appendingPathComponent("PaymentsMock.swift"), encoding: .utf8)
+        #expect(mockNow.contains("package final class PaymentsMock"))
+    }
+
+    @Test("a bad configuration or --generate list fails before anything is written")
+    func badConfiguration() throws {
+        let folder = try scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("courier-config.yaml")
+        try "access: internal\ntemplate: Overrides\n".write(to: config, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out")
+
+        let bad = try CourierProcess.run(["generate", "Specs", "--output", output.path, "--config", config.path])
+        #expect(bad.status == 1)
+        #expect(bad.standardError.contains("\(config.path):2:1: error: unknown key 'template'; a configuration holds 'access', 'generate', 'templates' or 'warningsAsErrors'; did you mean 'templates'?"))
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+
+        let kinds = try CourierProcess.run(["generate", "Specs", "--output", output.path, "--generate", "client"])
+        #expect(kinds.status == 2)
+        #expect(kinds.standardError.contains("lists 'client' without 'models', which the client code refers to"))
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }

@@ -527,7 +527,7 @@ struct SpecDecoder {
         var imports: [Import] = []
         for item in items {
             guard let path = string(item, what: "an import") else { continue }
-            guard !path.isEmpty, !path.hasPrefix("/") else {
+            guard SpecPaths.isImportPath(path) else {
                 error("an import is a path relative to this file, not '\(path)'", at: item.location)
                 continue
             }

@@ -13,6 +13,13 @@ public enum Suggestions {
         return best.distance <= allowed ? best.candidate : nil
     }
 
+    /// `'a', 'b' or 'c'`: choices as diagnostics list them.
+    public static func quotedList(_ words: [String]) -> String {
+        let quoted = words.map { "'\($0)'" }
+        guard quoted.count > 1, let last = quoted.last else { return quoted.first ?? "" }
+        return quoted.dropLast().joined(separator: ", ") + " or " + last
+    }
+
     /// ` (did you mean 'x'?)` or nothing.
     public static func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
         closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
