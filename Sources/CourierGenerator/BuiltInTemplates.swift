@@ -290,7 +290,8 @@ extension {{apiType}} {
 {{#hasHeaders}}
     ///   - headers: Header fields for every request.
 {{/hasHeaders}}
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     {{access}} init(
         server: {{serverType}}{{#hasDefaultServer}} = .{{defaultServerCase}}{{/hasDefaultServer}},
@@ -300,7 +301,7 @@ extension {{apiType}} {
 {{#hasHeaders}}
         headers: {{headersType}} = {{headersType}}(),
 {{/hasHeaders}}
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -332,7 +333,8 @@ extension {{apiType}} {
 {{/isBasic}}
 {{/hasEnv}}
 {{/authSchemes}}
-    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `{{envPrefix}}_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     {{access}} static func fromEnvironment(
@@ -348,14 +350,15 @@ extension {{apiType}} {
             throw CourierRuntime.ConfigurationError(variable: "{{envPrefix}}_BASE_URL", message: "is not set, and the spec names no server")
         }
 {{/hasDefaultServer}}
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
 {{#hasAuthSchemes}}
             credentials: {{authType}}(environment: reader).credentials,
 {{/hasAuthSchemes}}
-            timeout: try reader.duration("{{envPrefix}}_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("{{envPrefix}}_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("{{envPrefix}}_MAX_ATTEMPTS")
         return {{clientType}}(configuration: configuration)
     }
 {{#endpoints}}
@@ -396,13 +399,20 @@ extension {{apiType}} {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum {{operationsType}} {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = {{resilienceDefaults}}
+
 {{#endpoints}}
     static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
         name: "{{specName}}",
         authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
         output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
-        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}]
+        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}],
+        service: "{{serviceSpecName}}",
+        resilience: {{#usesDefaultResilience}}resilience{{/usesDefaultResilience}}{{^usesDefaultResilience}}{{resilience}}{{/usesDefaultResilience}},
+        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}
     )
+
 {{/endpoints}}
 }
 {{/service}}

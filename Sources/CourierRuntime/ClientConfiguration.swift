@@ -1,7 +1,8 @@
 import Foundation
 import HTTPTypes
 
-/// Where and how a generated client sends requests: server, transport, credentials, defaults.
+/// Where and how a generated client sends requests: server, transport, credentials, and the
+/// client's changes to the spec's resilience settings.
 public struct ClientConfiguration: Sendable {
     /// The service's base URL.
     public var server: ServerURL
@@ -11,10 +12,24 @@ public struct ClientConfiguration: Sendable {
     public var credentials: Credentials
     /// Header fields added to every request, such as `User-Agent`.
     public var headerFields: HTTPFields
-    /// How long a call may take when ``RequestOptions/timeout`` does not say. 30 seconds by default.
-    public var timeout: Duration
+    /// Changes to the spec's resilience settings for every call of this client.
+    public var resilience: ResilienceOverrides
+    /// Changes for single endpoints, by the spec's endpoint name; applied after ``resilience``.
+    public var endpointResilience: [String: ResilienceOverrides]
+    /// Circuit breakers, bulkheads, rate limiters and retry budgets, with their clock. Share one
+    /// instance between clients to share per-host state.
+    public var resilienceState: ResilienceState
+    /// Your middleware, run once per attempt just before the transport; the first is outermost.
+    /// See ``Middleware`` for where it sits in the pipeline.
+    public var middleware: [any Middleware]
     /// The largest response body accepted, in bytes. 16 MiB by default.
     public var maxResponseBodySize: Int
+
+    /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).
+    public var timeout: Duration? {
+        get { resilience.totalTimeout }
+        set { resilience.totalTimeout = newValue }
+    }
 
     /// Creates a configuration.
     public init(
@@ -22,29 +37,44 @@ public struct ClientConfiguration: Sendable {
         transport: any HTTPTransport = URLSessionTransport(),
         credentials: Credentials = Credentials(),
         headerFields: HTTPFields = [:],
-        timeout: Duration = .seconds(30),
+        timeout: Duration? = nil,
+        resilience: ResilienceOverrides = ResilienceOverrides(),
+        endpointResilience: [String: ResilienceOverrides] = [:],
+        resilienceState: ResilienceState = ResilienceState(),
+        middleware: [any Middleware] = [],
         maxResponseBodySize: Int = 16 << 20
     ) {
         self.server = server
         self.transport = transport
         self.credentials = credentials
         self.headerFields = headerFields
-        self.timeout = timeout
+        self.resilience = resilience
+        self.endpointResilience = endpointResilience
+        self.resilienceState = resilienceState
+        self.middleware = middleware
         self.maxResponseBodySize = maxResponseBodySize
+        if let timeout { self.resilience.totalTimeout = timeout }
     }
 }
 
 /// Settings for one call, overriding the client's.
 public struct RequestOptions: Sendable {
-    /// How long this call may take; `nil` keeps the client's timeout.
-    public var timeout: Duration?
+    /// Changes to the resilience settings for this call; they win over the client's and the spec's.
+    public var resilience: ResilienceOverrides
     /// Header fields added to this request; they replace fields of the same name.
     public var headerFields: HTTPFields
 
+    /// How long this call may take in all; `nil` keeps the client's or the spec's.
+    public var timeout: Duration? {
+        get { resilience.totalTimeout }
+        set { resilience.totalTimeout = newValue }
+    }
+
     /// Creates options; the defaults change nothing.
-    public init(timeout: Duration? = nil, headerFields: HTTPFields = [:]) {
-        self.timeout = timeout
+    public init(timeout: Duration? = nil, resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]) {
+        self.resilience = resilience
         self.headerFields = headerFields
+        if let timeout { self.resilience.totalTimeout = timeout }
     }
 }
 

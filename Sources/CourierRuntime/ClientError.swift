@@ -44,9 +44,18 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
     case cancelled
     /// A successful or declared-error response whose body does not match the spec.
     case decoding(DecodingFailure)
+    /// The circuit breaker for `host` (or `host endpoint`) is open, so nothing was sent; it lets
+    /// calls through again after `retryIn`.
+    case circuitOpen(host: String, retryIn: Duration)
+    /// `limit` attempts to `host` are already in flight and the bulkhead's wait ran out; nothing was sent.
+    case bulkheadFull(host: String, limit: Int)
+    /// The client-side rate limit for `host` has no room within the allowed wait; nothing was sent.
+    /// A request would be allowed after `retryIn`.
+    case rateLimited(host: String, retryIn: Duration)
 
     /// A short stable label for the case: `declared`, `unexpected_status`, `invalid_request`,
-    /// `transport`, `timeout`, `cancelled` or `decoding`. Use it as a metric dimension.
+    /// `transport`, `timeout`, `cancelled`, `decoding`, `circuit_open`, `bulkhead_full` or
+    /// `rate_limited`. Use it as a metric dimension.
     public var kind: String {
         switch self {
         case .declared: "declared"
@@ -56,6 +65,9 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .timeout: "timeout"
         case .cancelled: "cancelled"
         case .decoding: "decoding"
+        case .circuitOpen: "circuit_open"
+        case .bulkheadFull: "bulkhead_full"
+        case .rateLimited: "rate_limited"
         }
     }
 
@@ -65,7 +77,7 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .declared(_, let response): response.status
         case .unexpectedStatus(let response): response.status
         case .decoding(let failure): failure.status
-        case .invalidRequest, .transport, .timeout, .cancelled: nil
+        case .invalidRequest, .transport, .timeout, .cancelled, .circuitOpen, .bulkheadFull, .rateLimited: nil
         }
     }
 
@@ -86,6 +98,26 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
             "cancelled"
         case .decoding(let failure):
             "decoding failed at \(failure.codingPath.isEmpty ? "the top level" : failure.codingPath)"
+        case .circuitOpen(let host, let retryIn):
+            "circuit open for \(host); retry in \(retryIn)"
+        case .bulkheadFull(let host, let limit):
+            "bulkhead full for \(host) (\(limit) in flight)"
+        case .rateLimited(let host, let retryIn):
+            "rate limited for \(host); retry in \(retryIn)"
+        }
+    }
+
+    /// The wait the server asked for with `Retry-After`, when the error carries a response that has
+    /// one; for an open circuit or a rate limit, the wait before a call may go.
+    ///
+    /// When a retryable response asks for a longer wait than the retry policy's `maxRetryAfter`, or
+    /// one that would pass the deadline, the call ends at once with that response; this is the wait.
+    public var retryAfter: Duration? {
+        switch self {
+        case .declared(_, let response): RetryAfter.wait(in: response, now: Date())
+        case .unexpectedStatus(let response): RetryAfter.wait(in: response.head, now: Date())
+        case .circuitOpen(_, let retryIn), .rateLimited(_, let retryIn): retryIn
+        case .invalidRequest, .transport, .timeout, .cancelled, .decoding, .bulkheadFull: nil
         }
     }
 }

@@ -14,13 +14,23 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     public let output: ResponseBody<Output>
     /// The declared error statuses.
     public let errors: [ErrorRoute<Declared>]
+    /// The service, as the spec names it.
+    public let service: String
+    /// The endpoint's resilience settings from the spec: its `defaults` with the endpoint's overrides.
+    public let resilience: ResiliencePolicy
+    /// Whether the endpoint sends an idempotency key, which makes retrying it safe whatever its method.
+    public let hasIdempotencyKey: Bool
 
     /// Describes an endpoint.
-    public init(name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>]) {
+    public init(name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
+                service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false) {
         self.name = name
         self.authSchemes = authSchemes
         self.output = output
         self.errors = errors
+        self.service = service
+        self.resilience = resilience
+        self.hasIdempotencyKey = hasIdempotencyKey
     }
 }
 

@@ -1,18 +1,32 @@
 import Foundation
 import HTTPTypes
 
-/// Runs the calls of one generated client: builds the HTTP request, applies credentials and
-/// timeouts, sends it through the transport and turns the response into a result or a
+/// Runs the calls of one generated client: builds the HTTP request, applies credentials, sends it
+/// through the resilience pipeline and the transport, and turns the response into a result or a
 /// ``ClientError``.
+///
+/// The pipeline, outermost first: total deadline → retry → circuit breaker → rate limiter →
+/// bulkhead → attempt timeout → the configuration's ``Middleware`` → transport.
 ///
 /// A generated client holds one and shares it between its copies.
 public final class ServiceRuntime: Sendable {
     /// The configuration every call starts from.
     public let configuration: ClientConfiguration
+    private let pipeline: Pipeline
 
     /// Creates the runtime for a client.
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
+        let state = configuration.resilienceState
+        let stages: [any Middleware] = [
+            DeadlineStage(state: state),
+            RetryStage(state: state),
+            CircuitBreakerStage(state: state),
+            RateLimitStage(state: state),
+            BulkheadStage(state: state),
+            AttemptTimeoutStage(state: state),
+        ]
+        self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
     }
 
     /// Sends `request` for `operation` and returns its decoded result.
@@ -21,17 +35,34 @@ public final class ServiceRuntime: Sendable {
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Output {
-        let transportRequest = try prepare(operation, request, options: options)
-        let response: TransportResponse = try await exchange(transportRequest, as: Declared.self)
-        return try interpret(response, to: transportRequest.head.method, for: operation)
+        let policy = effectivePolicy(for: operation, options: options)
+        if let problem = policy.problem { throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)") }
+        let transportRequest = try prepare(operation, request, timeout: policy.timeouts.attempt)
+        let method = transportRequest.head.method
+        let pipelineRequest = PipelineRequest(
+            transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
+            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method))
+        let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
+        return try interpret(response, to: method, for: operation)
     }
+
+    /// The policy of one call: the spec's, then the client's, the client's for this endpoint, and the call's.
+    func effectivePolicy<Output, Declared>(for operation: Operation<Output, Declared>, options: RequestOptions) -> ResiliencePolicy {
+        var policy = operation.resilience.applying(configuration.resilience)
+        if let endpoint = configuration.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
+        return policy.applying(options.resilience)
+    }
+
+    /// Methods whose requests may be sent twice without changing the outcome (RFC 9110 §9.2.2).
+    static let idempotentMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .put, .delete, .trace]
 
     // MARK: - Building
 
     func prepare<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
-        options: RequestOptions
+        options: RequestOptions = RequestOptions(),
+        timeout: Duration = .seconds(10)
     ) throws(ClientError<Declared>) -> TransportRequest {
         let server = configuration.server
         if let problem = server.problem { throw .invalidRequest("base URL \(problem)") }
@@ -76,30 +107,39 @@ public final class ServiceRuntime: Sendable {
             method: request.method, scheme: server.scheme, authority: server.authority, path: path,
             headerFields: fields)
         return TransportRequest(
-            head: head, body: request.body, timeout: options.timeout ?? configuration.timeout,
+            head: head, body: request.body, timeout: timeout,
             maxResponseBodySize: configuration.maxResponseBodySize)
     }
 
     // MARK: - Sending
 
     func exchange<Declared>(
-        _ request: TransportRequest,
+        _ request: PipelineRequest,
         as declared: Declared.Type
     ) async throws(ClientError<Declared>) -> TransportResponse {
-        let transport = configuration.transport
-        let limit = request.timeout
         do {
-            return try await Deadline.run(within: limit) {
-                try await transport.send(request)
-            }
+            return try await pipeline.run(request)
         } catch {
-            if Task.isCancelled || error is CancellationError { throw .cancelled }
-            if error is Deadline.Expired { throw .timeout(limit) }
-            if let error = error as? TransportError {
-                if error.kind == .timedOut { throw .timeout(limit) }
-                throw .transport(error)
+            throw Self.clientError(for: error, request: request)
+        }
+    }
+
+    /// What a failure in the pipeline means to the caller.
+    static func clientError<Declared>(for error: any Error, request: PipelineRequest) -> ClientError<Declared> {
+        if Task.isCancelled || error is CancellationError { return .cancelled }
+        switch error {
+        case let failure as PipelineFailure:
+            switch failure {
+            case .circuitOpen(let host, let retryIn): return .circuitOpen(host: host, retryIn: retryIn)
+            case .bulkheadFull(let host, let limit): return .bulkheadFull(host: host, limit: limit)
+            case .rateLimited(let host, let retryIn): return .rateLimited(host: host, retryIn: retryIn)
+            case .attemptTimedOut(let limit): return .timeout(limit)
+            case .deadlineExceeded(let limit): return .timeout(limit)
             }
-            throw .transport(TransportError(.other, detail: String(describing: error)))
+        case let error as TransportError:
+            return error.kind == .timedOut ? .timeout(request.policy.timeouts.attempt) : .transport(error)
+        default:
+            return .transport(TransportError(.other, detail: String(describing: error)))
         }
     }
 
@@ -133,29 +173,5 @@ public final class ServiceRuntime: Sendable {
             throw .declared(declared, response: response.head)
         }
         throw .unexpectedStatus(UnexpectedResponse(head: response.head, body: response.body))
-    }
-}
-
-/// Races an operation against a time limit.
-enum Deadline {
-    /// Thrown when the limit passes first.
-    struct Expired: Error {}
-
-    static func run<Result: Sendable>(
-        within limit: Duration,
-        _ operation: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw Expired()
-            }
-            return result
-        }
     }
 }

@@ -152,6 +152,8 @@ struct RenderModelBuilder {
             "authType": .text(name + "Auth"),
             "headersType": .text(name + "Headers"),
             "operationsType": .text(name + "Operations"),
+            "serviceSpecName": .text(SwiftSpelling.literal(file.service ?? name)),
+            "resilienceDefaults": .text(ResilienceSpelling.policy(file.defaults, indent: "    ")),
             "envPrefix": .text(Self.environmentPrefix(name)),
             "servers": .items(file.servers.map { server in
                 RenderNode(.server, [
@@ -314,6 +316,9 @@ struct RenderModelBuilder {
             "authSchemes": .items(schemes.map { RenderNode(.schemeReference, ["specName": .text(SwiftSpelling.literal($0))]) }),
             "errorRoutes": .items(routes),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
+            "usesDefaultResilience": .flag(ResilienceSpelling.policy(endpoint.resilience, indent: "")
+                == ResilienceSpelling.policy(file.defaults, indent: "")),
+            "resilience": .text(ResilienceSpelling.policy(endpoint.resilience, indent: "        ")),
             "idempotencyHeader": .text(SwiftSpelling.literal(endpoint.idempotencyKey ?? "")),
             "isPaginated": .flag(false),
             "pagination": .node(RenderNode(.pagination, [:])),

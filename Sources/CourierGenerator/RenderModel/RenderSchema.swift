@@ -63,7 +63,8 @@ public enum RenderSchema {
             [
                 "apiType", "authSchemes", "authType", "clientType", "declaredErrorType", "defaultServerCase", "docLines", "hasDefaultServer",
                 "endpoints", "envPrefix", "errorType", "errors", "hasAuthSchemes", "hasErrors", "hasHeaders",
-                "headers", "headersType", "mockCallType", "mockType", "name", "operationsType", "serverType", "servers",
+                "headers", "headersType", "mockCallType", "mockType", "name", "operationsType", "resilienceDefaults",
+                "serverType", "servers", "serviceSpecName",
             ]
         case .server:
             ["caseName", "docLines", "url"]
@@ -80,8 +81,8 @@ public enum RenderSchema {
                 "docLines", "errorRoutes", "handlerName", "hasBody", "hasDeprecationMessage", "hasIdempotencyKey",
                 "hasParameters", "headerParameters", "idempotencyHeader", "isDeprecated", "isPaginated", "method",
                 "methodName", "mutatesRequest", "name", "outputType", "pagination", "parameters", "path", "queryParameters",
-                "responseAccept", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
-                "specName", "summary",
+                "resilience", "responseAccept", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
+                "specName", "summary", "usesDefaultResilience",
             ]
         case .parameter:
             [

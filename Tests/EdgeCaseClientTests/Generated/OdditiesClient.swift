@@ -228,13 +228,14 @@ public struct OdditiesClient: OdditiesAPI {
     ///   - server: Where to send requests.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     public init(
         server: OdditiesServer = .`default`,
         auth: OdditiesAuth = OdditiesAuth(),
         headers: OdditiesHeaders = OdditiesHeaders(),
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -254,7 +255,8 @@ public struct OdditiesClient: OdditiesAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `ODDITIES_BASE_URL`: the base URL; unset, the ``default`` server.
-    /// - `ODDITIES_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `ODDITIES_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `ODDITIES_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -263,12 +265,13 @@ public struct OdditiesClient: OdditiesAPI {
     ) throws(CourierRuntime.ConfigurationError) -> OdditiesClient {
         let reader = CourierRuntime.EnvironmentReader(environment)
         let server = try reader.server("ODDITIES_BASE_URL") ?? OdditiesServer.`default`.url
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
             credentials: OdditiesAuth(environment: reader).credentials,
-            timeout: try reader.duration("ODDITIES_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("ODDITIES_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("ODDITIES_MAX_ATTEMPTS")
         return OdditiesClient(configuration: configuration)
     }
 
@@ -317,22 +320,41 @@ public struct OdditiesClient: OdditiesAPI {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum OdditiesOperations {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+        timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+        retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+        circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+    )
+
     static let `default` = CourierRuntime.Operation<Everything, OdditiesDeclaredError>(
         name: "default",
         authSchemes: ["class", "key"],
         output: .json(accept: "application/json"),
-        errors: [.json(418, OdditiesDeclaredError.teapot), .empty(409, .empty)]
+        errors: [.json(418, OdditiesDeclaredError.teapot), .empty(409, .empty)],
+        service: "Oddities",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let post = CourierRuntime.Operation<Node, OdditiesDeclaredError>(
         name: "post",
         authSchemes: ["key"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Oddities",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let walk = CourierRuntime.Operation<Node, OdditiesDeclaredError>(
         name: "walk",
         authSchemes: ["class", "key"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Oddities",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
 }

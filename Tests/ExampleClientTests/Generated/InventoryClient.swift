@@ -283,12 +283,13 @@ public struct InventoryClient: InventoryAPI {
     /// - Parameters:
     ///   - server: Where to send requests.
     ///   - auth: The credentials to send.
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     public init(
         server: InventoryServer = .production,
         auth: InventoryAuth = InventoryAuth(),
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -309,7 +310,8 @@ public struct InventoryClient: InventoryAPI {
     ///
     /// - `INVENTORY_BASE_URL`: the base URL; unset, the `production` server.
     /// - `INVENTORY_API_KEY`: the `partnerKey` credential.
-    /// - `INVENTORY_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `INVENTORY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `INVENTORY_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -318,12 +320,13 @@ public struct InventoryClient: InventoryAPI {
     ) throws(CourierRuntime.ConfigurationError) -> InventoryClient {
         let reader = CourierRuntime.EnvironmentReader(environment)
         let server = try reader.server("INVENTORY_BASE_URL") ?? InventoryServer.production.url
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
             credentials: InventoryAuth(environment: reader).credentials,
-            timeout: try reader.duration("INVENTORY_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("INVENTORY_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("INVENTORY_MAX_ATTEMPTS")
         return InventoryClient(configuration: configuration)
     }
 
@@ -412,46 +415,97 @@ public struct InventoryClient: InventoryAPI {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum InventoryOperations {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+        timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
+        retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+        circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+    )
+
     static let listProducts = CourierRuntime.Operation<ProductPage, InventoryDeclaredError>(
         name: "listProducts",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Inventory",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let getProduct = CourierRuntime.Operation<Product, InventoryDeclaredError>(
         name: "getProduct",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound)]
+        errors: [.json(404, InventoryDeclaredError.notFound)],
+        service: "Inventory",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let getStock = CourierRuntime.Operation<StockLevel, InventoryDeclaredError>(
         name: "getStock",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound), .empty(503, .unavailable)]
+        errors: [.json(404, InventoryDeclaredError.notFound), .empty(503, .unavailable)],
+        service: "Inventory",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let adjustStock = CourierRuntime.Operation<StockLevel, InventoryDeclaredError>(
         name: "adjustStock",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound), .json(429, InventoryDeclaredError.rateLimited)]
+        errors: [.json(404, InventoryDeclaredError.notFound), .json(429, InventoryDeclaredError.rateLimited)],
+        service: "Inventory",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 10, per: .seconds(1), burst: 10, maxWait: .zero)
+        ),
+        hasIdempotencyKey: true
     )
+
     static let stockEvents = CourierRuntime.Operation<[StockEvent], InventoryDeclaredError>(
         name: "stockEvents",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Inventory",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let exportReport = CourierRuntime.Operation<Swift.String, InventoryDeclaredError>(
         name: "exportReport",
         authSchemes: ["partnerKey"],
         output: .text(accept: "text/csv"),
-        errors: []
+        errors: [],
+        service: "Inventory",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(120), attempt: .seconds(120)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+        ),
+        hasIdempotencyKey: false
     )
+
     static let importReport = CourierRuntime.Operation<Report, InventoryDeclaredError>(
         name: "importReport",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Inventory",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
+            retry: CourierRuntime.RetryPolicy.disabled,
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+        ),
+        hasIdempotencyKey: false
     )
 }

@@ -354,13 +354,14 @@ public struct PaymentsClient: PaymentsAPI {
     ///   - server: Where to send requests.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     public init(
         server: PaymentsServer = .production,
         auth: PaymentsAuth = PaymentsAuth(),
         headers: PaymentsHeaders = PaymentsHeaders(),
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -381,7 +382,8 @@ public struct PaymentsClient: PaymentsAPI {
     ///
     /// - `PAYMENTS_BASE_URL`: the base URL; unset, the `production` server.
     /// - `PAYMENTS_TOKEN`: the `bearer` credential.
-    /// - `PAYMENTS_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `PAYMENTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `PAYMENTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -390,12 +392,13 @@ public struct PaymentsClient: PaymentsAPI {
     ) throws(CourierRuntime.ConfigurationError) -> PaymentsClient {
         let reader = CourierRuntime.EnvironmentReader(environment)
         let server = try reader.server("PAYMENTS_BASE_URL") ?? PaymentsServer.production.url
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
             credentials: PaymentsAuth(environment: reader).credentials,
-            timeout: try reader.duration("PAYMENTS_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("PAYMENTS_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("PAYMENTS_MAX_ATTEMPTS")
         return PaymentsClient(configuration: configuration)
     }
 
@@ -504,52 +507,111 @@ public struct PaymentsClient: PaymentsAPI {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum PaymentsOperations {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+        timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+        retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+        circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+    )
+
     static let listPayments = CourierRuntime.Operation<PaymentPage, PaymentsDeclaredError>(
         name: "listPayments",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(401, PaymentsDeclaredError.unauthorized), .json(429, PaymentsDeclaredError.rateLimited)]
+        errors: [.json(401, PaymentsDeclaredError.unauthorized), .json(429, PaymentsDeclaredError.rateLimited)],
+        service: "Payments",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let getPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
         name: "getPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(401, PaymentsDeclaredError.unauthorized)]
+        errors: [.json(404, PaymentsDeclaredError.notFound), .json(401, PaymentsDeclaredError.unauthorized)],
+        service: "Payments",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let createPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
         name: "createPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(402, PaymentsDeclaredError.cardDeclined), .json(409, PaymentsDeclaredError.conflict), .json(422, PaymentsDeclaredError.invalidRequest), .json(429, PaymentsDeclaredError.rateLimited)]
+        errors: [.json(402, PaymentsDeclaredError.cardDeclined), .json(409, PaymentsDeclaredError.conflict), .json(422, PaymentsDeclaredError.invalidRequest), .json(429, PaymentsDeclaredError.rateLimited)],
+        service: "Payments",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(45), attempt: .seconds(15)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 4, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+        ),
+        hasIdempotencyKey: true
     )
+
     static let capturePayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
         name: "capturePayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(402, PaymentsDeclaredError.cardDeclined)]
+        errors: [.json(404, PaymentsDeclaredError.notFound), .json(402, PaymentsDeclaredError.cardDeclined)],
+        service: "Payments",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy.disabled,
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+        ),
+        hasIdempotencyKey: false
     )
+
     static let refundPayment = CourierRuntime.Operation<Refund, PaymentsDeclaredError>(
         name: "refundPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)]
+        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)],
+        service: "Payments",
+        resilience: resilience,
+        hasIdempotencyKey: true
     )
+
     static let deletePayment = CourierRuntime.Operation<Swift.Void, PaymentsDeclaredError>(
         name: "deletePayment",
         authSchemes: ["bearer"],
         output: .empty,
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)]
+        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)],
+        service: "Payments",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy.disabled,
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+        ),
+        hasIdempotencyKey: false
     )
+
     static let updateNote = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
         name: "updateNote",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound)]
+        errors: [.json(404, PaymentsDeclaredError.notFound)],
+        service: "Payments",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let legacyCharge = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
         name: "legacyCharge",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Payments",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 3, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .endpoint),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+        ),
+        hasIdempotencyKey: false
     )
 }

@@ -340,13 +340,14 @@ public struct UsersClient: UsersAPI {
     ///   - server: Where to send requests.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     public init(
         server: UsersServer = .production,
         auth: UsersAuth = UsersAuth(),
         headers: UsersHeaders = UsersHeaders(),
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -368,7 +369,8 @@ public struct UsersClient: UsersAPI {
     /// - `USERS_BASE_URL`: the base URL; unset, the `production` server.
     /// - `USERS_API_KEY`: the `apiKey` credential.
     /// - `USERS_USERNAME` and `USERS_PASSWORD`: the `basic` credentials.
-    /// - `USERS_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `USERS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `USERS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -377,12 +379,13 @@ public struct UsersClient: UsersAPI {
     ) throws(CourierRuntime.ConfigurationError) -> UsersClient {
         let reader = CourierRuntime.EnvironmentReader(environment)
         let server = try reader.server("USERS_BASE_URL") ?? UsersServer.production.url
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
             credentials: UsersAuth(environment: reader).credentials,
-            timeout: try reader.duration("USERS_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("USERS_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("USERS_MAX_ATTEMPTS")
         return UsersClient(configuration: configuration)
     }
 
@@ -500,64 +503,135 @@ public struct UsersClient: UsersAPI {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum UsersOperations {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+        timeouts: CourierRuntime.Timeouts(total: .seconds(20), attempt: .seconds(8)),
+        retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+        circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+        rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250))
+    )
+
     static let listUsers = CourierRuntime.Operation<UserList, UsersDeclaredError>(
         name: "listUsers",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let getUser = CourierRuntime.Operation<User, UsersDeclaredError>(
         name: "getUser",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, UsersDeclaredError.notFound), .empty(410, .gone)]
+        errors: [.json(404, UsersDeclaredError.notFound), .empty(410, .gone)],
+        service: "Users",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(5), attempt: .seconds(2)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250))
+        ),
+        hasIdempotencyKey: false
     )
+
     static let userExists = CourierRuntime.Operation<Swift.Void, UsersDeclaredError>(
         name: "userExists",
         authSchemes: ["apiKey", "basic"],
         output: .empty,
-        errors: [.json(404, UsersDeclaredError.notFound)]
+        errors: [.json(404, UsersDeclaredError.notFound)],
+        service: "Users",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(5), attempt: .seconds(2)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250))
+        ),
+        hasIdempotencyKey: false
     )
+
     static let createUser = CourierRuntime.Operation<User, UsersDeclaredError>(
         name: "createUser",
         authSchemes: ["basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(409, UsersDeclaredError.emailTaken)]
+        errors: [.json(409, UsersDeclaredError.emailTaken)],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let replaceUser = CourierRuntime.Operation<User, UsersDeclaredError>(
         name: "replaceUser",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, UsersDeclaredError.notFound), .json(409, UsersDeclaredError.emailTaken)]
+        errors: [.json(404, UsersDeclaredError.notFound), .json(409, UsersDeclaredError.emailTaken)],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let uploadAvatar = CourierRuntime.Operation<Swift.Void, UsersDeclaredError>(
         name: "uploadAvatar",
         authSchemes: ["apiKey", "basic"],
         output: .empty,
-        errors: []
+        errors: [],
+        service: "Users",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(60), attempt: .seconds(60)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250))
+        ),
+        hasIdempotencyKey: false
     )
+
     static let downloadAvatar = CourierRuntime.Operation<Foundation.Data, UsersDeclaredError>(
         name: "downloadAvatar",
         authSchemes: ["apiKey", "basic"],
         output: .bytes(accept: "image/png"),
-        errors: [.json(404, UsersDeclaredError.notFound)]
+        errors: [.json(404, UsersDeclaredError.notFound)],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let orgTree = CourierRuntime.Operation<OrgUnit, UsersDeclaredError>(
         name: "orgTree",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
+
     static let health = CourierRuntime.Operation<Swift.String, UsersDeclaredError>(
         name: "health",
         authSchemes: [],
         output: .text(accept: "text/plain"),
-        errors: []
+        errors: [],
+        service: "Users",
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(20), attempt: .seconds(8)),
+            retry: CourierRuntime.RetryPolicy.disabled,
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy.disabled,
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+        ),
+        hasIdempotencyKey: false
     )
+
     static let apiOptions = CourierRuntime.Operation<Swift.Void, UsersDeclaredError>(
         name: "apiOptions",
         authSchemes: ["apiKey", "basic"],
         output: .empty,
-        errors: []
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
 }

@@ -1,0 +1,194 @@
+import Foundation
+
+/// The state of one circuit breaker.
+public enum CircuitState: String, Hashable, Sendable {
+    /// Calls go through; failures are counted.
+    case closed
+    /// Calls are rejected without being sent until the open time passes.
+    case open
+    /// A few probe calls go through; their outcome closes or re-opens the breaker.
+    case halfOpen
+    /// Calls are rejected until the policy's mode changes.
+    case forcedOpen
+    /// Calls go through and nothing is counted.
+    case disabled
+}
+
+/// A breaker changed state.
+public struct CircuitBreakerEvent: Hashable, Sendable {
+    /// What the breaker guards: a host, or `host endpoint` for per-endpoint breakers.
+    public var key: String
+    /// The state before.
+    public var from: CircuitState
+    /// The state now.
+    public var to: CircuitState
+    /// For a transition to open: how long it stays open.
+    public var openFor: Duration?
+}
+
+/// One breaker: its state machine and a sliding window of outcomes in ten fixed buckets, so
+/// admitting or rejecting a call allocates nothing.
+final class CircuitBreaker: @unchecked Sendable {
+    // Safe: every stored property below `lock` is read and written only while `lock` is held.
+    private let lock = NSLock()
+    let key: String
+    private var state: State = .closed
+    private var openDuration: Duration?
+    private var consecutiveFailures = 0
+    private var bucketEpochs = [Int64](repeating: .min, count: CircuitBreaker.bucketCount)
+    private var bucketCalls = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+    private var bucketFailures = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+
+    private static let bucketCount = 10
+
+    private enum State {
+        case closed
+        case open(until: Duration)
+        case halfOpen(inFlight: Int, succeeded: Int)
+    }
+
+    /// Whether a call may go.
+    enum Admission {
+        /// Yes; `probe` when it is one of the half-open probes.
+        case allowed(probe: Bool)
+        /// No; the breaker may let calls through after `retryIn`.
+        case rejected(retryIn: Duration)
+    }
+
+    init(key: String) { self.key = key }
+
+    /// The state as callers see it.
+    func currentState(policy: CircuitBreakerPolicy, now: Duration) -> CircuitState {
+        switch policy.mode {
+        case .forcedOpen: return .forcedOpen
+        case .disabled: return .disabled
+        case .automatic: break
+        }
+        return lock.withLock {
+            switch state {
+            case .closed: .closed
+            case .open(let until): now >= until ? .halfOpen : .open
+            case .halfOpen: .halfOpen
+            }
+        }
+    }
+
+    /// Decides whether a call may go; an open breaker whose time has passed turns half-open.
+    func admit(policy: CircuitBreakerPolicy, now: Duration) -> (Admission, CircuitBreakerEvent?) {
+        switch policy.mode {
+        case .forcedOpen: return (.rejected(retryIn: policy.openFor), nil)
+        case .disabled: return (.allowed(probe: false), nil)
+        case .automatic: break
+        }
+        return lock.withLock {
+            switch state {
+            case .closed:
+                return (.allowed(probe: false), nil)
+            case .open(let until):
+                guard now >= until else { return (.rejected(retryIn: until - now), nil) }
+                state = .halfOpen(inFlight: 1, succeeded: 0)
+                return (.allowed(probe: true), CircuitBreakerEvent(key: key, from: .open, to: .halfOpen))
+            case .halfOpen(let inFlight, let succeeded):
+                guard inFlight + succeeded < policy.halfOpenProbes else { return (.rejected(retryIn: .zero), nil) }
+                state = .halfOpen(inFlight: inFlight + 1, succeeded: succeeded)
+                return (.allowed(probe: true), nil)
+            }
+        }
+    }
+
+    /// Records the outcome of an admitted call; returns the transition it caused, if any.
+    func record(failure: Bool, probe: Bool, policy: CircuitBreakerPolicy, now: Duration) -> CircuitBreakerEvent? {
+        guard policy.mode == .automatic else { return nil }
+        return lock.withLock {
+            switch state {
+            case .halfOpen(let inFlight, let succeeded) where probe:
+                if failure {
+                    let next = min((openDuration ?? policy.openFor) * 2, policy.maxOpenFor)
+                    return open(for: next, now: now, from: .halfOpen)
+                }
+                if succeeded + 1 >= policy.halfOpenProbes {
+                    state = .closed
+                    openDuration = nil
+                    consecutiveFailures = 0
+                    resetWindow()
+                    return CircuitBreakerEvent(key: key, from: .halfOpen, to: .closed)
+                }
+                state = .halfOpen(inFlight: inFlight - 1, succeeded: succeeded + 1)
+                return nil
+            case .closed:
+                count(failure: failure, policy: policy, now: now)
+                consecutiveFailures = failure ? consecutiveFailures + 1 : 0
+                if let limit = policy.consecutiveFailures, consecutiveFailures >= limit {
+                    return open(for: policy.openFor, now: now, from: .closed)
+                }
+                let (calls, failures) = totals(policy: policy, now: now)
+                if calls >= policy.minimumCalls, Double(failures) >= policy.failureRate * Double(calls) {
+                    return open(for: policy.openFor, now: now, from: .closed)
+                }
+                return nil
+            case .open, .halfOpen:
+                // A call admitted before the breaker opened finished late: it no longer counts.
+                return nil
+            }
+        }
+    }
+
+    /// Gives back a probe slot of a call that ended without an outcome (cancelled, or refused by a later stage).
+    func release(probe: Bool) {
+        guard probe else { return }
+        lock.withLock {
+            if case .halfOpen(let inFlight, let succeeded) = state {
+                state = .halfOpen(inFlight: max(0, inFlight - 1), succeeded: succeeded)
+            }
+        }
+    }
+
+    // MARK: - Under the lock
+
+    private func open(for duration: Duration, now: Duration, from: CircuitState) -> CircuitBreakerEvent {
+        state = .open(until: now + duration)
+        openDuration = duration
+        consecutiveFailures = 0
+        resetWindow()
+        return CircuitBreakerEvent(key: key, from: from, to: .open, openFor: duration)
+    }
+
+    private func bucketWidth(_ policy: CircuitBreakerPolicy) -> Int64 {
+        max(1, Int64(ManualClock.seconds(policy.window) * 1e9) / Int64(Self.bucketCount))
+    }
+
+    private func epoch(_ now: Duration, _ policy: CircuitBreakerPolicy) -> Int64 {
+        Int64(ManualClock.seconds(now) * 1e9) / bucketWidth(policy)
+    }
+
+    private func count(failure: Bool, policy: CircuitBreakerPolicy, now: Duration) {
+        let current = epoch(now, policy)
+        let slot = Int(current % Int64(Self.bucketCount))
+        if bucketEpochs[slot] != current {
+            bucketEpochs[slot] = current
+            bucketCalls[slot] = 0
+            bucketFailures[slot] = 0
+        }
+        bucketCalls[slot] += 1
+        if failure { bucketFailures[slot] += 1 }
+    }
+
+    private func totals(policy: CircuitBreakerPolicy, now: Duration) -> (calls: Int, failures: Int) {
+        let current = epoch(now, policy)
+        var calls = 0
+        var failures = 0
+        for slot in 0..<Self.bucketCount where bucketEpochs[slot] != .min && current - bucketEpochs[slot] < Int64(Self.bucketCount) {
+            calls += bucketCalls[slot]
+            failures += bucketFailures[slot]
+        }
+        return (calls, failures)
+    }
+
+    private func resetWindow() {
+        for slot in 0..<Self.bucketCount {
+            bucketEpochs[slot] = .min
+            bucketCalls[slot] = 0
+            bucketFailures[slot] = 0
+        }
+    }
+}

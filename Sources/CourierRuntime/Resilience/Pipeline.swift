@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+
+/// One request on its way through the pipeline, with what the stages need to know about it.
+public struct PipelineRequest: Sendable {
+    /// The request as the transport will send it; middleware may change its header fields.
+    public var transportRequest: TransportRequest
+    /// The service, as the spec names it.
+    public let service: String
+    /// The endpoint, as the spec names it.
+    public let endpoint: String
+    /// The effective policy of this call.
+    public let policy: ResiliencePolicy
+    /// Whether sending the request twice is safe: an idempotent method or an idempotency key.
+    public let isIdempotent: Bool
+    /// The attempt number, from 1; set by the retry stage.
+    public internal(set) var attempt: Int = 1
+    /// When the whole call must end, on the registry's clock; set by the deadline stage.
+    public internal(set) var deadline: Duration?
+
+    /// The host the request goes to, which keys per-host state.
+    public var host: String { transportRequest.head.authority ?? "" }
+
+    init(transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool) {
+        self.transportRequest = transportRequest
+        self.service = service
+        self.endpoint = endpoint
+        self.policy = policy
+        self.isIdempotent = isIdempotent
+    }
+}
+
+/// The rest of the pipeline, as seen from one stage.
+public typealias PipelineNext = @Sendable (PipelineRequest) async throws -> TransportResponse
+
+/// One stage of the call pipeline: it may change the request, decide whether and how often to
+/// call `next`, and change or replace the response.
+///
+/// Courier's own stages run in this order, outermost first: total deadline → retry → circuit
+/// breaker → rate limiter → bulkhead → attempt timeout → **your middleware** → transport. Yours
+/// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
+/// attempt, inside the attempt timeout, with the final header fields: the place to sign requests or
+/// add per-attempt headers. Throw a ``TransportError`` to fail the attempt the way a transport would
+/// (``TransportError/Kind/connectionFailed`` is retried for any method).
+public protocol Middleware: Sendable {
+    /// Handles `request`, usually by calling `next` once.
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse
+}
+
+/// Why a stage refused or ended a call; turned into ``ClientError`` cases by the runtime.
+enum PipelineFailure: Error, Sendable {
+    /// The circuit for `host` is open; it may close after `retryIn`.
+    case circuitOpen(host: String, retryIn: Duration)
+    /// The bulkhead for `host` is full.
+    case bulkheadFull(host: String, limit: Int)
+    /// The rate limiter for `host` has no token within the allowed wait.
+    case rateLimited(host: String, retryIn: Duration)
+    /// One attempt took longer than its limit.
+    case attemptTimedOut(Duration)
+    /// The whole call took longer than its total timeout.
+    case deadlineExceeded(Duration)
+}
+
+/// Runs a request through the stages, outermost first, then the transport.
+struct Pipeline: Sendable {
+    let stages: [any Middleware]
+    let transport: any HTTPTransport
+
+    func run(_ request: PipelineRequest) async throws -> TransportResponse {
+        try await call(index: 0, request)
+    }
+
+    private func call(index: Int, _ request: PipelineRequest) async throws -> TransportResponse {
+        guard index < stages.count else { return try await transport.send(request.transportRequest) }
+        return try await stages[index].intercept(request) { next in
+            try await self.call(index: index + 1, next)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The state the resilience stages keep between calls: circuit breakers, bulkheads, rate limiters
+/// and retry budgets, keyed by host (or by host and endpoint for per-endpoint breakers), plus the
+/// clock and randomness they read.
+///
+/// Each client configuration gets its own by default. Pass one instance to several clients to
+/// make them share per-host state, for example two services on one host.
+public final class ResilienceState: @unchecked Sendable {
+    // Safe: the dictionaries and `observers` are read and written only while `lock` is held; the
+    // objects they hold are themselves thread-safe, and `clock` and `random` are immutable.
+    private let lock = NSLock()
+    private var breakers: [String: CircuitBreaker] = [:]
+    private var bulkheads: [String: Bulkhead] = [:]
+    private var buckets: [String: TokenBucket] = [:]
+    private var budgets: [String: RetryBudget] = [:]
+    private var observers: [@Sendable (CircuitBreakerEvent) -> Void] = []
+
+    /// The time source of every stage.
+    public let clock: any ResilienceClock
+    /// The source of retry jitter.
+    public let random: any RandomSource
+
+    /// Creates empty state on `clock` with jitter from `random`.
+    public init(clock: any ResilienceClock = SystemClock(), random: any RandomSource = SystemRandom()) {
+        self.clock = clock
+        self.random = random
+    }
+
+    /// Calls `observer` on every circuit-breaker state change, on the task that caused it.
+    public func onCircuitStateChange(_ observer: @escaping @Sendable (CircuitBreakerEvent) -> Void) {
+        lock.withLock { observers.append(observer) }
+    }
+
+    /// The state of the breaker for `key` (a host, or `host endpoint`) under `policy`.
+    public func circuitState(for key: String, policy: CircuitBreakerPolicy = CircuitBreakerPolicy()) -> CircuitState {
+        let breaker = lock.withLock { breakers[key] }
+        return breaker?.currentState(policy: policy, now: clock.now()) ?? (policy.mode == .automatic ? .closed : policy.mode == .disabled ? .disabled : .forcedOpen)
+    }
+
+    /// Attempts holding a bulkhead permit for `host` now.
+    public func bulkheadPermitsInUse(for host: String) -> Int {
+        lock.withLock { bulkheads[host] }?.permitsInUse ?? 0
+    }
+
+    func breaker(for key: String) -> CircuitBreaker {
+        lock.withLock {
+            if let existing = breakers[key] { return existing }
+            let created = CircuitBreaker(key: key)
+            breakers[key] = created
+            return created
+        }
+    }
+
+    func bulkhead(for host: String) -> Bulkhead {
+        lock.withLock {
+            if let existing = bulkheads[host] { return existing }
+            let created = Bulkhead()
+            bulkheads[host] = created
+            return created
+        }
+    }
+
+    func bucket(for host: String) -> TokenBucket {
+        lock.withLock {
+            if let existing = buckets[host] { return existing }
+            let created = TokenBucket()
+            buckets[host] = created
+            return created
+        }
+    }
+
+    func budget(for host: String) -> RetryBudget {
+        lock.withLock {
+            if let existing = budgets[host] { return existing }
+            let created = RetryBudget()
+            budgets[host] = created
+            return created
+        }
+    }
+
+    func publish(_ event: CircuitBreakerEvent?) {
+        guard let event else { return }
+        let current = lock.withLock { observers }
+        for observer in current { observer(event) }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import HTTPTypes
+
+/// Sets the call's deadline: now plus the total timeout.
+struct DeadlineStage: Middleware {
+    let state: ResilienceState
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        var request = request
+        request.deadline = state.clock.now() + request.policy.timeouts.total
+        return try await next(request)
+    }
+}
+
+/// Tries again what the policy allows, after a jittered backoff or the server's `Retry-After`,
+/// within the deadline and the host's retry budget.
+struct RetryStage: Middleware {
+    let state: ResilienceState
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let policy = request.policy.retry
+        let clock = state.clock
+        let budget = policy.budget.map { (policy: $0, bucket: state.budget(for: request.host)) }
+        budget.map { $0.bucket.recordRequest(policy: $0.policy) }
+        var attempt = request
+        while true {
+            let outcome: Result<TransportResponse, any Error>
+            do {
+                outcome = .success(try await next(attempt))
+            } catch {
+                outcome = .failure(error)
+            }
+            guard attempt.attempt < policy.maxAttempts, let delay = retryDelay(after: outcome, of: attempt, policy: policy) else {
+                return try outcome.get()
+            }
+            if let deadline = attempt.deadline, clock.now() + delay >= deadline { return try outcome.get() }
+            if let budget, !budget.bucket.withdraw(policy: budget.policy, now: clock.now()) { return try outcome.get() }
+            try await clock.sleep(for: delay)
+            attempt.attempt += 1
+        }
+    }
+
+    /// How long to wait before retrying after `outcome`, or `nil` when it must not be retried.
+    private func retryDelay(after outcome: Result<TransportResponse, any Error>, of request: PipelineRequest, policy: RetryPolicy) -> Duration? {
+        let backoff = policy.delay(beforeRetry: request.attempt, random: state.random)
+        switch outcome {
+        case .success(let response):
+            guard request.isIdempotent, policy.statuses.contains(response.head.status.code) else { return nil }
+            guard let wait = RetryAfter.wait(in: response.head, now: state.clock.date()) else { return backoff }
+            return wait <= policy.maxRetryAfter ? wait : nil
+        case .failure(let error):
+            if Task.isCancelled { return nil }
+            switch error {
+            case let error as TransportError:
+                switch error.kind {
+                case .connectionFailed:
+                    return policy.retriesConnectionFailures ? backoff : nil
+                case .connectionLost:
+                    return policy.retriesConnectionFailures && request.isIdempotent ? backoff : nil
+                case .timedOut:
+                    return policy.retriesTimeouts && request.isIdempotent ? backoff : nil
+                case .responseTooLarge, .invalidResponse, .invalidRequest, .other:
+                    return nil
+                }
+            case PipelineFailure.attemptTimedOut:
+                return policy.retriesTimeouts && request.isIdempotent ? backoff : nil
+            default:
+                return nil
+            }
+        }
+    }
+}
+
+/// Rejects calls while the host's (or endpoint's) breaker is open, and feeds it outcomes.
+struct CircuitBreakerStage: Middleware {
+    let state: ResilienceState
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let policy = request.policy.circuitBreaker
+        if policy.mode == .disabled { return try await next(request) }
+        let key = policy.scope == .host ? request.host : request.host + " " + request.endpoint
+        let breaker = state.breaker(for: key)
+        let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
+        state.publish(transition)
+        guard case .allowed(let probe) = admission else {
+            if case .rejected(let retryIn) = admission { throw PipelineFailure.circuitOpen(host: key, retryIn: retryIn) }
+            throw PipelineFailure.circuitOpen(host: key, retryIn: .zero)
+        }
+        do {
+            let response = try await next(request)
+            let failed = response.head.status.code >= 500
+            state.publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
+            return response
+        } catch {
+            if Self.countsAsFailure(error) {
+                state.publish(breaker.record(failure: true, probe: probe, policy: policy, now: state.clock.now()))
+            } else {
+                breaker.release(probe: probe)
+            }
+            throw error
+        }
+    }
+
+    /// Failures of the host count; cancellation and refusals by later stages do not.
+    static func countsAsFailure(_ error: any Error) -> Bool {
+        if Task.isCancelled { return false }
+        switch error {
+        case let error as TransportError: return error.kind != .invalidRequest
+        case PipelineFailure.attemptTimedOut, PipelineFailure.deadlineExceeded: return true
+        default: return false
+        }
+    }
+}
+
+/// Spaces requests to a host by a token bucket.
+struct RateLimitStage: Middleware {
+    let state: ResilienceState
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        guard let policy = request.policy.rateLimit else { return try await next(request) }
+        let bucket = state.bucket(for: request.host)
+        switch bucket.take(policy: policy, now: state.clock.now()) {
+        case .refused(let retryIn):
+            throw PipelineFailure.rateLimited(host: request.host, retryIn: retryIn)
+        case .after(let wait):
+            if wait > .zero {
+                do {
+                    try await state.clock.sleep(for: wait)
+                } catch {
+                    bucket.giveBack(policy: policy)
+                    throw error
+                }
+            }
+            return try await next(request)
+        }
+    }
+}
+
+/// Limits the attempts in flight to a host.
+struct BulkheadStage: Middleware {
+    let state: ResilienceState
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let policy = request.policy.bulkhead
+        if policy.maxConcurrent == .max { return try await next(request) }
+        let bulkhead = state.bulkhead(for: request.host)
+        guard try await bulkhead.acquire(limit: policy.maxConcurrent, maxWait: policy.maxWait, clock: state.clock) else {
+            throw PipelineFailure.bulkheadFull(host: request.host, limit: policy.maxConcurrent)
+        }
+        defer { bulkhead.release() }
+        return try await next(request)
+    }
+}
+
+/// Bounds one attempt by the attempt timeout and what is left of the deadline, cancelling the
+/// transport call when the time is up.
+struct AttemptTimeoutStage: Middleware {
+    let state: ResilienceState
+
+    private struct Expired: Error {}
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let timeouts = request.policy.timeouts
+        var limit = timeouts.attempt
+        var boundByDeadline = false
+        if let deadline = request.deadline {
+            let remaining = deadline - state.clock.now()
+            if remaining <= limit {
+                limit = remaining
+                boundByDeadline = true
+            }
+        }
+        let failure = boundByDeadline ? PipelineFailure.deadlineExceeded(timeouts.total) : PipelineFailure.attemptTimedOut(limit)
+        guard limit > .zero else { throw failure }
+        var bounded = request
+        bounded.transportRequest.timeout = limit
+        let attempt = bounded
+        let clock = state.clock
+        let sleep = limit
+        do {
+            return try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
+                group.addTask { try await next(attempt) }
+                group.addTask {
+                    try await clock.sleep(for: sleep)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw Expired() }
+                return response
+            }
+        } catch is Expired {
+            throw failure
+        } catch let error as TransportError where error.kind == .timedOut && !Task.isCancelled {
+            throw failure
+        }
+    }
+}
