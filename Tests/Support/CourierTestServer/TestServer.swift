@@ -17,6 +17,8 @@ public struct RecordedRequest: Sendable, Hashable {
 
     /// The body as UTF-8 text.
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    /// When the server received the request.
+    public var receivedAt: Date
 }
 
 /// An HTTP server on 127.0.0.1 implementing the example services of `Specs/`, with routes that
@@ -27,11 +29,13 @@ public final class ExampleServer: Sendable {
     public let port: Int
     private let task: Task<Void, any Error>
     private let log: RequestLog
+    private let faults: FaultPlan
 
-    private init(port: Int, task: Task<Void, any Error>, log: RequestLog) {
+    private init(port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan) {
         self.port = port
         self.task = task
         self.log = log
+        self.faults = faults
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -43,11 +47,19 @@ public final class ExampleServer: Sendable {
     /// The most recent request.
     public var lastRequest: RecordedRequest? { log.all.last }
 
+    /// Scripts misbehaviour for requests whose path starts with `pathPrefix`: each request takes the
+    /// next fault in `faults` (the last one repeats when `repeatLast`), before the routes see it.
+    public func inject(_ faults: [Fault], forPathPrefix pathPrefix: String, repeatLast: Bool = true) {
+        self.faults.set(faults, for: pathPrefix, repeatLast: repeatLast)
+    }
+
     /// Starts a server on a free port and returns once it accepts connections.
     public static func start() async throws -> ExampleServer {
         let log = RequestLog()
+        let faults = FaultPlan()
         let router = Router()
         router.middlewares.add(RecordingMiddleware(log: log))
+        router.middlewares.add(FaultMiddleware(plan: faults))
         ExampleRoutes.add(to: router)
         let ready = PortBox()
         var logger = Logger(label: "courier-test-server")
@@ -60,7 +72,7 @@ public final class ExampleServer: Sendable {
         )
         let task = Task { try await app.runService() }
         for _ in 0..<500 {
-            if let port = ready.value { return ExampleServer(port: port, task: task, log: log) }
+            if let port = ready.value { return ExampleServer(port: port, task: task, log: log, faults: faults) }
             try await Task.sleep(for: .milliseconds(10))
         }
         task.cancel()
@@ -114,8 +126,63 @@ struct RecordingMiddleware: RouterMiddleware {
             method: request.method.rawValue,
             target: request.head.path ?? "",
             headers: headers,
-            body: Data(buffer.readableBytesView)
+            body: Data(buffer.readableBytesView),
+            receivedAt: Date()
         ))
         return try await next(request, context)
+    }
+}
+
+/// A scripted misbehaviour of the server.
+public enum Fault: Sendable, Hashable {
+    /// Answer with this status and header fields, and an empty body.
+    case status(Int, headers: [String: String] = [:])
+    /// Wait this long before the routes answer (slow response headers).
+    case delay(Duration)
+    /// Let the routes answer normally.
+    case pass
+}
+
+final class FaultPlan: @unchecked Sendable {
+    // Safe: `plans` is only touched under `lock`.
+    private let lock = NSLock()
+    private var plans: [(prefix: String, faults: [Fault], repeatLast: Bool)] = []
+
+    func set(_ faults: [Fault], for prefix: String, repeatLast: Bool) {
+        lock.withLock {
+            plans.removeAll { $0.prefix == prefix }
+            plans.append((prefix, faults, repeatLast))
+        }
+    }
+
+    /// The fault for a request to `path`, consuming it.
+    func next(for path: String) -> Fault {
+        lock.withLock {
+            guard let index = plans.firstIndex(where: { path.hasPrefix($0.prefix) }), let fault = plans[index].faults.first else { return .pass }
+            if plans[index].faults.count > 1 || !plans[index].repeatLast { plans[index].faults.removeFirst() }
+            return fault
+        }
+    }
+}
+
+struct FaultMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let plan: FaultPlan
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch plan.next(for: request.head.path ?? "") {
+        case .pass:
+            return try await next(request, context)
+        case .delay(let duration):
+            try await Task.sleep(for: duration)
+            return try await next(request, context)
+        case .status(let code, let headers):
+            var fields = HTTPFields()
+            for (name, value) in headers {
+                if let name = HTTPField.Name(name) { fields[name] = value }
+            }
+            fields[.contentLength] = "0"
+            return Response(status: .init(code: code), headers: fields)
+        }
     }
 }

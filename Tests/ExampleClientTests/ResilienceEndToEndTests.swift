@@ -1,0 +1,140 @@
+import CourierRuntime
+import CourierTestServer
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Counts the attempts that reach the transport: user middleware runs once per attempt.
+final class AttemptCounter: Middleware, @unchecked Sendable {
+    // Safe: `count` is only touched under `lock`.
+    private let lock = NSLock()
+    private var count = 0
+    var attempts: Int { lock.withLock { count } }
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        lock.withLock { count += 1 }
+        return try await next(request)
+    }
+}
+
+/// Generated clients under faults the real server scripts: statuses, `Retry-After`, slow headers,
+/// refused connections. These use real time, so their waits are kept short.
+@Suite("Resilience against the example server")
+struct ResilienceEndToEndTests {
+    static let id = UUID(uuidString: "6f1c3f5e-54a4-4c4e-9d7e-1f0b2a3c4d5e") ?? UUID()
+
+    func client(_ baseURL: String, _ transport: TransportKind, counter: AttemptCounter? = nil,
+                resilience: ResilienceOverrides = ResilienceOverrides()) -> PaymentsClient {
+        let configuration = ClientConfiguration(
+            server: ServerURL(baseURL), transport: transport.make(),
+            credentials: PaymentsAuth.bearer("secret-token").credentials,
+            resilience: resilience, middleware: counter.map { [$0] } ?? [])
+        return PaymentsClient(configuration: configuration)
+    }
+
+    @Test("100 % 503 with Retry-After: 2 makes exactly 3 requests, 2 s apart, within the deadline")
+    func retryAfterIsHonoured() async throws {
+        try await withServer { server in
+            server.inject([.status(503, headers: ["Retry-After": "2"])], forPathPrefix: "/v1/payments/")
+            let payments = client(server.baseURL, .asyncHTTPClient)
+            let started = Date()
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+            let elapsed = Date().timeIntervalSince(started)
+
+            #expect(error?.status?.code == 503)
+            #expect(error?.retryAfter == .seconds(2))
+            let times = server.requests.map(\.receivedAt)
+            #expect(times.count == 3)
+            for (earlier, later) in zip(times, times.dropFirst()) {
+                #expect(later.timeIntervalSince(earlier) >= 1.95, "spaced by the header")
+            }
+            #expect(elapsed < 30, "within the 30 s deadline")
+        }
+    }
+
+    @Test("Retry-After: 120 ends the call after one request, and the error carries the wait", arguments: TransportKind.allCases)
+    func longRetryAfterFailsAtOnce(transport: TransportKind) async throws {
+        try await withServer { server in
+            server.inject([.status(503, headers: ["Retry-After": "120"])], forPathPrefix: "/v1/payments/")
+            let error = await failure { () async throws(PaymentsError) in try await client(server.baseURL, transport).getPayment(id: Self.id) }
+            #expect(server.requests.count == 1)
+            #expect(error?.retryAfter == .seconds(120))
+        }
+    }
+
+    @Test("a POST without an idempotency key that reached the server is never re-sent; with one it is, with the same key",
+          arguments: TransportKind.allCases)
+    func idempotency(transport: TransportKind) async throws {
+        try await withServer { server in
+            let body = CreatePayment(amount: Money(amount: 100, currency: .eur), source: "tok")
+            let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let payments = client(server.baseURL, transport, resilience: fast)
+
+            server.inject([.status(503)], forPathPrefix: "/v1/payments/\(Self.id)/capture")
+            _ = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
+            #expect(server.requests.count == 1, "capturePayment has no idempotency key")
+
+            server.inject([.status(503), .status(503), .pass], forPathPrefix: "/v1/payments")
+            let payment = try await payments.createPayment(body: body)
+            #expect(payment.amount.amount == 100)
+            let keys = server.requests.dropFirst().map { $0.headers["idempotency-key"] }
+            #expect(keys.count == 3)
+            #expect(Set(keys).count == 1 && keys.first != nil, "the same key on every attempt")
+        }
+    }
+
+    @Test("a request that never reached the server is retried whatever its method", arguments: TransportKind.allCases)
+    func refusedConnectionsAreRetried(transport: TransportKind) async throws {
+        let counter = AttemptCounter()
+        let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+        let payments = client("http://127.0.0.1:1", transport, counter: counter, resilience: fast)
+        let error = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
+        guard case .transport(let failure)? = error else {
+            Issue.record("expected a transport failure, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.kind == .connectionFailed)
+        #expect(counter.attempts == 3)
+    }
+
+    @Test("slow headers time the attempt out; the attempt is retried; the total deadline ends the call", arguments: TransportKind.allCases)
+    func attemptTimeouts(transport: TransportKind) async throws {
+        try await withServer { server in
+            server.inject([.delay(.seconds(5))], forPathPrefix: "/v1/payments/")
+            let overrides = ResilienceOverrides(
+                timeouts: Timeouts(total: .milliseconds(1500), attempt: .milliseconds(400)),
+                retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let counter = AttemptCounter()
+            let payments = client(server.baseURL, transport, counter: counter, resilience: overrides)
+            let started = ContinuousClock.now
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+            let elapsed = ContinuousClock.now - started
+            guard case .timeout? = error else {
+                Issue.record("expected a timeout, got \(String(describing: error))")
+                return
+            }
+            #expect(counter.attempts == 3, "three attempts of 400 ms fit in 1.5 s")
+            #expect(server.requests.count >= 2, "the retries reached the server")
+            #expect(elapsed < .milliseconds(1500) + .milliseconds(500), "never far past the deadline")
+        }
+    }
+
+    @Test("after 5 consecutive failures the breaker opens and nothing more is sent", arguments: TransportKind.allCases)
+    func breakerOpens(transport: TransportKind) async throws {
+        try await withServer { server in
+            server.inject([.status(500)], forPathPrefix: "/v1/payments/")
+            let payments = client(server.baseURL, transport, resilience: ResilienceOverrides(retry: .disabled))
+            for _ in 0..<5 {
+                _ = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+            }
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+            guard case .circuitOpen(let host, let retryIn)? = error else {
+                Issue.record("expected an open circuit, got \(String(describing: error))")
+                return
+            }
+            #expect(host == "127.0.0.1:\(server.port)")
+            #expect(retryIn > .seconds(4) && retryIn <= .seconds(5))
+            #expect(server.requests.count == 5)
+        }
+    }
+}
