@@ -43,38 +43,18 @@ public final class ResilienceState: @unchecked Sendable {
         lock.withLock { bulkheads[host] }?.permitsInUse ?? 0
     }
 
-    func breaker(for key: String) -> CircuitBreaker {
-        lock.withLock {
-            if let existing = breakers[key] { return existing }
-            let created = CircuitBreaker(key: key)
-            breakers[key] = created
-            return created
-        }
-    }
+    func breaker(for key: String) -> CircuitBreaker { member(\.breakers, key) { CircuitBreaker(key: key) } }
+    func bulkhead(for host: String) -> Bulkhead { member(\.bulkheads, host) { Bulkhead() } }
+    func bucket(for host: String) -> TokenBucket { member(\.buckets, host) { TokenBucket() } }
+    func budget(for host: String) -> RetryBudget { member(\.budgets, host) { RetryBudget() } }
 
-    func bulkhead(for host: String) -> Bulkhead {
+    /// The entry of `table` for `key`, created on first use.
+    private func member<Value>(_ table: ReferenceWritableKeyPath<ResilienceState, [String: Value]>, _ key: String,
+                               make: () -> Value) -> Value {
         lock.withLock {
-            if let existing = bulkheads[host] { return existing }
-            let created = Bulkhead()
-            bulkheads[host] = created
-            return created
-        }
-    }
-
-    func bucket(for host: String) -> TokenBucket {
-        lock.withLock {
-            if let existing = buckets[host] { return existing }
-            let created = TokenBucket()
-            buckets[host] = created
-            return created
-        }
-    }
-
-    func budget(for host: String) -> RetryBudget {
-        lock.withLock {
-            if let existing = budgets[host] { return existing }
-            let created = RetryBudget()
-            budgets[host] = created
+            if let existing = self[keyPath: table][key] { return existing }
+            let created = make()
+            self[keyPath: table][key] = created
             return created
         }
     }
