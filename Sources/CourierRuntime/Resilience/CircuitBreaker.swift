@@ -154,11 +154,11 @@ final class CircuitBreaker: @unchecked Sendable {
     }
 
     private func bucketWidth(_ policy: CircuitBreakerPolicy) -> Int64 {
-        max(1, Int64(ManualClock.seconds(policy.window) * 1e9) / Int64(Self.bucketCount))
+        max(1, Int64(policy.window.seconds * 1e9) / Int64(Self.bucketCount))
     }
 
     private func epoch(_ now: Duration, _ policy: CircuitBreakerPolicy) -> Int64 {
-        Int64(ManualClock.seconds(now) * 1e9) / bucketWidth(policy)
+        Int64(now.seconds * 1e9) / bucketWidth(policy)
     }
 
     private func count(failure: Bool, policy: CircuitBreakerPolicy, now: Duration) {

@@ -94,9 +94,9 @@ final class TokenBucket: @unchecked Sendable {
     /// Takes a token now or reserves the next one, unless that means waiting longer than `maxWait`.
     func take(policy: RateLimitPolicy, now: Duration) -> Grant {
         lock.withLock {
-            let rate = Double(policy.requests) / ManualClock.seconds(policy.per)
+            let rate = Double(policy.requests) / policy.per.seconds
             var available = tokens ?? Double(policy.burst)
-            available = min(Double(policy.burst), available + ManualClock.seconds(now - lastRefill) * rate)
+            available = min(Double(policy.burst), available + (now - lastRefill).seconds * rate)
             lastRefill = now
             let wait = available >= 1 ? .zero : Duration.seconds((1 - available) / rate)
             guard wait <= policy.maxWait else {
@@ -138,7 +138,7 @@ final class RetryBudget: @unchecked Sendable {
         lock.withLock {
             let perSecond = Double(policy.perSecond)
             var available = reserve ?? perSecond
-            available = min(perSecond, available + ManualClock.seconds(now - lastRefill) * perSecond)
+            available = min(perSecond, available + (now - lastRefill).seconds * perSecond)
             lastRefill = now
             if available >= 1 {
                 reserve = available - 1

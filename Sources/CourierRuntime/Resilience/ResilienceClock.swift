@@ -56,7 +56,7 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
 
     /// The start date plus the time advanced so far.
     public func date() -> Date {
-        lock.withLock { wallOrigin.addingTimeInterval(Self.seconds(current)) }
+        lock.withLock { wallOrigin.addingTimeInterval(current.seconds) }
     }
 
     /// How many tasks are sleeping on this clock.
@@ -105,11 +105,6 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
     /// must advance time only once the code under test is waiting.
     public func waitForSleepers(_ count: Int) async {
         while sleeperCount < count { await Task.yield() }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
 

@@ -85,8 +85,8 @@ public struct RetryPolicy: Hashable, Sendable {
     /// The delay before retry number `retry` (1 for the first retry), before jitter:
     /// `min(maxBackoff, initialBackoff × multiplier^(retry - 1))`.
     public func baseDelay(beforeRetry retry: Int) -> Duration {
-        let seconds = ManualClock.seconds(initialBackoff) * pow(multiplier, Double(max(0, retry - 1)))
-        let capped = min(seconds, ManualClock.seconds(maxBackoff))
+        let seconds = initialBackoff.seconds * pow(multiplier, Double(max(0, retry - 1)))
+        let capped = min(seconds, maxBackoff.seconds)
         return .nanoseconds(Int64((capped * 1e9).rounded()))
     }
 

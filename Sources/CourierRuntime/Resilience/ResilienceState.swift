@@ -34,8 +34,12 @@ public final class ResilienceState: @unchecked Sendable {
 
     /// The state of the breaker for `key` (a host, or `host endpoint`) under `policy`.
     public func circuitState(for key: String, policy: CircuitBreakerPolicy = CircuitBreakerPolicy()) -> CircuitState {
-        let breaker = lock.withLock { breakers[key] }
-        return breaker?.currentState(policy: policy, now: clock.now()) ?? (policy.mode == .automatic ? .closed : policy.mode == .disabled ? .disabled : .forcedOpen)
+        if let breaker = lock.withLock({ breakers[key] }) { return breaker.currentState(policy: policy, now: clock.now()) }
+        switch policy.mode {
+        case .automatic: return .closed
+        case .forcedOpen: return .forcedOpen
+        case .disabled: return .disabled
+        }
     }
 
     /// Attempts holding a bulkhead permit for `host` now.

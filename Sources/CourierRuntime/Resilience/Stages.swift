@@ -21,7 +21,7 @@ struct RetryStage: Middleware {
         let policy = request.policy.retry
         let clock = state.clock
         let budget = policy.budget.map { (policy: $0, bucket: state.budget(for: request.host)) }
-        budget.map { $0.bucket.recordRequest(policy: $0.policy) }
+        if let budget { budget.bucket.recordRequest(policy: budget.policy) }
         var attempt = request
         while true {
             let outcome: Result<TransportResponse, any Error>
@@ -82,9 +82,10 @@ struct CircuitBreakerStage: Middleware {
         let breaker = state.breaker(for: key)
         let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
         state.publish(transition)
-        guard case .allowed(let probe) = admission else {
-            if case .rejected(let retryIn) = admission { throw PipelineFailure.circuitOpen(host: key, retryIn: retryIn) }
-            throw PipelineFailure.circuitOpen(host: key, retryIn: .zero)
+        let probe: Bool
+        switch admission {
+        case .rejected(let retryIn): throw PipelineFailure.circuitOpen(host: key, retryIn: retryIn)
+        case .allowed(let isProbe): probe = isProbe
         }
         do {
             let response = try await next(request)
