@@ -87,11 +87,12 @@ public struct AlertsClient: AlertsAPI {
     ///
     /// - Parameters:
     ///   - server: Where to send requests.
-    ///   - timeout: How long a call may take unless its options say otherwise.
+    ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
+    ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
     public init(
         server: AlertsServer = .production,
-        timeout: Swift.Duration = .seconds(30),
+        timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
@@ -110,7 +111,8 @@ public struct AlertsClient: AlertsAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `ALERTS_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `ALERTS_TIMEOUT`: how long a call may take, such as `10s` or `500ms`; unset, 30 seconds.
+    /// - `ALERTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `ALERTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -119,11 +121,12 @@ public struct AlertsClient: AlertsAPI {
     ) throws(CourierRuntime.ConfigurationError) -> AlertsClient {
         let reader = CourierRuntime.EnvironmentReader(environment)
         let server = try reader.server("ALERTS_BASE_URL") ?? AlertsServer.production.url
-        let configuration = CourierRuntime.ClientConfiguration(
+        var configuration = CourierRuntime.ClientConfiguration(
             server: server,
             transport: transport,
-            timeout: try reader.duration("ALERTS_TIMEOUT") ?? .seconds(30)
+            timeout: try reader.duration("ALERTS_TIMEOUT")
         )
+        configuration.resilience.maxAttempts = try reader.positiveInteger("ALERTS_MAX_ATTEMPTS")
         return AlertsClient(configuration: configuration)
     }
 
@@ -142,10 +145,21 @@ public struct AlertsClient: AlertsAPI {
 
 /// What the runtime needs to know about each endpoint, made once.
 private enum AlertsOperations {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+        timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+        retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+        circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+    )
+
     static let activeAlerts = CourierRuntime.Operation<[Alert], AlertsDeclaredError>(
         name: "activeAlerts",
         authSchemes: [],
         output: .json(accept: "application/json"),
-        errors: []
+        errors: [],
+        service: "Alerts",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
 }
