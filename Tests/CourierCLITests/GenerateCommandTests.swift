@@ -12,20 +12,24 @@ struct GenerateCommandTests {
 
     /// The committed golden folders and the specs they come from. `COURIER_UPDATE_FIXTURES=1`
     /// regenerates them instead of checking.
-    static let goldenFolders = [
-        (specs: "Specs", output: "Tests/ExampleClientTests/Generated"),
-        (specs: "Tests/CourierGeneratorTests/Fixtures/EdgeCases", output: "Tests/EdgeCaseClientTests/Generated"),
+    static let goldenFolders: [(specs: String, output: String, config: String?)] = [
+        ("Specs", "Tests/ExampleClientTests/Generated", nil),
+        ("Tests/CourierGeneratorTests/Fixtures/EdgeCases", "Tests/EdgeCaseClientTests/Generated", nil),
+        // The example package's checked-in command-plugin output, with its target's configuration.
+        ("Examples/Weather/Sources/AlertsService/alerts.courier.yaml", "Examples/Weather/Sources/AlertsService/Generated",
+         "Examples/Weather/Sources/AlertsService/courier-config.yaml"),
     ]
 
     @Test("the committed generated code is current (golden files)", arguments: goldenFolders.map(\.output))
     func goldenFilesAreCurrent(output: String) throws {
-        let specs = try #require(Self.goldenFolders.first { $0.output == output }).specs
+        let golden = try #require(Self.goldenFolders.first { $0.output == output })
+        let arguments = ["generate", golden.specs, "--output", output] + (golden.config.map { ["--config", $0] } ?? [])
         if ProcessInfo.processInfo.environment["COURIER_UPDATE_FIXTURES"] == "1" {
-            let result = try CourierProcess.run(["generate", specs, "--output", output])
+            let result = try CourierProcess.run(arguments)
             #expect(result.status == 0, "\(result.standardError)")
             return
         }
-        let result = try CourierProcess.run(["generate", specs, "--output", output, "--check"])
+        let result = try CourierProcess.run(arguments + ["--check"])
         #expect(result.status == 0, """
             The generated code differs from the golden files. If the change is intended, run
             COURIER_UPDATE_FIXTURES=1 swift test --filter goldenFilesAreCurrent
