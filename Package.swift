@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
@@ -66,12 +68,16 @@ let package = Package(
             ),
             dependencies: ["courier"]
         ),
-        // What generated clients import. Foundation and swift-http-types only, so apps pay for little.
+        // What generated clients import: Foundation, swift-http-types, and the three API-only
+        // observability packages (no backends), so apps pay for little.
         .target(
             name: "CourierRuntime",
             dependencies: [
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // The AsyncHTTPClient transport: a separate product so that only servers pay for SwiftNIO.
@@ -108,7 +114,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CourierRuntimeTests",
-            dependencies: ["CourierRuntime"]
+            dependencies: [
+                "CourierRuntime",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]
         ),
         // The generated clients for Specs/ (golden files, kept current by `courier generate --check`),
         // compiled in Swift 6 mode and driven against the test server through both transports.

@@ -19,6 +19,12 @@ public struct ClientConfiguration: Sendable {
     /// Circuit breakers, bulkheads, rate limiters and retry budgets, with their clock. Share one
     /// instance between clients to share per-host state.
     public var resilienceState: ResilienceState
+    /// The responses kept for endpoints that cache (see ``CachePolicy``). Share one instance
+    /// between clients to share entries; its `maxBytes` bounds its memory.
+    public var responseCache: ResponseCache
+    /// The logger, metrics factory and tracer the client reports to; by default nothing is logged
+    /// and the bootstrapped metrics and tracing systems are used.
+    public var observability: Observability
     /// Your middleware, run once per attempt just before the transport; the first is outermost.
     /// See ``Middleware`` for where it sits in the pipeline.
     public var middleware: [any Middleware]
@@ -41,6 +47,8 @@ public struct ClientConfiguration: Sendable {
         resilience: ResilienceOverrides = ResilienceOverrides(),
         endpointResilience: [String: ResilienceOverrides] = [:],
         resilienceState: ResilienceState = ResilienceState(),
+        responseCache: ResponseCache = ResponseCache(),
+        observability: Observability = Observability(),
         middleware: [any Middleware] = [],
         maxResponseBodySize: Int = 16 << 20
     ) {
@@ -51,6 +59,8 @@ public struct ClientConfiguration: Sendable {
         self.resilience = resilience
         self.endpointResilience = endpointResilience
         self.resilienceState = resilienceState
+        self.responseCache = responseCache
+        self.observability = observability
         self.middleware = middleware
         self.maxResponseBodySize = maxResponseBodySize
         if let timeout { self.resilience.totalTimeout = timeout }
@@ -70,11 +80,20 @@ public struct RequestOptions: Sendable {
         set { resilience.totalTimeout = newValue }
     }
 
+    /// Whether this call uses the response cache: `.use(CachePolicy(...))` caches a GET the spec
+    /// does not, `.off` neither reads nor stores, `.inherit` keeps the client's or the spec's.
+    public var cache: ResilienceOverrides.Setting<CachePolicy> {
+        get { resilience.cache }
+        set { resilience.cache = newValue }
+    }
+
     /// Creates options; the defaults change nothing.
-    public init(timeout: Duration? = nil, resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]) {
+    public init(timeout: Duration? = nil, cache: ResilienceOverrides.Setting<CachePolicy> = .inherit,
+                resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]) {
         self.resilience = resilience
         self.headerFields = headerFields
         if let timeout { self.resilience.totalTimeout = timeout }
+        if cache != .inherit { self.resilience.cache = cache }
     }
 }
 

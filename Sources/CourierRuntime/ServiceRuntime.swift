@@ -5,28 +5,37 @@ import HTTPTypes
 /// through the resilience pipeline and the transport, and turns the response into a result or a
 /// ``ClientError``.
 ///
-/// The pipeline, outermost first: total deadline → retry → circuit breaker → rate limiter →
-/// bulkhead → attempt timeout → the configuration's ``Middleware`` → transport.
+/// The pipeline, outermost first: observe call → cache → coalesce identical GETs → total deadline
+/// → retry → circuit breaker → rate limiter → bulkhead → attempt timeout → observe attempt → the
+/// configuration's ``Middleware`` → transport.
 ///
 /// A generated client holds one and shares it between its copies.
 public final class ServiceRuntime: Sendable {
     /// The configuration every call starts from.
     public let configuration: ClientConfiguration
     private let pipeline: Pipeline
+    private let secrets: SecretFields
 
     /// Creates the runtime for a client.
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
         let state = configuration.resilienceState
+        let secrets = SecretFields(credentials: configuration.credentials, redacting: configuration.observability.redactedHeaderFields)
+        let observer = CallObserver(configuration.observability, secrets: secrets)
         let stages: [any Middleware] = [
+            ObserveCallStage(observer: observer, clock: state.clock),
+            CacheStage(cache: configuration.responseCache, state: state, observer: observer),
+            CoalescingStage(flights: Coalescer()),
             DeadlineStage(state: state),
-            RetryStage(state: state),
-            CircuitBreakerStage(state: state),
+            RetryStage(state: state, observer: observer),
+            CircuitBreakerStage(state: state, observer: observer),
             RateLimitStage(state: state),
             BulkheadStage(state: state),
             AttemptTimeoutStage(state: state),
+            ObserveAttemptStage(observer: observer, clock: state.clock),
         ]
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
+        self.secrets = secrets
     }
 
     /// Sends `request` for `operation` and returns its decoded result.
@@ -41,7 +50,7 @@ public final class ServiceRuntime: Sendable {
         let method = transportRequest.head.method
         let pipelineRequest = PipelineRequest(
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
-            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method))
+            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), secrets: secrets)
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         return try interpret(response, to: method, for: operation)
     }
@@ -55,6 +64,9 @@ public final class ServiceRuntime: Sendable {
 
     /// Methods whose requests may be sent twice without changing the outcome (RFC 9110 §9.2.2).
     static let idempotentMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .put, .delete, .trace]
+
+    /// Methods that change nothing on the server (RFC 9110 §9.2.1); any other invalidates cached responses.
+    static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options, .trace]
 
     // MARK: - Building
 

@@ -42,13 +42,23 @@ func hang() async throws -> TransportResponse {
     while true { try await Task.sleep(for: .seconds(3600)) }
 }
 
+/// The secrets of a client without credentials.
+let noSecrets = SecretFields(credentials: Credentials(), redacting: [])
+
 /// A pipeline of the given stages over `transport`, as the runtime builds it.
-func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTransport) -> Pipeline {
+func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTransport,
+              observability: Observability = Observability(), cache: ResponseCache = ResponseCache(),
+              flights: Coalescer = Coalescer(), secrets: SecretFields = noSecrets) -> Pipeline {
+    let observer = CallObserver(observability, secrets: secrets)
     let stages: [any Middleware] = kinds.map { kind in
         switch kind {
+        case "observe": ObserveCallStage(observer: observer, clock: state.clock)
+        case "cache": CacheStage(cache: cache, state: state, observer: observer)
+        case "coalesce": CoalescingStage(flights: flights)
         case "deadline": DeadlineStage(state: state)
-        case "retry": RetryStage(state: state)
-        case "breaker": CircuitBreakerStage(state: state)
+        case "retry": RetryStage(state: state, observer: observer)
+        case "breaker": CircuitBreakerStage(state: state, observer: observer)
+        case "observe-attempt": ObserveAttemptStage(observer: observer, clock: state.clock)
         case "rate": RateLimitStage(state: state)
         case "bulkhead": BulkheadStage(state: state)
         default: AttemptTimeoutStage(state: state)
@@ -57,13 +67,14 @@ func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTr
     return Pipeline(stages: stages, transport: transport)
 }
 
-func request(_ method: HTTPRequest.Method = .get, host: String = "a.example", endpoint: String = "op",
-             policy: ResiliencePolicy = .standard, idempotencyKey: Bool = false) -> PipelineRequest {
-    let head = HTTPRequest(method: method, scheme: "https", authority: host, path: "/x")
+func request(_ method: HTTPRequest.Method = .get, host: String = "a.example", path: String = "/x", endpoint: String = "op",
+             policy: ResiliencePolicy = .standard, idempotencyKey: Bool = false, fields: HTTPFields = [:],
+             secrets: SecretFields = noSecrets) -> PipelineRequest {
+    let head = HTTPRequest(method: method, scheme: "https", authority: host, path: path, headerFields: fields)
     return PipelineRequest(
         transportRequest: TransportRequest(head: head, timeout: .seconds(10), maxResponseBodySize: 1 << 20),
         service: "S", endpoint: endpoint, policy: policy,
-        isIdempotent: idempotencyKey || ServiceRuntime.idempotentMethods.contains(method))
+        isIdempotent: idempotencyKey || ServiceRuntime.idempotentMethods.contains(method), secrets: secrets)
 }
 
 /// Runs `body` in a task while advancing `clock` to each sleeper's deadline until the task ends.

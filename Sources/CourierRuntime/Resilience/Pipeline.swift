@@ -17,12 +17,18 @@ public struct PipelineRequest: Sendable {
     public internal(set) var attempt: Int = 1
     /// When the whole call must end, on the registry's clock; set by the deadline stage.
     public internal(set) var deadline: Duration?
+    /// The header fields and query items that carry secrets.
+    let secrets: SecretFields
+    /// What the observation stages gather about the call; set by the call observation stage.
+    var facts: Locked<CallFacts>?
 
     /// The host the request goes to, which keys per-host state.
     public var host: String { transportRequest.head.authority ?? "" }
 
-    init(transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool) {
+    init(transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool,
+         secrets: SecretFields) {
         self.transportRequest = transportRequest
+        self.secrets = secrets
         self.service = service
         self.endpoint = endpoint
         self.policy = policy
@@ -36,11 +42,12 @@ public typealias PipelineNext = @Sendable (PipelineRequest) async throws -> Tran
 /// One stage of the call pipeline: it may change the request, decide whether and how often to
 /// call `next`, and change or replace the response.
 ///
-/// Courier's own stages run in this order, outermost first: total deadline → retry → circuit
-/// breaker → rate limiter → bulkhead → attempt timeout → **your middleware** → transport. Yours
+/// Courier's own stages run in this order, outermost first: observe call → cache → coalesce
+/// identical GETs → total deadline → retry → circuit breaker → rate limiter → bulkhead → attempt
+/// timeout → observe attempt → **your middleware** → transport. Yours
 /// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
-/// attempt, inside the attempt timeout, with the final header fields: the place to sign requests or
-/// add per-attempt headers. Throw a ``TransportError`` to fail the attempt the way a transport would
+/// attempt, inside the attempt timeout and the attempt's span, with the final header fields
+/// (trace context included): the place to sign requests or add per-attempt headers. Throw a ``TransportError`` to fail the attempt the way a transport would
 /// (``TransportError/Kind/connectionFailed`` is retried for any method).
 public protocol Middleware: Sendable {
     /// Handles `request`, usually by calling `next` once.

@@ -213,6 +213,29 @@ public struct RateLimitPolicy: Hashable, Sendable {
     }
 }
 
+/// How responses of a GET or HEAD endpoint are kept and reused.
+///
+/// The server's `Cache-Control` and `Expires` decide first; these values fill in what it leaves
+/// out. See ``ResponseCache`` for the rules.
+public struct CachePolicy: Hashable, Sendable {
+    /// How long a response stays fresh when the server sends neither `max-age` nor `Expires`. Default 0:
+    /// such a response is stored only to be revalidated.
+    public var ttl: Duration
+    /// How long past freshness a response may still be served while it is refreshed in the
+    /// background, unless the server sends `stale-while-revalidate`. Default 0.
+    public var staleWhileRevalidate: Duration
+    /// How long past freshness a response may still be served when the server fails (a 5xx or no
+    /// answer) or the circuit is open, unless the server sends `stale-if-error`. Default 0.
+    public var staleIfError: Duration
+
+    /// Creates a cache policy.
+    public init(ttl: Duration = .zero, staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero) {
+        self.ttl = ttl
+        self.staleWhileRevalidate = staleWhileRevalidate
+        self.staleIfError = staleIfError
+    }
+}
+
 /// Every resilience setting of one call.
 ///
 /// A generated client holds one per endpoint, made from the spec's `defaults` and the endpoint's
@@ -229,16 +252,19 @@ public struct ResiliencePolicy: Hashable, Sendable {
     public var bulkhead: BulkheadPolicy
     /// The rate limit, or `nil` for none (the default).
     public var rateLimit: RateLimitPolicy?
+    /// The response cache, or `nil` for none (the default). Applies to GET and HEAD only.
+    public var cache: CachePolicy?
 
     /// Creates a policy; the defaults are Courier's.
     public init(timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
                 circuitBreaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy = BulkheadPolicy(),
-                rateLimit: RateLimitPolicy? = nil) {
+                rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil) {
         self.timeouts = timeouts
         self.retry = retry
         self.circuitBreaker = circuitBreaker
         self.bulkhead = bulkhead
         self.rateLimit = rateLimit
+        self.cache = cache
     }
 
     /// Courier's defaults.
@@ -256,11 +282,8 @@ public struct ResiliencePolicy: Hashable, Sendable {
         if let attempts = overrides.maxAttempts { policy.retry.maxAttempts = attempts }
         if let breaker = overrides.circuitBreaker { policy.circuitBreaker = breaker }
         if let bulkhead = overrides.bulkhead { policy.bulkhead = bulkhead }
-        switch overrides.rateLimit {
-        case .inherit: break
-        case .off: policy.rateLimit = nil
-        case .limit(let limit): policy.rateLimit = limit
-        }
+        policy.rateLimit = overrides.rateLimit.applied(to: policy.rateLimit)
+        policy.cache = overrides.cache.applied(to: policy.cache)
         return policy
     }
 
@@ -291,6 +314,9 @@ public struct ResiliencePolicy: Hashable, Sendable {
             if limit.burst < 1 { return "the rate limit burst must be at least 1" }
             if limit.maxWait < .zero { return "the rate limit maxWait must not be negative" }
         }
+        if let cache, cache.ttl < .zero || cache.staleWhileRevalidate < .zero || cache.staleIfError < .zero {
+            return "the cache durations must not be negative"
+        }
         return nil
     }
 }
@@ -301,14 +327,23 @@ public struct ResiliencePolicy: Hashable, Sendable {
 /// ``ClientConfiguration/endpointResilience`` for one endpoint) and ``RequestOptions/resilience``
 /// (one call). Later levels win: spec → client → endpoint in the client → call.
 public struct ResilienceOverrides: Hashable, Sendable {
-    /// How a level changes the rate limit.
-    public enum RateLimitSetting: Hashable, Sendable {
+    /// How a level changes a policy that can be switched off, such as the rate limit or the cache.
+    public enum Setting<Value: Hashable & Sendable>: Hashable, Sendable {
         /// Keep the level below's.
         case inherit
-        /// No rate limit.
+        /// None at this level, whatever the level below says.
         case off
-        /// This limit.
-        case limit(RateLimitPolicy)
+        /// This value.
+        case use(Value)
+
+        /// The value after this setting is laid over `inherited`.
+        func applied(to inherited: Value?) -> Value? {
+            switch self {
+            case .inherit: inherited
+            case .off: nil
+            case .use(let value): value
+            }
+        }
     }
 
     /// Both timeouts.
@@ -324,12 +359,15 @@ public struct ResilienceOverrides: Hashable, Sendable {
     /// The bulkhead.
     public var bulkhead: BulkheadPolicy?
     /// The rate limit.
-    public var rateLimit: RateLimitSetting
+    public var rateLimit: Setting<RateLimitPolicy>
+    /// The response cache: `.use(CachePolicy())` caches a GET endpoint the spec does not cache,
+    /// `.off` bypasses the cache for this level (nothing read, nothing stored).
+    public var cache: Setting<CachePolicy>
 
     /// Creates overrides; the defaults change nothing.
     public init(timeouts: Timeouts? = nil, totalTimeout: Duration? = nil, retry: RetryPolicy? = nil, maxAttempts: Int? = nil,
                 circuitBreaker: CircuitBreakerPolicy? = nil, bulkhead: BulkheadPolicy? = nil,
-                rateLimit: RateLimitSetting = .inherit) {
+                rateLimit: Setting<RateLimitPolicy> = .inherit, cache: Setting<CachePolicy> = .inherit) {
         self.timeouts = timeouts
         self.totalTimeout = totalTimeout
         self.retry = retry
@@ -337,5 +375,6 @@ public struct ResilienceOverrides: Hashable, Sendable {
         self.circuitBreaker = circuitBreaker
         self.bulkhead = bulkhead
         self.rateLimit = rateLimit
+        self.cache = cache
     }
 }

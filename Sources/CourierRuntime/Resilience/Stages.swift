@@ -16,6 +16,7 @@ struct DeadlineStage: Middleware {
 /// within the deadline and the host's retry budget.
 struct RetryStage: Middleware {
     let state: ResilienceState
+    let observer: CallObserver
 
     func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.retry
@@ -35,6 +36,7 @@ struct RetryStage: Middleware {
             }
             if let deadline = attempt.deadline, clock.now() + delay >= deadline { return try outcome.get() }
             if let budget, !budget.bucket.withdraw(policy: budget.policy, now: clock.now()) { return try outcome.get() }
+            observer.retrying(attempt)
             try await clock.sleep(for: delay)
             attempt.attempt += 1
         }
@@ -74,6 +76,7 @@ struct RetryStage: Middleware {
 /// Rejects calls while the host's (or endpoint's) breaker is open, and feeds it outcomes.
 struct CircuitBreakerStage: Middleware {
     let state: ResilienceState
+    let observer: CallObserver
 
     func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.circuitBreaker
@@ -81,7 +84,7 @@ struct CircuitBreakerStage: Middleware {
         let key = policy.scope == .host ? request.host : request.host + " " + request.endpoint
         let breaker = state.breaker(for: key)
         let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
-        state.publish(transition)
+        publish(transition)
         let probe: Bool
         switch admission {
         case .rejected(let retryIn): throw PipelineFailure.circuitOpen(host: key, retryIn: retryIn)
@@ -90,16 +93,22 @@ struct CircuitBreakerStage: Middleware {
         do {
             let response = try await next(request)
             let failed = response.head.status.code >= 500
-            state.publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
+            publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
             return response
         } catch {
             if Self.countsAsFailure(error) {
-                state.publish(breaker.record(failure: true, probe: probe, policy: policy, now: state.clock.now()))
+                publish(breaker.record(failure: true, probe: probe, policy: policy, now: state.clock.now()))
             } else {
                 breaker.release(probe: probe)
             }
             throw error
         }
+    }
+
+    private func publish(_ event: CircuitBreakerEvent?) {
+        guard let event else { return }
+        observer.breakerChanged(event)
+        state.publish(event)
     }
 
     /// Failures of the host count; cancellation and refusals by later stages do not.

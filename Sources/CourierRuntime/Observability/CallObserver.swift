@@ -1,0 +1,310 @@
+import CoreMetrics
+import Foundation
+import HTTPTypes
+import Logging
+import Tracing
+
+/// What the observation stages learn about one call as it runs: attempts made and the cache's answer.
+struct CallFacts: Sendable {
+    var attempts = 0
+    var cache: CacheLookup?
+}
+
+/// How the cache answered a call.
+enum CacheLookup: String, Sendable {
+    /// A fresh entry was served; nothing was sent.
+    case hit
+    /// A stale entry was served and refreshed in the background.
+    case stale
+    /// An entry was revalidated with a conditional request.
+    case revalidated
+    /// Nothing usable was stored.
+    case miss
+}
+
+/// Reports calls, attempts, retries, breaker changes and cache lookups to the configured logger,
+/// metrics factory and tracer. One per ``ServiceRuntime``.
+final class CallObserver: Sendable {
+    let logger: Logger?
+    let metrics: any MetricsFactory
+    let tracer: any Tracer
+    let secrets: SecretFields
+    let logsBodies: Bool
+    private let counters = Locked<[MetricKey: Counter]>([:])
+    private let timers = Locked<[MetricKey: CoreMetrics.Timer]>([:])
+    private let gauges = Locked<[MetricKey: Gauge]>([:])
+
+    init(_ observability: Observability, secrets: SecretFields) {
+        logger = observability.logger
+        metrics = observability.metricsFactory ?? MetricsSystem.factory
+        tracer = observability.tracer ?? InstrumentationSystem.tracer
+        self.secrets = secrets
+        logsBodies = observability.logsBodies
+    }
+
+    /// A metric's label and dimension values; the dimension names are fixed per label.
+    private struct MetricKey: Hashable {
+        var label: String
+        var values: (String, String, String)
+
+        static func == (lhs: MetricKey, rhs: MetricKey) -> Bool { lhs.label == rhs.label && lhs.values == rhs.values }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(label)
+            hasher.combine(values.0)
+            hasher.combine(values.1)
+            hasher.combine(values.2)
+        }
+    }
+
+    private func counter(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Counter {
+        let key = Self.key(label, dimensions)
+        return counters.withLock { table in
+            if let existing = table[key] { return existing }
+            let made = Counter(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
+            table[key] = made
+            return made
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> CoreMetrics.Timer {
+        let key = Self.key(label, dimensions)
+        return timers.withLock { table in
+            if let existing = table[key] { return existing }
+            let made = CoreMetrics.Timer(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
+            table[key] = made
+            return made
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Gauge {
+        let key = Self.key(label, dimensions)
+        return gauges.withLock { table in
+            if let existing = table[key] { return existing }
+            let made = Gauge(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
+            table[key] = made
+            return made
+        }
+    }
+
+    private static func key(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> MetricKey {
+        func value(_ index: Int) -> String { index < dimensions.count ? dimensions[index].value : "" }
+        return MetricKey(label: label, values: (value(0), value(1), value(2)))
+    }
+
+    // MARK: - Events
+
+    /// A call ended with `result` after `duration`.
+    func callEnded(_ request: PipelineRequest, facts: CallFacts, result: Result<TransportResponse, any Error>, duration: Duration,
+                   span: any Span) {
+        let outcome = Self.outcome(of: result)
+        let dimensions: KeyValuePairs = ["service": request.service, "endpoint": request.endpoint, "outcome": outcome]
+        counter("courier_requests_total", dimensions).increment()
+        timer("courier_request_duration_seconds", dimensions).recordNanoseconds(Self.nanoseconds(duration))
+
+        if span.isRecording {
+            span.attributes["courier.outcome"] = outcome
+            span.attributes["courier.attempts"] = facts.attempts
+            if let cache = facts.cache { span.attributes["courier.cache"] = cache.rawValue }
+            switch result {
+            case .success(let response):
+                span.attributes["http.response.status_code"] = Int(response.head.status.code)
+                if response.head.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            case .failure(let error):
+                span.attributes["error.type"] = outcome
+                span.recordError(error)
+                span.setStatus(SpanStatus(code: .error, message: outcome))
+            }
+        }
+
+        guard let logger else { return }
+        let head = request.transportRequest.head
+        var metadata: Logger.Metadata = [
+            "courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)",
+            "courier.outcome": "\(outcome)", "courier.attempts": "\(facts.attempts)",
+            "courier.duration_ms": "\(Self.milliseconds(duration))",
+        ]
+        if let cache = facts.cache { metadata["courier.cache"] = "\(cache.rawValue)" }
+        let line = "\(head.method.rawValue) \(secrets.url(of: head))"
+        switch result {
+        case .success(let response):
+            metadata["http.response.status_code"] = "\(response.head.status.code)"
+            logger.info("\(line) → \(response.head.status.code)", metadata: metadata)
+        case .failure(let error):
+            metadata["error.type"] = "\(outcome)"
+            if outcome == "cancelled" {
+                logger.info("\(line) → cancelled", metadata: metadata)
+            } else {
+                logger.warning("\(line) → \(outcome): \(String(describing: error))", metadata: metadata)
+            }
+        }
+    }
+
+    /// An attempt ended; `request` carries the header fields as sent.
+    func attemptEnded(_ request: PipelineRequest, result: Result<TransportResponse, any Error>, duration: Duration, span: any Span) {
+        if span.isRecording {
+            switch result {
+            case .success(let response):
+                span.attributes["http.response.status_code"] = Int(response.head.status.code)
+                if response.head.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            case .failure(let error):
+                span.attributes["error.type"] = Self.outcome(of: result)
+                span.recordError(error)
+                span.setStatus(SpanStatus(code: .error))
+            }
+        }
+        guard let logger, logger.logLevel <= .debug else { return }
+        let head = request.transportRequest.head
+        var metadata: Logger.Metadata = [
+            "courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)",
+            "courier.attempt": "\(request.attempt)", "courier.duration_ms": "\(Self.milliseconds(duration))",
+            "http.request.headers": secrets.describe(head.headerFields),
+        ]
+        if logsBodies, let body = request.transportRequest.body { metadata["http.request.body"] = Self.excerpt(body) }
+        let line = "attempt \(request.attempt): \(head.method.rawValue) \(secrets.url(of: head))"
+        switch result {
+        case .success(let response):
+            metadata["http.response.status_code"] = "\(response.head.status.code)"
+            metadata["http.response.headers"] = secrets.describe(response.head.headerFields)
+            if logsBodies { metadata["http.response.body"] = Self.excerpt(response.body) }
+            logger.debug("\(line) → \(response.head.status.code)", metadata: metadata)
+        case .failure(let error):
+            logger.debug("\(line) → \(Self.outcome(of: result)): \(String(describing: error))", metadata: metadata)
+        }
+    }
+
+    /// The retry stage is about to send attempt `request.attempt + 1`.
+    func retrying(_ request: PipelineRequest) {
+        counter("courier_retries_total", ["service": request.service, "endpoint": request.endpoint]).increment()
+    }
+
+    /// The cache answered a lookup.
+    func cacheLookup(_ request: PipelineRequest, result: CacheLookup) {
+        request.facts?.withLock { $0.cache = result }
+        counter("courier_cache_lookups_total", ["service": request.service, "endpoint": request.endpoint, "result": result.rawValue])
+            .increment()
+    }
+
+    /// A breaker changed state.
+    func breakerChanged(_ event: CircuitBreakerEvent) {
+        let value: Int64
+        switch event.to {
+        case .closed, .disabled: value = 0
+        case .halfOpen: value = 1
+        case .open: value = 2
+        case .forcedOpen: value = 3
+        }
+        gauge("courier_circuit_breaker_state", ["breaker": event.key]).record(value)
+        counter("courier_circuit_breaker_transitions_total", ["breaker": event.key, "state": event.to.rawValue]).increment()
+        logger?.notice("circuit \(event.key): \(event.from.rawValue) → \(event.to.rawValue)",
+                       metadata: ["courier.breaker": "\(event.key)", "courier.breaker_state": "\(event.to.rawValue)"])
+    }
+
+    // MARK: - Formatting
+
+    static func outcome(of result: Result<TransportResponse, any Error>) -> String {
+        switch result {
+        case .success(let response):
+            switch response.head.status.code {
+            case ..<400: return "success"
+            case ..<500: return "client_error"
+            default: return "server_error"
+            }
+        case .failure(let error):
+            if Task.isCancelled || error is CancellationError { return "cancelled" }
+            switch error {
+            case PipelineFailure.circuitOpen: return "circuit_open"
+            case PipelineFailure.bulkheadFull: return "bulkhead_full"
+            case PipelineFailure.rateLimited: return "rate_limited"
+            case PipelineFailure.attemptTimedOut, PipelineFailure.deadlineExceeded: return "timeout"
+            case let error as TransportError: return error.kind == .timedOut ? "timeout" : "transport_error"
+            default: return "transport_error"
+            }
+        }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(nanoseconds(duration)) / 1e6)
+    }
+
+    private static func excerpt(_ body: Data) -> Logger.MetadataValue {
+        let limit = 2048
+        let text = String(decoding: body.prefix(limit), as: UTF8.self)
+        return .string(body.count > limit ? text + "… (\(body.count) bytes)" : text)
+    }
+}
+
+/// Writes a tracer's propagation fields into a request's header fields.
+struct HTTPFieldsInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout HTTPFields) {
+        guard let name = HTTPField.Name(key) else { return }
+        carrier[name] = value
+    }
+}
+
+/// Reports the whole call: one log line, the request metrics and the call span.
+struct ObserveCallStage: Middleware {
+    let observer: CallObserver
+    let clock: any ResilienceClock
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let start = clock.now()
+        var observed = request
+        let facts = Locked(CallFacts())
+        observed.facts = facts
+        let span = observer.tracer.startSpan(
+            request.service + "." + request.endpoint, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal)
+        defer { span.end() }
+        if span.isRecording {
+            let head = request.transportRequest.head
+            span.attributes["courier.service"] = request.service
+            span.attributes["courier.endpoint"] = request.endpoint
+            span.attributes["http.request.method"] = head.method.rawValue
+            span.attributes["server.address"] = head.authority ?? ""
+        }
+        let result: Result<TransportResponse, any Error>
+        do {
+            let sent = observed
+            result = .success(try await InstrumentationContext.withValue(span.context) { try await next(sent) })
+        } catch {
+            result = .failure(error)
+        }
+        observer.callEnded(observed, facts: facts.current, result: result, duration: clock.now() - start, span: span)
+        return try result.get()
+    }
+}
+
+/// Reports one attempt: its span, with the trace context injected into the request, and a debug line.
+struct ObserveAttemptStage: Middleware {
+    let observer: CallObserver
+    let clock: any ResilienceClock
+
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        let start = clock.now()
+        request.facts?.withLock { $0.attempts = max($0.attempts, request.attempt) }
+        let head = request.transportRequest.head
+        let span = observer.tracer.startSpan(head.method.rawValue, context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
+        defer { span.end() }
+        if span.isRecording {
+            span.attributes["http.request.method"] = head.method.rawValue
+            span.attributes["server.address"] = head.authority ?? ""
+            span.attributes["url.full"] = observer.secrets.url(of: head)
+            if request.attempt > 1 { span.attributes["http.request.resend_count"] = request.attempt - 1 }
+        }
+        var traced = request
+        observer.tracer.inject(span.context, into: &traced.transportRequest.head.headerFields, using: HTTPFieldsInjector())
+        let result: Result<TransportResponse, any Error>
+        do {
+            let sent = traced
+            result = .success(try await InstrumentationContext.withValue(span.context) { try await next(sent) })
+        } catch {
+            result = .failure(error)
+        }
+        observer.attemptEnded(traced, result: result, duration: clock.now() - start, span: span)
+        return try result.get()
+    }
+}
