@@ -46,7 +46,7 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Output {
         let policy = effectivePolicy(for: operation, options: options)
         if let problem = policy.problem { throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)") }
-        let transportRequest = try prepare(operation, request, timeout: policy.timeouts.attempt)
+        let transportRequest = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
         let method = transportRequest.head.method
         let pipelineRequest = PipelineRequest(
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,

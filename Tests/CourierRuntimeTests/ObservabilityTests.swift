@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import InMemoryLogging
+import InMemoryTracing
+import Logging
+import MetricsTestKit
+import Testing
+import Tracing
+
+@testable import CourierRuntime
+
+@Suite("Observability")
+struct ObservabilityTests {
+    let clock = ManualClock()
+    let logs = InMemoryLogHandler()
+    let metrics = TestMetrics()
+    let tracer = InMemoryTracer()
+
+    /// A client runtime holding three kinds of credentials, reporting to the in-memory backends.
+    func runtime(_ transport: any HTTPTransport, level: Logger.Level = .debug, logsBodies: Bool = false) -> ServiceRuntime {
+        var credentials = Credentials()
+        credentials[scheme: "bearer"] = .bearer("tok-secret")
+        credentials[scheme: "header"] = .apiKeyHeader(name: "X-API-Key", key: "key-secret")
+        credentials[scheme: "query"] = .apiKeyQuery(name: "api_key", key: "query-secret")
+        var logger = Logger(label: "courier-test") { _ in logs }
+        logger.logLevel = level
+        let observability = Observability(
+            logger: logger, metricsFactory: metrics, tracer: tracer, redactedHeaderFields: [HTTPField.Name("X-Session")!],
+            logsBodies: logsBodies)
+        return ServiceRuntime(configuration: ClientConfiguration(
+            server: "https://api.example/v1", transport: transport, credentials: credentials,
+            resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 9)), observability: observability))
+    }
+
+    func operation(_ name: String, scheme: String, cache: CachePolicy? = nil) -> CourierRuntime.Operation<Data, NoErrors> {
+        CourierRuntime.Operation(name: name, authSchemes: [scheme], output: .bytes(accept: "application/octet-stream"), errors: [],
+                  service: "Things", resilience: ResiliencePolicy(retry: Self.immediateRetry, cache: cache))
+    }
+
+    /// Retries without backoff, so that calls need no clock driving (which would race the attempt timeout).
+    static let immediateRetry = RetryPolicy(initialBackoff: .zero, maxBackoff: .zero)
+
+    func send(_ runtime: ServiceRuntime, _ operation: CourierRuntime.Operation<Data, NoErrors>, path: PathTemplate) async -> ClientError<NoErrors>? {
+        do throws(ClientError<NoErrors>) {
+            _ = try await runtime.send(operation, RequestBuilder(.get, path: path), options: RequestOptions())
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func send(_ runtime: ServiceRuntime, _ operation: CourierRuntime.Operation<Data, NoErrors>) async throws {
+        var request = RequestBuilder(.get, path: "/things")
+        request.query("q", "x")
+        let builder = request
+        let options = RequestOptions(headerFields: [HTTPField.Name("X-Session")!: "sess-secret"])
+        _ = try await runtime.send(operation, builder, options: options)
+    }
+
+    @Test("logs carry one line per call and attempt detail at debug, and no secret")
+    func logsHaveNoSecrets() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            index == 0 ? numbered(index, status: 503, [.setCookie: "session=cookie-secret"]) : numbered(index)
+        }
+        let runtime = runtime(transport, logsBodies: true)
+        try await send(runtime, operation("getWithBearer", scheme: "bearer"))
+        try await send(runtime, operation("getWithHeader", scheme: "header"))
+        try await send(runtime, operation("getWithQuery", scheme: "query"))
+
+        let entries = logs.entries
+        let calls = entries.filter { $0.level == .info }
+        #expect(calls.count == 3)
+        #expect(calls.first?.message.description == "GET https://api.example/v1/things?q=x → 200")
+        #expect(calls.first?.metadata["courier.attempts"] == "2")
+        #expect(calls.last?.message.description == "GET https://api.example/v1/things?q=x&api_key=<redacted> → 200")
+        #expect(entries.filter { $0.level == .debug }.count == 4, "two attempts for the first call, one for each other: \(entries.map(\.message))")
+
+        let sent = transport.requests.map { "\($0.head.headerFields)" + ($0.head.path ?? "") }.joined()
+        for secret in ["tok-secret", "key-secret", "query-secret", "sess-secret"] {
+            #expect(sent.contains(secret), "the secret was really sent")
+        }
+        let written = entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+        for secret in ["tok-secret", "key-secret", "query-secret", "sess-secret", "cookie-secret"] {
+            #expect(!written.contains(secret), "\(secret) appears in the logs")
+        }
+        #expect(written.contains("<redacted>"))
+        #expect(written.contains("response 1"), "bodies appear when asked for")
+    }
+
+    @Test("bodies are not logged by default, and nothing below info without debug")
+    func quietByDefault() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index) }
+        try await send(runtime(transport, level: .info), operation("get", scheme: "bearer"))
+        #expect(logs.entries.count == 1)
+        #expect(!"\(logs.entries)".contains("response 0"))
+    }
+
+    @Test("metrics count calls by outcome, retries, cache lookups and breaker states")
+    func metricsRecordWhatHappened() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, request in
+            if request.head.path?.hasPrefix("/v1/broken") == true { return numbered(index, status: 500) }
+            return index == 0 ? numbered(index, status: 503) : numbered(index, [.cacheControl: "max-age=60"])
+        }
+        let runtime = runtime(transport)
+        let cached = operation("getCached", scheme: "bearer", cache: CachePolicy())
+        try await send(runtime, cached)
+        try await send(runtime, cached)
+
+        let dimensions = [("service", "Things"), ("endpoint", "getCached"), ("outcome", "success")]
+        #expect(try metrics.expectCounter("courier_requests_total", dimensions).totalValue == 2)
+        #expect(try metrics.expectTimer("courier_request_duration_seconds", dimensions).values.count == 2)
+        #expect(try metrics.expectCounter("courier_retries_total", [("service", "Things"), ("endpoint", "getCached")]).totalValue == 1)
+        let lookups = { (result: String) in
+            try metrics.expectCounter("courier_cache_lookups_total", [("service", "Things"), ("endpoint", "getCached"), ("result", result)])
+        }
+        #expect(try lookups("miss").totalValue == 1)
+        #expect(try lookups("hit").totalValue == 1)
+
+        let broken = CourierRuntime.Operation<Data, NoErrors>(name: "getBroken", authSchemes: [], output: .bytes(accept: "*/*"), errors: [],
+                                               service: "Things", resilience: ResiliencePolicy(retry: .disabled))
+        for _ in 0..<5 { _ = await send(runtime, broken, path: "/broken") }
+        #expect(try metrics.expectGauge("courier_circuit_breaker_state", [("breaker", "api.example")]).lastValue == 2)
+        #expect(try metrics.expectCounter("courier_circuit_breaker_transitions_total", [("breaker", "api.example"), ("state", "open")]).totalValue == 1)
+        #expect(try metrics.expectCounter("courier_requests_total", [("service", "Things"), ("endpoint", "getBroken"), ("outcome", "server_error")]).totalValue == 5, "\(metrics.counters.map { ($0.label, $0.dimensions, $0.totalValue) })")
+    }
+
+    @Test("a span per call and per attempt, with the resend count, and the attempt's context injected")
+    func spans() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, _ in index == 0 ? numbered(index, status: 503) : numbered(index) }
+        try await send(runtime(transport), operation("getThing", scheme: "bearer"))
+
+        let spans = tracer.finishedSpans
+        let call = try #require(spans.first { $0.operationName == "Things.getThing" })
+        let attempts = spans.filter { $0.operationName == "GET" }
+        #expect(attempts.count == 2)
+        #expect(attempts.allSatisfy { $0.parentSpanID == call.spanID && $0.traceID == call.traceID && $0.kind == .client })
+        #expect(attempts.map { $0.attributes["http.request.resend_count"]?.toSpanAttribute() } == [nil, .int64(1)])
+        #expect(attempts.map { $0.attributes["http.response.status_code"]?.toSpanAttribute() } == [.int64(503), .int64(200)])
+        #expect(call.attributes["courier.attempts"]?.toSpanAttribute() == .int64(2))
+        #expect(call.attributes["courier.outcome"]?.toSpanAttribute() == .string("success"))
+        let injected = transport.requests.map { $0.head.headerFields[HTTPField.Name(InMemoryTracer.spanIDKey)!] }
+        #expect(injected == attempts.map(\.spanID))
+        #expect(!"\(attempts.map(\.attributes))".contains("tok-secret"))
+    }
+}
