@@ -48,8 +48,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
 
         let timeout = TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
+        var receivedHead = false
         do {
             let response = try await client.execute(outgoing, timeout: timeout)
+            receivedHead = true
             if let length = response.headers.first(name: "content-length").flatMap(Int.init),
                 length > request.maxResponseBodySize
             {
@@ -68,7 +70,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch is NIOTooManyBytesError {
             throw TransportError(.responseTooLarge, detail: "the body exceeds the limit of \(request.maxResponseBodySize) bytes")
         } catch {
-            throw Self.transportError(for: error)
+            throw Self.transportError(for: error, afterResponseHead: receivedHead)
         }
     }
 
@@ -79,8 +81,11 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    private static func transportError(for error: any Error) -> any Error {
+    /// What `error` means; a failure of unknown kind while the body was being read (such as the
+    /// parser's "stream ended at an unexpected time") is a connection lost mid-response.
+    private static func transportError(for error: any Error, afterResponseHead: Bool) -> any Error {
         if error is CancellationError { return error }
+        let unknown: TransportError.Kind = afterResponseHead ? .connectionLost : .other
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled:
@@ -94,7 +99,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             case .invalidURL, .emptyHost, .emptyScheme:
                 return TransportError(.invalidRequest, detail: String(describing: error))
             default:
-                return TransportError(.other, detail: String(describing: error))
+                return TransportError(unknown, detail: String(describing: error))
             }
         }
         if error is NIOConnectionError {
@@ -103,7 +108,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
             return TransportError(.connectionFailed, detail: String(describing: error))
         }
-        return TransportError(.other, detail: String(describing: error))
+        return TransportError(unknown, detail: String(describing: error))
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -44,7 +44,14 @@ public final class URLSessionTransport: HTTPTransport {
             throw TransportError(.invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
         }
         urlRequest.httpBody = request.body
+        #if canImport(FoundationNetworking)
+        // swift-corelibs-foundation truncates the interval to whole seconds and treats it as an idle
+        // timeout, so 0.4 s would fire at the first pause in the body. Round up to a whole second;
+        // the pipeline's attempt timeout cuts the exchange at the exact limit.
+        urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up))
+        #else
         urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
+        #endif
         try Task.checkCancellation()
 
         let task = session.dataTask(with: urlRequest)
@@ -125,7 +132,7 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         if let failure = exchange.failure {
             exchange.continuation.resume(throwing: failure)
         } else if let error {
-            exchange.continuation.resume(throwing: Self.transportError(for: error))
+            exchange.continuation.resume(throwing: Self.transportError(for: error, afterResponseHead: exchange.response != nil))
         } else if let response = exchange.response {
             exchange.continuation.resume(returning: TransportResponse(head: response, body: exchange.body))
         } else {
@@ -133,9 +140,11 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         }
     }
 
-    private static func transportError(for error: any Error) -> any Error {
+    /// What `error` means; a failure of unknown kind after the response head arrived (such as
+    /// curl's "transfer closed with N bytes remaining") is a connection lost mid-response.
+    private static func transportError(for error: any Error, afterResponseHead: Bool) -> any Error {
         guard let urlError = error as? URLError else {
-            return TransportError(.other, detail: String(describing: error))
+            return TransportError(afterResponseHead ? .connectionLost : .other, detail: String(describing: error))
         }
         switch urlError.code {
         case .cancelled:
@@ -151,7 +160,7 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         case .unsupportedURL, .badURL:
             return TransportError(.invalidRequest, detail: urlError.localizedDescription)
         default:
-            return TransportError(.other, detail: urlError.localizedDescription)
+            return TransportError(afterResponseHead ? .connectionLost : .other, detail: urlError.localizedDescription)
         }
     }
 }

@@ -242,7 +242,7 @@ struct ResponseCacheTests {
         #expect(flights.count == 0)
     }
 
-    @Test("a successful POST, PUT, PATCH or DELETE invalidates the URL and its Location; a failed one does not")
+    @Test("a successful POST, PUT, PATCH or DELETE invalidates the path, any query, and its Location; a failed one does not")
     func invalidation() async throws {
         let transport = ScriptedTransport(clock: clock) { index, request in
             switch (request.head.method, request.head.path) {
@@ -263,6 +263,10 @@ struct ResponseCacheTests {
         #expect(try await get("/y") == "response 5", "the POST's Location was invalidated too")
         _ = try await run.run(request(.delete, path: "/y"))
         #expect(try await get("/y") == "response 7")
+        #expect(try await get("/x?page=2") == "response 8")
+        #expect(try await get("/x?page=2") == "response 8")
+        _ = try await run.run(request(.put, path: "/x"))
+        #expect(try await get("/x?page=2") == "response 10", "the PUT to /x dropped /x?page=2")
     }
 
     @Test("a call with the cache off neither reads nor stores; HEAD and GET are kept apart")

@@ -22,6 +22,8 @@ final class AttemptCounter: Middleware, @unchecked Sendable {
 @Suite("Resilience against the example server")
 struct ResilienceEndToEndTests {
     static let id = UUID(uuidString: "6f1c3f5e-54a4-4c4e-9d7e-1f0b2a3c4d5e") ?? UUID()
+    /// The path of the payment `id`, as the client sends it (UUIDs in lower case).
+    static let paymentPath = "/v1/payments/" + id.uuidString.lowercased()
 
     func client(_ baseURL: String, _ transport: TransportKind, counter: AttemptCounter? = nil,
                 resilience: ResilienceOverrides = ResilienceOverrides()) -> PaymentsClient {
@@ -70,7 +72,7 @@ struct ResilienceEndToEndTests {
             let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
             let payments = client(server.baseURL, transport, resilience: fast)
 
-            server.inject([.status(503)], forPathPrefix: "/v1/payments/\(Self.id)/capture")
+            server.inject([.status(503)], forPathPrefix: Self.paymentPath + "/capture")
             _ = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
             #expect(server.requests.count == 1, "capturePayment has no idempotency key")
 
@@ -135,6 +137,53 @@ struct ResilienceEndToEndTests {
             #expect(host == "127.0.0.1:\(server.port)")
             #expect(retryIn > .seconds(4) && retryIn <= .seconds(5))
             #expect(server.requests.count == 5)
+        }
+    }
+
+    @Test("a slow body times the attempt out and is retried; a body slow within the limit arrives whole", arguments: TransportKind.allCases)
+    func slowBodies(transport: TransportKind) async throws {
+        try await withServer { server in
+            let overrides = ResilienceOverrides(
+                timeouts: Timeouts(total: .milliseconds(1500), attempt: .milliseconds(400)),
+                retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let counter = AttemptCounter()
+            let payments = client(server.baseURL, transport, counter: counter, resilience: overrides)
+
+            server.inject([.slowBody(chunks: 4, every: .milliseconds(50))], forPathPrefix: "/v1/payments/")
+            let payment = try await payments.getPayment(id: Self.id)
+            #expect(payment.id == Self.id)
+
+            server.inject([.slowBody(chunks: 10, every: .milliseconds(300))], forPathPrefix: "/v1/payments/")
+            let started = ContinuousClock.now
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+            guard case .timeout? = error else {
+                Issue.record("expected a timeout, got \(String(describing: error))")
+                return
+            }
+            #expect(counter.attempts == 1 + 3, "three attempts of 400 ms fit in 1.5 s")
+            #expect(ContinuousClock.now - started < .milliseconds(2000))
+        }
+    }
+
+    @Test("a connection dropped mid-response is retried for a GET and not for a POST without a key", arguments: TransportKind.allCases)
+    func droppedConnections(transport: TransportKind) async throws {
+        try await withServer { server in
+            let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let payments = client(server.baseURL, transport, resilience: fast)
+
+            server.inject([.drop, .pass], forPathPrefix: Self.paymentPath)
+            let payment = try await payments.getPayment(id: Self.id)
+            #expect(payment.id == Self.id)
+            #expect(server.requests.count == 2)
+
+            server.inject([.drop], forPathPrefix: Self.paymentPath + "/capture")
+            let error = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
+            guard case .transport(let failure)? = error else {
+                Issue.record("expected a transport failure, got \(String(describing: error))")
+                return
+            }
+            #expect(failure.kind == .connectionLost)
+            #expect(server.requests.count == 3, "the POST that reached the server was not re-sent")
         }
     }
 }

@@ -15,6 +15,9 @@ enum ResilienceSpelling {
         if let limit = policy.rateLimit {
             fields.append("rateLimit: CourierRuntime.RateLimitPolicy(requests: \(limit.requests), per: \(duration(limit.per)), burst: \(limit.burst), maxWait: \(duration(limit.maxWait)))")
         }
+        if let cache = policy.cache {
+            fields.append("cache: CourierRuntime.CachePolicy(ttl: \(duration(cache.ttl)), staleWhileRevalidate: \(duration(cache.staleWhileRevalidate)), staleIfError: \(duration(cache.staleIfError)))")
+        }
         return "CourierRuntime.ResiliencePolicy(\n" + fields.map { inner + $0 }.joined(separator: ",\n") + "\n" + indent + ")"
     }
 

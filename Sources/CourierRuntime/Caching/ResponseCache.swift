@@ -17,7 +17,8 @@ import HTTPTypes
 ///   reached, or the circuit is open. `must-revalidate` and `no-cache` rule out both.
 /// - Entries are keyed by method, URL, the credentials sent (`Authorization`, cookies, API keys)
 ///   and the request header fields the response's `Vary` names.
-/// - A successful POST, PUT, PATCH or DELETE removes every entry for its URL, and for the URL in
+/// - A successful POST, PUT, PATCH or DELETE removes every entry for its path, whatever their
+///   query (so creating a payment drops the cached `GET /payments?limit=20`), and for the path in
 ///   its `Location` or `Content-Location`.
 ///
 /// Each client configuration gets its own cache; pass one instance to several clients to share it.
@@ -54,10 +55,12 @@ public final class ResponseCache: @unchecked Sendable {
         }
     }
 
-    /// Drops every entry for `url` (`scheme://authority/path?query`), whatever its method or credentials.
+    /// Drops every entry for the path of `url` (`scheme://authority/path`, any query is ignored),
+    /// whatever its query, method or credentials.
     public func removeEntries(for url: String) {
+        let resource = CacheKey.resource(of: url)
         lock.withLock {
-            guard let nodes = table.removeValue(forKey: url) else { return }
+            guard let nodes = table.removeValue(forKey: resource) else { return }
             for node in nodes { unlink(node) }
         }
     }
@@ -67,7 +70,7 @@ public final class ResponseCache: @unchecked Sendable {
     /// The stored response for `key` whose varied header fields match `fields`, marked as just used.
     func entry(for key: CacheKey, matching fields: HTTPFields) -> CacheEntry? {
         lock.withLock {
-            guard let node = table[key.url]?.first(where: { $0.key == key && $0.entry.matches(fields) }) else { return nil }
+            guard let node = table[key.resource]?.first(where: { $0.key == key && $0.entry.matches(fields) }) else { return nil }
             moveToFront(node)
             return node.entry
         }
@@ -82,12 +85,12 @@ public final class ResponseCache: @unchecked Sendable {
             removeVariant(of: entry, for: key)
             guard cost <= maxBytes else { return }
             let node = Node(key: key, entry: entry, cost: cost)
-            table[key.url, default: []].append(node)
+            table[key.resource, default: []].append(node)
             moveToFront(node)
             bytes += cost
             while bytes > maxBytes, let victim = oldest {
-                table[victim.key.url]?.removeAll { $0 === victim }
-                if table[victim.key.url]?.isEmpty == true { table[victim.key.url] = nil }
+                table[victim.key.resource]?.removeAll { $0 === victim }
+                if table[victim.key.resource]?.isEmpty == true { table[victim.key.resource] = nil }
                 unlink(victim)
             }
         }
@@ -99,13 +102,13 @@ public final class ResponseCache: @unchecked Sendable {
     }
 
     private func removeVariant(of entry: CacheEntry, for key: CacheKey) {
-        guard var nodes = table[key.url] else { return }
+        guard var nodes = table[key.resource] else { return }
         nodes.removeAll { node in
             guard node.key == key, node.entry.variedFields == entry.variedFields else { return false }
             unlink(node)
             return true
         }
-        table[key.url] = nodes.isEmpty ? nil : nodes
+        table[key.resource] = nodes.isEmpty ? nil : nodes
     }
 
     // MARK: - LRU list
@@ -158,6 +161,8 @@ public final class ResponseCache: @unchecked Sendable {
 struct CacheKey: Hashable, Sendable {
     /// `scheme://authority/path?query`.
     var url: String
+    /// The URL without its query: what a mutating call invalidates.
+    var resource: String
     var method: HTTPRequest.Method
     /// The credential header fields the request carried, `name: value` per line; empty for none.
     var credentials: String
@@ -166,6 +171,7 @@ struct CacheKey: Hashable, Sendable {
         let head = request.transportRequest.head
         guard let url = head.cacheURL else { return nil }
         self.url = url
+        self.resource = Self.resource(of: url)
         self.method = head.method
         self.credentials = head.headerFields
             .filter { request.secrets.isCredential($0.name) }
@@ -174,7 +180,12 @@ struct CacheKey: Hashable, Sendable {
             .joined(separator: "\n")
     }
 
-    var cost: Int { url.utf8.count + credentials.utf8.count + 64 }
+    var cost: Int { url.utf8.count + resource.utf8.count + credentials.utf8.count + 64 }
+
+    /// `url` without its query.
+    static func resource(of url: String) -> String {
+        url.firstIndex(of: "?").map { String(url[..<$0]) } ?? url
+    }
 }
 
 /// One stored response with what is needed to judge its freshness on the stage's clock.

@@ -420,7 +420,8 @@ private enum InventoryOperations {
         timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
         retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
         circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
-        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+        bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
+        cache: CourierRuntime.CachePolicy(ttl: .seconds(10), staleWhileRevalidate: .zero, staleIfError: .zero)
     )
 
     static let listProducts = CourierRuntime.Operation<ProductPage, InventoryDeclaredError>(
@@ -439,7 +440,13 @@ private enum InventoryOperations {
         output: .json(accept: "application/json"),
         errors: [.json(404, InventoryDeclaredError.notFound)],
         service: "Inventory",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
+            cache: CourierRuntime.CachePolicy(ttl: .seconds(300), staleWhileRevalidate: .seconds(60), staleIfError: .zero)
+        ),
         hasIdempotencyKey: false
     )
 
@@ -475,7 +482,12 @@ private enum InventoryOperations {
         output: .json(accept: "application/json"),
         errors: [],
         service: "Inventory",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+        ),
         hasIdempotencyKey: false
     )
 
@@ -489,7 +501,8 @@ private enum InventoryOperations {
             timeouts: CourierRuntime.Timeouts(total: .seconds(120), attempt: .seconds(120)),
             retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
             circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
-            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500))
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
+            cache: CourierRuntime.CachePolicy(ttl: .seconds(10), staleWhileRevalidate: .zero, staleIfError: .zero)
         ),
         hasIdempotencyKey: false
     )

@@ -521,7 +521,13 @@ private enum PaymentsOperations {
         output: .json(accept: "application/json"),
         errors: [.json(401, PaymentsDeclaredError.unauthorized), .json(429, PaymentsDeclaredError.rateLimited)],
         service: "Payments",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            cache: CourierRuntime.CachePolicy(ttl: .seconds(60), staleWhileRevalidate: .seconds(30), staleIfError: .seconds(300))
+        ),
         hasIdempotencyKey: false
     )
 

@@ -518,7 +518,14 @@ private enum UsersOperations {
         output: .json(accept: "application/json"),
         errors: [],
         service: "Users",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(20), attempt: .seconds(8)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            cache: CourierRuntime.CachePolicy(ttl: .seconds(30), staleWhileRevalidate: .zero, staleIfError: .zero)
+        ),
         hasIdempotencyKey: false
     )
 
@@ -606,7 +613,14 @@ private enum UsersOperations {
         output: .json(accept: "application/json"),
         errors: [],
         service: "Users",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(20), attempt: .seconds(8)),
+            retry: CourierRuntime.RetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [502, 503], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.6, minimumCalls: 10, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            cache: CourierRuntime.CachePolicy(ttl: .seconds(300), staleWhileRevalidate: .zero, staleIfError: .seconds(3600))
+        ),
         hasIdempotencyKey: false
     )
 

@@ -49,6 +49,7 @@ public final class ExampleServer: Sendable {
 
     /// Scripts misbehaviour for requests whose path starts with `pathPrefix`: each request takes the
     /// next fault in `faults` (the last one repeats when `repeatLast`), before the routes see it.
+    /// When several prefixes match a path, the longest wins.
     public func inject(_ faults: [Fault], forPathPrefix pathPrefix: String, repeatLast: Bool = true) {
         self.faults.set(faults, for: pathPrefix, repeatLast: repeatLast)
     }
@@ -141,6 +142,14 @@ public enum Fault: Sendable, Hashable {
     case delay(Duration)
     /// Let the routes answer normally.
     case pass
+    /// Let the routes answer, with these header fields added to (or replacing those of) the response.
+    case headers([String: String])
+    /// Let the routes answer, but send the body in `chunks` pieces with `every` before each
+    /// (slow bodies: the response head arrives at once).
+    case slowBody(chunks: Int, every: Duration)
+    /// Send the routes' response head, announcing the full body, then half the body, then close
+    /// the connection (a connection dropped mid-response).
+    case drop
 }
 
 final class FaultPlan: @unchecked Sendable {
@@ -158,7 +167,9 @@ final class FaultPlan: @unchecked Sendable {
     /// The fault for a request to `path`, consuming it.
     func next(for path: String) -> Fault {
         lock.withLock {
-            guard let index = plans.firstIndex(where: { path.hasPrefix($0.prefix) }), let fault = plans[index].faults.first else { return .pass }
+            let matching = plans.indices.filter { path.hasPrefix(plans[$0].prefix) }
+            guard let index = matching.max(by: { plans[$0].prefix.count < plans[$1].prefix.count }),
+                  let fault = plans[index].faults.first else { return .pass }
             if plans[index].faults.count > 1 || !plans[index].repeatLast { plans[index].faults.removeFirst() }
             return fault
         }
@@ -183,6 +194,66 @@ struct FaultMiddleware: RouterMiddleware {
             }
             fields[.contentLength] = "0"
             return Response(status: .init(code: code), headers: fields)
+        case .headers(let headers):
+            var response = try await next(request, context)
+            for (name, value) in headers {
+                if let name = HTTPField.Name(name) { response.headers[name] = value }
+            }
+            return response
+        case .slowBody(let chunks, let every):
+            let (response, body) = try await collected(next(request, context))
+            let size = max(1, (body.readableBytes + chunks - 1) / max(1, chunks))
+            return response.replacingBody(ResponseBody(contentLength: body.readableBytes) { writer in
+                var rest = body
+                while let piece = rest.readSlice(length: min(size, rest.readableBytes)), piece.readableBytes > 0 {
+                    try await Task.sleep(for: every)
+                    try await writer.write(piece)
+                }
+                try await writer.finish(nil)
+            })
+        case .drop:
+            let (response, body) = try await collected(next(request, context))
+            return response.replacingBody(ResponseBody(contentLength: max(body.readableBytes, 2)) { writer in
+                var half = body
+                if let piece = half.readSlice(length: half.readableBytes / 2), piece.readableBytes > 0 { try await writer.write(piece) }
+                throw DroppedConnection()
+            })
         }
+    }
+
+    /// The route's response with its whole body read out.
+    private func collected(_ response: Response) async throws -> (Response, ByteBuffer) {
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        return (response, collector.buffer.value)
+    }
+}
+
+/// Thrown from a response body to make the server close the connection mid-response.
+struct DroppedConnection: Error {}
+
+/// A response-body writer that keeps what is written.
+struct BodyCollector: ResponseBodyWriter {
+    let buffer = Box()
+
+    final class Box {
+        var value = ByteBuffer()
+    }
+
+    mutating func write(_ part: ByteBuffer) async throws {
+        var part = part
+        buffer.value.writeBuffer(&part)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension Response {
+    /// This response with `body` in place of its own.
+    fileprivate func replacingBody(_ body: ResponseBody) -> Response {
+        var response = self
+        response.body = body
+        response.headers[.contentLength] = body.contentLength.map(String.init)
+        return response
     }
 }
