@@ -269,6 +269,20 @@ struct ResponseCacheTests {
         #expect(try await get("/x?page=2") == "response 10", "the PUT to /x dropped /x?page=2")
     }
 
+    @Test("a caller's Cache-Control: no-cache or max-age asks for a revalidated or younger copy")
+    func callerDirectives() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index, [.cacheControl: "max-age=60", .eTag: "\"t\""]) }
+        let run = pipeline(state, ["cache"], transport: transport)
+        _ = try await run.run(request(policy: caching()))
+        clock.advance(by: .seconds(20))
+        _ = try await run.run(request(policy: caching(), fields: [.cacheControl: "max-age=30"]))
+        #expect(transport.count == 1, "20 s old is young enough")
+        _ = try await run.run(request(policy: caching(), fields: [.cacheControl: "max-age=10"]))
+        _ = try await run.run(request(policy: caching(), fields: [.cacheControl: "no-cache"]))
+        #expect(transport.count == 3)
+        #expect(transport.requests.dropFirst().allSatisfy { $0.head.headerFields[.ifNoneMatch] == "\"t\"" })
+    }
+
     @Test("a call with the cache off neither reads nor stores; HEAD and GET are kept apart")
     func bypassAndMethods() async throws {
         let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index, [.cacheControl: "max-age=60"]) }

@@ -89,7 +89,8 @@ struct CacheEndToEndTests {
     @Test("100 concurrent identical GETs make one upstream call", arguments: TransportKind.allCases)
     func coalesced(transport: TransportKind) async throws {
         try await withServer { server in
-            server.inject([.delay(.milliseconds(500))], forPathPrefix: "/v1/payments")
+            // Long enough for all 100 callers to join, even under the thread sanitizer.
+            server.inject([.delay(.seconds(2))], forPathPrefix: "/v1/payments")
             let payments = client(server, transport)
             // ttl 0 and no validators: nothing is stored, so only coalescing can save the requests.
             let options = RequestOptions(cache: .use(CachePolicy()))

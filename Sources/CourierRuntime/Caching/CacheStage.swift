@@ -27,11 +27,13 @@ struct CacheStage: Middleware {
             observer.cacheLookup(request, result: .miss)
             return try await fetchAndStore(request, key: key, policy: policy, next: next)
         }
-        if entry.isFresh(at: now), !control.noCache {
+        // The caller's own `no-cache` or `max-age` asks for a copy validated now or young enough.
+        let callerRevalidates = control.noCache || control.maxAge.map { entry.age(at: now) > $0 } == true
+        if entry.isFresh(at: now), !callerRevalidates {
             observer.cacheLookup(request, result: .hit)
             return entry.served(at: now)
         }
-        if !entry.alwaysRevalidate, !control.noCache, entry.servableWhileRevalidating(at: now) {
+        if !entry.alwaysRevalidate, !callerRevalidates, entry.servableWhileRevalidating(at: now) {
             observer.cacheLookup(request, result: .stale)
             let refresh = revalidation(of: request, entry: entry)
             Task { _ = try? await self.revalidate(refresh, entry: entry, key: key, policy: policy, next: next) }

@@ -57,30 +57,27 @@ final class CallObserver: Sendable {
     }
 
     private func counter(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Counter {
-        let key = Self.key(label, dimensions)
-        return counters.withLock { table in
-            if let existing = table[key] { return existing }
-            let made = Counter(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
-            table[key] = made
-            return made
-        }
+        metric(counters, label, dimensions) { Counter(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func timer(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> CoreMetrics.Timer {
-        let key = Self.key(label, dimensions)
-        return timers.withLock { table in
-            if let existing = table[key] { return existing }
-            let made = CoreMetrics.Timer(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
-            table[key] = made
-            return made
-        }
+        metric(timers, label, dimensions) { CoreMetrics.Timer(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func gauge(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Gauge {
+        metric(gauges, label, dimensions) { Gauge(label: $0, dimensions: $1, factory: $2) }
+    }
+
+    /// The metric for `label` and `dimensions` from `table`, made on first use: metric objects are
+    /// made once per label and dimension values, not once per call.
+    private func metric<Metric: Sendable>(
+        _ table: Locked<[MetricKey: Metric]>, _ label: String, _ dimensions: KeyValuePairs<String, String>,
+        make: (String, [(String, String)], any MetricsFactory) -> Metric
+    ) -> Metric {
         let key = Self.key(label, dimensions)
-        return gauges.withLock { table in
+        return table.withLock { table in
             if let existing = table[key] { return existing }
-            let made = Gauge(label: label, dimensions: dimensions.map { ($0.key, $0.value) }, factory: metrics)
+            let made = make(label, dimensions.map { ($0.key, $0.value) }, metrics)
             table[key] = made
             return made
         }
