@@ -47,7 +47,8 @@ public typealias PipelineNext = @Sendable (PipelineRequest) async throws -> Tran
 /// timeout → observe attempt → **your middleware** → transport. Yours
 /// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
 /// attempt, inside the attempt timeout and the attempt's span, with the final header fields
-/// (trace context included): the place to sign requests or add per-attempt headers. Throw a ``TransportError`` to fail the attempt the way a transport would
+/// (trace context included): the place to sign requests or add per-attempt headers. Throw a
+/// ``TransportError`` to fail the attempt the way a transport would
 /// (``TransportError/Kind/connectionFailed`` is retried for any method).
 public protocol Middleware: Sendable {
     /// Handles `request`, usually by calling `next` once.

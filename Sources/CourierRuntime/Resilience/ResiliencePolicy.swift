@@ -218,8 +218,9 @@ public struct RateLimitPolicy: Hashable, Sendable {
 /// The server's `Cache-Control` and `Expires` decide first; these values fill in what it leaves
 /// out. See ``ResponseCache`` for the rules.
 public struct CachePolicy: Hashable, Sendable {
-    /// How long a response stays fresh when the server sends neither `max-age` nor `Expires`. Default 0:
-    /// such a response is stored only to be revalidated.
+    /// How long a response stays fresh when the server sends neither `max-age` nor `Expires`.
+    /// Default 0: such a response is kept only when it carries `ETag` or `Last-Modified`, to be
+    /// revalidated before each use.
     public var ttl: Duration
     /// How long past freshness a response may still be served while it is refreshed in the
     /// background, unless the server sends `stale-while-revalidate`. Default 0.
