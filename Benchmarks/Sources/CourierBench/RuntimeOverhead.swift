@@ -1,0 +1,90 @@
+import CMallocCounter
+import CourierRuntime
+import Foundation
+import HTTPTypes
+
+/// Answers every request at once with the same response: the network taken out of the measurement.
+struct InMemoryTransport: HTTPTransport {
+    let response = TransportResponse(head: HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"]))
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse { response }
+}
+
+enum BenchErrors: DeclaredError {
+    var name: String { switch self {} }
+}
+
+/// The time and allocations of one call, averaged over many.
+struct PerCall {
+    var nanoseconds: Double
+    var allocations: Double
+}
+
+/// Runtime overhead: the same call through the bare transport and through a generated-style
+/// client's full default pipeline (every stage on, cache off), plus an open-circuit rejection and
+/// a cache hit.
+enum RuntimeOverhead {
+    static let operation = Operation<Void, BenchErrors>(name: "getThing", authSchemes: ["bearer"], output: .empty, errors: [],
+                                                        service: "Bench")
+
+    static func client(_ resilience: ResilienceOverrides = ResilienceOverrides()) -> ServiceRuntime {
+        var credentials = Credentials()
+        credentials[scheme: "bearer"] = .bearer("token")
+        return ServiceRuntime(configuration: ClientConfiguration(
+            server: "https://api.example.com/v1", transport: InMemoryTransport(), credentials: credentials,
+            resilience: resilience))
+    }
+
+    static func request() -> RequestBuilder {
+        var request = RequestBuilder(.get, path: "/things/\(42)")
+        request.query("limit", 20)
+        return request
+    }
+
+    /// Bare transport: the request the client would build, sent straight to the transport.
+    static func bare(iterations: Int) async throws -> PerCall {
+        let transport = InMemoryTransport()
+        let head = HTTPRequest(method: .get, scheme: "https", authority: "api.example.com", path: "/v1/things/42?limit=20",
+                               headerFields: [.authorization: "Bearer token"])
+        let request = TransportRequest(head: head, timeout: .seconds(10), maxResponseBodySize: 16 << 20)
+        return try await perCall(iterations: iterations) { _ = try await transport.send(request) }
+    }
+
+    /// The full default pipeline: build, credentials, observe, cache lookup (off), deadline, retry,
+    /// breaker, bulkhead, attempt timeout, transport, interpretation.
+    static func pipeline(iterations: Int, options: RequestOptions = RequestOptions(),
+                         client: ServiceRuntime = client()) async throws -> PerCall {
+        let builder = request()
+        return try await perCall(iterations: iterations) {
+            do throws(ClientError<BenchErrors>) {
+                try await client.send(operation, builder, options: options)
+            } catch {
+                guard case .circuitOpen = error else { throw error }
+            }
+        }
+    }
+
+    static func openCircuit(iterations: Int) async throws -> PerCall {
+        let forcedOpen = ResilienceOverrides(circuitBreaker: CircuitBreakerPolicy(mode: .forcedOpen))
+        return try await pipeline(iterations: iterations, client: client(forcedOpen))
+    }
+
+    static func cacheHit(iterations: Int) async throws -> PerCall {
+        let options = RequestOptions(cache: .use(CachePolicy(ttl: .seconds(3600))))
+        let cached = client()
+        try await cached.send(operation, request(), options: options)
+        return try await pipeline(iterations: iterations, options: options, client: cached)
+    }
+
+    private static func perCall(iterations: Int, _ body: () async throws -> Void) async throws -> PerCall {
+        for _ in 0..<min(iterations, 1000) { try await body() }
+        let allocationsBefore = courier_bench_allocations()
+        let started = ContinuousClock.now
+        for _ in 0..<iterations { try await body() }
+        let elapsed = ContinuousClock.now - started
+        let allocations = courier_bench_allocations() - allocationsBefore
+        let (seconds, attoseconds) = elapsed.components
+        let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+        return PerCall(nanoseconds: nanoseconds / Double(iterations), allocations: Double(allocations) / Double(iterations))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3] [--skip-openapi]`
+///
+/// Prints one Markdown table per measurement, every figure measured in this run, side by side.
+struct Options {
+    var sizes = [50, 200, 1000]
+    var runs = 3
+    var compareOpenAPI = true
+    var iterations = 200_000
+    /// Which measurements to run: `generator`, `runtime`.
+    var only: Set<String> = ["generator", "runtime"]
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--sizes":
+                guard let list = rest.popFirst() else { throw UsageError("--sizes needs a list such as 50,200,1000") }
+                sizes = try list.split(separator: ",").map { text in
+                    guard let size = Int(text), size > 0 else { throw UsageError("'\(text)' is not a size") }
+                    return size
+                }
+            case "--runs":
+                guard let text = rest.popFirst(), let value = Int(text), value > 0 else { throw UsageError("--runs needs a positive number") }
+                runs = value
+            case "--iterations":
+                guard let text = rest.popFirst(), let value = Int(text), value > 0 else { throw UsageError("--iterations needs a positive number") }
+                iterations = value
+            case "--only":
+                guard let list = rest.popFirst() else { throw UsageError("--only needs a list such as generator,runtime") }
+                only = Set(list.split(separator: ",").map(String.init))
+            case "--skip-openapi":
+                compareOpenAPI = false
+            default:
+                throw UsageError("unknown option '\(argument)'")
+            }
+        }
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+func format(seconds: Double) -> String { seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds) }
+func format(bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+func ratio(_ value: Double, _ reference: Double) -> String { reference > 0 ? String(format: "%.1f×", reference / value) : "–" }
+
+let benchmarks = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = benchmarks.deletingLastPathComponent()
+let options: Options
+do {
+    options = try Options(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("courier-bench: \(error)\n".utf8))
+    exit(2)
+}
+
+let work = benchmarks.appendingPathComponent(".build/bench-work")
+try? FileManager.default.removeItem(at: work)
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+let log = work.appendingPathComponent("commands.log").path
+
+do {
+    print("# Courier benchmarks\n")
+    print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)\n")
+
+    if options.only.contains("generator") {
+        FileHandle.standardError.write(Data("building the release tools (log: \(log))…\n".utf8))
+        _ = try measure(["swift", "build", "-c", "release", "--product", "courier"], in: root.path, log: log)
+        let courier = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: root.path) + "/courier"
+        var openAPIGenerator: String?
+        if options.compareOpenAPI {
+            _ = try measure(["swift", "build", "-c", "release", "--product", "swift-openapi-generator"], in: benchmarks.path, log: log)
+            openAPIGenerator = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: benchmarks.path) + "/swift-openapi-generator"
+        }
+        try GeneratorBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+    }
+    if options.only.contains("runtime") {
+        try await RuntimeBenchmark(options: options).run()
+    }
+} catch {
+    FileHandle.standardError.write(Data("courier-bench: \(error)\n".utf8))
+    exit(1)
+}
