@@ -20,11 +20,14 @@ public final class ResilienceState: @unchecked Sendable {
     public let clock: any ResilienceClock
     /// The source of retry jitter.
     public let random: any RandomSource
+    /// Attempt timeouts, on `clock`.
+    let deadlines: Deadlines
 
     /// Creates empty state on `clock` with jitter from `random`.
     public init(clock: any ResilienceClock = SystemClock(), random: any RandomSource = SystemRandom()) {
         self.clock = clock
         self.random = random
+        self.deadlines = Deadlines(clock: clock)
     }
 
     /// Calls `observer` on every circuit-breaker state change, on the task that caused it.

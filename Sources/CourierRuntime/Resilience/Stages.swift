@@ -164,17 +164,19 @@ struct BulkheadStage: Middleware {
 
 /// Bounds one attempt by the attempt timeout and what is left of the deadline, cancelling the
 /// transport call when the time is up.
+///
+/// The attempt runs in a task of its own, which a shared timer (``Deadlines``) cancels; the
+/// caller's cancellation is passed on to it.
 struct AttemptTimeoutStage: Middleware {
     let state: ResilienceState
 
-    private struct Expired: Error {}
-
     func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
         let timeouts = request.policy.timeouts
+        let now = state.clock.now()
         var limit = timeouts.attempt
         var boundByDeadline = false
         if let deadline = request.deadline {
-            let remaining = deadline - state.clock.now()
+            let remaining = deadline - now
             if remaining <= limit {
                 limit = remaining
                 boundByDeadline = true
@@ -185,23 +187,24 @@ struct AttemptTimeoutStage: Middleware {
         var bounded = request
         bounded.transportRequest.timeout = limit
         let attempt = bounded
-        let clock = state.clock
-        let sleep = limit
+        let operation = Task { try await next(attempt) }
+        let expired = Locked(false)
+        let timer = state.deadlines.schedule(at: now + limit) {
+            expired.withLock { $0 = true }
+            operation.cancel()
+        }
+        defer { state.deadlines.cancel(timer) }
         do {
-            return try await withThrowingTaskGroup(of: TransportResponse?.self) { group in
-                group.addTask { try await next(attempt) }
-                group.addTask {
-                    try await clock.sleep(for: sleep)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw Expired() }
-                return response
+            return try await withTaskCancellationHandler {
+                try await operation.value
+            } onCancel: {
+                operation.cancel()
             }
-        } catch is Expired {
-            throw failure
-        } catch let error as TransportError where error.kind == .timedOut && !Task.isCancelled {
-            throw failure
+        } catch {
+            if Task.isCancelled { throw error }
+            if expired.current { throw failure }
+            if let error = error as? TransportError, error.kind == .timedOut { throw failure }
+            throw error
         }
     }
 }
