@@ -98,24 +98,46 @@ public struct CourierGenerator: Sendable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Removes trailing spaces, collapses runs of blank lines, and ends the text with one newline,
-    /// so templates can be written for readability without affecting the output.
+    /// Removes trailing spaces, collapses runs of blank lines, drops blank lines after `{` and
+    /// before `}`, and ends the text with one newline, so templates can be written for readability
+    /// without affecting the output.
+    ///
+    /// Works on UTF-8 bytes: it runs over every generated line, and character-by-character string
+    /// handling made it a sixth of the generator's time on large specs.
     static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
+        let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var lineStarts: [Int] = []
         var previousBlank = true
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var trimmed = line
-            while trimmed.last == " " { trimmed = trimmed.dropLast() }
-            let blank = trimmed.isEmpty
-            if blank && previousBlank { continue }
-            if blank, let last = lines.last, last.hasSuffix("{") { continue }
-            if let first = trimmed.first(where: { $0 != " " }), first == "}", previousBlank, !lines.isEmpty {
-                lines.removeLast()
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != newline { end += 1 }
+                var stop = end
+                while stop > start, bytes[stop - 1] == space { stop -= 1 }
+                defer { start = end + 1 }
+                let blank = stop == start
+                if blank && previousBlank { continue }
+                // The last line kept ends with `{` (its last byte before the newline).
+                if blank, output.count >= 2, output[output.count - 2] == UInt8(ascii: "{") { continue }
+                if !blank, previousBlank, let lastStart = lineStarts.last,
+                   bytes[start..<stop].first(where: { $0 != space }) == UInt8(ascii: "}") {
+                    output.removeSubrange(lastStart...)
+                    lineStarts.removeLast()
+                }
+                lineStarts.append(output.count)
+                output.append(contentsOf: bytes[start..<stop])
+                output.append(newline)
+                previousBlank = blank
             }
-            lines.append(trimmed)
-            previousBlank = blank
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        while let lastStart = lineStarts.last, output.count - lastStart == 1 {
+            output.removeLast()
+            lineStarts.removeLast()
+        }
+        return output.isEmpty ? "\n" : String(decoding: output, as: UTF8.self)
     }
 }
