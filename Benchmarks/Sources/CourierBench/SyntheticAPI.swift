@@ -1,3 +1,5 @@
+import CourierRuntime
+
 /// A service description of a given size, written both as a Courier spec and as the equivalent
 /// OpenAPI 3.0 document, so that both generators get the same API.
 ///
@@ -35,7 +37,7 @@ struct SyntheticAPI {
 
     init(endpoints endpointCount: Int, seed: UInt64 = 42) {
         self.endpointCount = endpointCount
-        var random = SplitMix64(seed: seed ^ UInt64(endpointCount))
+        let random = SeededRandom(seed: seed ^ UInt64(endpointCount))
         let modelCount = max(2, endpointCount / 2)
         let enumNames = (0..<modelCount).filter { $0 % 5 == 4 }.map { "Kind\($0)" }
         var objectNames: [String] = []
@@ -47,20 +49,20 @@ struct SyntheticAPI {
                 ("count", .int32), ("total", .int64), ("ratio", .double), ("active", .bool), ("createdAt", .datetime),
                 ("note", .string), ("tags", .list(.string)), ("labels", .map(.string)),
             ]
-            for (label, type) in extra where random.next() % 3 != 0 {
-                properties.append((label, type, random.next() % 2 == 0))
+            for (label, type) in extra where random.below(3) != 0 {
+                properties.append((label, type, random.below(2) == 0))
             }
-            if !enumNames.isEmpty { properties.append(("kind", .model(enumNames[Int(random.next() % UInt64(enumNames.count))]), true)) }
+            if !enumNames.isEmpty { properties.append(("kind", .model(enumNames[random.below(enumNames.count)]), true)) }
             // Nested models point forward, so there is no cycle to make either generator work around.
             if position + 1 < objectNames.count {
-                let target = objectNames[position + 1 + Int(random.next() % UInt64(min(3, objectNames.count - position - 1)))]
+                let target = objectNames[position + 1 + random.below(min(3, objectNames.count - position - 1))]
                 properties.append(("child", .model(target), true))
-                if random.next() % 2 == 0 { properties.append(("children", .list(.model(target)), false)) }
+                if random.below(2) == 0 { properties.append(("children", .list(.model(target)), false)) }
             }
             models.append(Model(name: name, cases: nil, properties: properties))
         }
         for name in enumNames {
-            let count = 3 + Int(random.next() % 4)
+            let count = 3 + random.below(4)
             models.append(Model(name: name, cases: (0..<count).map { "value\($0)" }, properties: []))
         }
 
@@ -258,17 +260,7 @@ struct SyntheticAPI {
     }
 }
 
-/// SplitMix64: a small, fast, seeded generator, so documents are the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededRandom {
+    /// A whole number in `0..<bound`.
+    func below(_ bound: Int) -> Int { min(bound - 1, Int(nextUnit() * Double(bound))) }
 }
