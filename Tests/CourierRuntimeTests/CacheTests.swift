@@ -18,9 +18,13 @@ func numbered(_ index: Int, status: Int = 200, _ fields: HTTPFields = [:]) -> Tr
 
 func text(_ response: TransportResponse) -> String { String(decoding: response.body, as: UTF8.self) }
 
-/// Waits (without sleeping) until `condition` holds.
-func eventually(_ condition: () -> Bool) async {
-    while !condition() { await Task.yield() }
+/// Waits (without sleeping) until `condition` holds; records an issue if it never does.
+func eventually(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async {
+    for _ in 0..<200_000 {
+        if condition() { return }
+        await Task.yield()
+    }
+    Issue.record("the condition never held", sourceLocation: sourceLocation)
 }
 
 @Suite("Response cache")

@@ -14,7 +14,9 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-@Suite("Robustness", .timeLimit(.minutes(2)))
+// Serialized: its cases are long synchronous CPU loops; run side by side they would hold every
+// thread of the cooperative pool on a two-core machine and starve the real-time fault tests.
+@Suite("Robustness", .serialized, .timeLimit(.minutes(2)))
 struct RobustnessTests {
     /// One way to break a spec.
     enum Mutation: CaseIterable {

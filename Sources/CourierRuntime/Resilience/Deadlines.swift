@@ -28,7 +28,8 @@ final class Deadlines: @unchecked Sendable {
             wake = (instant, generation)
             return (nextID, generation)
         }
-        if let start { Task { await self.serve(generation: start) } }
+        // Detached: the service outlives the call that started it and must not keep its task-locals.
+        if let start { Task.detached { await self.serve(generation: start) } }
         return id
     }
 
@@ -54,6 +55,9 @@ final class Deadlines: @unchecked Sendable {
                 do {
                     try await clock.sleep(for: target - now)
                 } catch {
+                    // Not expected (nothing cancels this task), but never leave entries unserved:
+                    // the next `schedule` starts a new service.
+                    lock.withLock { if wake?.generation == mine { wake = nil } }
                     return
                 }
             }
