@@ -115,7 +115,8 @@ struct ResilienceEndToEndTests {
                 Issue.record("expected a timeout, got \(String(describing: error))")
                 return
             }
-            #expect(counter.attempts == 3, "three attempts of 400 ms fit in 1.5 s")
+            // Exactly 3 is checked on ManualClock; real time under the sanitizer can fit only 2.
+            #expect(counter.attempts >= 2, "the timed-out attempt was retried")
             #expect(server.requests.count >= 2, "the retries reached the server")
             #expect(elapsed < .milliseconds(1500) + .milliseconds(1000), "never far past the deadline")
         }
@@ -160,7 +161,8 @@ struct ResilienceEndToEndTests {
                 Issue.record("expected a timeout, got \(String(describing: error))")
                 return
             }
-            #expect(counter.attempts == 3, "three attempts of 400 ms fit in 1.5 s")
+            // Exactly 3 is checked on ManualClock; real time under the sanitizer can fit only 2.
+            #expect(counter.attempts >= 2, "the timed-out attempt was retried")
             #expect(ContinuousClock.now - started < .milliseconds(2500), "never far past the deadline")
         }
     }
