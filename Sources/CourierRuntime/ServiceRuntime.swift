@@ -13,7 +13,7 @@ import HTTPTypes
 public final class ServiceRuntime: Sendable {
     /// The configuration every call starts from.
     public let configuration: ClientConfiguration
-    private let pipeline: Pipeline
+    let pipeline: Pipeline
     private let secrets: SecretFields
 
     /// Creates the runtime for a client.
@@ -22,8 +22,11 @@ public final class ServiceRuntime: Sendable {
         let state = configuration.resilienceState
         let secrets = SecretFields(credentials: configuration.credentials, redacting: configuration.observability.redactedHeaderFields)
         let observer = CallObserver(configuration.observability, secrets: secrets)
-        let stages: [any Middleware] = [
-            ObserveCallStage(observer: observer, clock: state.clock),
+        // With no logger, metrics backend or tracer, the observation stages would only make spans
+        // and metrics that go nowhere; they are left out.
+        let observing = !observer.isSilent
+        var stages: [any Middleware] = observing ? [ObserveCallStage(observer: observer, clock: state.clock)] : []
+        stages += [
             CacheStage(cache: configuration.responseCache, state: state, observer: observer),
             CoalescingStage(flights: Coalescer()),
             DeadlineStage(state: state),
@@ -32,8 +35,8 @@ public final class ServiceRuntime: Sendable {
             RateLimitStage(state: state),
             BulkheadStage(state: state),
             AttemptTimeoutStage(state: state),
-            ObserveAttemptStage(observer: observer, clock: state.clock),
         ]
+        if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
         self.secrets = secrets
     }

@@ -124,6 +124,20 @@ struct ObservabilityTests {
         #expect(try metrics.expectCounter("courier_requests_total", [("service", "Things"), ("endpoint", "getBroken"), ("outcome", "server_error")]).totalValue == 5, "\(metrics.counters.map { ($0.label, $0.dimensions, $0.totalValue) })")
     }
 
+    @Test("with no logger, metrics backend or tracer the observation stages are left out; any one brings them back")
+    func silentClientsSkipObservation() {
+        func observes(_ observability: Observability) -> Bool {
+            let runtime = ServiceRuntime(configuration: ClientConfiguration(
+                server: "https://api.example", transport: ScriptedTransport(clock: clock, status: 200), observability: observability))
+            let stages = runtime.pipeline.stages
+            return stages.contains { $0 is ObserveCallStage } && stages.contains { $0 is ObserveAttemptStage }
+        }
+        #expect(!observes(Observability()))
+        #expect(observes(Observability(logger: Logger(label: "courier-test") { _ in logs })))
+        #expect(observes(Observability(metricsFactory: metrics)))
+        #expect(observes(Observability(tracer: tracer)))
+    }
+
     @Test("a span per call and per attempt, with the resend count, and the attempt's context injected")
     func spans() async throws {
         let transport = ScriptedTransport(clock: clock) { index, _ in index == 0 ? numbered(index, status: 503) : numbered(index) }

@@ -37,6 +37,17 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
+/// Counts the random numbers drawn; each is 0.5.
+final class CountingRandom: RandomSource {
+    private let count = Locked(0)
+    var draws: Int { count.current }
+
+    func nextUnit() -> Double {
+        count.withLock { $0 += 1 }
+        return 0.5
+    }
+}
+
 /// Waits until cancelled.
 func hang() async throws -> TransportResponse {
     while true { try await Task.sleep(for: .seconds(3600)) }
@@ -165,6 +176,22 @@ struct RetryTests {
         let transport = ScriptedTransport(clock: clock, status: 404)
         _ = try await pipeline(ResilienceState(clock: clock), ["deadline", "retry"], transport: transport).run(request())
         #expect(transport.count == 1)
+    }
+
+    @Test("jitter is drawn only for a retry: a call that succeeds, or fails for good, draws none")
+    func jitterOnlyWhenRetrying() async throws {
+        let clock = ManualClock()
+        let random = CountingRandom()
+        let state = ResilienceState(clock: clock, random: random)
+        _ = try await pipeline(state, ["deadline", "retry"], transport: ScriptedTransport(clock: clock, status: 200)).run(request())
+        _ = try await pipeline(state, ["deadline", "retry"], transport: ScriptedTransport(clock: clock, status: 404)).run(request())
+        #expect(random.draws == 0)
+        let flaky = ScriptedTransport(clock: clock) { index, _ in
+            TransportResponse(head: HTTPResponse(status: index == 0 ? .serviceUnavailable : .ok))
+        }
+        _ = try await drive(clock) { try await pipeline(state, ["deadline", "retry"], transport: flaky).run(request()) }.get()
+        #expect(flaky.count == 2)
+        #expect(random.draws == 1)
     }
 
     @Test("full jitter stays within [0, min(max, initial × 2^n)] and is repeatable with a seed")

@@ -34,12 +34,18 @@ final class CallObserver: Sendable {
     private let timers = Locked<[MetricKey: CoreMetrics.Timer]>([:])
     private let gauges = Locked<[MetricKey: Gauge]>([:])
 
+    /// Whether nothing is listening: no logger, and the metrics factory and tracer are the no-op
+    /// ones the systems start with. The runtime then leaves the observation stages out and reports
+    /// no metrics, so that calls pay nothing for observation nobody receives.
+    let isSilent: Bool
+
     init(_ observability: Observability, secrets: SecretFields) {
         logger = observability.logger
         metrics = observability.metricsFactory ?? MetricsSystem.factory
         tracer = observability.tracer ?? InstrumentationSystem.tracer
         self.secrets = secrets
         logsBodies = observability.logsBodies
+        isSilent = logger == nil && metrics is NOOPMetricsHandler && tracer is NoOpTracer
     }
 
     /// A metric's label and dimension values; the dimension names are fixed per label.
@@ -171,18 +177,21 @@ final class CallObserver: Sendable {
 
     /// The retry stage is about to send attempt `request.attempt + 1`.
     func retrying(_ request: PipelineRequest) {
+        guard !isSilent else { return }
         counter("courier_retries_total", ["service": request.service, "endpoint": request.endpoint]).increment()
     }
 
     /// The cache answered a lookup.
     func cacheLookup(_ request: PipelineRequest, result: CacheLookup) {
         request.facts?.withLock { $0.cache = result }
+        guard !isSilent else { return }
         counter("courier_cache_lookups_total", ["service": request.service, "endpoint": request.endpoint, "result": result.rawValue])
             .increment()
     }
 
     /// A breaker changed state.
     func breakerChanged(_ event: CircuitBreakerEvent) {
+        guard !isSilent else { return }
         let value: Int64
         switch event.to {
         case .closed, .disabled: value = 0

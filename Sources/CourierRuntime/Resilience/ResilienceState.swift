@@ -50,20 +50,17 @@ public final class ResilienceState: @unchecked Sendable {
         lock.withLock { bulkheads[host] }?.permitsInUse ?? 0
     }
 
-    func breaker(for key: String) -> CircuitBreaker { member(\.breakers, key) { CircuitBreaker(key: key) } }
-    func bulkhead(for host: String) -> Bulkhead { member(\.bulkheads, host) { Bulkhead() } }
-    func bucket(for host: String) -> TokenBucket { member(\.buckets, host) { TokenBucket() } }
-    func budget(for host: String) -> RetryBudget { member(\.budgets, host) { RetryBudget() } }
+    func breaker(for key: String) -> CircuitBreaker { lock.withLock { Self.entry(in: &breakers, key) { CircuitBreaker(key: key) } } }
+    func bulkhead(for host: String) -> Bulkhead { lock.withLock { Self.entry(in: &bulkheads, host) { Bulkhead() } } }
+    func bucket(for host: String) -> TokenBucket { lock.withLock { Self.entry(in: &buckets, host) { TokenBucket() } } }
+    func budget(for host: String) -> RetryBudget { lock.withLock { Self.entry(in: &budgets, host) { RetryBudget() } } }
 
-    /// The entry of `table` for `key`, created on first use.
-    private func member<Value>(_ table: ReferenceWritableKeyPath<ResilienceState, [String: Value]>, _ key: String,
-                               make: () -> Value) -> Value {
-        lock.withLock {
-            if let existing = self[keyPath: table][key] { return existing }
-            let created = make()
-            self[keyPath: table][key] = created
-            return created
-        }
+    /// The entry of `table` for `key`, created on first use; call with `lock` held.
+    private static func entry<Value>(in table: inout [String: Value], _ key: String, make: () -> Value) -> Value {
+        if let existing = table[key] { return existing }
+        let created = make()
+        table[key] = created
+        return created
     }
 
     func publish(_ event: CircuitBreakerEvent?) {

@@ -42,9 +42,10 @@ struct RetryStage: Middleware {
         }
     }
 
-    /// How long to wait before retrying after `outcome`, or `nil` when it must not be retried.
+    /// How long to wait before retrying after `outcome`, or `nil` when it must not be retried. The
+    /// backoff (and its random jitter) is computed only for an outcome that is retried.
     private func retryDelay(after outcome: Result<TransportResponse, any Error>, of request: PipelineRequest, policy: RetryPolicy) -> Duration? {
-        let backoff = policy.delay(beforeRetry: request.attempt, random: state.random)
+        var backoff: Duration { policy.delay(beforeRetry: request.attempt, random: state.random) }
         switch outcome {
         case .success(let response):
             guard request.isIdempotent, policy.statuses.contains(response.head.status.code) else { return nil }
@@ -187,7 +188,7 @@ struct AttemptTimeoutStage: Middleware {
         var bounded = request
         bounded.transportRequest.timeout = limit
         let attempt = bounded
-        let operation = Task { try await next(attempt) }
+        let operation = Self.start { try await next(attempt) }
         let expired = Locked(false)
         let timer = state.deadlines.schedule(at: now + limit) {
             expired.withLock { $0 = true }
@@ -206,5 +207,18 @@ struct AttemptTimeoutStage: Middleware {
             if let error = error as? TransportError, error.kind == .timedOut { throw failure }
             throw error
         }
+    }
+
+    /// Starts the attempt in a task of its own, which the timer can cancel and the stage can stop
+    /// waiting for. Where the runtime has `Task.immediate`, the attempt runs on the calling thread
+    /// until it first suspends: an attempt that needs no waiting (a cached or in-memory answer)
+    /// then costs no thread hop.
+    private static func start(
+        _ attempt: sending @escaping @isolated(any) () async throws -> TransportResponse
+    ) -> Task<TransportResponse, any Error> {
+        if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) {
+            return Task.immediate(operation: attempt)
+        }
+        return Task(operation: attempt)
     }
 }
