@@ -495,11 +495,16 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 {{#isService}}
 {{#service}}
 
-/// A call ``{{mockType}}`` received, with its arguments.
-{{access}} enum {{mockCallType}}: Swift.Hashable, Swift.Sendable {
+/// A call ``{{mockType}}`` received: the endpoint and its arguments.
+{{access}} typealias {{mockCallType}} = CourierRuntime.MockCall<{{mockType}}>
+
+extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{#endpoints}}
-    /// `{{specName}}` was called.
-    case {{name}}{{#hasParameters}}({{#parameters}}{{name}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}}
+    /// A call of `{{specName}}`.
+    {{access}} static func {{name}}({{#parameters}}{{name}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) -> Self {
+        Self("{{specName}}"{{#parameters}}, .init("{{label}}", {{name}}){{/parameters}})
+    }
+
 {{/endpoints}}
 }
 
@@ -526,7 +531,7 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 
     /// Records the call and answers it with ``{{handlerName}}``.
     {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
-        recorder.record(.{{name}}{{#hasParameters}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}){{/hasParameters}})
+        recorder.record(.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}))
         guard let handler = {{handlerName}} else {
             throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
         }

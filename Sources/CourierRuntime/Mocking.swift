@@ -36,6 +36,86 @@ public final class MockRecorder<Call: Sendable>: Sendable {
     }
 }
 
+/// A call a generated mock received: the endpoint and its arguments. `Mock` is the mock's type,
+/// so calls of different services never compare equal or mix in one array.
+///
+/// Generated code adds one static function per endpoint (`PaymentsMockCall.getPayment(id:)`),
+/// which is how tests write the calls they expect:
+///
+/// ```swift
+/// #expect(mock.calls == [.getPayment(id: id)])
+/// ```
+///
+/// A struct rather than an enum with a case per endpoint: copying a many-case enum with payloads
+/// makes the compiler emit code for every case at every copy, and a mock of 1,000 endpoints took
+/// minutes to compile.
+public struct MockCall<Mock>: Hashable, Sendable, CustomStringConvertible {
+    /// One argument: the parameter's label and the value passed.
+    public struct Argument: Hashable, Sendable {
+        /// The parameter's label in the generated method.
+        public let label: String
+        /// The value passed.
+        public let value: any Hashable & Sendable
+
+        /// Records `value` passed as `label`.
+        public init<Value: Hashable & Sendable>(_ label: String, _ value: Value) {
+            self.label = label
+            self.value = value
+        }
+
+        /// Equal labels and equal values of the same type.
+        public static func == (lhs: Argument, rhs: Argument) -> Bool {
+            lhs.label == rhs.label && AnyHashable(lhs.value) == AnyHashable(rhs.value)
+        }
+
+        /// Hashes the label and the value.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(label)
+            hasher.combine(AnyHashable(value))
+        }
+    }
+
+    /// The endpoint called, as the spec names it.
+    public let endpoint: String
+    /// The arguments, in the order of the method's parameters (`options` is not recorded).
+    public let arguments: [Argument]
+
+    /// A call of `endpoint` with `arguments`.
+    public init(_ endpoint: String, _ arguments: Argument...) {
+        self.endpoint = endpoint
+        self.arguments = arguments
+    }
+
+    /// The value passed as `label`, if there is one of type `Value`.
+    public func argument<Value>(_ label: String, as type: Value.Type = Value.self) -> Value? {
+        arguments.first { $0.label == label }?.value as? Value
+    }
+
+    /// The call as Swift would write it: `getPayment(id: 5F0C…)`.
+    public var description: String {
+        let list = arguments.map { argument in
+            let value: Any = argument.value
+            let text = (value as? any OptionalDescribing)?.describedUnwrapped ?? String(describing: value)
+            return "\(argument.label): \(text)"
+        }
+        return "\(endpoint)(\(list.joined(separator: ", ")))"
+    }
+}
+
+/// Describes an optional as its value or `nil`, not as `Optional(value)`.
+private protocol OptionalDescribing {
+    var describedUnwrapped: String { get }
+}
+
+extension Optional: OptionalDescribing {
+    var describedUnwrapped: String {
+        switch self {
+        case .some(let wrapped): String(describing: wrapped)
+        case .none: "nil"
+        }
+    }
+}
+
 extension ClientError {
     /// The error a mock throws for an endpoint that has no handler.
     public static func unhandledInMock(_ mock: String, endpoint: String) -> ClientError {

@@ -23,6 +23,12 @@ struct MockAndConfigurationTests {
         #expect(try await describePayment(mock, id: id) == "500 GBP")
         _ = try await mock.listPayments(limit: 5)
         #expect(mock.calls == [.getPayment(id: id), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)])
+        #expect(mock.calls != [.getPayment(id: UUID()), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)])
+        #expect(mock.calls.map(\.endpoint) == ["getPayment", "listPayments"])
+        #expect(mock.calls.first?.argument("id", as: UUID.self) == id)
+        #expect(mock.calls.first?.argument("id", as: String.self) == nil)
+        #expect(mock.calls.last?.description == "listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)")
+        #expect(Set(mock.calls).count == 2)
     }
 
     @Test func mockWithoutHandlerThrowsATypedError() async {

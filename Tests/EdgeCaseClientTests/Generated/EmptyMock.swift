@@ -6,8 +6,10 @@ import Foundation
 /// Generated code names the runtime version it was made for; a runtime without it does not fit.
 private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.Version0_1
 
-/// A call ``EmptyMock`` received, with its arguments.
-public enum EmptyMockCall: Swift.Hashable, Swift.Sendable {
+/// A call ``EmptyMock`` received: the endpoint and its arguments.
+public typealias EmptyMockCall = CourierRuntime.MockCall<EmptyMock>
+
+extension CourierRuntime.MockCall where Mock == EmptyMock {
 }
 
 /// Stands in for ``EmptyClient`` in tests: set a handler for each endpoint the code under test

@@ -6,14 +6,24 @@ import Foundation
 /// Generated code names the runtime version it was made for; a runtime without it does not fit.
 private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.Version0_1
 
-/// A call ``OdditiesMock`` received, with its arguments.
-public enum OdditiesMockCall: Swift.Hashable, Swift.Sendable {
-    /// `default` was called.
-    case `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?)
-    /// `post` was called.
-    case post(id: Swift.Int64, body: Node)
-    /// `walk` was called.
-    case walk(after: Swift.String?)
+/// A call ``OdditiesMock`` received: the endpoint and its arguments.
+public typealias OdditiesMockCall = CourierRuntime.MockCall<OdditiesMock>
+
+extension CourierRuntime.MockCall where Mock == OdditiesMock {
+    /// A call of `default`.
+    public static func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?) -> Self {
+        Self("default", .init("inside", inside), .init("selfValue", selfValue), .init("forValues", forValues), .init("class", `class`), .init("caseDate", caseDate), .init("emoji", emoji))
+    }
+
+    /// A call of `post`.
+    public static func post(id: Swift.Int64, body: Node) -> Self {
+        Self("post", .init("id", id), .init("body", body))
+    }
+
+    /// A call of `walk`.
+    public static func walk(after: Swift.String?) -> Self {
+        Self("walk", .init("after", after))
+    }
 }
 
 /// Stands in for ``OdditiesClient`` in tests: set a handler for each endpoint the code under test

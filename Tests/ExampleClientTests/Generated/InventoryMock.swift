@@ -6,22 +6,44 @@ import Foundation
 /// Generated code names the runtime version it was made for; a runtime without it does not fit.
 private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.Version0_1
 
-/// A call ``InventoryMock`` received, with its arguments.
-public enum InventoryMockCall: Swift.Hashable, Swift.Sendable {
-    /// `listProducts` was called.
-    case listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?)
-    /// `getProduct` was called.
-    case getProduct(sku: SKU)
-    /// `getStock` was called.
-    case getStock(warehouse: Warehouse, sku: SKU)
-    /// `adjustStock` was called.
-    case adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment)
-    /// `stockEvents` was called.
-    case stockEvents(since: Foundation.Date?, kinds: [EventKind]?)
-    /// `exportReport` was called.
-    case exportReport(name: Swift.String, format: Swift.String)
-    /// `importReport` was called.
-    case importReport(body: Report)
+/// A call ``InventoryMock`` received: the endpoint and its arguments.
+public typealias InventoryMockCall = CourierRuntime.MockCall<InventoryMock>
+
+extension CourierRuntime.MockCall where Mock == InventoryMock {
+    /// A call of `listProducts`.
+    public static func listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?) -> Self {
+        Self("listProducts", .init("page", page), .init("size", size), .init("warehouse", warehouse))
+    }
+
+    /// A call of `getProduct`.
+    public static func getProduct(sku: SKU) -> Self {
+        Self("getProduct", .init("sku", sku))
+    }
+
+    /// A call of `getStock`.
+    public static func getStock(warehouse: Warehouse, sku: SKU) -> Self {
+        Self("getStock", .init("warehouse", warehouse), .init("sku", sku))
+    }
+
+    /// A call of `adjustStock`.
+    public static func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment) -> Self {
+        Self("adjustStock", .init("warehouse", warehouse), .init("sku", sku), .init("xRequestID", xRequestID), .init("body", body))
+    }
+
+    /// A call of `stockEvents`.
+    public static func stockEvents(since: Foundation.Date?, kinds: [EventKind]?) -> Self {
+        Self("stockEvents", .init("since", since), .init("kinds", kinds))
+    }
+
+    /// A call of `exportReport`.
+    public static func exportReport(name: Swift.String, format: Swift.String) -> Self {
+        Self("exportReport", .init("name", name), .init("format", format))
+    }
+
+    /// A call of `importReport`.
+    public static func importReport(body: Report) -> Self {
+        Self("importReport", .init("body", body))
+    }
 }
 
 /// Stands in for ``InventoryClient`` in tests: set a handler for each endpoint the code under test

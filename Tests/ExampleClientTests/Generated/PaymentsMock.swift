@@ -6,24 +6,49 @@ import Foundation
 /// Generated code names the runtime version it was made for; a runtime without it does not fit.
 private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.Version0_1
 
-/// A call ``PaymentsMock`` received, with its arguments.
-public enum PaymentsMockCall: Swift.Hashable, Swift.Sendable {
-    /// `listPayments` was called.
-    case listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?)
-    /// `getPayment` was called.
-    case getPayment(id: Foundation.UUID)
-    /// `createPayment` was called.
-    case createPayment(body: CreatePayment)
-    /// `capturePayment` was called.
-    case capturePayment(id: Foundation.UUID)
-    /// `refundPayment` was called.
-    case refundPayment(paymentId: Foundation.UUID, body: RefundRequest)
-    /// `deletePayment` was called.
-    case deletePayment(id: Foundation.UUID)
-    /// `updateNote` was called.
-    case updateNote(id: Foundation.UUID, body: Swift.String)
-    /// `legacyCharge` was called.
-    case legacyCharge(body: CreatePayment)
+/// A call ``PaymentsMock`` received: the endpoint and its arguments.
+public typealias PaymentsMockCall = CourierRuntime.MockCall<PaymentsMock>
+
+extension CourierRuntime.MockCall where Mock == PaymentsMock {
+    /// A call of `listPayments`.
+    public static func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?) -> Self {
+        Self("listPayments", .init("limit", limit), .init("cursor", cursor), .init("status", status), .init("createdAfter", createdAfter))
+    }
+
+    /// A call of `getPayment`.
+    public static func getPayment(id: Foundation.UUID) -> Self {
+        Self("getPayment", .init("id", id))
+    }
+
+    /// A call of `createPayment`.
+    public static func createPayment(body: CreatePayment) -> Self {
+        Self("createPayment", .init("body", body))
+    }
+
+    /// A call of `capturePayment`.
+    public static func capturePayment(id: Foundation.UUID) -> Self {
+        Self("capturePayment", .init("id", id))
+    }
+
+    /// A call of `refundPayment`.
+    public static func refundPayment(paymentId: Foundation.UUID, body: RefundRequest) -> Self {
+        Self("refundPayment", .init("paymentId", paymentId), .init("body", body))
+    }
+
+    /// A call of `deletePayment`.
+    public static func deletePayment(id: Foundation.UUID) -> Self {
+        Self("deletePayment", .init("id", id))
+    }
+
+    /// A call of `updateNote`.
+    public static func updateNote(id: Foundation.UUID, body: Swift.String) -> Self {
+        Self("updateNote", .init("id", id), .init("body", body))
+    }
+
+    /// A call of `legacyCharge`.
+    public static func legacyCharge(body: CreatePayment) -> Self {
+        Self("legacyCharge", .init("body", body))
+    }
 }
 
 /// Stands in for ``PaymentsClient`` in tests: set a handler for each endpoint the code under test

@@ -6,28 +6,59 @@ import Foundation
 /// Generated code names the runtime version it was made for; a runtime without it does not fit.
 private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompatibility.Version0_1
 
-/// A call ``UsersMock`` received, with its arguments.
-public enum UsersMockCall: Swift.Hashable, Swift.Sendable {
-    /// `listUsers` was called.
-    case listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool)
-    /// `getUser` was called.
-    case getUser(userId: UserID, ifNoneMatch: Swift.String?)
-    /// `userExists` was called.
-    case userExists(userId: UserID)
-    /// `createUser` was called.
-    case createUser(body: NewUser)
-    /// `replaceUser` was called.
-    case replaceUser(userId: UserID, body: User)
-    /// `uploadAvatar` was called.
-    case uploadAvatar(userId: UserID, body: Foundation.Data)
-    /// `downloadAvatar` was called.
-    case downloadAvatar(userId: UserID)
-    /// `orgTree` was called.
-    case orgTree
-    /// `health` was called.
-    case health
-    /// `apiOptions` was called.
-    case apiOptions
+/// A call ``UsersMock`` received: the endpoint and its arguments.
+public typealias UsersMockCall = CourierRuntime.MockCall<UsersMock>
+
+extension CourierRuntime.MockCall where Mock == UsersMock {
+    /// A call of `listUsers`.
+    public static func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool) -> Self {
+        Self("listUsers", .init("role", role), .init("ids", ids), .init("active", active))
+    }
+
+    /// A call of `getUser`.
+    public static func getUser(userId: UserID, ifNoneMatch: Swift.String?) -> Self {
+        Self("getUser", .init("userId", userId), .init("ifNoneMatch", ifNoneMatch))
+    }
+
+    /// A call of `userExists`.
+    public static func userExists(userId: UserID) -> Self {
+        Self("userExists", .init("userId", userId))
+    }
+
+    /// A call of `createUser`.
+    public static func createUser(body: NewUser) -> Self {
+        Self("createUser", .init("body", body))
+    }
+
+    /// A call of `replaceUser`.
+    public static func replaceUser(userId: UserID, body: User) -> Self {
+        Self("replaceUser", .init("userId", userId), .init("body", body))
+    }
+
+    /// A call of `uploadAvatar`.
+    public static func uploadAvatar(userId: UserID, body: Foundation.Data) -> Self {
+        Self("uploadAvatar", .init("userId", userId), .init("body", body))
+    }
+
+    /// A call of `downloadAvatar`.
+    public static func downloadAvatar(userId: UserID) -> Self {
+        Self("downloadAvatar", .init("userId", userId))
+    }
+
+    /// A call of `orgTree`.
+    public static func orgTree() -> Self {
+        Self("orgTree")
+    }
+
+    /// A call of `health`.
+    public static func health() -> Self {
+        Self("health")
+    }
+
+    /// A call of `apiOptions`.
+    public static func apiOptions() -> Self {
+        Self("apiOptions")
+    }
 }
 
 /// Stands in for ``UsersClient`` in tests: set a handler for each endpoint the code under test
@@ -157,7 +188,7 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``orgTreeHandler``.
     public func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit {
-        recorder.record(.orgTree)
+        recorder.record(.orgTree())
         guard let handler = orgTreeHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "orgTree")
         }
@@ -172,7 +203,7 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``healthHandler``.
     public func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String {
-        recorder.record(.health)
+        recorder.record(.health())
         guard let handler = healthHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "health")
         }
@@ -187,7 +218,7 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``apiOptionsHandler``.
     public func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        recorder.record(.apiOptions)
+        recorder.record(.apiOptions())
         guard let handler = apiOptionsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "apiOptions")
         }
