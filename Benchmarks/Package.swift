@@ -12,16 +12,30 @@ let package = Package(
         .package(name: "Courier", path: ".."),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-openapi-generator", exact: "1.14.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // Counts heap allocations, for allocations per call.
         .target(name: "CMallocCounter"),
+        // The throughput benchmark's client, generated at build time by Courier's build plugin.
+        .target(
+            name: "CatalogClient",
+            dependencies: [.product(name: "CourierRuntime", package: "Courier")],
+            plugins: [.plugin(name: "CourierBuildPlugin", package: "Courier")]
+        ),
         .executableTarget(
             name: "courier-bench",
             dependencies: [
                 "CMallocCounter",
+                "CatalogClient",
                 .product(name: "CourierRuntime", package: "Courier"),
+                .product(name: "CourierAsyncHTTPClient", package: "Courier"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/CourierBench",
             // Exports the allocation functions of CMallocCounter to every shared library.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3] [--skip-openapi]`
+/// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3]
+/// [--skip-openapi] [--iterations 200000] [--requests 20000] [--only generator,compile,plugin,runtime,throughput]`
 ///
 /// Prints one Markdown table per measurement, every figure measured in this run, side by side.
 struct Options {
@@ -8,8 +9,10 @@ struct Options {
     var runs = 3
     var compareOpenAPI = true
     var iterations = 200_000
-    /// Which measurements to run: `generator`, `runtime`.
-    var only: Set<String> = ["generator", "runtime"]
+    var requests = 20_000
+    /// Which measurements to run.
+    var only: Set<String> = Options.measurements
+    static let measurements: Set<String> = ["generator", "compile", "runtime", "throughput", "plugin"]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -27,9 +30,15 @@ struct Options {
             case "--iterations":
                 guard let text = rest.popFirst(), let value = Int(text), value > 0 else { throw UsageError("--iterations needs a positive number") }
                 iterations = value
+            case "--requests":
+                guard let text = rest.popFirst(), let value = Int(text), value > 0 else { throw UsageError("--requests needs a positive number") }
+                requests = value
             case "--only":
                 guard let list = rest.popFirst() else { throw UsageError("--only needs a list such as generator,runtime") }
                 only = Set(list.split(separator: ",").map(String.init))
+                if let unknown = only.subtracting(Options.measurements).first {
+                    throw UsageError("'\(unknown)' is not a measurement; choose from \(Options.measurements.sorted().joined(separator: ", "))")
+                }
             case "--skip-openapi":
                 compareOpenAPI = false
             default:
@@ -64,15 +73,20 @@ do {
 }
 
 let work = benchmarks.appendingPathComponent(".build/bench-work")
-try? FileManager.default.removeItem(at: work)
+// A fresh work folder each run, except for the packages the compile and plugin benchmarks build:
+// their dependencies (the runtimes, the courier tool) are not what they measure, and take minutes
+// to build. Their sources are written again each run.
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+for item in try FileManager.default.contentsOfDirectory(atPath: work.path) where !["compile", "plugin"].contains(item) {
+    try FileManager.default.removeItem(at: work.appendingPathComponent(item))
+}
 let log = work.appendingPathComponent("commands.log").path
 
 do {
     print("# Courier benchmarks\n")
     print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)\n")
 
-    if options.only.contains("generator") {
+    if !options.only.isDisjoint(with: ["generator", "compile", "plugin"]) {
         FileHandle.standardError.write(Data("building the release tools (log: \(log))…\n".utf8))
         _ = try measure(["swift", "build", "-c", "release", "--product", "courier"], in: root.path, log: log)
         let courier = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: root.path) + "/courier"
@@ -81,10 +95,21 @@ do {
             _ = try measure(["swift", "build", "-c", "release", "--product", "swift-openapi-generator"], in: benchmarks.path, log: log)
             openAPIGenerator = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: benchmarks.path) + "/swift-openapi-generator"
         }
-        try GeneratorBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+        if options.only.contains("generator") {
+            try GeneratorBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+        }
+        if options.only.contains("compile") {
+            try CompileBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+        }
+        if options.only.contains("plugin") {
+            try PluginBenchmark(courier: courier, work: work, log: log, options: options).run()
+        }
     }
     if options.only.contains("runtime") {
         try await RuntimeBenchmark(options: options).run()
+    }
+    if options.only.contains("throughput") {
+        try await ThroughputBenchmark(options: options).run()
     }
 } catch {
     FileHandle.standardError.write(Data("courier-bench: \(error)\n".utf8))

@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import CatalogClient
+import CourierAsyncHTTPClient
+import CourierRuntime
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Requests per second of the generated client over `AsyncHTTPClientTransport`, against raw
+/// AsyncHTTPClient making the same requests, with 64 callers at once against a server on
+/// 127.0.0.1 in this process. Both share one `HTTPClient`, so they share its connection pool.
+///
+/// The raw side does what a hand-written client does: it sends the GET, collects the body and
+/// decodes the same JSON with `JSONDecoder`. The generated side goes through the whole default
+/// pipeline (retry, circuit breaker, rate limiter, bulkhead, timeouts, observation; the cache is
+/// off) and its error mapping.
+struct ThroughputBenchmark {
+    let options: Options
+    static let callers = 64
+
+    func run() async throws {
+        let server = try await CatalogServer.start()
+        let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        do {
+            let catalog = CatalogClient(port: server.port, transport: AsyncHTTPClientTransport(client: httpClient))
+            let raw = RawCatalog(client: httpClient, base: "http://127.0.0.1:\(server.port)")
+
+            FileManager.default.fputs("throughput: \(options.requests) requests per round, \(Self.callers) callers…\n")
+            // Warm-up: open the connections, fill the caches of both paths.
+            _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await raw.item(id: id) }
+            _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await catalog.item(id: id) }
+            var rawRates: [Double] = []
+            var courierRates: [Double] = []
+            // Alternating rounds, so that drift in the machine's load falls on both sides.
+            for _ in 0..<options.runs {
+                rawRates.append(try await requestsPerSecond(options.requests) { id in _ = try await raw.item(id: id) })
+                courierRates.append(try await requestsPerSecond(options.requests) { id in _ = try await catalog.item(id: id) })
+            }
+            let rawRate = median(rawRates)
+            let courierRate = median(courierRates)
+
+            print("## Throughput over AsyncHTTPClient (\(Self.callers) concurrent callers, median of \(options.runs) rounds of \(options.requests) requests)\n")
+            print("| client | requests per second | share of raw AsyncHTTPClient | target |")
+            print("|---|---:|---:|---|")
+            print("| raw AsyncHTTPClient (GET, collect, decode) | \(String(format: "%.0f", rawRate)) | – | – |")
+            print("| generated client, full default pipeline | \(String(format: "%.0f", courierRate)) | \(share(courierRate, of: rawRate)) | at least 95 % |")
+            print("")
+        } catch {
+            try await httpClient.shutdown()
+            try await server.stop()
+            throw error
+        }
+        try await httpClient.shutdown()
+        try await server.stop()
+    }
+
+    /// Runs `count` calls spread over ``callers`` concurrent tasks and returns calls per second.
+    private func requestsPerSecond(_ count: Int, _ call: @escaping @Sendable (Int64) async throws -> Void) async throws -> Double {
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<Self.callers {
+                let share = count / Self.callers + (caller < count % Self.callers ? 1 : 0)
+                group.addTask {
+                    for index in 0..<share { try await call(Int64(caller * 1_000_000 + index)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return Double(count) / (Double(seconds) + Double(attoseconds) / 1e18)
+    }
+}
+
+/// What a hand-written client over AsyncHTTPClient does for `GET /items/{id}`.
+struct RawCatalog: Sendable {
+    struct Item: Decodable {
+        var id: Int64
+        var name: String
+        var price: Double
+        var tags: [String]
+    }
+
+    struct UnexpectedStatus: Error {
+        var code: UInt
+    }
+
+    let client: HTTPClient
+    let base: String
+
+    func item(id: Int64) async throws -> Item {
+        let request = HTTPClientRequest(url: "\(base)/items/\(id)")
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 10 << 20)
+        guard response.status == .ok else { throw UnexpectedStatus(code: response.status.code) }
+        return try JSONDecoder().decode(Item.self, from: Data(body.readableBytesView))
+    }
+}
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 answering every request with the same JSON item, so
+/// that the server's own cost is small and equal for both clients.
+struct CatalogServer {
+    let channel: any Channel
+    let port: Int
+
+    static func start() async throws -> CatalogServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(ItemHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        guard let port = channel.localAddress?.port else { throw ServerError.noPort }
+        return CatalogServer(channel: channel, port: port)
+    }
+
+    func stop() async throws {
+        try await channel.close()
+    }
+
+    enum ServerError: Error {
+        case noPort
+    }
+
+    private final class ItemHandler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        private static let body = #"{"id":42,"name":"Espresso cup","price":12.5,"tags":["kitchen","porcelain"]}"#
+        private static let headers: HTTPHeaders = [
+            "Content-Type": "application/json",
+            "Content-Length": "\(body.utf8.count)",
+        ]
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard case .end = unwrapInboundIn(data) else { return }
+            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: Self.headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: Self.body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
