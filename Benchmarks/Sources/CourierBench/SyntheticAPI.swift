@@ -53,9 +53,12 @@ struct SyntheticAPI {
                 properties.append((label, type, random.below(2) == 0))
             }
             if !enumNames.isEmpty { properties.append(("kind", .model(enumNames[random.below(enumNames.count)]), true)) }
-            // Nested models point forward, so there is no cycle to make either generator work around.
-            if position + 1 < objectNames.count {
-                let target = objectNames[position + 1 + random.below(min(3, objectNames.count - position - 1))]
+            // Models nest four levels deep at most, as in real APIs: the model at `position` is on
+            // level `position % 4`, and one on levels 0 to 2 holds one of the next level, found 1, 5
+            // or 9 places on. Pointing forward, nesting makes no cycle either generator must break.
+            let targets = [1, 5, 9].map { position + $0 }.filter { $0 < objectNames.count }
+            if position % 4 < 3, !targets.isEmpty {
+                let target = objectNames[targets[random.below(targets.count)]]
                 properties.append(("child", .model(target), true))
                 if random.below(2) == 0 { properties.append(("children", .list(.model(target)), false)) }
             }
