@@ -6,11 +6,7 @@ import Foundation
 /// for that target (its compiler outputs and module deleted; its dependencies stay built), in
 /// debug and in release.
 struct CompileBenchmark {
-    let courier: String
-    let openAPIGenerator: String?
-    let work: URL
-    let log: String
-    let options: Options
+    let bench: Workbench
 
     enum Configuration: String, CaseIterable {
         case debug, release
@@ -24,21 +20,21 @@ struct CompileBenchmark {
     }
 
     func run() throws {
-        let package = work.appendingPathComponent("compile")
+        let package = bench.work.appendingPathComponent("compile")
         try writePackage(at: package)
         var rows: [Row] = []
         for configuration in Configuration.allCases {
-            for size in options.sizes {
+            for size in bench.options.sizes {
                 FileManager.default.fputs("compile (\(configuration)): \(size) endpoints…\n")
                 var row = Row(endpoints: size, configuration: configuration,
                               courier: try buildCost(target: "Courier\(size)", runtime: "CourierRuntime", configuration, in: package))
-                if openAPIGenerator != nil {
+                if bench.openAPIGenerator != nil {
                     row.openAPI = try buildCost(target: "OpenAPI\(size)", runtime: "OpenAPIRuntime", configuration, in: package)
                 }
                 rows.append(row)
             }
         }
-        print("## Compile time of the generated code, from scratch (median of \(options.runs))\n")
+        print("## Compile time of the generated code, from scratch (median of \(bench.options.runs))\n")
         print("Each build compiles one target holding only the generated types and client (its dependencies already built). "
             + "Peak memory is the largest compiler process.\n")
         print("| endpoints | build | Courier's code | peak memory | swift-openapi-generator's code | peak memory | Courier's time | Courier's memory |")
@@ -59,7 +55,7 @@ struct CompileBenchmark {
         let sources = package.appendingPathComponent("Sources")
         try? fileManager.removeItem(at: sources)
         var targets: [String] = []
-        for size in options.sizes {
+        for size in bench.options.sizes {
             let api = SyntheticAPI(endpoints: size)
             let inputs = package.appendingPathComponent("Inputs/\(size)")
             try fileManager.createDirectory(at: inputs, withIntermediateDirectories: true)
@@ -69,11 +65,11 @@ struct CompileBenchmark {
             try fileManager.createDirectory(at: courierTarget, withIntermediateDirectories: true)
             // Like for like: swift-openapi-generator makes types and a client, so Courier makes its
             // models and client, without the mock (a test double, which apps may leave out).
-            _ = try measure([courier, "generate", inputs.path, "--output", courierTarget.path, "--generate", "models,client", "--quiet"],
-                            in: package.path, log: log)
+            _ = try measure([bench.courier, "generate", inputs.path, "--output", courierTarget.path, "--generate", "models,client", "--quiet"],
+                            in: package.path, log: bench.log)
             targets.append(#".target(name: "Courier\#(size)", dependencies: [.product(name: "CourierRuntime", package: "Courier")]),"#)
 
-            guard let openAPIGenerator else { continue }
+            guard let openAPIGenerator = bench.openAPIGenerator else { continue }
             try api.openAPIDocument.write(to: inputs.appendingPathComponent("openapi.yaml"), atomically: true, encoding: .utf8)
             try "generate: [types, client]\naccessModifier: public\n"
                 .write(to: inputs.appendingPathComponent("openapi-generator-config.yaml"), atomically: true, encoding: .utf8)
@@ -81,11 +77,11 @@ struct CompileBenchmark {
             try fileManager.createDirectory(at: openAPITarget, withIntermediateDirectories: true)
             _ = try measure([openAPIGenerator, "generate", "--config", inputs.appendingPathComponent("openapi-generator-config.yaml").path,
                              "--output-directory", openAPITarget.path, inputs.appendingPathComponent("openapi.yaml").path],
-                            in: package.path, log: log)
+                            in: package.path, log: bench.log)
             targets.append(#".target(name: "OpenAPI\#(size)", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"), .product(name: "HTTPTypes", package: "swift-http-types")]),"#)
         }
         var dependencies = [#".package(name: "Courier", path: "\#(root.path)"),"#]
-        if openAPIGenerator != nil {
+        if bench.openAPIGenerator != nil {
             dependencies += [#".package(url: "https://github.com/apple/swift-openapi-runtime", exact: "1.13.4"),"#,
                              #".package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),"#]
         }
@@ -113,15 +109,15 @@ struct CompileBenchmark {
     /// The median cost of building `target` from scratch: its runtime is built first, then
     /// `target` is built `runs` times, each after deleting the target's own outputs.
     private func buildCost(target: String, runtime: String, _ configuration: Configuration, in package: URL) throws -> Cost {
-        _ = try measure(["swift", "build", "-c", configuration.rawValue, "--target", runtime], in: package.path, log: log)
+        _ = try measure(["swift", "build", "-c", configuration.rawValue, "--target", runtime], in: package.path, log: bench.log)
         let build = ["swift", "build", "-c", configuration.rawValue, "--target", target]
         let products = URL(fileURLWithPath: try output(of: ["swift", "build", "-c", configuration.rawValue, "--show-bin-path"], in: package.path))
         var costs: [Cost] = []
-        for _ in 0..<options.runs {
+        for _ in 0..<bench.options.runs {
             try deleteOutputs(of: target, in: products)
-            costs.append(try measure(build, in: package.path, log: log))
+            costs.append(try measure(build, in: package.path, log: bench.log))
         }
-        return Cost(seconds: median(costs.map(\.seconds)), peakBytes: Int(median(costs.map { Double($0.peakBytes) })))
+        return Cost(median: costs)
     }
 
     /// Removes what compiling `target` produced, so the next build compiles all of it again.

@@ -3,11 +3,7 @@ import Foundation
 /// `courier generate` and swift-openapi-generator on the same synthetic APIs: wall time, peak
 /// memory and lines of Swift, medians of `runs`.
 struct GeneratorBenchmark {
-    let courier: String
-    let openAPIGenerator: String?
-    let work: URL
-    let log: String
-    let options: Options
+    let bench: Workbench
 
     struct Row {
         var endpoints: Int
@@ -17,10 +13,10 @@ struct GeneratorBenchmark {
 
     func run() throws {
         var rows: [Row] = []
-        for size in options.sizes {
+        for size in bench.options.sizes {
             FileManager.default.fputs("generator: \(size) endpoints…\n")
             let api = SyntheticAPI(endpoints: size)
-            let folder = work.appendingPathComponent("api-\(size)")
+            let folder = bench.work.appendingPathComponent("api-\(size)")
             let specs = folder.appendingPathComponent("spec")
             let openAPI = folder.appendingPathComponent("openapi")
             try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
@@ -33,23 +29,23 @@ struct GeneratorBenchmark {
             let courierOutput = folder.appendingPathComponent("courier-out")
             let courierCost = try repeated {
                 try? FileManager.default.removeItem(at: courierOutput)
-                return try measure([courier, "generate", specs.path, "--output", courierOutput.path, "--quiet"], in: folder.path, log: log)
+                return try measure([bench.courier, "generate", specs.path, "--output", courierOutput.path, "--quiet"], in: folder.path, log: bench.log)
             }
             var row = Row(endpoints: size, courier: (courierCost.seconds, courierCost.peakBytes, try swiftLines(in: courierOutput)))
 
-            if let openAPIGenerator {
+            if let openAPIGenerator = bench.openAPIGenerator {
                 let openAPIOutput = folder.appendingPathComponent("openapi-out")
                 let cost = try repeated {
                     try? FileManager.default.removeItem(at: openAPIOutput)
                     try FileManager.default.createDirectory(at: openAPIOutput, withIntermediateDirectories: true)
                     return try measure([openAPIGenerator, "generate", "--config", "openapi/openapi-generator-config.yaml",
-                                        "--output-directory", openAPIOutput.path, "openapi/openapi.yaml"], in: folder.path, log: log)
+                                        "--output-directory", openAPIOutput.path, "openapi/openapi.yaml"], in: folder.path, log: bench.log)
                 }
                 row.openAPI = (cost.seconds, cost.peakBytes, try swiftLines(in: openAPIOutput))
             }
             rows.append(row)
         }
-        print("## Generator: wall time and peak memory of one run (median of \(options.runs))\n")
+        print("## Generator: wall time and peak memory of one run (median of \(bench.options.runs))\n")
         print("| endpoints | courier generate | peak memory | lines of Swift | swift-openapi-generator | peak memory | lines of Swift | Courier faster by | Courier smaller by |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for row in rows {
@@ -65,8 +61,8 @@ struct GeneratorBenchmark {
     /// The median cost of `runs` runs of `body`.
     private func repeated(_ body: () throws -> Cost) throws -> Cost {
         var costs: [Cost] = []
-        for _ in 0..<options.runs { costs.append(try body()) }
-        return Cost(seconds: median(costs.map(\.seconds)), peakBytes: Int(median(costs.map { Double($0.peakBytes) })))
+        for _ in 0..<bench.options.runs { costs.append(try body()) }
+        return Cost(median: costs)
     }
 }
 

@@ -5,13 +5,10 @@ import Foundation
 /// other has the same generated code checked in. Each is built once, then `swift build` with
 /// nothing changed is timed.
 struct PluginBenchmark {
-    let courier: String
-    let work: URL
-    let log: String
-    let options: Options
+    let bench: Workbench
 
     func run() throws {
-        let folder = work.appendingPathComponent("plugin")
+        let folder = bench.work.appendingPathComponent("plugin")
         let spec = benchmarks.appendingPathComponent("Sources/CatalogClient/catalog.courier.yaml")
         let configuration = benchmarks.appendingPathComponent("Sources/CatalogClient/courier-config.yaml")
         let fileManager = FileManager.default
@@ -33,11 +30,11 @@ struct PluginBenchmark {
         try fileManager.createDirectory(at: inputs, withIntermediateDirectories: true)
         try fileManager.copyItem(at: spec, to: inputs.appendingPathComponent("catalog.courier.yaml"))
         try fileManager.copyItem(at: configuration, to: inputs.appendingPathComponent("courier-config.yaml"))
-        _ = try measure([courier, "generate", inputs.path, "--output", checkedInTarget.path, "--quiet"], in: checkedIn.path, log: log)
+        _ = try measure([bench.courier, "generate", inputs.path, "--output", checkedInTarget.path, "--quiet"], in: checkedIn.path, log: bench.log)
         try manifest(plugin: false).write(to: checkedIn.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
 
         FileManager.default.fputs("plugin: building both packages…\n")
-        let rebuilds = max(options.runs, 5)
+        let rebuilds = max(bench.options.runs, 5)
         let withPluginCost = try noOpRebuild(of: withPlugin, times: rebuilds)
         let checkedInCost = try noOpRebuild(of: checkedIn, times: rebuilds)
 
@@ -76,11 +73,11 @@ struct PluginBenchmark {
     /// Builds `package` (twice, so that whatever the first build left for later is done), then
     /// returns the median time of `times` builds with nothing changed.
     private func noOpRebuild(of package: URL, times: Int) throws -> Double {
-        _ = try measure(["swift", "build"], in: package.path, log: log)
-        _ = try measure(["swift", "build"], in: package.path, log: log)
+        _ = try measure(["swift", "build"], in: package.path, log: bench.log)
+        _ = try measure(["swift", "build"], in: package.path, log: bench.log)
         var seconds: [Double] = []
         for _ in 0..<times {
-            seconds.append(try measure(["swift", "build"], in: package.path, log: log).seconds)
+            seconds.append(try measure(["swift", "build"], in: package.path, log: bench.log).seconds)
         }
         return median(seconds)
     }

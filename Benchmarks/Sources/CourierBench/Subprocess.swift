@@ -11,6 +11,16 @@ import Darwin
 struct Cost {
     var seconds: Double
     var peakBytes: Int
+
+    init(seconds: Double, peakBytes: Int) {
+        self.seconds = seconds
+        self.peakBytes = peakBytes
+    }
+
+    /// The median time and the median peak of `costs`.
+    init(median costs: [Cost]) {
+        self.init(seconds: median(costs.map(\.seconds)), peakBytes: Int(median(costs.map { Double($0.peakBytes) })))
+    }
 }
 
 struct CommandFailed: Error, CustomStringConvertible {

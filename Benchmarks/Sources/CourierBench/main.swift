@@ -48,6 +48,17 @@ struct Options {
     }
 }
 
+/// What the measurements that run commands share: the tools, the work folder, the command log
+/// and the options.
+struct Workbench {
+    let courier: String
+    /// `nil` with `--skip-openapi`.
+    let openAPIGenerator: String?
+    let work: URL
+    let log: String
+    let options: Options
+}
+
 struct UsageError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -95,14 +106,15 @@ do {
             _ = try measure(["swift", "build", "-c", "release", "--product", "swift-openapi-generator"], in: benchmarks.path, log: log)
             openAPIGenerator = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: benchmarks.path) + "/swift-openapi-generator"
         }
+        let bench = Workbench(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options)
         if options.only.contains("generator") {
-            try GeneratorBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+            try GeneratorBenchmark(bench: bench).run()
         }
         if options.only.contains("compile") {
-            try CompileBenchmark(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options).run()
+            try CompileBenchmark(bench: bench).run()
         }
         if options.only.contains("plugin") {
-            try PluginBenchmark(courier: courier, work: work, log: log, options: options).run()
+            try PluginBenchmark(bench: bench).run()
         }
     }
     if options.only.contains("runtime") {
