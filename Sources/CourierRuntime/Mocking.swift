@@ -91,11 +91,11 @@ public struct MockCall<Mock>: Hashable, Sendable, CustomStringConvertible {
         arguments.first { $0.label == label }?.value as? Value
     }
 
-    /// The call as Swift would write it: `getPayment(id: 5F0C…)`.
+    /// The call much as Swift would write it: `listPayments(limit: 5, cursor: "next", status: nil)`.
     public var description: String {
         let list = arguments.map { argument in
             let value: Any = argument.value
-            let text = (value as? any OptionalDescribing)?.describedUnwrapped ?? String(describing: value)
+            let text = (value as? any OptionalDescribing)?.describedUnwrapped ?? String(reflecting: value)
             return "\(argument.label): \(text)"
         }
         return "\(endpoint)(\(list.joined(separator: ", ")))"
@@ -110,7 +110,7 @@ private protocol OptionalDescribing {
 extension Optional: OptionalDescribing {
     var describedUnwrapped: String {
         switch self {
-        case .some(let wrapped): String(describing: wrapped)
+        case .some(let wrapped): String(reflecting: wrapped)
         case .none: "nil"
         }
     }

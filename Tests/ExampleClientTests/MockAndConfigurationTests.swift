@@ -29,6 +29,8 @@ struct MockAndConfigurationTests {
         #expect(mock.calls.first?.argument("id", as: String.self) == nil)
         #expect(mock.calls.last?.description == "listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)")
         #expect(Set(mock.calls).count == 2)
+        let next = PaymentsMockCall.listPayments(limit: 1, cursor: "next", status: nil, createdAfter: nil)
+        #expect(next.description == #"listPayments(limit: 1, cursor: "next", status: nil, createdAfter: nil)"#)
     }
 
     @Test func mockWithoutHandlerThrowsATypedError() async {
