@@ -95,6 +95,20 @@ struct ObservabilityTests {
         #expect(!"\(logs.entries)".contains("response 0"))
     }
 
+    @Test("at warning, calls that got a response are not logged and failures are")
+    func warningLevelLogsFailuresOnly() async throws {
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            if index == 0 { return numbered(index) }
+            throw TransportError(.invalidResponse, detail: "garbage")
+        }
+        let runtime = runtime(transport, level: .warning)
+        try await send(runtime, operation("get", scheme: "bearer"))
+        #expect(logs.entries.isEmpty)
+        await #expect(throws: ClientError<NoErrors>.self) { try await send(runtime, operation("get", scheme: "bearer")) }
+        #expect(logs.entries.map(\.level) == [.warning])
+        #expect(logs.entries.first?.metadata["courier.outcome"] == "transport_error")
+    }
+
     @Test("metrics count calls by outcome, retries, cache lookups and breaker states")
     func metricsRecordWhatHappened() async throws {
         let transport = ScriptedTransport(clock: clock) { index, request in

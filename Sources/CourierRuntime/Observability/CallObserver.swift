@@ -119,7 +119,12 @@ final class CallObserver: Sendable {
             }
         }
 
+        // A call that got a response, or was cancelled, is logged at info; any other failure at
+        // warning. The metadata is built only when the logger takes that level.
         guard let logger else { return }
+        let level: Logger.Level
+        if case .failure = result, outcome != "cancelled" { level = .warning } else { level = .info }
+        guard logger.logLevel <= level else { return }
         let head = request.transportRequest.head
         var metadata: Logger.Metadata = [
             "courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)",
