@@ -2,6 +2,7 @@ import CMallocCounter
 import CourierRuntime
 import Foundation
 import HTTPTypes
+import Logging
 
 /// Answers every request at once with the same response: the network taken out of the measurement.
 struct InMemoryTransport: HTTPTransport {
@@ -27,12 +28,13 @@ enum RuntimeOverhead {
     static let operation = Operation<Void, BenchErrors>(name: "getThing", authSchemes: ["bearer"], output: .empty, errors: [],
                                                         service: "Bench")
 
-    static func client(_ resilience: ResilienceOverrides = ResilienceOverrides()) -> ServiceRuntime {
+    static func client(_ resilience: ResilienceOverrides = ResilienceOverrides(),
+                       observability: Observability = Observability()) -> ServiceRuntime {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("token")
         return ServiceRuntime(configuration: ClientConfiguration(
             server: "https://api.example.com/v1", transport: InMemoryTransport(), credentials: credentials,
-            resilience: resilience))
+            resilience: resilience, observability: observability))
     }
 
     static func request() -> RequestBuilder {
@@ -62,6 +64,14 @@ enum RuntimeOverhead {
                 guard case .circuitOpen = error else { throw error }
             }
         }
+    }
+
+    /// The full pipeline with the observation stages on: a logger that discards what it gets
+    /// (swift-log's no-op handler), so the call and attempt spans, the task-local trace context and
+    /// the metric lookups all run, as they do once any backend is configured.
+    static func observed(iterations: Int) async throws -> PerCall {
+        let logger = Logger(label: "courier-bench") { _ in SwiftLogNoOpLogHandler() }
+        return try await pipeline(iterations: iterations, client: client(observability: Observability(logger: logger)))
     }
 
     static func openCircuit(iterations: Int) async throws -> PerCall {
