@@ -2,8 +2,8 @@ import Foundation
 
 /// What the build plugin adds to a rebuild with nothing changed: two packages with the same
 /// target, the Catalog client. One generates it with `CourierBuildPlugin` on every build, the
-/// other has the same generated code checked in. Each is built once, then `swift build` with
-/// nothing changed is timed.
+/// other has the same generated code checked in. Each is built, then `swift build` with nothing
+/// changed is timed.
 struct PluginBenchmark {
     let bench: Workbench
 

@@ -13,8 +13,9 @@ import NIOPosix
 ///
 /// The raw side does what a hand-written client does: it sends the GET, collects the body and
 /// decodes the same JSON with `JSONDecoder`. The generated side goes through the whole default
-/// pipeline (retry, circuit breaker, rate limiter, bulkhead, timeouts, observation; the cache is
-/// off) and its error mapping.
+/// pipeline (deadline, retry, circuit breaker, rate limiter, bulkhead, attempt timeout; the cache
+/// is off, and with no observability backend there are no observation stages) and its error
+/// mapping.
 struct ThroughputBenchmark {
     let options: Options
     static let callers = 64
