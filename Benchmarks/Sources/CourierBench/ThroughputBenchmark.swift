@@ -23,37 +23,43 @@ struct ThroughputBenchmark {
     func run() async throws {
         let server = try await CatalogServer.start()
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let outcome: Result<Void, any Error>
         do {
-            let catalog = CatalogClient(port: server.port, transport: AsyncHTTPClientTransport(client: httpClient))
-            let raw = RawCatalog(client: httpClient, base: "http://127.0.0.1:\(server.port)")
-
-            FileManager.default.fputs("throughput: \(options.requests) requests per round, \(Self.callers) callers…\n")
-            // Warm-up: open the connections, fill the caches of both paths.
-            _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await raw.item(id: id) }
-            _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await catalog.item(id: id) }
-            var rawRates: [Double] = []
-            var courierRates: [Double] = []
-            // Alternating rounds, so that drift in the machine's load falls on both sides.
-            for _ in 0..<options.runs {
-                rawRates.append(try await requestsPerSecond(options.requests) { id in _ = try await raw.item(id: id) })
-                courierRates.append(try await requestsPerSecond(options.requests) { id in _ = try await catalog.item(id: id) })
-            }
-            let rawRate = median(rawRates)
-            let courierRate = median(courierRates)
-
-            print("## Throughput over AsyncHTTPClient (\(Self.callers) concurrent callers, median of \(options.runs) rounds of \(options.requests) requests)\n")
-            print("| client | requests per second | share of raw AsyncHTTPClient | target |")
-            print("|---|---:|---:|---|")
-            print("| raw AsyncHTTPClient (GET, collect, decode) | \(String(format: "%.0f", rawRate)) | – | – |")
-            print("| generated client, full default pipeline | \(String(format: "%.0f", courierRate)) | \(share(courierRate, of: rawRate)) | at least 95 % |")
-            print("")
+            outcome = .success(try await compare(server: server, httpClient: httpClient))
         } catch {
-            try await httpClient.shutdown()
-            try await server.stop()
-            throw error
+            outcome = .failure(error)
         }
+        // Shut down whether or not the measurement failed, then report its outcome.
         try await httpClient.shutdown()
         try await server.stop()
+        try outcome.get()
+    }
+
+    /// The alternating rounds against `server`, and the table.
+    private func compare(server: CatalogServer, httpClient: HTTPClient) async throws {
+        let catalog = CatalogClient(port: server.port, transport: AsyncHTTPClientTransport(client: httpClient))
+        let raw = RawCatalog(client: httpClient, base: "http://127.0.0.1:\(server.port)")
+
+        FileManager.default.fputs("throughput: \(options.requests) requests per round, \(Self.callers) callers…\n")
+        // Warm-up: open the connections, fill the caches of both paths.
+        _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await raw.item(id: id) }
+        _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await catalog.item(id: id) }
+        var rawRates: [Double] = []
+        var courierRates: [Double] = []
+        // Alternating rounds, so that drift in the machine's load falls on both sides.
+        for _ in 0..<options.runs {
+            rawRates.append(try await requestsPerSecond(options.requests) { id in _ = try await raw.item(id: id) })
+            courierRates.append(try await requestsPerSecond(options.requests) { id in _ = try await catalog.item(id: id) })
+        }
+        let rawRate = median(rawRates)
+        let courierRate = median(courierRates)
+
+        print("## Throughput over AsyncHTTPClient (\(Self.callers) concurrent callers, median of \(options.runs) rounds of \(options.requests) requests)\n")
+        print("| client | requests per second | share of raw AsyncHTTPClient | target |")
+        print("|---|---:|---:|---|")
+        print("| raw AsyncHTTPClient (GET, collect, decode) | \(String(format: "%.0f", rawRate)) | – | – |")
+        print("| generated client, full default pipeline | \(String(format: "%.0f", courierRate)) | \(share(courierRate, of: rawRate)) | at least 95 % |")
+        print("")
     }
 
     /// Runs `count` calls spread over ``callers`` concurrent tasks and returns calls per second.
