@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CourierRuntime
 import Foundation
 import HTTPTypes
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -13,8 +14,9 @@ import NIOPosix
 ///                               transport: AsyncHTTPClientTransport())
 /// ```
 ///
-/// The response body is collected up to the request's size limit, and the exchange is bounded by
-/// the request's timeout through AsyncHTTPClient's deadline.
+/// The response body is collected up to the request's size limit, and AsyncHTTPClient's deadline
+/// bounds the whole exchange, from the first byte sent to the last byte of the body received. The
+/// transport therefore ``enforcesTimeout``, which spares every attempt the runtime's own timer task.
 public struct AsyncHTTPClientTransport: HTTPTransport {
     /// The client requests go through.
     public let client: HTTPClient
@@ -32,45 +34,49 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// retry policy decides whether and when to try again.
     public static var sharedClient: HTTPClient { courierSharedHTTPClient }
 
+    /// `true`: the deadline handed to AsyncHTTPClient covers the response body too.
+    public var enforcesTimeout: Bool { true }
+
     /// Sends the request and collects the response body.
+    ///
+    /// It uses AsyncHTTPClient's delegate API rather than `execute(_:timeout:)`, because that one's
+    /// deadline ends once the response head has arrived and would leave a stalled body unbounded.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let head = request.head
         guard let scheme = head.scheme, let authority = head.authority else {
             throw TransportError(.invalidRequest, detail: "the request has no scheme or authority")
         }
-        var outgoing = HTTPClientRequest(url: "\(scheme)://\(authority)\(head.path ?? "/")")
-        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: head.method.rawValue)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(head.headerFields.count)
         for field in head.headerFields {
-            outgoing.headers.add(name: field.name.rawName, value: field.value)
+            headers.add(name: field.name.rawName, value: field.value)
         }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-        }
-
-        let timeout = TimeAmount.nanoseconds(Self.nanoseconds(request.timeout))
-        var receivedHead = false
+        let outgoing: HTTPClient.Request
         do {
-            let response = try await client.execute(outgoing, timeout: timeout)
-            receivedHead = true
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init),
-                length > request.maxResponseBodySize
-            {
-                throw TransportError(.responseTooLarge, detail: "Content-Length \(length) exceeds the limit of \(request.maxResponseBodySize) bytes")
+            outgoing = try HTTPClient.Request(
+                url: "\(scheme)://\(authority)\(head.path ?? "/")",
+                method: NIOHTTP1.HTTPMethod(rawValue: head.method.rawValue),
+                headers: headers,
+                body: request.body.map { .bytes($0) })
+        } catch {
+            throw TransportError(.invalidRequest, detail: String(describing: error))
+        }
+        let collector = ResponseCollector(limit: request.maxResponseBodySize, isHead: head.method == .head)
+        try Task.checkCancellation()
+        let task = client.execute(
+            request: outgoing, delegate: collector,
+            deadline: .now() + .nanoseconds(Self.nanoseconds(request.timeout)))
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            let buffer = try await response.body.collect(upTo: request.maxResponseBodySize)
-            var fields = HTTPFields()
-            for header in response.headers {
-                guard let name = HTTPField.Name(header.name) else { continue }
-                fields.append(HTTPField(name: name, value: header.value))
-            }
-            let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
-            return TransportResponse(head: HTTPResponse(status: status, headerFields: fields), body: Data(buffer.readableBytesView))
         } catch let error as TransportError {
             throw error
-        } catch is NIOTooManyBytesError {
-            throw TransportError(.responseTooLarge, detail: "the body exceeds the limit of \(request.maxResponseBodySize) bytes")
         } catch {
-            throw Self.transportError(for: error, afterResponseHead: receivedHead)
+            if Task.isCancelled { throw CancellationError() }
+            throw Self.transportError(for: error, afterResponseHead: collector.receivedHead)
         }
     }
 
@@ -115,6 +121,76 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         let (seconds, attoseconds) = duration.components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? Int64.max : scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+}
+
+/// Gathers one response for ``AsyncHTTPClientTransport``: the head, then the body up to a limit.
+///
+/// AsyncHTTPClient calls it on the request's event loop, one callback at a time; the lock makes the
+/// state safe to read from the awaiting task after a failure.
+private final class ResponseCollector: HTTPClientResponseDelegate {
+    typealias Response = TransportResponse
+
+    private struct State {
+        var head: HTTPResponseHead?
+        var body: ByteBuffer?
+    }
+
+    private let limit: Int
+    /// A HEAD response's Content-Length describes a body that never comes.
+    private let isHead: Bool
+    private let state = NIOLockedValueBox(State())
+
+    init(limit: Int, isHead: Bool) {
+        self.limit = limit
+        self.isHead = isHead
+    }
+
+    /// Whether the response head arrived: a failure after it is a connection lost mid-response.
+    var receivedHead: Bool { state.withLockedValue { $0.head != nil } }
+
+    func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLockedValue { $0.head = head }
+        if !isHead, let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            return task.eventLoop.makeFailedFuture(
+                TransportError(.responseTooLarge, detail: "Content-Length \(length) exceeds the limit of \(limit) bytes"))
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<TransportResponse>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
+        let fits = state.withLockedValue { state -> Bool in
+            guard (state.body?.readableBytes ?? 0) + part.readableBytes <= limit else { return false }
+            if state.body == nil {
+                state.body = part
+            } else {
+                var part = part
+                state.body?.writeBuffer(&part)
+            }
+            return true
+        }
+        guard fits else {
+            return task.eventLoop.makeFailedFuture(
+                TransportError(.responseTooLarge, detail: "the body exceeds the limit of \(limit) bytes"))
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<TransportResponse>) throws -> TransportResponse {
+        let (head, body) = state.withLockedValue { ($0.head, $0.body) }
+        guard let head else {
+            throw TransportError(.invalidResponse, detail: "the response ended without a head")
+        }
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.headers.count)
+        for header in head.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        let status = HTTPResponse.Status(code: Int(head.status.code), reasonPhrase: head.status.reasonPhrase)
+        return TransportResponse(
+            head: HTTPResponse(status: status, headerFields: fields),
+            body: body.map { Data($0.readableBytesView) } ?? Data())
     }
 }
 

@@ -33,9 +33,27 @@ import HTTPTypes
 ///   resend whatever the method).
 ///
 /// Test doubles implement it in a few lines, which is how unit tests run clients without a network.
+///
+/// The runtime bounds each attempt by the request's timeout whatever the transport does, with a
+/// timer that cancels the attempt's task. A transport whose own bound covers the whole exchange,
+/// body included, says so with ``enforcesTimeout`` and spares every call that task.
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response with its complete body.
     func send(_ request: TransportRequest) async throws -> TransportResponse
+
+    /// Whether ``send(_:)`` itself gives up once `request.timeout` has passed, counting from the
+    /// call to the last byte of the response body, by throwing ``TransportError/Kind/timedOut``.
+    ///
+    /// When `true` and no ``ClientConfiguration/middleware`` runs inside the attempt, the runtime
+    /// calls the transport directly in the caller's task instead of starting a task per attempt
+    /// for its timer. Say `true` only if a stalled body is cut off too: a bound that ends at the
+    /// response head would leave the call hanging. The default is `false`.
+    var enforcesTimeout: Bool { get }
+}
+
+extension HTTPTransport {
+    /// `false`: the runtime's timer bounds each attempt.
+    public var enforcesTimeout: Bool { false }
 }
 
 /// One request as a transport sends it.

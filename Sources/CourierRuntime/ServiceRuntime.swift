@@ -34,7 +34,8 @@ public final class ServiceRuntime: Sendable {
             CircuitBreakerStage(state: state, observer: observer),
             RateLimitStage(state: state),
             BulkheadStage(state: state),
-            AttemptTimeoutStage(state: state),
+            // The transport's own bound suffices only if nothing else runs inside the attempt.
+            AttemptTimeoutStage(state: state, transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty),
         ]
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)

@@ -37,6 +37,23 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
+/// Another transport that says whether it enforces the timeout.
+struct EnforcingTransport: HTTPTransport {
+    let base: any HTTPTransport
+    let enforcesTimeout: Bool
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        try await base.send(request)
+    }
+}
+
+/// Middleware that only calls the rest of the pipeline.
+struct PassThrough: Middleware {
+    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+        try await next(request)
+    }
+}
+
 /// Counts the random numbers drawn; each is 0.5.
 final class CountingRandom: RandomSource {
     private let count = Locked(0)
@@ -72,7 +89,7 @@ func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTr
         case "observe-attempt": ObserveAttemptStage(observer: observer, clock: state.clock)
         case "rate": RateLimitStage(state: state)
         case "bulkhead": BulkheadStage(state: state)
-        default: AttemptTimeoutStage(state: state)
+        default: AttemptTimeoutStage(state: state, transportEnforcesTimeout: transport.enforcesTimeout)
         }
     }
     return Pipeline(stages: stages, transport: transport)
@@ -263,6 +280,67 @@ struct TimeoutTests {
         #expect(transport.times == [.zero, .milliseconds(10_100), .milliseconds(20_300)])
         #expect(clock.now() == .seconds(25), "the call ended exactly at the deadline")
         #expect(transport.requests.map(\.timeout) == [.seconds(10), .seconds(10), .milliseconds(4_700)])
+    }
+
+    @Test("a transport that enforces the timeout runs in the caller's task with the limit, and its timeout ends the attempt")
+    func transportEnforcedTimeout() async throws {
+        let clock = ManualClock()
+        let policy = ResiliencePolicy(timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
+                                      retry: RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), jitter: .none))
+        /// Runs a call whose attempts each take their whole limit on the test clock and then time
+        /// out, as a transport would; returns the outcome, the limits the transport was given, and
+        /// for each attempt whether it ran in the task that called the pipeline.
+        func run(enforcing: Bool) async -> (Result<TransportResponse, any Error>, [Duration], inCallerTask: [Bool]) {
+            // Tasks compared by identity; the caller's lives throughout, so no other task shares it.
+            let caller = Locked<Int?>(nil)
+            let inCaller = Locked<[Bool]>([])
+            let scripted = ScriptedTransport(clock: clock) { _, request in
+                let same = withUnsafeCurrentTask { current in current.map(\.hashValue) == caller.current }
+                inCaller.withLock { $0.append(same) }
+                clock.advance(by: request.timeout)
+                throw TransportError(.timedOut, detail: "took \(request.timeout)")
+            }
+            let transport = EnforcingTransport(base: scripted, enforcesTimeout: enforcing)
+            let stages = pipeline(ResilienceState(clock: clock), ["deadline", "retry", "attempt"], transport: transport)
+            let result = await drive(clock) {
+                let current = withUnsafeCurrentTask { $0?.hashValue }
+                caller.withLock { $0 = current }
+                return try await stages.run(request(policy: policy))
+            }
+            return (result, scripted.requests.map(\.timeout), inCaller.current)
+        }
+
+        let start = clock.now()
+        let (result, timeouts, inCallerTask) = await run(enforcing: true)
+        guard case .failure(PipelineFailure.deadlineExceeded(let total)) = result else {
+            Issue.record("expected the deadline, got \(result)")
+            return
+        }
+        #expect(total == .seconds(25))
+        // Attempts at 0 s, 10.1 s and 20.3 s; the last gets what is left of the deadline.
+        #expect(timeouts == [.seconds(10), .seconds(10), .milliseconds(4_700)])
+        #expect(clock.now() - start == .seconds(25))
+        #expect(inCallerTask == [true, true, true], "no task of its own per attempt")
+
+        let (timerResult, _, timerInCallerTask) = await run(enforcing: false)
+        guard case .failure(PipelineFailure.deadlineExceeded) = timerResult else {
+            Issue.record("expected the deadline, got \(timerResult)")
+            return
+        }
+        #expect(timerInCallerTask == [false, false, false], "the runtime's timer cancels a task of the attempt's own")
+    }
+
+    @Test("middleware inside the attempt keeps the runtime's timer even over a transport that enforces the timeout")
+    func middlewareKeepsTheTimer() {
+        func enforced(_ middleware: [any Middleware]) -> Bool? {
+            let transport = EnforcingTransport(base: ScriptedTransport(clock: ManualClock(), status: 200), enforcesTimeout: true)
+            var configuration = ClientConfiguration(server: "https://a.example", transport: transport)
+            configuration.middleware = middleware
+            let stages = ServiceRuntime(configuration: configuration).pipeline.stages
+            return stages.lazy.compactMap { $0 as? AttemptTimeoutStage }.first?.transportEnforcesTimeout
+        }
+        #expect(enforced([]) == true)
+        #expect(enforced([PassThrough()]) == false)
     }
 
     @Test("cancelling the caller stops every attempt and is reported as cancellation")

@@ -3,6 +3,7 @@ import CatalogClient
 import CourierAsyncHTTPClient
 import CourierRuntime
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -39,25 +40,31 @@ struct ThroughputBenchmark {
     private func compare(server: CatalogServer, httpClient: HTTPClient) async throws {
         let catalog = CatalogClient(port: server.port, transport: AsyncHTTPClientTransport(client: httpClient))
         let raw = RawCatalog(client: httpClient, base: "http://127.0.0.1:\(server.port)")
+        let bare = TransportCatalog(transport: AsyncHTTPClientTransport(client: httpClient), authority: "127.0.0.1:\(server.port)")
 
         FileManager.default.fputs("throughput: \(options.requests) requests per round, \(Self.callers) callers…\n")
         // Warm-up: open the connections, fill the caches of both paths.
         _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await raw.item(id: id) }
+        _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await bare.item(id: id) }
         _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await catalog.item(id: id) }
         var rawRates: [Double] = []
+        var bareRates: [Double] = []
         var courierRates: [Double] = []
-        // Alternating rounds, so that drift in the machine's load falls on both sides.
+        // Alternating rounds, so that drift in the machine's load falls on every side.
         for _ in 0..<options.runs {
             rawRates.append(try await requestsPerSecond(options.requests) { id in _ = try await raw.item(id: id) })
+            bareRates.append(try await requestsPerSecond(options.requests) { id in _ = try await bare.item(id: id) })
             courierRates.append(try await requestsPerSecond(options.requests) { id in _ = try await catalog.item(id: id) })
         }
         let rawRate = median(rawRates)
+        let bareRate = median(bareRates)
         let courierRate = median(courierRates)
 
         print("## Throughput over AsyncHTTPClient (\(Self.callers) concurrent callers, median of \(options.runs) rounds of \(options.requests) requests)\n")
         print("| client | requests per second | share of raw AsyncHTTPClient | target |")
         print("|---|---:|---:|---|")
         print("| raw AsyncHTTPClient (GET, collect, decode) | \(String(format: "%.0f", rawRate)) | – | – |")
+        print("| `AsyncHTTPClientTransport` alone (send, status check, decode) | \(String(format: "%.0f", bareRate)) | \(share(bareRate, of: rawRate)) | – |")
         print("| generated client, full default pipeline | \(String(format: "%.0f", courierRate)) | \(share(courierRate, of: rawRate)) | at least 95 % |")
         print("")
     }
@@ -101,6 +108,20 @@ struct RawCatalog: Sendable {
         let body = try await response.body.collect(upTo: 10 << 20)
         guard response.status == .ok else { throw UnexpectedStatus(code: response.status.code) }
         return try JSONDecoder().decode(Item.self, from: Data(body.readableBytesView))
+    }
+}
+
+/// The same GET straight through Courier's transport, without the runtime or generated code:
+/// the row that tells the transport's cost from the pipeline's.
+struct TransportCatalog: Sendable {
+    let transport: AsyncHTTPClientTransport
+    let authority: String
+
+    func item(id: Int64) async throws -> RawCatalog.Item {
+        let head = HTTPRequest(method: .get, scheme: "http", authority: authority, path: "/items/\(id)")
+        let response = try await transport.send(TransportRequest(head: head, timeout: .seconds(30), maxResponseBodySize: 10 << 20))
+        guard response.head.status == .ok else { throw RawCatalog.UnexpectedStatus(code: UInt(response.head.status.code)) }
+        return try JSONDecoder().decode(RawCatalog.Item.self, from: response.body)
     }
 }
 

@@ -167,9 +167,13 @@ struct BulkheadStage: Middleware {
 /// transport call when the time is up.
 ///
 /// The attempt runs in a task of its own, which a shared timer (``Deadlines``) cancels; the
-/// caller's cancellation is passed on to it.
+/// caller's cancellation is passed on to it. When the transport enforces the timeout itself and
+/// nothing else runs inside the attempt, the stage only hands it the limit and names its timeout.
 struct AttemptTimeoutStage: Middleware {
     let state: ResilienceState
+    /// Whether the transport bounds the whole exchange by `TransportRequest.timeout`, and is all
+    /// that runs inside this stage, so that the timer and its task would add nothing.
+    let transportEnforcesTimeout: Bool
 
     func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
         let timeouts = request.policy.timeouts
@@ -187,6 +191,13 @@ struct AttemptTimeoutStage: Middleware {
         guard limit > .zero else { throw failure }
         var bounded = request
         bounded.transportRequest.timeout = limit
+        if transportEnforcesTimeout {
+            do {
+                return try await next(bounded)
+            } catch let error as TransportError where error.kind == .timedOut {
+                throw failure
+            }
+        }
         let attempt = bounded
         let operation = Self.start { try await next(attempt) }
         let expired = Locked(false)
