@@ -1,6 +1,5 @@
 import CourierSpec
 import Foundation
-import Mustache
 
 /// A failure of the generator itself (templates, output folder), with lines in the compiler's
 /// diagnostic format.
@@ -38,7 +37,7 @@ public struct CourierGenerator: Sendable {
     /// The name of the `CourierRuntimeCompatibility` member generated code requires.
     public static let runtimeCompatibility = "Version0_1"
 
-    private let library: MustacheLibrary
+    private let renderer: MustacheRenderer
     /// The access level of generated declarations.
     public let access: AccessLevel
     /// The kinds of file generated with content; the others hold a comment saying so.
@@ -49,7 +48,7 @@ public struct CourierGenerator: Sendable {
     public init(templates: TemplateSet = .builtIn, access: AccessLevel = .public,
                 kinds: Set<GeneratedKind> = Set(GeneratedKind.allCases)) throws(GeneratorError) {
         if let problem = GeneratorConfiguration.problem(with: kinds) { throw GeneratorError("error: the kinds to generate: \(problem)") }
-        self.library = try templates.library()
+        self.renderer = try templates.renderer()
         self.access = access
         self.kinds = kinds
     }
@@ -70,7 +69,13 @@ public struct CourierGenerator: Sendable {
                 files.append(GeneratedFile(name: name, contents: Self.omitted(kind, for: spec)))
                 continue
             }
-            guard let text = library.render(model, withTemplate: template) else {
+            let rendered: String?
+            do {
+                rendered = try renderer.render(template, root: model)
+            } catch {
+                throw GeneratorError("error: rendering '\(template).mustache': \(error.message)")
+            }
+            guard let text = rendered else {
                 throw GeneratorError("error: the template '\(template).mustache' is missing")
             }
             files.append(GeneratedFile(name: name, contents: Self.tidy(text)))

@@ -1,12 +1,10 @@
 import CourierSpec
 import Foundation
-import Mustache
 
 /// The Mustache templates the generator renders, by name: the built-in set, optionally with some
 /// replaced from a folder (`--templates DIR`).
 ///
-/// Every template is rendered as text: the `{{% CONTENT_TYPE: TEXT }}` pragma is put in front of
-/// each one, partials included, so `<`, `>` and `&` are never HTML-escaped.
+/// Every template is rendered as text, partials included: `<`, `>` and `&` are never HTML-escaped.
 public struct TemplateSet: Sendable {
     /// The names of the templates that start an output file, in the order of
     /// ``SpecFileNames/generatedFileKinds``.
@@ -50,24 +48,26 @@ public struct TemplateSet: Sendable {
 
     /// Parses every template and checks that every key a template names is in ``RenderSchema`` and
     /// every partial it includes exists, so a typo fails here and not as silently empty output.
-    func library() throws(GeneratorError) -> MustacheLibrary {
-        var library = MustacheLibrary()
+    func renderer() throws(GeneratorError) -> MustacheRenderer {
+        var templates: [String: MustacheTemplate] = [:]
         var problems: [String] = []
         for name in sources.keys.sorted() {
             guard let source = sources[name] else { continue }
             let origin = origins[name] ?? name
+            let template: MustacheTemplate
             do {
-                library.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}\n" + source), named: name)
-            } catch let error as MustacheTemplate.ParserError {
-                problems.append("\(origin):\(error.context.lineNumber):\(error.context.columnNumber): error: \(error.error)")
+                template = try MustacheTemplate(parsing: source)
             } catch {
-                problems.append("\(origin): error: \(error)")
+                problems.append("\(origin):\(error.line):\(error.column): error: \(error.message)")
+                continue
             }
-            for key in TemplateScanner.variableNames(in: source).sorted() where !RenderSchema.allKeys.contains(key) {
+            templates[name] = template
+            let keys = Set(template.names.compactMap(\.keys.first))
+            for key in keys.sorted() where !RenderSchema.allKeys.contains(key) {
                 let hint = Suggestions.didYouMean(key, among: Array(RenderSchema.allKeys))
                 problems.append("\(origin): error: the template names '\(key)', which the render model does not have\(hint)")
             }
-            for partial in TemplateScanner.partials(in: source) where sources[partial] == nil {
+            for partial in template.partials.sorted() where sources[partial] == nil {
                 problems.append("\(origin): error: the template names partial '\(partial)', but there is no \(partial).mustache")
             }
         }
@@ -75,52 +75,7 @@ public struct TemplateSet: Sendable {
             problems.append("error: the template '\(name).mustache' is missing")
         }
         if !problems.isEmpty { throw GeneratorError(problems.joined(separator: "\n")) }
-        return library
-    }
-}
-
-/// Finds the tags of a Mustache template, for checks that do not need rendering.
-public enum TemplateScanner {
-    /// The names in variable, section and inverted-section tags (`{{name}}`, `{{#name}}`,
-    /// `{{^name}}`, `{{{name}}}`, `{{&name}}`), without `.` and dotted tails.
-    public static func variableNames(in source: String) -> Set<String> {
-        var names: Set<String> = []
-        for tag in tags(in: source) {
-            var body = Substring(tag)
-            if let first = body.first, "#^&/".contains(first) { body = body.dropFirst() }
-            let name = body.trimmingCharacters(in: .whitespaces)
-            if name.isEmpty || name == "." || name.hasPrefix("!") || name.hasPrefix(">") || name.hasPrefix("%")
-                || name.hasPrefix("=") || name.hasPrefix("$") || name.hasPrefix("<")
-            {
-                continue
-            }
-            if let head = name.split(separator: ".").first { names.insert(String(head)) }
-        }
-        return names
-    }
-
-    /// The partials a template includes.
-    public static func partials(in source: String) -> Set<String> {
-        Set(tags(in: source).compactMap { tag in
-            guard tag.hasPrefix(">") else { return nil }
-            return tag.dropFirst().trimmingCharacters(in: .whitespaces)
-        })
-    }
-
-    /// The text between `{{` and `}}` of every tag (triple mustaches lose their braces).
-    static func tags(in source: String) -> [String] {
-        var result: [String] = []
-        var rest = Substring(source)
-        while let open = rest.range(of: "{{") {
-            rest = rest[open.upperBound...]
-            let triple = rest.hasPrefix("{")
-            guard let close = rest.range(of: triple ? "}}}" : "}}") else { break }
-            var tag = rest[..<close.lowerBound]
-            if triple { tag = tag.dropFirst() }
-            result.append(String(tag))
-            rest = rest[close.upperBound...]
-        }
-        return result
+        return MustacheRenderer(templates: templates)
     }
 }
 

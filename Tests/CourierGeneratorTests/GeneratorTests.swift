@@ -27,7 +27,8 @@ struct TemplateTests {
     @Test("every key a built-in template names is in the render schema")
     func builtInKeysExist() throws {
         for (name, source) in TemplateSet.builtIn.sources {
-            let unknown = TemplateScanner.variableNames(in: source).subtracting(RenderSchema.allKeys)
+            let keys = try MustacheTemplate(parsing: source).names.compactMap(\.keys.first)
+            let unknown = Set(keys).subtracting(RenderSchema.allKeys)
             #expect(unknown.isEmpty, "\(name).mustache names \(unknown.sorted())")
         }
         _ = try CourierGenerator()
@@ -39,6 +40,7 @@ struct TemplateTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "{{specFiel}}\n{{>nowhere}}\n".write(to: folder.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
+        try "{{>docs}}\n{{#properties}}\n".write(to: folder.appendingPathComponent("struct.mustache"), atomically: true, encoding: .utf8)
         let templates = try TemplateSet.builtIn.overriding(withTemplatesIn: folder.path)
         #expect {
             _ = try CourierGenerator(templates: templates)
@@ -46,6 +48,7 @@ struct TemplateTests {
             let text = String(describing: error)
             return text.contains("header.mustache: error: the template names 'specFiel', which the render model does not have; did you mean 'specFile'?")
                 && text.contains("the template names partial 'nowhere'")
+                && text.contains("struct.mustache:2:1: error: the section 'properties' is never closed")
         }
     }
 

@@ -1,12 +1,11 @@
 import Foundation
-import Mustache
 
 /// One object of the render model: a fixed set of named values that templates read.
 ///
-/// Templates see nothing else: lookups go through ``child(named:)`` (swift-mustache's
-/// `MustacheParent`), never through reflection, so what ``RenderSchema`` lists is exactly what a
-/// template may use, and `courier generate --dump-render-model` prints the same values.
-public struct RenderNode: Sendable, MustacheParent {
+/// Templates see nothing else: the renderer reads ``values`` by key, never through reflection, so
+/// what ``RenderSchema`` lists is exactly what a template may use, and
+/// `courier generate --dump-render-model` prints the same values.
+public struct RenderNode: Sendable {
     /// What the node describes; its keys are ``RenderSchema/keys(of:)``.
     public let kind: RenderKind
     /// The values by key.
@@ -16,18 +15,6 @@ public struct RenderNode: Sendable, MustacheParent {
     init(_ kind: RenderKind, _ values: [String: RenderValue]) {
         self.kind = kind
         self.values = values
-    }
-
-    /// The value of `key`, as swift-mustache expects it: `String`, `Bool`, a node or an array.
-    public func child(named name: String) -> Any? {
-        switch values[name] {
-        case .text(let text): text
-        case .flag(let flag): flag
-        case .node(let node): node
-        case .list(let nodes): nodes
-        case .lines(let lines): lines
-        case nil: nil
-        }
     }
 
     /// The value of `key`.

@@ -1,0 +1,168 @@
+/// Parsed templates by name, rendered over the render model.
+///
+/// Rendering walks the parsed tree and reads ``RenderNode`` values directly: no name is split and
+/// no value is cast at render time, which made the renderer the bulk of the generator's time
+/// before it was Courier's own.
+struct MustacheRenderer: Sendable {
+    /// The templates by name, partials included.
+    let templates: [String: MustacheTemplate]
+
+    /// How deep partials may include partials before rendering stops: deeper than any template
+    /// set needs, and shallow enough that partials including each other endlessly fail cleanly.
+    static let maxPartialDepth = 64
+
+    /// Why a template could not be rendered.
+    struct RenderError: Error, Sendable {
+        /// What went wrong.
+        let message: String
+    }
+
+    /// Renders template `name` with `root` as the outermost object; `nil` when there is no such template.
+    func render(_ name: String, root: RenderNode) throws(RenderError) -> String? {
+        guard let template = templates[name] else { return nil }
+        var rendering = Rendering(templates: templates, stack: [.node(root)])
+        try rendering.render(template.nodes, partials: [name])
+        return String(decoding: rendering.output, as: UTF8.self)
+    }
+}
+
+/// The state of one render: the output so far, the objects in scope and the indentation of the
+/// standalone partials being rendered.
+private struct Rendering {
+    /// An object in scope: a render node, or one line of a `lines` value.
+    enum Scope {
+        case node(RenderNode)
+        case text(String)
+    }
+
+    let templates: [String: MustacheTemplate]
+    var stack: [Scope]
+    var output: [UInt8] = []
+    /// What every line starts with, inside indented standalone partials.
+    var indentation: [UInt8] = []
+    /// Whether the output is at the start of a line that has not received its indentation yet.
+    var atLineStart = false
+
+    init(templates: [String: MustacheTemplate], stack: [Scope]) {
+        self.templates = templates
+        self.stack = stack
+        output.reserveCapacity(1 << 16)
+    }
+
+    /// Renders `nodes`; `partials` are the partials being rendered, outermost first.
+    mutating func render(_ nodes: [MustacheTemplate.Node], partials: [String]) throws(MustacheRenderer.RenderError) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                write(bytes)
+            case .variable(let name):
+                startLine()
+                switch resolve(name) {
+                case .text(let text)?: output.append(contentsOf: text.utf8)
+                case .flag(let flag)?: output.append(contentsOf: (flag ? "true" : "false").utf8)
+                case .lines(let lines)?: output.append(contentsOf: lines.joined(separator: "\n").utf8)
+                case .node?, .list?, nil: break
+                }
+            case .section(let name, let inverted, let children):
+                let value = resolve(name)
+                if inverted {
+                    if Self.isFalsy(value) { try render(children, partials: partials) }
+                    continue
+                }
+                switch value {
+                case .flag(true)?:
+                    try render(children, partials: partials)
+                case .text(let text)?:
+                    try render(children, in: .text(text), partials: partials)
+                case .node(let object)?:
+                    try render(children, in: .node(object), partials: partials)
+                case .list(let objects)?:
+                    for object in objects { try render(children, in: .node(object), partials: partials) }
+                case .lines(let lines)?:
+                    for line in lines { try render(children, in: .text(line), partials: partials) }
+                case .flag(false)?, nil:
+                    break
+                }
+            case .partial(let name, let partialIndentation):
+                guard let template = templates[name] else { continue }
+                guard partials.count < MustacheRenderer.maxPartialDepth else {
+                    let chain = (partials.suffix(4) + [name]).joined(separator: " → ")
+                    throw MustacheRenderer.RenderError(
+                        message: "partials nest deeper than \(MustacheRenderer.maxPartialDepth) levels (… → \(chain)); do they include each other endlessly?")
+                }
+                let outer = indentation
+                if let partialIndentation {
+                    indentation += partialIndentation
+                    atLineStart = true
+                }
+                try render(template.nodes, partials: partials + [name])
+                indentation = outer
+                atLineStart = output.last == UInt8(ascii: "\n")
+            }
+        }
+    }
+
+    private mutating func render(_ nodes: [MustacheTemplate.Node], in scope: Scope, partials: [String]) throws(MustacheRenderer.RenderError) {
+        stack.append(scope)
+        defer { stack.removeLast() }
+        try render(nodes, partials: partials)
+    }
+
+    /// The value a name refers to: its first key looked up from the innermost object outward,
+    /// the others inside that value.
+    private func resolve(_ name: MustacheTemplate.Name) -> RenderValue? {
+        guard let first = name.keys.first else {
+            switch stack.last {
+            case .node(let node)?: return .node(node)
+            case .text(let text)?: return .text(text)
+            case nil: return nil
+            }
+        }
+        var value: RenderValue?
+        for scope in stack.reversed() {
+            if case .node(let node) = scope, let found = node[first] {
+                value = found
+                break
+            }
+        }
+        for key in name.keys.dropFirst() {
+            guard case .node(let node)? = value else { return nil }
+            value = node[key]
+        }
+        return value
+    }
+
+    /// Whether an inverted section over `value` renders: no value, `false`, or an empty list.
+    private static func isFalsy(_ value: RenderValue?) -> Bool {
+        switch value {
+        case nil, .flag(false)?: true
+        case .list(let objects)?: objects.isEmpty
+        case .lines(let lines)?: lines.isEmpty
+        case .flag(true)?, .text?, .node?: false
+        }
+    }
+
+    /// Appends template text, indenting each line inside an indented standalone partial.
+    private mutating func write(_ bytes: [UInt8]) {
+        guard !indentation.isEmpty else {
+            output.append(contentsOf: bytes)
+            return
+        }
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            startLine()
+            let end = (bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex - 1) + 1
+            output.append(contentsOf: bytes[start..<end])
+            atLineStart = bytes[end - 1] == UInt8(ascii: "\n")
+            start = end
+        }
+    }
+
+    /// Indents the line about to receive output, if it has not been yet.
+    private mutating func startLine() {
+        if atLineStart, !indentation.isEmpty {
+            output.append(contentsOf: indentation)
+        }
+        atLineStart = false
+    }
+}
