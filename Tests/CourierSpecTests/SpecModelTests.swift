@@ -152,6 +152,9 @@ struct SpecModelTests {
         ("user_id", "userId", "UserId"), ("X-Request-ID", "xRequestID", "XRequestID"), ("URLPath", "urlPath", "URLPath"),
         ("3ds", "_3ds", "_3ds"), ("default", "default", "Default"), ("self", "self_", "Self_"), ("in-progress", "inProgress", "InProgress"),
         ("ID", "id", "ID"), ("café", "café", "Café"), ("+", "_2B", "_2B"),
+        // ASCII names take a byte-level path, others the Character one: both must agree.
+        ("HTTPServer", "httpServer", "HTTPServer"), ("__a__b", "aB", "AB"), ("élan-vital", "élanVital", "ÉlanVital"),
+        ("Über_cool", "überCool", "ÜberCool"), ("ÜBERCool", "überCool", "ÜBERCool"),
     ])
     func swiftNames(name: String, lower: String, upper: String) {
         #expect(SwiftNaming.lowerCamelCase(name) == lower)

@@ -20,12 +20,20 @@ struct RenderModelBuilder {
     /// Properties (`Model.property`) and union variants (`Model.tag`) that lead back to their own
     /// model without passing a list or map, and so need out-of-line storage.
     let recursiveEdges: Set<String>
+    /// Each distinct endpoint policy spelled once, as endpoints write it: most endpoints share
+    /// the service's defaults, and spelling a policy is not cheap.
+    let endpointPolicies: [ResiliencePolicy: String]
 
     init(spec: Spec, access: AccessLevel) {
         self.spec = spec
         self.access = access
         self.spelling = SwiftSpelling(spec: spec)
         self.recursiveEdges = Self.findRecursiveEdges(spelling: spelling, models: spec.allModels)
+        var policies: [ResiliencePolicy: String] = [:]
+        for endpoint in spec.file.endpoints where policies[endpoint.resilience] == nil {
+            policies[endpoint.resilience] = ResilienceSpelling.policy(endpoint.resilience, indent: "        ")
+        }
+        self.endpointPolicies = policies
     }
 
     /// The root object for every template of the spec's files.
@@ -316,9 +324,9 @@ struct RenderModelBuilder {
             "authSchemes": .items(schemes.map { RenderNode(.schemeReference, ["specName": .text(SwiftSpelling.literal($0))]) }),
             "errorRoutes": .items(routes),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
-            "usesDefaultResilience": .flag(ResilienceSpelling.policy(endpoint.resilience, indent: "")
-                == ResilienceSpelling.policy(file.defaults, indent: "")),
-            "resilience": .text(ResilienceSpelling.policy(endpoint.resilience, indent: "        ")),
+            "usesDefaultResilience": .flag(endpoint.resilience == file.defaults
+                || ResilienceSpelling.policy(endpoint.resilience, indent: "") == ResilienceSpelling.policy(file.defaults, indent: "")),
+            "resilience": .text(endpointPolicies[endpoint.resilience] ?? ResilienceSpelling.policy(endpoint.resilience, indent: "        ")),
             "idempotencyHeader": .text(SwiftSpelling.literal(endpoint.idempotencyKey ?? "")),
             "isPaginated": .flag(false),
             "pagination": .node(RenderNode(.pagination, [:])),

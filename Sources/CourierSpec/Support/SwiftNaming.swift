@@ -40,6 +40,11 @@ public enum SwiftNaming {
 
     /// Splits on anything that is not a letter or digit; letters and digits are kept as written.
     static func words(_ name: String) -> [String] {
+        // Spec names are nearly always ASCII, where bytes answer what `Character` properties
+        // would, at a fraction of the cost: naming runs for every name of every spec.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            return name.utf8.split(whereSeparator: { !isASCIILetterOrDigit($0) }).map { String(decoding: $0, as: UTF8.self) }
+        }
         var words: [String] = []
         var current = ""
         for character in name {
@@ -56,6 +61,17 @@ public enum SwiftNaming {
 
     /// `URLPath` → `urlPath`, `ID` → `id`, `Name` → `name`, `userID` → `userID`.
     static func lowercasedLeadingRun(_ word: String) -> String {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(word.utf8)
+            let isUpper = { (byte: UInt8) in byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+            var upperRun = 0
+            while upperRun < bytes.count, isUpper(bytes[upperRun]) { upperRun += 1 }
+            if upperRun == 0 { return word }
+            let lowerCount = (upperRun > 1 && upperRun < bytes.count && isASCIILetter(bytes[upperRun])) ? upperRun - 1 : upperRun
+            var lowered = bytes
+            for index in 0..<lowerCount { lowered[index] += 0x20 }
+            return String(decoding: lowered, as: UTF8.self)
+        }
         let characters = Array(word)
         var upperRun = 0
         while upperRun < characters.count, characters[upperRun].isUppercase { upperRun += 1 }
@@ -66,8 +82,22 @@ public enum SwiftNaming {
     }
 
     static func capitalizedFirst(_ word: String) -> String {
+        if let first = word.utf8.first, first < 0x80 {
+            guard first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return word }
+            var bytes = Array(word.utf8)
+            bytes[0] -= 0x20
+            return String(decoding: bytes, as: UTF8.self)
+        }
         guard let first = word.first else { return word }
         return first.uppercased() + word.dropFirst()
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+    }
+
+    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        isASCIILetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 
     /// Prefixes identifiers that start with a digit; suffixes ones Swift cannot use at all.
