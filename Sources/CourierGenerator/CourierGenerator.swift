@@ -69,7 +69,7 @@ public struct CourierGenerator: Sendable {
                 files.append(GeneratedFile(name: name, contents: Self.omitted(kind, for: spec)))
                 continue
             }
-            let rendered: String?
+            let rendered: [UInt8]?
             do {
                 rendered = try renderer.render(template, root: model)
             } catch {
@@ -107,16 +107,15 @@ public struct CourierGenerator: Sendable {
     /// before `}`, and ends the text with one newline, so templates can be written for readability
     /// without affecting the output.
     ///
-    /// Works on UTF-8 bytes: it runs over every generated line, and character-by-character string
-    /// handling made it a sixth of the generator's time on large specs.
-    static func tidy(_ text: String) -> String {
+    /// Works on the renderer's UTF-8 bytes: it runs over every generated line, and
+    /// character-by-character string handling made it a sixth of the generator's time on large specs.
+    static func tidy(_ text: [UInt8]) -> String {
         let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
+        output.reserveCapacity(text.count)
         var lineStarts: [Int] = []
         var previousBlank = true
-        var text = text
-        text.withUTF8 { bytes in
+        text.withUnsafeBufferPointer { bytes in
             var start = 0
             while start <= bytes.count {
                 var end = start

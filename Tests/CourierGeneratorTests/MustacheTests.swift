@@ -6,7 +6,8 @@ import Testing
 private func render(_ template: String, _ values: [String: RenderValue] = [:], partials: [String: String] = [:]) throws -> String {
     var templates = try partials.mapValues { source in try MustacheTemplate(parsing: source) }
     templates["main"] = try MustacheTemplate(parsing: template)
-    return try #require(try MustacheRenderer(templates: templates).render("main", root: RenderNode(.file, values)))
+    let bytes = try #require(try MustacheRenderer(templates: templates).render("main", root: RenderNode(.file, values)))
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// The parse error of `template`, as `line:column: message`.

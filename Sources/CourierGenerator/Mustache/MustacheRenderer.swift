@@ -17,12 +17,13 @@ struct MustacheRenderer: Sendable {
         let message: String
     }
 
-    /// Renders template `name` with `root` as the outermost object; `nil` when there is no such template.
-    func render(_ name: String, root: RenderNode) throws(RenderError) -> String? {
+    /// Renders template `name` with `root` as the outermost object, as UTF-8; `nil` when there is
+    /// no such template.
+    func render(_ name: String, root: RenderNode) throws(RenderError) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
         var rendering = Rendering(templates: templates, stack: [.node(root)])
         try rendering.render(template.nodes, partials: [name])
-        return String(decoding: rendering.output, as: UTF8.self)
+        return rendering.output
     }
 }
 

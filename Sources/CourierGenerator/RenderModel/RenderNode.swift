@@ -6,24 +6,51 @@ import Foundation
 /// what ``RenderSchema`` lists is exactly what a template may use, and
 /// `courier generate --dump-render-model` prints the same values.
 public struct RenderNode: Sendable {
+    /// Where a node stands in its list.
+    struct Position: Sendable {
+        let isFirst: Bool
+        let isLast: Bool
+    }
+
     /// What the node describes; its keys are ``RenderSchema/keys(of:)``.
     public let kind: RenderKind
-    /// The values by key.
-    public private(set) var values: [String: RenderValue]
+    /// The values the builder gave, without the list position.
+    private var ownValues: [String: RenderValue]
+    /// The node's place in a list, kept beside the values so that listing a node shares its
+    /// values instead of copying them: one render model holds tens of thousands of nodes.
+    private var position: Position?
 
     /// Creates a node from all of its kind's values.
     init(_ kind: RenderKind, _ values: [String: RenderValue]) {
         self.kind = kind
-        self.values = values
+        self.ownValues = values
+    }
+
+    /// The values by key, `isFirst` and `isLast` included for a node in a list.
+    public var values: [String: RenderValue] {
+        guard let position else { return ownValues }
+        var all = ownValues
+        all["isFirst"] = .flag(position.isFirst)
+        all["isLast"] = .flag(position.isLast)
+        return all
     }
 
     /// The value of `key`.
     public subscript(key: String) -> RenderValue? {
-        values[key]
+        if let value = ownValues[key] { return value }
+        guard let position else { return nil }
+        switch key {
+        case "isFirst": return .flag(position.isFirst)
+        case "isLast": return .flag(position.isLast)
+        default: return nil
+        }
     }
 
-    mutating func set(_ key: String, _ value: RenderValue) {
-        values[key] = value
+    /// This node as item `index` of a list of `count`.
+    func positioned(at index: Int, of count: Int) -> RenderNode {
+        var node = self
+        node.position = Position(isFirst: index == 0, isLast: index == count - 1)
+        return node
     }
 
     /// The node as a JSON object, keys sorted, for `--dump-render-model`.
@@ -61,11 +88,6 @@ public enum RenderValue: Sendable {
 
     /// A list whose nodes know their position.
     static func items(_ nodes: [RenderNode]) -> RenderValue {
-        var marked = nodes
-        for index in marked.indices {
-            marked[index].set("isFirst", .flag(index == marked.startIndex))
-            marked[index].set("isLast", .flag(index == marked.index(before: marked.endIndex)))
-        }
-        return .list(marked)
+        .list(nodes.indices.map { nodes[$0].positioned(at: $0 - nodes.startIndex, of: nodes.count) })
     }
 }
