@@ -49,7 +49,7 @@ struct EnforcingTransport: HTTPTransport {
 
 /// Middleware that only calls the rest of the pipeline.
 struct PassThrough: Middleware {
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         try await next(request)
     }
 }

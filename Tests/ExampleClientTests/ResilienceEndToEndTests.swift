@@ -11,7 +11,7 @@ final class AttemptCounter: Middleware, @unchecked Sendable {
     private var count = 0
     var attempts: Int { lock.withLock { count } }
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         lock.withLock { count += 1 }
         return try await next(request)
     }

@@ -9,6 +9,7 @@ struct RuntimeBenchmark {
         let count = options.iterations
         let bare = try await RuntimeOverhead.bare(iterations: count)
         let full = try await RuntimeOverhead.pipeline(iterations: count)
+        let timed = try await RuntimeOverhead.pipeline(iterations: count, client: RuntimeOverhead.client(transportEnforcesTimeout: false))
         let observed = try await RuntimeOverhead.observed(iterations: count)
         let rejected = try await RuntimeOverhead.openCircuit(iterations: count)
         let hit = try await RuntimeOverhead.cacheHit(iterations: count)
@@ -23,6 +24,8 @@ struct RuntimeBenchmark {
         print("| bare transport (request already built) | \(String(format: "%.0f ns", bare.nanoseconds)) | \(String(format: "%.1f", bare.allocations)) | – | – |")
         row("full default pipeline, cache off (build, credentials, every stage, interpret); no observability backend", full,
             target: "under 2 µs and a handful of allocations added")
+        row("the same over a transport that leaves the timeout to the runtime (a timer task per attempt, as with URLSession)", timed,
+            target: "–")
         row("the same with the observation stages on (a logger that discards)", observed, target: "–")
         row("open circuit (whole call, rejected before the transport)", rejected, target: "rejection under 200 ns, no allocation")
         row("cache hit (whole call)", hit, target: "under 1 µs")

@@ -5,8 +5,13 @@ import HTTPTypes
 import Logging
 
 /// Answers every request at once with the same response: the network taken out of the measurement.
+///
+/// Answering at once, it trivially gives up within any timeout, so it may say that it enforces
+/// the timeout, as `AsyncHTTPClientTransport` does; the runtime then starts no timer task per
+/// attempt. With `enforcesTimeout` false it stands for transports that leave that to the runtime.
 struct InMemoryTransport: HTTPTransport {
     let response = TransportResponse(head: HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"]))
+    var enforcesTimeout = true
 
     func send(_ request: TransportRequest) async throws -> TransportResponse { response }
 }
@@ -29,11 +34,11 @@ enum RuntimeOverhead {
                                                         service: "Bench")
 
     static func client(_ resilience: ResilienceOverrides = ResilienceOverrides(),
-                       observability: Observability = Observability()) -> ServiceRuntime {
+                       observability: Observability = Observability(), transportEnforcesTimeout: Bool = true) -> ServiceRuntime {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("token")
         return ServiceRuntime(configuration: ClientConfiguration(
-            server: "https://api.example.com/v1", transport: InMemoryTransport(), credentials: credentials,
+            server: "https://api.example.com/v1", transport: InMemoryTransport(enforcesTimeout: transportEnforcesTimeout), credentials: credentials,
             resilience: resilience, observability: observability))
     }
 

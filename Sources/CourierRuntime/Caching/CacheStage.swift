@@ -9,7 +9,7 @@ struct CacheStage: Middleware {
     let state: ResilienceState
     let observer: CallObserver
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let head = request.transportRequest.head
         guard head.method == .get || head.method == .head else {
             let response = try await next(request)

@@ -10,7 +10,7 @@ import HTTPTypes
 struct CoalescingStage: Middleware {
     let flights: Coalescer
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let head = request.transportRequest.head
         guard request.policy.cache != nil, head.method == .get || head.method == .head, request.transportRequest.body == nil,
               let url = head.cacheURL else {

@@ -262,7 +262,7 @@ struct ObserveCallStage: Middleware {
     let observer: CallObserver
     let clock: any ResilienceClock
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let start = clock.now()
         var observed = request
         let facts = Locked(CallFacts())
@@ -294,7 +294,7 @@ struct ObserveAttemptStage: Middleware {
     let observer: CallObserver
     let clock: any ResilienceClock
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let start = clock.now()
         request.facts?.withLock { $0.attempts = max($0.attempts, request.attempt) }
         let head = request.transportRequest.head

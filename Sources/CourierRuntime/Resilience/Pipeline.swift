@@ -36,8 +36,37 @@ public struct PipelineRequest: Sendable {
     }
 }
 
-/// The rest of the pipeline, as seen from one stage.
-public typealias PipelineNext = @Sendable (PipelineRequest) async throws -> TransportResponse
+/// The rest of the pipeline, as seen from one stage: `try await next(request)` sends the request
+/// on through the stages after it and the transport.
+///
+/// A value, not a closure, so that linking a call through the stages allocates nothing. To test
+/// your own middleware alone, make one from a closure that stands for the rest of the pipeline.
+public struct PipelineNext: Sendable {
+    private enum Rest: Sendable {
+        case stages(Pipeline, from: Int)
+        case closure(@Sendable (PipelineRequest) async throws -> TransportResponse)
+    }
+
+    private let rest: Rest
+
+    /// The stages of `pipeline` from `index` on, then its transport.
+    init(_ pipeline: Pipeline, from index: Int) {
+        rest = .stages(pipeline, from: index)
+    }
+
+    /// A stand-in for the rest of a pipeline that answers with `send`, for testing middleware.
+    public init(_ send: @escaping @Sendable (PipelineRequest) async throws -> TransportResponse) {
+        rest = .closure(send)
+    }
+
+    /// Sends `request` through the rest of the pipeline and returns its response.
+    public func callAsFunction(_ request: PipelineRequest) async throws -> TransportResponse {
+        switch rest {
+        case .stages(let pipeline, let index): try await pipeline.call(index: index, request)
+        case .closure(let send): try await send(request)
+        }
+    }
+}
 
 /// One stage of the call pipeline: it may change the request, decide whether and how often to
 /// call `next`, and change or replace the response.
@@ -52,7 +81,7 @@ public typealias PipelineNext = @Sendable (PipelineRequest) async throws -> Tran
 /// (``TransportError/Kind/connectionFailed`` is retried for any method).
 public protocol Middleware: Sendable {
     /// Handles `request`, usually by calling `next` once.
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse
 }
 
 /// Why a stage refused or ended a call; turned into ``ClientError`` cases by the runtime.
@@ -70,18 +99,25 @@ enum PipelineFailure: Error, Sendable {
 }
 
 /// Runs a request through the stages, outermost first, then the transport.
-struct Pipeline: Sendable {
+///
+/// A class, so that each stage's ``PipelineNext`` holds one reference rather than a copy of the
+/// stage list.
+final class Pipeline: Sendable {
     let stages: [any Middleware]
     let transport: any HTTPTransport
+
+    init(stages: [any Middleware], transport: any HTTPTransport) {
+        self.stages = stages
+        self.transport = transport
+    }
 
     func run(_ request: PipelineRequest) async throws -> TransportResponse {
         try await call(index: 0, request)
     }
 
-    private func call(index: Int, _ request: PipelineRequest) async throws -> TransportResponse {
+    /// Runs `request` through the stages from `index` on, then the transport.
+    func call(index: Int, _ request: PipelineRequest) async throws -> TransportResponse {
         guard index < stages.count else { return try await transport.send(request.transportRequest) }
-        return try await stages[index].intercept(request) { next in
-            try await self.call(index: index + 1, next)
-        }
+        return try await stages[index].intercept(request, next: PipelineNext(self, from: index + 1))
     }
 }

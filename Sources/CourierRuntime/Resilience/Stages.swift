@@ -5,7 +5,7 @@ import HTTPTypes
 struct DeadlineStage: Middleware {
     let state: ResilienceState
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         var request = request
         request.deadline = state.clock.now() + request.policy.timeouts.total
         return try await next(request)
@@ -18,7 +18,7 @@ struct RetryStage: Middleware {
     let state: ResilienceState
     let observer: CallObserver
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.retry
         let clock = state.clock
         let budget = policy.budget.map { (policy: $0, bucket: state.budget(for: request.host)) }
@@ -79,7 +79,7 @@ struct CircuitBreakerStage: Middleware {
     let state: ResilienceState
     let observer: CallObserver
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.circuitBreaker
         if policy.mode == .disabled { return try await next(request) }
         let key = policy.scope == .host ? request.host : request.host + " " + request.endpoint
@@ -127,7 +127,7 @@ struct CircuitBreakerStage: Middleware {
 struct RateLimitStage: Middleware {
     let state: ResilienceState
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         guard let policy = request.policy.rateLimit else { return try await next(request) }
         let bucket = state.bucket(for: request.host)
         switch bucket.take(policy: policy, now: state.clock.now()) {
@@ -151,7 +151,7 @@ struct RateLimitStage: Middleware {
 struct BulkheadStage: Middleware {
     let state: ResilienceState
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.bulkhead
         if policy.maxConcurrent == .max { return try await next(request) }
         let bulkhead = state.bulkhead(for: request.host)
@@ -175,7 +175,7 @@ struct AttemptTimeoutStage: Middleware {
     /// that runs inside this stage, so that the timer and its task would add nothing.
     let transportEnforcesTimeout: Bool
 
-    func intercept(_ request: PipelineRequest, next: @escaping PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let timeouts = request.policy.timeouts
         let now = state.clock.now()
         var limit = timeouts.attempt
