@@ -62,8 +62,13 @@ public struct PipelineNext: Sendable {
     /// Sends `request` through the rest of the pipeline and returns its response.
     public func callAsFunction(_ request: PipelineRequest) async throws -> TransportResponse {
         switch rest {
-        case .stages(let pipeline, let index): try await pipeline.call(index: index, request)
-        case .closure(let send): try await send(request)
+        case .stages(let pipeline, let index):
+            // The next stage is called from here, not through a function of the pipeline: one
+            // async frame less per stage.
+            guard index < pipeline.stages.count else { return try await pipeline.transport.send(request.transportRequest) }
+            return try await pipeline.stages[index].intercept(request, next: PipelineNext(pipeline, from: index + 1))
+        case .closure(let send):
+            return try await send(request)
         }
     }
 }
@@ -112,12 +117,6 @@ final class Pipeline: Sendable {
     }
 
     func run(_ request: PipelineRequest) async throws -> TransportResponse {
-        try await call(index: 0, request)
-    }
-
-    /// Runs `request` through the stages from `index` on, then the transport.
-    func call(index: Int, _ request: PipelineRequest) async throws -> TransportResponse {
-        guard index < stages.count else { return try await transport.send(request.transportRequest) }
-        return try await stages[index].intercept(request, next: PipelineNext(self, from: index + 1))
+        try await PipelineNext(self, from: 0)(request)
     }
 }
