@@ -15,6 +15,9 @@ public final class ServiceRuntime: Sendable {
     public let configuration: ClientConfiguration
     let pipeline: Pipeline
     private let secrets: SecretFields
+    /// Whether the observation stages run; without them an open circuit can refuse a call before
+    /// it is built.
+    private let observing: Bool
 
     /// Creates the runtime for a client.
     public init(configuration: ClientConfiguration) {
@@ -40,6 +43,7 @@ public final class ServiceRuntime: Sendable {
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
         self.secrets = secrets
+        self.observing = observing
     }
 
     /// Sends `request` for `operation` and returns its decoded result.
@@ -50,6 +54,7 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Output {
         let policy = effectivePolicy(for: operation, options: options)
         if let problem = policy.problem { throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)") }
+        if let refusal = openCircuitRefusal(operation, request, policy: policy) { throw refusal }
         let transportRequest = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
         let method = transportRequest.head.method
         let pipelineRequest = PipelineRequest(
@@ -64,6 +69,25 @@ public final class ServiceRuntime: Sendable {
         var policy = operation.resilience.applying(configuration.resilience)
         if let endpoint = configuration.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
         return policy.applying(options.resilience)
+    }
+
+    /// The refusal of a call whose circuit is open, decided before the request is built: failing
+    /// fast is what an open circuit is for. It applies only where the pipeline would refuse the
+    /// call the same way and nothing else would see it: no observation stages, no cache (which may
+    /// serve a stale copy instead), and a request that is otherwise valid. The call still counts
+    /// toward the host's retry budget, as in the pipeline.
+    private func openCircuitRefusal<Output, Declared>(
+        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, policy: ResiliencePolicy
+    ) -> ClientError<Declared>? {
+        let breakerPolicy = policy.circuitBreaker
+        guard !observing, policy.cache == nil, breakerPolicy.mode != .disabled,
+              configuration.server.problem == nil, request.problem == nil else { return nil }
+        let state = configuration.resilienceState
+        let host = configuration.server.authority
+        let key = breakerPolicy.scope == .host ? host : host + " " + operation.name
+        guard let retryIn = state.breaker(for: key).refusal(policy: breakerPolicy, now: state.clock.now()) else { return nil }
+        if let budget = policy.retry.budget { state.budget(for: host).recordRequest(policy: budget) }
+        return .circuitOpen(host: key, retryIn: retryIn)
     }
 
     /// Methods whose requests may be sent twice without changing the outcome (RFC 9110 §9.2.2).

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Testing
 
 @testable import CourierRuntime
@@ -367,6 +368,43 @@ struct TimeoutTests {
 struct CircuitBreakerTests {
     static let policy = CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 4, window: .seconds(30), consecutiveFailures: 3,
                                              openFor: .seconds(5), maxOpenFor: .seconds(12), halfOpenProbes: 2)
+
+    @Test("an open circuit refuses a call before it is built, as the pipeline would; a call due for a probe goes through")
+    func refusedBeforeBuilding() async throws {
+        /// Three failing calls open the circuit; then calls are refused until the open period ends.
+        func run(observed: Bool) async throws -> [String] {
+            let clock = ManualClock()
+            let transport = ScriptedTransport(clock: clock, status: 500)
+            let observability = observed ? Observability(logger: Logger(label: "courier-test") { _ in SwiftLogNoOpLogHandler() }) : Observability()
+            let state = ResilienceState(clock: clock)
+            let runtime = ServiceRuntime(configuration: ClientConfiguration(
+                server: "https://a.example", transport: transport, resilienceState: state, observability: observability))
+            let policy = ResiliencePolicy(retry: RetryPolicy(maxAttempts: 1, budget: RetryBudgetPolicy(ratio: 1, perSecond: 0)),
+                                          circuitBreaker: Self.policy)
+            let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [], resilience: policy)
+            var outcomes: [String] = []
+            for _ in 0..<5 {
+                do throws(ClientError<NoErrors>) {
+                    try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
+                    outcomes.append("ok")
+                } catch {
+                    outcomes.append("\(error)")
+                }
+                clock.advance(by: .seconds(1))
+            }
+            clock.advance(by: .seconds(2))
+            _ = try? await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
+            outcomes.append("sent \(transport.count)")
+            // Every call earned the host's retry budget a token (ratio 1), refused ones included.
+            let budget = state.budget(for: "a.example")
+            outcomes.append("budget \((0..<10).filter { _ in budget.withdraw(policy: RetryBudgetPolicy(ratio: 1, perSecond: 0), now: clock.now()) }.count)")
+            return outcomes
+        }
+        let fast = try await run(observed: false)
+        #expect(fast == ["unexpected status 500", "unexpected status 500", "unexpected status 500",
+                         "circuit open for a.example; retry in 4.0 seconds", "circuit open for a.example; retry in 3.0 seconds", "sent 4", "budget 6"])
+        #expect(try await run(observed: true) == fast, "the observed path, through the pipeline, ends the same")
+    }
 
     func call(_ run: Pipeline, host: String = "a.example") async -> Result<TransportResponse, any Error> {
         var policy = ResiliencePolicy(retry: .disabled, circuitBreaker: Self.policy)

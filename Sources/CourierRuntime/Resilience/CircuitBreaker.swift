@@ -96,6 +96,21 @@ final class CircuitBreaker: @unchecked Sendable {
         }
     }
 
+    /// How much longer the breaker refuses calls, when ``admit(policy:now:)`` would refuse one now
+    /// without changing any state: forced open, or open and not yet due for a probe. `nil`
+    /// otherwise, half-open included, where only `admit` decides.
+    func refusal(policy: CircuitBreakerPolicy, now: Duration) -> Duration? {
+        switch policy.mode {
+        case .forcedOpen: return policy.openFor
+        case .disabled: return nil
+        case .automatic: break
+        }
+        return lock.withLock {
+            guard case .open(let until) = state, now < until else { return nil }
+            return until - now
+        }
+    }
+
     /// Records the outcome of an admitted call; returns the transition it caused, if any.
     func record(failure: Bool, probe: Bool, policy: CircuitBreakerPolicy, now: Duration) -> CircuitBreakerEvent? {
         guard policy.mode == .automatic else { return nil }
