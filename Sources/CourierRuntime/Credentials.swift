@@ -76,6 +76,9 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// Every credential held, by scheme name.
+    var byName: [String: Credential] { byScheme }
+
     /// Every credential held, in scheme-name order.
     var all: [Credential] { byScheme.sorted { $0.key < $1.key }.map(\.value) }
 

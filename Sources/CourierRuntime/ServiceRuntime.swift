@@ -18,6 +18,36 @@ public final class ServiceRuntime: Sendable {
     /// Whether the observation stages run; without them an open circuit can refuse a call before
     /// it is built.
     private let observing: Bool
+    /// Each credential as requests carry it, by scheme name, made once instead of on every call.
+    private let appliedCredentials: [String: AppliedCredential]
+
+    /// A credential ready to add to a request.
+    private enum AppliedCredential: Sendable {
+        /// A header field: `Authorization` or an API key's.
+        case field(HTTPField)
+        /// A query item, already percent-encoded.
+        case queryItem(String)
+        /// A credential that cannot be sent, and why.
+        case invalid(String)
+
+        init(_ credential: Credential) {
+            switch credential {
+            case .bearer(let token):
+                self = .field(HTTPField(name: .authorization, value: "Bearer \(token.value)"))
+            case .basic(let username, let password):
+                let pair = Data("\(username):\(password.value)".utf8).base64EncodedString()
+                self = .field(HTTPField(name: .authorization, value: "Basic \(pair)"))
+            case .apiKeyHeader(let name, let key):
+                guard let fieldName = HTTPField.Name(name) else {
+                    self = .invalid("'\(name)' is not a valid header field name for an API key")
+                    return
+                }
+                self = .field(HTTPField(name: fieldName, value: key.value))
+            case .apiKeyQuery(let name, let key):
+                self = .queryItem(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
+            }
+        }
+    }
 
     /// Creates the runtime for a client.
     public init(configuration: ClientConfiguration) {
@@ -44,6 +74,7 @@ public final class ServiceRuntime: Sendable {
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
         self.secrets = secrets
         self.observing = observing
+        self.appliedCredentials = configuration.credentials.byName.mapValues(AppliedCredential.init)
     }
 
     /// Sends `request` for `operation` and returns its decoded result.
@@ -116,20 +147,11 @@ public final class ServiceRuntime: Sendable {
         if let accept = operation.output.accept, fields[.accept] == nil {
             fields[.accept] = accept
         }
-        if let credential = configuration.credentials.first(of: operation.authSchemes) {
+        if let credential = operation.authSchemes.lazy.compactMap({ self.appliedCredentials[$0] }).first {
             switch credential {
-            case .bearer(let token):
-                fields[.authorization] = "Bearer \(token.value)"
-            case .basic(let username, let password):
-                let pair = Data("\(username):\(password.value)".utf8).base64EncodedString()
-                fields[.authorization] = "Basic \(pair)"
-            case .apiKeyHeader(let name, let key):
-                guard let fieldName = HTTPField.Name(name) else {
-                    throw .invalidRequest("'\(name)' is not a valid header field name for an API key")
-                }
-                fields[fieldName] = key.value
-            case .apiKeyQuery(let name, let key):
-                queryItems.append(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
+            case .field(let field): fields[field.name] = field.value
+            case .queryItem(let item): queryItems.append(item)
+            case .invalid(let problem): throw .invalidRequest(problem)
             }
         }
         for field in options.headerFields {
