@@ -4,10 +4,16 @@ import HTTPTypes
 /// Serves GET and HEAD responses from the ``ResponseCache`` when the call's policy caches, stores
 /// what may be reused, revalidates stale entries, serves stale ones where the policy allows, and
 /// invalidates a URL after a successful mutating call.
-struct CacheStage: Middleware {
+struct CacheStage: ConditionalStage {
     let cache: ResponseCache
     let state: ResilienceState
     let observer: CallObserver
+
+    /// A GET or HEAD of a call that does not cache: other methods may invalidate entries.
+    func passesThrough(_ request: PipelineRequest) -> Bool {
+        let method = request.transportRequest.head.method
+        return request.policy.cache == nil && (method == .get || method == .head)
+    }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let head = request.transportRequest.head

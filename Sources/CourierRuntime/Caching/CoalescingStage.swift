@@ -7,8 +7,10 @@ import HTTPTypes
 /// Identical means the same method, URL and header fields, in the same order. The shared request
 /// runs in a task of its own: a caller that is cancelled stops waiting, and the request goes on for
 /// the others; it is cancelled only when every caller has gone.
-struct CoalescingStage: Middleware {
+struct CoalescingStage: ConditionalStage {
     let flights: Coalescer
+
+    func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.cache == nil }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let head = request.transportRequest.head

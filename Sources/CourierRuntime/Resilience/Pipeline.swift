@@ -62,9 +62,11 @@ public struct PipelineNext: Sendable {
     /// Sends `request` through the rest of the pipeline and returns its response.
     public func callAsFunction(_ request: PipelineRequest) async throws -> TransportResponse {
         switch rest {
-        case .stages(let pipeline, let index):
-            // The next stage is called from here, not through a function of the pipeline: one
-            // async frame less per stage.
+        case .stages(let pipeline, var index):
+            // Stages with nothing to do for this request are stepped over, and the next stage is
+            // called from here rather than through a function of the pipeline: each costs an
+            // async frame.
+            while index < pipeline.stages.count, pipeline.conditional[index]?.passesThrough(request) == true { index += 1 }
             guard index < pipeline.stages.count else { return try await pipeline.transport.send(request.transportRequest) }
             return try await pipeline.stages[index].intercept(request, next: PipelineNext(pipeline, from: index + 1))
         case .closure(let send):
@@ -89,6 +91,13 @@ public protocol Middleware: Sendable {
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse
 }
 
+/// A stage of Courier's that, for some requests, would only pass the request on and return the
+/// response unchanged; the pipeline then skips it.
+protocol ConditionalStage: Middleware {
+    /// Whether ``Middleware/intercept(_:next:)`` would do nothing but call `next` with `request`.
+    func passesThrough(_ request: PipelineRequest) -> Bool
+}
+
 /// Why a stage refused or ended a call; turned into ``ClientError`` cases by the runtime.
 enum PipelineFailure: Error, Sendable {
     /// The circuit for `host` is open; it may close after `retryIn`.
@@ -109,10 +118,14 @@ enum PipelineFailure: Error, Sendable {
 /// stage list.
 final class Pipeline: Sendable {
     let stages: [any Middleware]
+    /// For each stage, itself when it may pass requests through, found once here rather than by a
+    /// cast on every call.
+    let conditional: [(any ConditionalStage)?]
     let transport: any HTTPTransport
 
     init(stages: [any Middleware], transport: any HTTPTransport) {
         self.stages = stages
+        self.conditional = stages.map { $0 as? any ConditionalStage }
         self.transport = transport
     }
 

@@ -75,9 +75,11 @@ struct RetryStage: Middleware {
 }
 
 /// Rejects calls while the host's (or endpoint's) breaker is open, and feeds it outcomes.
-struct CircuitBreakerStage: Middleware {
+struct CircuitBreakerStage: ConditionalStage {
     let state: ResilienceState
     let observer: CallObserver
+
+    func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.circuitBreaker.mode == .disabled }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.circuitBreaker
@@ -124,8 +126,10 @@ struct CircuitBreakerStage: Middleware {
 }
 
 /// Spaces requests to a host by a token bucket.
-struct RateLimitStage: Middleware {
+struct RateLimitStage: ConditionalStage {
     let state: ResilienceState
+
+    func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.rateLimit == nil }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         guard let policy = request.policy.rateLimit else { return try await next(request) }
@@ -148,8 +152,10 @@ struct RateLimitStage: Middleware {
 }
 
 /// Limits the attempts in flight to a host.
-struct BulkheadStage: Middleware {
+struct BulkheadStage: ConditionalStage {
     let state: ResilienceState
+
+    func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.bulkhead.maxConcurrent == .max }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.bulkhead
