@@ -18,6 +18,8 @@ public final class ServiceRuntime: Sendable {
     /// Whether the observation stages run; without them an open circuit can refuse a call before
     /// it is built.
     private let observing: Bool
+    /// The resilience state of the server's host, found once.
+    private let hostState: ResilienceState.HostState
     /// Each credential as requests carry it, by scheme name, made once instead of on every call.
     private let appliedCredentials: [String: AppliedCredential]
 
@@ -75,6 +77,7 @@ public final class ServiceRuntime: Sendable {
         self.secrets = secrets
         self.observing = observing
         self.appliedCredentials = configuration.credentials.byName.mapValues(AppliedCredential.init)
+        self.hostState = state.hostState(for: configuration.server.authority)
     }
 
     /// Sends `request` for `operation` and returns its decoded result.
@@ -88,9 +91,10 @@ public final class ServiceRuntime: Sendable {
         if let refusal = openCircuitRefusal(operation, request, policy: policy) { throw refusal }
         let transportRequest = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
         let method = transportRequest.head.method
-        let pipelineRequest = PipelineRequest(
+        var pipelineRequest = PipelineRequest(
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
             isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), secrets: secrets)
+        pipelineRequest.hostState = hostState
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         return try interpret(response, to: method, for: operation)
     }
@@ -116,8 +120,9 @@ public final class ServiceRuntime: Sendable {
         let state = configuration.resilienceState
         let host = configuration.server.authority
         let key = breakerPolicy.scope == .host ? host : host + " " + operation.name
-        guard let retryIn = state.breaker(for: key).refusal(policy: breakerPolicy, now: state.clock.now()) else { return nil }
-        if let budget = policy.retry.budget { state.budget(for: host).recordRequest(policy: budget) }
+        let breaker = breakerPolicy.scope == .host ? hostState.breaker : state.breaker(for: key)
+        guard let retryIn = breaker.refusal(policy: breakerPolicy, clock: state.clock) else { return nil }
+        if let budget = policy.retry.budget { hostState.budget.recordRequest(policy: budget) }
         return .circuitOpen(host: key, retryIn: retryIn)
     }
 

@@ -99,15 +99,17 @@ final class CircuitBreaker: @unchecked Sendable {
     /// How much longer the breaker refuses calls, when ``admit(policy:now:)`` would refuse one now
     /// without changing any state: forced open, or open and not yet due for a probe. `nil`
     /// otherwise, half-open included, where only `admit` decides.
-    func refusal(policy: CircuitBreakerPolicy, now: Duration) -> Duration? {
+    /// The clock is read only for an open breaker: this runs before every call.
+    func refusal(policy: CircuitBreakerPolicy, clock: any ResilienceClock) -> Duration? {
         switch policy.mode {
         case .forcedOpen: return policy.openFor
         case .disabled: return nil
         case .automatic: break
         }
         return lock.withLock {
-            guard case .open(let until) = state, now < until else { return nil }
-            return until - now
+            guard case .open(let until) = state else { return nil }
+            let now = clock.now()
+            return now < until ? until - now : nil
         }
     }
 

@@ -21,6 +21,14 @@ public struct PipelineRequest: Sendable {
     let secrets: SecretFields
     /// What the observation stages gather about the call; set by the call observation stage.
     var facts: Locked<CallFacts>?
+    /// The client's host state, found when the client was made; `nil` for requests made otherwise.
+    var hostState: ResilienceState.HostState?
+
+    /// The state of the request's host without a lookup by name, when the client found it.
+    var knownHost: ResilienceState.HostState? {
+        guard let hostState, hostState.host == host else { return nil }
+        return hostState
+    }
 
     /// The host the request goes to, which keys per-host state.
     public var host: String { transportRequest.head.authority ?? "" }
@@ -60,6 +68,7 @@ public struct PipelineNext: Sendable {
     }
 
     /// Sends `request` through the rest of the pipeline and returns its response.
+    @inline(__always)
     public func callAsFunction(_ request: PipelineRequest) async throws -> TransportResponse {
         switch rest {
         case .stages(let pipeline, var index):

@@ -50,6 +50,29 @@ public final class ResilienceState: @unchecked Sendable {
         lock.withLock { bulkheads[host] }?.permitsInUse ?? 0
     }
 
+    /// The state of one host, found once by a client for its server's host, so that calls to it
+    /// skip four locked lookups by name.
+    final class HostState: Sendable {
+        let host: String
+        let breaker: CircuitBreaker
+        let bulkhead: Bulkhead
+        let bucket: TokenBucket
+        let budget: RetryBudget
+
+        init(host: String, breaker: CircuitBreaker, bulkhead: Bulkhead, bucket: TokenBucket, budget: RetryBudget) {
+            self.host = host
+            self.breaker = breaker
+            self.bulkhead = bulkhead
+            self.bucket = bucket
+            self.budget = budget
+        }
+    }
+
+    /// The entries of `host`: the same objects ``breaker(for:)`` and the others return for it.
+    func hostState(for host: String) -> HostState {
+        HostState(host: host, breaker: breaker(for: host), bulkhead: bulkhead(for: host), bucket: bucket(for: host), budget: budget(for: host))
+    }
+
     func breaker(for key: String) -> CircuitBreaker { lock.withLock { Self.entry(in: &breakers, key) { CircuitBreaker(key: key) } } }
     func bulkhead(for host: String) -> Bulkhead { lock.withLock { Self.entry(in: &bulkheads, host) { Bulkhead() } } }
     func bucket(for host: String) -> TokenBucket { lock.withLock { Self.entry(in: &buckets, host) { TokenBucket() } } }

@@ -21,7 +21,7 @@ struct RetryStage: Middleware {
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.retry
         let clock = state.clock
-        let budget = policy.budget.map { (policy: $0, bucket: state.budget(for: request.host)) }
+        let budget = policy.budget.map { (policy: $0, bucket: request.knownHost?.budget ?? state.budget(for: request.host)) }
         if let budget { budget.bucket.recordRequest(policy: budget.policy) }
         var attempt = request
         while true {
@@ -85,7 +85,7 @@ struct CircuitBreakerStage: ConditionalStage {
         let policy = request.policy.circuitBreaker
         if policy.mode == .disabled { return try await next(request) }
         let key = policy.scope == .host ? request.host : request.host + " " + request.endpoint
-        let breaker = state.breaker(for: key)
+        let breaker = policy.scope == .host ? request.knownHost?.breaker ?? state.breaker(for: key) : state.breaker(for: key)
         let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
         publish(transition)
         let probe: Bool
@@ -133,7 +133,7 @@ struct RateLimitStage: ConditionalStage {
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         guard let policy = request.policy.rateLimit else { return try await next(request) }
-        let bucket = state.bucket(for: request.host)
+        let bucket = request.knownHost?.bucket ?? state.bucket(for: request.host)
         switch bucket.take(policy: policy, now: state.clock.now()) {
         case .refused(let retryIn):
             throw PipelineFailure.rateLimited(host: request.host, retryIn: retryIn)
@@ -160,7 +160,7 @@ struct BulkheadStage: ConditionalStage {
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.bulkhead
         if policy.maxConcurrent == .max { return try await next(request) }
-        let bulkhead = state.bulkhead(for: request.host)
+        let bulkhead = request.knownHost?.bulkhead ?? state.bulkhead(for: request.host)
         guard try await bulkhead.acquire(limit: policy.maxConcurrent, maxWait: policy.maxWait, clock: state.clock) else {
             throw PipelineFailure.bulkheadFull(host: request.host, limit: policy.maxConcurrent)
         }
