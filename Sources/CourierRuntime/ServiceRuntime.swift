@@ -32,7 +32,21 @@ public final class ServiceRuntime: Sendable {
         /// A credential that cannot be sent, and why.
         case invalid(String)
 
+        /// HTTPTypes would quietly turn a line break in a value into a space; a credential with one
+        /// is refused instead, since it is certainly not what the server expects.
         init(_ credential: Credential) {
+            switch credential {
+            case .bearer(let secret), .basic(_, let secret), .apiKeyHeader(_, let secret):
+                guard HeaderValidation.isSafe(secret.value) else {
+                    self = .invalid("the \(credential) credential contains a line break or NUL")
+                    return
+                }
+            case .apiKeyQuery: break
+            }
+            if case .basic(let username, _) = credential, !HeaderValidation.isSafe(username) {
+                self = .invalid("the basic credential's username contains a line break or NUL")
+                return
+            }
             switch credential {
             case .bearer(let token):
                 self = .field(HTTPField(name: .authorization, value: "Bearer \(token.value)"))
@@ -161,9 +175,6 @@ public final class ServiceRuntime: Sendable {
         }
         for field in options.headerFields {
             fields[field.name] = field.value
-        }
-        for field in fields where !HeaderValidation.isSafe(field.value) {
-            throw .invalidRequest("the value of header '\(field.name)' contains a line break or NUL")
         }
 
         var path = server.pathPrefix + request.path

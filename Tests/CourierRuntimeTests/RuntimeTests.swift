@@ -80,6 +80,29 @@ struct RequestBuildingTests {
         }
         #expect(reason.contains("'ftp://example.com' is not an absolute http or https URL"))
     }
+
+    @Test("a credential with a line break is refused, not sent with the break turned into a space")
+    func credentialLineBreaksAreRefused() async {
+        let cases: [(Credential, String)] = [
+            (.bearer("tok\nen"), "the bearer credential contains a line break or NUL"),
+            (.basic(username: "me", password: "pa\rss"), "the basic credential contains a line break or NUL"),
+            (.basic(username: "m\u{0}e", password: "pass"), "the basic credential's username contains a line break or NUL"),
+            (.apiKeyHeader(name: "X-Key", key: "k\ney"), "the apiKey header X-Key credential contains a line break or NUL"),
+        ]
+        for (credential, message) in cases {
+            var credentials = Credentials()
+            credentials[scheme: "auth"] = credential
+            let runtime = ServiceRuntime(configuration: ClientConfiguration(
+                server: "http://127.0.0.1:1", transport: HangingTransport(), credentials: credentials))
+            let operation = Operation<Void, NoErrors>(name: "ping", authSchemes: ["auth"], output: .empty, errors: [])
+            do throws(ClientError<NoErrors>) {
+                try await runtime.send(operation, RequestBuilder(.get, path: "/ping"), options: RequestOptions())
+                Issue.record("\(credential) was sent")
+            } catch {
+                #expect(error == .invalidRequest(message))
+            }
+        }
+    }
 }
 
 @Suite("Failures")
