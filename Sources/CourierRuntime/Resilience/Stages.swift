@@ -195,15 +195,20 @@ struct AttemptTimeoutStage: Middleware {
         }
         let failure = boundByDeadline ? PipelineFailure.deadlineExceeded(timeouts.total) : PipelineFailure.attemptTimedOut(limit)
         guard limit > .zero else { throw failure }
-        var bounded = request
-        bounded.transportRequest.timeout = limit
         if transportEnforcesTimeout {
             do {
+                // The request goes on as it came when its timeout is already the limit, as on a
+                // first attempt far from the deadline: no copy.
+                if request.transportRequest.timeout == limit { return try await next(request) }
+                var bounded = request
+                bounded.transportRequest.timeout = limit
                 return try await next(bounded)
             } catch let error as TransportError where error.kind == .timedOut {
                 throw failure
             }
         }
+        var bounded = request
+        bounded.transportRequest.timeout = limit
         let attempt = bounded
         let operation = Self.start { try await next(attempt) }
         let expired = Locked(false)
