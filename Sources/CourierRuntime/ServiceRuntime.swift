@@ -5,8 +5,8 @@ import HTTPTypes
 /// through the resilience pipeline and the transport, and turns the response into a result or a
 /// ``ClientError``.
 ///
-/// The pipeline, outermost first: observe call → cache → coalesce identical GETs → total deadline
-/// → retry → circuit breaker → rate limiter → bulkhead → attempt timeout → observe attempt → the
+/// The pipeline, outermost first: observe call → cache → coalesce identical GETs → retry within
+/// the total deadline → circuit breaker → rate limiter → bulkhead → attempt timeout → observe attempt → the
 /// configuration's ``Middleware`` → transport.
 ///
 /// A generated client holds one and shares it between its copies.
@@ -78,7 +78,6 @@ public final class ServiceRuntime: Sendable {
         stages += [
             CacheStage(cache: configuration.responseCache, state: state, observer: observer),
             CoalescingStage(flights: Coalescer()),
-            DeadlineStage(state: state),
             RetryStage(state: state, observer: observer),
             CircuitBreakerStage(state: state, observer: observer),
             RateLimitStage(state: state),

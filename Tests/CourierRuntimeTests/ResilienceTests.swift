@@ -84,7 +84,6 @@ func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTr
         case "observe": ObserveCallStage(observer: observer, clock: state.clock)
         case "cache": CacheStage(cache: cache, state: state, observer: observer)
         case "coalesce": CoalescingStage(flights: flights)
-        case "deadline": DeadlineStage(state: state)
         case "retry": RetryStage(state: state, observer: observer)
         case "breaker": CircuitBreakerStage(state: state, observer: observer)
         case "observe-attempt": ObserveAttemptStage(observer: observer, clock: state.clock)
@@ -129,7 +128,7 @@ struct RetryTests {
         let clock = ManualClock()
         let state = ResilienceState(clock: clock, random: SeededRandom(seed: 1))
         let transport = ScriptedTransport(clock: clock, status: 503, fields: [.retryAfter: "2"])
-        let run = pipeline(state, ["deadline", "retry"], transport: transport)
+        let run = pipeline(state, ["retry"], transport: transport)
         let response = try await drive(clock) { try await run.run(request()) }.get()
         #expect(response.head.status.code == 503)
         #expect(transport.times == [.zero, .seconds(2), .seconds(4)])
@@ -140,7 +139,7 @@ struct RetryTests {
         let clock = ManualClock()
         let state = ResilienceState(clock: clock)
         let transport = ScriptedTransport(clock: clock, status: 503, fields: [.retryAfter: "120"])
-        let response = try await pipeline(state, ["deadline", "retry"], transport: transport).run(request())
+        let response = try await pipeline(state, ["retry"], transport: transport).run(request())
         #expect(transport.count == 1)
         let error = ClientError<NoErrors>.unexpectedStatus(UnexpectedResponse(head: response.head, body: Data()))
         #expect(error.retryAfter == .seconds(120))
@@ -152,7 +151,7 @@ struct RetryTests {
         let state = ResilienceState(clock: clock)
         let transport = ScriptedTransport(clock: clock, status: 503, fields: [.retryAfter: "20"])
         let policy = ResiliencePolicy(timeouts: Timeouts(total: .seconds(10), attempt: .seconds(5)))
-        _ = try await pipeline(state, ["deadline", "retry"], transport: transport).run(request(policy: policy))
+        _ = try await pipeline(state, ["retry"], transport: transport).run(request(policy: policy))
         #expect(transport.count == 1)
     }
 
@@ -162,14 +161,14 @@ struct RetryTests {
             let clock = ManualClock()
             let state = ResilienceState(clock: clock, random: SeededRandom(seed: 2))
             let transport = ScriptedTransport(clock: clock, status: 503)
-            let run = pipeline(state, ["deadline", "retry"], transport: transport)
+            let run = pipeline(state, ["retry"], transport: transport)
             _ = try await drive(clock) { try await run.run(request(.post, idempotencyKey: key)) }.get()
             #expect(transport.count == (key ? 3 : 1))
         }
         for kind in [TransportError.Kind.connectionLost, .timedOut] {
             let clock = ManualClock()
             let transport = ScriptedTransport(clock: clock) { _, _ in throw TransportError(kind, detail: "") }
-            let run = pipeline(ResilienceState(clock: clock), ["deadline", "retry"], transport: transport)
+            let run = pipeline(ResilienceState(clock: clock), ["retry"], transport: transport)
             _ = await drive(clock) { try await run.run(request(.post)) }
             #expect(transport.count == 1, "\(kind) after sending is not retried for a POST")
         }
@@ -182,7 +181,7 @@ struct RetryTests {
             if index < 2 { throw TransportError(.connectionFailed, detail: "refused") }
             return TransportResponse(head: HTTPResponse(status: .created))
         }
-        let run = pipeline(ResilienceState(clock: clock, random: SeededRandom(seed: 3)), ["deadline", "retry"], transport: transport)
+        let run = pipeline(ResilienceState(clock: clock, random: SeededRandom(seed: 3)), ["retry"], transport: transport)
         let response = try await drive(clock) { try await run.run(request(.post)) }.get()
         #expect(response.head.status == .created)
         #expect(transport.count == 3)
@@ -192,7 +191,7 @@ struct RetryTests {
     func notRetried() async throws {
         let clock = ManualClock()
         let transport = ScriptedTransport(clock: clock, status: 404)
-        _ = try await pipeline(ResilienceState(clock: clock), ["deadline", "retry"], transport: transport).run(request())
+        _ = try await pipeline(ResilienceState(clock: clock), ["retry"], transport: transport).run(request())
         #expect(transport.count == 1)
     }
 
@@ -201,13 +200,13 @@ struct RetryTests {
         let clock = ManualClock()
         let random = CountingRandom()
         let state = ResilienceState(clock: clock, random: random)
-        _ = try await pipeline(state, ["deadline", "retry"], transport: ScriptedTransport(clock: clock, status: 200)).run(request())
-        _ = try await pipeline(state, ["deadline", "retry"], transport: ScriptedTransport(clock: clock, status: 404)).run(request())
+        _ = try await pipeline(state, ["retry"], transport: ScriptedTransport(clock: clock, status: 200)).run(request())
+        _ = try await pipeline(state, ["retry"], transport: ScriptedTransport(clock: clock, status: 404)).run(request())
         #expect(random.draws == 0)
         let flaky = ScriptedTransport(clock: clock) { index, _ in
             TransportResponse(head: HTTPResponse(status: index == 0 ? .serviceUnavailable : .ok))
         }
-        _ = try await drive(clock) { try await pipeline(state, ["deadline", "retry"], transport: flaky).run(request()) }.get()
+        _ = try await drive(clock) { try await pipeline(state, ["retry"], transport: flaky).run(request()) }.get()
         #expect(flaky.count == 2)
         #expect(random.draws == 1)
     }
@@ -236,7 +235,7 @@ struct RetryTests {
         budgeted.retry.budget = RetryBudgetPolicy(ratio: 0, perSecond: 2)
         let policy = budgeted
         let transport = ScriptedTransport(clock: clock, status: 503)
-        let run = pipeline(state, ["deadline", "retry"], transport: transport)
+        let run = pipeline(state, ["retry"], transport: transport)
         _ = try await drive(clock) { try await run.run(request(policy: policy)) }.get()
         _ = try await drive(clock) { try await run.run(request(policy: policy)) }.get()
         // The reserve holds 2 retries, both spent by the first call; well under a second later (two
@@ -270,7 +269,7 @@ struct TimeoutTests {
         let transport = ScriptedTransport(clock: clock) { _, _ in try await hang() }
         let policy = ResiliencePolicy(timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
                                       retry: RetryPolicy(maxAttempts: 5, jitter: .none))
-        let run = pipeline(ResilienceState(clock: clock), ["deadline", "retry", "attempt"], transport: transport)
+        let run = pipeline(ResilienceState(clock: clock), ["retry", "attempt"], transport: transport)
         let result = await drive(clock) { try await run.run(request(policy: policy)) }
         guard case .failure(PipelineFailure.deadlineExceeded(let total)) = result else {
             Issue.record("expected the deadline, got \(result)")
@@ -302,7 +301,7 @@ struct TimeoutTests {
                 throw TransportError(.timedOut, detail: "took \(request.timeout)")
             }
             let transport = EnforcingTransport(base: scripted, enforcesTimeout: enforcing)
-            let stages = pipeline(ResilienceState(clock: clock), ["deadline", "retry", "attempt"], transport: transport)
+            let stages = pipeline(ResilienceState(clock: clock), ["retry", "attempt"], transport: transport)
             let result = await drive(clock) {
                 let current = withUnsafeCurrentTask { $0?.hashValue }
                 caller.withLock { $0 = current }

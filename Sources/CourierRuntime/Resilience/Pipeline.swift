@@ -15,7 +15,7 @@ public struct PipelineRequest: Sendable {
     public let isIdempotent: Bool
     /// The attempt number, from 1; set by the retry stage.
     public internal(set) var attempt: Int = 1
-    /// When the whole call must end, on the registry's clock; set by the deadline stage.
+    /// When the whole call must end, on the registry's clock; set by the retry stage.
     public internal(set) var deadline: Duration?
     /// The header fields and query items that carry secrets.
     let secrets: SecretFields
@@ -88,7 +88,7 @@ public struct PipelineNext: Sendable {
 /// call `next`, and change or replace the response.
 ///
 /// Courier's own stages run in this order, outermost first: observe call → cache → coalesce
-/// identical GETs → total deadline → retry → circuit breaker → rate limiter → bulkhead → attempt
+/// identical GETs → retry within the total deadline → circuit breaker → rate limiter → bulkhead → attempt
 /// timeout → observe attempt → **your middleware** → transport. Yours
 /// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
 /// attempt, inside the attempt timeout and the attempt's span, with the final header fields

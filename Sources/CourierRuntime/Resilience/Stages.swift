@@ -1,19 +1,8 @@
 import Foundation
 import HTTPTypes
 
-/// Sets the call's deadline: now plus the total timeout.
-struct DeadlineStage: Middleware {
-    let state: ResilienceState
-
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        var request = request
-        request.deadline = state.clock.now() + request.policy.timeouts.total
-        return try await next(request)
-    }
-}
-
-/// Tries again what the policy allows, after a jittered backoff or the server's `Retry-After`,
-/// within the deadline and the host's retry budget.
+/// Starts the call's total deadline, then tries again what the policy allows, after a jittered
+/// backoff or the server's `Retry-After`, within the deadline and the host's retry budget.
 struct RetryStage: Middleware {
     let state: ResilienceState
     let observer: CallObserver
@@ -24,6 +13,7 @@ struct RetryStage: Middleware {
         let budget = policy.budget.map { (policy: $0, bucket: request.knownHost?.budget ?? state.budget(for: request.host)) }
         if let budget { budget.bucket.recordRequest(policy: budget.policy) }
         var attempt = request
+        if attempt.deadline == nil { attempt.deadline = clock.now() + request.policy.timeouts.total }
         while true {
             let outcome: Result<TransportResponse, any Error>
             do {
