@@ -254,6 +254,13 @@ extension HTTPRequest {
     /// `scheme://authority/path?query`, or `nil` when a part is missing.
     var cacheURL: String? {
         guard let scheme, let authority, let path else { return nil }
-        return scheme + "://" + authority + path
+        // Built in one buffer: chained `+` made an intermediate string per piece on every lookup.
+        var url = ""
+        url.reserveCapacity(scheme.utf8.count + 3 + authority.utf8.count + path.utf8.count)
+        url += scheme
+        url += "://"
+        url += authority
+        url += path
+        return url
     }
 }
