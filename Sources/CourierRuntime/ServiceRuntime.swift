@@ -6,8 +6,8 @@ import HTTPTypes
 /// ``ClientError``.
 ///
 /// The pipeline, outermost first: observe call → cache → coalesce identical GETs → retry within
-/// the total deadline → circuit breaker → rate limiter → bulkhead → attempt timeout → observe attempt → the
-/// configuration's ``Middleware`` → transport.
+/// the total deadline → circuit breaker → rate limiter → bulkhead → attempt timeout → observe
+/// attempt → the configuration's ``Middleware`` → transport.
 ///
 /// A generated client holds one and shares it between its copies.
 public final class ServiceRuntime: Sendable {
@@ -35,16 +35,8 @@ public final class ServiceRuntime: Sendable {
         /// HTTPTypes would quietly turn a line break in a value into a space; a credential with one
         /// is refused instead, since it is certainly not what the server expects.
         init(_ credential: Credential) {
-            switch credential {
-            case .bearer(let secret), .basic(_, let secret), .apiKeyHeader(_, let secret):
-                guard HeaderValidation.isSafe(secret.value) else {
-                    self = .invalid("the \(credential) credential contains a line break or NUL")
-                    return
-                }
-            case .apiKeyQuery: break
-            }
-            if case .basic(let username, _) = credential, !HeaderValidation.isSafe(username) {
-                self = .invalid("the basic credential's username contains a line break or NUL")
+            if let problem = Self.lineBreakProblem(in: credential) {
+                self = .invalid(problem)
                 return
             }
             switch credential {
@@ -61,6 +53,19 @@ public final class ServiceRuntime: Sendable {
                 self = .field(HTTPField(name: fieldName, value: key.value))
             case .apiKeyQuery(let name, let key):
                 self = .queryItem(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
+            }
+        }
+
+        /// Why `credential` cannot go into a header field, if it cannot. (A query item is
+        /// percent-encoded, so any value can.)
+        private static func lineBreakProblem(in credential: Credential) -> String? {
+            switch credential {
+            case .basic(let username, _) where !HeaderValidation.isSafe(username):
+                "the basic credential's username contains a line break or NUL"
+            case .bearer(let secret), .basic(_, let secret), .apiKeyHeader(_, let secret):
+                HeaderValidation.isSafe(secret.value) ? nil : "the \(credential) credential contains a line break or NUL"
+            case .apiKeyQuery:
+                nil
             }
         }
     }
@@ -83,7 +88,9 @@ public final class ServiceRuntime: Sendable {
             RateLimitStage(state: state),
             BulkheadStage(state: state),
             // The transport's own bound suffices only if nothing else runs inside the attempt.
-            AttemptTimeoutStage(state: state, transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty),
+            AttemptTimeoutStage(
+                state: state,
+                transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty),
         ]
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
