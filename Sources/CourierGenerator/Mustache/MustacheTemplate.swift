@@ -222,7 +222,8 @@ extension MustacheTemplate {
                 return (false, [])
             }
             let indentation = Array(source[lineStart..<tagStart])
-            text.removeLast(indentation.count)
+            // No tag since the line started, so the text read since then ends with these bytes.
+            text.removeLast(min(indentation.count, text.count))
             position = end
             lineStart = end
             lineHasTag = false
