@@ -139,7 +139,7 @@ public final class ServiceRuntime: Sendable {
               configuration.server.problem == nil, request.problem == nil else { return nil }
         let state = configuration.resilienceState
         let host = configuration.server.authority
-        let key = breakerPolicy.scope == .host ? host : host + " " + operation.name
+        let key = breakerPolicy.key(host: host, endpoint: operation.name)
         let breaker = breakerPolicy.scope == .host ? hostState.breaker : state.breaker(for: key)
         guard let retryIn = breaker.refusal(policy: breakerPolicy, clock: state.clock) else { return nil }
         if let budget = policy.retry.budget { hostState.budget.recordRequest(policy: budget) }

@@ -209,3 +209,11 @@ final class CircuitBreaker: @unchecked Sendable {
         }
     }
 }
+
+extension CircuitBreakerPolicy {
+    /// The breaker a call to `endpoint` on `host` uses: the host's, or with the endpoint scope
+    /// `host endpoint`.
+    func key(host: String, endpoint: String) -> String {
+        scope == .host ? host : host + " " + endpoint
+    }
+}

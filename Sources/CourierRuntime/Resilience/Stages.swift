@@ -74,7 +74,7 @@ struct CircuitBreakerStage: ConditionalStage {
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.circuitBreaker
         if policy.mode == .disabled { return try await next(request) }
-        let key = policy.scope == .host ? request.host : request.host + " " + request.endpoint
+        let key = policy.key(host: request.host, endpoint: request.endpoint)
         let breaker = policy.scope == .host ? request.knownHost?.breaker ?? state.breaker(for: key) : state.breaker(for: key)
         let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
         publish(transition)
