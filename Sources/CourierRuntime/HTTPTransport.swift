@@ -34,9 +34,10 @@ import HTTPTypes
 ///
 /// Test doubles implement it in a few lines, which is how unit tests run clients without a network.
 ///
-/// The runtime bounds each attempt by the request's timeout whatever the transport does, with a
-/// timer that cancels the attempt's task. A transport whose own bound covers the whole exchange,
-/// body included, says so with ``enforcesTimeout`` and spares every call that task.
+/// Unless the transport says otherwise, the runtime also bounds each attempt by the request's
+/// timeout itself, with a timer that cancels the attempt's task. A transport whose own bound covers
+/// the whole exchange, body included, says so with ``enforcesTimeout`` and spares every call that
+/// task.
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response with its complete body.
     func send(_ request: TransportRequest) async throws -> TransportResponse

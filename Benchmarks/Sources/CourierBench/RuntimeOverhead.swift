@@ -38,8 +38,8 @@ enum RuntimeOverhead {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("token")
         return ServiceRuntime(configuration: ClientConfiguration(
-            server: "https://api.example.com/v1", transport: InMemoryTransport(enforcesTimeout: transportEnforcesTimeout), credentials: credentials,
-            resilience: resilience, observability: observability))
+            server: "https://api.example.com/v1", transport: InMemoryTransport(enforcesTimeout: transportEnforcesTimeout),
+            credentials: credentials, resilience: resilience, observability: observability))
     }
 
     static func request() -> RequestBuilder {

@@ -325,7 +325,8 @@ struct RenderModelBuilder {
             "errorRoutes": .items(routes),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
             "usesDefaultResilience": .flag(endpoint.resilience == file.defaults
-                || ResilienceSpelling.policy(endpoint.resilience, indent: "") == ResilienceSpelling.policy(file.defaults, indent: "")),
+                || ResilienceSpelling.policy(endpoint.resilience, indent: "")
+                    == ResilienceSpelling.policy(file.defaults, indent: "")),
             "resilience": .text(endpointPolicies[endpoint.resilience] ?? ResilienceSpelling.policy(endpoint.resilience, indent: "        ")),
             "idempotencyHeader": .text(SwiftSpelling.literal(endpoint.idempotencyKey ?? "")),
             "isPaginated": .flag(false),

@@ -2,8 +2,8 @@ import Foundation
 
 /// One object of the render model: a fixed set of named values that templates read.
 ///
-/// Templates see nothing else: the renderer reads ``values`` by key, never through reflection, so
-/// what ``RenderSchema`` lists is exactly what a template may use, and
+/// Templates see nothing else: the renderer reads values by key through ``subscript(key:)``, never
+/// through reflection, so what ``RenderSchema`` lists is exactly what a template may use, and
 /// `courier generate --dump-render-model` prints the same values.
 public struct RenderNode: Sendable {
     /// Where a node stands in its list.

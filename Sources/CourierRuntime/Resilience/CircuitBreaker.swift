@@ -99,6 +99,7 @@ final class CircuitBreaker: @unchecked Sendable {
     /// How much longer the breaker refuses calls, when ``admit(policy:now:)`` would refuse one now
     /// without changing any state: forced open, or open and not yet due for a probe. `nil`
     /// otherwise, half-open included, where only `admit` decides.
+    ///
     /// The clock is read only for an open breaker: this runs before every call.
     func refusal(policy: CircuitBreakerPolicy, clock: any ResilienceClock) -> Duration? {
         switch policy.mode {
