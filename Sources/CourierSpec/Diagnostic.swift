@@ -19,6 +19,9 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
     /// `path:line:column`, the prefix compilers and editors understand.
     public var description: String { "\(file):\(line):\(column)" }
 
+    /// ``description`` with control characters in the path shown as escapes.
+    var printed: String { "\(TextSafety.singleLine(file)):\(line):\(column)" }
+
     /// Orders by file, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
@@ -90,10 +93,14 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The diagnostic and its notes in the compiler format, one line each.
+    ///
+    /// Messages quote spec text, and paths come from the file system; control characters and
+    /// line breaks in either are shown as escapes (`\n`, `\u{202E}`), so a diagnostic is always
+    /// exactly one line and a note another, whatever the spec holds.
     public var description: String {
-        var lines = ["\(location): \(severity.rawValue): \(message)"]
+        var lines = ["\(location.printed): \(severity.rawValue): \(TextSafety.singleLine(message))"]
         for note in notes {
-            lines.append("\(note.location): note: \(note.message)")
+            lines.append("\(note.location.printed): note: \(TextSafety.singleLine(note.message))")
         }
         return lines.joined(separator: "\n")
     }

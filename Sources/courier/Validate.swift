@@ -35,14 +35,20 @@ enum SpecPathArguments {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("no such file or folder: \(path)")
+                if path.unicodeScalars.contains("\u{FFFD}") {
+                    throw ValidationError("no such file or folder: \(TextSafety.singleLine(path)) (the path is not valid UTF-8; rename the file)")
+                }
+                throw ValidationError("no such file or folder: \(TextSafety.singleLine(path))")
             }
             if isDirectory.boolValue {
-                let found = SpecFileNames.specFiles(in: path)
-                if found.isEmpty {
+                let search = SpecFileNames.searchSpecFiles(in: path)
+                for (skipped, reason) in search.skipped {
+                    StandardError.write("\(TextSafety.singleLine(skipped)): warning: skipped: \(reason)")
+                }
+                if search.files.isEmpty {
                     throw ValidationError("no spec files (*.courier.yaml) in folder: \(path)")
                 }
-                specs += found
+                specs += search.files
             } else {
                 specs.append(path)
             }

@@ -151,7 +151,13 @@ struct SpecModelTests {
     @Test("Swift names", arguments: [
         ("user_id", "userId", "UserId"), ("X-Request-ID", "xRequestID", "XRequestID"), ("URLPath", "urlPath", "URLPath"),
         ("3ds", "_3ds", "_3ds"), ("default", "default", "Default"), ("self", "self_", "Self_"), ("in-progress", "inProgress", "InProgress"),
-        ("ID", "id", "ID"), ("café", "café", "Café"), ("+", "_2B", "_2B"),
+        ("ID", "id", "ID"), ("café", "café", "Café"), ("+", "plus", "Plus"), ("_", "_5F", "_5F"),
+        // Names real APIs use: a leading symbol becomes a word, so these stay distinct and readable.
+        ("+1", "plus1", "Plus1"), ("-1", "minus1", "Minus1"), ("@type", "atType", "AtType"), ("$ref", "dollarRef", "DollarRef"),
+        ("1st", "_1st", "_1st"), ("a.b", "aB", "AB"), ("@odata.context", "atOdataContext", "AtOdataContext"),
+        // Composed and decomposed spellings give the same (composed) identifier; scalars Swift
+        // does not allow in identifiers (bidirectional controls, emoji) separate words.
+        ("cafe\u{301}", "café", "Café"), ("a\u{202E}b", "aB", "AB"), ("a😀b", "aB", "AB"), ("\u{301}x", "x", "X"),
         // ASCII names take a byte-level path, others the Character one: both must agree.
         ("HTTPServer", "httpServer", "HTTPServer"), ("__a__b", "aB", "AB"), ("élan-vital", "élanVital", "ÉlanVital"),
         ("Über_cool", "überCool", "ÜberCool"), ("ÜBERCool", "überCool", "ÜBERCool"),

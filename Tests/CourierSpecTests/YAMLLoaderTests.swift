@@ -75,12 +75,29 @@ struct YAMLLoaderTests {
         }
         let result = load(text)
         #expect(result.root == nil)
-        #expect(result.diagnostics.first?.message.contains("aliases expand this document") == true)
+        #expect(result.diagnostics.first?.message.contains("aliases add more than") == true)
     }
 
-    @Test("A large document without aliases is within the bound")
+    @Test("A large document without aliases is within the bound, however many nodes it has")
     func largeDocumentWithinBound() {
-        let text = (0..<5_000).map { "k\($0): v" }.joined(separator: "\n")
-        #expect(load(text).root?.entries?.count == 5_000)
+        // 150,000 entries: 300,000 nodes, three times what aliases may add. Only aliases count.
+        let text = (0..<150_000).map { "k\($0): v" }.joined(separator: "\n")
+        #expect(load(text).root?.entries?.count == 150_000)
+    }
+
+    @Test("Aliases are counted by the bytes they copy: a large string reused many times is refused")
+    func aliasBytesAreBounded() {
+        let large = String(repeating: "x", count: 100_000)
+        let text = "a: &big \"\(large)\"\nb: [" + Array(repeating: "*big", count: 20).joined(separator: ", ") + "]\n"
+        let result = load(text)
+        #expect(result.root == nil)
+        let diagnostic = result.diagnostics.first
+        #expect(diagnostic?.message.contains("aliases add more than") == true)
+        // The alias that crosses the bound: the eleventh, at column 5 + 6 × 10 of line 2.
+        #expect(diagnostic?.location.line == 2)
+        #expect(diagnostic?.location.column == 65)
+        // Ten copies fit: one megabyte of aliased text is allowed.
+        let fits = "a: &big \"\(large)\"\nb: [" + Array(repeating: "*big", count: 10).joined(separator: ", ") + "]\n"
+        #expect(load(fits).root != nil)
     }
 }

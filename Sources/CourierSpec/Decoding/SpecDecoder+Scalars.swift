@@ -144,7 +144,7 @@ extension SpecDecoder {
             if scalar.value == "true" { return .bool(true) }
             if scalar.value == "false" { return .bool(false) }
             if let integer = Int64(scalar.value) { return .integer(integer) }
-            if Double(scalar.value) != nil, scalar.value.contains(where: { $0.isNumber }) { return .number(scalar.value) }
+            if let number = Self.canonicalNumber(scalar.value) { return .number(number) }
             return .string(scalar.value)
         case .sequence(let items):
             var values: [DefaultValue] = []
@@ -163,6 +163,48 @@ extension SpecDecoder {
             }
             return .map(values, order: order)
         }
+    }
+
+    /// A decimal number as YAML's core schema writes one (`1.5`, `-.5`, `2e-3`, `+7.`), in the
+    /// one spelling that is also a Swift and JSON literal (`1.5`, `-0.5`, `2e-3`, `7.0`); `nil`
+    /// for anything else, hexadecimal and `inf` included.
+    static func canonicalNumber(_ text: String) -> String? {
+        var bytes = Substring(text).utf8[...]
+        var sign = ""
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            if first == UInt8(ascii: "-") { sign = "-" }
+            bytes = bytes.dropFirst()
+        }
+        func digits(_ from: inout Substring.UTF8View.SubSequence) -> String {
+            let run = from.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            from = from.dropFirst(run.count)
+            return String(decoding: run, as: UTF8.self)
+        }
+        var whole = digits(&bytes)
+        var fraction = ""
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            fraction = digits(&bytes)
+        } else if whole.isEmpty {
+            return nil
+        }
+        guard !(whole.isEmpty && fraction.isEmpty) else { return nil }
+        var exponent = ""
+        if let marker = bytes.first, marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            var exponentSign = ""
+            if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+                if first == UInt8(ascii: "-") { exponentSign = "-" }
+                bytes = bytes.dropFirst()
+            }
+            let exponentDigits = digits(&bytes)
+            guard !exponentDigits.isEmpty else { return nil }
+            exponent = "e" + exponentSign + exponentDigits
+        }
+        guard bytes.isEmpty else { return nil }
+        if whole.isEmpty { whole = "0" }
+        if fraction.isEmpty { fraction = "0" }
+        return sign + whole + "." + fraction + exponent
     }
 
     /// How a node reads in a message: `'abc'` for a scalar, else its kind.

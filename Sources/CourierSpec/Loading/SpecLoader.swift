@@ -47,23 +47,23 @@ public struct SpecLoader {
     }
 
     /// Loads, decodes and validates the spec at `path` with everything it imports.
+    ///
+    /// Each file is read, decoded and validated once, and the tables validation looks names up
+    /// in are built once for the whole import graph, so the cost grows with the total size of
+    /// the files, however long their import chains are.
     public mutating func load(_ path: String) -> Result {
         let (file, diagnostics) = decode(path, importedFrom: nil)
         guard let file else { return Result(spec: nil, diagnostics: diagnostics) }
         var all = diagnostics
-        var imported: [SpecFile] = []
-        var seen = Set<String>()
-        collectImports(of: file, chain: [file.path], into: &imported, seen: &seen, diagnostics: &all)
-        // Each shared file is checked with its own imports, so a broken one is reported even when only imported.
-        for shared in imported {
-            var sharedImports: [SpecFile] = []
-            var sharedSeen = Set<String>()
-            var ignored: [Diagnostic] = []
-            collectImports(of: shared, chain: [shared.path], into: &sharedImports, seen: &sharedSeen, diagnostics: &ignored)
-            all += SpecValidator.validate(shared, imported: sharedImports).diagnostics
-        }
-        let (spec, validation) = SpecValidator.validate(file, imported: imported)
+        let graph = collectImports(of: file, diagnostics: &all)
+        let (spec, validation) = SpecValidator.validate(file, imported: graph.imported)
         all += validation
+        // Each shared file is checked on its own too, so a broken one is reported even when only
+        // imported, and a name it uses without importing the file that defines it is an error.
+        let scope = SpecValidator.Scope(files: graph.imported + [file])
+        for shared in graph.imported {
+            all += SpecValidator.validateShared(shared, in: scope) { graph.reaches(from: shared.path, to: $0) }
+        }
         let sorted = all.sortedUnique()
         return Result(spec: sorted.containsErrors ? nil : spec, diagnostics: sorted)
     }
@@ -105,17 +105,63 @@ public struct SpecLoader {
         return (file, yaml.diagnostics + decoder.diagnostics)
     }
 
-    /// Appends the files `file` imports, directly or not, dependencies first; reports cycles and unreadable imports.
-    private mutating func collectImports(of file: SpecFile, chain: [String], into result: inout [SpecFile],
-                                         seen: inout Set<String>, diagnostics: inout [Diagnostic]) {
-        for entry in file.imports {
-            let path = entry.resolvedPath
-            if let start = chain.firstIndex(of: path) {
-                let cycle = (chain[start...] + [path]).joined(separator: " → ")
-                diagnostics.append(.error("import cycle: \(cycle)", at: entry.location))
+    /// The files a spec imports, directly or not, and which file imports which.
+    struct ImportGraph {
+        /// Every imported file once, dependencies first; the spec itself is not among them.
+        var imported: [SpecFile] = []
+        /// The paths each file imports directly.
+        var direct: [String: Set<String>] = [:]
+
+        /// Whether `from` is `to` or imports it, directly or not.
+        ///
+        /// Almost every name a shared file uses is its own or a direct import's, answered at
+        /// once; the rest take one walk over the graph.
+        func reaches(from: String, to: String) -> Bool {
+            if from == to || direct[from]?.contains(to) == true { return true }
+            var pending = Array(direct[from] ?? [])
+            var seen = Set(pending)
+            while let next = pending.popLast() {
+                for target in direct[next] ?? [] where seen.insert(target).inserted {
+                    if target == to { return true }
+                    pending.append(target)
+                }
+            }
+            return false
+        }
+    }
+
+    /// Walks the imports of `root` depth first with an explicit stack (an import chain of any
+    /// length cannot overflow the thread's); reports cycles, unreadable imports and imported
+    /// service specs.
+    private mutating func collectImports(of root: SpecFile, diagnostics: inout [Diagnostic]) -> ImportGraph {
+        enum Visit { case onChain, done }
+        var graph = ImportGraph()
+        var visits: [String: Visit] = [root.path: .onChain]
+        // The files being walked, outermost first, each with the index of its next import.
+        var chain: [(file: SpecFile, next: Int)] = [(root, 0)]
+        while let (file, next) = chain.last {
+            guard next < file.imports.count else {
+                chain.removeLast()
+                visits[file.path] = .done
+                if !chain.isEmpty { graph.imported.append(file) }
                 continue
             }
-            if seen.contains(path) { continue }
+            chain[chain.count - 1].next += 1
+            let entry = file.imports[next]
+            let path = entry.resolvedPath
+            switch visits[path] {
+            case .onChain:
+                graph.direct[file.path, default: []].insert(path)
+                let start = chain.firstIndex { $0.file.path == path } ?? 0
+                let cycle = (chain[start...].map(\.file.path) + [path]).joined(separator: " → ")
+                diagnostics.append(.error("import cycle: \(cycle)", at: entry.location))
+                continue
+            case .done:
+                graph.direct[file.path, default: []].insert(path)
+                continue
+            case nil:
+                break
+            }
             let (imported, importDiagnostics) = decode(path, importedFrom: entry.location)
             diagnostics += importDiagnostics
             guard let imported else { continue }
@@ -123,8 +169,10 @@ public struct SpecLoader {
                 diagnostics.append(.error("'\(entry.path)' describes a service; imports name shared model files, which have no 'service:'", at: entry.location))
                 continue
             }
-            collectImports(of: imported, chain: chain + [path], into: &result, seen: &seen, diagnostics: &diagnostics)
-            if seen.insert(path).inserted { result.append(imported) }
+            graph.direct[file.path, default: []].insert(path)
+            visits[path] = .onChain
+            chain.append((imported, 0))
         }
+        return graph
     }
 }

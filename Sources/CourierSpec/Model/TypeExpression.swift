@@ -78,6 +78,10 @@ public indirect enum TypeExpression: Hashable, Sendable, CustomStringConvertible
         }
     }
 
+    /// The deepest `list<…>` and `map<…>` may nest in one expression. Every walk over an
+    /// expression recurses once per level, so the parser refuses deeper ones.
+    public static let maximumDepth = 32
+
     /// Parses a type expression; on failure, returns the problem and the 0-based character offset where it is.
     public static func parse(_ text: String) -> Result<TypeExpression, TypeExpressionError> {
         var parser = TypeExpressionParser(text: Array(text))
@@ -118,8 +122,12 @@ private struct TypeExpressionParser {
         while index < text.count, text[index] == " " { index += 1 }
     }
 
-    mutating func parseType() -> Result<TypeExpression, TypeExpressionError> {
+    mutating func parseType(depth: Int = 0) -> Result<TypeExpression, TypeExpressionError> {
         skipSpaces()
+        guard depth < TypeExpression.maximumDepth else {
+            return .failure(.init(message: "a type nests 'list<…>' and 'map<…>' more than \(TypeExpression.maximumDepth) levels deep",
+                                  offset: index))
+        }
         let start = index
         while index < text.count, text[index].isLetter || text[index].isNumber || text[index] == "_" || text[index] == "." {
             index += 1
@@ -137,7 +145,7 @@ private struct TypeExpressionParser {
             }
             index += 1
             let element: TypeExpression
-            switch parseType() {
+            switch parseType(depth: depth + 1) {
             case .failure(let error): return .failure(error)
             case .success(let inner): element = inner
             }

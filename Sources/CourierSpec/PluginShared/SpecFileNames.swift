@@ -22,14 +22,68 @@ public enum SpecFileNames {
     }
 
     /// Every spec file below `folder`, recursively, as paths that start with `folder` as given, sorted.
+    ///
+    /// Folders that cannot be listed are left out; ``searchSpecFiles(in:listing:)`` says which.
     public static func specFiles(in folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
-        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if isSpecFile(relative) { found.append(prefix + relative) }
+        searchSpecFiles(in: folder).files
+    }
+
+    /// What a search for spec files found, and what it could not look into.
+    public struct Search: Sendable {
+        /// The spec files, as paths that start with the folder as given, sorted.
+        public var files: [String] = []
+        /// Paths the search could not use, each with the reason in plain words: folders it could
+        /// not list, and spec files whose names are not valid UTF-8 (which no path can name).
+        public var skipped: [(path: String, reason: String)] = []
+    }
+
+    /// An entry of a folder listing: its name and whether it is a folder to search.
+    public typealias Entry = (name: String, isFolder: Bool)
+
+    /// Lists a folder's entries; throws when the folder cannot be read.
+    public typealias Listing = (String) throws -> [Entry]
+
+    /// Searches `folder` and every folder below it, with an explicit stack, and reports what it
+    /// had to skip instead of skipping it silently. Symbolic links to folders are not followed,
+    /// so a link cycle cannot make the search endless.
+    public static func searchSpecFiles(in folder: String, listing: Listing = listFolder) -> Search {
+        var search = Search()
+        let root = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        var pending = [root]
+        while let current = pending.popLast() {
+            let entries: [Entry]
+            do {
+                entries = try listing(current)
+            } catch {
+                search.skipped.append((current, "the folder cannot be read (\(error.localizedDescription))"))
+                continue
+            }
+            for entry in entries {
+                let path = current + "/" + entry.name
+                if entry.isFolder {
+                    pending.append(path)
+                } else if isSpecFile(entry.name) {
+                    if entry.name.unicodeScalars.contains("\u{FFFD}") {
+                        search.skipped.append((path, "the file name is not valid UTF-8; rename the file"))
+                    } else {
+                        search.files.append(path)
+                    }
+                }
+            }
         }
-        return found.sorted()
+        search.files.sort()
+        search.skipped.sort { $0.path < $1.path }
+        return search
+    }
+
+    /// The entries of a folder on disk; folders reached through symbolic links count as files.
+    public static func listFolder(_ path: String) throws -> [Entry] {
+        let manager = FileManager.default
+        return try manager.contentsOfDirectory(atPath: path).map { name in
+            let child = path + "/" + name
+            let type = (try? manager.attributesOfItem(atPath: child))?[.type] as? FileAttributeType
+            return (name, type == .typeDirectory)
+        }
     }
 
     /// The kinds of file the generator writes for every spec, in order; each file name is the

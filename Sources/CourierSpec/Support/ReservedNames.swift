@@ -15,12 +15,32 @@ public enum ReservedNames {
     public static let serviceTypeSuffixes = [
         "Client", "API", "Mock", "MockCall", "Error", "DeclaredError", "Server", "Auth", "Headers", "Operations",
     ]
+    /// Members every generated model has through its conformances (`Hashable`), which a property
+    /// of the same name would make ambiguous.
+    public static let modelMembers: Set<String> = ["hashValue"]
     /// The case that keeps enum values and union variants the spec does not list.
     public static let unknownCase = "unknown"
+    /// Types every generated file declares at file scope: the runtime version check.
+    public static let fileScopeTypes: Set<String> = ["CourierRuntimeRequirement"]
+    /// Names the templates declare inside every endpoint method (a local request, a mock's
+    /// handler, a page of a paginated call). A parameter of that name keeps it as its argument
+    /// label, and gets the internal name ``internalParameterName(_:)`` gives.
+    public static let endpointLocals: Set<String> = ["request", "handler", "page"]
+    /// The case of every generated server enum besides one per server: another base URL.
+    public static let serverMembers: Set<String> = ["custom"]
+    /// The member of every generated credentials type besides one per auth scheme.
+    public static let authMembers: Set<String> = ["credentials"]
     /// Members every generated client has besides one method per endpoint.
     public static let clientMembers: Set<String> = ["configuration", "fromEnvironment", "runtime", "headers"]
     /// Argument labels every endpoint method may have besides its parameters.
     public static let endpointLabels: Set<String> = ["body", "options"]
     /// The suffix of the method that pages through a paginated endpoint's items: `listPaymentsItems`.
     public static let paginationSuffix = "Items"
+
+    /// The name a parameter has inside the generated method: its own, or with a trailing
+    /// underscore when a template declares that name there. Spec names never end in `_` (a
+    /// `swiftName` must be lowerCamelCase), so the result cannot meet another parameter.
+    public static func internalParameterName(_ swiftName: String) -> String {
+        endpointLocals.contains(swiftName) ? swiftName + "_" : swiftName
+    }
 }

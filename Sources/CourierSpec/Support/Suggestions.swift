@@ -1,17 +1,28 @@
 /// "Did you mean" suggestions by edit distance.
 public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
+    ///
+    /// Candidates whose length alone rules them out are skipped without computing a distance,
+    /// and words longer than ``maximumWordLength`` get no suggestion, so a hostile spec with
+    /// long names cannot make every diagnostic cost the product of two long strings.
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+        let length = word.count
+        guard length <= maximumWordLength else { return nil }
+        let allowed = max(1, min(3, length / 3))
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
+            let candidateLength = candidate.count
+            guard abs(candidateLength - length) <= allowed, candidateLength <= maximumWordLength else { continue }
             let distance = editDistance(lowered, candidate.lowercased())
             if best.map({ distance < $0.distance }) ?? true { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let allowed = max(1, min(3, word.count / 3))
         return best.distance <= allowed ? best.candidate : nil
     }
+
+    /// The longest word that gets a suggestion.
+    public static let maximumWordLength = 64
 
     /// `'a', 'b' or 'c'`: choices as diagnostics list them.
     public static func quotedList(_ words: [String]) -> String {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns spec names into Swift identifiers.
 ///
 /// The validator and the generator both use these functions, so a collision the validator
@@ -38,8 +40,35 @@ public enum SwiftNaming {
         keywords.contains(identifier) ? "`\(identifier)`" : identifier
     }
 
+    /// Words for the symbols that lead names in real APIs: GitHub's `+1` and `-1`, JSON-LD's
+    /// `@type`, JSON Schema's `$ref`. A leading symbol becomes a word instead of vanishing, so
+    /// `+1`, `-1` and `1` stay three names (`plus1`, `minus1`, `_1`).
+    public static let leadingSymbolWords: [Unicode.Scalar: String] = [
+        "+": "plus", "-": "minus", "@": "at", "$": "dollar", "#": "hash", "*": "star", "!": "not", "~": "tilde",
+        "%": "percent", "&": "and", "=": "equals", "<": "lessThan", ">": "greaterThan", "^": "caret", "?": "question",
+        ".": "dot", "/": "slash", "|": "or",
+    ]
+
     /// Splits on anything that is not a letter or digit; letters and digits are kept as written.
+    /// Symbols before the first letter or digit become words (``leadingSymbolWords``).
     static func words(_ name: String) -> [String] {
+        var symbolWords: [String] = []
+        var rest = Substring(name)
+        while let scalar = rest.unicodeScalars.first, !isWordScalar(scalar) {
+            if let word = leadingSymbolWords[scalar] { symbolWords.append(word) }
+            rest = Substring(rest.unicodeScalars.dropFirst())
+        }
+        return symbolWords + textWords(rest)
+    }
+
+    /// Whether a scalar can be part of a word: an ASCII letter or digit, or a non-ASCII letter
+    /// or number.
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return isASCIILetterOrDigit(UInt8(scalar.value)) }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    private static func textWords(_ name: Substring) -> [String] {
         // Spec names are nearly always ASCII, where bytes answer what `Character` properties
         // would, at a fraction of the cost: naming runs for every name of every spec.
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -48,7 +77,7 @@ public enum SwiftNaming {
         var words: [String] = []
         var current = ""
         for character in name {
-            if character.isLetter || character.isNumber {
+            if (character.isLetter || character.isNumber) && character.unicodeScalars.allSatisfy(SwiftIdentifier.isContinuation) {
                 current.append(character)
             } else if !current.isEmpty {
                 words.append(current)
@@ -100,17 +129,61 @@ public enum SwiftNaming {
         isASCIILetter(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 
-    /// Prefixes identifiers that start with a digit; suffixes ones Swift cannot use at all.
+    /// Prefixes identifiers that cannot start a Swift identifier (a digit, a combining mark);
+    /// suffixes ones Swift cannot use at all. Identifiers are in Unicode's composed form (NFC),
+    /// so the spellings of a name that compare equal in the spec also compare equal in Swift.
     static func finish(_ identifier: String) -> String {
-        var result = identifier
-        if let first = result.first, first.isNumber { result = "_" + result }
+        var result = identifier.utf8.allSatisfy({ $0 < 0x80 }) ? identifier : identifier.precomposedStringWithCanonicalMapping
+        if let first = result.unicodeScalars.first, !SwiftIdentifier.isHead(first) { result = "_" + result }
         if unusable.contains(result) { result += "_" }
         return result
     }
 
-    /// A name with no letters or digits (`+`, `-`) becomes `_` and its code points: `_2B`.
+    /// A name with no letters, digits or known symbols (`_`, `,`) becomes `_` and its code
+    /// points: `_5F`.
     static func fallback(_ name: String) -> String {
         if name.isEmpty { return "_empty" }
         return "_" + name.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: "_")
     }
+}
+
+/// Which scalars Swift accepts in identifiers, by the ranges of the language reference's
+/// identifier grammar, less the invisible formatting controls (bidirectional controls, word
+/// joiners) the grammar allows: names built of those would read differently from how they
+/// compile.
+enum SwiftIdentifier {
+    /// Whether the scalar can start an identifier.
+    static func isHead(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || value == 0x5F
+        }
+        if (0x200B...0x200F).contains(value) || (0x202A...0x202E).contains(value) || (0x2060...0x206F).contains(value) {
+            return false
+        }
+        return headRanges.contains { $0.contains(value) }
+    }
+
+    /// Whether the scalar can continue an identifier.
+    static func isContinuation(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if (0x30...0x39).contains(value) { return true }
+        if continuationRanges.contains(where: { $0.contains(value) }) { return true }
+        return isHead(scalar)
+    }
+
+    private static let headRanges: [ClosedRange<UInt32>] = [
+        0xA8...0xA8, 0xAA...0xAA, 0xAD...0xAD, 0xAF...0xAF, 0xB2...0xB5, 0xB7...0xBA, 0xBC...0xBE, 0xC0...0xD6,
+        0xD8...0xF6, 0xF8...0xFF, 0x100...0x2FF, 0x370...0x167F, 0x1681...0x180D, 0x180F...0x1DBF, 0x1E00...0x1FFF,
+        0x200B...0x200D, 0x202A...0x202E, 0x203F...0x2040, 0x2054...0x2054, 0x2060...0x206F, 0x2070...0x20CF,
+        0x2100...0x218F, 0x2460...0x24FF, 0x2776...0x2793, 0x2C00...0x2DFF, 0x2E80...0x2FFF, 0x3004...0x3007,
+        0x3021...0x302F, 0x3031...0x303F, 0x3040...0xD7FF, 0xF900...0xFD3D, 0xFD40...0xFDCF, 0xFDF0...0xFE1F,
+        0xFE30...0xFE44, 0xFE47...0xFFFD, 0x10000...0x1FFFD, 0x20000...0x2FFFD, 0x30000...0x3FFFD, 0x40000...0x4FFFD,
+        0x50000...0x5FFFD, 0x60000...0x6FFFD, 0x70000...0x7FFFD, 0x80000...0x8FFFD, 0x90000...0x9FFFD,
+        0xA0000...0xAFFFD, 0xB0000...0xBFFFD, 0xC0000...0xCFFFD, 0xD0000...0xDFFFD, 0xE0000...0xEFFFD,
+    ]
+
+    private static let continuationRanges: [ClosedRange<UInt32>] = [
+        0x300...0x36F, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE20...0xFE2F,
+    ]
 }

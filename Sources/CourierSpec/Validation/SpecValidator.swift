@@ -7,35 +7,139 @@ import Foundation
 /// Swift identifiers, defaults that do not fit their type, models that can only exist
 /// infinitely, alias cycles, broken unions and pagination paths, and duplicate routes.
 public struct SpecValidator {
+    /// What every file of one load can name: the models of all its files, with the containment
+    /// graph between them analysed once. Validating a file looks names up here instead of
+    /// building tables of its own, so a load costs what its files hold, however they import
+    /// each other.
+    package struct Scope {
+        /// Every model by spec name; the first definition wins (a second is reported).
+        let models: [String: Model]
+        /// The strongly connected component of each model in the graph of required, direct
+        /// containment (see ``requiredModels(of:)``).
+        let containmentComponent: [String: Int]
+        /// Components whose models contain themselves: more than one model, or a self-edge.
+        let cyclicComponents: Set<Int>
+        /// Aliases that refer to themselves through other aliases.
+        let cyclicAliases: Set<String>
+
+        /// Builds the scope of a load from all of its files.
+        package init(files: [SpecFile]) {
+            var models: [String: Model] = [:]
+            for file in files {
+                for model in file.models where models[model.name] == nil { models[model.name] = model }
+            }
+            self.models = models
+            let names = Array(models.keys).sorted()
+            var indexOf: [String: Int] = [:]
+            for (index, name) in names.enumerated() { indexOf[name] = index }
+            var selfEdge = Set<Int>()
+            let successors = names.enumerated().map { index, name -> [Int] in
+                guard let model = models[name] else { return [] }
+                let targets = Self.requiredModels(of: model).compactMap { indexOf[$0.target] }
+                if targets.contains(index) { selfEdge.insert(index) }
+                return targets
+            }
+            let components = StronglyConnected(successors: successors)
+            var containmentComponent: [String: Int] = [:]
+            var cyclic = Set<Int>()
+            for (index, name) in names.enumerated() {
+                let component = components.component[index]
+                containmentComponent[name] = component
+                if components.componentSize[component] > 1 || selfEdge.contains(index) { cyclic.insert(component) }
+            }
+            self.containmentComponent = containmentComponent
+            self.cyclicComponents = cyclic
+            self.cyclicAliases = Self.aliasesOnCycles(names: names, indexOf: indexOf, models: models)
+        }
+
+        /// Aliases that lead back to themselves through other aliases (at any depth of lists,
+        /// maps and optionals), which Swift's type aliases cannot express.
+        static func aliasesOnCycles(names: [String], indexOf: [String: Int], models: [String: Model]) -> Set<String> {
+            var selfEdge = Set<Int>()
+            let successors = names.enumerated().map { index, name -> [Int] in
+                guard case .alias(let target)? = models[name]?.kind else { return [] }
+                let targets = target.expression.referencedModels.compactMap { referenced -> Int? in
+                    guard case .alias? = models[referenced]?.kind else { return nil }
+                    return indexOf[referenced]
+                }
+                if targets.contains(index) { selfEdge.insert(index) }
+                return targets
+            }
+            let components = StronglyConnected(successors: successors)
+            var result = Set<String>()
+            for (index, name) in names.enumerated()
+            where components.componentSize[components.component[index]] > 1 || selfEdge.contains(index) {
+                result.insert(name)
+            }
+            return result
+        }
+
+        /// The models a model holds directly and always: non-optional properties of a model
+        /// type, or the target of an alias. A value of the model needs a value of each.
+        static func requiredModels(of model: Model) -> [(via: String, target: String)] {
+            switch model.kind {
+            case .object(let properties):
+                return properties.compactMap { property -> (via: String, target: String)? in
+                    if case .model(let name) = property.type.expression { return (property.name, name) }
+                    return nil
+                }
+            case .alias(let target):
+                if case .model(let name) = target.expression { return [("", name)] }
+                return []
+            default:
+                return []
+            }
+        }
+    }
+
     private let file: SpecFile
     private let imported: [SpecFile]
-    private var models: [String: Model] = [:]
+    private let scope: Scope
+    private var models: [String: Model]
+    /// For a shared file checked on its own: whether it can see the file at a path (itself or
+    /// an import, directly or not). `nil` for the spec being loaded, which sees every file.
+    private let canSee: ((String) -> Bool)?
     private var diagnostics: [Diagnostic] = []
 
-    private init(file: SpecFile, imported: [SpecFile]) {
+    private init(file: SpecFile, imported: [SpecFile], scope: Scope, canSee: ((String) -> Bool)?) {
         self.file = file
         self.imported = imported
+        self.scope = scope
+        self.models = scope.models
+        self.canSee = canSee
     }
 
     /// Validates `file` with the files it imports (directly or not, dependencies first).
     ///
     /// - Returns: the spec when there is no error (warnings allowed), and every diagnostic.
     public static func validate(_ file: SpecFile, imported: [SpecFile]) -> (spec: Spec?, diagnostics: [Diagnostic]) {
-        var validator = SpecValidator(file: file, imported: imported)
+        var validator = SpecValidator(file: file, imported: imported, scope: Scope(files: imported + [file]), canSee: nil)
         let checked = validator.run()
         let diagnostics = validator.diagnostics
         return (diagnostics.containsErrors ? nil : Spec(file: checked, imported: imported), diagnostics)
     }
 
+    /// Validates a shared model file that a spec imports, within the scope of that spec's load.
+    ///
+    /// - Parameter canSee: whether the file can name the models of the file at a path: itself
+    ///   or a file it imports, directly or not.
+    package static func validateShared(_ file: SpecFile, in scope: Scope, canSee: @escaping (String) -> Bool) -> [Diagnostic] {
+        var validator = SpecValidator(file: file, imported: [], scope: scope, canSee: canSee)
+        _ = validator.run()
+        return validator.diagnostics
+    }
+
     private mutating func run() -> SpecFile {
         var checked = file
-        checkModelNames()
+        if canSee == nil { checkModelNames() } else { checkReservedModelNames() }
         checkErrors()
         for model in file.models { checkModel(model) }
         checkContainmentCycles()
         checkAliasCycles()
-        checkUniqueSwiftNames(file.servers.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "server")
-        checkUniqueSwiftNames(file.authSchemes.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "auth scheme")
+        checkUniqueSwiftNames(file.servers.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "server",
+                              reserved: Self.reserving(ReservedNames.serverMembers, "the generated server type has; rename the server"))
+        checkUniqueSwiftNames(file.authSchemes.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "auth scheme",
+                              reserved: Self.reserving(ReservedNames.authMembers, "the generated credentials type has; rename the scheme"))
         checkHeaderParameters(file.headers, what: "service header")
         checkUniqueHeaderNames(file.headers)
         checkEndpointNames()
@@ -44,22 +148,36 @@ public struct SpecValidator {
         return checked
     }
 
+    /// The same explanation for each of `names`, as ``checkUniqueSwiftNames`` takes reserved names.
+    private static func reserving(_ names: Set<String>, _ explanation: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: names.map { ($0, explanation) })
+    }
+
     private mutating func error(_ message: String, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
         diagnostics.append(.error(message, at: location, notes: notes))
     }
 
     // MARK: - Names
 
-    private mutating func checkModelNames() {
-        var bySwiftName: [String: Model] = [:]
+    /// Names generated code uses for its own types, which a model of this file must not take.
+    private var reservedTypeNames: [String: String] {
         var reserved: [String: String] = [:]
         for module in ReservedNames.modules { reserved[module] = "the module '\(module)' that generated code names" }
         for nested in ReservedNames.nestedTypes { reserved[nested] = "the type '\(nested)' that generated models declare inside themselves" }
+        for type in ReservedNames.fileScopeTypes { reserved[type] = "the type '\(type)' that every generated file declares" }
         if let service = file.service {
             for suffix in ReservedNames.serviceTypeSuffixes {
                 reserved[SwiftNaming.upperCamelCase(service) + suffix] = "the generated type '\(SwiftNaming.upperCamelCase(service) + suffix)'"
             }
         }
+        return reserved
+    }
+
+    /// Reports models of any file of the load that share a Swift type name, and models of this
+    /// file named like a generated type.
+    private mutating func checkModelNames() {
+        var bySwiftName: [String: Model] = [:]
+        let reserved = reservedTypeNames
         for model in imported.flatMap(\.models) + file.models {
             let swiftName = SwiftNaming.upperCamelCase(model.name)
             if let earlier = bySwiftName[swiftName] {
@@ -72,7 +190,17 @@ public struct SpecValidator {
                 error("model '\(model.name)' would be named like \(clash); rename it", at: model.location)
             }
             bySwiftName[swiftName] = model
-            models[model.name] = model
+        }
+    }
+
+    /// For a shared file: its own models named like a generated type. Collisions between files
+    /// are the loaded spec's to report, once.
+    private mutating func checkReservedModelNames() {
+        let reserved = reservedTypeNames
+        for model in file.models {
+            if let clash = reserved[SwiftNaming.upperCamelCase(model.name)] {
+                error("model '\(model.name)' would be named like \(clash); rename it", at: model.location)
+            }
         }
     }
 
@@ -101,7 +229,15 @@ public struct SpecValidator {
     @discardableResult
     private mutating func resolve(_ type: TypeReference) -> Bool {
         var resolved = true
-        for name in type.expression.referencedModels where models[name] == nil {
+        for name in type.expression.referencedModels {
+            if let model = models[name] {
+                let definedIn = model.location.file
+                if definedIn != file.path, let canSee, !canSee(definedIn) {
+                    error("unknown type '\(name)': it is defined in '\(definedIn)', which this file does not import", at: type.location)
+                    resolved = false
+                }
+                continue
+            }
             let candidates = Array(models.keys) + PrimitiveType.allCases.map(\.rawValue)
             let hint = Suggestions.didYouMean(name, among: candidates.sorted())
             error("unknown type '\(name)'\(hint)", at: type.location)
@@ -157,7 +293,9 @@ public struct SpecValidator {
     private mutating func checkModel(_ model: Model) {
         switch model.kind {
         case .object(let properties):
-            checkUniqueSwiftNames(properties.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "property")
+            checkUniqueSwiftNames(properties.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "property",
+                                  reserved: Self.reserving(ReservedNames.modelMembers,
+                                                           "every generated model has; rename the property and keep its JSON key with 'json:'"))
             var jsonKeys: [String: Property] = [:]
             for property in properties {
                 if let earlier = jsonKeys[property.jsonName] {
@@ -218,58 +356,57 @@ public struct SpecValidator {
     }
 
     /// A model that contains itself through required, direct properties has no finite value.
+    ///
+    /// The scope already knows which models lie on such cycles. Each cycle is reported once, at
+    /// its first model in this file, with the shortest way back to that model.
     private mutating func checkContainmentCycles() {
-        func requiredModels(of model: Model) -> [(via: String, target: String)] {
-            switch model.kind {
-            case .object(let properties):
-                return properties.compactMap { property -> (via: String, target: String)? in
-                    if case .model(let name) = property.type.expression { return (property.name, name) }
-                    return nil
-                }
-            case .alias(let target):
-                if case .model(let name) = target.expression { return [("", name)] }
-                return []
-            default:
-                return []
-            }
-        }
-        var reported = Set<String>()
-        for model in file.models where !reported.contains(model.name) {
+        var reported = Set<Int>()
+        for model in file.models {
             if case .alias = model.kind { continue }  // alias cycles are reported as such
-            // Depth-first search for a path from the model back to itself.
-            var stack: [(name: String, path: [String], members: [String])] = [(model.name, [], [model.name])]
-            var visited = Set<String>()
-            search: while let (name, path, members) = stack.popLast() {
-                guard let current = models[name] else { continue }
-                for edge in requiredModels(of: current) {
-                    let step = edge.via.isEmpty ? path : path + ["\(name).\(edge.via)"]
-                    if edge.target == model.name {
-                        let through = step.map { "'\($0)'" }.joined(separator: ", ")
-                        error("model '\(model.name)' contains itself through \(through) with no optional, list or map in between, so no finite value exists",
-                              at: model.location)
-                        reported.formUnion(members)
-                        break search
+            guard let component = scope.containmentComponent[model.name], scope.cyclicComponents.contains(component),
+                  !reported.contains(component), let through = shortestContainmentCycle(from: model.name, within: component) else { continue }
+            reported.insert(component)
+            let steps = through.map { "'\($0)'" }.joined(separator: ", ")
+            error("model '\(model.name)' contains itself through \(steps) with no optional, list or map in between, so no finite value exists",
+                  at: model.location)
+        }
+    }
+
+    /// The properties (`Model.property`) of the shortest way from a model back to itself,
+    /// searched breadth first within its component.
+    private func shortestContainmentCycle(from start: String, within component: Int) -> [String]? {
+        // How each model was first reached: the model before it and the property between.
+        var reachedFrom: [String: (model: String, via: String)] = [:]
+        var queue = [start]
+        var head = 0
+        while head < queue.count {
+            let name = queue[head]
+            head += 1
+            guard let current = models[name] else { continue }
+            for edge in Scope.requiredModels(of: current) where scope.containmentComponent[edge.target] == component {
+                if edge.target == start {
+                    var steps: [String] = []
+                    if !edge.via.isEmpty { steps.append("\(name).\(edge.via)") }
+                    var cursor = name
+                    while cursor != start, let step = reachedFrom[cursor] {
+                        if !step.via.isEmpty { steps.append("\(step.model).\(step.via)") }
+                        cursor = step.model
                     }
-                    if visited.insert(edge.target).inserted { stack.append((edge.target, step, members + [edge.target])) }
+                    return steps.reversed()
+                }
+                if reachedFrom[edge.target] == nil, edge.target != start {
+                    reachedFrom[edge.target] = (name, edge.via)
+                    queue.append(edge.target)
                 }
             }
         }
+        return nil
     }
 
     /// Swift type aliases cannot refer to themselves, even through a list.
     private mutating func checkAliasCycles() {
-        for model in file.models {
-            guard case .alias(let target) = model.kind else { continue }
-            var pending = target.expression.referencedModels
-            var visited = Set<String>()
-            while let name = pending.popLast() {
-                if name == model.name {
-                    error("alias '\(model.name)' refers to itself; give the recursion an object model with properties", at: model.location)
-                    break
-                }
-                guard visited.insert(name).inserted, let next = models[name], case .alias(let inner) = next.kind else { continue }
-                pending += inner.expression.referencedModels
-            }
+        for model in file.models where scope.cyclicAliases.contains(model.name) {
+            error("alias '\(model.name)' refers to itself; give the recursion an object model with properties", at: model.location)
         }
     }
 
@@ -282,6 +419,9 @@ public struct SpecValidator {
     }
 
     private func defaultProblem(_ value: DefaultValue, _ type: TypeExpression) -> String? {
+        if let number = Self.firstUnrepresentableNumber(value) {
+            return "default \(number) is too large for a number"
+        }
         let expected = unaliased(type.nonOptional)
         switch (expected, value) {
         case (.primitive(.json), _):
@@ -325,6 +465,27 @@ public struct SpecValidator {
         default:
             return "default \(describe(value)) does not fit type '\(type)'"
         }
+    }
+
+    /// A number in the value (at any depth) that overflows a `Double` or, with more than 38
+    /// significant digits or an exponent beyond ±127, a `Decimal`; generated code could not
+    /// spell it.
+    private static func firstUnrepresentableNumber(_ value: DefaultValue) -> String? {
+        var pending = [value]
+        while let next = pending.popLast() {
+            switch next {
+            case .number(let text):
+                guard let double = Double(text), double.isFinite, double == 0 || abs(double) >= 1e-127,
+                      text.prefix(while: { $0 != "e" }).filter(\.isNumber).drop(while: { $0 == "0" }).count <= 38 else { return text }
+            case .list(let items):
+                pending += items
+            case .map(let values, _):
+                pending += values.values
+            case .string, .integer, .bool:
+                continue
+            }
+        }
+        return nil
     }
 
     private func kindWord(_ model: Model?) -> String {

@@ -3,12 +3,26 @@ import CYAML
 /// Loads YAML text into a ``YAMLNode`` tree through libyaml's event parser.
 ///
 /// The loader is strict where specs need it to be: one document per file, no duplicate keys,
-/// no recursive aliases, and a bound on how far aliases may expand the document (a
-/// "billion laughs" document is refused, not expanded). YAML merge keys (`<<: *base`) are
-/// applied. Syntax errors are reported at libyaml's position in plain words.
+/// no recursive aliases, a bound on nesting depth, and a bound on how much aliases may add to
+/// the document (a "billion laughs" document is refused, not expanded). YAML merge keys
+/// (`<<: *base`) are applied. Syntax errors are reported at libyaml's position in plain words.
+///
+/// Nothing here grows faster than the input: the depth bound is checked as events arrive, long
+/// before libyaml's per-token cost (which grows with the flow nesting level) becomes visible,
+/// and it also bounds every recursive walk over the finished tree, releasing it included.
 public enum YAMLLoader {
-    /// The most nodes a document may hold once every alias is expanded.
-    public static let maximumExpandedNodes = 100_000
+    /// The deepest a document may nest collections. Specs nest a handful of levels; a default
+    /// value written as JSON a few more.
+    public static let maximumDepth = 64
+
+    /// The most nodes aliases may add to a document, counting each alias as the nodes it copies.
+    public static let maximumAliasNodes = 100_000
+
+    /// The most scalar bytes aliases may add to a document, beyond the input's own size.
+    ///
+    /// Together with ``maximumAliasNodes`` this bounds a loaded document by its input: a spec
+    /// expands to at most its own size plus this much, however its anchors are arranged.
+    public static let maximumAliasBytes = 1 << 20
 
     /// The result of loading a document.
     public struct Result: Sendable {
@@ -55,6 +69,17 @@ public enum YAMLLoader {
 private struct TreeBuilder {
     enum Step { case `continue`, finished, aborted }
 
+    /// How much a node holds once its aliases are expanded.
+    struct Size {
+        var nodes = 1
+        var bytes = 0
+
+        static func += (lhs: inout Size, rhs: Size) {
+            lhs.nodes += rhs.nodes
+            lhs.bytes += rhs.bytes
+        }
+    }
+
     /// A collection whose end event has not arrived yet.
     struct OpenCollection {
         enum Kind {
@@ -64,7 +89,7 @@ private struct TreeBuilder {
         var kind: Kind
         var anchor: String?
         var location: SourceLocation
-        var weight: Int
+        var size = Size()
     }
 
     /// What a mapping holds before its end event: explicit entries and `<<` merges, in order.
@@ -78,7 +103,9 @@ private struct TreeBuilder {
 
     let file: String
     var stack: [OpenCollection] = []
-    var anchors: [String: (node: YAMLNode, weight: Int)] = [:]
+    var anchors: [String: (node: YAMLNode, size: Size)] = [:]
+    /// What aliases have added so far.
+    var aliasAdded = Size(nodes: 0, bytes: 0)
     var root: YAMLNode?
     var documents = 0
     var diagnostics: [Diagnostic] = []
@@ -116,7 +143,7 @@ private struct TreeBuilder {
             }
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(.scalar(.init(value: value, style: style, tag: tag)), at: at)
-            return complete(node, weight: 1, anchor: data.anchor.map { String(cString: $0) })
+            return complete(node, size: Size(nodes: 1, bytes: data.length), anchor: data.anchor.map { String(cString: $0) })
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let anchored = anchors[name] else {
@@ -127,14 +154,23 @@ private struct TreeBuilder {
                 }
                 return .aborted
             }
-            return complete(anchored.node, weight: anchored.weight, anchor: nil, reportAt: at)
+            aliasAdded += anchored.size
+            if aliasAdded.nodes > YAMLLoader.maximumAliasNodes || aliasAdded.bytes > YAMLLoader.maximumAliasBytes {
+                diagnostics.append(.error(
+                    "aliases add more than \(YAMLLoader.maximumAliasNodes) nodes or \(YAMLLoader.maximumAliasBytes) bytes to this document; Courier refuses documents that multiply through aliases",
+                    at: at))
+                return .aborted
+            }
+            return complete(anchored.node, size: anchored.size, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
+            guard enterCollection(at: at) else { return .aborted }
             let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
-            stack.append(OpenCollection(kind: .sequence([]), anchor: anchor, location: at, weight: 1))
+            stack.append(OpenCollection(kind: .sequence([]), anchor: anchor, location: at))
             return .continue
         case YAML_MAPPING_START_EVENT:
+            guard enterCollection(at: at) else { return .aborted }
             let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-            stack.append(OpenCollection(kind: .mapping(MappingParts()), anchor: anchor, location: at, weight: 1))
+            stack.append(OpenCollection(kind: .mapping(MappingParts()), anchor: anchor, location: at))
             return .continue
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { return .aborted }
@@ -145,26 +181,27 @@ private struct TreeBuilder {
             case .mapping(let parts):
                 node = YAMLNode(.mapping(resolveMerges(parts)), at: open.location)
             }
-            return complete(node, weight: open.weight, anchor: open.anchor)
+            return complete(node, size: open.size, anchor: open.anchor)
         default:
             return .continue
         }
     }
 
+    /// Refuses a collection that would nest deeper than ``YAMLLoader/maximumDepth``.
+    mutating func enterCollection(at location: SourceLocation) -> Bool {
+        guard stack.count >= YAMLLoader.maximumDepth else { return true }
+        diagnostics.append(.error("the document nests deeper than \(YAMLLoader.maximumDepth) levels here; a spec needs far fewer", at: location))
+        return false
+    }
+
     /// Attaches a finished node to its parent (or makes it the root).
-    mutating func complete(_ node: YAMLNode, weight: Int, anchor: String?, reportAt: SourceLocation? = nil) -> Step {
-        if let anchor { anchors[anchor] = (node, weight) }
+    mutating func complete(_ node: YAMLNode, size: Size, anchor: String?) -> Step {
+        if let anchor { anchors[anchor] = (node, size) }
         guard var parent = stack.popLast() else {
             root = node
             return .continue
         }
-        parent.weight += weight
-        if parent.weight > YAMLLoader.maximumExpandedNodes {
-            diagnostics.append(.error(
-                "aliases expand this document past \(YAMLLoader.maximumExpandedNodes) nodes; Courier refuses documents that multiply through aliases",
-                at: reportAt ?? node.location))
-            return .aborted
-        }
+        parent.size += size
         // Take the collection out of the enum before changing it: while the enum still holds it,
         // every append would copy the whole collection (copy-on-write), making loading quadratic.
         switch parent.kind {
