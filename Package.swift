@@ -131,6 +131,14 @@ let package = Package(
             name: "EdgeCaseClientTests",
             dependencies: ["CourierRuntime"]
         ),
+        // The generated code for the hardened fixtures: every keyword and generated name in every
+        // naming position, and spec text built to escape from comments and literals. It must
+        // compile without a warning.
+        .testTarget(
+            name: "HardenedClientTests",
+            dependencies: ["CourierRuntime"],
+            swiftSettings: [.unsafeFlags(["-warnings-as-errors"])]
+        ),
         .testTarget(
             name: "CourierCLITests",
             dependencies: ["courier", "CourierSpec"]

@@ -155,16 +155,16 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
         var credentials = CourierRuntime.Credentials()
 {{#authSchemes}}
 {{#isBearer}}
-        credentials[scheme: "{{specName}}"] = {{name}}.map { .bearer($0) }
+        credentials[scheme: "{{specName}}"] = self.{{name}}.map { .bearer($0) }
 {{/isBearer}}
 {{#isBasic}}
-        credentials[scheme: "{{specName}}"] = {{name}}.map { .basic(username: $0.username, password: $0.password) }
+        credentials[scheme: "{{specName}}"] = self.{{name}}.map { .basic(username: $0.username, password: $0.password) }
 {{/isBasic}}
 {{#isApiKeyHeader}}
-        credentials[scheme: "{{specName}}"] = {{name}}.map { .apiKeyHeader(name: "{{keyName}}", key: $0) }
+        credentials[scheme: "{{specName}}"] = self.{{name}}.map { .apiKeyHeader(name: "{{keyName}}", key: $0) }
 {{/isApiKeyHeader}}
 {{#isApiKeyQuery}}
-        credentials[scheme: "{{specName}}"] = {{name}}.map { .apiKeyQuery(name: "{{keyName}}", key: $0) }
+        credentials[scheme: "{{specName}}"] = self.{{name}}.map { .apiKeyQuery(name: "{{keyName}}", key: $0) }
 {{/isApiKeyQuery}}
 {{/authSchemes}}
         return credentials
@@ -192,7 +192,7 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
     /// Adds the fields to a request.
     {{access}} func apply(to request: inout CourierRuntime.RequestBuilder) {
 {{#headers}}
-        request.header("{{specName}}", {{name}})
+        request.header("{{specName}}", self.{{name}})
 {{/headers}}
     }
 }
@@ -212,7 +212,7 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
 {{#isDeprecated}}
     @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
 {{/isDeprecated}}
-    func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}}
+    func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}}
 
 {{/endpoints}}
 }
@@ -227,11 +227,11 @@ extension {{apiType}} {
 {{/isDeprecated}}
     {{access}} func {{name}}(
 {{#parameters}}
-        {{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
 {{/parameters}}
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws({{errorType}}) -> {{outputType}} {
-        try await {{name}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
+        try await self.{{name}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
     }
 {{#isPaginated}}
 {{#pagination}}
@@ -244,7 +244,7 @@ extension {{apiType}} {
 {{/isDeprecated}}
     {{access}} func {{methodName}}(
 {{#parameters}}
-        {{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
 {{/parameters}}
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
@@ -369,13 +369,13 @@ extension {{apiType}} {
 {{#isDeprecated}}
     @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
 {{/isDeprecated}}
-    {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
+    {{access}} func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
         {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
 {{#queryParameters}}
         request.query("{{specName}}", {{name}})
 {{/queryParameters}}
 {{#hasHeaders}}
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
 {{/hasHeaders}}
 {{#headerParameters}}
         request.header("{{specName}}", {{name}})
@@ -392,7 +392,7 @@ extension {{apiType}} {
 {{#bodyIsBytes}}
         request.bytesBody(body, contentType: "{{bodyContentType}}")
 {{/bodyIsBytes}}
-        return try await runtime.send({{operationsType}}.{{name}}, request, options: options)
+        return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
     }
 {{/endpoints}}
 }
@@ -501,7 +501,7 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{#endpoints}}
     /// A call of `{{specName}}`.
-    {{access}} static func {{name}}({{#parameters}}{{name}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) -> Self {
+    {{access}} static func {{name}}({{#parameters}}{{declaration}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) -> Self {
         Self("{{specName}}"{{#parameters}}, .init("{{label}}", {{name}}){{/parameters}})
     }
 
@@ -519,7 +519,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 
     /// The calls so far, oldest first.
     {{access}} var calls: [{{mockCallType}}] {
-        recorder.calls
+        self.recorder.calls
     }
 {{#endpoints}}
 
@@ -530,9 +530,9 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     }
 
     /// Records the call and answers it with ``{{handlerName}}``.
-    {{access}} func {{name}}({{#parameters}}{{name}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
-        recorder.record(.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}))
-        guard let handler = {{handlerName}} else {
+    {{access}} func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
+        self.recorder.record(.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}))
+        guard let handler = self.{{handlerName}} else {
             throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
         }
         return try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
@@ -627,7 +627,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     {{access}} func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
 {{#properties}}
-        try container.{{encodeMethod}}({{storageName}}{{#isBoxed}}.value{{/isBoxed}}, forKey: .{{codingKey}})
+        try container.{{encodeMethod}}(self.{{storageName}}{{#isBoxed}}.value{{/isBoxed}}, forKey: .{{codingKey}})
 {{/properties}}
     }
 {{/hasProperties}}

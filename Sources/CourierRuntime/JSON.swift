@@ -237,6 +237,13 @@ public enum SpecLiteral {
     public static func dateTime(_ text: String) -> Date {
         ISO8601.date(from: text) ?? Date(timeIntervalSince1970: 0)
     }
+
+    /// The decimal number the spec wrote, for numbers with more significant digits than an
+    /// integer literal holds. The generator accepted only numbers `Decimal` reads, so the
+    /// fallback, zero, is never reached.
+    public static func decimal(_ text: String) -> Decimal {
+        Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+    }
 }
 
 /// A coding key made from any string, for discriminators and objects without fixed keys.

@@ -15,6 +15,7 @@ struct GenerateCommandTests {
     static let goldenFolders: [(specs: String, output: String, config: String?)] = [
         ("Specs", "Tests/ExampleClientTests/Generated", nil),
         ("Tests/CourierGeneratorTests/Fixtures/EdgeCases", "Tests/EdgeCaseClientTests/Generated", nil),
+        ("Tests/CourierGeneratorTests/Fixtures/Hardened", "Tests/HardenedClientTests/Generated", nil),
         // The example package's checked-in command-plugin output, with its target's configuration.
         ("Examples/Weather/Sources/AlertsService/alerts.courier.yaml", "Examples/Weather/Sources/AlertsService/Generated",
          "Examples/Weather/Sources/AlertsService/courier-config.yaml"),

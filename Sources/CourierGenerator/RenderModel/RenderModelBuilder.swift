@@ -40,7 +40,7 @@ struct RenderModelBuilder {
     func build() -> RenderNode {
         let file = spec.file
         return RenderNode(.file, [
-            "specFile": .text((file.path as NSString).lastPathComponent),
+            "specFile": .text(SwiftSpelling.commentText((file.path as NSString).lastPathComponent)),
             "generatorVersion": .text(CourierGenerator.version),
             "runtimeVersion": .text(CourierGenerator.runtimeCompatibility),
             "access": .text(access.rawValue),
@@ -304,7 +304,7 @@ struct RenderModelBuilder {
             "methodName": .text(methodName),
             "specName": .text(SwiftSpelling.literal(endpoint.name)),
             "handlerName": .text(methodName + "Handler"),
-            "summary": .text("`\(endpoint.method.rawValue) \(file.basePath)\(endpoint.path)`"),
+            "summary": .text(SwiftSpelling.commentText("`\(endpoint.method.rawValue) \(file.basePath)\(endpoint.path)`")),
             "docLines": .lines(endpointDocs(endpoint, parameters: parameters)),
             "method": .text(endpoint.method.rawValue.lowercased()),
             "path": .text(pathTemplate(endpoint)),
@@ -350,10 +350,13 @@ struct RenderModelBuilder {
         let optional = spelling.isOptional(expression)
         let signatureDefault = parameter.defaultValue.map { spelling.defaultValue($0, of: expression) } ?? (optional ? "nil" : "")
         let docLine = SwiftSpelling.plainLines(parameter.description).joined(separator: " ")
-        let name = SwiftNaming.escaped(parameter.swiftName ?? SwiftNaming.lowerCamelCase(parameter.name))
+        let bare = parameter.swiftName ?? SwiftNaming.lowerCamelCase(parameter.name)
+        let internalName = ReservedNames.internalParameterName(bare)
+        let name = SwiftNaming.escaped(internalName)
         return RenderNode(.parameter, [
             "name": .text(name),
-            "label": .text(SwiftSpelling.label(name)),
+            "label": .text(SwiftSpelling.label(bare)),
+            "declaration": .text(internalName == bare ? name : SwiftNaming.escaped(bare) + " " + name),
             "specName": .text(SwiftSpelling.literal(parameter.name)),
             "type": .text(spelling.type(expression)),
             "hasSignatureDefault": .flag(!signatureDefault.isEmpty),
@@ -369,6 +372,7 @@ struct RenderModelBuilder {
         return RenderNode(.parameter, [
             "name": .text("body"),
             "label": .text("body"),
+            "declaration": .text("body"),
             "specName": .text("body"),
             "type": .text(spelling.type(body.type.expression)),
             "hasSignatureDefault": .flag(false),
@@ -411,7 +415,7 @@ struct RenderModelBuilder {
             case .parameter(let name):
                 let parameter = endpoint.pathParameters.first { $0.name == name }
                 let swiftName = parameter?.swiftName ?? SwiftNaming.lowerCamelCase(name)
-                text += "\\(" + SwiftNaming.escaped(swiftName) + ")"
+                text += "\\(" + SwiftNaming.escaped(ReservedNames.internalParameterName(swiftName)) + ")"
             }
         }
         return text.isEmpty ? "/" : text
@@ -432,7 +436,7 @@ struct RenderModelBuilder {
             let next = accessExpression(pagination.nextPath, from: responseType.expression),
             let items = accessExpression(pagination.itemsPath, from: responseType.expression)
         else { return nil }
-        let cursorName = SwiftNaming.escaped(cursor.swiftName ?? SwiftNaming.lowerCamelCase(cursor.name))
+        let cursorName = SwiftNaming.escaped(ReservedNames.internalParameterName(cursor.swiftName ?? SwiftNaming.lowerCamelCase(cursor.name)))
         let others = parameters.filter { $0["name"].text != cursorName }
         return RenderNode(.pagination, [
             "methodName": .text(SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.paginationSuffix)),
@@ -492,20 +496,20 @@ struct RenderModelBuilder {
                 edges[model.name] = []
             }
         }
-        func reaches(_ start: String, _ goal: String) -> Bool {
-            var stack = [start]
-            var seen: Set<String> = []
-            while let current = stack.popLast() {
-                if current == goal { return true }
-                guard seen.insert(current).inserted else { continue }
-                stack.append(contentsOf: (edges[current] ?? []).map(\.target))
-            }
-            return false
-        }
+        // An edge leads back to its own model exactly when both ends lie in one strongly
+        // connected component: one linear pass instead of a search per edge.
+        let names = edges.keys.sorted()
+        var indexOf: [String: Int] = [:]
+        for (index, name) in names.enumerated() { indexOf[name] = index }
+        let components = StronglyConnected(successors: names.map { name in
+            (edges[name] ?? []).compactMap { indexOf[$0.target] }
+        })
         var recursive: Set<String> = []
         for (source, outgoing) in edges {
-            for edge in outgoing where reaches(edge.target, source) {
-                recursive.insert(edge.label)
+            guard let from = indexOf[source] else { continue }
+            for edge in outgoing {
+                guard let to = indexOf[edge.target] else { continue }
+                if components.sameComponent(from, to) { recursive.insert(edge.label) }
             }
         }
         return recursive

@@ -86,8 +86,8 @@ public enum RenderSchema {
             ]
         case .parameter:
             [
-                "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "label", "name",
-                "signatureDefault", "specName", "type",
+                "declaration", "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "label",
+                "name", "signatureDefault", "specName", "type",
             ]
         case .schemeReference:
             ["specName"]

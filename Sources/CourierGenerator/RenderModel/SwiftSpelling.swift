@@ -9,10 +9,37 @@ struct SwiftSpelling {
     /// The models visible to the spec being rendered, by spec name.
     let models: [String: Model]
 
+    /// What each alias stands for once every alias it names at the top level is followed.
+    let aliasTargets: [String: TypeExpression]
+
     init(spec: Spec) {
         var models: [String: Model] = [:]
         for model in spec.allModels { models[model.name] = model }
         self.models = models
+        self.aliasTargets = Self.resolveAliases(models)
+    }
+
+    /// Follows each chain of aliases once, so looking through an alias costs the same however
+    /// long the chain behind it is.
+    static func resolveAliases(_ models: [String: Model]) -> [String: TypeExpression] {
+        var resolved: [String: TypeExpression] = [:]
+        for (name, model) in models {
+            guard case .alias = model.kind, resolved[name] == nil else { continue }
+            var chain: [String] = []
+            var seen = Set<String>()
+            var current = TypeExpression.model(name)
+            while case .model(let next) = current, seen.insert(next).inserted {
+                if let known = resolved[next] {
+                    current = known
+                    break
+                }
+                guard case .alias(let target)? = models[next]?.kind else { break }
+                chain.append(next)
+                current = target.expression
+            }
+            for alias in chain { resolved[alias] = current }
+        }
+        return resolved
     }
 
     // MARK: - Names
@@ -27,10 +54,11 @@ struct SwiftSpelling {
         SwiftNaming.escaped(SwiftNaming.lowerCamelCase(specName))
     }
 
-    /// An identifier as an argument label in a call: backticks only where a label needs them.
+    /// An identifier as an argument label in a call: backticks only where a label needs them
+    /// (`inout`; Swift warns about needless ones such as `let` and `var`).
     static func label(_ identifier: String) -> String {
         let bare = identifier.replacingOccurrences(of: "`", with: "")
-        return ["inout", "var", "let"].contains(bare) ? "`\(bare)`" : bare
+        return bare == "inout" ? "`inout`" : bare
     }
 
     /// `memberName` without backticks, for building longer names such as `getPaymentHandler`.
@@ -39,19 +67,19 @@ struct SwiftSpelling {
     }
 
     /// The contents of a Swift string literal (without the quotes) that reads back as `text`.
+    ///
+    /// Quotes and backslashes are escaped, so nothing in the text can end the literal or start
+    /// an interpolation, and every scalar ``TextSafety`` calls unsafe (line breaks, controls,
+    /// bidirectional controls) is written as an escape, so the source line reads as it compiles.
     static func literal(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\\": result += "\\\\"
             case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\0": result += "\\0"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\u{\(String(scalar.value, radix: 16))}"
+                if TextSafety.isUnsafe(scalar) {
+                    result += TextSafety.escape(scalar)
                 } else {
                     result.unicodeScalars.append(scalar)
                 }
@@ -60,22 +88,34 @@ struct SwiftSpelling {
         return result
     }
 
+    /// Text for the inside of a one-line comment: line breaks and other unsafe scalars shown as
+    /// escapes, so the comment cannot end early.
+    static func commentText(_ text: String) -> String {
+        TextSafety.singleLine(text)
+    }
+
     /// Text as doc-comment lines (`/// text`, or `///` for a blank line).
     static func docLines(_ text: String?) -> [String] {
         commented(plainLines(text))
     }
 
     /// Lines prefixed with `///`, without trailing spaces.
+    ///
+    /// A line that holds a line break of any kind (CR, LS, …) becomes several comment lines, so
+    /// no text given here can end up outside a comment.
     static func commented(_ lines: [String]) -> [String] {
-        lines.map { $0.isEmpty ? "///" : "/// " + $0 }
+        lines.flatMap(TextSafety.lines).map { line in
+            let trimmed = line.trimmingTrailingWhitespace()
+            return trimmed.isEmpty ? "///" : "/// " + trimmed
+        }
     }
 
-    /// Text split into lines, without leading or trailing blank lines or trailing spaces.
+    /// Text split into lines at every line break Swift or an editor knows, without leading or
+    /// trailing blank lines or trailing spaces; tabs become four spaces and other control
+    /// characters visible escapes.
     static func plainLines(_ text: String?) -> [String] {
         guard let text else { return [] }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            String($0).replacingOccurrences(of: "\t", with: "    ").trimmingTrailingWhitespace()
-        }
+        var lines = TextSafety.lines(text).map { $0.trimmingTrailingWhitespace() }
         while lines.last?.isEmpty == true { lines.removeLast() }
         while lines.first?.isEmpty == true { lines.removeFirst() }
         return lines
@@ -115,12 +155,8 @@ struct SwiftSpelling {
 
     /// The type with aliases replaced by what they stand for, at the top level.
     func unaliased(_ expression: TypeExpression) -> TypeExpression {
-        var current = expression
-        var seen: Set<String> = []
-        while case .model(let name) = current, case .alias(let target)? = models[name]?.kind, seen.insert(name).inserted {
-            current = target.expression
-        }
-        return current
+        if case .model(let name) = expression, let target = aliasTargets[name] { return target }
+        return expression
     }
 
     /// Whether the type, looking through aliases, is optional.
@@ -209,6 +245,8 @@ struct SwiftSpelling {
         }
         let digits = mantissa.drop { $0 == "0" }
         let significand = digits.isEmpty ? "0" : String(digits)
+        // An integer literal holds at most 18 digits safely; longer significands are read at run time.
+        guard significand.count <= 18 else { return "CourierRuntime.SpecLiteral.decimal(\"\(literal(text))\")" }
         return "Foundation.Decimal(sign: .\(negative ? "minus" : "plus"), exponent: \(exponent), significand: \(significand))"
     }
 

@@ -23,6 +23,6 @@ public final class EmptyMock: EmptyAPI {
 
     /// The calls so far, oldest first.
     public var calls: [EmptyMockCall] {
-        recorder.calls
+        self.recorder.calls
     }
 }

@@ -93,8 +93,8 @@ public struct OdditiesAuth: Swift.Hashable, Swift.Sendable {
     /// The credentials as the runtime applies them.
     public var credentials: CourierRuntime.Credentials {
         var credentials = CourierRuntime.Credentials()
-        credentials[scheme: "class"] = `class`.map { .bearer($0) }
-        credentials[scheme: "key"] = key.map { .apiKeyQuery(name: "api key", key: $0) }
+        credentials[scheme: "class"] = self.`class`.map { .bearer($0) }
+        credentials[scheme: "key"] = self.key.map { .apiKeyQuery(name: "api key", key: $0) }
         return credentials
     }
 }
@@ -110,7 +110,7 @@ public struct OdditiesHeaders: Swift.Hashable, Swift.Sendable {
 
     /// Adds the fields to a request.
     public func apply(to request: inout CourierRuntime.RequestBuilder) {
-        request.header("X-Trace-ID", xTraceID)
+        request.header("X-Trace-ID", self.xTraceID)
     }
 }
 
@@ -165,7 +165,7 @@ extension OdditiesAPI {
         emoji: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Everything {
-        try await `default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options)
+        try await self.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options)
     }
 
     /// - Parameters:
@@ -178,7 +178,7 @@ extension OdditiesAPI {
         body: Node,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await post(id: id, body: body, options: options)
+        try await self.post(id: id, body: body, options: options)
     }
 
     /// - Parameters:
@@ -189,7 +189,7 @@ extension OdditiesAPI {
         after: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await walk(after: after, options: options)
+        try await self.walk(after: after, options: options)
     }
 
     /// Every item that `walk` returns, across all pages, fetched page by page as the sequence is read.
@@ -289,9 +289,9 @@ public struct OdditiesClient: OdditiesAPI {
         request.query("for", forValues)
         request.query("class", `class`)
         request.query("case", caseDate)
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.header("X-Emoji", emoji)
-        return try await runtime.send(OdditiesOperations.`default`, request, options: options)
+        return try await self.runtime.send(OdditiesOperations.`default`, request, options: options)
     }
 
     /// - Parameters:
@@ -301,9 +301,9 @@ public struct OdditiesClient: OdditiesAPI {
     /// - Remark: Generated from endpoint `post`, `POST /odd v1/ünïcödé/{id}`.
     public func post(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
         var request = CourierRuntime.RequestBuilder(.post, path: "/odd%20v1/%C3%BCn%C3%AFc%C3%B6d%C3%A9/\(id)")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(OdditiesOperations.post, request, options: options)
+        return try await self.runtime.send(OdditiesOperations.post, request, options: options)
     }
 
     /// - Parameters:
@@ -313,8 +313,8 @@ public struct OdditiesClient: OdditiesAPI {
     public func walk(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/nodes")
         request.query("after", after)
-        headers.apply(to: &request)
-        return try await runtime.send(OdditiesOperations.walk, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(OdditiesOperations.walk, request, options: options)
     }
 }
 

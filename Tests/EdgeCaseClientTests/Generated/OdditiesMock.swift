@@ -37,7 +37,7 @@ public final class OdditiesMock: OdditiesAPI {
 
     /// The calls so far, oldest first.
     public var calls: [OdditiesMockCall] {
-        recorder.calls
+        self.recorder.calls
     }
 
     /// Answers `default` calls.
@@ -48,8 +48,8 @@ public final class OdditiesMock: OdditiesAPI {
 
     /// Records the call and answers it with ``defaultHandler``.
     public func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Everything {
-        recorder.record(.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji))
-        guard let handler = defaultHandler else {
+        self.recorder.record(.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji))
+        guard let handler = self.defaultHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "default")
         }
         return try await handler(inside, selfValue, forValues, `class`, caseDate, emoji)
@@ -63,8 +63,8 @@ public final class OdditiesMock: OdditiesAPI {
 
     /// Records the call and answers it with ``postHandler``.
     public func post(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
-        recorder.record(.post(id: id, body: body))
-        guard let handler = postHandler else {
+        self.recorder.record(.post(id: id, body: body))
+        guard let handler = self.postHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "post")
         }
         return try await handler(id, body)
@@ -78,8 +78,8 @@ public final class OdditiesMock: OdditiesAPI {
 
     /// Records the call and answers it with ``walkHandler``.
     public func walk(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
-        recorder.record(.walk(after: after))
-        guard let handler = walkHandler else {
+        self.recorder.record(.walk(after: after))
+        guard let handler = self.walkHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "walk")
         }
         return try await handler(after)

@@ -32,7 +32,7 @@ public struct String: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(value, forKey: .value)
+        try container.encode(self.value, forKey: .value)
     }
 }
 
@@ -66,8 +66,8 @@ public struct URL: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self_, forKey: .self_)
-        try container.encodeIfPresent(type, forKey: .type)
+        try container.encode(self.self_, forKey: .self_)
+        try container.encodeIfPresent(self.type, forKey: .type)
     }
 }
 
@@ -84,7 +84,7 @@ public enum Protocol_: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Sw
     /// A case whose name is close to a member.
     case rawValue2
     /// Only a symbol.
-    case _2D
+    case minus
     /// A value the spec does not list, kept as received.
     case unknown(Swift.String)
 
@@ -95,7 +95,7 @@ public enum Protocol_: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Sw
         case "2fa": self = ._2fa
         case "café": self = .café
         case "rawValue2": self = .rawValue2
-        case "-": self = ._2D
+        case "-": self = .minus
         default: self = .unknown(rawValue)
         }
     }
@@ -107,7 +107,7 @@ public enum Protocol_: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Sw
         case ._2fa: "2fa"
         case .café: "café"
         case .rawValue2: "rawValue2"
-        case ._2D: "-"
+        case .minus: "-"
         case .unknown(let value): value
         }
     }
@@ -188,7 +188,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         int32: Swift.Int32 = 2147483647,
         int64: Swift.Int64 = -9223372036854775808,
         float: Swift.Float = 1.5,
-        double: Swift.Double = 1e-3,
+        double: Swift.Double = 1.0e-3,
         decimal: Foundation.Decimal = Foundation.Decimal(sign: .plus, exponent: -2, significand: 1250),
         date: CourierRuntime.CalendarDate = CourierRuntime.CalendarDate(year: 2024, month: 2, day: 29),
         datetime: Foundation.Date = CourierRuntime.SpecLiteral.dateTime("2024-02-29T12:00:00.5Z"),
@@ -263,7 +263,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.int32 = try container.decodeIfPresent(Swift.Int32.self, forKey: .int32) ?? 2147483647
         self.int64 = try container.decodeIfPresent(Swift.Int64.self, forKey: .int64) ?? -9223372036854775808
         self.float = try container.decodeIfPresent(Swift.Float.self, forKey: .float) ?? 1.5
-        self.double = try container.decodeIfPresent(Swift.Double.self, forKey: .double) ?? 1e-3
+        self.double = try container.decodeIfPresent(Swift.Double.self, forKey: .double) ?? 1.0e-3
         self.decimal = try container.decodeIfPresent(Foundation.Decimal.self, forKey: .decimal) ?? Foundation.Decimal(sign: .plus, exponent: -2, significand: 1250)
         self.date = try container.decodeIfPresent(CourierRuntime.CalendarDate.self, forKey: .date) ?? CourierRuntime.CalendarDate(year: 2024, month: 2, day: 29)
         self.datetime = try container.decodeIfPresent(Foundation.Date.self, forKey: .datetime) ?? CourierRuntime.SpecLiteral.dateTime("2024-02-29T12:00:00.5Z")
@@ -284,28 +284,28 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(string, forKey: .string)
-        try container.encode(bool, forKey: .bool)
-        try container.encode(int, forKey: .int)
-        try container.encode(int32, forKey: .int32)
-        try container.encode(int64, forKey: .int64)
-        try container.encode(float, forKey: .float)
-        try container.encode(double, forKey: .double)
-        try container.encode(decimal, forKey: .decimal)
-        try container.encode(date, forKey: .date)
-        try container.encode(datetime, forKey: .datetime)
-        try container.encode(uuid, forKey: .uuid)
-        try container.encode(url, forKey: .url)
-        try container.encode(bytes, forKey: .bytes)
-        try container.encode(json, forKey: .json)
-        try container.encode(list, forKey: .list)
-        try container.encode(map, forKey: .map)
-        try container.encodeIfPresent(optionalList, forKey: .optionalList)
-        try container.encodeIfPresent(model, forKey: .model)
-        try container.encodeIfPresent(standardNamed, forKey: .standardNamed)
-        try container.encode(enumDefault, forKey: .enumDefault)
-        try container.encodeIfPresent(_operator, forKey: .`operator`)
-        try container.encodeIfPresent(`for`, forKey: .`for`)
+        try container.encode(self.string, forKey: .string)
+        try container.encode(self.bool, forKey: .bool)
+        try container.encode(self.int, forKey: .int)
+        try container.encode(self.int32, forKey: .int32)
+        try container.encode(self.int64, forKey: .int64)
+        try container.encode(self.float, forKey: .float)
+        try container.encode(self.double, forKey: .double)
+        try container.encode(self.decimal, forKey: .decimal)
+        try container.encode(self.date, forKey: .date)
+        try container.encode(self.datetime, forKey: .datetime)
+        try container.encode(self.uuid, forKey: .uuid)
+        try container.encode(self.url, forKey: .url)
+        try container.encode(self.bytes, forKey: .bytes)
+        try container.encode(self.json, forKey: .json)
+        try container.encode(self.list, forKey: .list)
+        try container.encode(self.map, forKey: .map)
+        try container.encodeIfPresent(self.optionalList, forKey: .optionalList)
+        try container.encodeIfPresent(self.model, forKey: .model)
+        try container.encodeIfPresent(self.standardNamed, forKey: .standardNamed)
+        try container.encode(self.enumDefault, forKey: .enumDefault)
+        try container.encodeIfPresent(self._operator, forKey: .`operator`)
+        try container.encodeIfPresent(self.`for`, forKey: .`for`)
     }
 }
 
@@ -313,7 +313,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
 ///
 /// - Remark: Generated from model `Node`.
 public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
-    public var type: Swift.String
+    public var atType: Swift.String
 
     public var next: Node? {
         get { _next.value }
@@ -336,14 +336,14 @@ public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     /// Creates a value from its properties.
     public init(
-        type: Swift.String = "node",
+        atType: Swift.String = "node",
         next: Node? = nil,
         cursor: Swift.String? = nil,
         children: [Node],
         byName: [Swift.String: Node]? = nil,
         shape: Shape? = nil
     ) {
-        self.type = type
+        self.atType = atType
         self._next = CourierRuntime.Indirect(next)
         self.cursor = cursor
         self.children = children
@@ -352,7 +352,7 @@ public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 
     private enum CodingKeys: Swift.String, Swift.CodingKey {
-        case type = "@type"
+        case atType = "@type"
         case next
         case cursor
         case children
@@ -363,7 +363,7 @@ public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Decodes the JSON object; absent keys take the spec's defaults.
     public init(from decoder: any Swift.Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decodeIfPresent(Swift.String.self, forKey: .type) ?? "node"
+        self.atType = try container.decodeIfPresent(Swift.String.self, forKey: .atType) ?? "node"
         self._next = CourierRuntime.Indirect(try container.decodeIfPresent(Node.self, forKey: .next))
         self.cursor = try container.decodeIfPresent(Swift.String.self, forKey: .cursor)
         self.children = try container.decode([Node].self, forKey: .children)
@@ -374,12 +374,12 @@ public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encodeIfPresent(_next.value, forKey: .next)
-        try container.encodeIfPresent(cursor, forKey: .cursor)
-        try container.encode(children, forKey: .children)
-        try container.encodeIfPresent(byName, forKey: .byName)
-        try container.encodeIfPresent(_shape.value, forKey: .shape)
+        try container.encode(self.atType, forKey: .atType)
+        try container.encodeIfPresent(self._next.value, forKey: .next)
+        try container.encodeIfPresent(self.cursor, forKey: .cursor)
+        try container.encode(self.children, forKey: .children)
+        try container.encodeIfPresent(self.byName, forKey: .byName)
+        try container.encodeIfPresent(self._shape.value, forKey: .shape)
     }
 }
 
@@ -419,7 +419,7 @@ public enum Shape: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
 /// - Remark: Generated from model `Leaf`.
 public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
-    public var type: Swift.String
+    public var atType: Swift.String
 
     public var owner: Node? {
         get { _owner.value }
@@ -430,30 +430,30 @@ public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     /// Creates a value from its properties.
     public init(
-        type: Swift.String,
+        atType: Swift.String,
         owner: Node? = nil
     ) {
-        self.type = type
+        self.atType = atType
         self._owner = CourierRuntime.Indirect(owner)
     }
 
     private enum CodingKeys: Swift.String, Swift.CodingKey {
-        case type = "@type"
+        case atType = "@type"
         case owner
     }
 
     /// Decodes the JSON object; absent keys take the spec's defaults.
     public init(from decoder: any Swift.Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decode(Swift.String.self, forKey: .type)
+        self.atType = try container.decode(Swift.String.self, forKey: .atType)
         self._owner = CourierRuntime.Indirect(try container.decodeIfPresent(Node.self, forKey: .owner))
     }
 
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encodeIfPresent(_owner.value, forKey: .owner)
+        try container.encode(self.atType, forKey: .atType)
+        try container.encodeIfPresent(self._owner.value, forKey: .owner)
     }
 }
 

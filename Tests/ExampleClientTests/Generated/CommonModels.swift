@@ -64,12 +64,12 @@ public struct Problem: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(type, forKey: .type)
-        try container.encode(title, forKey: .title)
-        try container.encodeIfPresent(status, forKey: .status)
-        try container.encodeIfPresent(detail, forKey: .detail)
-        try container.encodeIfPresent(instance, forKey: .instance)
-        try container.encodeIfPresent(extensions, forKey: .extensions)
+        try container.encodeIfPresent(self.type, forKey: .type)
+        try container.encode(self.title, forKey: .title)
+        try container.encodeIfPresent(self.status, forKey: .status)
+        try container.encodeIfPresent(self.detail, forKey: .detail)
+        try container.encodeIfPresent(self.instance, forKey: .instance)
+        try container.encodeIfPresent(self.extensions, forKey: .extensions)
     }
 }
 
@@ -157,8 +157,8 @@ public struct Money: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(currency, forKey: .currency)
+        try container.encode(self.amount, forKey: .amount)
+        try container.encode(self.currency, forKey: .currency)
     }
 }
 
@@ -200,8 +200,8 @@ public struct Audit: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
-        try container.encodeIfPresent(createdBy, forKey: .createdBy)
+        try container.encode(self.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(self.updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(self.createdBy, forKey: .createdBy)
     }
 }

@@ -90,7 +90,7 @@ public struct InventoryAuth: Swift.Hashable, Swift.Sendable {
     /// The credentials as the runtime applies them.
     public var credentials: CourierRuntime.Credentials {
         var credentials = CourierRuntime.Credentials()
-        credentials[scheme: "partnerKey"] = partnerKey.map { .apiKeyQuery(name: "api_key", key: $0) }
+        credentials[scheme: "partnerKey"] = self.partnerKey.map { .apiKeyQuery(name: "api_key", key: $0) }
         return credentials
     }
 }
@@ -103,12 +103,12 @@ public struct InventoryAuth: Swift.Hashable, Swift.Sendable {
 /// against this protocol to use either.
 public protocol InventoryAPI: Swift.Sendable {
     /// - Parameters:
-    ///   - page: The `page` query parameter.
+    ///   - page_: The `page` query parameter.
     ///   - size: The `size` query parameter.
     ///   - warehouse: The `warehouse` query parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
-    func listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage
+    func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage
 
     /// - Parameters:
     ///   - sku: The `sku` path parameter.
@@ -156,18 +156,18 @@ public protocol InventoryAPI: Swift.Sendable {
 
 extension InventoryAPI {
     /// - Parameters:
-    ///   - page: The `page` query parameter.
+    ///   - page_: The `page` query parameter.
     ///   - size: The `size` query parameter.
     ///   - warehouse: The `warehouse` query parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
     public func listProducts(
-        page: Swift.Int32? = nil,
+        page page_: Swift.Int32? = nil,
         size: Swift.Int32 = 50,
         warehouse: Warehouse? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> ProductPage {
-        try await listProducts(page: page, size: size, warehouse: warehouse, options: options)
+        try await self.listProducts(page: page_, size: size, warehouse: warehouse, options: options)
     }
 
     /// Every item that `listProducts` returns, across all pages, fetched page by page as the sequence is read.
@@ -178,8 +178,8 @@ extension InventoryAPI {
         warehouse: Warehouse? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<Product, Swift.Int32> {
-        CourierRuntime.PageSequence { page in
-            let page = try await self.listProducts(page: page, size: size, warehouse: warehouse, options: options)
+        CourierRuntime.PageSequence { page_ in
+            let page = try await self.listProducts(page: page_, size: size, warehouse: warehouse, options: options)
             return (page.items, page.page.next)
         }
     }
@@ -192,7 +192,7 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Product {
-        try await getProduct(sku: sku, options: options)
+        try await self.getProduct(sku: sku, options: options)
     }
 
     /// - Parameters:
@@ -205,7 +205,7 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await getStock(warehouse: warehouse, sku: sku, options: options)
+        try await self.getStock(warehouse: warehouse, sku: sku, options: options)
     }
 
     /// - Parameters:
@@ -223,7 +223,7 @@ extension InventoryAPI {
         body: StockAdjustment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options)
+        try await self.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options)
     }
 
     /// - Parameters:
@@ -236,7 +236,7 @@ extension InventoryAPI {
         kinds: [EventKind]? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> [StockEvent] {
-        try await stockEvents(since: since, kinds: kinds, options: options)
+        try await self.stockEvents(since: since, kinds: kinds, options: options)
     }
 
     /// - Parameters:
@@ -249,7 +249,7 @@ extension InventoryAPI {
         format: Swift.String = "csv",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Swift.String {
-        try await exportReport(name: name, format: format, options: options)
+        try await self.exportReport(name: name, format: format, options: options)
     }
 
     /// - Parameters:
@@ -260,7 +260,7 @@ extension InventoryAPI {
         body: Report,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Report {
-        try await importReport(body: body, options: options)
+        try await self.importReport(body: body, options: options)
     }
 }
 
@@ -331,17 +331,17 @@ public struct InventoryClient: InventoryAPI {
     }
 
     /// - Parameters:
-    ///   - page: The `page` query parameter.
+    ///   - page_: The `page` query parameter.
     ///   - size: The `size` query parameter.
     ///   - warehouse: The `warehouse` query parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
-    public func listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
+    public func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products")
-        request.query("page", page)
+        request.query("page", page_)
         request.query("size", size)
         request.query("warehouse", warehouse)
-        return try await runtime.send(InventoryOperations.listProducts, request, options: options)
+        return try await self.runtime.send(InventoryOperations.listProducts, request, options: options)
     }
 
     /// - Parameters:
@@ -350,7 +350,7 @@ public struct InventoryClient: InventoryAPI {
     /// - Remark: Generated from endpoint `getProduct`, `GET /inventory/v2/products/{sku}`.
     public func getProduct(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Product {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products/\(sku)")
-        return try await runtime.send(InventoryOperations.getProduct, request, options: options)
+        return try await self.runtime.send(InventoryOperations.getProduct, request, options: options)
     }
 
     /// - Parameters:
@@ -360,7 +360,7 @@ public struct InventoryClient: InventoryAPI {
     /// - Remark: Generated from endpoint `getStock`, `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`.
     public func getStock(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)")
-        return try await runtime.send(InventoryOperations.getStock, request, options: options)
+        return try await self.runtime.send(InventoryOperations.getStock, request, options: options)
     }
 
     /// - Parameters:
@@ -376,7 +376,7 @@ public struct InventoryClient: InventoryAPI {
         request.header("X-Request-ID", xRequestID)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(InventoryOperations.adjustStock, request, options: options)
+        return try await self.runtime.send(InventoryOperations.adjustStock, request, options: options)
     }
 
     /// - Parameters:
@@ -388,7 +388,7 @@ public struct InventoryClient: InventoryAPI {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/events")
         request.query("since", since)
         request.query("kinds", kinds)
-        return try await runtime.send(InventoryOperations.stockEvents, request, options: options)
+        return try await self.runtime.send(InventoryOperations.stockEvents, request, options: options)
     }
 
     /// - Parameters:
@@ -399,7 +399,7 @@ public struct InventoryClient: InventoryAPI {
     public func exportReport(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Swift.String {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/reports/\(name)")
         request.query("format", format)
-        return try await runtime.send(InventoryOperations.exportReport, request, options: options)
+        return try await self.runtime.send(InventoryOperations.exportReport, request, options: options)
     }
 
     /// - Parameters:
@@ -409,7 +409,7 @@ public struct InventoryClient: InventoryAPI {
     public func importReport(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Report {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/reports")
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(InventoryOperations.importReport, request, options: options)
+        return try await self.runtime.send(InventoryOperations.importReport, request, options: options)
     }
 }
 

@@ -11,8 +11,8 @@ public typealias InventoryMockCall = CourierRuntime.MockCall<InventoryMock>
 
 extension CourierRuntime.MockCall where Mock == InventoryMock {
     /// A call of `listProducts`.
-    public static func listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?) -> Self {
-        Self("listProducts", .init("page", page), .init("size", size), .init("warehouse", warehouse))
+    public static func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?) -> Self {
+        Self("listProducts", .init("page", page_), .init("size", size), .init("warehouse", warehouse))
     }
 
     /// A call of `getProduct`.
@@ -57,7 +57,7 @@ public final class InventoryMock: InventoryAPI {
 
     /// The calls so far, oldest first.
     public var calls: [InventoryMockCall] {
-        recorder.calls
+        self.recorder.calls
     }
 
     /// Answers `listProducts` calls.
@@ -67,12 +67,12 @@ public final class InventoryMock: InventoryAPI {
     }
 
     /// Records the call and answers it with ``listProductsHandler``.
-    public func listProducts(page: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
-        recorder.record(.listProducts(page: page, size: size, warehouse: warehouse))
-        guard let handler = listProductsHandler else {
+    public func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
+        self.recorder.record(.listProducts(page: page_, size: size, warehouse: warehouse))
+        guard let handler = self.listProductsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "listProducts")
         }
-        return try await handler(page, size, warehouse)
+        return try await handler(page_, size, warehouse)
     }
 
     /// Answers `getProduct` calls.
@@ -83,8 +83,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``getProductHandler``.
     public func getProduct(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Product {
-        recorder.record(.getProduct(sku: sku))
-        guard let handler = getProductHandler else {
+        self.recorder.record(.getProduct(sku: sku))
+        guard let handler = self.getProductHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getProduct")
         }
         return try await handler(sku)
@@ -98,8 +98,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``getStockHandler``.
     public func getStock(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
-        recorder.record(.getStock(warehouse: warehouse, sku: sku))
-        guard let handler = getStockHandler else {
+        self.recorder.record(.getStock(warehouse: warehouse, sku: sku))
+        guard let handler = self.getStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getStock")
         }
         return try await handler(warehouse, sku)
@@ -113,8 +113,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``adjustStockHandler``.
     public func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
-        recorder.record(.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body))
-        guard let handler = adjustStockHandler else {
+        self.recorder.record(.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body))
+        guard let handler = self.adjustStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "adjustStock")
         }
         return try await handler(warehouse, sku, xRequestID, body)
@@ -128,8 +128,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``stockEventsHandler``.
     public func stockEvents(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> [StockEvent] {
-        recorder.record(.stockEvents(since: since, kinds: kinds))
-        guard let handler = stockEventsHandler else {
+        self.recorder.record(.stockEvents(since: since, kinds: kinds))
+        guard let handler = self.stockEventsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "stockEvents")
         }
         return try await handler(since, kinds)
@@ -143,8 +143,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``exportReportHandler``.
     public func exportReport(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Swift.String {
-        recorder.record(.exportReport(name: name, format: format))
-        guard let handler = exportReportHandler else {
+        self.recorder.record(.exportReport(name: name, format: format))
+        guard let handler = self.exportReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "exportReport")
         }
         return try await handler(name, format)
@@ -158,8 +158,8 @@ public final class InventoryMock: InventoryAPI {
 
     /// Records the call and answers it with ``importReportHandler``.
     public func importReport(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Report {
-        recorder.record(.importReport(body: body))
-        guard let handler = importReportHandler else {
+        self.recorder.record(.importReport(body: body))
+        guard let handler = self.importReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "importReport")
         }
         return try await handler(body)

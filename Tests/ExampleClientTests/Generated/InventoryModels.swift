@@ -83,14 +83,14 @@ public struct Product: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sku, forKey: .sku)
-        try container.encode(name, forKey: .name)
-        try container.encode(price, forKey: .price)
-        try container.encodeIfPresent(weightKg, forKey: .weightKg)
-        try container.encode(attributes, forKey: .attributes)
-        try container.encodeIfPresent(dimensions, forKey: .dimensions)
-        try container.encode(_discontinued, forKey: .discontinued)
-        try container.encodeIfPresent(releasedOn, forKey: .releasedOn)
+        try container.encode(self.sku, forKey: .sku)
+        try container.encode(self.name, forKey: .name)
+        try container.encode(self.price, forKey: .price)
+        try container.encodeIfPresent(self.weightKg, forKey: .weightKg)
+        try container.encode(self.attributes, forKey: .attributes)
+        try container.encodeIfPresent(self.dimensions, forKey: .dimensions)
+        try container.encode(self._discontinued, forKey: .discontinued)
+        try container.encodeIfPresent(self.releasedOn, forKey: .releasedOn)
     }
 }
 
@@ -142,11 +142,11 @@ public struct StockLevel: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sku, forKey: .sku)
-        try container.encode(warehouse, forKey: .warehouse)
-        try container.encode(onHand, forKey: .onHand)
-        try container.encode(reserved, forKey: .reserved)
-        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(self.sku, forKey: .sku)
+        try container.encode(self.warehouse, forKey: .warehouse)
+        try container.encode(self.onHand, forKey: .onHand)
+        try container.encode(self.reserved, forKey: .reserved)
+        try container.encode(self.updatedAt, forKey: .updatedAt)
     }
 }
 
@@ -234,9 +234,9 @@ public struct StockAdjustment: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(delta, forKey: .delta)
-        try container.encode(reason, forKey: .reason)
-        try container.encodeIfPresent(reference, forKey: .reference)
+        try container.encode(self.delta, forKey: .delta)
+        try container.encode(self.reason, forKey: .reason)
+        try container.encodeIfPresent(self.reference, forKey: .reference)
     }
 }
 
@@ -355,9 +355,9 @@ public struct StockAdjusted: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(adjustment, forKey: .adjustment)
-        try container.encode(at, forKey: .at)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encode(self.adjustment, forKey: .adjustment)
+        try container.encode(self.at, forKey: .at)
     }
 }
 
@@ -397,9 +397,9 @@ public struct StockCounted: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(counted, forKey: .counted)
-        try container.encode(at, forKey: .at)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encode(self.counted, forKey: .counted)
+        try container.encode(self.at, forKey: .at)
     }
 }
 
@@ -472,8 +472,8 @@ public struct ProductPage: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(page, forKey: .page)
-        try container.encode(items, forKey: .items)
+        try container.encode(self.page, forKey: .page)
+        try container.encode(self.items, forKey: .items)
     }
 }
 
@@ -507,8 +507,8 @@ public struct PageInfo: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(next, forKey: .next)
-        try container.encode(total, forKey: .total)
+        try container.encodeIfPresent(self.next, forKey: .next)
+        try container.encode(self.total, forKey: .total)
     }
 }
 

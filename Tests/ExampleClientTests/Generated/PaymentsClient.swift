@@ -118,7 +118,7 @@ public struct PaymentsAuth: Swift.Hashable, Swift.Sendable {
     /// The credentials as the runtime applies them.
     public var credentials: CourierRuntime.Credentials {
         var credentials = CourierRuntime.Credentials()
-        credentials[scheme: "bearer"] = bearer.map { .bearer($0) }
+        credentials[scheme: "bearer"] = self.bearer.map { .bearer($0) }
         return credentials
     }
 }
@@ -135,7 +135,7 @@ public struct PaymentsHeaders: Swift.Hashable, Swift.Sendable {
 
     /// Adds the fields to a request.
     public func apply(to request: inout CourierRuntime.RequestBuilder) {
-        request.header("X-Client-Name", xClientName)
+        request.header("X-Client-Name", self.xClientName)
     }
 }
 
@@ -225,7 +225,7 @@ extension PaymentsAPI {
         createdAfter: Foundation.Date? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> PaymentPage {
-        try await listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
+        try await self.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
     }
 
     /// Every item that `listPayments` returns, across all pages, fetched page by page as the sequence is read.
@@ -251,7 +251,7 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await getPayment(id: id, options: options)
+        try await self.getPayment(id: id, options: options)
     }
 
     /// Charges a card or bank account.
@@ -264,7 +264,7 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await createPayment(body: body, options: options)
+        try await self.createPayment(body: body, options: options)
     }
 
     /// - Parameters:
@@ -275,7 +275,7 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await capturePayment(id: id, options: options)
+        try await self.capturePayment(id: id, options: options)
     }
 
     /// - Parameters:
@@ -288,7 +288,7 @@ extension PaymentsAPI {
         body: RefundRequest,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Refund {
-        try await refundPayment(paymentId: paymentId, body: body, options: options)
+        try await self.refundPayment(paymentId: paymentId, body: body, options: options)
     }
 
     /// Cancels a pending payment.
@@ -301,7 +301,7 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Swift.Void {
-        try await deletePayment(id: id, options: options)
+        try await self.deletePayment(id: id, options: options)
     }
 
     /// - Parameters:
@@ -314,7 +314,7 @@ extension PaymentsAPI {
         body: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await updateNote(id: id, body: body, options: options)
+        try await self.updateNote(id: id, body: body, options: options)
     }
 
     /// - Parameters:
@@ -326,7 +326,7 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await legacyCharge(body: body, options: options)
+        try await self.legacyCharge(body: body, options: options)
     }
 }
 
@@ -417,8 +417,8 @@ public struct PaymentsClient: PaymentsAPI {
         request.query("cursor", cursor)
         request.query("status", status)
         request.query("createdAfter", createdAfter)
-        headers.apply(to: &request)
-        return try await runtime.send(PaymentsOperations.listPayments, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(PaymentsOperations.listPayments, request, options: options)
     }
 
     /// - Parameters:
@@ -427,8 +427,8 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `getPayment`, `GET /v1/payments/{id}`.
     public func getPayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments/\(id)")
-        headers.apply(to: &request)
-        return try await runtime.send(PaymentsOperations.getPayment, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(PaymentsOperations.getPayment, request, options: options)
     }
 
     /// Charges a card or bank account.
@@ -439,10 +439,10 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `createPayment`, `POST /v1/payments`.
     public func createPayment(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(PaymentsOperations.createPayment, request, options: options)
+        return try await self.runtime.send(PaymentsOperations.createPayment, request, options: options)
     }
 
     /// - Parameters:
@@ -451,8 +451,8 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `capturePayment`, `POST /v1/payments/{id}/capture`.
     public func capturePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(id)/capture")
-        headers.apply(to: &request)
-        return try await runtime.send(PaymentsOperations.capturePayment, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(PaymentsOperations.capturePayment, request, options: options)
     }
 
     /// - Parameters:
@@ -462,10 +462,10 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `refundPayment`, `POST /v1/payments/{paymentId}/refunds`.
     public func refundPayment(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Refund {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(paymentId)/refunds")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(PaymentsOperations.refundPayment, request, options: options)
+        return try await self.runtime.send(PaymentsOperations.refundPayment, request, options: options)
     }
 
     /// Cancels a pending payment.
@@ -476,8 +476,8 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `deletePayment`, `DELETE /v1/payments/{id}`.
     public func deletePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Swift.Void {
         var request = CourierRuntime.RequestBuilder(.delete, path: "/v1/payments/\(id)")
-        headers.apply(to: &request)
-        return try await runtime.send(PaymentsOperations.deletePayment, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(PaymentsOperations.deletePayment, request, options: options)
     }
 
     /// - Parameters:
@@ -487,9 +487,9 @@ public struct PaymentsClient: PaymentsAPI {
     /// - Remark: Generated from endpoint `updateNote`, `PATCH /v1/payments/{id}/note`.
     public func updateNote(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
         var request = CourierRuntime.RequestBuilder(.patch, path: "/v1/payments/\(id)/note")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.textBody(body, contentType: "text/plain")
-        return try await runtime.send(PaymentsOperations.updateNote, request, options: options)
+        return try await self.runtime.send(PaymentsOperations.updateNote, request, options: options)
     }
 
     /// - Parameters:
@@ -499,9 +499,9 @@ public struct PaymentsClient: PaymentsAPI {
     @available(*, deprecated, message: "Use createPayment.")
     public func legacyCharge(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/charges")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(PaymentsOperations.legacyCharge, request, options: options)
+        return try await self.runtime.send(PaymentsOperations.legacyCharge, request, options: options)
     }
 }
 

@@ -62,7 +62,7 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// The calls so far, oldest first.
     public var calls: [PaymentsMockCall] {
-        recorder.calls
+        self.recorder.calls
     }
 
     /// Answers `listPayments` calls.
@@ -73,8 +73,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``listPaymentsHandler``.
     public func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> PaymentPage {
-        recorder.record(.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter))
-        guard let handler = listPaymentsHandler else {
+        self.recorder.record(.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter))
+        guard let handler = self.listPaymentsHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "listPayments")
         }
         return try await handler(limit, cursor, status, createdAfter)
@@ -88,8 +88,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``getPaymentHandler``.
     public func getPayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        recorder.record(.getPayment(id: id))
-        guard let handler = getPaymentHandler else {
+        self.recorder.record(.getPayment(id: id))
+        guard let handler = self.getPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "getPayment")
         }
         return try await handler(id)
@@ -103,8 +103,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``createPaymentHandler``.
     public func createPayment(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        recorder.record(.createPayment(body: body))
-        guard let handler = createPaymentHandler else {
+        self.recorder.record(.createPayment(body: body))
+        guard let handler = self.createPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "createPayment")
         }
         return try await handler(body)
@@ -118,8 +118,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``capturePaymentHandler``.
     public func capturePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        recorder.record(.capturePayment(id: id))
-        guard let handler = capturePaymentHandler else {
+        self.recorder.record(.capturePayment(id: id))
+        guard let handler = self.capturePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "capturePayment")
         }
         return try await handler(id)
@@ -133,8 +133,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``refundPaymentHandler``.
     public func refundPayment(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Refund {
-        recorder.record(.refundPayment(paymentId: paymentId, body: body))
-        guard let handler = refundPaymentHandler else {
+        self.recorder.record(.refundPayment(paymentId: paymentId, body: body))
+        guard let handler = self.refundPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "refundPayment")
         }
         return try await handler(paymentId, body)
@@ -148,8 +148,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``deletePaymentHandler``.
     public func deletePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Swift.Void {
-        recorder.record(.deletePayment(id: id))
-        guard let handler = deletePaymentHandler else {
+        self.recorder.record(.deletePayment(id: id))
+        guard let handler = self.deletePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "deletePayment")
         }
         return try await handler(id)
@@ -163,8 +163,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``updateNoteHandler``.
     public func updateNote(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        recorder.record(.updateNote(id: id, body: body))
-        guard let handler = updateNoteHandler else {
+        self.recorder.record(.updateNote(id: id, body: body))
+        guard let handler = self.updateNoteHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "updateNote")
         }
         return try await handler(id, body)
@@ -178,8 +178,8 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Records the call and answers it with ``legacyChargeHandler``.
     public func legacyCharge(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        recorder.record(.legacyCharge(body: body))
-        guard let handler = legacyChargeHandler else {
+        self.recorder.record(.legacyCharge(body: body))
+        guard let handler = self.legacyChargeHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "legacyCharge")
         }
         return try await handler(body)

@@ -148,17 +148,17 @@ public struct Payment: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(status, forKey: .status)
-        try container.encodeIfPresent(note, forKey: .note)
-        try container.encodeIfPresent(capturedAt, forKey: .capturedAt)
-        try container.encode(tags, forKey: .tags)
-        try container.encodeIfPresent(metadata, forKey: .metadata)
-        try container.encode(method, forKey: .method)
-        try container.encodeIfPresent(fee, forKey: .fee)
-        try container.encode(audit, forKey: .audit)
-        try container.encodeIfPresent(_legacyReference, forKey: .legacyReference)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.amount, forKey: .amount)
+        try container.encode(self.status, forKey: .status)
+        try container.encodeIfPresent(self.note, forKey: .note)
+        try container.encodeIfPresent(self.capturedAt, forKey: .capturedAt)
+        try container.encode(self.tags, forKey: .tags)
+        try container.encodeIfPresent(self.metadata, forKey: .metadata)
+        try container.encode(self.method, forKey: .method)
+        try container.encodeIfPresent(self.fee, forKey: .fee)
+        try container.encode(self.audit, forKey: .audit)
+        try container.encodeIfPresent(self._legacyReference, forKey: .legacyReference)
     }
 }
 
@@ -247,11 +247,11 @@ public struct Card: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(brand, forKey: .brand)
-        try container.encode(last4, forKey: .last4)
-        try container.encode(expiryMonth, forKey: .expiryMonth)
-        try container.encode(expiryYear, forKey: .expiryYear)
+        try container.encode(self.type, forKey: .type)
+        try container.encode(self.brand, forKey: .brand)
+        try container.encode(self.last4, forKey: .last4)
+        try container.encode(self.expiryMonth, forKey: .expiryMonth)
+        try container.encode(self.expiryYear, forKey: .expiryYear)
     }
 }
 
@@ -291,9 +291,9 @@ public struct BankAccount: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(iban, forKey: .iban)
-        try container.encode(holder, forKey: .holder)
+        try container.encode(self.type, forKey: .type)
+        try container.encode(self.iban, forKey: .iban)
+        try container.encode(self.holder, forKey: .holder)
     }
 }
 
@@ -353,12 +353,12 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(amount, forKey: .amount)
-        try container.encode(source, forKey: .source)
-        try container.encode(capture, forKey: .capture)
-        try container.encodeIfPresent(note, forKey: .note)
-        try container.encode(tags, forKey: .tags)
-        try container.encodeIfPresent(metadata, forKey: .metadata)
+        try container.encode(self.amount, forKey: .amount)
+        try container.encode(self.source, forKey: .source)
+        try container.encode(self.capture, forKey: .capture)
+        try container.encodeIfPresent(self.note, forKey: .note)
+        try container.encode(self.tags, forKey: .tags)
+        try container.encodeIfPresent(self.metadata, forKey: .metadata)
     }
 }
 
@@ -398,9 +398,9 @@ public struct Decline: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(code, forKey: .code)
-        try container.encodeIfPresent(declineCode, forKey: .declineCode)
-        try container.encode(retryable, forKey: .retryable)
+        try container.encode(self.code, forKey: .code)
+        try container.encodeIfPresent(self.declineCode, forKey: .declineCode)
+        try container.encode(self.retryable, forKey: .retryable)
     }
 }
 
@@ -434,8 +434,8 @@ public struct PaymentPage: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(data, forKey: .data)
-        try container.encodeIfPresent(nextCursor, forKey: .nextCursor)
+        try container.encode(self.data, forKey: .data)
+        try container.encodeIfPresent(self.nextCursor, forKey: .nextCursor)
     }
 }
 
@@ -481,10 +481,10 @@ public struct Refund: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(paymentId, forKey: .paymentId)
-        try container.encode(amount, forKey: .amount)
-        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.paymentId, forKey: .paymentId)
+        try container.encode(self.amount, forKey: .amount)
+        try container.encodeIfPresent(self.reason, forKey: .reason)
     }
 }
 
@@ -561,7 +561,7 @@ public struct RefundRequest: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(amount, forKey: .amount)
-        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(self.amount, forKey: .amount)
+        try container.encodeIfPresent(self.reason, forKey: .reason)
     }
 }

@@ -105,8 +105,8 @@ public struct UsersAuth: Swift.Hashable, Swift.Sendable {
     /// The credentials as the runtime applies them.
     public var credentials: CourierRuntime.Credentials {
         var credentials = CourierRuntime.Credentials()
-        credentials[scheme: "apiKey"] = apiKey.map { .apiKeyHeader(name: "X-API-Key", key: $0) }
-        credentials[scheme: "basic"] = basic.map { .basic(username: $0.username, password: $0.password) }
+        credentials[scheme: "apiKey"] = self.apiKey.map { .apiKeyHeader(name: "X-API-Key", key: $0) }
+        credentials[scheme: "basic"] = self.basic.map { .basic(username: $0.username, password: $0.password) }
         return credentials
     }
 }
@@ -123,7 +123,7 @@ public struct UsersHeaders: Swift.Hashable, Swift.Sendable {
 
     /// Adds the fields to a request.
     public func apply(to request: inout CourierRuntime.RequestBuilder) {
-        request.header("Accept-Language", acceptLanguage)
+        request.header("Accept-Language", self.acceptLanguage)
     }
 }
 
@@ -212,7 +212,7 @@ extension UsersAPI {
         active: Swift.Bool = true,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> UserList {
-        try await listUsers(role: role, ids: ids, active: active, options: options)
+        try await self.listUsers(role: role, ids: ids, active: active, options: options)
     }
 
     /// - Parameters:
@@ -225,7 +225,7 @@ extension UsersAPI {
         ifNoneMatch: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await getUser(userId: userId, ifNoneMatch: ifNoneMatch, options: options)
+        try await self.getUser(userId: userId, ifNoneMatch: ifNoneMatch, options: options)
     }
 
     /// - Parameters:
@@ -236,7 +236,7 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await userExists(userId: userId, options: options)
+        try await self.userExists(userId: userId, options: options)
     }
 
     /// - Parameters:
@@ -247,7 +247,7 @@ extension UsersAPI {
         body: NewUser,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await createUser(body: body, options: options)
+        try await self.createUser(body: body, options: options)
     }
 
     /// - Parameters:
@@ -260,7 +260,7 @@ extension UsersAPI {
         body: User,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await replaceUser(userId: userId, body: body, options: options)
+        try await self.replaceUser(userId: userId, body: body, options: options)
     }
 
     /// - Parameters:
@@ -273,7 +273,7 @@ extension UsersAPI {
         body: Foundation.Data,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await uploadAvatar(userId: userId, body: body, options: options)
+        try await self.uploadAvatar(userId: userId, body: body, options: options)
     }
 
     /// - Parameters:
@@ -284,7 +284,7 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Foundation.Data {
-        try await downloadAvatar(userId: userId, options: options)
+        try await self.downloadAvatar(userId: userId, options: options)
     }
 
     /// - Parameters:
@@ -293,7 +293,7 @@ extension UsersAPI {
     public func orgTree(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> OrgUnit {
-        try await orgTree(options: options)
+        try await self.orgTree(options: options)
     }
 
     /// Liveness; needs no credentials.
@@ -304,7 +304,7 @@ extension UsersAPI {
     public func health(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.String {
-        try await health(options: options)
+        try await self.health(options: options)
     }
 
     /// - Parameters:
@@ -313,7 +313,7 @@ extension UsersAPI {
     public func apiOptions(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await apiOptions(options: options)
+        try await self.apiOptions(options: options)
     }
 }
 
@@ -400,8 +400,8 @@ public struct UsersClient: UsersAPI {
         request.query("role", role)
         request.query("ids", ids)
         request.query("active", active)
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.listUsers, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.listUsers, request, options: options)
     }
 
     /// - Parameters:
@@ -411,9 +411,9 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `getUser`, `GET /api/users/{userId}`.
     public func getUser(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.header("If-None-Match", ifNoneMatch)
-        return try await runtime.send(UsersOperations.getUser, request, options: options)
+        return try await self.runtime.send(UsersOperations.getUser, request, options: options)
     }
 
     /// - Parameters:
@@ -422,8 +422,8 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `userExists`, `HEAD /api/users/{userId}`.
     public func userExists(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
         var request = CourierRuntime.RequestBuilder(.head, path: "/api/users/\(userId)")
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.userExists, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.userExists, request, options: options)
     }
 
     /// - Parameters:
@@ -432,9 +432,9 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `createUser`, `POST /api/users`.
     public func createUser(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(UsersOperations.createUser, request, options: options)
+        return try await self.runtime.send(UsersOperations.createUser, request, options: options)
     }
 
     /// - Parameters:
@@ -444,9 +444,9 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `replaceUser`, `PUT /api/users/{userId}`.
     public func replaceUser(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await runtime.send(UsersOperations.replaceUser, request, options: options)
+        return try await self.runtime.send(UsersOperations.replaceUser, request, options: options)
     }
 
     /// - Parameters:
@@ -456,9 +456,9 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `uploadAvatar`, `PUT /api/users/{userId}/avatar`.
     public func uploadAvatar(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)/avatar")
-        headers.apply(to: &request)
+        self.headers.apply(to: &request)
         request.bytesBody(body, contentType: "image/png")
-        return try await runtime.send(UsersOperations.uploadAvatar, request, options: options)
+        return try await self.runtime.send(UsersOperations.uploadAvatar, request, options: options)
     }
 
     /// - Parameters:
@@ -467,8 +467,8 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `downloadAvatar`, `GET /api/users/{userId}/avatar.png`.
     public func downloadAvatar(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Foundation.Data {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)/avatar.png")
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.downloadAvatar, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.downloadAvatar, request, options: options)
     }
 
     /// - Parameters:
@@ -476,8 +476,8 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `orgTree`, `GET /api/org`.
     public func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/org")
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.orgTree, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.orgTree, request, options: options)
     }
 
     /// Liveness; needs no credentials.
@@ -487,8 +487,8 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `health`, `GET /api/health`.
     public func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/health")
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.health, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.health, request, options: options)
     }
 
     /// - Parameters:
@@ -496,8 +496,8 @@ public struct UsersClient: UsersAPI {
     /// - Remark: Generated from endpoint `apiOptions`, `OPTIONS /api/users`.
     public func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
         var request = CourierRuntime.RequestBuilder(.options, path: "/api/users")
-        headers.apply(to: &request)
-        return try await runtime.send(UsersOperations.apiOptions, request, options: options)
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)
     }
 }
 

@@ -72,7 +72,7 @@ public final class UsersMock: UsersAPI {
 
     /// The calls so far, oldest first.
     public var calls: [UsersMockCall] {
-        recorder.calls
+        self.recorder.calls
     }
 
     /// Answers `listUsers` calls.
@@ -83,8 +83,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``listUsersHandler``.
     public func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> UserList {
-        recorder.record(.listUsers(role: role, ids: ids, active: active))
-        guard let handler = listUsersHandler else {
+        self.recorder.record(.listUsers(role: role, ids: ids, active: active))
+        guard let handler = self.listUsersHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "listUsers")
         }
         return try await handler(role, ids, active)
@@ -98,8 +98,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``getUserHandler``.
     public func getUser(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        recorder.record(.getUser(userId: userId, ifNoneMatch: ifNoneMatch))
-        guard let handler = getUserHandler else {
+        self.recorder.record(.getUser(userId: userId, ifNoneMatch: ifNoneMatch))
+        guard let handler = self.getUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "getUser")
         }
         return try await handler(userId, ifNoneMatch)
@@ -113,8 +113,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``userExistsHandler``.
     public func userExists(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        recorder.record(.userExists(userId: userId))
-        guard let handler = userExistsHandler else {
+        self.recorder.record(.userExists(userId: userId))
+        guard let handler = self.userExistsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "userExists")
         }
         return try await handler(userId)
@@ -128,8 +128,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``createUserHandler``.
     public func createUser(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        recorder.record(.createUser(body: body))
-        guard let handler = createUserHandler else {
+        self.recorder.record(.createUser(body: body))
+        guard let handler = self.createUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "createUser")
         }
         return try await handler(body)
@@ -143,8 +143,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``replaceUserHandler``.
     public func replaceUser(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        recorder.record(.replaceUser(userId: userId, body: body))
-        guard let handler = replaceUserHandler else {
+        self.recorder.record(.replaceUser(userId: userId, body: body))
+        guard let handler = self.replaceUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "replaceUser")
         }
         return try await handler(userId, body)
@@ -158,8 +158,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``uploadAvatarHandler``.
     public func uploadAvatar(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        recorder.record(.uploadAvatar(userId: userId, body: body))
-        guard let handler = uploadAvatarHandler else {
+        self.recorder.record(.uploadAvatar(userId: userId, body: body))
+        guard let handler = self.uploadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "uploadAvatar")
         }
         return try await handler(userId, body)
@@ -173,8 +173,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``downloadAvatarHandler``.
     public func downloadAvatar(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Foundation.Data {
-        recorder.record(.downloadAvatar(userId: userId))
-        guard let handler = downloadAvatarHandler else {
+        self.recorder.record(.downloadAvatar(userId: userId))
+        guard let handler = self.downloadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "downloadAvatar")
         }
         return try await handler(userId)
@@ -188,8 +188,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``orgTreeHandler``.
     public func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit {
-        recorder.record(.orgTree())
-        guard let handler = orgTreeHandler else {
+        self.recorder.record(.orgTree())
+        guard let handler = self.orgTreeHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "orgTree")
         }
         return try await handler()
@@ -203,8 +203,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``healthHandler``.
     public func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String {
-        recorder.record(.health())
-        guard let handler = healthHandler else {
+        self.recorder.record(.health())
+        guard let handler = self.healthHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "health")
         }
         return try await handler()
@@ -218,8 +218,8 @@ public final class UsersMock: UsersAPI {
 
     /// Records the call and answers it with ``apiOptionsHandler``.
     public func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        recorder.record(.apiOptions())
-        guard let handler = apiOptionsHandler else {
+        self.recorder.record(.apiOptions())
+        guard let handler = self.apiOptionsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "apiOptions")
         }
         return try await handler()

@@ -161,19 +161,19 @@ public struct User: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(email, forKey: .email)
-        try container.encode(displayName, forKey: .displayName)
-        try container.encode(role, forKey: .role)
-        try container.encodeIfPresent(birthday, forKey: .birthday)
-        try container.encodeIfPresent(lastSeenAt, forKey: .lastSeenAt)
-        try container.encode(score, forKey: .score)
-        try container.encode(loginCount, forKey: .loginCount)
-        try container.encodeIfPresent(ratio, forKey: .ratio)
-        try container.encodeIfPresent(homepage, forKey: .homepage)
-        try container.encode(preferences, forKey: .preferences)
-        try container.encodeIfPresent(avatar, forKey: .avatar)
-        try container.encode(active, forKey: .active)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.email, forKey: .email)
+        try container.encode(self.displayName, forKey: .displayName)
+        try container.encode(self.role, forKey: .role)
+        try container.encodeIfPresent(self.birthday, forKey: .birthday)
+        try container.encodeIfPresent(self.lastSeenAt, forKey: .lastSeenAt)
+        try container.encode(self.score, forKey: .score)
+        try container.encode(self.loginCount, forKey: .loginCount)
+        try container.encodeIfPresent(self.ratio, forKey: .ratio)
+        try container.encodeIfPresent(self.homepage, forKey: .homepage)
+        try container.encode(self.preferences, forKey: .preferences)
+        try container.encodeIfPresent(self.avatar, forKey: .avatar)
+        try container.encode(self.active, forKey: .active)
     }
 }
 
@@ -213,9 +213,9 @@ public struct NewUser: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(email, forKey: .email)
-        try container.encode(displayName, forKey: .displayName)
-        try container.encodeIfPresent(role, forKey: .role)
+        try container.encode(self.email, forKey: .email)
+        try container.encode(self.displayName, forKey: .displayName)
+        try container.encodeIfPresent(self.role, forKey: .role)
     }
 }
 
@@ -271,9 +271,9 @@ public struct OrgUnit: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encodeIfPresent(manager, forKey: .manager)
-        try container.encode(children, forKey: .children)
-        try container.encodeIfPresent(_parent.value, forKey: .parent)
+        try container.encode(self.name, forKey: .name)
+        try container.encodeIfPresent(self.manager, forKey: .manager)
+        try container.encode(self.children, forKey: .children)
+        try container.encodeIfPresent(self._parent.value, forKey: .parent)
     }
 }

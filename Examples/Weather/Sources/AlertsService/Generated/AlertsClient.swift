@@ -65,7 +65,7 @@ extension AlertsAPI {
         minimumSeverity: Severity? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(AlertsError) -> [Alert] {
-        try await activeAlerts(region: region, minimumSeverity: minimumSeverity, options: options)
+        try await self.activeAlerts(region: region, minimumSeverity: minimumSeverity, options: options)
     }
 }
 
@@ -139,7 +139,7 @@ public struct AlertsClient: AlertsAPI {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/alerts")
         request.query("region", region)
         request.query("minimumSeverity", minimumSeverity)
-        return try await runtime.send(AlertsOperations.activeAlerts, request, options: options)
+        return try await self.runtime.send(AlertsOperations.activeAlerts, request, options: options)
     }
 }
 

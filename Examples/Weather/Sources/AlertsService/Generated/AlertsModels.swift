@@ -93,9 +93,9 @@ public struct Alert: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Encodes the JSON object; `nil` properties are left out.
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(headline, forKey: .headline)
-        try container.encode(severity, forKey: .severity)
-        try container.encodeIfPresent(expires, forKey: .expires)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.headline, forKey: .headline)
+        try container.encode(self.severity, forKey: .severity)
+        try container.encodeIfPresent(self.expires, forKey: .expires)
     }
 }
