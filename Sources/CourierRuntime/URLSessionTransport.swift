@@ -140,6 +140,9 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         }
     }
 
+    /// libcurl's text for CURLE_GOT_NOTHING, a connection closed before any response byte.
+    static let curlEmptyReply = "Empty reply from server"
+
     /// What `error` means; a failure of unknown kind after the response head arrived (such as
     /// curl's "transfer closed with N bytes remaining") is a connection lost mid-response.
     private static func transportError(for error: any Error, afterResponseHead: Bool) -> any Error {
@@ -155,6 +158,12 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
             return TransportError(.connectionFailed, detail: urlError.localizedDescription)
         case .networkConnectionLost:
             return TransportError(.connectionLost, detail: urlError.localizedDescription)
+        case .badServerResponse where !afterResponseHead && urlError.localizedDescription == Self.curlEmptyReply:
+            // A connection closed before a single response byte: Apple's URLSession reports it as
+            // `networkConnectionLost`, Linux's (libcurl) as a bad response with curl's message for
+            // CURLE_GOT_NOTHING, the only trace of it that swift-corelibs-foundation keeps. It is a
+            // lost connection (retried for idempotent requests), not a response to interpret.
+            return TransportError(.connectionLost, detail: "the server closed the connection without answering (\(urlError.localizedDescription))")
         case .badServerResponse, .cannotParseResponse:
             return TransportError(.invalidResponse, detail: urlError.localizedDescription)
         case .unsupportedURL, .badURL:

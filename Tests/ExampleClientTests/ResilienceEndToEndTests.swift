@@ -193,3 +193,47 @@ struct ResilienceEndToEndTests {
         }
     }
 }
+
+/// A server that closes connections without answering, as a crashed or restarting instance does.
+@Suite("Connections closed before any response")
+struct ClosedBeforeResponseTests {
+    /// A payment as the example server answers it, for the dropping server to answer with.
+    func paymentBody() async throws -> Data {
+        let server = try await ExampleServer.start()
+        defer { server.stop() }
+        let payment = try await client(server.baseURL, .asyncHTTPClient).getPayment(id: ResilienceEndToEndTests.id)
+        return try JSONCoding.makeEncoder().encode(payment)
+    }
+
+    func client(_ baseURL: String, _ transport: TransportKind) -> PaymentsClient {
+        let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+        return PaymentsClient(configuration: ClientConfiguration(
+            server: ServerURL(baseURL), transport: transport.make(),
+            credentials: PaymentsAuth.bearer("secret-token").credentials, resilience: fast))
+    }
+
+    @Test("a GET whose connection closes before any response byte is retried", arguments: TransportKind.allCases)
+    func getIsRetried(transport: TransportKind) async throws {
+        let server = try await DroppingServer.start(drops: 2, body: try await paymentBody())
+        defer { Task { try? await server.stop() } }
+        let payment = try await client(server.baseURL, transport).getPayment(id: ResilienceEndToEndTests.id)
+        #expect(payment.id == ResilienceEndToEndTests.id)
+        #expect(server.requests == 3)
+    }
+
+    @Test("a POST without a key whose connection closes is not re-sent, and fails as a lost connection",
+          arguments: TransportKind.allCases)
+    func postIsNotResent(transport: TransportKind) async throws {
+        let server = try await DroppingServer.start(drops: 1)
+        defer { Task { try? await server.stop() } }
+        let error = await failure { () async throws(PaymentsError) in
+            try await client(server.baseURL, transport).capturePayment(id: ResilienceEndToEndTests.id)
+        }
+        guard case .transport(let failure)? = error else {
+            Issue.record("expected a transport failure, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.kind == .connectionLost, "\(failure)")
+        #expect(server.requests == 1)
+    }
+}
