@@ -67,6 +67,9 @@ public struct TransportRequest: Sendable {
     public var timeout: Duration
     /// The most response-body bytes to accept.
     public var maxResponseBodySize: Int
+    /// Which header fields and query items carry the client's credentials, so descriptions and
+    /// mirrors hide them; set when a client prepares the request.
+    var redaction: SecretFields?
 
     /// Creates a request.
     public init(head: HTTPRequest, body: Data? = nil, timeout: Duration, maxResponseBodySize: Int) {

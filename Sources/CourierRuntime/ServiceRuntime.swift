@@ -23,8 +23,8 @@ public final class ServiceRuntime: Sendable {
     /// Each credential as requests carry it, by scheme name, made once instead of on every call.
     private let appliedCredentials: [String: AppliedCredential]
 
-    /// A credential ready to add to a request.
-    private enum AppliedCredential: Sendable {
+    /// A credential ready to add to a request. Its description and mirror name the kind only.
+    private enum AppliedCredential: Sendable, CustomStringConvertible, CustomReflectable {
         /// A header field: `Authorization` or an API key's.
         case field(HTTPField)
         /// A query item, already percent-encoded.
@@ -55,6 +55,18 @@ public final class ServiceRuntime: Sendable {
                 self = .queryItem(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
             }
         }
+
+        /// `header field Authorization`, `query item`, or why it is invalid; never the value.
+        var description: String {
+            switch self {
+            case .field(let field): "header field \(field.name.canonicalName)"
+            case .queryItem: "query item"
+            case .invalid(let problem): "invalid: \(problem)"
+            }
+        }
+
+        /// No children: the field or item holds the secret.
+        var customMirror: Mirror { Mirror(self, children: [:], displayStyle: .enum) }
 
         /// Why `credential` cannot go into a header field, if it cannot. (A query item is
         /// percent-encoded, so any value can.)
@@ -190,9 +202,11 @@ public final class ServiceRuntime: Sendable {
         let head = HTTPRequest(
             method: request.method, scheme: server.scheme, authority: server.authority, path: path,
             headerFields: fields)
-        return TransportRequest(
+        var prepared = TransportRequest(
             head: head, body: request.body, timeout: timeout,
             maxResponseBodySize: configuration.maxResponseBodySize)
+        prepared.redaction = secrets
+        return prepared
     }
 
     // MARK: - Sending

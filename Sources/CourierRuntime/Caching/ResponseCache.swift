@@ -157,8 +157,9 @@ public final class ResponseCache: @unchecked Sendable {
     }
 }
 
-/// What identifies a cached response apart from its varied header fields.
-struct CacheKey: Hashable, Sendable {
+/// What identifies a cached response apart from its varied header fields. It holds the
+/// credentials it was made from, so its description and mirror show the resource only.
+struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
     /// `scheme://authority/path?query`.
     var url: String
     /// The URL without its query: what a mutating call invalidates.
@@ -182,6 +183,12 @@ struct CacheKey: Hashable, Sendable {
     }
 
     var cost: Int { url.utf8.count + resource.utf8.count + credentials.utf8.count + 64 }
+
+    /// `GET https://host/path`, without the query (API keys travel there) or the credentials.
+    var description: String { "\(method.rawValue) \(resource)" }
+
+    /// The method and resource only.
+    var customMirror: Mirror { Mirror(self, children: ["method": method.rawValue, "resource": resource], displayStyle: .struct) }
 
     /// `url` without its query.
     static func resource(of url: String) -> String {
