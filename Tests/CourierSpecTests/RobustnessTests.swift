@@ -21,6 +21,8 @@ struct RobustnessTests {
     /// One way to break a spec.
     enum Mutation: CaseIterable {
         case deleteLine, duplicateLine, swapLines, randomBytes, truncate, indentLine, replaceCharacter
+        // Structure-aware: shapes that stress depth, aliases and chains rather than syntax.
+        case deepNesting, aliasFanOut, longChain, controlCharacters
 
         func apply(to bytes: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
             var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
@@ -43,6 +45,36 @@ struct RobustnessTests {
                 return mutated
             case .truncate:
                 return Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
+            case .deepNesting:
+                // Wrap a line's value in hundreds of flow levels.
+                let depth = Int.random(in: 10...400, using: &random)
+                guard let colon = lines[index].firstIndex(of: UInt8(ascii: ":")) else { return bytes }
+                let value = Array(lines[index][(colon + 1)...])
+                lines[index] = Array(lines[index][...colon]) + Array(" ".utf8) + Array(repeating: UInt8(ascii: "["), count: depth)
+                    + value + Array(repeating: UInt8(ascii: "]"), count: depth)
+            case .aliasFanOut:
+                // Anchor a line's value and refer to it many times on a new line at the same indentation.
+                guard let colon = lines[index].firstIndex(of: UInt8(ascii: ":")), colon + 1 < lines[index].count else { return bytes }
+                let indent = lines[index].prefix { $0 == UInt8(ascii: " ") }
+                lines[index].insert(contentsOf: Array(" &fan".utf8), at: colon + 1)
+                let count = Int.random(in: 2...1_000, using: &random)
+                lines.insert(Array(indent) + Array("fanOut: [".utf8) + Array(Array(repeating: "*fan", count: count).joined(separator: ", ").utf8) + Array("]".utf8),
+                             at: index + 1)
+            case .longChain:
+                // A chain of models each holding the next, appended under `models:` (or at the top level).
+                let count = Int.random(in: 10...500, using: &random)
+                var chain: [String] = []
+                for link in 0..<count { chain.append("  Chain\(link): { properties: { next: \(link + 1 < count ? "Chain\(link + 1)" : "string") } }") }
+                if let models = lines.firstIndex(of: Array("models:".utf8)) {
+                    lines.insert(contentsOf: chain.map { Array($0.utf8) }, at: models + 1)
+                } else {
+                    lines += (["models:"] + chain).map { Array($0.utf8) }
+                }
+            case .controlCharacters:
+                // Put line breaks, bidirectional controls and NUL inside a quoted value.
+                let escapes = ["\\r", "\\n", "\\0", "\\u202E", "\\L", "\\N", "\\e", "*/", "\\\"\\\"\\\""]
+                guard let colon = lines[index].firstIndex(of: UInt8(ascii: ":")), let escape = escapes.randomElement(using: &random) else { return bytes }
+                lines[index] = Array(lines[index][...colon]) + Array(" \"x\(escape)y\"".utf8)
             case .replaceCharacter:
                 let specials: [UInt8] = Array(":-{}[]&*!|>'\"#%@`\t?,<".utf8)
                 var mutated = bytes

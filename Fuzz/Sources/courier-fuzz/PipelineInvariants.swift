@@ -1,0 +1,1 @@
+../../../Tests/CourierGeneratorTests/PipelineInvariants.swift
