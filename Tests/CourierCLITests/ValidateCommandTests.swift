@@ -1,4 +1,5 @@
 import Foundation
+import CourierSpec
 import Testing
 
 /// Runs the built `courier` executable, as a user would.
@@ -118,5 +119,42 @@ struct ValidateCommandTests {
         let version = try CourierProcess.run(["--version"])
         #expect(version.status == 0)
         #expect(!version.standardOutput.isEmpty)
+    }
+}
+
+@Suite("Spec file search")
+struct SpecFileSearchTests {
+    @Test("a spec file whose name is not valid UTF-8 is reported, not read as 'no such file' or skipped silently")
+    func nonUTF8FileName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-names-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "courier: 1\nservice: Good\n".write(to: folder.appendingPathComponent("sub/good.courier.yaml"), atomically: true, encoding: .utf8)
+        // "café.courier.yaml" in Latin-1: the é is the lone byte 0xE9.
+        let badName = Array(folder.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".courier.yaml".utf8) + [0]
+        let descriptor = badName.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { bytes in
+            bytes.baseAddress.map { open($0, O_CREAT | O_WRONLY, 0o644) } ?? -1
+        }
+        #expect(descriptor >= 0)
+        close(descriptor)
+
+        let result = try CourierProcess.run(["validate", folder.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("caf\u{FFFD}.courier.yaml: warning: skipped: the file name is not valid UTF-8; rename the file"))
+    }
+
+    @Test("a folder that cannot be listed is reported with its reason, and the rest is still found")
+    func unreadableFolder() {
+        struct Denied: Error, LocalizedError { var errorDescription: String? { "permission denied" } }
+        let search = SpecFileNames.searchSpecFiles(in: "root") { folder in
+            switch folder {
+            case "root": [("a.courier.yaml", false), ("locked", true), ("open", true), ("notes.yaml", false)]
+            case "root/open": [("b.courier.yml", false)]
+            default: throw Denied()
+            }
+        }
+        #expect(search.files == ["root/a.courier.yaml", "root/open/b.courier.yml"])
+        #expect(search.skipped.map(\.path) == ["root/locked"])
+        #expect(search.skipped.first?.reason == "the folder cannot be read (permission denied)")
     }
 }

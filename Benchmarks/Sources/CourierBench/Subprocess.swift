@@ -30,8 +30,9 @@ struct CommandFailed: Error, CustomStringConvertible {
     var description: String { "`\(command)` exited with \(status); its output is in \(log)" }
 }
 
-/// Runs `arguments` in `directory` with output to `log`, and measures it.
-func measure(_ arguments: [String], in directory: String, log: String) throws -> Cost {
+/// Runs `arguments` in `directory` with output to `log`, and measures it. The command must exit
+/// with `expectedExit` (0 unless a rejection is what is measured).
+func measure(_ arguments: [String], in directory: String, log: String, expectedExit: Int32 = 0) throws -> Cost {
     // `sh -c 'cd … && exec …'`: the shell becomes the command, so its usage is the command's.
     let shell = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\" >>\"$LOG\" 2>&1", directory] + arguments
     var environment = ProcessInfo.processInfo.environment
@@ -45,7 +46,7 @@ func measure(_ arguments: [String], in directory: String, log: String) throws ->
     }
     let elapsed = ContinuousClock.now - started
     let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    guard exitCode == 0 else { throw CommandFailed(command: arguments.joined(separator: " "), status: exitCode, log: log) }
+    guard exitCode == expectedExit else { throw CommandFailed(command: arguments.joined(separator: " "), status: exitCode, log: log) }
     #if canImport(Darwin)
     let peak = Int(usage.ru_maxrss)
     #else

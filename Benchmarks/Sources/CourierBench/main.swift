@@ -1,7 +1,8 @@
 import Foundation
 
 /// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3]
-/// [--skip-openapi] [--iterations 200000] [--requests 20000] [--only generator,compile,plugin,runtime,throughput]`
+/// [--skip-openapi] [--iterations 200000] [--requests 20000] [--only generator,scale,compile,plugin,runtime,throughput]
+/// [--scale 100000]`
 ///
 /// Prints one Markdown table per measurement, every figure measured in this run, side by side.
 struct Options {
@@ -12,7 +13,9 @@ struct Options {
     var requests = 20_000
     /// Which measurements to run.
     var only: Set<String> = Options.measurements
-    static let measurements: Set<String> = ["generator", "compile", "runtime", "throughput", "plugin"]
+    /// The largest size of the scale measurement (endpoints; the other inputs scale from it).
+    var scale = 100_000
+    static let measurements: Set<String> = ["generator", "scale", "compile", "runtime", "throughput", "plugin"]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -39,6 +42,9 @@ struct Options {
                 if let unknown = only.subtracting(Options.measurements).first {
                     throw UsageError("'\(unknown)' is not a measurement; choose from \(Options.measurements.sorted().joined(separator: ", "))")
                 }
+            case "--scale":
+                guard let text = rest.popFirst(), let value = Int(text), value >= 10 else { throw UsageError("--scale needs a number of at least 10") }
+                scale = value
             case "--skip-openapi":
                 compareOpenAPI = false
             default:
@@ -97,7 +103,7 @@ do {
     print("# Courier benchmarks\n")
     print("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)\n")
 
-    if !options.only.isDisjoint(with: ["generator", "compile", "plugin"]) {
+    if !options.only.isDisjoint(with: ["generator", "scale", "compile", "plugin"]) {
         FileHandle.standardError.write(Data("building the release tools (log: \(log))…\n".utf8))
         _ = try measure(["swift", "build", "-c", "release", "--product", "courier"], in: root.path, log: log)
         let courier = try output(of: ["swift", "build", "-c", "release", "--show-bin-path"], in: root.path) + "/courier"
@@ -109,6 +115,9 @@ do {
         let bench = Workbench(courier: courier, openAPIGenerator: openAPIGenerator, work: work, log: log, options: options)
         if options.only.contains("generator") {
             try GeneratorBenchmark(bench: bench).run()
+        }
+        if options.only.contains("scale") {
+            try ScaleBenchmark(bench: bench).run()
         }
         if options.only.contains("compile") {
             try CompileBenchmark(bench: bench).run()
