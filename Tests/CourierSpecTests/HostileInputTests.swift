@@ -222,3 +222,19 @@ struct HostileInputTests {
         ])
     }
 }
+
+extension HostileInputTests {
+    @Test("Hints stop once their budget is spent: thousands of unknown names among thousands of models")
+    func suggestionBudget() {
+        let count = 2_000
+        var text = "courier: 1\nmodels:\n"
+        for index in 0..<count { text += "  Model\(index): { properties: { x: string } }\n  R\(index): { properties: { y: Modl\(index) } }\n" }
+        let result = load(text)
+        let unknown = result.diagnostics.filter { $0.message.hasPrefix("unknown type") }
+        #expect(unknown.count == count)
+        // Each hint compares every model name; the budget allows this many.
+        let hinted = unknown.filter { $0.message.contains("did you mean") }
+        #expect(hinted.count == SpecValidator.suggestionBudget / (2 * count + PrimitiveType.allCases.count))
+        #expect(unknown.first?.message == "unknown type 'Modl0'; did you mean 'Model0'?")
+    }
+}

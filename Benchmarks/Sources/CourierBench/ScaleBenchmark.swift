@@ -10,8 +10,11 @@ struct ScaleBenchmark {
         var name: String
         var size: Int
         var unit: String
-        /// File name → contents; the first file is the spec given to `courier`.
-        var files: [(String, String)]
+        /// The spec given to `courier`, relative to the case's folder.
+        var spec: String
+        /// File name → contents, made only when the case runs: the benchmark's own memory is
+        /// counted in a child's peak (exec keeps the high-water mark), so it must stay small.
+        var files: () -> [(String, String)]
         /// Whether `courier` must refuse it (exit 1) rather than generate.
         var refused = false
     }
@@ -25,20 +28,35 @@ struct ScaleBenchmark {
             size /= 10
         }
         var cases = steps.map { endpoints in
-            Case(name: "endpoints", size: endpoints, unit: "endpoint",
-                 files: [("synthetic.courier.yaml", SyntheticAPI(endpoints: endpoints).courierSpec)])
+            Case(name: "endpoints", size: endpoints, unit: "endpoint", spec: "synthetic.courier.yaml",
+                 files: { [("synthetic.courier.yaml", SyntheticAPI(endpoints: endpoints).courierSpec)] })
         }
         let chain = max(10, largest / 10)
-        cases.append(Case(name: "model chain", size: chain, unit: "model", files: [("chain.courier.yaml", Self.modelChain(chain))]))
+        cases.append(Case(name: "model chain", size: chain, unit: "model", spec: "chain.courier.yaml",
+                          files: { [("chain.courier.yaml", Self.modelChain(chain))] }))
         let imports = max(10, largest / 50)
-        cases.append(Case(name: "import chain", size: imports, unit: "file", files: Self.importChain(imports)))
+        cases.append(Case(name: "import chain", size: imports, unit: "file", spec: "chain.courier.yaml",
+                          files: { Self.importChain(imports) }))
+        let wide = max(10, largest / 5)
+        cases.append(Case(name: "path parameters of one endpoint", size: wide, unit: "parameter", spec: "wide.courier.yaml", files: {
+            let names = (0..<wide).map { "p\($0)" }
+            return [("wide.courier.yaml", "courier: 1\nservice: Wide\nservers: { main: https://example.com }\nendpoints:\n  e:\n"
+                + "    method: GET\n    path: /" + names.map { "{\($0)}" }.joined(separator: "/") + "\n    params: { "
+                + names.map { "\($0): string" }.joined(separator: ", ") + " }\n")]
+        }))
+        let unknown = max(10, largest / 10)
+        cases.append(Case(name: "unknown types among as many models (refused)", size: unknown, unit: "reference", spec: "unknown.courier.yaml", files: {
+            var text = "courier: 1\nmodels:\n"
+            for index in 0..<unknown { text += "  M\(index): { properties: { x: string } }\n  R\(index): { properties: { y: Mx\(index) } }\n" }
+            return [("unknown.courier.yaml", text)]
+        }, refused: true))
         let depth = max(10, largest / 2)
-        cases.append(Case(name: "nesting (refused)", size: depth, unit: "level", files: [
-            ("nesting.courier.yaml", "courier: 1\nmodels: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"),
-        ], refused: true))
-        cases.append(Case(name: "unclosed '[' (refused)", size: depth * 4, unit: "byte", files: [
-            ("unclosed.courier.yaml", "courier: 1\nmodels: " + String(repeating: "[", count: depth * 4) + "\n"),
-        ], refused: true))
+        cases.append(Case(name: "nesting (refused)", size: depth, unit: "level", spec: "nesting.courier.yaml", files: {
+            [("nesting.courier.yaml", "courier: 1\nmodels: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n")]
+        }, refused: true))
+        cases.append(Case(name: "unclosed '[' (refused)", size: depth * 4, unit: "byte", spec: "unclosed.courier.yaml", files: {
+            [("unclosed.courier.yaml", "courier: 1\nmodels: " + String(repeating: "[", count: depth * 4) + "\n")]
+        }, refused: true))
         return cases
     }
 
@@ -67,12 +85,14 @@ struct ScaleBenchmark {
         print("## Scale: `courier generate` as inputs grow (median of \(bench.options.runs))\n")
         print("| input | size | input bytes | time | peak memory | time per unit |")
         print("|---|---:|---:|---:|---:|---:|")
-        for item in cases {
+        // Smallest first: the inputs are made as each case runs, so the benchmark's own memory,
+        // which a child's peak includes, grows only once the small cases are measured.
+        for item in cases.sorted(by: { $0.size < $1.size }) {
             FileManager.default.fputs("scale: \(item.name), \(item.size)…\n")
             let folder = bench.work.appendingPathComponent("scale-\(item.name.filter(\.isLetter))-\(item.size)")
             try? FileManager.default.removeItem(at: folder)
             var bytes = 0
-            for (name, text) in item.files {
+            for (name, text) in item.files() {
                 let file = folder.appendingPathComponent(name)
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try text.write(to: file, atomically: true, encoding: .utf8)
@@ -82,7 +102,7 @@ struct ScaleBenchmark {
             var costs: [Cost] = []
             for _ in 0..<bench.options.runs {
                 try? FileManager.default.removeItem(at: output)
-                costs.append(try measure([bench.courier, "generate", item.files[0].0, "--output", output.path, "--quiet"],
+                costs.append(try measure([bench.courier, "generate", item.spec, "--output", output.path, "--quiet"],
                                          in: folder.path, log: bench.log, expectedExit: item.refused ? 1 : 0))
             }
             let cost = Cost(median: costs)

@@ -23,6 +23,8 @@ struct RenderModelBuilder {
     /// Each distinct endpoint policy spelled once, as endpoints write it: most endpoints share
     /// the service's defaults, and spelling a policy is not cheap.
     let endpointPolicies: [ResiliencePolicy: String]
+    /// The errors the spec can name, by name (the first definition, as ``Spec/error(named:)`` finds).
+    let errorsByName: [String: ErrorDefinition]
 
     init(spec: Spec, access: AccessLevel) {
         self.spec = spec
@@ -34,6 +36,9 @@ struct RenderModelBuilder {
             policies[endpoint.resilience] = ResilienceSpelling.policy(endpoint.resilience, indent: "        ")
         }
         self.endpointPolicies = policies
+        var errors: [String: ErrorDefinition] = [:]
+        for definition in spec.allErrors where errors[definition.name] == nil { errors[definition.name] = definition }
+        self.errorsByName = errors
     }
 
     /// The root object for every template of the spec's files.
@@ -291,7 +296,7 @@ struct RenderModelBuilder {
         case .none: []
         case .schemes(let names): names
         }
-        let routes = endpoint.errors.compactMap { name in spec.error(named: name) }.map { definition in
+        let routes = endpoint.errors.compactMap { name in errorsByName[name] }.map { definition in
             RenderNode(.errorRoute, [
                 "caseName": .text(SwiftSpelling.memberName(definition.name)),
                 "status": .text(String(definition.status)),
@@ -407,14 +412,15 @@ struct RenderModelBuilder {
 
     /// The contents of the interpolated string literal that builds the path.
     private func pathTemplate(_ endpoint: Endpoint) -> String {
+        var pathSwiftNames: [String: String] = [:]
+        for parameter in endpoint.pathParameters { pathSwiftNames[parameter.name] = parameter.swiftName }
         var text = Self.encodedLiteralPath(spec.file.basePath)
         for segment in endpoint.pathSegments {
             switch segment {
             case .literal(let literal):
                 text += Self.encodedLiteralPath(literal)
             case .parameter(let name):
-                let parameter = endpoint.pathParameters.first { $0.name == name }
-                let swiftName = parameter?.swiftName ?? SwiftNaming.lowerCamelCase(name)
+                let swiftName = pathSwiftNames[name] ?? SwiftNaming.lowerCamelCase(name)
                 text += "\\(" + SwiftNaming.escaped(ReservedNames.internalParameterName(swiftName)) + ")"
             }
         }

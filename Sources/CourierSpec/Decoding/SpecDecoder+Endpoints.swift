@@ -55,14 +55,17 @@ extension SpecDecoder {
             return nil
         }
         // Placeholders and params must match exactly; params follow the placeholders' order.
-        for placeholder in placeholders where !parameters.contains(where: { $0.name == placeholder }) {
+        var byName: [String: Parameter] = [:]
+        for parameter in parameters where byName[parameter.name] == nil { byName[parameter.name] = parameter }
+        let placeholderNames = Set(placeholders)
+        for placeholder in placeholders where byName[placeholder] == nil {
             let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
             error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
         }
-        for parameter in parameters where !placeholders.contains(parameter.name) {
+        for parameter in parameters where !placeholderNames.contains(parameter.name) {
             error("'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'", at: parameter.location)
         }
-        parameters = placeholders.compactMap { name in parameters.first { $0.name == name } }
+        parameters = placeholders.compactMap { byName[$0] }
 
         var body: RequestBody?
         if let bodyNode = fields["body"] {
@@ -76,12 +79,13 @@ extension SpecDecoder {
 
         var errors: [String] = []
         if let errorsNode = fields["errors"], let items = sequence(errorsNode, what: "'errors'") {
+            var listed = Set<String>()
             for item in items {
                 guard let errorName = string(item, what: "an error name") else { continue }
-                if errors.contains(errorName) {
-                    error("error '\(errorName)' is listed twice", at: item.location)
-                } else {
+                if listed.insert(errorName).inserted {
                     errors.append(errorName)
+                } else {
+                    error("error '\(errorName)' is listed twice", at: item.location)
                 }
             }
         }

@@ -15,7 +15,11 @@ public enum Suggestions {
             let candidateLength = candidate.count
             guard abs(candidateLength - length) <= allowed, candidateLength <= maximumWordLength else { continue }
             let distance = editDistance(lowered, candidate.lowercased())
-            if best.map({ distance < $0.distance }) ?? true { best = (candidate, distance) }
+            // Ties go to the candidate that sorts first, so the order candidates come in (a
+            // dictionary's, say) never changes the suggestion.
+            if best.map({ distance < $0.distance || (distance == $0.distance && candidate < $0.candidate) }) ?? true {
+                best = (candidate, distance)
+            }
         }
         guard let best else { return nil }
         return best.distance <= allowed ? best.candidate : nil

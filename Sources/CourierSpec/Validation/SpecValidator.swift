@@ -100,6 +100,14 @@ public struct SpecValidator {
     /// an import, directly or not). `nil` for the spec being loaded, which sees every file.
     private let canSee: ((String) -> Bool)?
     private var diagnostics: [Diagnostic] = []
+    /// The errors the file can name, by name; an imported definition wins over a later one.
+    private let errorsByName: [String: ErrorDefinition]
+    /// How many more candidates "did you mean" hints may compare. Each hint looks through every
+    /// candidate, so a file with thousands of unknown names among thousands of models would
+    /// otherwise cost the product of the two; past the budget, errors come without a hint.
+    private var suggestionsLeft = SpecValidator.suggestionBudget
+    /// Candidates compared per validation: hundreds of hints in an ordinary spec, a few in a huge one.
+    package static let suggestionBudget = 100_000
 
     private init(file: SpecFile, imported: [SpecFile], scope: Scope, canSee: ((String) -> Bool)?) {
         self.file = file
@@ -107,6 +115,19 @@ public struct SpecValidator {
         self.scope = scope
         self.models = scope.models
         self.canSee = canSee
+        var errorsByName: [String: ErrorDefinition] = [:]
+        for definition in imported.flatMap(\.errors) + file.errors where errorsByName[definition.name] == nil {
+            errorsByName[definition.name] = definition
+        }
+        self.errorsByName = errorsByName
+    }
+
+    /// `; did you mean 'x'?` for `word` among the names `candidates` lists, while the budget lasts.
+    private mutating func suggestion(for word: String, among candidates: (SpecValidator) -> [String]) -> String {
+        guard suggestionsLeft > 0 else { return "" }
+        let names = candidates(self)
+        suggestionsLeft -= names.count
+        return suggestionsLeft >= 0 ? Suggestions.didYouMean(word, among: names) : ""
     }
 
     /// Validates `file` with the files it imports (directly or not, dependencies first).
@@ -238,8 +259,7 @@ public struct SpecValidator {
                 }
                 continue
             }
-            let candidates = Array(models.keys) + PrimitiveType.allCases.map(\.rawValue)
-            let hint = Suggestions.didYouMean(name, among: candidates.sorted())
+            let hint = suggestion(for: name) { Array($0.models.keys) + PrimitiveType.allCases.map(\.rawValue) }
             error("unknown type '\(name)'\(hint)", at: type.location)
             resolved = false
         }
@@ -605,9 +625,9 @@ public struct SpecValidator {
         var statuses: [Int: String] = [:]
         for name in endpoint.errors {
             let location = endpoint.keyLocations["errors"] ?? endpoint.location
-            guard let definition = imported.flatMap(\.errors).first(where: { $0.name == name }) ?? file.errors.first(where: { $0.name == name }) else {
-                let names = (imported.flatMap(\.errors) + file.errors).map(\.name)
-                error("unknown error '\(name)'\(Suggestions.didYouMean(name, among: names))", at: location)
+            guard let definition = errorsByName[name] else {
+                let hint = suggestion(for: name) { validator in (validator.imported.flatMap(\.errors) + validator.file.errors).map(\.name) }
+                error("unknown error '\(name)'\(hint)", at: location)
                 continue
             }
             if let other = statuses[definition.status] {
