@@ -72,6 +72,9 @@ struct SwiftSpelling {
     /// an interpolation, and every scalar ``TextSafety`` calls unsafe (line breaks, controls,
     /// bidirectional controls) is written as an escape, so the source line reads as it compiles.
     static func literal(_ text: String) -> String {
+        if TextSafety.isPrintableASCII(text), !text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+            return text
+        }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -104,10 +107,15 @@ struct SwiftSpelling {
     /// A line that holds a line break of any kind (CR, LS, …) becomes several comment lines, so
     /// no text given here can end up outside a comment.
     static func commented(_ lines: [String]) -> [String] {
-        lines.flatMap(TextSafety.lines).map { line in
-            let trimmed = line.trimmingTrailingWhitespace()
-            return trimmed.isEmpty ? "///" : "/// " + trimmed
+        var result: [String] = []
+        result.reserveCapacity(lines.count)
+        for line in lines {
+            for part in TextSafety.lines(line) {
+                let trimmed = part.trimmingTrailingWhitespace()
+                result.append(trimmed.isEmpty ? "///" : "/// " + trimmed)
+            }
         }
+        return result
     }
 
     /// Text split into lines at every line break Swift or an editor knows, without leading or
@@ -261,6 +269,7 @@ struct SwiftSpelling {
 
 extension String {
     func trimmingTrailingWhitespace() -> String {
+        guard utf8.last == UInt8(ascii: " ") else { return self }
         var result = self
         while let last = result.last, last == " " { result.removeLast() }
         return result

@@ -40,7 +40,7 @@ package enum TextSafety {
 
     /// The text on one line: every unsafe scalar (line breaks included) shown as its escape.
     package static func singleLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        guard !isPrintableASCII(text), text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -53,9 +53,16 @@ package enum TextSafety {
         return result
     }
 
+    /// Whether the text is printable ASCII only (space to `~`), which needs no splitting or
+    /// escaping: nearly every spec text, checked a byte at a time.
+    package static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// The text split at every line break (CRLF counts once), each line with its other unsafe
     /// scalars shown as escapes and tabs as four spaces.
     package static func lines(_ text: String) -> [String] {
+        if isPrintableASCII(text) { return [text] }
         var lines: [String] = []
         var current = ""
         var previousWasCR = false
