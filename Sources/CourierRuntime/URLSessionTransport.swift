@@ -127,6 +127,37 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         if overLimit { dataTask.cancel() }
     }
 
+    /// Answers an HTTP authentication challenge (a 401 or 407 with `WWW-Authenticate`) with the
+    /// response itself: credentials are the client's to send up front, and a 401 is a declared
+    /// error or a status to report, never a prompt.
+    ///
+    /// Apple's URLSession asks before the response arrives and, declined, delivers the 401 as
+    /// usual. Linux's (swift-corelibs-foundation) asks once the whole response has arrived, waits
+    /// until the request times out if the challenge is handled by default, cancels the task if it
+    /// is declined, and traps on "continue without a credential". So when the response is already
+    /// here, the exchange ends with it now and the challenge is cancelled; the task's completion
+    /// that follows finds no exchange left. Other challenges (TLS server trust, client
+    /// certificates) get the system's handling.
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        let httpMethods = [NSURLAuthenticationMethodHTTPBasic, NSURLAuthenticationMethodHTTPDigest, NSURLAuthenticationMethodDefault,
+                           NSURLAuthenticationMethodNTLM, NSURLAuthenticationMethodNegotiate, NSURLAuthenticationMethodHTMLForm]
+        guard httpMethods.contains(challenge.protectionSpace.authenticationMethod) else {
+            completionHandler(.performDefaultHandling, nil)
+            return
+        }
+        let answered: Exchange? = exchanges.withLock { exchanges in
+            guard let exchange = exchanges[task.taskIdentifier], exchange.response != nil, exchange.failure == nil else { return nil }
+            return exchanges.removeValue(forKey: task.taskIdentifier)
+        }
+        if let answered, let head = answered.response {
+            answered.continuation.resume(returning: TransportResponse(head: head, body: answered.body))
+            completionHandler(.cancelAuthenticationChallenge, nil)
+        } else {
+            completionHandler(.rejectProtectionSpace, nil)
+        }
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let exchange = exchanges.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
         if let failure = exchange.failure {

@@ -237,3 +237,23 @@ struct ClosedBeforeResponseTests {
         #expect(server.requests == 1)
     }
 }
+
+/// An authentication challenge reaches the caller as the declared error it is.
+@Suite("Authentication challenges")
+struct AuthenticationChallengeTests {
+    @Test("a 401 with a WWW-Authenticate challenge is the declared Unauthorized error at once, not a timeout",
+          arguments: TransportKind.allCases, ["Basic realm=\"payments\"", "Bearer realm=\"payments\"", "Digest realm=\"x\", nonce=\"1\""])
+    func challengeIsAnswered(transport: TransportKind, challenge: String) async throws {
+        try await withServer { server in
+            server.inject([.response(401, headers: ["WWW-Authenticate": challenge, "Content-Type": "application/problem+json"],
+                                     body: #"{"title": "Unauthorized"}"#)],
+                          forPathPrefix: ResilienceEndToEndTests.paymentPath)
+            let payments = PaymentsClient(configuration: ClientConfiguration(
+                server: ServerURL(server.baseURL), transport: transport.make(),
+                credentials: PaymentsAuth.bearer("wrong-token").credentials))
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: ResilienceEndToEndTests.id) }
+            #expect(error?.isUnauthorized == true, "\(String(describing: error))")
+            #expect(server.requests.count == 1, "a 401 is answered once and not retried")
+        }
+    }
+}

@@ -138,6 +138,8 @@ struct RecordingMiddleware: RouterMiddleware {
 public enum Fault: Sendable, Hashable {
     /// Answer with this status and header fields, and an empty body.
     case status(Int, headers: [String: String] = [:])
+    /// Answer with this status, header fields and body.
+    case response(Int, headers: [String: String] = [:], body: String)
     /// Wait this long before the routes answer (slow response headers).
     case delay(Duration)
     /// Let the routes answer normally.
@@ -194,6 +196,14 @@ struct FaultMiddleware: RouterMiddleware {
             }
             fields[.contentLength] = "0"
             return Response(status: .init(code: code), headers: fields)
+        case .response(let code, let headers, let body):
+            var fields = HTTPFields()
+            for (name, value) in headers {
+                if let name = HTTPField.Name(name) { fields[name] = value }
+            }
+            let buffer = ByteBuffer(string: body)
+            fields[.contentLength] = String(buffer.readableBytes)
+            return Response(status: .init(code: code), headers: fields, body: ResponseBody(byteBuffer: buffer))
         case .headers(let headers):
             var response = try await next(request, context)
             for (name, value) in headers {
