@@ -81,23 +81,28 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         }
     }
 
-    /// One line, without bodies or credentials, for example `declared error notFound (404)`.
+    /// One line that names the cause, without credentials and at most a few hundred characters:
+    /// `declared error notFound (404)`, `transport failure (connectionLost): …`, `decoding failed at
+    /// data[3].amount (status 200): …; body begins: …`. Text from the server (an error's detail, a
+    /// body excerpt) is cut short and shows control characters as escapes.
     public var description: String {
         switch self {
         case .declared(let error, let response):
             "declared error \(error.name) (\(response.status.code))"
         case .unexpectedStatus(let response):
-            "unexpected status \(response.status.code)"
+            "unexpected status \(response)"
         case .invalidRequest(let reason):
-            "invalid request: \(reason)"
+            "invalid request: \(OneLine.bounded(reason))"
         case .transport(let error):
-            "transport failure: \(error.kind.rawValue)"
+            "transport failure (\(error.kind.rawValue)): \(OneLine.bounded(error.detail))"
         case .timeout(let limit):
             "timed out after \(limit)"
         case .cancelled:
             "cancelled"
         case .decoding(let failure):
-            "decoding failed at \(failure.codingPath.isEmpty ? "the top level" : failure.codingPath)"
+            "decoding failed at \(failure.codingPath.isEmpty ? "the top level" : failure.codingPath) (status \(failure.status.code)): "
+                + OneLine.bounded(failure.message)
+                + (failure.bodyExcerpt.isEmpty ? "; the body is empty" : "; body begins: \(OneLine.bounded(failure.bodyExcerpt, limit: 80))")
         case .circuitOpen(let host, let retryIn):
             "circuit open for \(host); retry in \(retryIn)"
         case .bulkheadFull(let host, let limit):
@@ -147,8 +152,14 @@ public struct UnexpectedResponse: Sendable, Hashable, CustomStringConvertible {
     /// The body as UTF-8 text, when it is text.
     public var bodyText: String? { String(data: body, encoding: .utf8) }
 
-    /// `"<code> <reason>, <n> bytes"`.
-    public var description: String { "\(status.code) \(status.reasonPhrase), \(body.count) bytes" }
+    /// `"<code>, <n> bytes"`, then the beginning of a text body: `500, 42 bytes:
+    /// {"title":"database unavailable"}`.
+    public var description: String {
+        // No reason phrase: transports differ in whether they keep the server's.
+        let summary = "\(status.code), \(body.count) bytes"
+        guard !body.isEmpty, let text = String(data: body.prefix(DecodingFailure.excerptLimit), encoding: .utf8) else { return summary }
+        return summary + ": " + OneLine.bounded(text, limit: 80)
+    }
 }
 
 /// A body that did not decode as the spec says it should.
@@ -179,9 +190,9 @@ public struct DecodingFailure: Sendable, Hashable, CustomStringConvertible {
         self.init(codingPath: path, message: message, status: status, bodyExcerpt: Self.excerpt(of: body))
     }
 
-    /// `"<path>: <message>"`.
+    /// `"<path>: <message>"`, on one line.
     public var description: String {
-        codingPath.isEmpty ? message : "\(codingPath): \(message)"
+        OneLine.bounded(codingPath.isEmpty ? message : "\(codingPath): \(message)")
     }
 
     static func excerpt(of body: Data) -> String {
@@ -219,5 +230,32 @@ public struct DecodingFailure: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return text
+    }
+}
+
+/// Text from outside (a server's body, an underlying error) made fit for one line of a
+/// description: control and bidirectional characters shown as escapes, and cut short.
+enum OneLine {
+    static func bounded(_ text: String, limit: Int = 200) -> String {
+        var result = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit {
+                result += "…"
+                break
+            }
+            let before = result.unicodeScalars.count
+            switch scalar.value {
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0x09: result += "\\t"
+            case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029, 0xFEFF:
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+            count += result.unicodeScalars.count - before
+        }
+        return result
     }
 }

@@ -199,3 +199,26 @@ struct ValueTests {
         #expect(items == [1, 2, 3])
     }
 }
+
+@Suite("Error descriptions")
+struct ErrorDescriptionTests {
+    @Test("a transport failure names its cause in one bounded line")
+    func transportCause() {
+        let error = ClientError<NoErrors>.transport(TransportError(.other, detail: "HTTPClientError.redirectLimitReached"))
+        #expect(error.description == "transport failure (other): HTTPClientError.redirectLimitReached")
+        let long = ClientError<NoErrors>.transport(TransportError(.connectionLost, detail: String(repeating: "x\n", count: 500)))
+        #expect(!long.description.contains("\n"))
+        #expect(long.description.count < 260)
+        #expect(long.description.hasSuffix("…"))
+    }
+
+    @Test("a decoding failure names where, why, the status and the body's beginning")
+    func decodingCause() {
+        let failure = DecodingFailure(codingPath: "", message: "The given data was not valid JSON.", status: .ok,
+                                      bodyExcerpt: "<html>\r\n<body>Gateway\u{202E}</body>")
+        #expect(ClientError<NoErrors>.decoding(failure).description
+            == #"decoding failed at the top level (status 200): The given data was not valid JSON.; body begins: <html>\r\n<body>Gateway\u{202E}</body>"#)
+        let empty = DecodingFailure(codingPath: "data[0]", message: "missing key 'id'", status: .ok, bodyExcerpt: "")
+        #expect(ClientError<NoErrors>.decoding(empty).description == "decoding failed at data[0] (status 200): missing key 'id'; the body is empty")
+    }
+}

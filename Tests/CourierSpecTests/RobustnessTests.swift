@@ -47,7 +47,7 @@ struct RobustnessTests {
                 return Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
             case .deepNesting:
                 // Wrap a line's value in hundreds of flow levels.
-                let depth = Int.random(in: 10...400, using: &random)
+                let depth = Int.random(in: 10...100, using: &random)
                 guard let colon = lines[index].firstIndex(of: UInt8(ascii: ":")) else { return bytes }
                 let value = Array(lines[index][(colon + 1)...])
                 lines[index] = Array(lines[index][...colon]) + Array(" ".utf8) + Array(repeating: UInt8(ascii: "["), count: depth)
@@ -57,12 +57,12 @@ struct RobustnessTests {
                 guard let colon = lines[index].firstIndex(of: UInt8(ascii: ":")), colon + 1 < lines[index].count else { return bytes }
                 let indent = lines[index].prefix { $0 == UInt8(ascii: " ") }
                 lines[index].insert(contentsOf: Array(" &fan".utf8), at: colon + 1)
-                let count = Int.random(in: 2...1_000, using: &random)
+                let count = Int.random(in: 2...200, using: &random)
                 lines.insert(Array(indent) + Array("fanOut: [".utf8) + Array(Array(repeating: "*fan", count: count).joined(separator: ", ").utf8) + Array("]".utf8),
                              at: index + 1)
             case .longChain:
                 // A chain of models each holding the next, appended under `models:` (or at the top level).
-                let count = Int.random(in: 10...500, using: &random)
+                let count = Int.random(in: 10...150, using: &random)
                 var chain: [String] = []
                 for link in 0..<count { chain.append("  Chain\(link): { properties: { next: \(link + 1 < count ? "Chain\(link + 1)" : "string") } }") }
                 if let models = lines.firstIndex(of: Array("models:".utf8)) {

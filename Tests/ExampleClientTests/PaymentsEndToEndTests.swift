@@ -82,7 +82,7 @@ struct PaymentsEndToEndTests {
             #expect(response.status.code == 500)
             #expect(response.headerFields[.init("X-Trace")!] == "trace-42")
             #expect(response.bodyText == "upstream exploded")
-            #expect(error?.description == "unexpected status 500")
+            #expect(error?.description == "unexpected status 500, 17 bytes: upstream exploded")
             #expect(error?.kind == "unexpected_status")
         }
     }
@@ -100,6 +100,12 @@ struct PaymentsEndToEndTests {
             }
             #expect(decoding.bodyExcerpt.hasPrefix(#"{"id": "00000000"#))
             #expect(decoding.status.code == 200)
+            // The description names the cause, not just where: not valid JSON, and what came.
+            let described = String(describing: truncated)
+            #expect(described.contains("decoding failed at the top level (status 200): "), "\(described)")
+            #expect(described.contains("JSON"), "\(described)")
+            #expect(described.contains(#"; body begins: {"id": "00000000"#), "\(described)")
+            #expect(!described.contains("\n"))
 
             let wrongType = await failure { () async throws(PaymentsError) in
                 try await payments.getPayment(id: UUID(uuidString: TestIDs.wrongType)!)
@@ -109,7 +115,8 @@ struct PaymentsEndToEndTests {
                 return
             }
             #expect(typeFailure.codingPath == "amount.currency")
-            #expect(wrongType?.description == "decoding failed at amount.currency")
+            #expect(wrongType?.description.hasPrefix("decoding failed at amount.currency (status 200): ") == true,
+                    "\(String(describing: wrongType))")
         }
     }
 
