@@ -32,45 +32,56 @@ extension SpecDecoder {
             return nil
         }
         guard let fields = fields(node, allowed: SpecKeys.endpoint, in: "endpoint '\(name)'") else { return nil }
-        guard let methodNode = fields["method"], let pathNode = fields["path"] else {
+        // A broken method or path is reported, and the endpoint's other keys are still read and
+        // checked; only the checks that need the method or the path are left out.
+        if !fields.has("method") || !fields.has("path") {
             let missing = ["method", "path"].filter { !fields.has($0) }.map { "'\($0)'" }.joined(separator: " and ")
             error("endpoint '\(name)' needs \(missing)", at: location)
-            return nil
         }
-        guard let methodText = string(methodNode, what: "'method'") else { return nil }
-        guard let method = HTTPMethod(rawValue: methodText) else {
-            let names = HTTPMethod.allCases.map(\.rawValue)
-            let hint = HTTPMethod(rawValue: methodText.uppercased()) != nil ? "; write it in capitals: '\(methodText.uppercased())'" : ""
-            error("'\(methodText)' is not an HTTP method; use one of \(names.joined(separator: ", "))\(hint)", at: methodNode.location)
-            return nil
+        var method: HTTPMethod?
+        if let methodNode = fields["method"], let methodText = string(methodNode, what: "'method'") {
+            method = HTTPMethod(rawValue: methodText)
+            if method == nil {
+                let names = HTTPMethod.allCases.map(\.rawValue)
+                let hint = HTTPMethod(rawValue: methodText.uppercased()) != nil ? "; write it in capitals: '\(methodText.uppercased())'" : ""
+                error("'\(methodText)' is not an HTTP method; use one of \(names.joined(separator: ", "))\(hint)", at: methodNode.location)
+            }
         }
-        guard let pathText = string(pathNode, what: "'path'"), let segments = pathTemplate(pathText, at: pathNode) else { return nil }
+        var pathText = ""
+        var segments: [PathSegment]?
+        let pathNode = fields["path"]
+        if let pathNode, let text = string(pathNode, what: "'path'") {
+            pathText = text
+            segments = pathTemplate(text, at: pathNode)
+        }
 
         var keyLocations: [String: SourceLocation] = [:]
         for key in fields.keys { keyLocations[key] = fields.keyLocation(key) }
 
         var parameters = fields["params"].map { decodeParameters($0, kind: .path, in: "'params'") } ?? []
-        let placeholders = segments.compactMap { segment -> String? in
-            if case .parameter(let name) = segment { return name }
-            return nil
+        if let segments, let pathNode {
+            let placeholders = segments.compactMap { segment -> String? in
+                if case .parameter(let name) = segment { return name }
+                return nil
+            }
+            // Placeholders and params must match exactly; params follow the placeholders' order.
+            var byName: [String: Parameter] = [:]
+            for parameter in parameters where byName[parameter.name] == nil { byName[parameter.name] = parameter }
+            let placeholderNames = Set(placeholders)
+            for placeholder in placeholders where byName[placeholder] == nil {
+                let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
+                error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
+            }
+            for parameter in parameters where !placeholderNames.contains(parameter.name) {
+                error("'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'", at: parameter.location)
+            }
+            parameters = placeholders.compactMap { byName[$0] }
         }
-        // Placeholders and params must match exactly; params follow the placeholders' order.
-        var byName: [String: Parameter] = [:]
-        for parameter in parameters where byName[parameter.name] == nil { byName[parameter.name] = parameter }
-        let placeholderNames = Set(placeholders)
-        for placeholder in placeholders where byName[placeholder] == nil {
-            let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
-            error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
-        }
-        for parameter in parameters where !placeholderNames.contains(parameter.name) {
-            error("'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'", at: parameter.location)
-        }
-        parameters = placeholders.compactMap { byName[$0] }
 
         var body: RequestBody?
         if let bodyNode = fields["body"] {
             body = decodeBody(bodyNode)
-            if body != nil, !method.allowsBody {
+            if body != nil, let method, !method.allowsBody {
                 error("a \(method.rawValue) request cannot have a body", at: fields.keyLocation("body"))
             }
         }
@@ -101,7 +112,7 @@ extension SpecDecoder {
                     error("'idempotencyKey' names the header that carries the key, and '\(header)' is not a header name", at: keyNode.location)
                 }
             }
-            if idempotencyKey != nil, method.isIdempotent {
+            if idempotencyKey != nil, let method, method.isIdempotent {
                 warning("\(method.rawValue) is idempotent already; 'idempotencyKey' adds nothing here", at: fields.keyLocation("idempotencyKey"))
             }
         }
@@ -118,18 +129,18 @@ extension SpecDecoder {
         }
 
         var resilience = applyResilience(fields, to: defaults, base: .builtIn)
-        if fields.has("cache"), resilience.cache != nil, !method.isCacheable {
+        if let method, fields.has("cache"), resilience.cache != nil, !method.isCacheable {
             error("only GET and HEAD responses can be cached, and '\(name)' is \(method.rawValue)", at: fields.keyLocation("cache"))
         }
-        if !method.isCacheable { resilience.cache = nil }
-        if let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent, idempotencyKey == nil,
+        if let method, !method.isCacheable { resilience.cache = nil }
+        if let method, let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent, idempotencyKey == nil,
            retry.on.timeout || !retry.on.statuses.isEmpty {
             warning("'\(name)' is \(method.rawValue) without an 'idempotencyKey', so only connection failures before sending are retried; add 'idempotencyKey' to retry timeouts and statuses",
                     at: fields.keyLocation("retry"))
         }
 
         return Endpoint(
-            name: name, method: method, path: pathText, pathSegments: segments,
+            name: name, method: method ?? .get, path: pathText, pathSegments: segments ?? [],
             description: fields["description"].flatMap { string($0, what: "'description'") },
             deprecation: fields["deprecated"].flatMap { deprecation($0) },
             pathParameters: parameters,
@@ -138,7 +149,7 @@ extension SpecDecoder {
             body: body, response: response, errors: errors,
             pagination: fields["pagination"].flatMap { decodePagination($0) },
             idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
-            resilience: resilience, location: location)
+            resilience: resilience, location: location, hasRoute: method != nil && segments != nil)
     }
 
     /// Splits `/payments/{id}/refunds` into literals and placeholders.

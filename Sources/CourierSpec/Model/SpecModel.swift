@@ -307,6 +307,9 @@ public struct Endpoint: Hashable, Sendable {
     public var resilience: ResiliencePolicy
     /// Where the endpoint is declared.
     public var location: SourceLocation
+    /// Whether the method and path could be read. When not, the decoder reported why, the
+    /// endpoint's other keys are still checked, and checks that need its route are skipped.
+    public var hasRoute = true
 
     /// Whether a failed attempt that may have reached the server can be sent again.
     public var isSafeToResend: Bool { method.isIdempotent || idempotencyKey != nil }

@@ -544,7 +544,7 @@ public struct SpecValidator {
 
     private mutating func checkRoutes() {
         var routes: [String: Endpoint] = [:]
-        for endpoint in file.endpoints {
+        for endpoint in file.endpoints where endpoint.hasRoute {
             let shape = endpoint.method.rawValue + " " + endpoint.pathSegments.map { segment in
                 if case .literal(let text) = segment { return text }
                 return "{}"
