@@ -1,3 +1,4 @@
+import CourierSpec
 import Foundation
 
 /// Writes generated files into a folder, touching only files whose contents change, or compares
@@ -28,6 +29,128 @@ public struct OutputFolder: Sendable {
             let status: Status = existing == nil ? .created : existing == file.contents ? .unchanged : .changed
             return (file, status, existing)
         }
+    }
+
+    // MARK: - The manifest
+
+    /// The file, in the output folder, that lists which files each spec produced there, so a
+    /// later run can remove the files of a spec that is gone, and `--check` can report them. It
+    /// is a hidden file (SwiftPM ignores it in a target's folder).
+    public static let manifestName = ".courier-manifest.json"
+
+    /// Which files a spec produced, by the spec's path relative to the output folder.
+    public typealias Manifest = [String: [String]]
+
+    /// The manifest in the folder; empty when there is none or it cannot be read.
+    public func readManifest() -> Manifest {
+        guard let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(Self.manifestName)),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let specs = object["specs"] as? [String: [String]] else { return [:] }
+        return specs
+    }
+
+    /// The manifest's text: sorted, pretty-printed JSON, so it reads well in a review.
+    static func manifestText(_ manifest: Manifest) -> String {
+        let object: [String: Any] = [
+            "about": "Written by courier generate: the files each spec produced here. Do not edit.",
+            "specs": manifest.mapValues { $0.sorted() },
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}\n"
+        }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// What a run that produced `produced` (spec path, as given → file names) leaves: the new
+    /// manifest, and the files a spec produced before and no longer does, or whose spec is gone.
+    ///
+    /// Entries of specs this run did not see are kept while their spec exists, so a run over one
+    /// spec (as the build plugin makes, one per spec) never touches the files of the others.
+    public func plan(producing produced: [(spec: String, files: [String])]) -> (manifest: Manifest, orphans: [String]) {
+        let old = readManifest()
+        var manifest: Manifest = [:]
+        for (spec, files) in produced { manifest[relativePath(of: spec)] = files.sorted() }
+        for (spec, files) in old where manifest[spec] == nil && specExists(spec) {
+            manifest[spec] = files
+        }
+        let kept = Set(manifest.values.joined())
+        let orphans = Set(old.values.joined()).subtracting(kept)
+        return (manifest, orphans.sorted())
+    }
+
+    /// Whether the spec at `relative` (to the folder) still exists.
+    private func specExists(_ relative: String) -> Bool {
+        let absolute = relative.hasPrefix("/") ? relative : (absolutePath as NSString).appendingPathComponent(relative)
+        return FileManager.default.fileExists(atPath: SpecPaths.normalize(absolute))
+    }
+
+    /// The folder as an absolute path.
+    private var absolutePath: String {
+        path.hasPrefix("/") ? SpecPaths.normalize(path) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + path)
+    }
+
+    /// `spec` relative to the folder (`../Specs/payments.courier.yaml`), so the manifest reads the
+    /// same whichever folder `courier` runs in.
+    func relativePath(of spec: String) -> String {
+        let absoluteSpec = spec.hasPrefix("/") ? SpecPaths.normalize(spec) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + spec)
+        let from = absolutePath.split(separator: "/").map(String.init)
+        let to = absoluteSpec.split(separator: "/").map(String.init)
+        var common = 0
+        while common < from.count, common < to.count, from[common] == to[common] { common += 1 }
+        return (Array(repeating: "..", count: from.count - common) + to[common...]).joined(separator: "/")
+    }
+
+    /// Whether the file in the folder was written by Courier: every generated file starts with
+    /// its header line. Courier never removes a file without it, whatever the manifest says.
+    func isGenerated(_ name: String) -> Bool {
+        read(name)?.hasPrefix(CourierGenerator.headerPrefix) == true
+    }
+
+    /// What `--check` reports beyond stale files: files that would be removed, `.swift` files no
+    /// spec produces, and a manifest that would change.
+    public func strayFiles(producing produced: [(spec: String, files: [String])]) -> (orphans: [String], strays: [String], manifestStale: Bool) {
+        let (manifest, orphans) = plan(producing: produced)
+        let listed = Set(manifest.values.joined())
+        let present = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let existingOrphans = orphans.filter { present.contains($0) && isGenerated($0) }
+        let strays = present.filter { $0.hasSuffix(".swift") && !listed.contains($0) && !orphans.contains($0) }.sorted()
+        let manifestStale = read(Self.manifestName) != Self.manifestText(manifest)
+        return (existingOrphans, strays, manifestStale)
+    }
+
+    // MARK: - Writing
+
+    /// Writes the files that are new or changed, each atomically, removes the files of specs
+    /// that are gone (or that a spec no longer produces), and updates the manifest. Returns every
+    /// file's status and the names removed.
+    ///
+    /// - Parameter produced: which spec produced which of `files`, for the manifest.
+    public func write(_ files: [GeneratedFile], producedBy produced: [(spec: String, files: [String])])
+        throws(GeneratorError) -> (statuses: [(name: String, status: Status)], removed: [String])
+    {
+        let statuses = try write(files)
+        let (manifest, orphans) = plan(producing: produced)
+        var removed: [String] = []
+        for name in orphans where isGenerated(name) {
+            let target = (path as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.removeItem(atPath: target)
+            } catch {
+                throw GeneratorError("\(target): error: cannot remove the file, whose spec is gone")
+            }
+            removed.append(name)
+        }
+        let text = Self.manifestText(manifest)
+        if read(Self.manifestName) != text {
+            let target = URL(fileURLWithPath: path).appendingPathComponent(Self.manifestName)
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: target, options: .atomic)
+            } catch {
+                throw GeneratorError("\(target.path): error: cannot write the manifest")
+            }
+        }
+        return (statuses, removed)
     }
 
     /// Writes the files that are new or changed, each atomically, and returns every file's status.

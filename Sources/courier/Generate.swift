@@ -96,6 +96,7 @@ struct Generate: ParsableCommand {
 
         var files: [GeneratedFile] = []
         var producer: [String: String] = [:]
+        var produced: [(spec: String, files: [String])] = []
         for spec in specs {
             let generated: [GeneratedFile]
             do {
@@ -112,20 +113,25 @@ struct Generate: ParsableCommand {
                 producer[file.name] = spec.file.path
             }
             files += generated
+            produced.append((spec.file.path, generated.map(\.name)))
         }
 
         let folder = OutputFolder(path: output)
         if check {
-            try runCheck(files, in: folder)
+            try runCheck(files, producedBy: produced, in: folder)
         } else {
             do {
-                let statuses = try folder.write(files)
+                let (statuses, removed) = try folder.write(files, producedBy: produced)
                 let changed = statuses.filter { $0.status != .unchanged }
                 if quiet { return }
                 for (name, status) in changed {
                     print("\(status.rawValue) \((output as NSString).appendingPathComponent(name))")
                 }
-                print("\(files.count) files for \(specs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged")
+                for name in removed {
+                    print("removed \((output as NSString).appendingPathComponent(name)) (its spec is gone)")
+                }
+                let removals = removed.isEmpty ? "" : ", \(removed.count) removed"
+                print("\(files.count) files for \(specs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged\(removals)")
             } catch {
                 StandardError.write(error.description)
                 throw ExitCode(1)
@@ -150,8 +156,19 @@ struct Generate: ParsableCommand {
         return settings
     }
 
-    private func runCheck(_ files: [GeneratedFile], in folder: OutputFolder) throws {
+    private func runCheck(_ files: [GeneratedFile], producedBy produced: [(spec: String, files: [String])], in folder: OutputFolder) throws {
         var stale = 0
+        let (orphans, strays, manifestStale) = folder.strayFiles(producing: produced)
+        for name in orphans {
+            StandardError.write("\((folder.path as NSString).appendingPathComponent(name)): error: its spec is gone or no longer produces it; run courier generate, which removes it")
+        }
+        for name in strays {
+            StandardError.write("\((folder.path as NSString).appendingPathComponent(name)): error: no spec produces this file; remove it, or keep your own code outside the output folder")
+        }
+        if manifestStale, orphans.isEmpty, strays.isEmpty {
+            StandardError.write("\((folder.path as NSString).appendingPathComponent(OutputFolder.manifestName)): error: out of date; run courier generate")
+        }
+        let extra = orphans.count + strays.count + (manifestStale && orphans.isEmpty && strays.isEmpty ? 1 : 0)
         for (file, status, existing) in folder.compare(files) where status != .unchanged {
             stale += 1
             let path = (folder.path as NSString).appendingPathComponent(file.name)
@@ -164,8 +181,11 @@ struct Generate: ParsableCommand {
         }
         if stale > 0 {
             StandardError.write("courier: \(stale) of \(files.count) generated files in \(folder.path) are out of date")
-            throw ExitCode(1)
         }
+        if extra > 0 {
+            StandardError.write("courier: \(folder.path) holds \(extra == 1 ? "a file" : "\(extra) files") the specs do not produce")
+        }
+        if stale + extra > 0 { throw ExitCode(1) }
     }
 }
 

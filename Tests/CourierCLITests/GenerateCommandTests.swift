@@ -170,3 +170,52 @@ struct GenerateCommandTests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 }
+
+@Suite("courier generate: files whose spec is gone")
+struct OrphanedFilesTests {
+    @Test("--check reports files of a deleted spec and stray .swift files; generate removes only what it wrote")
+    func orphans() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-orphans-\(UUID().uuidString)")
+        let specs = folder.appendingPathComponent("specs")
+        let output = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: specs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "courier: 1\nservice: Keep\n".write(to: specs.appendingPathComponent("keep.courier.yaml"), atomically: true, encoding: .utf8)
+        try "courier: 1\nservice: Gone\n".write(to: specs.appendingPathComponent("gone.courier.yaml"), atomically: true, encoding: .utf8)
+        #expect(try CourierProcess.run(["generate", "specs", "--output", "out"], in: folder).status == 0)
+        #expect(try CourierProcess.run(["generate", "specs", "--output", "out", "--check"], in: folder).status == 0)
+
+        // The spec is deleted; a file of the user's sits in the folder; one of the spec's files was
+        // replaced by the user's own code (no Courier header).
+        try FileManager.default.removeItem(at: specs.appendingPathComponent("gone.courier.yaml"))
+        try "struct Mine {}\n".write(to: output.appendingPathComponent("Mine.swift"), atomically: true, encoding: .utf8)
+        try "// my own mock\n".write(to: output.appendingPathComponent("GoneMock.swift"), atomically: true, encoding: .utf8)
+
+        let check = try CourierProcess.run(["generate", "specs", "--output", "out", "--check"], in: folder)
+        #expect(check.status == 1)
+        #expect(check.standardError.contains("out/GoneClient.swift: error: its spec is gone or no longer produces it; run courier generate, which removes it"))
+        #expect(check.standardError.contains("out/GoneModels.swift: error: its spec is gone"))
+        #expect(!check.standardError.contains("out/GoneMock.swift: error: its spec is gone"), "a file Courier did not write is not its to remove")
+        #expect(check.standardError.contains("out/Mine.swift: error: no spec produces this file"))
+
+        let generate = try CourierProcess.run(["generate", "specs", "--output", "out"], in: folder)
+        #expect(generate.status == 0, "\(generate.standardError)")
+        #expect(generate.standardOutput.contains("removed out/GoneClient.swift (its spec is gone)"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        #expect(left == [".courier-manifest.json", "GoneMock.swift", "KeepClient.swift", "KeepMock.swift", "KeepModels.swift", "Mine.swift"])
+    }
+
+    @Test("a run over one spec keeps the files of the others (the build plugin runs one per spec)")
+    func runsOverOneSpec() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-partial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "courier: 1\nservice: A\n".write(to: folder.appendingPathComponent("a.courier.yaml"), atomically: true, encoding: .utf8)
+        try "courier: 1\nservice: B\n".write(to: folder.appendingPathComponent("b.courier.yaml"), atomically: true, encoding: .utf8)
+        #expect(try CourierProcess.run(["generate", "a.courier.yaml", "--output", "out"], in: folder).status == 0)
+        #expect(try CourierProcess.run(["generate", "b.courier.yaml", "--output", "out"], in: folder).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count == 6)
+        #expect(try CourierProcess.run(["generate", "a.courier.yaml", "--output", "out", "--check"], in: folder).status == 0)
+    }
+}
