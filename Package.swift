@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Tests only: the test server's gzip and deflate responses.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // libyaml, found through pkg-config. Debian/Ubuntu: `apt-get install libyaml-dev`; macOS: `brew install libyaml`.
@@ -100,6 +102,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             path: "Tests/Support/CourierTestServer"
         ),

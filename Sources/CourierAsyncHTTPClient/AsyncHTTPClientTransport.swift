@@ -20,10 +20,17 @@ import NIOPosix
 public struct AsyncHTTPClientTransport: HTTPTransport {
     /// The client requests go through.
     public let client: HTTPClient
+    /// Whether `client` decompresses bodies, so requests may ask for gzip and deflate.
+    public let clientDecompresses: Bool
 
     /// Uses `client`; by default ``sharedClient``.
-    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient) {
+    ///
+    /// - Parameter clientDecompresses: whether `client` was configured with
+    ///   `decompression: .enabled(…)`; by default, `true` for ``sharedClient`` only (AsyncHTTPClient
+    ///   does not let a transport read a client's configuration).
+    public init(client: HTTPClient = AsyncHTTPClientTransport.sharedClient, clientDecompresses: Bool? = nil) {
         self.client = client
+        self.clientDecompresses = clientDecompresses ?? (client === courierSharedHTTPClient)
     }
 
     /// A process-wide client that lives as long as the process, so it needs no shutdown.
@@ -37,11 +44,36 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// `true`: the deadline handed to AsyncHTTPClient covers the response body too.
     public var enforcesTimeout: Bool { true }
 
-    /// Sends the request and collects the response body.
+    /// Sends the request and collects the response body, following redirects as
+    /// ``RedirectPolicy`` says within the request's one deadline.
     ///
     /// It uses AsyncHTTPClient's delegate API rather than `execute(_:timeout:)`, because that one's
     /// deadline ends once the response head has arrived and would leave a stalled body unbounded.
+    /// When the client decompresses (the shared one does), requests ask for gzip and deflate.
+    ///
+    /// With a client of your own, configure `redirectConfiguration: .disallow`, so redirects are
+    /// followed here by Courier's policy (AsyncHTTPClient would forward API-key header fields to
+    /// another origin), and `decompression: .enabled(limit: .none)` to accept compressed bodies;
+    /// the request's size limit then bounds the decompressed body.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
+        var current = request
+        if clientDecompresses, current.head.headerFields[.acceptEncoding] == nil {
+            current.head.headerFields[.acceptEncoding] = "gzip, deflate"
+        }
+        var redirects = 0
+        while true {
+            let response = try await exchange(current, deadline: deadline)
+            guard let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects) else {
+                return response
+            }
+            redirects += 1
+            current = next
+        }
+    }
+
+    /// One request and its response, without following redirects.
+    private func exchange(_ request: TransportRequest, deadline: NIODeadline) async throws -> TransportResponse {
         let head = request.head
         guard let scheme = head.scheme, let authority = head.authority else {
             throw TransportError(.invalidRequest, detail: "the request has no scheme or authority")
@@ -61,11 +93,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch {
             throw TransportError(.invalidRequest, detail: String(describing: error))
         }
-        let collector = ResponseCollector(limit: request.maxResponseBodySize, isHead: head.method == .head)
+        let collector = ResponseCollector(limit: request.maxResponseBodySize, isHead: head.method == .head, decompresses: clientDecompresses)
         try Task.checkCancellation()
-        let task = client.execute(
-            request: outgoing, delegate: collector,
-            deadline: .now() + .nanoseconds(Self.nanoseconds(request.timeout)))
+        let task = client.execute(request: outgoing, delegate: collector, deadline: deadline)
         do {
             return try await withTaskCancellationHandler {
                 try await task.futureResult.get()
@@ -83,6 +113,10 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     fileprivate static func makeSharedClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        // Redirects are followed by the transport, with Courier's policy; bodies are decompressed,
+        // and each request's size limit bounds what they decompress to.
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .enabled(limit: .none)
         configuration.timeout = .init(connect: .seconds(10))
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
@@ -139,11 +173,14 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
     private let limit: Int
     /// A HEAD response's Content-Length describes a body that never comes.
     private let isHead: Bool
+    /// Whether the client decodes gzip and deflate bodies.
+    private let decompresses: Bool
     private let state = NIOLockedValueBox(State())
 
-    init(limit: Int, isHead: Bool) {
+    init(limit: Int, isHead: Bool, decompresses: Bool) {
         self.limit = limit
         self.isHead = isHead
+        self.decompresses = decompresses
     }
 
     /// Whether the response head arrived: a failure after it is a connection lost mid-response.
@@ -151,7 +188,14 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
 
     func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         state.withLockedValue { $0.head = head }
-        if !isHead, let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+        let encoding = head.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
+        if encoding != "identity", !(decompresses && ["gzip", "x-gzip", "deflate"].contains(encoding)) {
+            return task.eventLoop.makeFailedFuture(TransportError(
+                .invalidResponse,
+                detail: "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(decompresses ? "gzip or deflate" : "no encoding"))"))
+        }
+        // A compressed body's Content-Length is its compressed size; the limit applies to what it decodes to.
+        if !isHead, encoding == "identity", let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             return task.eventLoop.makeFailedFuture(
                 TransportError(.responseTooLarge, detail: "Content-Length \(length) exceeds the limit of \(limit) bytes"))
         }

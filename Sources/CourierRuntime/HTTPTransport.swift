@@ -104,8 +104,11 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case connectionLost
         /// The exchange took longer than the request's timeout.
         case timedOut
-        /// The response body was larger than the request's limit.
+        /// The response body was larger than the request's limit (decompressed, when it came
+        /// compressed).
         case responseTooLarge
+        /// The server redirected more than ``RedirectPolicy/maxRedirects`` times.
+        case tooManyRedirects
         /// The server's response could not be understood as HTTP.
         case invalidResponse
         /// The request could not be sent as given, for example an unsupported URL scheme.

@@ -20,6 +20,9 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     public let resilience: ResiliencePolicy
     /// Whether the endpoint sends an idempotency key, which makes retrying it safe whatever its method.
     public let hasIdempotencyKey: Bool
+    /// The `User-Agent` its requests carry unless the configuration or the call sets one:
+    /// `Payments Courier/0.1.0`, the service and the runtime's version. Made once per endpoint.
+    public let userAgent: String
 
     /// Describes an endpoint.
     public init(name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
@@ -31,6 +34,8 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
         self.service = service
         self.resilience = resilience
         self.hasIdempotencyKey = hasIdempotencyKey
+        let product = "Courier/" + CourierRuntimeCompatibility.version
+        self.userAgent = service.isEmpty ? product : service + " " + product
     }
 }
 

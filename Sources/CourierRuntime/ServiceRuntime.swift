@@ -191,6 +191,9 @@ public final class ServiceRuntime: Sendable {
             case .invalid(let problem): throw .invalidRequest(problem)
             }
         }
+        if fields[.userAgent] == nil {
+            fields[.userAgent] = operation.userAgent
+        }
         for field in options.headerFields {
             fields[field.name] = field.value
         }

@@ -58,7 +58,7 @@ public final class URLSessionTransport: HTTPTransport {
         let limit = request.maxResponseBodySize
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransportResponse, any Error>) in
-                delegate.register(task, limit: limit, continuation: continuation)
+                delegate.register(task, request: request, limit: limit, continuation: continuation)
                 task.resume()
             }
         } onCancel: {
@@ -73,6 +73,10 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
     // from its own serial queue, and `register` may run on any thread, so every access goes
     // through the lock.
     private struct Exchange {
+        /// The request as last sent: the original, or where the last redirect led.
+        var request: TransportRequest
+        /// How many redirects the exchange has followed.
+        var redirects = 0
         var limit: Int
         var continuation: CheckedContinuation<TransportResponse, any Error>
         var response: HTTPResponse?
@@ -82,8 +86,32 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
 
     private let exchanges = Locked<[Int: Exchange]>([:])
 
-    func register(_ task: URLSessionTask, limit: Int, continuation: CheckedContinuation<TransportResponse, any Error>) {
-        exchanges.withLock { $0[task.taskIdentifier] = Exchange(limit: limit, continuation: continuation) }
+    func register(_ task: URLSessionTask, request: TransportRequest, limit: Int, continuation: CheckedContinuation<TransportResponse, any Error>) {
+        exchanges.withLock { $0[task.taskIdentifier] = Exchange(request: request, limit: limit, continuation: continuation) }
+    }
+
+    /// Follows a redirect as ``RedirectPolicy`` says, as AsyncHTTPClientTransport does: at most
+    /// five, and never with the request's credentials to another origin (URLSession itself
+    /// would forward them). Past the limit, the exchange fails with `tooManyRedirects`.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        let next = exchanges.withLock { exchanges -> URLRequest? in
+            guard var exchange = exchanges[task.taskIdentifier], let head = response.httpResponse else { return nil }
+            defer { exchanges[task.taskIdentifier] = exchange }
+            do throws(TransportError) {
+                guard let redirected = try RedirectPolicy.nextRequest(after: head, to: exchange.request, redirectsSoFar: exchange.redirects),
+                      var urlRequest = URLRequest(httpRequest: redirected.head) else { return nil }
+                exchange.redirects += 1
+                exchange.request = redirected
+                urlRequest.httpBody = redirected.body
+                urlRequest.timeoutInterval = newRequest.timeoutInterval
+                return urlRequest
+            } catch {
+                exchange.failure = error
+                return nil
+            }
+        }
+        completionHandler(next)
     }
 
     func urlSession(

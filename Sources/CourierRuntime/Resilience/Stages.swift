@@ -52,7 +52,7 @@ struct RetryStage: Middleware {
                     return policy.retriesConnectionFailures && request.isIdempotent ? backoff : nil
                 case .timedOut:
                     return policy.retriesTimeouts && request.isIdempotent ? backoff : nil
-                case .responseTooLarge, .invalidResponse, .invalidRequest, .other:
+                case .responseTooLarge, .tooManyRedirects, .invalidResponse, .invalidRequest, .other:
                     return nil
                 }
             case PipelineFailure.attemptTimedOut:

@@ -62,6 +62,7 @@ public final class ExampleServer: Sendable {
         router.middlewares.add(RecordingMiddleware(log: log))
         router.middlewares.add(FaultMiddleware(plan: faults))
         ExampleRoutes.add(to: router)
+        ConformanceRoutes.add(to: router)
         let ready = PortBox()
         var logger = Logger(label: "courier-test-server")
         logger.logLevel = .critical
