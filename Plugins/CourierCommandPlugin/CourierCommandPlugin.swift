@@ -26,8 +26,16 @@ struct CourierCommandPlugin: CommandPlugin {
         }
         let tool = try context.tool(named: "courier").url
         for name in names {
-            guard let target = try context.package.targets(named: [name]).first as? SourceModuleTarget else {
-                throw PluginError("error: '\(name)' is not a Swift source target")
+            guard let target = (try? context.package.targets(named: [name]))?.first as? SourceModuleTarget else {
+                // SwiftPM drops a target with no Swift source from the package graph, and never
+                // runs its plugins: say so when the folder holds specs and nothing else.
+                let folder = context.package.directoryURL.appendingPathComponent("Sources").appendingPathComponent(name).path
+                if !SpecFileNames.specFiles(in: folder).isEmpty {
+                    throw PluginError("error: SwiftPM does not see target '\(name)': \(folder) holds spec files but no Swift source, "
+                        + "and SwiftPM skips such a target and its plugins. Add one Swift file, such as \(name).swift with "
+                        + "'@_exported import CourierRuntime'")
+                }
+                throw PluginError("error: '\(name)' is not a Swift source target of this package")
             }
             try generate(for: target, with: tool)
         }
