@@ -430,7 +430,7 @@ struct CircuitBreakerTests {
             return outcomes
         }
         let fast = try await run(observed: false)
-        #expect(fast == ["unexpected status 500", "unexpected status 500", "unexpected status 500",
+        #expect(fast == ["unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes",
                          "circuit open for a.example; retry in 4.0 seconds", "circuit open for a.example; retry in 3.0 seconds", "sent 4", "budget 6"])
         #expect(try await run(observed: true) == fast, "the observed path, through the pipeline, ends the same")
     }

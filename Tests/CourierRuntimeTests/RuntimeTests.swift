@@ -127,7 +127,7 @@ struct FailureTests {
             server: "http://127.0.0.1:1", transport: FailingTransport(error: TransportError(.connectionFailed, detail: "refused"))))
         let error = await call(runtime)
         #expect(error == .transport(TransportError(.connectionFailed, detail: "refused")))
-        #expect(error?.description == "transport failure: connectionFailed")
+        #expect(error?.description == "transport failure (connectionFailed): refused")
         #expect(error?.kind == "transport")
     }
 

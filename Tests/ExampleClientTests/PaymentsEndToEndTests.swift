@@ -202,7 +202,7 @@ struct PaymentsEndToEndTests {
             Issue.record("expected a transport failure, got \(String(describing: error))")
             return
         }
-        #expect(failure.kind == .connectionFailed)
+        #expect(failure.kind == .connectionFailed, "\(failure)")
     }
 }
 
