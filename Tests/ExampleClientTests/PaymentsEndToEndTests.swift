@@ -190,10 +190,20 @@ struct PaymentsEndToEndTests {
 
     @Test("a refused connection is a connection failure", arguments: TransportKind.allCases)
     func connectionRefused(transport: TransportKind) async throws {
-        let server = try await ExampleServer.start()
-        let url = server.baseURL
-        server.stop()
-        try await Task.sleep(for: .milliseconds(100))
+        // A port bound but not listening refuses connections for as long as it stays bound; a
+        // stopped server's port may still be closing (or taken by another test) under load.
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
         let payments = PaymentsClient(server: .custom(ServerURL(url)), transport: transport.make())
         let error = await failure { () async throws(PaymentsError) in
             try await payments.getPayment(id: UUID(), options: RequestOptions(timeout: .seconds(3)))
