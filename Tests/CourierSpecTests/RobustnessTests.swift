@@ -95,7 +95,8 @@ struct RobustnessTests {
         let sharedBytes = try [UInt8](Data(contentsOf: Fixtures.specs.appendingPathComponent("shared/common.courier.yaml")))
         var random = SeededGenerator(state: 0xC0FFEE ^ UInt64(name.utf8.count))
         var rejected = 0
-        for round in 0..<1_000 {
+        let rounds = 600
+        for round in 0..<rounds {
             var bytes = original
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 bytes = Mutation.allCases.randomElement(using: &random)?.apply(to: bytes, using: &random) ?? bytes
@@ -117,6 +118,6 @@ struct RobustnessTests {
             }
         }
         // The mutations must actually break specs, or this test proves nothing.
-        #expect(rejected > 300)
+        #expect(rejected > rounds * 3 / 10)
     }
 }

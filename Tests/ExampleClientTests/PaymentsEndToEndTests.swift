@@ -206,7 +206,7 @@ struct PaymentsEndToEndTests {
         let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
         let payments = PaymentsClient(server: .custom(ServerURL(url)), transport: transport.make())
         let error = await failure { () async throws(PaymentsError) in
-            try await payments.getPayment(id: UUID(), options: RequestOptions(timeout: .seconds(3)))
+            try await payments.getPayment(id: UUID(), options: RequestOptions(timeout: .seconds(15)))
         }
         guard case .transport(let failure)? = error else {
             Issue.record("expected a transport failure, got \(String(describing: error))")
