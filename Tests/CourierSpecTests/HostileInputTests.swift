@@ -8,6 +8,12 @@ import Testing
 /// suite's time limit only keeps a regression from hanging CI.
 @Suite("Hostile input", .serialized, .timeLimit(.minutes(1)))
 struct HostileInputTests {
+    /// ``load(_:files:path:)`` on a thread of its own, for the large inputs: see
+    /// ``offCooperativePool(_:)``.
+    func loadOffPool(_ text: String, files: [String: String] = [:]) async throws -> SpecLoader.Result {
+        try await offCooperativePool { HostileInputTests().load(text, files: files) }
+    }
+
     /// Loads one in-memory spec file (with optional other files it may import).
     func load(_ text: String, files: [String: String] = [:], path: String = "spec.courier.yaml") -> SpecLoader.Result {
         let bytes = Array(text.utf8)
@@ -22,7 +28,7 @@ struct HostileInputTests {
     @Test("Deep nesting is refused at the level that crosses the bound", arguments: [
         ("[", "]"), ("{a: ", "}"), ("- ", ""),
     ])
-    func deepNesting(open: String, close: String) {
+    func deepNesting(open: String, close: String) async throws {
         let depth = 50_000
         var text = "courier: 1\nmodels: "
         if open == "- " {
@@ -31,7 +37,7 @@ struct HostileInputTests {
         } else {
             text += String(repeating: open, count: depth) + "x" + String(repeating: close, count: depth)
         }
-        let result = load(text)
+        let result = try await loadOffPool(text)
         #expect(result.spec == nil)
         let first = result.diagnostics.first
         #expect(first?.message.contains("nests deeper than \(YAMLLoader.maximumDepth) levels") == true, "\(result.diagnostics)")
@@ -39,18 +45,18 @@ struct HostileInputTests {
     }
 
     @Test("Unclosed flow collections end in one error, not a scan of every level per token")
-    func unclosedFlow() {
-        let result = load("courier: 1\nmodels: " + String(repeating: "[", count: 200_000))
+    func unclosedFlow() async throws {
+        let result = try await loadOffPool("courier: 1\nmodels: " + String(repeating: "[", count: 200_000))
         #expect(result.spec == nil)
         #expect(result.diagnostics.count == 1)
         #expect(result.diagnostics.first?.message.contains("nests deeper than") == true, "\(result.diagnostics)")
     }
 
     @Test("A type nested past the bound is a positioned error, not a stack overflow")
-    func deepType() {
+    func deepType() async throws {
         let depth = 50_000
         let type = String(repeating: "list<", count: depth) + "string" + String(repeating: ">", count: depth)
-        let result = load("courier: 1\nmodels:\n  A:\n    properties:\n      x: \(type)\n")
+        let result = try await loadOffPool("courier: 1\nmodels:\n  A:\n    properties:\n      x: \(type)\n")
         #expect(result.spec == nil)
         let diagnostic = result.diagnostics.first
         #expect(diagnostic?.message.contains("more than \(TypeExpression.maximumDepth) levels deep") == true, "\(result.diagnostics)")
@@ -59,16 +65,16 @@ struct HostileInputTests {
     }
 
     @Test("A chain of 1,500 models each holding the next validates; closing it into a loop is one error")
-    func longContainmentChain() {
+    func longContainmentChain() async throws {
         // Before: a path copied per step of a search per model, cubic (2,000 models took 14 s).
         let count = 1_500
         var text = "courier: 1\nmodels:\n"
         for index in 0..<count - 1 { text += "  M\(index): { properties: { next: M\(index + 1) } }\n" }
         text += "  M\(count - 1): { properties: { value: string } }\n"
-        #expect(load(text).spec != nil)
+        #expect(try await loadOffPool(text).spec != nil)
 
         let loop = text.replacingOccurrences(of: "M\(count - 1): { properties: { value: string } }", with: "M\(count - 1): { properties: { next: M0 } }")
-        let result = load(loop)
+        let result = try await loadOffPool(loop)
         #expect(result.spec == nil)
         #expect(result.diagnostics.count == 1)
         #expect(result.diagnostics.first?.message.hasPrefix("model 'M0' contains itself through 'M0.next', 'M1.next'") == true)
@@ -76,14 +82,14 @@ struct HostileInputTests {
     }
 
     @Test("A chain of 1,500 aliases resolves; a loop of aliases is reported for each alias on it")
-    func longAliasChain() {
+    func longAliasChain() async throws {
         let count = 1_500
         var text = "courier: 1\nmodels:\n"
         for index in 0..<count - 1 { text += "  A\(index): { type: list<A\(index + 1)> }\n" }
         text += "  A\(count - 1): { type: string }\n"
-        #expect(load(text).spec != nil)
+        #expect(try await loadOffPool(text).spec != nil)
         let loop = "courier: 1\nmodels:\n  A: { type: list<B> }\n  B: { type: 'map<A>?' }\n  C: { type: A }\n"
-        let result = load(loop)
+        let result = try await loadOffPool(loop)
         #expect(result.diagnostics.map(\.message) == [
             "alias 'A' refers to itself; give the recursion an object model with properties",
             "alias 'B' refers to itself; give the recursion an object model with properties",
@@ -91,7 +97,7 @@ struct HostileInputTests {
     }
 
     @Test("A chain of 1,000 imported files loads, each file read once")
-    func longImportChain() {
+    func longImportChain() async throws {
         let count = 1_000
         var files: [String: String] = [:]
         for index in 0..<count {
@@ -100,7 +106,7 @@ struct HostileInputTests {
             files["f\(index).courier.yaml"] = "courier: 1\n\(next)models:\n  M\(index): { properties: { next: \(type) } }\n"
         }
         let spec = "courier: 1\nservice: Chain\nimports: [f0.courier.yaml]\nmodels:\n  Root: { properties: { first: M0 } }\n"
-        let result = load(spec, files: files)
+        let result = try await loadOffPool(spec, files: files)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.prefix(3))")
         #expect(result.spec?.imported.count == count)
         // Dependencies first: the end of the chain comes first.
@@ -217,11 +223,11 @@ struct HostileInputTests {
 
 extension HostileInputTests {
     @Test("Hints stop once their budget is spent: thousands of unknown names among thousands of models")
-    func suggestionBudget() {
+    func suggestionBudget() async throws {
         let count = 800
         var text = "courier: 1\nmodels:\n"
         for index in 0..<count { text += "  Model\(index): { properties: { x: string } }\n  R\(index): { properties: { y: Modl\(index) } }\n" }
-        let result = load(text)
+        let result = try await loadOffPool(text)
         let unknown = result.diagnostics.filter { $0.message.hasPrefix("unknown type") }
         #expect(unknown.count == count)
         // Each hint compares every model name; the budget allows this many.
