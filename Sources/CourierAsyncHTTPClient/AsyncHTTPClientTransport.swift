@@ -189,7 +189,7 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
     func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         state.withLockedValue { $0.head = head }
         let encoding = head.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
-        if encoding != "identity", !(decompresses && ["gzip", "x-gzip", "deflate"].contains(encoding)) {
+        if encoding != "identity", !(decompresses && ["gzip", "deflate"].contains(encoding)) {
             return task.eventLoop.makeFailedFuture(TransportError(
                 .invalidResponse,
                 detail: "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(decompresses ? "gzip or deflate" : "no encoding"))"))
