@@ -48,9 +48,9 @@ public struct SpecLoader {
 
     /// Loads, decodes and validates the spec at `path` with everything it imports.
     ///
-    /// Each file is read, decoded and validated once, and the tables validation looks names up
-    /// in are built once for the whole import graph, so the cost grows with the total size of
-    /// the files, however long their import chains are.
+    /// Each file is read and decoded once per loader, and the tables validation looks names up
+    /// in are built once per load for the whole import graph, so the cost grows with the total
+    /// size of the files, however long their import chains are.
     public mutating func load(_ path: String) -> Result {
         let (file, diagnostics) = decode(path, importedFrom: nil)
         guard let file else { return Result(spec: nil, diagnostics: diagnostics) }
