@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CourierCLITests",
-            dependencies: ["courier", "CourierSpec"]
+            dependencies: ["courier", "CourierSpec", "CourierRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CourierGenerator
 import Foundation
 
 /// The `courier` command: validates specs and generates Swift clients from them.
@@ -10,14 +11,9 @@ struct Courier: ParsableCommand {
         Spec files are named NAME.courier.yaml. Diagnostics print as path:line:column: error: message.
         Exit status: 0 success, 1 spec errors, 2 usage errors.
         """,
-        version: CourierVersion.current,
+        version: CourierGenerator.version,
         subcommands: [Generate.self, Validate.self]
     )
-}
-
-/// The version of the `courier` tool and of the spec format it reads.
-enum CourierVersion {
-    static let current = "0.1.0"
 }
 
 /// Runs the command with Courier's exit statuses: ArgumentParser's usage failures exit 2, not 64.

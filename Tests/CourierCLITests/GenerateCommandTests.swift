@@ -28,6 +28,7 @@ struct GenerateCommandTests {
         if ProcessInfo.processInfo.environment["COURIER_UPDATE_FIXTURES"] == "1" {
             let result = try CourierProcess.run(arguments)
             #expect(result.status == 0, "\(result.standardError)")
+            Issue.record("recorded \(output); review the diff and run the tests again without COURIER_UPDATE_FIXTURES")
             return
         }
         let result = try CourierProcess.run(arguments + ["--check"])

@@ -1,4 +1,5 @@
 import Foundation
+import CourierRuntime
 import CourierSpec
 import Testing
 
@@ -156,5 +157,14 @@ struct SpecFileSearchTests {
         #expect(search.files == ["root/a.courier.yaml", "root/open/b.courier.yml"])
         #expect(search.skipped.map(\.path) == ["root/locked"])
         #expect(search.skipped.first?.reason == "the folder cannot be read (permission denied)")
+    }
+}
+
+@Suite("Versions")
+struct VersionTests {
+    @Test("the tool, the generator and the runtime say one version")
+    func oneVersion() throws {
+        let version = try CourierProcess.run(["--version"])
+        #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == CourierRuntimeCompatibility.version)
     }
 }

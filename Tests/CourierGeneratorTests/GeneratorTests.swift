@@ -61,6 +61,7 @@ struct TemplateTests {
         }
         if ProcessInfo.processInfo.environment["COURIER_UPDATE_TEMPLATES"] == "1" {
             try BuiltInTemplates.swiftSource(for: files).write(toFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), atomically: true, encoding: .utf8)
+            Issue.record("recorded the embedding; rebuild and run the tests again without COURIER_UPDATE_TEMPLATES")
             return
         }
         for name in Set(files.keys).union(BuiltInTemplates.sources.keys).sorted() {

@@ -101,11 +101,6 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
         if let next { advance(by: max(.zero, next)) }
     }
 
-    /// Waits until `count` tasks are sleeping on this clock, yielding in between; for tests that
-    /// must advance time only once the code under test is waiting.
-    public func waitForSleepers(_ count: Int) async {
-        while sleeperCount < count { await Task.yield() }
-    }
 }
 
 /// Where the retry stage draws its jitter from.

@@ -34,9 +34,3 @@ public enum SpecUnits {
     }
 }
 
-extension Duration {
-    /// The duration in whole milliseconds, rounded down.
-    public var wholeMilliseconds: Int64 {
-        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

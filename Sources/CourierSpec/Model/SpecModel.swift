@@ -310,9 +310,6 @@ public struct Endpoint: Hashable, Sendable {
     /// Whether the method and path could be read. When not, the decoder reported why, the
     /// endpoint's other keys are still checked, and checks that need its route are skipped.
     public var hasRoute = true
-
-    /// Whether a failed attempt that may have reached the server can be sent again.
-    public var isSafeToResend: Bool { method.isIdempotent || idempotencyKey != nil }
 }
 
 /// An `imports:` entry.

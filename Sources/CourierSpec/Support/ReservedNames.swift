@@ -32,8 +32,6 @@ public enum ReservedNames {
     public static let authMembers: Set<String> = ["credentials"]
     /// Members every generated client has besides one method per endpoint.
     public static let clientMembers: Set<String> = ["configuration", "fromEnvironment", "runtime", "headers"]
-    /// Argument labels every endpoint method may have besides its parameters.
-    public static let endpointLabels: Set<String> = ["body", "options"]
     /// The suffix of the method that pages through a paginated endpoint's items: `listPaymentsItems`.
     public static let paginationSuffix = "Items"
 
