@@ -206,13 +206,12 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
 /// against this protocol to use either.
 {{access}} protocol {{apiType}}: Swift.Sendable {
 {{#endpoints}}
-{{#docLines}}
-    {{.}}
-{{/docLines}}
+    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
 {{#isDeprecated}}
     @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
 {{/isDeprecated}}
-    func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}}
+    func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
 
 {{/endpoints}}
 }
@@ -231,7 +230,21 @@ extension {{apiType}} {
 {{/parameters}}
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws({{errorType}}) -> {{outputType}} {
-        try await self.{{name}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
+        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options).value
+    }
+
+    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `{{methodName}}`.
+{{#isDeprecated}}
+    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
+    {{access}} func {{responseMethodName}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
     }
 {{#isPaginated}}
 {{#pagination}}
@@ -363,13 +376,12 @@ extension {{apiType}} {
     }
 {{#endpoints}}
 
-{{#docLines}}
-    {{.}}
-{{/docLines}}
+    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
 {{#isDeprecated}}
     @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
 {{/isDeprecated}}
-    {{access}} func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
+    {{access}} func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
         {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
 {{#queryParameters}}
         request.query("{{specName}}", {{name}})
@@ -521,6 +533,14 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     {{access}} var calls: [{{mockCallType}}] {
         self.recorder.calls
     }
+
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    {{access}} var responseMetadata: (@Sendable ({{mockCallType}}, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
 {{#endpoints}}
 
     /// Answers `{{specName}}` calls.
@@ -529,13 +549,14 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
         set { recorder.setHandler(newValue, for: "{{specName}}") }
     }
 
-    /// Records the call and answers it with ``{{handlerName}}``.
-    {{access}} func {{name}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> {{outputType}} {
-        self.recorder.record(.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}}))
+    /// Records the call and answers it with ``{{handlerName}}``, with the metadata ``responseMetadata`` makes.
+    {{access}} func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+        let call = {{mockCallType}}.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
+        self.recorder.record(call)
         guard let handler = self.{{handlerName}} else {
             throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
         }
-        return try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
+        return self.recorder.answer(try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}}), to: call, status: {{successStatus}})
     }
 {{/endpoints}}
 }

@@ -86,6 +86,11 @@ public struct TransportResponse: Sendable {
     public var head: HTTPResponse
     /// The complete body; empty when there was none.
     public var body: Data
+    /// How many requests the call had sent when this response answered it; set by the retry
+    /// stage, and 0 for a copy the cache served without a request.
+    var attempts = 1
+    /// Where the response came from; the cache stage marks the copies it serves.
+    var source = ResponseSource.network
 
     /// Creates a response.
     public init(head: HTTPResponse, body: Data = Data()) {

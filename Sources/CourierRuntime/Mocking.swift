@@ -1,8 +1,11 @@
+import HTTPTypes
+
 /// What a generated mock keeps: the calls it received, in order, and the handlers tests set.
 public final class MockRecorder<Call: Sendable>: Sendable {
     private struct State {
         var calls: [Call] = []
         var handlers: [String: any Sendable] = [:]
+        var metadata: (@Sendable (Call, ResponseMetadata) -> ResponseMetadata)?
     }
 
     private let state = Locked(State())
@@ -33,6 +36,21 @@ public final class MockRecorder<Call: Sendable>: Sendable {
     /// Stores or removes the handler for `endpoint`.
     public func setHandler(_ handler: (any Sendable)?, for endpoint: String) {
         state.withLock { $0.handlers[endpoint] = handler }
+    }
+
+    /// Makes the metadata of each answer: given the call and the default (the endpoint's success
+    /// status, no header fields, one attempt, source ``ResponseSource/mock``), it returns what the
+    /// call's `…WithResponse` form reports. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (Call, ResponseMetadata) -> ResponseMetadata)? {
+        get { state.withLock { $0.metadata } }
+        set { state.withLock { $0.metadata = newValue } }
+    }
+
+    /// `value` as the answer to `call`, with the metadata ``responseMetadata`` makes.
+    public func answer<Value>(_ value: Value, to call: Call, status: Int) -> Response<Value> {
+        let standard = ResponseMetadata(status: HTTPResponse.Status(code: status), attempts: 1, source: .mock)
+        let metadata = state.withLock { $0.metadata }.map { $0(call, standard) } ?? standard
+        return Response(value: value, metadata: metadata)
     }
 }
 

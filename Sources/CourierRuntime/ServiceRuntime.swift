@@ -112,12 +112,13 @@ public final class ServiceRuntime: Sendable {
         self.hostState = state.hostState(for: configuration.server.authority)
     }
 
-    /// Sends `request` for `operation` and returns its decoded result.
+    /// Sends `request` for `operation` and returns its decoded result with the response's
+    /// metadata.
     public func send<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
         options: RequestOptions
-    ) async throws(ClientError<Declared>) -> Output {
+    ) async throws(ClientError<Declared>) -> Response<Output> {
         let policy = effectivePolicy(for: operation, options: options)
         if let problem = policy.problem { throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)") }
         if let refusal = openCircuitRefusal(operation, request, policy: policy) { throw refusal }
@@ -128,7 +129,11 @@ public final class ServiceRuntime: Sendable {
             isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), secrets: secrets)
         pipelineRequest.hostState = hostState
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
-        return try interpret(response, to: method, for: operation)
+        let value = try interpret(response, to: method, for: operation)
+        let metadata = ResponseMetadata(
+            status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
+            source: response.source)
+        return Response(value: value, metadata: metadata)
     }
 
     /// The policy of one call: the spec's, then the client's, the client's for this endpoint, and the call's.

@@ -31,7 +31,7 @@ struct TransportConformanceTests {
         var request = RequestBuilder(method, path: PathTemplate(stringLiteral: path))
         request.header("X-API-Key", "key-secret")
         do throws(ClientError<NoDeclaredErrors>) {
-            return .success(try await runtime.send(operation, request, options: RequestOptions()))
+            return .success(try await runtime.send(operation, request, options: RequestOptions()).value)
         } catch {
             return .failure(error)
         }

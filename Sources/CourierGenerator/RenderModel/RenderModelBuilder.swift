@@ -309,6 +309,8 @@ struct RenderModelBuilder {
             "methodName": .text(methodName),
             "specName": .text(SwiftSpelling.literal(endpoint.name)),
             "handlerName": .text(methodName + "Handler"),
+            "responseMethodName": .text(SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.responseSuffix)),
+            "successStatus": .text(String(endpoint.response.status)),
             "summary": .text(SwiftSpelling.commentText("`\(endpoint.method.rawValue) \(file.basePath)\(endpoint.path)`")),
             "docLines": .lines(endpointDocs(endpoint, parameters: parameters)),
             "method": .text(endpoint.method.rawValue.lowercased()),

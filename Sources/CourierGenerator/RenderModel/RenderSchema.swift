@@ -82,7 +82,7 @@ public enum RenderSchema {
                 "hasParameters", "headerParameters", "idempotencyHeader", "isDeprecated", "isPaginated", "method",
                 "methodName", "mutatesRequest", "name", "outputType", "pagination", "parameters", "path", "queryParameters",
                 "resilience", "responseAccept", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
-                "specName", "summary", "usesDefaultResilience",
+                "responseMethodName", "specName", "successStatus", "summary", "usesDefaultResilience",
             ]
         case .parameter:
             [

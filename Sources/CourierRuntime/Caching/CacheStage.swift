@@ -49,12 +49,12 @@ struct CacheStage: ConditionalStage {
         do {
             let response = try await revalidate(revalidation(of: request, entry: entry), entry: entry, key: key, policy: policy, next: next)
             if response.head.status.code >= 500, entry.servableOnError(at: state.clock.now()) {
-                return entry.served(at: state.clock.now())
+                return entry.served(at: state.clock.now(), as: .staleCache, attempts: response.attempts)
             }
             return response
         } catch {
             if Task.isCancelled || error is CancellationError || !entry.servableOnError(at: state.clock.now()) { throw error }
-            return entry.served(at: state.clock.now())
+            return entry.served(at: state.clock.now(), as: .staleCache)
         }
     }
 
@@ -78,12 +78,14 @@ struct CacheStage: ConditionalStage {
         for field in response.head.headerFields where Self.refreshedOn304.contains(field.name) {
             refreshed.head.headerFields[field.name] = field.value
         }
+        refreshed.source = .revalidatedCache
+        refreshed.attempts = response.attempts
         guard let updated = CacheEntry(refreshed, for: request, policy: policy, now: now, clock: state.clock) else {
             cache.remove(entry, for: key)
             return refreshed
         }
         cache.store(updated, for: key)
-        return updated.served(at: now)
+        return updated.served(at: now, as: .revalidatedCache, attempts: response.attempts)
     }
 
     private func fetchAndStore(_ request: PipelineRequest, key: CacheKey, policy: CachePolicy,

@@ -231,9 +231,11 @@ struct CacheEntry: Sendable {
     }
 
     /// The stored response as served now, with its `Age`.
-    func served(at now: Duration) -> TransportResponse {
+    func served(at now: Duration, as source: ResponseSource = .cache, attempts: Int = 0) -> TransportResponse {
         var response = response
         response.head.headerFields[.age] = String(age(at: now).components.seconds)
+        response.source = source
+        response.attempts = attempts
         return response
     }
 

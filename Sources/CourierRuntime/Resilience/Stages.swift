@@ -22,14 +22,23 @@ struct RetryStage: Middleware {
                 outcome = .failure(error)
             }
             guard attempt.attempt < policy.maxAttempts, let delay = retryDelay(after: outcome, of: attempt, policy: policy) else {
-                return try outcome.get()
+                return try answer(outcome, attempts: attempt.attempt)
             }
-            if let deadline = attempt.deadline, clock.now() + delay >= deadline { return try outcome.get() }
-            if let budget, !budget.bucket.withdraw(policy: budget.policy, now: clock.now()) { return try outcome.get() }
+            if let deadline = attempt.deadline, clock.now() + delay >= deadline { return try answer(outcome, attempts: attempt.attempt) }
+            if let budget, !budget.bucket.withdraw(policy: budget.policy, now: clock.now()) {
+                return try answer(outcome, attempts: attempt.attempt)
+            }
             observer.retrying(attempt)
             try await clock.sleep(for: delay)
             attempt.attempt += 1
         }
+    }
+
+    /// The outcome that ends the call, its response marked with the attempts made.
+    private func answer(_ outcome: Result<TransportResponse, any Error>, attempts: Int) throws -> TransportResponse {
+        var response = try outcome.get()
+        response.attempts = attempts
+        return response
     }
 
     /// How long to wait before retrying after `outcome`, or `nil` when it must not be retried. The

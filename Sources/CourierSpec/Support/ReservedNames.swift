@@ -30,8 +30,11 @@ public enum ReservedNames {
     public static let serverMembers: Set<String> = ["custom"]
     /// The member of every generated credentials type besides one per auth scheme.
     public static let authMembers: Set<String> = ["credentials"]
-    /// Members every generated client has besides one method per endpoint.
+    /// Members every generated client has besides the methods of each endpoint.
     public static let clientMembers: Set<String> = ["configuration", "fromEnvironment", "runtime", "headers"]
+    /// The suffix of the method that returns an endpoint's value with the response's metadata:
+    /// `getPaymentWithResponse`.
+    public static let responseSuffix = "WithResponse"
     /// The suffix of the method that pages through a paginated endpoint's items: `listPaymentsItems`.
     public static let paginationSuffix = "Items"
 

@@ -532,6 +532,10 @@ public struct SpecValidator {
 
     private mutating func checkEndpointNames() {
         var items = file.endpoints.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }
+        for endpoint in file.endpoints {
+            let swiftName = SwiftNaming.lowerCamelCase(endpoint.name + ReservedNames.responseSuffix)
+            items.append(("response form of \(endpoint.name)", swiftName, endpoint.location))
+        }
         for endpoint in file.endpoints where endpoint.pagination != nil {
             let name = endpoint.name + ReservedNames.paginationSuffix
             items.append((name, SwiftNaming.lowerCamelCase(name), endpoint.keyLocations["pagination"] ?? endpoint.location))

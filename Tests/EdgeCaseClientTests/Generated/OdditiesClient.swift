@@ -121,29 +121,17 @@ public struct OdditiesHeaders: Swift.Hashable, Swift.Sendable {
 /// ``OdditiesClient`` talks to the service; ``OdditiesMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol OdditiesAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - inside: The `in` path parameter.
-    ///   - selfValue: The `self` path parameter.
-    ///   - forValues: The `for` query parameter.
-    ///   - class: The `class` query parameter.
-    ///   - caseDate: The `case` query parameter.
-    ///   - emoji: Unicode in values: ✓ é 日本
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `default`, `GET /odd v1/items/{in}/{self}`.
-    func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Everything
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything>
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `post`, `POST /odd v1/ünïcödé/{id}`.
-    func post(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node
+    /// Calls `post` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node>
 
-    /// - Parameters:
-    ///   - after: The `after` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `walk`, `GET /odd v1/nodes`.
-    func walk(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node
+    /// Calls `walk` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node>
 }
 
 extension OdditiesAPI {
@@ -165,7 +153,21 @@ extension OdditiesAPI {
         emoji: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Everything {
-        try await self.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options)
+        try await self.defaultWithResponse(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options).value
+    }
+
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `default`.
+    public func defaultWithResponse(
+        inside: Swift.String,
+        selfValue: Protocol_,
+        forValues: [Swift.Int]? = nil,
+        `class`: Swift.String = "a&b<c>",
+        caseDate: Foundation.Date? = nil,
+        emoji: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
+        try await self.defaultWithResponse(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options)
     }
 
     /// - Parameters:
@@ -178,7 +180,17 @@ extension OdditiesAPI {
         body: Node,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await self.post(id: id, body: body, options: options)
+        try await self.postWithResponse(id: id, body: body, options: options).value
+    }
+
+    /// Calls `post` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `post`.
+    public func postWithResponse(
+        id: Swift.Int64,
+        body: Node,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        try await self.postWithResponse(id: id, body: body, options: options)
     }
 
     /// - Parameters:
@@ -189,7 +201,16 @@ extension OdditiesAPI {
         after: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await self.walk(after: after, options: options)
+        try await self.walkWithResponse(after: after, options: options).value
+    }
+
+    /// Calls `walk` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `walk`.
+    public func walkWithResponse(
+        after: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        try await self.walkWithResponse(after: after, options: options)
     }
 
     /// Every item that `walk` returns, across all pages, fetched page by page as the sequence is read.
@@ -275,16 +296,9 @@ public struct OdditiesClient: OdditiesAPI {
         return OdditiesClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - inside: The `in` path parameter.
-    ///   - selfValue: The `self` path parameter.
-    ///   - forValues: The `for` query parameter.
-    ///   - class: The `class` query parameter.
-    ///   - caseDate: The `case` query parameter.
-    ///   - emoji: Unicode in values: ✓ é 日本
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `default`, `GET /odd v1/items/{in}/{self}`.
-    public func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Everything {
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/items/\(inside)/\(selfValue)")
         request.query("for", forValues)
         request.query("class", `class`)
@@ -294,23 +308,18 @@ public struct OdditiesClient: OdditiesAPI {
         return try await self.runtime.send(OdditiesOperations.`default`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `post`, `POST /odd v1/ünïcödé/{id}`.
-    public func post(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
+    /// Calls `post` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/odd%20v1/%C3%BCn%C3%AFc%C3%B6d%C3%A9/\(id)")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(OdditiesOperations.post, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - after: The `after` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `walk`, `GET /odd v1/nodes`.
-    public func walk(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
+    /// Calls `walk` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/nodes")
         request.query("after", after)
         self.headers.apply(to: &request)

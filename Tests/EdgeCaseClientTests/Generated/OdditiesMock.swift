@@ -40,19 +40,28 @@ public final class OdditiesMock: OdditiesAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (OdditiesMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `default` calls.
     public var defaultHandler: (@Sendable (Swift.String, Protocol_, [Swift.Int]?, Swift.String, Foundation.Date?, Swift.String?) async throws(OdditiesError) -> Everything)? {
         get { recorder.handler(for: "default") }
         set { recorder.setHandler(newValue, for: "default") }
     }
 
-    /// Records the call and answers it with ``defaultHandler``.
-    public func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Everything {
-        self.recorder.record(.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji))
+    /// Records the call and answers it with ``defaultHandler``, with the metadata ``responseMetadata`` makes.
+    public func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
+        let call = OdditiesMockCall.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji)
+        self.recorder.record(call)
         guard let handler = self.defaultHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "default")
         }
-        return try await handler(inside, selfValue, forValues, `class`, caseDate, emoji)
+        return self.recorder.answer(try await handler(inside, selfValue, forValues, `class`, caseDate, emoji), to: call, status: 200)
     }
 
     /// Answers `post` calls.
@@ -61,13 +70,14 @@ public final class OdditiesMock: OdditiesAPI {
         set { recorder.setHandler(newValue, for: "post") }
     }
 
-    /// Records the call and answers it with ``postHandler``.
-    public func post(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
-        self.recorder.record(.post(id: id, body: body))
+    /// Records the call and answers it with ``postHandler``, with the metadata ``responseMetadata`` makes.
+    public func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        let call = OdditiesMockCall.post(id: id, body: body)
+        self.recorder.record(call)
         guard let handler = self.postHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "post")
         }
-        return try await handler(id, body)
+        return self.recorder.answer(try await handler(id, body), to: call, status: 201)
     }
 
     /// Answers `walk` calls.
@@ -76,12 +86,13 @@ public final class OdditiesMock: OdditiesAPI {
         set { recorder.setHandler(newValue, for: "walk") }
     }
 
-    /// Records the call and answers it with ``walkHandler``.
-    public func walk(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> Node {
-        self.recorder.record(.walk(after: after))
+    /// Records the call and answers it with ``walkHandler``, with the metadata ``responseMetadata`` makes.
+    public func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        let call = OdditiesMockCall.walk(after: after)
+        self.recorder.record(call)
         guard let handler = self.walkHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "walk")
         }
-        return try await handler(after)
+        return self.recorder.answer(try await handler(after), to: call, status: 200)
     }
 }

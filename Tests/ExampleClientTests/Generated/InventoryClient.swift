@@ -102,56 +102,33 @@ public struct InventoryAuth: Swift.Hashable, Swift.Sendable {
 /// ``InventoryClient`` talks to the service; ``InventoryMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol InventoryAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - page_: The `page` query parameter.
-    ///   - size: The `size` query parameter.
-    ///   - warehouse: The `warehouse` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
-    func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage
+    /// Calls `listProducts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage>
 
-    /// - Parameters:
-    ///   - sku: The `sku` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getProduct`, `GET /inventory/v2/products/{sku}`.
-    func getProduct(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Product
+    /// Calls `getProduct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product>
 
-    /// - Parameters:
-    ///   - warehouse: The `warehouse` path parameter.
-    ///   - sku: The product.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getStock`, `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`.
-    func getStock(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel
+    /// Calls `getStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
 
-    /// - Parameters:
-    ///   - warehouse: The `warehouse` path parameter.
-    ///   - sku: The `sku` path parameter.
-    ///   - xRequestID: Echoed back for tracing.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: The stock after the change.
-    /// - Remark: Generated from endpoint `adjustStock`, `POST /inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments`.
-    func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel
+    /// Calls `adjustStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
 
-    /// - Parameters:
-    ///   - since: The `since` query parameter.
-    ///   - kinds: The `kinds` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `stockEvents`, `GET /inventory/v2/events`.
-    func stockEvents(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> [StockEvent]
+    /// Calls `stockEvents` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]>
 
-    /// - Parameters:
-    ///   - name: The `name` path parameter.
-    ///   - format: The `format` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `exportReport`, `GET /inventory/v2/reports/{name}`.
-    func exportReport(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Swift.String
+    /// Calls `exportReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String>
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `importReport`, `POST /inventory/v2/reports`.
-    func importReport(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Report
+    /// Calls `importReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report>
 }
 
 extension InventoryAPI {
@@ -167,7 +144,18 @@ extension InventoryAPI {
         warehouse: Warehouse? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> ProductPage {
-        try await self.listProducts(page: page_, size: size, warehouse: warehouse, options: options)
+        try await self.listProductsWithResponse(page: page_, size: size, warehouse: warehouse, options: options).value
+    }
+
+    /// Calls `listProducts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `listProducts`.
+    public func listProductsWithResponse(
+        page page_: Swift.Int32? = nil,
+        size: Swift.Int32 = 50,
+        warehouse: Warehouse? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
+        try await self.listProductsWithResponse(page: page_, size: size, warehouse: warehouse, options: options)
     }
 
     /// Every item that `listProducts` returns, across all pages, fetched page by page as the sequence is read.
@@ -192,7 +180,16 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Product {
-        try await self.getProduct(sku: sku, options: options)
+        try await self.getProductWithResponse(sku: sku, options: options).value
+    }
+
+    /// Calls `getProduct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `getProduct`.
+    public func getProductWithResponse(
+        sku: SKU,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<Product> {
+        try await self.getProductWithResponse(sku: sku, options: options)
     }
 
     /// - Parameters:
@@ -205,7 +202,17 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await self.getStock(warehouse: warehouse, sku: sku, options: options)
+        try await self.getStockWithResponse(warehouse: warehouse, sku: sku, options: options).value
+    }
+
+    /// Calls `getStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `getStock`.
+    public func getStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        try await self.getStockWithResponse(warehouse: warehouse, sku: sku, options: options)
     }
 
     /// - Parameters:
@@ -223,7 +230,19 @@ extension InventoryAPI {
         body: StockAdjustment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await self.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options)
+        try await self.adjustStockWithResponse(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options).value
+    }
+
+    /// Calls `adjustStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `adjustStock`.
+    public func adjustStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        xRequestID: Foundation.UUID? = nil,
+        body: StockAdjustment,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        try await self.adjustStockWithResponse(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options)
     }
 
     /// - Parameters:
@@ -236,7 +255,17 @@ extension InventoryAPI {
         kinds: [EventKind]? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> [StockEvent] {
-        try await self.stockEvents(since: since, kinds: kinds, options: options)
+        try await self.stockEventsWithResponse(since: since, kinds: kinds, options: options).value
+    }
+
+    /// Calls `stockEvents` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `stockEvents`.
+    public func stockEventsWithResponse(
+        since: Foundation.Date? = nil,
+        kinds: [EventKind]? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
+        try await self.stockEventsWithResponse(since: since, kinds: kinds, options: options)
     }
 
     /// - Parameters:
@@ -249,7 +278,17 @@ extension InventoryAPI {
         format: Swift.String = "csv",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Swift.String {
-        try await self.exportReport(name: name, format: format, options: options)
+        try await self.exportReportWithResponse(name: name, format: format, options: options).value
+    }
+
+    /// Calls `exportReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `exportReport`.
+    public func exportReportWithResponse(
+        name: Swift.String,
+        format: Swift.String = "csv",
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
+        try await self.exportReportWithResponse(name: name, format: format, options: options)
     }
 
     /// - Parameters:
@@ -260,7 +299,16 @@ extension InventoryAPI {
         body: Report,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Report {
-        try await self.importReport(body: body, options: options)
+        try await self.importReportWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `importReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `importReport`.
+    public func importReportWithResponse(
+        body: Report,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(InventoryError) -> CourierRuntime.Response<Report> {
+        try await self.importReportWithResponse(body: body, options: options)
     }
 }
 
@@ -330,13 +378,9 @@ public struct InventoryClient: InventoryAPI {
         return InventoryClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - page_: The `page` query parameter.
-    ///   - size: The `size` query parameter.
-    ///   - warehouse: The `warehouse` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
-    public func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
+    /// Calls `listProducts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products")
         request.query("page", page_)
         request.query("size", size)
@@ -344,34 +388,23 @@ public struct InventoryClient: InventoryAPI {
         return try await self.runtime.send(InventoryOperations.listProducts, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - sku: The `sku` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getProduct`, `GET /inventory/v2/products/{sku}`.
-    public func getProduct(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Product {
+    /// Calls `getProduct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products/\(sku)")
         return try await self.runtime.send(InventoryOperations.getProduct, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - warehouse: The `warehouse` path parameter.
-    ///   - sku: The product.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getStock`, `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`.
-    public func getStock(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
+    /// Calls `getStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)")
         return try await self.runtime.send(InventoryOperations.getStock, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - warehouse: The `warehouse` path parameter.
-    ///   - sku: The `sku` path parameter.
-    ///   - xRequestID: Echoed back for tracing.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: The stock after the change.
-    /// - Remark: Generated from endpoint `adjustStock`, `POST /inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments`.
-    public func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
+    /// Calls `adjustStock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)/adjustments")
         request.header("X-Request-ID", xRequestID)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -379,34 +412,26 @@ public struct InventoryClient: InventoryAPI {
         return try await self.runtime.send(InventoryOperations.adjustStock, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - since: The `since` query parameter.
-    ///   - kinds: The `kinds` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `stockEvents`, `GET /inventory/v2/events`.
-    public func stockEvents(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> [StockEvent] {
+    /// Calls `stockEvents` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/events")
         request.query("since", since)
         request.query("kinds", kinds)
         return try await self.runtime.send(InventoryOperations.stockEvents, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - name: The `name` path parameter.
-    ///   - format: The `format` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `exportReport`, `GET /inventory/v2/reports/{name}`.
-    public func exportReport(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Swift.String {
+    /// Calls `exportReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/reports/\(name)")
         request.query("format", format)
         return try await self.runtime.send(InventoryOperations.exportReport, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `importReport`, `POST /inventory/v2/reports`.
-    public func importReport(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Report {
+    /// Calls `importReport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/reports")
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(InventoryOperations.importReport, request, options: options)

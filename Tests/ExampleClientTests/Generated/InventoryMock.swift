@@ -60,19 +60,28 @@ public final class InventoryMock: InventoryAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (InventoryMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `listProducts` calls.
     public var listProductsHandler: (@Sendable (Swift.Int32?, Swift.Int32, Warehouse?) async throws(InventoryError) -> ProductPage)? {
         get { recorder.handler(for: "listProducts") }
         set { recorder.setHandler(newValue, for: "listProducts") }
     }
 
-    /// Records the call and answers it with ``listProductsHandler``.
-    public func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> ProductPage {
-        self.recorder.record(.listProducts(page: page_, size: size, warehouse: warehouse))
+    /// Records the call and answers it with ``listProductsHandler``, with the metadata ``responseMetadata`` makes.
+    public func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
+        let call = InventoryMockCall.listProducts(page: page_, size: size, warehouse: warehouse)
+        self.recorder.record(call)
         guard let handler = self.listProductsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "listProducts")
         }
-        return try await handler(page_, size, warehouse)
+        return self.recorder.answer(try await handler(page_, size, warehouse), to: call, status: 200)
     }
 
     /// Answers `getProduct` calls.
@@ -81,13 +90,14 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "getProduct") }
     }
 
-    /// Records the call and answers it with ``getProductHandler``.
-    public func getProduct(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Product {
-        self.recorder.record(.getProduct(sku: sku))
+    /// Records the call and answers it with ``getProductHandler``, with the metadata ``responseMetadata`` makes.
+    public func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product> {
+        let call = InventoryMockCall.getProduct(sku: sku)
+        self.recorder.record(call)
         guard let handler = self.getProductHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getProduct")
         }
-        return try await handler(sku)
+        return self.recorder.answer(try await handler(sku), to: call, status: 200)
     }
 
     /// Answers `getStock` calls.
@@ -96,13 +106,14 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "getStock") }
     }
 
-    /// Records the call and answers it with ``getStockHandler``.
-    public func getStock(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
-        self.recorder.record(.getStock(warehouse: warehouse, sku: sku))
+    /// Records the call and answers it with ``getStockHandler``, with the metadata ``responseMetadata`` makes.
+    public func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        let call = InventoryMockCall.getStock(warehouse: warehouse, sku: sku)
+        self.recorder.record(call)
         guard let handler = self.getStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getStock")
         }
-        return try await handler(warehouse, sku)
+        return self.recorder.answer(try await handler(warehouse, sku), to: call, status: 200)
     }
 
     /// Answers `adjustStock` calls.
@@ -111,13 +122,14 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "adjustStock") }
     }
 
-    /// Records the call and answers it with ``adjustStockHandler``.
-    public func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> StockLevel {
-        self.recorder.record(.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body))
+    /// Records the call and answers it with ``adjustStockHandler``, with the metadata ``responseMetadata`` makes.
+    public func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        let call = InventoryMockCall.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body)
+        self.recorder.record(call)
         guard let handler = self.adjustStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "adjustStock")
         }
-        return try await handler(warehouse, sku, xRequestID, body)
+        return self.recorder.answer(try await handler(warehouse, sku, xRequestID, body), to: call, status: 200)
     }
 
     /// Answers `stockEvents` calls.
@@ -126,13 +138,14 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "stockEvents") }
     }
 
-    /// Records the call and answers it with ``stockEventsHandler``.
-    public func stockEvents(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> [StockEvent] {
-        self.recorder.record(.stockEvents(since: since, kinds: kinds))
+    /// Records the call and answers it with ``stockEventsHandler``, with the metadata ``responseMetadata`` makes.
+    public func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
+        let call = InventoryMockCall.stockEvents(since: since, kinds: kinds)
+        self.recorder.record(call)
         guard let handler = self.stockEventsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "stockEvents")
         }
-        return try await handler(since, kinds)
+        return self.recorder.answer(try await handler(since, kinds), to: call, status: 200)
     }
 
     /// Answers `exportReport` calls.
@@ -141,13 +154,14 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "exportReport") }
     }
 
-    /// Records the call and answers it with ``exportReportHandler``.
-    public func exportReport(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Swift.String {
-        self.recorder.record(.exportReport(name: name, format: format))
+    /// Records the call and answers it with ``exportReportHandler``, with the metadata ``responseMetadata`` makes.
+    public func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
+        let call = InventoryMockCall.exportReport(name: name, format: format)
+        self.recorder.record(call)
         guard let handler = self.exportReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "exportReport")
         }
-        return try await handler(name, format)
+        return self.recorder.answer(try await handler(name, format), to: call, status: 200)
     }
 
     /// Answers `importReport` calls.
@@ -156,12 +170,13 @@ public final class InventoryMock: InventoryAPI {
         set { recorder.setHandler(newValue, for: "importReport") }
     }
 
-    /// Records the call and answers it with ``importReportHandler``.
-    public func importReport(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> Report {
-        self.recorder.record(.importReport(body: body))
+    /// Records the call and answers it with ``importReportHandler``, with the metadata ``responseMetadata`` makes.
+    public func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report> {
+        let call = InventoryMockCall.importReport(body: body)
+        self.recorder.record(call)
         guard let handler = self.importReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "importReport")
         }
-        return try await handler(body)
+        return self.recorder.answer(try await handler(body), to: call, status: 200)
     }
 }

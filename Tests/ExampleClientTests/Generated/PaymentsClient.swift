@@ -147,65 +147,38 @@ public struct PaymentsHeaders: Swift.Hashable, Swift.Sendable {
 /// ``PaymentsClient`` talks to the service; ``PaymentsMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol PaymentsAPI: Swift.Sendable {
-    /// Lists payments, newest first.
-    ///
-    /// - Parameters:
-    ///   - limit: Payments per page, 1 to 100.
-    ///   - cursor: The `cursor` query parameter.
-    ///   - status: The `status` query parameter.
-    ///   - createdAfter: The `createdAfter` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listPayments`, `GET /v1/payments`.
-    func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> PaymentPage
+    /// Calls `listPayments` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage>
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getPayment`, `GET /v1/payments/{id}`.
-    func getPayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment
+    /// Calls `getPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
-    /// Charges a card or bank account.
-    ///
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createPayment`, `POST /v1/payments`.
-    func createPayment(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment
+    /// Calls `createPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `capturePayment`, `POST /v1/payments/{id}/capture`.
-    func capturePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment
+    /// Calls `capturePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
-    /// - Parameters:
-    ///   - paymentId: The `paymentId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `refundPayment`, `POST /v1/payments/{paymentId}/refunds`.
-    func refundPayment(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Refund
+    /// Calls `refundPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund>
 
-    /// Cancels a pending payment.
-    ///
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `deletePayment`, `DELETE /v1/payments/{id}`.
-    func deletePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Swift.Void
+    /// Calls `deletePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void>
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - body: The new statement note.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `updateNote`, `PATCH /v1/payments/{id}/note`.
-    func updateNote(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment
+    /// Calls `updateNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `legacyCharge`, `POST /v1/charges`.
+    /// Calls `legacyCharge` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
     @available(*, deprecated, message: "Use createPayment.")
-    func legacyCharge(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment
+    func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 }
 
 extension PaymentsAPI {
@@ -225,7 +198,19 @@ extension PaymentsAPI {
         createdAfter: Foundation.Date? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> PaymentPage {
-        try await self.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
+        try await self.listPaymentsWithResponse(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options).value
+    }
+
+    /// Calls `listPayments` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `listPayments`.
+    public func listPaymentsWithResponse(
+        limit: Swift.Int32 = 20,
+        cursor: Swift.String? = nil,
+        status: [PaymentStatus]? = nil,
+        createdAfter: Foundation.Date? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
+        try await self.listPaymentsWithResponse(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
     }
 
     /// Every item that `listPayments` returns, across all pages, fetched page by page as the sequence is read.
@@ -251,7 +236,16 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.getPayment(id: id, options: options)
+        try await self.getPaymentWithResponse(id: id, options: options).value
+    }
+
+    /// Calls `getPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `getPayment`.
+    public func getPaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        try await self.getPaymentWithResponse(id: id, options: options)
     }
 
     /// Charges a card or bank account.
@@ -264,7 +258,16 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.createPayment(body: body, options: options)
+        try await self.createPaymentWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `createPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `createPayment`.
+    public func createPaymentWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        try await self.createPaymentWithResponse(body: body, options: options)
     }
 
     /// - Parameters:
@@ -275,7 +278,16 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.capturePayment(id: id, options: options)
+        try await self.capturePaymentWithResponse(id: id, options: options).value
+    }
+
+    /// Calls `capturePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `capturePayment`.
+    public func capturePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        try await self.capturePaymentWithResponse(id: id, options: options)
     }
 
     /// - Parameters:
@@ -288,7 +300,17 @@ extension PaymentsAPI {
         body: RefundRequest,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Refund {
-        try await self.refundPayment(paymentId: paymentId, body: body, options: options)
+        try await self.refundPaymentWithResponse(paymentId: paymentId, body: body, options: options).value
+    }
+
+    /// Calls `refundPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `refundPayment`.
+    public func refundPaymentWithResponse(
+        paymentId: Foundation.UUID,
+        body: RefundRequest,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
+        try await self.refundPaymentWithResponse(paymentId: paymentId, body: body, options: options)
     }
 
     /// Cancels a pending payment.
@@ -301,7 +323,16 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Swift.Void {
-        try await self.deletePayment(id: id, options: options)
+        try await self.deletePaymentWithResponse(id: id, options: options).value
+    }
+
+    /// Calls `deletePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `deletePayment`.
+    public func deletePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.deletePaymentWithResponse(id: id, options: options)
     }
 
     /// - Parameters:
@@ -314,7 +345,17 @@ extension PaymentsAPI {
         body: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.updateNote(id: id, body: body, options: options)
+        try await self.updateNoteWithResponse(id: id, body: body, options: options).value
+    }
+
+    /// Calls `updateNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `updateNote`.
+    public func updateNoteWithResponse(
+        id: Foundation.UUID,
+        body: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        try await self.updateNoteWithResponse(id: id, body: body, options: options)
     }
 
     /// - Parameters:
@@ -326,7 +367,17 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.legacyCharge(body: body, options: options)
+        try await self.legacyChargeWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `legacyCharge` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `legacyCharge`.
+    @available(*, deprecated, message: "Use createPayment.")
+    public func legacyChargeWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        try await self.legacyChargeWithResponse(body: body, options: options)
     }
 }
 
@@ -402,16 +453,9 @@ public struct PaymentsClient: PaymentsAPI {
         return PaymentsClient(configuration: configuration)
     }
 
-    /// Lists payments, newest first.
-    ///
-    /// - Parameters:
-    ///   - limit: Payments per page, 1 to 100.
-    ///   - cursor: The `cursor` query parameter.
-    ///   - status: The `status` query parameter.
-    ///   - createdAfter: The `createdAfter` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listPayments`, `GET /v1/payments`.
-    public func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> PaymentPage {
+    /// Calls `listPayments` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments")
         request.query("limit", limit)
         request.query("cursor", cursor)
@@ -421,23 +465,17 @@ public struct PaymentsClient: PaymentsAPI {
         return try await self.runtime.send(PaymentsOperations.listPayments, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getPayment`, `GET /v1/payments/{id}`.
-    public func getPayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
+    /// Calls `getPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.getPayment, request, options: options)
     }
 
-    /// Charges a card or bank account.
-    ///
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createPayment`, `POST /v1/payments`.
-    public func createPayment(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
+    /// Calls `createPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments")
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -445,22 +483,17 @@ public struct PaymentsClient: PaymentsAPI {
         return try await self.runtime.send(PaymentsOperations.createPayment, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `capturePayment`, `POST /v1/payments/{id}/capture`.
-    public func capturePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
+    /// Calls `capturePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(id)/capture")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.capturePayment, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - paymentId: The `paymentId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `refundPayment`, `POST /v1/payments/{paymentId}/refunds`.
-    public func refundPayment(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Refund {
+    /// Calls `refundPayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(paymentId)/refunds")
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -468,36 +501,27 @@ public struct PaymentsClient: PaymentsAPI {
         return try await self.runtime.send(PaymentsOperations.refundPayment, request, options: options)
     }
 
-    /// Cancels a pending payment.
-    ///
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `deletePayment`, `DELETE /v1/payments/{id}`.
-    public func deletePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Swift.Void {
+    /// Calls `deletePayment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.delete, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.deletePayment, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - id: The `id` path parameter.
-    ///   - body: The new statement note.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `updateNote`, `PATCH /v1/payments/{id}/note`.
-    public func updateNote(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
+    /// Calls `updateNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.patch, path: "/v1/payments/\(id)/note")
         self.headers.apply(to: &request)
         request.textBody(body, contentType: "text/plain")
         return try await self.runtime.send(PaymentsOperations.updateNote, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `legacyCharge`, `POST /v1/charges`.
+    /// Calls `legacyCharge` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
     @available(*, deprecated, message: "Use createPayment.")
-    public func legacyCharge(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
+    public func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/charges")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")

@@ -65,19 +65,28 @@ public final class PaymentsMock: PaymentsAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (PaymentsMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `listPayments` calls.
     public var listPaymentsHandler: (@Sendable (Swift.Int32, Swift.String?, [PaymentStatus]?, Foundation.Date?) async throws(PaymentsError) -> PaymentPage)? {
         get { recorder.handler(for: "listPayments") }
         set { recorder.setHandler(newValue, for: "listPayments") }
     }
 
-    /// Records the call and answers it with ``listPaymentsHandler``.
-    public func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> PaymentPage {
-        self.recorder.record(.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter))
+    /// Records the call and answers it with ``listPaymentsHandler``, with the metadata ``responseMetadata`` makes.
+    public func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
+        let call = PaymentsMockCall.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter)
+        self.recorder.record(call)
         guard let handler = self.listPaymentsHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "listPayments")
         }
-        return try await handler(limit, cursor, status, createdAfter)
+        return self.recorder.answer(try await handler(limit, cursor, status, createdAfter), to: call, status: 200)
     }
 
     /// Answers `getPayment` calls.
@@ -86,13 +95,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "getPayment") }
     }
 
-    /// Records the call and answers it with ``getPaymentHandler``.
-    public func getPayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        self.recorder.record(.getPayment(id: id))
+    /// Records the call and answers it with ``getPaymentHandler``, with the metadata ``responseMetadata`` makes.
+    public func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.getPayment(id: id)
+        self.recorder.record(call)
         guard let handler = self.getPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "getPayment")
         }
-        return try await handler(id)
+        return self.recorder.answer(try await handler(id), to: call, status: 200)
     }
 
     /// Answers `createPayment` calls.
@@ -101,13 +111,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "createPayment") }
     }
 
-    /// Records the call and answers it with ``createPaymentHandler``.
-    public func createPayment(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        self.recorder.record(.createPayment(body: body))
+    /// Records the call and answers it with ``createPaymentHandler``, with the metadata ``responseMetadata`` makes.
+    public func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.createPayment(body: body)
+        self.recorder.record(call)
         guard let handler = self.createPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "createPayment")
         }
-        return try await handler(body)
+        return self.recorder.answer(try await handler(body), to: call, status: 201)
     }
 
     /// Answers `capturePayment` calls.
@@ -116,13 +127,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "capturePayment") }
     }
 
-    /// Records the call and answers it with ``capturePaymentHandler``.
-    public func capturePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        self.recorder.record(.capturePayment(id: id))
+    /// Records the call and answers it with ``capturePaymentHandler``, with the metadata ``responseMetadata`` makes.
+    public func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.capturePayment(id: id)
+        self.recorder.record(call)
         guard let handler = self.capturePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "capturePayment")
         }
-        return try await handler(id)
+        return self.recorder.answer(try await handler(id), to: call, status: 200)
     }
 
     /// Answers `refundPayment` calls.
@@ -131,13 +143,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "refundPayment") }
     }
 
-    /// Records the call and answers it with ``refundPaymentHandler``.
-    public func refundPayment(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Refund {
-        self.recorder.record(.refundPayment(paymentId: paymentId, body: body))
+    /// Records the call and answers it with ``refundPaymentHandler``, with the metadata ``responseMetadata`` makes.
+    public func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
+        let call = PaymentsMockCall.refundPayment(paymentId: paymentId, body: body)
+        self.recorder.record(call)
         guard let handler = self.refundPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "refundPayment")
         }
-        return try await handler(paymentId, body)
+        return self.recorder.answer(try await handler(paymentId, body), to: call, status: 201)
     }
 
     /// Answers `deletePayment` calls.
@@ -146,13 +159,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "deletePayment") }
     }
 
-    /// Records the call and answers it with ``deletePaymentHandler``.
-    public func deletePayment(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Swift.Void {
-        self.recorder.record(.deletePayment(id: id))
+    /// Records the call and answers it with ``deletePaymentHandler``, with the metadata ``responseMetadata`` makes.
+    public func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
+        let call = PaymentsMockCall.deletePayment(id: id)
+        self.recorder.record(call)
         guard let handler = self.deletePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "deletePayment")
         }
-        return try await handler(id)
+        return self.recorder.answer(try await handler(id), to: call, status: 204)
     }
 
     /// Answers `updateNote` calls.
@@ -161,13 +175,14 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "updateNote") }
     }
 
-    /// Records the call and answers it with ``updateNoteHandler``.
-    public func updateNote(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        self.recorder.record(.updateNote(id: id, body: body))
+    /// Records the call and answers it with ``updateNoteHandler``, with the metadata ``responseMetadata`` makes.
+    public func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.updateNote(id: id, body: body)
+        self.recorder.record(call)
         guard let handler = self.updateNoteHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "updateNote")
         }
-        return try await handler(id, body)
+        return self.recorder.answer(try await handler(id, body), to: call, status: 200)
     }
 
     /// Answers `legacyCharge` calls.
@@ -176,12 +191,13 @@ public final class PaymentsMock: PaymentsAPI {
         set { recorder.setHandler(newValue, for: "legacyCharge") }
     }
 
-    /// Records the call and answers it with ``legacyChargeHandler``.
-    public func legacyCharge(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> Payment {
-        self.recorder.record(.legacyCharge(body: body))
+    /// Records the call and answers it with ``legacyChargeHandler``, with the metadata ``responseMetadata`` makes.
+    public func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.legacyCharge(body: body)
+        self.recorder.record(call)
         guard let handler = self.legacyChargeHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "legacyCharge")
         }
-        return try await handler(body)
+        return self.recorder.answer(try await handler(body), to: call, status: 200)
     }
 }

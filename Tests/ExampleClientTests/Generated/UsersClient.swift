@@ -134,69 +134,45 @@ public struct UsersHeaders: Swift.Hashable, Swift.Sendable {
 /// ``UsersClient`` talks to the service; ``UsersMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol UsersAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - role: The `role` query parameter.
-    ///   - ids: Only these users.
-    ///   - active: The `active` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listUsers`, `GET /api/users`.
-    func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> UserList
+    /// Calls `listUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList>
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - ifNoneMatch: The `If-None-Match` header parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getUser`, `GET /api/users/{userId}`.
-    func getUser(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User
+    /// Calls `getUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `userExists`, `HEAD /api/users/{userId}`.
-    func userExists(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void
+    /// Calls `userExists` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createUser`, `POST /api/users`.
-    func createUser(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User
+    /// Calls `createUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `replaceUser`, `PUT /api/users/{userId}`.
-    func replaceUser(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User
+    /// Calls `replaceUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `uploadAvatar`, `PUT /api/users/{userId}/avatar`.
-    func uploadAvatar(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void
+    /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `downloadAvatar`, `GET /api/users/{userId}/avatar.png`.
-    func downloadAvatar(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Foundation.Data
+    /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data>
 
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `orgTree`, `GET /api/org`.
-    func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit
+    /// Calls `orgTree` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit>
 
-    /// Liveness; needs no credentials.
-    ///
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `health`, `GET /api/health`.
-    func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String
+    /// Calls `health` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String>
 
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `apiOptions`, `OPTIONS /api/users`.
-    func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void
+    /// Calls `apiOptions` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 }
 
 extension UsersAPI {
@@ -212,7 +188,18 @@ extension UsersAPI {
         active: Swift.Bool = true,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> UserList {
-        try await self.listUsers(role: role, ids: ids, active: active, options: options)
+        try await self.listUsersWithResponse(role: role, ids: ids, active: active, options: options).value
+    }
+
+    /// Calls `listUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `listUsers`.
+    public func listUsersWithResponse(
+        role: Role? = nil,
+        ids: [UserID]? = nil,
+        active: Swift.Bool = true,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<UserList> {
+        try await self.listUsersWithResponse(role: role, ids: ids, active: active, options: options)
     }
 
     /// - Parameters:
@@ -225,7 +212,17 @@ extension UsersAPI {
         ifNoneMatch: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.getUser(userId: userId, ifNoneMatch: ifNoneMatch, options: options)
+        try await self.getUserWithResponse(userId: userId, ifNoneMatch: ifNoneMatch, options: options).value
+    }
+
+    /// Calls `getUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `getUser`.
+    public func getUserWithResponse(
+        userId: UserID,
+        ifNoneMatch: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        try await self.getUserWithResponse(userId: userId, ifNoneMatch: ifNoneMatch, options: options)
     }
 
     /// - Parameters:
@@ -236,7 +233,16 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.userExists(userId: userId, options: options)
+        try await self.userExistsWithResponse(userId: userId, options: options).value
+    }
+
+    /// Calls `userExists` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `userExists`.
+    public func userExistsWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.userExistsWithResponse(userId: userId, options: options)
     }
 
     /// - Parameters:
@@ -247,7 +253,16 @@ extension UsersAPI {
         body: NewUser,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.createUser(body: body, options: options)
+        try await self.createUserWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `createUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `createUser`.
+    public func createUserWithResponse(
+        body: NewUser,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        try await self.createUserWithResponse(body: body, options: options)
     }
 
     /// - Parameters:
@@ -260,7 +275,17 @@ extension UsersAPI {
         body: User,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.replaceUser(userId: userId, body: body, options: options)
+        try await self.replaceUserWithResponse(userId: userId, body: body, options: options).value
+    }
+
+    /// Calls `replaceUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `replaceUser`.
+    public func replaceUserWithResponse(
+        userId: UserID,
+        body: User,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        try await self.replaceUserWithResponse(userId: userId, body: body, options: options)
     }
 
     /// - Parameters:
@@ -273,7 +298,17 @@ extension UsersAPI {
         body: Foundation.Data,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.uploadAvatar(userId: userId, body: body, options: options)
+        try await self.uploadAvatarWithResponse(userId: userId, body: body, options: options).value
+    }
+
+    /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `uploadAvatar`.
+    public func uploadAvatarWithResponse(
+        userId: UserID,
+        body: Foundation.Data,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.uploadAvatarWithResponse(userId: userId, body: body, options: options)
     }
 
     /// - Parameters:
@@ -284,7 +319,16 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Foundation.Data {
-        try await self.downloadAvatar(userId: userId, options: options)
+        try await self.downloadAvatarWithResponse(userId: userId, options: options).value
+    }
+
+    /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `downloadAvatar`.
+    public func downloadAvatarWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
+        try await self.downloadAvatarWithResponse(userId: userId, options: options)
     }
 
     /// - Parameters:
@@ -293,7 +337,15 @@ extension UsersAPI {
     public func orgTree(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> OrgUnit {
-        try await self.orgTree(options: options)
+        try await self.orgTreeWithResponse(options: options).value
+    }
+
+    /// Calls `orgTree` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `orgTree`.
+    public func orgTreeWithResponse(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
+        try await self.orgTreeWithResponse(options: options)
     }
 
     /// Liveness; needs no credentials.
@@ -304,7 +356,15 @@ extension UsersAPI {
     public func health(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.String {
-        try await self.health(options: options)
+        try await self.healthWithResponse(options: options).value
+    }
+
+    /// Calls `health` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `health`.
+    public func healthWithResponse(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
+        try await self.healthWithResponse(options: options)
     }
 
     /// - Parameters:
@@ -313,7 +373,15 @@ extension UsersAPI {
     public func apiOptions(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.apiOptions(options: options)
+        try await self.apiOptionsWithResponse(options: options).value
+    }
+
+    /// Calls `apiOptions` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `apiOptions`.
+    public func apiOptionsWithResponse(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.apiOptionsWithResponse(options: options)
     }
 }
 
@@ -389,13 +457,9 @@ public struct UsersClient: UsersAPI {
         return UsersClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - role: The `role` query parameter.
-    ///   - ids: Only these users.
-    ///   - active: The `active` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listUsers`, `GET /api/users`.
-    public func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> UserList {
+    /// Calls `listUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users")
         request.query("role", role)
         request.query("ids", ids)
@@ -404,97 +468,77 @@ public struct UsersClient: UsersAPI {
         return try await self.runtime.send(UsersOperations.listUsers, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - ifNoneMatch: The `If-None-Match` header parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getUser`, `GET /api/users/{userId}`.
-    public func getUser(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
+    /// Calls `getUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.header("If-None-Match", ifNoneMatch)
         return try await self.runtime.send(UsersOperations.getUser, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `userExists`, `HEAD /api/users/{userId}`.
-    public func userExists(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
+    /// Calls `userExists` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.head, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.userExists, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createUser`, `POST /api/users`.
-    public func createUser(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
+    /// Calls `createUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(UsersOperations.createUser, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `replaceUser`, `PUT /api/users/{userId}`.
-    public func replaceUser(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
+    /// Calls `replaceUser` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(UsersOperations.replaceUser, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `uploadAvatar`, `PUT /api/users/{userId}/avatar`.
-    public func uploadAvatar(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
+    /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)/avatar")
         self.headers.apply(to: &request)
         request.bytesBody(body, contentType: "image/png")
         return try await self.runtime.send(UsersOperations.uploadAvatar, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - userId: The `userId` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `downloadAvatar`, `GET /api/users/{userId}/avatar.png`.
-    public func downloadAvatar(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Foundation.Data {
+    /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)/avatar.png")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.downloadAvatar, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `orgTree`, `GET /api/org`.
-    public func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit {
+    /// Calls `orgTree` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/org")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.orgTree, request, options: options)
     }
 
-    /// Liveness; needs no credentials.
-    ///
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `health`, `GET /api/health`.
-    public func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String {
+    /// Calls `health` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/health")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.health, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `apiOptions`, `OPTIONS /api/users`.
-    public func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
+    /// Calls `apiOptions` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.options, path: "/api/users")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)

@@ -75,19 +75,28 @@ public final class UsersMock: UsersAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (UsersMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `listUsers` calls.
     public var listUsersHandler: (@Sendable (Role?, [UserID]?, Swift.Bool) async throws(UsersError) -> UserList)? {
         get { recorder.handler(for: "listUsers") }
         set { recorder.setHandler(newValue, for: "listUsers") }
     }
 
-    /// Records the call and answers it with ``listUsersHandler``.
-    public func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> UserList {
-        self.recorder.record(.listUsers(role: role, ids: ids, active: active))
+    /// Records the call and answers it with ``listUsersHandler``, with the metadata ``responseMetadata`` makes.
+    public func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList> {
+        let call = UsersMockCall.listUsers(role: role, ids: ids, active: active)
+        self.recorder.record(call)
         guard let handler = self.listUsersHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "listUsers")
         }
-        return try await handler(role, ids, active)
+        return self.recorder.answer(try await handler(role, ids, active), to: call, status: 200)
     }
 
     /// Answers `getUser` calls.
@@ -96,13 +105,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "getUser") }
     }
 
-    /// Records the call and answers it with ``getUserHandler``.
-    public func getUser(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        self.recorder.record(.getUser(userId: userId, ifNoneMatch: ifNoneMatch))
+    /// Records the call and answers it with ``getUserHandler``, with the metadata ``responseMetadata`` makes.
+    public func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.getUser(userId: userId, ifNoneMatch: ifNoneMatch)
+        self.recorder.record(call)
         guard let handler = self.getUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "getUser")
         }
-        return try await handler(userId, ifNoneMatch)
+        return self.recorder.answer(try await handler(userId, ifNoneMatch), to: call, status: 200)
     }
 
     /// Answers `userExists` calls.
@@ -111,13 +121,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "userExists") }
     }
 
-    /// Records the call and answers it with ``userExistsHandler``.
-    public func userExists(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        self.recorder.record(.userExists(userId: userId))
+    /// Records the call and answers it with ``userExistsHandler``, with the metadata ``responseMetadata`` makes.
+    public func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        let call = UsersMockCall.userExists(userId: userId)
+        self.recorder.record(call)
         guard let handler = self.userExistsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "userExists")
         }
-        return try await handler(userId)
+        return self.recorder.answer(try await handler(userId), to: call, status: 204)
     }
 
     /// Answers `createUser` calls.
@@ -126,13 +137,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "createUser") }
     }
 
-    /// Records the call and answers it with ``createUserHandler``.
-    public func createUser(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        self.recorder.record(.createUser(body: body))
+    /// Records the call and answers it with ``createUserHandler``, with the metadata ``responseMetadata`` makes.
+    public func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.createUser(body: body)
+        self.recorder.record(call)
         guard let handler = self.createUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "createUser")
         }
-        return try await handler(body)
+        return self.recorder.answer(try await handler(body), to: call, status: 201)
     }
 
     /// Answers `replaceUser` calls.
@@ -141,13 +153,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "replaceUser") }
     }
 
-    /// Records the call and answers it with ``replaceUserHandler``.
-    public func replaceUser(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> User {
-        self.recorder.record(.replaceUser(userId: userId, body: body))
+    /// Records the call and answers it with ``replaceUserHandler``, with the metadata ``responseMetadata`` makes.
+    public func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.replaceUser(userId: userId, body: body)
+        self.recorder.record(call)
         guard let handler = self.replaceUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "replaceUser")
         }
-        return try await handler(userId, body)
+        return self.recorder.answer(try await handler(userId, body), to: call, status: 200)
     }
 
     /// Answers `uploadAvatar` calls.
@@ -156,13 +169,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "uploadAvatar") }
     }
 
-    /// Records the call and answers it with ``uploadAvatarHandler``.
-    public func uploadAvatar(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        self.recorder.record(.uploadAvatar(userId: userId, body: body))
+    /// Records the call and answers it with ``uploadAvatarHandler``, with the metadata ``responseMetadata`` makes.
+    public func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        let call = UsersMockCall.uploadAvatar(userId: userId, body: body)
+        self.recorder.record(call)
         guard let handler = self.uploadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "uploadAvatar")
         }
-        return try await handler(userId, body)
+        return self.recorder.answer(try await handler(userId, body), to: call, status: 204)
     }
 
     /// Answers `downloadAvatar` calls.
@@ -171,13 +185,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "downloadAvatar") }
     }
 
-    /// Records the call and answers it with ``downloadAvatarHandler``.
-    public func downloadAvatar(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> Foundation.Data {
-        self.recorder.record(.downloadAvatar(userId: userId))
+    /// Records the call and answers it with ``downloadAvatarHandler``, with the metadata ``responseMetadata`` makes.
+    public func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
+        let call = UsersMockCall.downloadAvatar(userId: userId)
+        self.recorder.record(call)
         guard let handler = self.downloadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "downloadAvatar")
         }
-        return try await handler(userId)
+        return self.recorder.answer(try await handler(userId), to: call, status: 200)
     }
 
     /// Answers `orgTree` calls.
@@ -186,13 +201,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "orgTree") }
     }
 
-    /// Records the call and answers it with ``orgTreeHandler``.
-    public func orgTree(options: CourierRuntime.RequestOptions) async throws(UsersError) -> OrgUnit {
-        self.recorder.record(.orgTree())
+    /// Records the call and answers it with ``orgTreeHandler``, with the metadata ``responseMetadata`` makes.
+    public func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
+        let call = UsersMockCall.orgTree()
+        self.recorder.record(call)
         guard let handler = self.orgTreeHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "orgTree")
         }
-        return try await handler()
+        return self.recorder.answer(try await handler(), to: call, status: 200)
     }
 
     /// Answers `health` calls.
@@ -201,13 +217,14 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "health") }
     }
 
-    /// Records the call and answers it with ``healthHandler``.
-    public func health(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.String {
-        self.recorder.record(.health())
+    /// Records the call and answers it with ``healthHandler``, with the metadata ``responseMetadata`` makes.
+    public func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
+        let call = UsersMockCall.health()
+        self.recorder.record(call)
         guard let handler = self.healthHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "health")
         }
-        return try await handler()
+        return self.recorder.answer(try await handler(), to: call, status: 200)
     }
 
     /// Answers `apiOptions` calls.
@@ -216,12 +233,13 @@ public final class UsersMock: UsersAPI {
         set { recorder.setHandler(newValue, for: "apiOptions") }
     }
 
-    /// Records the call and answers it with ``apiOptionsHandler``.
-    public func apiOptions(options: CourierRuntime.RequestOptions) async throws(UsersError) -> Swift.Void {
-        self.recorder.record(.apiOptions())
+    /// Records the call and answers it with ``apiOptionsHandler``, with the metadata ``responseMetadata`` makes.
+    public func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        let call = UsersMockCall.apiOptions()
+        self.recorder.record(call)
         guard let handler = self.apiOptionsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "apiOptions")
         }
-        return try await handler()
+        return self.recorder.answer(try await handler(), to: call, status: 204)
     }
 }

@@ -138,29 +138,14 @@ public struct HostileHeaders: Swift.Hashable, Swift.Sendable {
 /// ``HostileClient`` talks to the service; ``HostileMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol HostileAPI: Swift.Sendable {
-    /// Text.
-    /// public func INJECTED() -> Swift.String { "x" }
-    /// //
-    /// */ /* """ \(x) #" \u{202E} rtl
-    ///  sep
-    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///
-    /// - Parameters:
-    ///   - id: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - kind: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `read`, `GET /base/things/{id}`.
+    /// Calls `read` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
-    func read(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Thing
+    func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing>
 
-    /// - Parameters:
-    ///   - body: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `write`, `POST /base/things`.
-    func write(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Swift.String
+    /// Calls `write` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String>
 }
 
 extension HostileAPI {
@@ -185,7 +170,19 @@ extension HostileAPI {
         kind: Kinds? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> Thing {
-        try await self.read(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind, options: options)
+        try await self.readWithResponse(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind, options: options).value
+    }
+
+    /// Calls `read` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `read`.
+    @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
+    public func readWithResponse(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String? = "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end",
+        kind: Kinds? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> CourierRuntime.Response<Thing> {
+        try await self.readWithResponse(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind, options: options)
     }
 
     /// - Parameters:
@@ -197,7 +194,16 @@ extension HostileAPI {
         body: Shape,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> Swift.String {
-        try await self.write(body: body, options: options)
+        try await self.writeWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `write` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `write`.
+    public func writeWithResponse(
+        body: Shape,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
+        try await self.writeWithResponse(body: body, options: options)
     }
 }
 
@@ -276,22 +282,10 @@ public struct HostileClient: HostileAPI {
         return HostileClient(configuration: configuration)
     }
 
-    /// Text.
-    /// public func INJECTED() -> Swift.String { "x" }
-    /// //
-    /// */ /* """ \(x) #" \u{202E} rtl
-    ///  sep
-    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///
-    /// - Parameters:
-    ///   - id: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - kind: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `read`, `GET /base/things/{id}`.
+    /// Calls `read` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
-    public func read(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Thing {
+    public func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/base/things/\(id)")
         request.query("Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd)
         request.query("kind", kind)
@@ -299,12 +293,9 @@ public struct HostileClient: HostileAPI {
         return try await self.runtime.send(HostileOperations.read, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - body: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `write`, `POST /base/things`.
-    public func write(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Swift.String {
+    /// Calls `write` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/base/things")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")

@@ -35,19 +35,28 @@ public final class HostileMock: HostileAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (HostileMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `read` calls.
     public var readHandler: (@Sendable (Swift.String, Swift.String?, Kinds?) async throws(HostileError) -> Thing)? {
         get { recorder.handler(for: "read") }
         set { recorder.setHandler(newValue, for: "read") }
     }
 
-    /// Records the call and answers it with ``readHandler``.
-    public func read(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Thing {
-        self.recorder.record(.read(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind))
+    /// Records the call and answers it with ``readHandler``, with the metadata ``responseMetadata`` makes.
+    public func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing> {
+        let call = HostileMockCall.read(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind)
+        self.recorder.record(call)
         guard let handler = self.readHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "read")
         }
-        return try await handler(id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind)
+        return self.recorder.answer(try await handler(id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind), to: call, status: 200)
     }
 
     /// Answers `write` calls.
@@ -56,12 +65,13 @@ public final class HostileMock: HostileAPI {
         set { recorder.setHandler(newValue, for: "write") }
     }
 
-    /// Records the call and answers it with ``writeHandler``.
-    public func write(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> Swift.String {
-        self.recorder.record(.write(body: body))
+    /// Records the call and answers it with ``writeHandler``, with the metadata ``responseMetadata`` makes.
+    public func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
+        let call = HostileMockCall.write(body: body)
+        self.recorder.record(call)
         guard let handler = self.writeHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "write")
         }
-        return try await handler(body)
+        return self.recorder.answer(try await handler(body), to: call, status: 200)
     }
 }

@@ -2430,1387 +2430,617 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
 /// ``NamesAClient`` talks to the service; ``NamesAMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol NamesAAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - any: The `Any` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Any`, `GET /e0/{Any}`.
-    func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - protocol: The `Protocol` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Protocol`, `GET /e1/{Protocol}`.
-    func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - self_: The `Self` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Self`, `GET /e2/{Self}`.
-    func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - type: The `Type` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Type`, `GET /e3/{Type}`.
-    func type(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - as: The `as` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `as`, `GET /e4/{as}`.
-    func `as`(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - associatedtype: The `associatedtype` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `associatedtype`, `GET /e5/{associatedtype}`.
-    func `associatedtype`(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - async: The `async` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `async`, `GET /e6/{async}`.
-    func `async`(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - await: The `await` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `await`, `GET /e7/{await}`.
-    func `await`(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - borrowing: The `borrowing` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `borrowing`, `GET /e8/{borrowing}`.
-    func `borrowing`(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - break: The `break` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `break`, `GET /e9/{break}`.
-    func `break`(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - case: The `case` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `case`, `GET /e10/{case}`.
-    func `case`(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - catch: The `catch` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `catch`, `GET /e11/{catch}`.
-    func `catch`(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - class: The `class` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `class`, `GET /e12/{class}`.
-    func `class`(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - consuming: The `consuming` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `consuming`, `GET /e13/{consuming}`.
-    func `consuming`(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - continue: The `continue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `continue`, `GET /e14/{continue}`.
-    func `continue`(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - default: The `default` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `default`, `GET /e15/{default}`.
-    func `default`(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - defer: The `defer` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `defer`, `GET /e16/{defer}`.
-    func `defer`(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - deinit_: The `deinit` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `deinit`, `GET /e17/{deinit}`.
-    func deinit_(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - do: The `do` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `do`, `GET /e18/{do}`.
-    func `do`(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - each: The `each` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `each`, `GET /e19/{each}`.
-    func `each`(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - else: The `else` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `else`, `GET /e20/{else}`.
-    func `else`(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - enum: The `enum` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `enum`, `GET /e21/{enum}`.
-    func `enum`(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - extension: The `extension` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `extension`, `GET /e22/{extension}`.
-    func `extension`(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - fallthrough: The `fallthrough` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `fallthrough`, `GET /e23/{fallthrough}`.
-    func `fallthrough`(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - false: The `false` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `false`, `GET /e24/{false}`.
-    func `false`(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - fileprivate: The `fileprivate` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `fileprivate`, `GET /e25/{fileprivate}`.
-    func `fileprivate`(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - for: The `for` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `for`, `GET /e26/{for}`.
-    func `for`(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - func: The `func` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `func`, `GET /e27/{func}`.
-    func `func`(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - guard: The `guard` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `guard`, `GET /e28/{guard}`.
-    func `guard`(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - if: The `if` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `if`, `GET /e29/{if}`.
-    func `if`(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - import: The `import` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `import`, `GET /e30/{import}`.
-    func `import`(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - in: The `in` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `in`, `GET /e31/{in}`.
-    func `in`(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - init_: The `init` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `init`, `GET /e32/{init}`.
-    func init_(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - inout: The `inout` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `inout`, `GET /e33/{inout}`.
-    func `inout`(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - internal: The `internal` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `internal`, `GET /e34/{internal}`.
-    func `internal`(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - is: The `is` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `is`, `GET /e35/{is}`.
-    func `is`(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - let: The `let` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `let`, `GET /e36/{let}`.
-    func `let`(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - nil: The `nil` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nil`, `GET /e37/{nil}`.
-    func `nil`(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - nonisolated: The `nonisolated` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nonisolated`, `GET /e38/{nonisolated}`.
-    func `nonisolated`(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - open: The `open` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `open`, `GET /e39/{open}`.
-    func `open`(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - operator: The `operator` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `operator`, `GET /e40/{operator}`.
-    func `operator`(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - package: The `package` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `package`, `GET /e41/{package}`.
-    func `package`(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - precedencegroup: The `precedencegroup` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `precedencegroup`, `GET /e42/{precedencegroup}`.
-    func `precedencegroup`(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - private: The `private` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `private`, `GET /e43/{private}`.
-    func `private`(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - public: The `public` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `public`, `GET /e44/{public}`.
-    func `public`(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - repeat: The `repeat` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `repeat`, `GET /e45/{repeat}`.
-    func `repeat`(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - rethrows: The `rethrows` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `rethrows`, `GET /e46/{rethrows}`.
-    func `rethrows`(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - return: The `return` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `return`, `GET /e47/{return}`.
-    func `return`(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - some: The `some` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `some`, `GET /e48/{some}`.
-    func `some`(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - static: The `static` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `static`, `GET /e49/{static}`.
-    func `static`(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - struct: The `struct` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `struct`, `GET /e50/{struct}`.
-    func `struct`(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - subscript_: The `subscript` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `subscript`, `GET /e51/{subscript}`.
-    func subscript_(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - super_: The `super` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `super`, `GET /e52/{super}`.
-    func super_(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - switch: The `switch` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `switch`, `GET /e53/{switch}`.
-    func `switch`(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - throw: The `throw` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `throw`, `GET /e54/{throw}`.
-    func `throw`(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - throws: The `throws` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `throws`, `GET /e55/{throws}`.
-    func `throws`(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - true: The `true` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `true`, `GET /e56/{true}`.
-    func `true`(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - try: The `try` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `try`, `GET /e57/{try}`.
-    func `try`(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - typealias: The `typealias` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `typealias`, `GET /e58/{typealias}`.
-    func `typealias`(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - var: The `var` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `var`, `GET /e59/{var}`.
-    func `var`(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - where: The `where` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `where`, `GET /e60/{where}`.
-    func `where`(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - while: The `while` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `while`, `GET /e61/{while}`.
-    func `while`(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - get: The `get` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `get`, `GET /e62/{get}`.
-    func get(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - set: The `set` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `set`, `GET /e63/{set}`.
-    func set(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - willSet: The `willSet` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `willSet`, `GET /e64/{willSet}`.
-    func willSet(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - didSet: The `didSet` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `didSet`, `GET /e65/{didSet}`.
-    func didSet(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - mutating: The `mutating` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `mutating`, `GET /e66/{mutating}`.
-    func mutating(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - nonmutating: The `nonmutating` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nonmutating`, `GET /e67/{nonmutating}`.
-    func nonmutating(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - override: The `override` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `override`, `GET /e68/{override}`.
-    func override(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - convenience: The `convenience` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `convenience`, `GET /e69/{convenience}`.
-    func convenience(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - dynamic: The `dynamic` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `dynamic`, `GET /e70/{dynamic}`.
-    func dynamic(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - final: The `final` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `final`, `GET /e71/{final}`.
-    func final(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - indirect: The `indirect` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `indirect`, `GET /e72/{indirect}`.
-    func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - lazy: The `lazy` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `lazy`, `GET /e73/{lazy}`.
-    func lazy(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - optional: The `optional` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `optional`, `GET /e74/{optional}`.
-    func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - required: The `required` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `required`, `GET /e75/{required}`.
-    func required(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - unowned: The `unowned` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `unowned`, `GET /e76/{unowned}`.
-    func unowned(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - weak: The `weak` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `weak`, `GET /e77/{weak}`.
-    func weak(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - actor: The `actor` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `actor`, `GET /e78/{actor}`.
-    func actor(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - macro: The `macro` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `macro`, `GET /e79/{macro}`.
-    func macro(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - consume: The `consume` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `consume`, `GET /e80/{consume}`.
-    func consume(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - copy: The `copy` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `copy`, `GET /e81/{copy}`.
-    func copy(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - discard: The `discard` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `discard`, `GET /e82/{discard}`.
-    func discard(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - then: The `then` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `then`, `GET /e83/{then}`.
-    func then(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - sending: The `sending` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `sending`, `GET /e84/{sending}`.
-    func sending(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - isolated: The `isolated` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `isolated`, `GET /e85/{isolated}`.
-    func isolated(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - unsafe: The `unsafe` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `unsafe`, `GET /e86/{unsafe}`.
-    func unsafe(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - int: The `Int` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Int`, `GET /e87/{Int}`.
-    func int(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - string: The `String` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `String`, `GET /e88/{String}`.
-    func string(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - bool: The `Bool` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Bool`, `GET /e89/{Bool}`.
-    func bool(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - double: The `Double` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Double`, `GET /e90/{Double}`.
-    func double(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - float: The `Float` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Float`, `GET /e91/{Float}`.
-    func float(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - array: The `Array` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Array`, `GET /e92/{Array}`.
-    func array(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - dictionary: The `Dictionary` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Dictionary`, `GET /e93/{Dictionary}`.
-    func dictionary(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - result: The `Result` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Result`, `GET /e94/{Result}`.
-    func result(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - error: The `Error` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Error`, `GET /e95/{Error}`.
-    func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - never: The `Never` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Never`, `GET /e96/{Never}`.
-    func never(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - data: The `Data` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Data`, `GET /e97/{Data}`.
-    func data(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - date: The `Date` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Date`, `GET /e98/{Date}`.
-    func date(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - uuid: The `UUID` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `UUID`, `GET /e99/{UUID}`.
-    func uuid(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - url: The `URL` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `URL`, `GET /e100/{URL}`.
-    func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - decimal: The `Decimal` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Decimal`, `GET /e101/{Decimal}`.
-    func decimal(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - codable: The `Codable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Codable`, `GET /e102/{Codable}`.
-    func codable(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - hashable: The `Hashable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Hashable`, `GET /e103/{Hashable}`.
-    func hashable(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - sendable: The `Sendable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Sendable`, `GET /e104/{Sendable}`.
-    func sendable(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - equatable: The `Equatable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Equatable`, `GET /e105/{Equatable}`.
-    func equatable(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - decoder: The `Decoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Decoder`, `GET /e106/{Decoder}`.
-    func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - encoder: The `Encoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Encoder`, `GET /e107/{Encoder}`.
-    func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - codingKey: The `CodingKey` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CodingKey`, `GET /e108/{CodingKey}`.
-    func codingKey(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - request_: The `request` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `request`, `GET /e109/{request}`.
-    func request(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - recorder: The `recorder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `recorder`, `GET /e110/{recorder}`.
-    func recorder(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - handler_: The `handler` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `handler`, `GET /e111/{handler}`.
-    func handler(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - page_: The `page` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `page`, `GET /e112/{page}`.
-    func page(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - cursor: The `cursor` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `cursor`, `GET /e113/{cursor}`.
-    func cursor(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - calls: The `calls` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `calls`, `GET /e114/{calls}`.
-    func calls(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - custom: The `custom` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `custom`, `GET /e115/{custom}`.
-    func custom(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - credentials: The `credentials` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `credentials`, `GET /e116/{credentials}`.
-    func credentials(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - environment: The `environment` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `environment`, `GET /e117/{environment}`.
-    func environment(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - apply: The `apply` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `apply`, `GET /e118/{apply}`.
-    func apply(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - name: The `name` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `name`, `GET /e119/{name}`.
-    func name(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - rawValue: The `rawValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `rawValue`, `GET /e120/{rawValue}`.
-    func rawValue(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - hashValue: The `hashValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `hashValue`, `GET /e121/{hashValue}`.
-    func hashValue(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - hash: The `hash` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `hash`, `GET /e122/{hash}`.
-    func hash(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - encode: The `encode` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `encode`, `GET /e123/{encode}`.
-    func encode(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - container: The `container` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `container`, `GET /e124/{container}`.
-    func container(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - codingKeys: The `codingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `codingKeys`, `GET /e125/{codingKeys}`.
-    func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - value: The `value` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `value`, `GET /e126/{value}`.
-    func value(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - key: The `key` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `key`, `GET /e127/{key}`.
-    func key(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - token: The `token` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `token`, `GET /e128/{token}`.
-    func token(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - username: The `username` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `username`, `GET /e129/{username}`.
-    func username(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - password: The `password` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `password`, `GET /e130/{password}`.
-    func password(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - reader: The `reader` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `reader`, `GET /e131/{reader}`.
-    func reader(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - server: The `server` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `server`, `GET /e132/{server}`.
-    func server(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - auth: The `auth` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `auth`, `GET /e133/{auth}`.
-    func auth(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - timeout: The `timeout` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `timeout`, `GET /e134/{timeout}`.
-    func timeout(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - transport: The `transport` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `transport`, `GET /e135/{transport}`.
-    func transport(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - description: The `description` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `description`, `GET /e136/{description}`.
-    func description(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - debugDescription: The `debugDescription` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `debugDescription`, `GET /e137/{debugDescription}`.
-    func debugDescription(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - send: The `send` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `send`, `GET /e138/{send}`.
-    func send(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - mock: The `mock` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `mock`, `GET /e139/{mock}`.
-    func mock(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - declared: The `declared` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `declared`, `GET /e140/{declared}`.
-    func declared(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - items: The `items` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `items`, `GET /e141/{items}`.
-    func items(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - next: The `next` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `next`, `GET /e142/{next}`.
-    func next(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - isLast: The `isLast` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `isLast`, `GET /e143/{isLast}`.
-    func isLast(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - jsonValue: The `JSONValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `JSONValue`, `GET /e144/{JSONValue}`.
-    func jsonValue(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - courierRuntime: The `CourierRuntime` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CourierRuntime`, `GET /e145/{CourierRuntime}`.
-    func courierRuntime(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - foundation: The `Foundation` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Foundation`, `GET /e146/{Foundation}`.
-    func foundation(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - httpTypes: The `HTTPTypes` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `HTTPTypes`, `GET /e147/{HTTPTypes}`.
-    func httpTypes(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - swift: The `Swift` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Swift`, `GET /e148/{Swift}`.
-    func swift(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CourierRuntimeRequirement`, `GET /e149/{CourierRuntimeRequirement}`.
-    func courierRuntimeRequirement(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA
-
-    /// - Parameters:
-    ///   - any: The `Any` query parameter.
-    ///   - protocol: The `Protocol` query parameter.
-    ///   - self_: The `Self` query parameter.
-    ///   - type: The `Type` query parameter.
-    ///   - _5F: The `_` query parameter.
-    ///   - as: The `as` query parameter.
-    ///   - associatedtype: The `associatedtype` query parameter.
-    ///   - async: The `async` query parameter.
-    ///   - await: The `await` query parameter.
-    ///   - borrowing: The `borrowing` query parameter.
-    ///   - break: The `break` query parameter.
-    ///   - case: The `case` query parameter.
-    ///   - catch: The `catch` query parameter.
-    ///   - class: The `class` query parameter.
-    ///   - consuming: The `consuming` query parameter.
-    ///   - continue: The `continue` query parameter.
-    ///   - default: The `default` query parameter.
-    ///   - defer: The `defer` query parameter.
-    ///   - deinit_: The `deinit` query parameter.
-    ///   - do: The `do` query parameter.
-    ///   - each: The `each` query parameter.
-    ///   - else: The `else` query parameter.
-    ///   - enum: The `enum` query parameter.
-    ///   - extension: The `extension` query parameter.
-    ///   - fallthrough: The `fallthrough` query parameter.
-    ///   - false: The `false` query parameter.
-    ///   - fileprivate: The `fileprivate` query parameter.
-    ///   - for: The `for` query parameter.
-    ///   - func: The `func` query parameter.
-    ///   - guard: The `guard` query parameter.
-    ///   - if: The `if` query parameter.
-    ///   - import: The `import` query parameter.
-    ///   - in: The `in` query parameter.
-    ///   - init_: The `init` query parameter.
-    ///   - inout: The `inout` query parameter.
-    ///   - internal: The `internal` query parameter.
-    ///   - is: The `is` query parameter.
-    ///   - let: The `let` query parameter.
-    ///   - nil: The `nil` query parameter.
-    ///   - nonisolated: The `nonisolated` query parameter.
-    ///   - open: The `open` query parameter.
-    ///   - operator: The `operator` query parameter.
-    ///   - package: The `package` query parameter.
-    ///   - precedencegroup: The `precedencegroup` query parameter.
-    ///   - private: The `private` query parameter.
-    ///   - public: The `public` query parameter.
-    ///   - repeat: The `repeat` query parameter.
-    ///   - rethrows: The `rethrows` query parameter.
-    ///   - return: The `return` query parameter.
-    ///   - some: The `some` query parameter.
-    ///   - static: The `static` query parameter.
-    ///   - struct: The `struct` query parameter.
-    ///   - subscript_: The `subscript` query parameter.
-    ///   - super_: The `super` query parameter.
-    ///   - switch: The `switch` query parameter.
-    ///   - throw: The `throw` query parameter.
-    ///   - throws: The `throws` query parameter.
-    ///   - true: The `true` query parameter.
-    ///   - try: The `try` query parameter.
-    ///   - typealias: The `typealias` query parameter.
-    ///   - var: The `var` query parameter.
-    ///   - where: The `where` query parameter.
-    ///   - while: The `while` query parameter.
-    ///   - get: The `get` query parameter.
-    ///   - set: The `set` query parameter.
-    ///   - willSet: The `willSet` query parameter.
-    ///   - didSet: The `didSet` query parameter.
-    ///   - mutating: The `mutating` query parameter.
-    ///   - nonmutating: The `nonmutating` query parameter.
-    ///   - override: The `override` query parameter.
-    ///   - convenience: The `convenience` query parameter.
-    ///   - dynamic: The `dynamic` query parameter.
-    ///   - final: The `final` query parameter.
-    ///   - indirect: The `indirect` query parameter.
-    ///   - lazy: The `lazy` query parameter.
-    ///   - optional: The `optional` query parameter.
-    ///   - required: The `required` query parameter.
-    ///   - unowned: The `unowned` query parameter.
-    ///   - weak: The `weak` query parameter.
-    ///   - actor: The `actor` query parameter.
-    ///   - macro: The `macro` query parameter.
-    ///   - consume: The `consume` query parameter.
-    ///   - copy: The `copy` query parameter.
-    ///   - discard: The `discard` query parameter.
-    ///   - then: The `then` query parameter.
-    ///   - sending: The `sending` query parameter.
-    ///   - isolated: The `isolated` query parameter.
-    ///   - unsafe: The `unsafe` query parameter.
-    ///   - int: The `Int` query parameter.
-    ///   - string: The `String` query parameter.
-    ///   - bool: The `Bool` query parameter.
-    ///   - double: The `Double` query parameter.
-    ///   - float: The `Float` query parameter.
-    ///   - array: The `Array` query parameter.
-    ///   - dictionary: The `Dictionary` query parameter.
-    ///   - result: The `Result` query parameter.
-    ///   - error: The `Error` query parameter.
-    ///   - never: The `Never` query parameter.
-    ///   - data: The `Data` query parameter.
-    ///   - date: The `Date` query parameter.
-    ///   - uuid: The `UUID` query parameter.
-    ///   - url: The `URL` query parameter.
-    ///   - decimal: The `Decimal` query parameter.
-    ///   - codable: The `Codable` query parameter.
-    ///   - hashable: The `Hashable` query parameter.
-    ///   - sendable: The `Sendable` query parameter.
-    ///   - equatable: The `Equatable` query parameter.
-    ///   - decoder: The `Decoder` query parameter.
-    ///   - encoder: The `Encoder` query parameter.
-    ///   - codingKey: The `CodingKey` query parameter.
-    ///   - request_: The `request` query parameter.
-    ///   - headers: The `headers` query parameter.
-    ///   - runtime: The `runtime` query parameter.
-    ///   - recorder: The `recorder` query parameter.
-    ///   - handler_: The `handler` query parameter.
-    ///   - page_: The `page` query parameter.
-    ///   - cursor: The `cursor` query parameter.
-    ///   - configuration: The `configuration` query parameter.
-    ///   - fromEnvironment: The `fromEnvironment` query parameter.
-    ///   - calls: The `calls` query parameter.
-    ///   - custom: The `custom` query parameter.
-    ///   - credentials: The `credentials` query parameter.
-    ///   - environment: The `environment` query parameter.
-    ///   - apply: The `apply` query parameter.
-    ///   - name: The `name` query parameter.
-    ///   - rawValue: The `rawValue` query parameter.
-    ///   - hashValue: The `hashValue` query parameter.
-    ///   - hash: The `hash` query parameter.
-    ///   - encode: The `encode` query parameter.
-    ///   - container: The `container` query parameter.
-    ///   - codingKeys: The `codingKeys` query parameter.
-    ///   - value: The `value` query parameter.
-    ///   - key: The `key` query parameter.
-    ///   - token: The `token` query parameter.
-    ///   - username: The `username` query parameter.
-    ///   - password: The `password` query parameter.
-    ///   - reader: The `reader` query parameter.
-    ///   - server: The `server` query parameter.
-    ///   - auth: The `auth` query parameter.
-    ///   - timeout: The `timeout` query parameter.
-    ///   - transport: The `transport` query parameter.
-    ///   - description: The `description` query parameter.
-    ///   - debugDescription: The `debugDescription` query parameter.
-    ///   - send: The `send` query parameter.
-    ///   - mock: The `mock` query parameter.
-    ///   - declared: The `declared` query parameter.
-    ///   - items: The `items` query parameter.
-    ///   - next: The `next` query parameter.
-    ///   - isLast: The `isLast` query parameter.
-    ///   - jsonValue: The `JSONValue` query parameter.
-    ///   - courierRuntime: The `CourierRuntime` query parameter.
-    ///   - foundation: The `Foundation` query parameter.
-    ///   - httpTypes: The `HTTPTypes` query parameter.
-    ///   - swift: The `Swift` query parameter.
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` query parameter.
-    ///   - cursorValue: The `cursorValue` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyQuery`, `GET /query`.
-    func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> PageA
-
-    /// - Parameters:
-    ///   - yAny: The `Y-Any` header parameter.
-    ///   - yProtocol: The `Y-Protocol` header parameter.
-    ///   - ySelf: The `Y-Self` header parameter.
-    ///   - yType: The `Y-Type` header parameter.
-    ///   - y: The `Y-_` header parameter.
-    ///   - yAs: The `Y-as` header parameter.
-    ///   - yAssociatedtype: The `Y-associatedtype` header parameter.
-    ///   - yAsync: The `Y-async` header parameter.
-    ///   - yAwait: The `Y-await` header parameter.
-    ///   - yBorrowing: The `Y-borrowing` header parameter.
-    ///   - yBreak: The `Y-break` header parameter.
-    ///   - yCase: The `Y-case` header parameter.
-    ///   - yCatch: The `Y-catch` header parameter.
-    ///   - yClass: The `Y-class` header parameter.
-    ///   - yConsuming: The `Y-consuming` header parameter.
-    ///   - yContinue: The `Y-continue` header parameter.
-    ///   - yDefault: The `Y-default` header parameter.
-    ///   - yDefer: The `Y-defer` header parameter.
-    ///   - yDeinit: The `Y-deinit` header parameter.
-    ///   - yDo: The `Y-do` header parameter.
-    ///   - yEach: The `Y-each` header parameter.
-    ///   - yElse: The `Y-else` header parameter.
-    ///   - yEnum: The `Y-enum` header parameter.
-    ///   - yExtension: The `Y-extension` header parameter.
-    ///   - yFallthrough: The `Y-fallthrough` header parameter.
-    ///   - yFalse: The `Y-false` header parameter.
-    ///   - yFileprivate: The `Y-fileprivate` header parameter.
-    ///   - yFor: The `Y-for` header parameter.
-    ///   - yFunc: The `Y-func` header parameter.
-    ///   - yGuard: The `Y-guard` header parameter.
-    ///   - yIf: The `Y-if` header parameter.
-    ///   - yImport: The `Y-import` header parameter.
-    ///   - yIn: The `Y-in` header parameter.
-    ///   - yInit: The `Y-init` header parameter.
-    ///   - yInout: The `Y-inout` header parameter.
-    ///   - yInternal: The `Y-internal` header parameter.
-    ///   - yIs: The `Y-is` header parameter.
-    ///   - yLet: The `Y-let` header parameter.
-    ///   - yNil: The `Y-nil` header parameter.
-    ///   - yNonisolated: The `Y-nonisolated` header parameter.
-    ///   - yOpen: The `Y-open` header parameter.
-    ///   - yOperator: The `Y-operator` header parameter.
-    ///   - yPackage: The `Y-package` header parameter.
-    ///   - yPrecedencegroup: The `Y-precedencegroup` header parameter.
-    ///   - yPrivate: The `Y-private` header parameter.
-    ///   - yPublic: The `Y-public` header parameter.
-    ///   - yRepeat: The `Y-repeat` header parameter.
-    ///   - yRethrows: The `Y-rethrows` header parameter.
-    ///   - yReturn: The `Y-return` header parameter.
-    ///   - ySome: The `Y-some` header parameter.
-    ///   - yStatic: The `Y-static` header parameter.
-    ///   - yStruct: The `Y-struct` header parameter.
-    ///   - ySubscript: The `Y-subscript` header parameter.
-    ///   - ySuper: The `Y-super` header parameter.
-    ///   - ySwitch: The `Y-switch` header parameter.
-    ///   - yThrow: The `Y-throw` header parameter.
-    ///   - yThrows: The `Y-throws` header parameter.
-    ///   - yTrue: The `Y-true` header parameter.
-    ///   - yTry: The `Y-try` header parameter.
-    ///   - yTypealias: The `Y-typealias` header parameter.
-    ///   - yVar: The `Y-var` header parameter.
-    ///   - yWhere: The `Y-where` header parameter.
-    ///   - yWhile: The `Y-while` header parameter.
-    ///   - yGet: The `Y-get` header parameter.
-    ///   - ySet: The `Y-set` header parameter.
-    ///   - yWillSet: The `Y-willSet` header parameter.
-    ///   - yDidSet: The `Y-didSet` header parameter.
-    ///   - yMutating: The `Y-mutating` header parameter.
-    ///   - yNonmutating: The `Y-nonmutating` header parameter.
-    ///   - yOverride: The `Y-override` header parameter.
-    ///   - yConvenience: The `Y-convenience` header parameter.
-    ///   - yDynamic: The `Y-dynamic` header parameter.
-    ///   - yFinal: The `Y-final` header parameter.
-    ///   - yIndirect: The `Y-indirect` header parameter.
-    ///   - yLazy: The `Y-lazy` header parameter.
-    ///   - yOptional: The `Y-optional` header parameter.
-    ///   - yRequired: The `Y-required` header parameter.
-    ///   - yUnowned: The `Y-unowned` header parameter.
-    ///   - yWeak: The `Y-weak` header parameter.
-    ///   - yActor: The `Y-actor` header parameter.
-    ///   - yMacro: The `Y-macro` header parameter.
-    ///   - yConsume: The `Y-consume` header parameter.
-    ///   - yCopy: The `Y-copy` header parameter.
-    ///   - yDiscard: The `Y-discard` header parameter.
-    ///   - yThen: The `Y-then` header parameter.
-    ///   - ySending: The `Y-sending` header parameter.
-    ///   - yIsolated: The `Y-isolated` header parameter.
-    ///   - yUnsafe: The `Y-unsafe` header parameter.
-    ///   - yInt: The `Y-Int` header parameter.
-    ///   - yString: The `Y-String` header parameter.
-    ///   - yBool: The `Y-Bool` header parameter.
-    ///   - yDouble: The `Y-Double` header parameter.
-    ///   - yFloat: The `Y-Float` header parameter.
-    ///   - yArray: The `Y-Array` header parameter.
-    ///   - yDictionary: The `Y-Dictionary` header parameter.
-    ///   - yResult: The `Y-Result` header parameter.
-    ///   - yError: The `Y-Error` header parameter.
-    ///   - yNever: The `Y-Never` header parameter.
-    ///   - yData: The `Y-Data` header parameter.
-    ///   - yDate: The `Y-Date` header parameter.
-    ///   - yUUID: The `Y-UUID` header parameter.
-    ///   - yURL: The `Y-URL` header parameter.
-    ///   - yDecimal: The `Y-Decimal` header parameter.
-    ///   - yCodable: The `Y-Codable` header parameter.
-    ///   - yHashable: The `Y-Hashable` header parameter.
-    ///   - ySendable: The `Y-Sendable` header parameter.
-    ///   - yEquatable: The `Y-Equatable` header parameter.
-    ///   - yDecoder: The `Y-Decoder` header parameter.
-    ///   - yEncoder: The `Y-Encoder` header parameter.
-    ///   - yCodingKey: The `Y-CodingKey` header parameter.
-    ///   - yRequest: The `Y-request` header parameter.
-    ///   - yHeaders: The `Y-headers` header parameter.
-    ///   - yRuntime: The `Y-runtime` header parameter.
-    ///   - yRecorder: The `Y-recorder` header parameter.
-    ///   - yHandler: The `Y-handler` header parameter.
-    ///   - yPage: The `Y-page` header parameter.
-    ///   - yCursor: The `Y-cursor` header parameter.
-    ///   - yConfiguration: The `Y-configuration` header parameter.
-    ///   - yFromEnvironment: The `Y-fromEnvironment` header parameter.
-    ///   - yCalls: The `Y-calls` header parameter.
-    ///   - yCustom: The `Y-custom` header parameter.
-    ///   - yCredentials: The `Y-credentials` header parameter.
-    ///   - yEnvironment: The `Y-environment` header parameter.
-    ///   - yApply: The `Y-apply` header parameter.
-    ///   - yName: The `Y-name` header parameter.
-    ///   - yRawValue: The `Y-rawValue` header parameter.
-    ///   - yHashValue: The `Y-hashValue` header parameter.
-    ///   - yHash: The `Y-hash` header parameter.
-    ///   - yEncode: The `Y-encode` header parameter.
-    ///   - yContainer: The `Y-container` header parameter.
-    ///   - yCodingKeys: The `Y-codingKeys` header parameter.
-    ///   - yValue: The `Y-value` header parameter.
-    ///   - yKey: The `Y-key` header parameter.
-    ///   - yToken: The `Y-token` header parameter.
-    ///   - yUsername: The `Y-username` header parameter.
-    ///   - yPassword: The `Y-password` header parameter.
-    ///   - yReader: The `Y-reader` header parameter.
-    ///   - yServer: The `Y-server` header parameter.
-    ///   - yAuth: The `Y-auth` header parameter.
-    ///   - yTimeout: The `Y-timeout` header parameter.
-    ///   - yTransport: The `Y-transport` header parameter.
-    ///   - yDescription: The `Y-description` header parameter.
-    ///   - yDebugDescription: The `Y-debugDescription` header parameter.
-    ///   - ySend: The `Y-send` header parameter.
-    ///   - yMock: The `Y-mock` header parameter.
-    ///   - yDeclared: The `Y-declared` header parameter.
-    ///   - yItems: The `Y-items` header parameter.
-    ///   - yNext: The `Y-next` header parameter.
-    ///   - yIsLast: The `Y-isLast` header parameter.
-    ///   - yJSONValue: The `Y-JSONValue` header parameter.
-    ///   - yCourierRuntime: The `Y-CourierRuntime` header parameter.
-    ///   - yFoundation: The `Y-Foundation` header parameter.
-    ///   - yHTTPTypes: The `Y-HTTPTypes` header parameter.
-    ///   - ySwift: The `Y-Swift` header parameter.
-    ///   - yCourierRuntimeRequirement: The `Y-CourierRuntimeRequirement` header parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyHeader`, `POST /header`.
-    func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void
-
-    /// - Parameters:
-    ///   - any: The `Any` path parameter.
-    ///   - protocol: The `Protocol` path parameter.
-    ///   - self_: The `Self` path parameter.
-    ///   - type: The `Type` path parameter.
-    ///   - _5F: The `_` path parameter.
-    ///   - as: The `as` path parameter.
-    ///   - associatedtype: The `associatedtype` path parameter.
-    ///   - async: The `async` path parameter.
-    ///   - await: The `await` path parameter.
-    ///   - borrowing: The `borrowing` path parameter.
-    ///   - break: The `break` path parameter.
-    ///   - case: The `case` path parameter.
-    ///   - catch: The `catch` path parameter.
-    ///   - class: The `class` path parameter.
-    ///   - consuming: The `consuming` path parameter.
-    ///   - continue: The `continue` path parameter.
-    ///   - default: The `default` path parameter.
-    ///   - defer: The `defer` path parameter.
-    ///   - deinit_: The `deinit` path parameter.
-    ///   - do: The `do` path parameter.
-    ///   - each: The `each` path parameter.
-    ///   - else: The `else` path parameter.
-    ///   - enum: The `enum` path parameter.
-    ///   - extension: The `extension` path parameter.
-    ///   - fallthrough: The `fallthrough` path parameter.
-    ///   - false: The `false` path parameter.
-    ///   - fileprivate: The `fileprivate` path parameter.
-    ///   - for: The `for` path parameter.
-    ///   - func: The `func` path parameter.
-    ///   - guard: The `guard` path parameter.
-    ///   - if: The `if` path parameter.
-    ///   - import: The `import` path parameter.
-    ///   - in: The `in` path parameter.
-    ///   - init_: The `init` path parameter.
-    ///   - inout: The `inout` path parameter.
-    ///   - internal: The `internal` path parameter.
-    ///   - is: The `is` path parameter.
-    ///   - let: The `let` path parameter.
-    ///   - nil: The `nil` path parameter.
-    ///   - nonisolated: The `nonisolated` path parameter.
-    ///   - open: The `open` path parameter.
-    ///   - operator: The `operator` path parameter.
-    ///   - package: The `package` path parameter.
-    ///   - precedencegroup: The `precedencegroup` path parameter.
-    ///   - private: The `private` path parameter.
-    ///   - public: The `public` path parameter.
-    ///   - repeat: The `repeat` path parameter.
-    ///   - rethrows: The `rethrows` path parameter.
-    ///   - return: The `return` path parameter.
-    ///   - some: The `some` path parameter.
-    ///   - static: The `static` path parameter.
-    ///   - struct: The `struct` path parameter.
-    ///   - subscript_: The `subscript` path parameter.
-    ///   - super_: The `super` path parameter.
-    ///   - switch: The `switch` path parameter.
-    ///   - throw: The `throw` path parameter.
-    ///   - throws: The `throws` path parameter.
-    ///   - true: The `true` path parameter.
-    ///   - try: The `try` path parameter.
-    ///   - typealias: The `typealias` path parameter.
-    ///   - var: The `var` path parameter.
-    ///   - where: The `where` path parameter.
-    ///   - while: The `while` path parameter.
-    ///   - get: The `get` path parameter.
-    ///   - set: The `set` path parameter.
-    ///   - willSet: The `willSet` path parameter.
-    ///   - didSet: The `didSet` path parameter.
-    ///   - mutating: The `mutating` path parameter.
-    ///   - nonmutating: The `nonmutating` path parameter.
-    ///   - override: The `override` path parameter.
-    ///   - convenience: The `convenience` path parameter.
-    ///   - dynamic: The `dynamic` path parameter.
-    ///   - final: The `final` path parameter.
-    ///   - indirect: The `indirect` path parameter.
-    ///   - lazy: The `lazy` path parameter.
-    ///   - optional: The `optional` path parameter.
-    ///   - required: The `required` path parameter.
-    ///   - unowned: The `unowned` path parameter.
-    ///   - weak: The `weak` path parameter.
-    ///   - actor: The `actor` path parameter.
-    ///   - macro: The `macro` path parameter.
-    ///   - consume: The `consume` path parameter.
-    ///   - copy: The `copy` path parameter.
-    ///   - discard: The `discard` path parameter.
-    ///   - then: The `then` path parameter.
-    ///   - sending: The `sending` path parameter.
-    ///   - isolated: The `isolated` path parameter.
-    ///   - unsafe: The `unsafe` path parameter.
-    ///   - int: The `Int` path parameter.
-    ///   - string: The `String` path parameter.
-    ///   - bool: The `Bool` path parameter.
-    ///   - double: The `Double` path parameter.
-    ///   - float: The `Float` path parameter.
-    ///   - array: The `Array` path parameter.
-    ///   - dictionary: The `Dictionary` path parameter.
-    ///   - result: The `Result` path parameter.
-    ///   - error: The `Error` path parameter.
-    ///   - never: The `Never` path parameter.
-    ///   - data: The `Data` path parameter.
-    ///   - date: The `Date` path parameter.
-    ///   - uuid: The `UUID` path parameter.
-    ///   - url: The `URL` path parameter.
-    ///   - decimal: The `Decimal` path parameter.
-    ///   - codable: The `Codable` path parameter.
-    ///   - hashable: The `Hashable` path parameter.
-    ///   - sendable: The `Sendable` path parameter.
-    ///   - equatable: The `Equatable` path parameter.
-    ///   - decoder: The `Decoder` path parameter.
-    ///   - encoder: The `Encoder` path parameter.
-    ///   - codingKey: The `CodingKey` path parameter.
-    ///   - request_: The `request` path parameter.
-    ///   - headers: The `headers` path parameter.
-    ///   - runtime: The `runtime` path parameter.
-    ///   - recorder: The `recorder` path parameter.
-    ///   - handler_: The `handler` path parameter.
-    ///   - page_: The `page` path parameter.
-    ///   - cursor: The `cursor` path parameter.
-    ///   - configuration: The `configuration` path parameter.
-    ///   - fromEnvironment: The `fromEnvironment` path parameter.
-    ///   - calls: The `calls` path parameter.
-    ///   - custom: The `custom` path parameter.
-    ///   - credentials: The `credentials` path parameter.
-    ///   - environment: The `environment` path parameter.
-    ///   - apply: The `apply` path parameter.
-    ///   - name: The `name` path parameter.
-    ///   - rawValue: The `rawValue` path parameter.
-    ///   - hashValue: The `hashValue` path parameter.
-    ///   - hash: The `hash` path parameter.
-    ///   - encode: The `encode` path parameter.
-    ///   - container: The `container` path parameter.
-    ///   - codingKeys: The `codingKeys` path parameter.
-    ///   - value: The `value` path parameter.
-    ///   - key: The `key` path parameter.
-    ///   - token: The `token` path parameter.
-    ///   - username: The `username` path parameter.
-    ///   - password: The `password` path parameter.
-    ///   - reader: The `reader` path parameter.
-    ///   - server: The `server` path parameter.
-    ///   - auth: The `auth` path parameter.
-    ///   - timeout: The `timeout` path parameter.
-    ///   - transport: The `transport` path parameter.
-    ///   - description: The `description` path parameter.
-    ///   - debugDescription: The `debugDescription` path parameter.
-    ///   - send: The `send` path parameter.
-    ///   - mock: The `mock` path parameter.
-    ///   - declared: The `declared` path parameter.
-    ///   - items: The `items` path parameter.
-    ///   - next: The `next` path parameter.
-    ///   - isLast: The `isLast` path parameter.
-    ///   - jsonValue: The `JSONValue` path parameter.
-    ///   - courierRuntime: The `CourierRuntime` path parameter.
-    ///   - foundation: The `Foundation` path parameter.
-    ///   - httpTypes: The `HTTPTypes` path parameter.
-    ///   - swift: The `Swift` path parameter.
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyPath`, `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`.
-    func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void
+    /// Calls `Any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Type` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func typeWithResponse(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `as` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func asWithResponse(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `associatedtype` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func associatedtypeWithResponse(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `async` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func asyncWithResponse(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `await` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func awaitWithResponse(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `borrowing` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func borrowingWithResponse(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `break` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func breakWithResponse(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `case` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func caseWithResponse(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `catch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func catchWithResponse(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `class` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func classWithResponse(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `consuming` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func consumingWithResponse(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `continue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func continueWithResponse(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func defaultWithResponse(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `defer` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func deferWithResponse(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `deinit` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func deinitWithResponse(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `do` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func doWithResponse(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `each` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func eachWithResponse(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `else` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func elseWithResponse(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `enum` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func enumWithResponse(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `extension` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func extensionWithResponse(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `fallthrough` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func fallthroughWithResponse(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `false` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func falseWithResponse(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `fileprivate` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func fileprivateWithResponse(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `for` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func forWithResponse(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `func` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func funcWithResponse(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `guard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func guardWithResponse(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `if` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func ifWithResponse(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `import` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func importWithResponse(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `in` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func inWithResponse(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `init` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func initWithResponse(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `inout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func inoutWithResponse(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `internal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func internalWithResponse(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `is` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func isWithResponse(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `let` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func letWithResponse(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `nil` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func nilWithResponse(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `nonisolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func nonisolatedWithResponse(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `open` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func openWithResponse(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `operator` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func operatorWithResponse(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `package` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func packageWithResponse(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `precedencegroup` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func precedencegroupWithResponse(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `private` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func privateWithResponse(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `public` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func publicWithResponse(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `repeat` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func repeatWithResponse(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `rethrows` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func rethrowsWithResponse(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `return` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func returnWithResponse(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `some` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func someWithResponse(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `static` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func staticWithResponse(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `struct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func structWithResponse(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `subscript` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func subscriptWithResponse(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `super` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func superWithResponse(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `switch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func switchWithResponse(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `throw` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func throwWithResponse(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `throws` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func throwsWithResponse(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `true` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func trueWithResponse(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `try` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func tryWithResponse(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `typealias` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func typealiasWithResponse(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `var` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func varWithResponse(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `where` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func whereWithResponse(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `while` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func whileWithResponse(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `get` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func getWithResponse(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `set` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func setWithResponse(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `willSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func willSetWithResponse(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `didSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func didSetWithResponse(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `mutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func mutatingWithResponse(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `nonmutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func nonmutatingWithResponse(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `override` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func overrideWithResponse(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `convenience` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func convenienceWithResponse(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `dynamic` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func dynamicWithResponse(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `final` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func finalWithResponse(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `lazy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func lazyWithResponse(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `required` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func requiredWithResponse(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `unowned` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func unownedWithResponse(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `weak` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func weakWithResponse(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `actor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func actorWithResponse(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `macro` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func macroWithResponse(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `consume` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func consumeWithResponse(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `copy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func copyWithResponse(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `discard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func discardWithResponse(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `then` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func thenWithResponse(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `sending` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func sendingWithResponse(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `isolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func isolatedWithResponse(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `unsafe` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func unsafeWithResponse(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Int` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func intWithResponse(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `String` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func stringWithResponse(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Bool` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func boolWithResponse(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Double` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func doubleWithResponse(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Float` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func floatWithResponse(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Array` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func arrayWithResponse(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Dictionary` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func dictionaryWithResponse(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Result` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func resultWithResponse(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Never` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func neverWithResponse(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Data` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func dataWithResponse(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Date` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func dateWithResponse(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `UUID` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func uuidWithResponse(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `URL` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Decimal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func decimalWithResponse(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Codable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func codableWithResponse(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Hashable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func hashableWithResponse(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Sendable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func sendableWithResponse(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Equatable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func equatableWithResponse(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `CodingKey` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func codingKeyWithResponse(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `request` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func requestWithResponse(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `recorder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func recorderWithResponse(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `handler` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func handlerWithResponse(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `page` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func pageWithResponse(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `cursor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func cursorWithResponse(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `calls` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func callsWithResponse(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `custom` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func customWithResponse(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `credentials` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func credentialsWithResponse(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `environment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func environmentWithResponse(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `apply` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func applyWithResponse(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `name` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func nameWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `rawValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func rawValueWithResponse(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `hashValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func hashValueWithResponse(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `hash` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func hashWithResponse(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `encode` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func encodeWithResponse(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `container` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func containerWithResponse(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `codingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `value` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func valueWithResponse(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `key` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func keyWithResponse(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `token` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func tokenWithResponse(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `username` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func usernameWithResponse(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `password` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func passwordWithResponse(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `reader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func readerWithResponse(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `server` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func serverWithResponse(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `auth` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func authWithResponse(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `timeout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func timeoutWithResponse(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `transport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func transportWithResponse(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `description` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func descriptionWithResponse(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `debugDescription` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func debugDescriptionWithResponse(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `send` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func sendWithResponse(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `mock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func mockWithResponse(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `declared` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func declaredWithResponse(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `items` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func itemsWithResponse(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `next` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func nextWithResponse(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `isLast` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func isLastWithResponse(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `JSONValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func jsonValueWithResponse(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `CourierRuntime` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func courierRuntimeWithResponse(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Foundation` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func foundationWithResponse(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `HTTPTypes` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func httpTypesWithResponse(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `Swift` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func swiftWithResponse(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `CourierRuntimeRequirement` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func courierRuntimeRequirementWithResponse(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<PageA>
+
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void>
+
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void>
 }
 
 extension NamesAAPI {
@@ -3822,7 +3052,16 @@ extension NamesAAPI {
         `any`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`any`(any: `any`, options: options)
+        try await self.anyWithResponse(any: `any`, options: options).value
+    }
+
+    /// Calls `Any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `any`.
+    public func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.anyWithResponse(any: `any`, options: options)
     }
 
     /// - Parameters:
@@ -3833,7 +3072,16 @@ extension NamesAAPI {
         `protocol`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`protocol`(protocol: `protocol`, options: options)
+        try await self.protocolWithResponse(protocol: `protocol`, options: options).value
+    }
+
+    /// Calls `Protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `protocol`.
+    public func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.protocolWithResponse(protocol: `protocol`, options: options)
     }
 
     /// - Parameters:
@@ -3844,7 +3092,16 @@ extension NamesAAPI {
         self_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.self_(self_: self_, options: options)
+        try await self.selfWithResponse(self_: self_, options: options).value
+    }
+
+    /// Calls `Self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `self_`.
+    public func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.selfWithResponse(self_: self_, options: options)
     }
 
     /// - Parameters:
@@ -3855,7 +3112,16 @@ extension NamesAAPI {
         type: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.type(type: type, options: options)
+        try await self.typeWithResponse(type: type, options: options).value
+    }
+
+    /// Calls `Type` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `type`.
+    public func typeWithResponse(
+        type: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.typeWithResponse(type: type, options: options)
     }
 
     /// - Parameters:
@@ -3866,7 +3132,16 @@ extension NamesAAPI {
         `as`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`as`(as: `as`, options: options)
+        try await self.asWithResponse(as: `as`, options: options).value
+    }
+
+    /// Calls `as` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `as`.
+    public func asWithResponse(
+        `as`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.asWithResponse(as: `as`, options: options)
     }
 
     /// - Parameters:
@@ -3877,7 +3152,16 @@ extension NamesAAPI {
         `associatedtype`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`associatedtype`(associatedtype: `associatedtype`, options: options)
+        try await self.associatedtypeWithResponse(associatedtype: `associatedtype`, options: options).value
+    }
+
+    /// Calls `associatedtype` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `associatedtype`.
+    public func associatedtypeWithResponse(
+        `associatedtype`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.associatedtypeWithResponse(associatedtype: `associatedtype`, options: options)
     }
 
     /// - Parameters:
@@ -3888,7 +3172,16 @@ extension NamesAAPI {
         `async`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`async`(async: `async`, options: options)
+        try await self.asyncWithResponse(async: `async`, options: options).value
+    }
+
+    /// Calls `async` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `async`.
+    public func asyncWithResponse(
+        `async`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.asyncWithResponse(async: `async`, options: options)
     }
 
     /// - Parameters:
@@ -3899,7 +3192,16 @@ extension NamesAAPI {
         `await`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`await`(await: `await`, options: options)
+        try await self.awaitWithResponse(await: `await`, options: options).value
+    }
+
+    /// Calls `await` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `await`.
+    public func awaitWithResponse(
+        `await`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.awaitWithResponse(await: `await`, options: options)
     }
 
     /// - Parameters:
@@ -3910,7 +3212,16 @@ extension NamesAAPI {
         `borrowing`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`borrowing`(borrowing: `borrowing`, options: options)
+        try await self.borrowingWithResponse(borrowing: `borrowing`, options: options).value
+    }
+
+    /// Calls `borrowing` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `borrowing`.
+    public func borrowingWithResponse(
+        `borrowing`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.borrowingWithResponse(borrowing: `borrowing`, options: options)
     }
 
     /// - Parameters:
@@ -3921,7 +3232,16 @@ extension NamesAAPI {
         `break`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`break`(break: `break`, options: options)
+        try await self.breakWithResponse(break: `break`, options: options).value
+    }
+
+    /// Calls `break` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `break`.
+    public func breakWithResponse(
+        `break`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.breakWithResponse(break: `break`, options: options)
     }
 
     /// - Parameters:
@@ -3932,7 +3252,16 @@ extension NamesAAPI {
         `case`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`case`(case: `case`, options: options)
+        try await self.caseWithResponse(case: `case`, options: options).value
+    }
+
+    /// Calls `case` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `case`.
+    public func caseWithResponse(
+        `case`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.caseWithResponse(case: `case`, options: options)
     }
 
     /// - Parameters:
@@ -3943,7 +3272,16 @@ extension NamesAAPI {
         `catch`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`catch`(catch: `catch`, options: options)
+        try await self.catchWithResponse(catch: `catch`, options: options).value
+    }
+
+    /// Calls `catch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `catch`.
+    public func catchWithResponse(
+        `catch`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.catchWithResponse(catch: `catch`, options: options)
     }
 
     /// - Parameters:
@@ -3954,7 +3292,16 @@ extension NamesAAPI {
         `class`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`class`(class: `class`, options: options)
+        try await self.classWithResponse(class: `class`, options: options).value
+    }
+
+    /// Calls `class` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `class`.
+    public func classWithResponse(
+        `class`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.classWithResponse(class: `class`, options: options)
     }
 
     /// - Parameters:
@@ -3965,7 +3312,16 @@ extension NamesAAPI {
         `consuming`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`consuming`(consuming: `consuming`, options: options)
+        try await self.consumingWithResponse(consuming: `consuming`, options: options).value
+    }
+
+    /// Calls `consuming` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `consuming`.
+    public func consumingWithResponse(
+        `consuming`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.consumingWithResponse(consuming: `consuming`, options: options)
     }
 
     /// - Parameters:
@@ -3976,7 +3332,16 @@ extension NamesAAPI {
         `continue`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`continue`(continue: `continue`, options: options)
+        try await self.continueWithResponse(continue: `continue`, options: options).value
+    }
+
+    /// Calls `continue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `continue`.
+    public func continueWithResponse(
+        `continue`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.continueWithResponse(continue: `continue`, options: options)
     }
 
     /// - Parameters:
@@ -3987,7 +3352,16 @@ extension NamesAAPI {
         `default`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`default`(default: `default`, options: options)
+        try await self.defaultWithResponse(default: `default`, options: options).value
+    }
+
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `default`.
+    public func defaultWithResponse(
+        `default`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.defaultWithResponse(default: `default`, options: options)
     }
 
     /// - Parameters:
@@ -3998,7 +3372,16 @@ extension NamesAAPI {
         `defer`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`defer`(defer: `defer`, options: options)
+        try await self.deferWithResponse(defer: `defer`, options: options).value
+    }
+
+    /// Calls `defer` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `defer`.
+    public func deferWithResponse(
+        `defer`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.deferWithResponse(defer: `defer`, options: options)
     }
 
     /// - Parameters:
@@ -4009,7 +3392,16 @@ extension NamesAAPI {
         deinit_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.deinit_(deinit_: deinit_, options: options)
+        try await self.deinitWithResponse(deinit_: deinit_, options: options).value
+    }
+
+    /// Calls `deinit` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `deinit_`.
+    public func deinitWithResponse(
+        deinit_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.deinitWithResponse(deinit_: deinit_, options: options)
     }
 
     /// - Parameters:
@@ -4020,7 +3412,16 @@ extension NamesAAPI {
         `do`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`do`(do: `do`, options: options)
+        try await self.doWithResponse(do: `do`, options: options).value
+    }
+
+    /// Calls `do` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `do`.
+    public func doWithResponse(
+        `do`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.doWithResponse(do: `do`, options: options)
     }
 
     /// - Parameters:
@@ -4031,7 +3432,16 @@ extension NamesAAPI {
         `each`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`each`(each: `each`, options: options)
+        try await self.eachWithResponse(each: `each`, options: options).value
+    }
+
+    /// Calls `each` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `each`.
+    public func eachWithResponse(
+        `each`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.eachWithResponse(each: `each`, options: options)
     }
 
     /// - Parameters:
@@ -4042,7 +3452,16 @@ extension NamesAAPI {
         `else`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`else`(else: `else`, options: options)
+        try await self.elseWithResponse(else: `else`, options: options).value
+    }
+
+    /// Calls `else` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `else`.
+    public func elseWithResponse(
+        `else`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.elseWithResponse(else: `else`, options: options)
     }
 
     /// - Parameters:
@@ -4053,7 +3472,16 @@ extension NamesAAPI {
         `enum`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`enum`(enum: `enum`, options: options)
+        try await self.enumWithResponse(enum: `enum`, options: options).value
+    }
+
+    /// Calls `enum` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `enum`.
+    public func enumWithResponse(
+        `enum`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.enumWithResponse(enum: `enum`, options: options)
     }
 
     /// - Parameters:
@@ -4064,7 +3492,16 @@ extension NamesAAPI {
         `extension`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`extension`(extension: `extension`, options: options)
+        try await self.extensionWithResponse(extension: `extension`, options: options).value
+    }
+
+    /// Calls `extension` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `extension`.
+    public func extensionWithResponse(
+        `extension`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.extensionWithResponse(extension: `extension`, options: options)
     }
 
     /// - Parameters:
@@ -4075,7 +3512,16 @@ extension NamesAAPI {
         `fallthrough`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`fallthrough`(fallthrough: `fallthrough`, options: options)
+        try await self.fallthroughWithResponse(fallthrough: `fallthrough`, options: options).value
+    }
+
+    /// Calls `fallthrough` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `fallthrough`.
+    public func fallthroughWithResponse(
+        `fallthrough`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.fallthroughWithResponse(fallthrough: `fallthrough`, options: options)
     }
 
     /// - Parameters:
@@ -4086,7 +3532,16 @@ extension NamesAAPI {
         `false`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`false`(false: `false`, options: options)
+        try await self.falseWithResponse(false: `false`, options: options).value
+    }
+
+    /// Calls `false` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `false`.
+    public func falseWithResponse(
+        `false`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.falseWithResponse(false: `false`, options: options)
     }
 
     /// - Parameters:
@@ -4097,7 +3552,16 @@ extension NamesAAPI {
         `fileprivate`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`fileprivate`(fileprivate: `fileprivate`, options: options)
+        try await self.fileprivateWithResponse(fileprivate: `fileprivate`, options: options).value
+    }
+
+    /// Calls `fileprivate` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `fileprivate`.
+    public func fileprivateWithResponse(
+        `fileprivate`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.fileprivateWithResponse(fileprivate: `fileprivate`, options: options)
     }
 
     /// - Parameters:
@@ -4108,7 +3572,16 @@ extension NamesAAPI {
         `for`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`for`(for: `for`, options: options)
+        try await self.forWithResponse(for: `for`, options: options).value
+    }
+
+    /// Calls `for` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `for`.
+    public func forWithResponse(
+        `for`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.forWithResponse(for: `for`, options: options)
     }
 
     /// - Parameters:
@@ -4119,7 +3592,16 @@ extension NamesAAPI {
         `func`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`func`(func: `func`, options: options)
+        try await self.funcWithResponse(func: `func`, options: options).value
+    }
+
+    /// Calls `func` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `func`.
+    public func funcWithResponse(
+        `func`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.funcWithResponse(func: `func`, options: options)
     }
 
     /// - Parameters:
@@ -4130,7 +3612,16 @@ extension NamesAAPI {
         `guard`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`guard`(guard: `guard`, options: options)
+        try await self.guardWithResponse(guard: `guard`, options: options).value
+    }
+
+    /// Calls `guard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `guard`.
+    public func guardWithResponse(
+        `guard`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.guardWithResponse(guard: `guard`, options: options)
     }
 
     /// - Parameters:
@@ -4141,7 +3632,16 @@ extension NamesAAPI {
         `if`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`if`(if: `if`, options: options)
+        try await self.ifWithResponse(if: `if`, options: options).value
+    }
+
+    /// Calls `if` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `if`.
+    public func ifWithResponse(
+        `if`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.ifWithResponse(if: `if`, options: options)
     }
 
     /// - Parameters:
@@ -4152,7 +3652,16 @@ extension NamesAAPI {
         `import`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`import`(import: `import`, options: options)
+        try await self.importWithResponse(import: `import`, options: options).value
+    }
+
+    /// Calls `import` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `import`.
+    public func importWithResponse(
+        `import`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.importWithResponse(import: `import`, options: options)
     }
 
     /// - Parameters:
@@ -4163,7 +3672,16 @@ extension NamesAAPI {
         `in`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`in`(in: `in`, options: options)
+        try await self.inWithResponse(in: `in`, options: options).value
+    }
+
+    /// Calls `in` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `in`.
+    public func inWithResponse(
+        `in`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.inWithResponse(in: `in`, options: options)
     }
 
     /// - Parameters:
@@ -4174,7 +3692,16 @@ extension NamesAAPI {
         init_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.init_(init_: init_, options: options)
+        try await self.initWithResponse(init_: init_, options: options).value
+    }
+
+    /// Calls `init` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `init_`.
+    public func initWithResponse(
+        init_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.initWithResponse(init_: init_, options: options)
     }
 
     /// - Parameters:
@@ -4185,7 +3712,16 @@ extension NamesAAPI {
         `inout`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`inout`(`inout`: `inout`, options: options)
+        try await self.inoutWithResponse(`inout`: `inout`, options: options).value
+    }
+
+    /// Calls `inout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `inout`.
+    public func inoutWithResponse(
+        `inout`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.inoutWithResponse(`inout`: `inout`, options: options)
     }
 
     /// - Parameters:
@@ -4196,7 +3732,16 @@ extension NamesAAPI {
         `internal`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`internal`(internal: `internal`, options: options)
+        try await self.internalWithResponse(internal: `internal`, options: options).value
+    }
+
+    /// Calls `internal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `internal`.
+    public func internalWithResponse(
+        `internal`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.internalWithResponse(internal: `internal`, options: options)
     }
 
     /// - Parameters:
@@ -4207,7 +3752,16 @@ extension NamesAAPI {
         `is`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`is`(is: `is`, options: options)
+        try await self.isWithResponse(is: `is`, options: options).value
+    }
+
+    /// Calls `is` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `is`.
+    public func isWithResponse(
+        `is`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.isWithResponse(is: `is`, options: options)
     }
 
     /// - Parameters:
@@ -4218,7 +3772,16 @@ extension NamesAAPI {
         `let`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`let`(let: `let`, options: options)
+        try await self.letWithResponse(let: `let`, options: options).value
+    }
+
+    /// Calls `let` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `let`.
+    public func letWithResponse(
+        `let`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.letWithResponse(let: `let`, options: options)
     }
 
     /// - Parameters:
@@ -4229,7 +3792,16 @@ extension NamesAAPI {
         `nil`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`nil`(nil: `nil`, options: options)
+        try await self.nilWithResponse(nil: `nil`, options: options).value
+    }
+
+    /// Calls `nil` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `nil`.
+    public func nilWithResponse(
+        `nil`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.nilWithResponse(nil: `nil`, options: options)
     }
 
     /// - Parameters:
@@ -4240,7 +3812,16 @@ extension NamesAAPI {
         `nonisolated`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`nonisolated`(nonisolated: `nonisolated`, options: options)
+        try await self.nonisolatedWithResponse(nonisolated: `nonisolated`, options: options).value
+    }
+
+    /// Calls `nonisolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `nonisolated`.
+    public func nonisolatedWithResponse(
+        `nonisolated`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.nonisolatedWithResponse(nonisolated: `nonisolated`, options: options)
     }
 
     /// - Parameters:
@@ -4251,7 +3832,16 @@ extension NamesAAPI {
         `open`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`open`(open: `open`, options: options)
+        try await self.openWithResponse(open: `open`, options: options).value
+    }
+
+    /// Calls `open` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `open`.
+    public func openWithResponse(
+        `open`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.openWithResponse(open: `open`, options: options)
     }
 
     /// - Parameters:
@@ -4262,7 +3852,16 @@ extension NamesAAPI {
         `operator`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`operator`(operator: `operator`, options: options)
+        try await self.operatorWithResponse(operator: `operator`, options: options).value
+    }
+
+    /// Calls `operator` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `operator`.
+    public func operatorWithResponse(
+        `operator`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.operatorWithResponse(operator: `operator`, options: options)
     }
 
     /// - Parameters:
@@ -4273,7 +3872,16 @@ extension NamesAAPI {
         `package`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`package`(package: `package`, options: options)
+        try await self.packageWithResponse(package: `package`, options: options).value
+    }
+
+    /// Calls `package` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `package`.
+    public func packageWithResponse(
+        `package`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.packageWithResponse(package: `package`, options: options)
     }
 
     /// - Parameters:
@@ -4284,7 +3892,16 @@ extension NamesAAPI {
         `precedencegroup`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`precedencegroup`(precedencegroup: `precedencegroup`, options: options)
+        try await self.precedencegroupWithResponse(precedencegroup: `precedencegroup`, options: options).value
+    }
+
+    /// Calls `precedencegroup` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `precedencegroup`.
+    public func precedencegroupWithResponse(
+        `precedencegroup`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.precedencegroupWithResponse(precedencegroup: `precedencegroup`, options: options)
     }
 
     /// - Parameters:
@@ -4295,7 +3912,16 @@ extension NamesAAPI {
         `private`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`private`(private: `private`, options: options)
+        try await self.privateWithResponse(private: `private`, options: options).value
+    }
+
+    /// Calls `private` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `private`.
+    public func privateWithResponse(
+        `private`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.privateWithResponse(private: `private`, options: options)
     }
 
     /// - Parameters:
@@ -4306,7 +3932,16 @@ extension NamesAAPI {
         `public`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`public`(public: `public`, options: options)
+        try await self.publicWithResponse(public: `public`, options: options).value
+    }
+
+    /// Calls `public` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `public`.
+    public func publicWithResponse(
+        `public`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.publicWithResponse(public: `public`, options: options)
     }
 
     /// - Parameters:
@@ -4317,7 +3952,16 @@ extension NamesAAPI {
         `repeat`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`repeat`(repeat: `repeat`, options: options)
+        try await self.repeatWithResponse(repeat: `repeat`, options: options).value
+    }
+
+    /// Calls `repeat` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `repeat`.
+    public func repeatWithResponse(
+        `repeat`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.repeatWithResponse(repeat: `repeat`, options: options)
     }
 
     /// - Parameters:
@@ -4328,7 +3972,16 @@ extension NamesAAPI {
         `rethrows`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`rethrows`(rethrows: `rethrows`, options: options)
+        try await self.rethrowsWithResponse(rethrows: `rethrows`, options: options).value
+    }
+
+    /// Calls `rethrows` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `rethrows`.
+    public func rethrowsWithResponse(
+        `rethrows`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.rethrowsWithResponse(rethrows: `rethrows`, options: options)
     }
 
     /// - Parameters:
@@ -4339,7 +3992,16 @@ extension NamesAAPI {
         `return`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`return`(return: `return`, options: options)
+        try await self.returnWithResponse(return: `return`, options: options).value
+    }
+
+    /// Calls `return` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `return`.
+    public func returnWithResponse(
+        `return`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.returnWithResponse(return: `return`, options: options)
     }
 
     /// - Parameters:
@@ -4350,7 +4012,16 @@ extension NamesAAPI {
         `some`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`some`(some: `some`, options: options)
+        try await self.someWithResponse(some: `some`, options: options).value
+    }
+
+    /// Calls `some` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `some`.
+    public func someWithResponse(
+        `some`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.someWithResponse(some: `some`, options: options)
     }
 
     /// - Parameters:
@@ -4361,7 +4032,16 @@ extension NamesAAPI {
         `static`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`static`(static: `static`, options: options)
+        try await self.staticWithResponse(static: `static`, options: options).value
+    }
+
+    /// Calls `static` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `static`.
+    public func staticWithResponse(
+        `static`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.staticWithResponse(static: `static`, options: options)
     }
 
     /// - Parameters:
@@ -4372,7 +4052,16 @@ extension NamesAAPI {
         `struct`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`struct`(struct: `struct`, options: options)
+        try await self.structWithResponse(struct: `struct`, options: options).value
+    }
+
+    /// Calls `struct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `struct`.
+    public func structWithResponse(
+        `struct`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.structWithResponse(struct: `struct`, options: options)
     }
 
     /// - Parameters:
@@ -4383,7 +4072,16 @@ extension NamesAAPI {
         subscript_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.subscript_(subscript_: subscript_, options: options)
+        try await self.subscriptWithResponse(subscript_: subscript_, options: options).value
+    }
+
+    /// Calls `subscript` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `subscript_`.
+    public func subscriptWithResponse(
+        subscript_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.subscriptWithResponse(subscript_: subscript_, options: options)
     }
 
     /// - Parameters:
@@ -4394,7 +4092,16 @@ extension NamesAAPI {
         super_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.super_(super_: super_, options: options)
+        try await self.superWithResponse(super_: super_, options: options).value
+    }
+
+    /// Calls `super` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `super_`.
+    public func superWithResponse(
+        super_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.superWithResponse(super_: super_, options: options)
     }
 
     /// - Parameters:
@@ -4405,7 +4112,16 @@ extension NamesAAPI {
         `switch`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`switch`(switch: `switch`, options: options)
+        try await self.switchWithResponse(switch: `switch`, options: options).value
+    }
+
+    /// Calls `switch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `switch`.
+    public func switchWithResponse(
+        `switch`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.switchWithResponse(switch: `switch`, options: options)
     }
 
     /// - Parameters:
@@ -4416,7 +4132,16 @@ extension NamesAAPI {
         `throw`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`throw`(throw: `throw`, options: options)
+        try await self.throwWithResponse(throw: `throw`, options: options).value
+    }
+
+    /// Calls `throw` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `throw`.
+    public func throwWithResponse(
+        `throw`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.throwWithResponse(throw: `throw`, options: options)
     }
 
     /// - Parameters:
@@ -4427,7 +4152,16 @@ extension NamesAAPI {
         `throws`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`throws`(throws: `throws`, options: options)
+        try await self.throwsWithResponse(throws: `throws`, options: options).value
+    }
+
+    /// Calls `throws` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `throws`.
+    public func throwsWithResponse(
+        `throws`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.throwsWithResponse(throws: `throws`, options: options)
     }
 
     /// - Parameters:
@@ -4438,7 +4172,16 @@ extension NamesAAPI {
         `true`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`true`(true: `true`, options: options)
+        try await self.trueWithResponse(true: `true`, options: options).value
+    }
+
+    /// Calls `true` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `true`.
+    public func trueWithResponse(
+        `true`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.trueWithResponse(true: `true`, options: options)
     }
 
     /// - Parameters:
@@ -4449,7 +4192,16 @@ extension NamesAAPI {
         `try`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`try`(try: `try`, options: options)
+        try await self.tryWithResponse(try: `try`, options: options).value
+    }
+
+    /// Calls `try` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `try`.
+    public func tryWithResponse(
+        `try`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.tryWithResponse(try: `try`, options: options)
     }
 
     /// - Parameters:
@@ -4460,7 +4212,16 @@ extension NamesAAPI {
         `typealias`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`typealias`(typealias: `typealias`, options: options)
+        try await self.typealiasWithResponse(typealias: `typealias`, options: options).value
+    }
+
+    /// Calls `typealias` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `typealias`.
+    public func typealiasWithResponse(
+        `typealias`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.typealiasWithResponse(typealias: `typealias`, options: options)
     }
 
     /// - Parameters:
@@ -4471,7 +4232,16 @@ extension NamesAAPI {
         `var`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`var`(var: `var`, options: options)
+        try await self.varWithResponse(var: `var`, options: options).value
+    }
+
+    /// Calls `var` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `var`.
+    public func varWithResponse(
+        `var`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.varWithResponse(var: `var`, options: options)
     }
 
     /// - Parameters:
@@ -4482,7 +4252,16 @@ extension NamesAAPI {
         `where`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`where`(where: `where`, options: options)
+        try await self.whereWithResponse(where: `where`, options: options).value
+    }
+
+    /// Calls `where` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `where`.
+    public func whereWithResponse(
+        `where`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.whereWithResponse(where: `where`, options: options)
     }
 
     /// - Parameters:
@@ -4493,7 +4272,16 @@ extension NamesAAPI {
         `while`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.`while`(while: `while`, options: options)
+        try await self.whileWithResponse(while: `while`, options: options).value
+    }
+
+    /// Calls `while` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `while`.
+    public func whileWithResponse(
+        `while`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.whileWithResponse(while: `while`, options: options)
     }
 
     /// - Parameters:
@@ -4504,7 +4292,16 @@ extension NamesAAPI {
         get: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.get(get: get, options: options)
+        try await self.getWithResponse(get: get, options: options).value
+    }
+
+    /// Calls `get` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `get`.
+    public func getWithResponse(
+        get: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.getWithResponse(get: get, options: options)
     }
 
     /// - Parameters:
@@ -4515,7 +4312,16 @@ extension NamesAAPI {
         set: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.set(set: set, options: options)
+        try await self.setWithResponse(set: set, options: options).value
+    }
+
+    /// Calls `set` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `set`.
+    public func setWithResponse(
+        set: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.setWithResponse(set: set, options: options)
     }
 
     /// - Parameters:
@@ -4526,7 +4332,16 @@ extension NamesAAPI {
         willSet: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.willSet(willSet: willSet, options: options)
+        try await self.willSetWithResponse(willSet: willSet, options: options).value
+    }
+
+    /// Calls `willSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `willSet`.
+    public func willSetWithResponse(
+        willSet: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.willSetWithResponse(willSet: willSet, options: options)
     }
 
     /// - Parameters:
@@ -4537,7 +4352,16 @@ extension NamesAAPI {
         didSet: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.didSet(didSet: didSet, options: options)
+        try await self.didSetWithResponse(didSet: didSet, options: options).value
+    }
+
+    /// Calls `didSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `didSet`.
+    public func didSetWithResponse(
+        didSet: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.didSetWithResponse(didSet: didSet, options: options)
     }
 
     /// - Parameters:
@@ -4548,7 +4372,16 @@ extension NamesAAPI {
         mutating: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.mutating(mutating: mutating, options: options)
+        try await self.mutatingWithResponse(mutating: mutating, options: options).value
+    }
+
+    /// Calls `mutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `mutating`.
+    public func mutatingWithResponse(
+        mutating: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.mutatingWithResponse(mutating: mutating, options: options)
     }
 
     /// - Parameters:
@@ -4559,7 +4392,16 @@ extension NamesAAPI {
         nonmutating: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.nonmutating(nonmutating: nonmutating, options: options)
+        try await self.nonmutatingWithResponse(nonmutating: nonmutating, options: options).value
+    }
+
+    /// Calls `nonmutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `nonmutating`.
+    public func nonmutatingWithResponse(
+        nonmutating: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.nonmutatingWithResponse(nonmutating: nonmutating, options: options)
     }
 
     /// - Parameters:
@@ -4570,7 +4412,16 @@ extension NamesAAPI {
         override: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.override(override: override, options: options)
+        try await self.overrideWithResponse(override: override, options: options).value
+    }
+
+    /// Calls `override` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `override`.
+    public func overrideWithResponse(
+        override: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.overrideWithResponse(override: override, options: options)
     }
 
     /// - Parameters:
@@ -4581,7 +4432,16 @@ extension NamesAAPI {
         convenience: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.convenience(convenience: convenience, options: options)
+        try await self.convenienceWithResponse(convenience: convenience, options: options).value
+    }
+
+    /// Calls `convenience` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `convenience`.
+    public func convenienceWithResponse(
+        convenience: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.convenienceWithResponse(convenience: convenience, options: options)
     }
 
     /// - Parameters:
@@ -4592,7 +4452,16 @@ extension NamesAAPI {
         dynamic: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.dynamic(dynamic: dynamic, options: options)
+        try await self.dynamicWithResponse(dynamic: dynamic, options: options).value
+    }
+
+    /// Calls `dynamic` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `dynamic`.
+    public func dynamicWithResponse(
+        dynamic: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.dynamicWithResponse(dynamic: dynamic, options: options)
     }
 
     /// - Parameters:
@@ -4603,7 +4472,16 @@ extension NamesAAPI {
         final: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.final(final: final, options: options)
+        try await self.finalWithResponse(final: final, options: options).value
+    }
+
+    /// Calls `final` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `final`.
+    public func finalWithResponse(
+        final: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.finalWithResponse(final: final, options: options)
     }
 
     /// - Parameters:
@@ -4614,7 +4492,16 @@ extension NamesAAPI {
         indirect: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.indirect(indirect: indirect, options: options)
+        try await self.indirectWithResponse(indirect: indirect, options: options).value
+    }
+
+    /// Calls `indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `indirect`.
+    public func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.indirectWithResponse(indirect: indirect, options: options)
     }
 
     /// - Parameters:
@@ -4625,7 +4512,16 @@ extension NamesAAPI {
         lazy: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.lazy(lazy: lazy, options: options)
+        try await self.lazyWithResponse(lazy: lazy, options: options).value
+    }
+
+    /// Calls `lazy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `lazy`.
+    public func lazyWithResponse(
+        lazy: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.lazyWithResponse(lazy: lazy, options: options)
     }
 
     /// - Parameters:
@@ -4636,7 +4532,16 @@ extension NamesAAPI {
         optional: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.optional(optional: optional, options: options)
+        try await self.optionalWithResponse(optional: optional, options: options).value
+    }
+
+    /// Calls `optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `optional`.
+    public func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.optionalWithResponse(optional: optional, options: options)
     }
 
     /// - Parameters:
@@ -4647,7 +4552,16 @@ extension NamesAAPI {
         required: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.required(required: required, options: options)
+        try await self.requiredWithResponse(required: required, options: options).value
+    }
+
+    /// Calls `required` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `required`.
+    public func requiredWithResponse(
+        required: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.requiredWithResponse(required: required, options: options)
     }
 
     /// - Parameters:
@@ -4658,7 +4572,16 @@ extension NamesAAPI {
         unowned: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.unowned(unowned: unowned, options: options)
+        try await self.unownedWithResponse(unowned: unowned, options: options).value
+    }
+
+    /// Calls `unowned` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `unowned`.
+    public func unownedWithResponse(
+        unowned: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.unownedWithResponse(unowned: unowned, options: options)
     }
 
     /// - Parameters:
@@ -4669,7 +4592,16 @@ extension NamesAAPI {
         weak: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.weak(weak: weak, options: options)
+        try await self.weakWithResponse(weak: weak, options: options).value
+    }
+
+    /// Calls `weak` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `weak`.
+    public func weakWithResponse(
+        weak: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.weakWithResponse(weak: weak, options: options)
     }
 
     /// - Parameters:
@@ -4680,7 +4612,16 @@ extension NamesAAPI {
         actor: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.actor(actor: actor, options: options)
+        try await self.actorWithResponse(actor: actor, options: options).value
+    }
+
+    /// Calls `actor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `actor`.
+    public func actorWithResponse(
+        actor: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.actorWithResponse(actor: actor, options: options)
     }
 
     /// - Parameters:
@@ -4691,7 +4632,16 @@ extension NamesAAPI {
         macro: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.macro(macro: macro, options: options)
+        try await self.macroWithResponse(macro: macro, options: options).value
+    }
+
+    /// Calls `macro` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `macro`.
+    public func macroWithResponse(
+        macro: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.macroWithResponse(macro: macro, options: options)
     }
 
     /// - Parameters:
@@ -4702,7 +4652,16 @@ extension NamesAAPI {
         consume: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.consume(consume: consume, options: options)
+        try await self.consumeWithResponse(consume: consume, options: options).value
+    }
+
+    /// Calls `consume` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `consume`.
+    public func consumeWithResponse(
+        consume: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.consumeWithResponse(consume: consume, options: options)
     }
 
     /// - Parameters:
@@ -4713,7 +4672,16 @@ extension NamesAAPI {
         copy: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.copy(copy: copy, options: options)
+        try await self.copyWithResponse(copy: copy, options: options).value
+    }
+
+    /// Calls `copy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `copy`.
+    public func copyWithResponse(
+        copy: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.copyWithResponse(copy: copy, options: options)
     }
 
     /// - Parameters:
@@ -4724,7 +4692,16 @@ extension NamesAAPI {
         discard: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.discard(discard: discard, options: options)
+        try await self.discardWithResponse(discard: discard, options: options).value
+    }
+
+    /// Calls `discard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `discard`.
+    public func discardWithResponse(
+        discard: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.discardWithResponse(discard: discard, options: options)
     }
 
     /// - Parameters:
@@ -4735,7 +4712,16 @@ extension NamesAAPI {
         then: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.then(then: then, options: options)
+        try await self.thenWithResponse(then: then, options: options).value
+    }
+
+    /// Calls `then` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `then`.
+    public func thenWithResponse(
+        then: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.thenWithResponse(then: then, options: options)
     }
 
     /// - Parameters:
@@ -4746,7 +4732,16 @@ extension NamesAAPI {
         sending: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.sending(sending: sending, options: options)
+        try await self.sendingWithResponse(sending: sending, options: options).value
+    }
+
+    /// Calls `sending` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `sending`.
+    public func sendingWithResponse(
+        sending: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.sendingWithResponse(sending: sending, options: options)
     }
 
     /// - Parameters:
@@ -4757,7 +4752,16 @@ extension NamesAAPI {
         isolated: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.isolated(isolated: isolated, options: options)
+        try await self.isolatedWithResponse(isolated: isolated, options: options).value
+    }
+
+    /// Calls `isolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `isolated`.
+    public func isolatedWithResponse(
+        isolated: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.isolatedWithResponse(isolated: isolated, options: options)
     }
 
     /// - Parameters:
@@ -4768,7 +4772,16 @@ extension NamesAAPI {
         unsafe: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.unsafe(unsafe: unsafe, options: options)
+        try await self.unsafeWithResponse(unsafe: unsafe, options: options).value
+    }
+
+    /// Calls `unsafe` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `unsafe`.
+    public func unsafeWithResponse(
+        unsafe: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.unsafeWithResponse(unsafe: unsafe, options: options)
     }
 
     /// - Parameters:
@@ -4779,7 +4792,16 @@ extension NamesAAPI {
         int: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.int(int: int, options: options)
+        try await self.intWithResponse(int: int, options: options).value
+    }
+
+    /// Calls `Int` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `int`.
+    public func intWithResponse(
+        int: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.intWithResponse(int: int, options: options)
     }
 
     /// - Parameters:
@@ -4790,7 +4812,16 @@ extension NamesAAPI {
         string: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.string(string: string, options: options)
+        try await self.stringWithResponse(string: string, options: options).value
+    }
+
+    /// Calls `String` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `string`.
+    public func stringWithResponse(
+        string: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.stringWithResponse(string: string, options: options)
     }
 
     /// - Parameters:
@@ -4801,7 +4832,16 @@ extension NamesAAPI {
         bool: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.bool(bool: bool, options: options)
+        try await self.boolWithResponse(bool: bool, options: options).value
+    }
+
+    /// Calls `Bool` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `bool`.
+    public func boolWithResponse(
+        bool: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.boolWithResponse(bool: bool, options: options)
     }
 
     /// - Parameters:
@@ -4812,7 +4852,16 @@ extension NamesAAPI {
         double: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.double(double: double, options: options)
+        try await self.doubleWithResponse(double: double, options: options).value
+    }
+
+    /// Calls `Double` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `double`.
+    public func doubleWithResponse(
+        double: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.doubleWithResponse(double: double, options: options)
     }
 
     /// - Parameters:
@@ -4823,7 +4872,16 @@ extension NamesAAPI {
         float: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.float(float: float, options: options)
+        try await self.floatWithResponse(float: float, options: options).value
+    }
+
+    /// Calls `Float` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `float`.
+    public func floatWithResponse(
+        float: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.floatWithResponse(float: float, options: options)
     }
 
     /// - Parameters:
@@ -4834,7 +4892,16 @@ extension NamesAAPI {
         array: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.array(array: array, options: options)
+        try await self.arrayWithResponse(array: array, options: options).value
+    }
+
+    /// Calls `Array` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `array`.
+    public func arrayWithResponse(
+        array: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.arrayWithResponse(array: array, options: options)
     }
 
     /// - Parameters:
@@ -4845,7 +4912,16 @@ extension NamesAAPI {
         dictionary: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.dictionary(dictionary: dictionary, options: options)
+        try await self.dictionaryWithResponse(dictionary: dictionary, options: options).value
+    }
+
+    /// Calls `Dictionary` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `dictionary`.
+    public func dictionaryWithResponse(
+        dictionary: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.dictionaryWithResponse(dictionary: dictionary, options: options)
     }
 
     /// - Parameters:
@@ -4856,7 +4932,16 @@ extension NamesAAPI {
         result: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.result(result: result, options: options)
+        try await self.resultWithResponse(result: result, options: options).value
+    }
+
+    /// Calls `Result` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `result`.
+    public func resultWithResponse(
+        result: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.resultWithResponse(result: result, options: options)
     }
 
     /// - Parameters:
@@ -4867,7 +4952,16 @@ extension NamesAAPI {
         error: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.error(error: error, options: options)
+        try await self.errorWithResponse(error: error, options: options).value
+    }
+
+    /// Calls `Error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `error`.
+    public func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.errorWithResponse(error: error, options: options)
     }
 
     /// - Parameters:
@@ -4878,7 +4972,16 @@ extension NamesAAPI {
         never: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.never(never: never, options: options)
+        try await self.neverWithResponse(never: never, options: options).value
+    }
+
+    /// Calls `Never` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `never`.
+    public func neverWithResponse(
+        never: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.neverWithResponse(never: never, options: options)
     }
 
     /// - Parameters:
@@ -4889,7 +4992,16 @@ extension NamesAAPI {
         data: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.data(data: data, options: options)
+        try await self.dataWithResponse(data: data, options: options).value
+    }
+
+    /// Calls `Data` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `data`.
+    public func dataWithResponse(
+        data: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.dataWithResponse(data: data, options: options)
     }
 
     /// - Parameters:
@@ -4900,7 +5012,16 @@ extension NamesAAPI {
         date: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.date(date: date, options: options)
+        try await self.dateWithResponse(date: date, options: options).value
+    }
+
+    /// Calls `Date` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `date`.
+    public func dateWithResponse(
+        date: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.dateWithResponse(date: date, options: options)
     }
 
     /// - Parameters:
@@ -4911,7 +5032,16 @@ extension NamesAAPI {
         uuid: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.uuid(uuid: uuid, options: options)
+        try await self.uuidWithResponse(uuid: uuid, options: options).value
+    }
+
+    /// Calls `UUID` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `uuid`.
+    public func uuidWithResponse(
+        uuid: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.uuidWithResponse(uuid: uuid, options: options)
     }
 
     /// - Parameters:
@@ -4922,7 +5052,16 @@ extension NamesAAPI {
         url: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.url(url: url, options: options)
+        try await self.urlWithResponse(url: url, options: options).value
+    }
+
+    /// Calls `URL` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `url`.
+    public func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.urlWithResponse(url: url, options: options)
     }
 
     /// - Parameters:
@@ -4933,7 +5072,16 @@ extension NamesAAPI {
         decimal: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.decimal(decimal: decimal, options: options)
+        try await self.decimalWithResponse(decimal: decimal, options: options).value
+    }
+
+    /// Calls `Decimal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `decimal`.
+    public func decimalWithResponse(
+        decimal: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.decimalWithResponse(decimal: decimal, options: options)
     }
 
     /// - Parameters:
@@ -4944,7 +5092,16 @@ extension NamesAAPI {
         codable: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.codable(codable: codable, options: options)
+        try await self.codableWithResponse(codable: codable, options: options).value
+    }
+
+    /// Calls `Codable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `codable`.
+    public func codableWithResponse(
+        codable: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.codableWithResponse(codable: codable, options: options)
     }
 
     /// - Parameters:
@@ -4955,7 +5112,16 @@ extension NamesAAPI {
         hashable: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.hashable(hashable: hashable, options: options)
+        try await self.hashableWithResponse(hashable: hashable, options: options).value
+    }
+
+    /// Calls `Hashable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `hashable`.
+    public func hashableWithResponse(
+        hashable: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.hashableWithResponse(hashable: hashable, options: options)
     }
 
     /// - Parameters:
@@ -4966,7 +5132,16 @@ extension NamesAAPI {
         sendable: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.sendable(sendable: sendable, options: options)
+        try await self.sendableWithResponse(sendable: sendable, options: options).value
+    }
+
+    /// Calls `Sendable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `sendable`.
+    public func sendableWithResponse(
+        sendable: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.sendableWithResponse(sendable: sendable, options: options)
     }
 
     /// - Parameters:
@@ -4977,7 +5152,16 @@ extension NamesAAPI {
         equatable: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.equatable(equatable: equatable, options: options)
+        try await self.equatableWithResponse(equatable: equatable, options: options).value
+    }
+
+    /// Calls `Equatable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `equatable`.
+    public func equatableWithResponse(
+        equatable: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.equatableWithResponse(equatable: equatable, options: options)
     }
 
     /// - Parameters:
@@ -4988,7 +5172,16 @@ extension NamesAAPI {
         decoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.decoder(decoder: decoder, options: options)
+        try await self.decoderWithResponse(decoder: decoder, options: options).value
+    }
+
+    /// Calls `Decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `decoder`.
+    public func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.decoderWithResponse(decoder: decoder, options: options)
     }
 
     /// - Parameters:
@@ -4999,7 +5192,16 @@ extension NamesAAPI {
         encoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.encoder(encoder: encoder, options: options)
+        try await self.encoderWithResponse(encoder: encoder, options: options).value
+    }
+
+    /// Calls `Encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `encoder`.
+    public func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.encoderWithResponse(encoder: encoder, options: options)
     }
 
     /// - Parameters:
@@ -5010,7 +5212,16 @@ extension NamesAAPI {
         codingKey: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.codingKey(codingKey: codingKey, options: options)
+        try await self.codingKeyWithResponse(codingKey: codingKey, options: options).value
+    }
+
+    /// Calls `CodingKey` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `codingKey`.
+    public func codingKeyWithResponse(
+        codingKey: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.codingKeyWithResponse(codingKey: codingKey, options: options)
     }
 
     /// - Parameters:
@@ -5021,7 +5232,16 @@ extension NamesAAPI {
         request request_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.request(request: request_, options: options)
+        try await self.requestWithResponse(request: request_, options: options).value
+    }
+
+    /// Calls `request` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `request`.
+    public func requestWithResponse(
+        request request_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.requestWithResponse(request: request_, options: options)
     }
 
     /// - Parameters:
@@ -5032,7 +5252,16 @@ extension NamesAAPI {
         recorder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.recorder(recorder: recorder, options: options)
+        try await self.recorderWithResponse(recorder: recorder, options: options).value
+    }
+
+    /// Calls `recorder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `recorder`.
+    public func recorderWithResponse(
+        recorder: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.recorderWithResponse(recorder: recorder, options: options)
     }
 
     /// - Parameters:
@@ -5043,7 +5272,16 @@ extension NamesAAPI {
         handler handler_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.handler(handler: handler_, options: options)
+        try await self.handlerWithResponse(handler: handler_, options: options).value
+    }
+
+    /// Calls `handler` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `handler`.
+    public func handlerWithResponse(
+        handler handler_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.handlerWithResponse(handler: handler_, options: options)
     }
 
     /// - Parameters:
@@ -5054,7 +5292,16 @@ extension NamesAAPI {
         page page_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.page(page: page_, options: options)
+        try await self.pageWithResponse(page: page_, options: options).value
+    }
+
+    /// Calls `page` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `page`.
+    public func pageWithResponse(
+        page page_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.pageWithResponse(page: page_, options: options)
     }
 
     /// - Parameters:
@@ -5065,7 +5312,16 @@ extension NamesAAPI {
         cursor: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.cursor(cursor: cursor, options: options)
+        try await self.cursorWithResponse(cursor: cursor, options: options).value
+    }
+
+    /// Calls `cursor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `cursor`.
+    public func cursorWithResponse(
+        cursor: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.cursorWithResponse(cursor: cursor, options: options)
     }
 
     /// - Parameters:
@@ -5076,7 +5332,16 @@ extension NamesAAPI {
         calls: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.calls(calls: calls, options: options)
+        try await self.callsWithResponse(calls: calls, options: options).value
+    }
+
+    /// Calls `calls` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `calls`.
+    public func callsWithResponse(
+        calls: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.callsWithResponse(calls: calls, options: options)
     }
 
     /// - Parameters:
@@ -5087,7 +5352,16 @@ extension NamesAAPI {
         custom: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.custom(custom: custom, options: options)
+        try await self.customWithResponse(custom: custom, options: options).value
+    }
+
+    /// Calls `custom` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `custom`.
+    public func customWithResponse(
+        custom: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.customWithResponse(custom: custom, options: options)
     }
 
     /// - Parameters:
@@ -5098,7 +5372,16 @@ extension NamesAAPI {
         credentials: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.credentials(credentials: credentials, options: options)
+        try await self.credentialsWithResponse(credentials: credentials, options: options).value
+    }
+
+    /// Calls `credentials` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `credentials`.
+    public func credentialsWithResponse(
+        credentials: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.credentialsWithResponse(credentials: credentials, options: options)
     }
 
     /// - Parameters:
@@ -5109,7 +5392,16 @@ extension NamesAAPI {
         environment: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.environment(environment: environment, options: options)
+        try await self.environmentWithResponse(environment: environment, options: options).value
+    }
+
+    /// Calls `environment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `environment`.
+    public func environmentWithResponse(
+        environment: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.environmentWithResponse(environment: environment, options: options)
     }
 
     /// - Parameters:
@@ -5120,7 +5412,16 @@ extension NamesAAPI {
         apply: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.apply(apply: apply, options: options)
+        try await self.applyWithResponse(apply: apply, options: options).value
+    }
+
+    /// Calls `apply` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `apply`.
+    public func applyWithResponse(
+        apply: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.applyWithResponse(apply: apply, options: options)
     }
 
     /// - Parameters:
@@ -5131,7 +5432,16 @@ extension NamesAAPI {
         name: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.name(name: name, options: options)
+        try await self.nameWithResponse(name: name, options: options).value
+    }
+
+    /// Calls `name` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `name`.
+    public func nameWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.nameWithResponse(name: name, options: options)
     }
 
     /// - Parameters:
@@ -5142,7 +5452,16 @@ extension NamesAAPI {
         rawValue: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.rawValue(rawValue: rawValue, options: options)
+        try await self.rawValueWithResponse(rawValue: rawValue, options: options).value
+    }
+
+    /// Calls `rawValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `rawValue`.
+    public func rawValueWithResponse(
+        rawValue: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.rawValueWithResponse(rawValue: rawValue, options: options)
     }
 
     /// - Parameters:
@@ -5153,7 +5472,16 @@ extension NamesAAPI {
         hashValue: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.hashValue(hashValue: hashValue, options: options)
+        try await self.hashValueWithResponse(hashValue: hashValue, options: options).value
+    }
+
+    /// Calls `hashValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `hashValue`.
+    public func hashValueWithResponse(
+        hashValue: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.hashValueWithResponse(hashValue: hashValue, options: options)
     }
 
     /// - Parameters:
@@ -5164,7 +5492,16 @@ extension NamesAAPI {
         hash: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.hash(hash: hash, options: options)
+        try await self.hashWithResponse(hash: hash, options: options).value
+    }
+
+    /// Calls `hash` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `hash`.
+    public func hashWithResponse(
+        hash: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.hashWithResponse(hash: hash, options: options)
     }
 
     /// - Parameters:
@@ -5175,7 +5512,16 @@ extension NamesAAPI {
         encode: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.encode(encode: encode, options: options)
+        try await self.encodeWithResponse(encode: encode, options: options).value
+    }
+
+    /// Calls `encode` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `encode`.
+    public func encodeWithResponse(
+        encode: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.encodeWithResponse(encode: encode, options: options)
     }
 
     /// - Parameters:
@@ -5186,7 +5532,16 @@ extension NamesAAPI {
         container: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.container(container: container, options: options)
+        try await self.containerWithResponse(container: container, options: options).value
+    }
+
+    /// Calls `container` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `container`.
+    public func containerWithResponse(
+        container: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.containerWithResponse(container: container, options: options)
     }
 
     /// - Parameters:
@@ -5197,7 +5552,16 @@ extension NamesAAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.codingKeys(codingKeys: codingKeys, options: options)
+        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options).value
+    }
+
+    /// Calls `codingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `codingKeys`.
+    public func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options)
     }
 
     /// - Parameters:
@@ -5208,7 +5572,16 @@ extension NamesAAPI {
         value: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.value(value: value, options: options)
+        try await self.valueWithResponse(value: value, options: options).value
+    }
+
+    /// Calls `value` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `value`.
+    public func valueWithResponse(
+        value: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.valueWithResponse(value: value, options: options)
     }
 
     /// - Parameters:
@@ -5219,7 +5592,16 @@ extension NamesAAPI {
         key: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.key(key: key, options: options)
+        try await self.keyWithResponse(key: key, options: options).value
+    }
+
+    /// Calls `key` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `key`.
+    public func keyWithResponse(
+        key: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.keyWithResponse(key: key, options: options)
     }
 
     /// - Parameters:
@@ -5230,7 +5612,16 @@ extension NamesAAPI {
         token: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.token(token: token, options: options)
+        try await self.tokenWithResponse(token: token, options: options).value
+    }
+
+    /// Calls `token` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `token`.
+    public func tokenWithResponse(
+        token: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.tokenWithResponse(token: token, options: options)
     }
 
     /// - Parameters:
@@ -5241,7 +5632,16 @@ extension NamesAAPI {
         username: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.username(username: username, options: options)
+        try await self.usernameWithResponse(username: username, options: options).value
+    }
+
+    /// Calls `username` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `username`.
+    public func usernameWithResponse(
+        username: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.usernameWithResponse(username: username, options: options)
     }
 
     /// - Parameters:
@@ -5252,7 +5652,16 @@ extension NamesAAPI {
         password: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.password(password: password, options: options)
+        try await self.passwordWithResponse(password: password, options: options).value
+    }
+
+    /// Calls `password` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `password`.
+    public func passwordWithResponse(
+        password: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.passwordWithResponse(password: password, options: options)
     }
 
     /// - Parameters:
@@ -5263,7 +5672,16 @@ extension NamesAAPI {
         reader: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.reader(reader: reader, options: options)
+        try await self.readerWithResponse(reader: reader, options: options).value
+    }
+
+    /// Calls `reader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `reader`.
+    public func readerWithResponse(
+        reader: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.readerWithResponse(reader: reader, options: options)
     }
 
     /// - Parameters:
@@ -5274,7 +5692,16 @@ extension NamesAAPI {
         server: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.server(server: server, options: options)
+        try await self.serverWithResponse(server: server, options: options).value
+    }
+
+    /// Calls `server` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `server`.
+    public func serverWithResponse(
+        server: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.serverWithResponse(server: server, options: options)
     }
 
     /// - Parameters:
@@ -5285,7 +5712,16 @@ extension NamesAAPI {
         auth: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.auth(auth: auth, options: options)
+        try await self.authWithResponse(auth: auth, options: options).value
+    }
+
+    /// Calls `auth` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `auth`.
+    public func authWithResponse(
+        auth: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.authWithResponse(auth: auth, options: options)
     }
 
     /// - Parameters:
@@ -5296,7 +5732,16 @@ extension NamesAAPI {
         timeout: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.timeout(timeout: timeout, options: options)
+        try await self.timeoutWithResponse(timeout: timeout, options: options).value
+    }
+
+    /// Calls `timeout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `timeout`.
+    public func timeoutWithResponse(
+        timeout: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.timeoutWithResponse(timeout: timeout, options: options)
     }
 
     /// - Parameters:
@@ -5307,7 +5752,16 @@ extension NamesAAPI {
         transport: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.transport(transport: transport, options: options)
+        try await self.transportWithResponse(transport: transport, options: options).value
+    }
+
+    /// Calls `transport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `transport`.
+    public func transportWithResponse(
+        transport: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.transportWithResponse(transport: transport, options: options)
     }
 
     /// - Parameters:
@@ -5318,7 +5772,16 @@ extension NamesAAPI {
         description: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.description(description: description, options: options)
+        try await self.descriptionWithResponse(description: description, options: options).value
+    }
+
+    /// Calls `description` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `description`.
+    public func descriptionWithResponse(
+        description: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.descriptionWithResponse(description: description, options: options)
     }
 
     /// - Parameters:
@@ -5329,7 +5792,16 @@ extension NamesAAPI {
         debugDescription: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.debugDescription(debugDescription: debugDescription, options: options)
+        try await self.debugDescriptionWithResponse(debugDescription: debugDescription, options: options).value
+    }
+
+    /// Calls `debugDescription` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `debugDescription`.
+    public func debugDescriptionWithResponse(
+        debugDescription: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.debugDescriptionWithResponse(debugDescription: debugDescription, options: options)
     }
 
     /// - Parameters:
@@ -5340,7 +5812,16 @@ extension NamesAAPI {
         send: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.send(send: send, options: options)
+        try await self.sendWithResponse(send: send, options: options).value
+    }
+
+    /// Calls `send` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `send`.
+    public func sendWithResponse(
+        send: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.sendWithResponse(send: send, options: options)
     }
 
     /// - Parameters:
@@ -5351,7 +5832,16 @@ extension NamesAAPI {
         mock: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.mock(mock: mock, options: options)
+        try await self.mockWithResponse(mock: mock, options: options).value
+    }
+
+    /// Calls `mock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `mock`.
+    public func mockWithResponse(
+        mock: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.mockWithResponse(mock: mock, options: options)
     }
 
     /// - Parameters:
@@ -5362,7 +5852,16 @@ extension NamesAAPI {
         declared: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.declared(declared: declared, options: options)
+        try await self.declaredWithResponse(declared: declared, options: options).value
+    }
+
+    /// Calls `declared` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `declared`.
+    public func declaredWithResponse(
+        declared: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.declaredWithResponse(declared: declared, options: options)
     }
 
     /// - Parameters:
@@ -5373,7 +5872,16 @@ extension NamesAAPI {
         items: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.items(items: items, options: options)
+        try await self.itemsWithResponse(items: items, options: options).value
+    }
+
+    /// Calls `items` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `items`.
+    public func itemsWithResponse(
+        items: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.itemsWithResponse(items: items, options: options)
     }
 
     /// - Parameters:
@@ -5384,7 +5892,16 @@ extension NamesAAPI {
         next: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.next(next: next, options: options)
+        try await self.nextWithResponse(next: next, options: options).value
+    }
+
+    /// Calls `next` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `next`.
+    public func nextWithResponse(
+        next: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.nextWithResponse(next: next, options: options)
     }
 
     /// - Parameters:
@@ -5395,7 +5912,16 @@ extension NamesAAPI {
         isLast: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.isLast(isLast: isLast, options: options)
+        try await self.isLastWithResponse(isLast: isLast, options: options).value
+    }
+
+    /// Calls `isLast` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `isLast`.
+    public func isLastWithResponse(
+        isLast: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.isLastWithResponse(isLast: isLast, options: options)
     }
 
     /// - Parameters:
@@ -5406,7 +5932,16 @@ extension NamesAAPI {
         jsonValue: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.jsonValue(jsonValue: jsonValue, options: options)
+        try await self.jsonValueWithResponse(jsonValue: jsonValue, options: options).value
+    }
+
+    /// Calls `JSONValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `jsonValue`.
+    public func jsonValueWithResponse(
+        jsonValue: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.jsonValueWithResponse(jsonValue: jsonValue, options: options)
     }
 
     /// - Parameters:
@@ -5417,7 +5952,16 @@ extension NamesAAPI {
         courierRuntime: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.courierRuntime(courierRuntime: courierRuntime, options: options)
+        try await self.courierRuntimeWithResponse(courierRuntime: courierRuntime, options: options).value
+    }
+
+    /// Calls `CourierRuntime` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `courierRuntime`.
+    public func courierRuntimeWithResponse(
+        courierRuntime: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.courierRuntimeWithResponse(courierRuntime: courierRuntime, options: options)
     }
 
     /// - Parameters:
@@ -5428,7 +5972,16 @@ extension NamesAAPI {
         foundation: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.foundation(foundation: foundation, options: options)
+        try await self.foundationWithResponse(foundation: foundation, options: options).value
+    }
+
+    /// Calls `Foundation` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `foundation`.
+    public func foundationWithResponse(
+        foundation: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.foundationWithResponse(foundation: foundation, options: options)
     }
 
     /// - Parameters:
@@ -5439,7 +5992,16 @@ extension NamesAAPI {
         httpTypes: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.httpTypes(httpTypes: httpTypes, options: options)
+        try await self.httpTypesWithResponse(httpTypes: httpTypes, options: options).value
+    }
+
+    /// Calls `HTTPTypes` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `httpTypes`.
+    public func httpTypesWithResponse(
+        httpTypes: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.httpTypesWithResponse(httpTypes: httpTypes, options: options)
     }
 
     /// - Parameters:
@@ -5450,7 +6012,16 @@ extension NamesAAPI {
         swift: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.swift(swift: swift, options: options)
+        try await self.swiftWithResponse(swift: swift, options: options).value
+    }
+
+    /// Calls `Swift` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `swift`.
+    public func swiftWithResponse(
+        swift: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.swiftWithResponse(swift: swift, options: options)
     }
 
     /// - Parameters:
@@ -5461,7 +6032,16 @@ extension NamesAAPI {
         courierRuntimeRequirement: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
-        try await self.courierRuntimeRequirement(courierRuntimeRequirement: courierRuntimeRequirement, options: options)
+        try await self.courierRuntimeRequirementWithResponse(courierRuntimeRequirement: courierRuntimeRequirement, options: options).value
+    }
+
+    /// Calls `CourierRuntimeRequirement` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `courierRuntimeRequirement`.
+    public func courierRuntimeRequirementWithResponse(
+        courierRuntimeRequirement: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.courierRuntimeRequirementWithResponse(courierRuntimeRequirement: courierRuntimeRequirement, options: options)
     }
 
     /// - Parameters:
@@ -5782,7 +6362,171 @@ extension NamesAAPI {
         cursorValue: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> PageA {
-        try await self.everyQuery(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue, options: options)
+        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue, options: options).value
+    }
+
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyQuery`.
+    public func everyQueryWithResponse(
+        `any`: Swift.String? = nil,
+        `protocol`: Swift.String? = nil,
+        self_: Swift.String? = nil,
+        type: Swift.String? = nil,
+        _5F: Swift.String? = nil,
+        `as`: Swift.String? = nil,
+        `associatedtype`: Swift.String? = nil,
+        `async`: Swift.String? = nil,
+        `await`: Swift.String? = nil,
+        `borrowing`: Swift.String? = nil,
+        `break`: Swift.String? = nil,
+        `case`: Swift.String? = nil,
+        `catch`: Swift.String? = nil,
+        `class`: Swift.String? = nil,
+        `consuming`: Swift.String? = nil,
+        `continue`: Swift.String? = nil,
+        `default`: Swift.String? = nil,
+        `defer`: Swift.String? = nil,
+        deinit_: Swift.String? = nil,
+        `do`: Swift.String? = nil,
+        `each`: Swift.String? = nil,
+        `else`: Swift.String? = nil,
+        `enum`: Swift.String? = nil,
+        `extension`: Swift.String? = nil,
+        `fallthrough`: Swift.String? = nil,
+        `false`: Swift.String? = nil,
+        `fileprivate`: Swift.String? = nil,
+        `for`: Swift.String? = nil,
+        `func`: Swift.String? = nil,
+        `guard`: Swift.String? = nil,
+        `if`: Swift.String? = nil,
+        `import`: Swift.String? = nil,
+        `in`: Swift.String? = nil,
+        init_: Swift.String? = nil,
+        `inout`: Swift.String? = nil,
+        `internal`: Swift.String? = nil,
+        `is`: Swift.String? = nil,
+        `let`: Swift.String? = nil,
+        `nil`: Swift.String? = nil,
+        `nonisolated`: Swift.String? = nil,
+        `open`: Swift.String? = nil,
+        `operator`: Swift.String? = nil,
+        `package`: Swift.String? = nil,
+        `precedencegroup`: Swift.String? = nil,
+        `private`: Swift.String? = nil,
+        `public`: Swift.String? = nil,
+        `repeat`: Swift.String? = nil,
+        `rethrows`: Swift.String? = nil,
+        `return`: Swift.String? = nil,
+        `some`: Swift.String? = nil,
+        `static`: Swift.String? = nil,
+        `struct`: Swift.String? = nil,
+        subscript_: Swift.String? = nil,
+        super_: Swift.String? = nil,
+        `switch`: Swift.String? = nil,
+        `throw`: Swift.String? = nil,
+        `throws`: Swift.String? = nil,
+        `true`: Swift.String? = nil,
+        `try`: Swift.String? = nil,
+        `typealias`: Swift.String? = nil,
+        `var`: Swift.String? = nil,
+        `where`: Swift.String? = nil,
+        `while`: Swift.String? = nil,
+        get: Swift.String? = nil,
+        set: Swift.String? = nil,
+        willSet: Swift.String? = nil,
+        didSet: Swift.String? = nil,
+        mutating: Swift.String? = nil,
+        nonmutating: Swift.String? = nil,
+        override: Swift.String? = nil,
+        convenience: Swift.String? = nil,
+        dynamic: Swift.String? = nil,
+        final: Swift.String? = nil,
+        indirect: Swift.String? = nil,
+        lazy: Swift.String? = nil,
+        optional: Swift.String? = nil,
+        required: Swift.String? = nil,
+        unowned: Swift.String? = nil,
+        weak: Swift.String? = nil,
+        actor: Swift.String? = nil,
+        macro: Swift.String? = nil,
+        consume: Swift.String? = nil,
+        copy: Swift.String? = nil,
+        discard: Swift.String? = nil,
+        then: Swift.String? = nil,
+        sending: Swift.String? = nil,
+        isolated: Swift.String? = nil,
+        unsafe: Swift.String? = nil,
+        int: Swift.String? = nil,
+        string: Swift.String? = nil,
+        bool: Swift.String? = nil,
+        double: Swift.String? = nil,
+        float: Swift.String? = nil,
+        array: Swift.String? = nil,
+        dictionary: Swift.String? = nil,
+        result: Swift.String? = nil,
+        error: Swift.String? = nil,
+        never: Swift.String? = nil,
+        data: Swift.String? = nil,
+        date: Swift.String? = nil,
+        uuid: Swift.String? = nil,
+        url: Swift.String? = nil,
+        decimal: Swift.String? = nil,
+        codable: Swift.String? = nil,
+        hashable: Swift.String? = nil,
+        sendable: Swift.String? = nil,
+        equatable: Swift.String? = nil,
+        decoder: Swift.String? = nil,
+        encoder: Swift.String? = nil,
+        codingKey: Swift.String? = nil,
+        request request_: Swift.String? = nil,
+        headers: Swift.String? = nil,
+        runtime: Swift.String? = nil,
+        recorder: Swift.String? = nil,
+        handler handler_: Swift.String? = nil,
+        page page_: Swift.String? = nil,
+        cursor: Swift.String? = nil,
+        configuration: Swift.String? = nil,
+        fromEnvironment: Swift.String? = nil,
+        calls: Swift.String? = nil,
+        custom: Swift.String? = nil,
+        credentials: Swift.String? = nil,
+        environment: Swift.String? = nil,
+        apply: Swift.String? = nil,
+        name: Swift.String? = nil,
+        rawValue: Swift.String? = nil,
+        hashValue: Swift.String? = nil,
+        hash: Swift.String? = nil,
+        encode: Swift.String? = nil,
+        container: Swift.String? = nil,
+        codingKeys: Swift.String? = nil,
+        value: Swift.String? = nil,
+        key: Swift.String? = nil,
+        token: Swift.String? = nil,
+        username: Swift.String? = nil,
+        password: Swift.String? = nil,
+        reader: Swift.String? = nil,
+        server: Swift.String? = nil,
+        auth: Swift.String? = nil,
+        timeout: Swift.String? = nil,
+        transport: Swift.String? = nil,
+        description: Swift.String? = nil,
+        debugDescription: Swift.String? = nil,
+        send: Swift.String? = nil,
+        mock: Swift.String? = nil,
+        declared: Swift.String? = nil,
+        items: Swift.String? = nil,
+        next: Swift.String? = nil,
+        isLast: Swift.String? = nil,
+        jsonValue: Swift.String? = nil,
+        courierRuntime: Swift.String? = nil,
+        foundation: Swift.String? = nil,
+        httpTypes: Swift.String? = nil,
+        swift: Swift.String? = nil,
+        courierRuntimeRequirement: Swift.String? = nil,
+        cursorValue: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<PageA> {
+        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue, options: options)
     }
 
     /// Every item that `everyQuery` returns, across all pages, fetched page by page as the sequence is read.
@@ -6270,7 +7014,171 @@ extension NamesAAPI {
         body: OptionalsA,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> Swift.Void {
-        try await self.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body, options: options)
+        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body, options: options).value
+    }
+
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyHeader`.
+    public func everyHeaderWithResponse(
+        yAny: Swift.String? = nil,
+        yProtocol: Swift.String? = nil,
+        ySelf: Swift.String? = nil,
+        yType: Swift.String? = nil,
+        y: Swift.String? = nil,
+        yAs: Swift.String? = nil,
+        yAssociatedtype: Swift.String? = nil,
+        yAsync: Swift.String? = nil,
+        yAwait: Swift.String? = nil,
+        yBorrowing: Swift.String? = nil,
+        yBreak: Swift.String? = nil,
+        yCase: Swift.String? = nil,
+        yCatch: Swift.String? = nil,
+        yClass: Swift.String? = nil,
+        yConsuming: Swift.String? = nil,
+        yContinue: Swift.String? = nil,
+        yDefault: Swift.String? = nil,
+        yDefer: Swift.String? = nil,
+        yDeinit: Swift.String? = nil,
+        yDo: Swift.String? = nil,
+        yEach: Swift.String? = nil,
+        yElse: Swift.String? = nil,
+        yEnum: Swift.String? = nil,
+        yExtension: Swift.String? = nil,
+        yFallthrough: Swift.String? = nil,
+        yFalse: Swift.String? = nil,
+        yFileprivate: Swift.String? = nil,
+        yFor: Swift.String? = nil,
+        yFunc: Swift.String? = nil,
+        yGuard: Swift.String? = nil,
+        yIf: Swift.String? = nil,
+        yImport: Swift.String? = nil,
+        yIn: Swift.String? = nil,
+        yInit: Swift.String? = nil,
+        yInout: Swift.String? = nil,
+        yInternal: Swift.String? = nil,
+        yIs: Swift.String? = nil,
+        yLet: Swift.String? = nil,
+        yNil: Swift.String? = nil,
+        yNonisolated: Swift.String? = nil,
+        yOpen: Swift.String? = nil,
+        yOperator: Swift.String? = nil,
+        yPackage: Swift.String? = nil,
+        yPrecedencegroup: Swift.String? = nil,
+        yPrivate: Swift.String? = nil,
+        yPublic: Swift.String? = nil,
+        yRepeat: Swift.String? = nil,
+        yRethrows: Swift.String? = nil,
+        yReturn: Swift.String? = nil,
+        ySome: Swift.String? = nil,
+        yStatic: Swift.String? = nil,
+        yStruct: Swift.String? = nil,
+        ySubscript: Swift.String? = nil,
+        ySuper: Swift.String? = nil,
+        ySwitch: Swift.String? = nil,
+        yThrow: Swift.String? = nil,
+        yThrows: Swift.String? = nil,
+        yTrue: Swift.String? = nil,
+        yTry: Swift.String? = nil,
+        yTypealias: Swift.String? = nil,
+        yVar: Swift.String? = nil,
+        yWhere: Swift.String? = nil,
+        yWhile: Swift.String? = nil,
+        yGet: Swift.String? = nil,
+        ySet: Swift.String? = nil,
+        yWillSet: Swift.String? = nil,
+        yDidSet: Swift.String? = nil,
+        yMutating: Swift.String? = nil,
+        yNonmutating: Swift.String? = nil,
+        yOverride: Swift.String? = nil,
+        yConvenience: Swift.String? = nil,
+        yDynamic: Swift.String? = nil,
+        yFinal: Swift.String? = nil,
+        yIndirect: Swift.String? = nil,
+        yLazy: Swift.String? = nil,
+        yOptional: Swift.String? = nil,
+        yRequired: Swift.String? = nil,
+        yUnowned: Swift.String? = nil,
+        yWeak: Swift.String? = nil,
+        yActor: Swift.String? = nil,
+        yMacro: Swift.String? = nil,
+        yConsume: Swift.String? = nil,
+        yCopy: Swift.String? = nil,
+        yDiscard: Swift.String? = nil,
+        yThen: Swift.String? = nil,
+        ySending: Swift.String? = nil,
+        yIsolated: Swift.String? = nil,
+        yUnsafe: Swift.String? = nil,
+        yInt: Swift.String? = nil,
+        yString: Swift.String? = nil,
+        yBool: Swift.String? = nil,
+        yDouble: Swift.String? = nil,
+        yFloat: Swift.String? = nil,
+        yArray: Swift.String? = nil,
+        yDictionary: Swift.String? = nil,
+        yResult: Swift.String? = nil,
+        yError: Swift.String? = nil,
+        yNever: Swift.String? = nil,
+        yData: Swift.String? = nil,
+        yDate: Swift.String? = nil,
+        yUUID: Swift.String? = nil,
+        yURL: Swift.String? = nil,
+        yDecimal: Swift.String? = nil,
+        yCodable: Swift.String? = nil,
+        yHashable: Swift.String? = nil,
+        ySendable: Swift.String? = nil,
+        yEquatable: Swift.String? = nil,
+        yDecoder: Swift.String? = nil,
+        yEncoder: Swift.String? = nil,
+        yCodingKey: Swift.String? = nil,
+        yRequest: Swift.String? = nil,
+        yHeaders: Swift.String? = nil,
+        yRuntime: Swift.String? = nil,
+        yRecorder: Swift.String? = nil,
+        yHandler: Swift.String? = nil,
+        yPage: Swift.String? = nil,
+        yCursor: Swift.String? = nil,
+        yConfiguration: Swift.String? = nil,
+        yFromEnvironment: Swift.String? = nil,
+        yCalls: Swift.String? = nil,
+        yCustom: Swift.String? = nil,
+        yCredentials: Swift.String? = nil,
+        yEnvironment: Swift.String? = nil,
+        yApply: Swift.String? = nil,
+        yName: Swift.String? = nil,
+        yRawValue: Swift.String? = nil,
+        yHashValue: Swift.String? = nil,
+        yHash: Swift.String? = nil,
+        yEncode: Swift.String? = nil,
+        yContainer: Swift.String? = nil,
+        yCodingKeys: Swift.String? = nil,
+        yValue: Swift.String? = nil,
+        yKey: Swift.String? = nil,
+        yToken: Swift.String? = nil,
+        yUsername: Swift.String? = nil,
+        yPassword: Swift.String? = nil,
+        yReader: Swift.String? = nil,
+        yServer: Swift.String? = nil,
+        yAuth: Swift.String? = nil,
+        yTimeout: Swift.String? = nil,
+        yTransport: Swift.String? = nil,
+        yDescription: Swift.String? = nil,
+        yDebugDescription: Swift.String? = nil,
+        ySend: Swift.String? = nil,
+        yMock: Swift.String? = nil,
+        yDeclared: Swift.String? = nil,
+        yItems: Swift.String? = nil,
+        yNext: Swift.String? = nil,
+        yIsLast: Swift.String? = nil,
+        yJSONValue: Swift.String? = nil,
+        yCourierRuntime: Swift.String? = nil,
+        yFoundation: Swift.String? = nil,
+        yHTTPTypes: Swift.String? = nil,
+        ySwift: Swift.String? = nil,
+        yCourierRuntimeRequirement: Swift.String? = nil,
+        body: OptionalsA,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body, options: options)
     }
 
     /// - Parameters:
@@ -6589,7 +7497,170 @@ extension NamesAAPI {
         courierRuntimeRequirement: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> Swift.Void {
-        try await self.everyPath(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, options: options)
+        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, options: options).value
+    }
+
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyPath`.
+    public func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        type: Swift.String,
+        _5F: Swift.String,
+        `as`: Swift.String,
+        `associatedtype`: Swift.String,
+        `async`: Swift.String,
+        `await`: Swift.String,
+        `borrowing`: Swift.String,
+        `break`: Swift.String,
+        `case`: Swift.String,
+        `catch`: Swift.String,
+        `class`: Swift.String,
+        `consuming`: Swift.String,
+        `continue`: Swift.String,
+        `default`: Swift.String,
+        `defer`: Swift.String,
+        deinit_: Swift.String,
+        `do`: Swift.String,
+        `each`: Swift.String,
+        `else`: Swift.String,
+        `enum`: Swift.String,
+        `extension`: Swift.String,
+        `fallthrough`: Swift.String,
+        `false`: Swift.String,
+        `fileprivate`: Swift.String,
+        `for`: Swift.String,
+        `func`: Swift.String,
+        `guard`: Swift.String,
+        `if`: Swift.String,
+        `import`: Swift.String,
+        `in`: Swift.String,
+        init_: Swift.String,
+        `inout`: Swift.String,
+        `internal`: Swift.String,
+        `is`: Swift.String,
+        `let`: Swift.String,
+        `nil`: Swift.String,
+        `nonisolated`: Swift.String,
+        `open`: Swift.String,
+        `operator`: Swift.String,
+        `package`: Swift.String,
+        `precedencegroup`: Swift.String,
+        `private`: Swift.String,
+        `public`: Swift.String,
+        `repeat`: Swift.String,
+        `rethrows`: Swift.String,
+        `return`: Swift.String,
+        `some`: Swift.String,
+        `static`: Swift.String,
+        `struct`: Swift.String,
+        subscript_: Swift.String,
+        super_: Swift.String,
+        `switch`: Swift.String,
+        `throw`: Swift.String,
+        `throws`: Swift.String,
+        `true`: Swift.String,
+        `try`: Swift.String,
+        `typealias`: Swift.String,
+        `var`: Swift.String,
+        `where`: Swift.String,
+        `while`: Swift.String,
+        get: Swift.String,
+        set: Swift.String,
+        willSet: Swift.String,
+        didSet: Swift.String,
+        mutating: Swift.String,
+        nonmutating: Swift.String,
+        override: Swift.String,
+        convenience: Swift.String,
+        dynamic: Swift.String,
+        final: Swift.String,
+        indirect: Swift.String,
+        lazy: Swift.String,
+        optional: Swift.String,
+        required: Swift.String,
+        unowned: Swift.String,
+        weak: Swift.String,
+        actor: Swift.String,
+        macro: Swift.String,
+        consume: Swift.String,
+        copy: Swift.String,
+        discard: Swift.String,
+        then: Swift.String,
+        sending: Swift.String,
+        isolated: Swift.String,
+        unsafe: Swift.String,
+        int: Swift.String,
+        string: Swift.String,
+        bool: Swift.String,
+        double: Swift.String,
+        float: Swift.String,
+        array: Swift.String,
+        dictionary: Swift.String,
+        result: Swift.String,
+        error: Swift.String,
+        never: Swift.String,
+        data: Swift.String,
+        date: Swift.String,
+        uuid: Swift.String,
+        url: Swift.String,
+        decimal: Swift.String,
+        codable: Swift.String,
+        hashable: Swift.String,
+        sendable: Swift.String,
+        equatable: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        codingKey: Swift.String,
+        request request_: Swift.String,
+        headers: Swift.String,
+        runtime: Swift.String,
+        recorder: Swift.String,
+        handler handler_: Swift.String,
+        page page_: Swift.String,
+        cursor: Swift.String,
+        configuration: Swift.String,
+        fromEnvironment: Swift.String,
+        calls: Swift.String,
+        custom: Swift.String,
+        credentials: Swift.String,
+        environment: Swift.String,
+        apply: Swift.String,
+        name: Swift.String,
+        rawValue: Swift.String,
+        hashValue: Swift.String,
+        hash: Swift.String,
+        encode: Swift.String,
+        container: Swift.String,
+        codingKeys: Swift.String,
+        value: Swift.String,
+        key: Swift.String,
+        token: Swift.String,
+        username: Swift.String,
+        password: Swift.String,
+        reader: Swift.String,
+        server: Swift.String,
+        auth: Swift.String,
+        timeout: Swift.String,
+        transport: Swift.String,
+        description: Swift.String,
+        debugDescription: Swift.String,
+        send: Swift.String,
+        mock: Swift.String,
+        declared: Swift.String,
+        items: Swift.String,
+        next: Swift.String,
+        isLast: Swift.String,
+        jsonValue: Swift.String,
+        courierRuntime: Swift.String,
+        foundation: Swift.String,
+        httpTypes: Swift.String,
+        swift: Swift.String,
+        courierRuntimeRequirement: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, options: options)
     }
 }
 
@@ -6662,1666 +7733,1209 @@ public struct NamesAClient: NamesAAPI {
         return NamesAClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - any: The `Any` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Any`, `GET /e0/{Any}`.
-    public func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e0/\(`any`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`any`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - protocol: The `Protocol` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Protocol`, `GET /e1/{Protocol}`.
-    public func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e1/\(`protocol`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`protocol`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - self_: The `Self` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Self`, `GET /e2/{Self}`.
-    public func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e2/\(self_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.self_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - type: The `Type` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Type`, `GET /e3/{Type}`.
-    public func type(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Type` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func typeWithResponse(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e3/\(type)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.type, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - as: The `as` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `as`, `GET /e4/{as}`.
-    public func `as`(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `as` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func asWithResponse(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e4/\(`as`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`as`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - associatedtype: The `associatedtype` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `associatedtype`, `GET /e5/{associatedtype}`.
-    public func `associatedtype`(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `associatedtype` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func associatedtypeWithResponse(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e5/\(`associatedtype`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`associatedtype`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - async: The `async` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `async`, `GET /e6/{async}`.
-    public func `async`(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `async` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func asyncWithResponse(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e6/\(`async`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`async`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - await: The `await` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `await`, `GET /e7/{await}`.
-    public func `await`(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `await` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func awaitWithResponse(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(`await`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`await`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - borrowing: The `borrowing` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `borrowing`, `GET /e8/{borrowing}`.
-    public func `borrowing`(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `borrowing` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func borrowingWithResponse(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e8/\(`borrowing`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`borrowing`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - break: The `break` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `break`, `GET /e9/{break}`.
-    public func `break`(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `break` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func breakWithResponse(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e9/\(`break`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`break`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - case: The `case` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `case`, `GET /e10/{case}`.
-    public func `case`(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `case` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func caseWithResponse(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e10/\(`case`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`case`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - catch: The `catch` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `catch`, `GET /e11/{catch}`.
-    public func `catch`(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `catch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func catchWithResponse(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e11/\(`catch`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`catch`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - class: The `class` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `class`, `GET /e12/{class}`.
-    public func `class`(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `class` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func classWithResponse(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e12/\(`class`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`class`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - consuming: The `consuming` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `consuming`, `GET /e13/{consuming}`.
-    public func `consuming`(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `consuming` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func consumingWithResponse(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e13/\(`consuming`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`consuming`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - continue: The `continue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `continue`, `GET /e14/{continue}`.
-    public func `continue`(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `continue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func continueWithResponse(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e14/\(`continue`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`continue`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - default: The `default` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `default`, `GET /e15/{default}`.
-    public func `default`(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `default` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func defaultWithResponse(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e15/\(`default`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`default`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - defer: The `defer` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `defer`, `GET /e16/{defer}`.
-    public func `defer`(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `defer` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func deferWithResponse(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e16/\(`defer`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`defer`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - deinit_: The `deinit` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `deinit`, `GET /e17/{deinit}`.
-    public func deinit_(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `deinit` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func deinitWithResponse(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e17/\(deinit_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.deinit_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - do: The `do` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `do`, `GET /e18/{do}`.
-    public func `do`(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `do` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func doWithResponse(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e18/\(`do`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`do`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - each: The `each` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `each`, `GET /e19/{each}`.
-    public func `each`(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `each` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func eachWithResponse(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e19/\(`each`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`each`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - else: The `else` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `else`, `GET /e20/{else}`.
-    public func `else`(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `else` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func elseWithResponse(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e20/\(`else`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`else`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - enum: The `enum` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `enum`, `GET /e21/{enum}`.
-    public func `enum`(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `enum` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func enumWithResponse(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e21/\(`enum`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`enum`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - extension: The `extension` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `extension`, `GET /e22/{extension}`.
-    public func `extension`(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `extension` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func extensionWithResponse(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e22/\(`extension`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`extension`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - fallthrough: The `fallthrough` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `fallthrough`, `GET /e23/{fallthrough}`.
-    public func `fallthrough`(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `fallthrough` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func fallthroughWithResponse(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e23/\(`fallthrough`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`fallthrough`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - false: The `false` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `false`, `GET /e24/{false}`.
-    public func `false`(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `false` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func falseWithResponse(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e24/\(`false`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`false`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - fileprivate: The `fileprivate` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `fileprivate`, `GET /e25/{fileprivate}`.
-    public func `fileprivate`(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `fileprivate` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func fileprivateWithResponse(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e25/\(`fileprivate`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`fileprivate`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - for: The `for` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `for`, `GET /e26/{for}`.
-    public func `for`(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `for` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func forWithResponse(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e26/\(`for`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`for`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - func: The `func` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `func`, `GET /e27/{func}`.
-    public func `func`(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `func` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func funcWithResponse(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e27/\(`func`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`func`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - guard: The `guard` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `guard`, `GET /e28/{guard}`.
-    public func `guard`(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `guard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func guardWithResponse(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e28/\(`guard`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`guard`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - if: The `if` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `if`, `GET /e29/{if}`.
-    public func `if`(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `if` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func ifWithResponse(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e29/\(`if`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`if`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - import: The `import` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `import`, `GET /e30/{import}`.
-    public func `import`(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `import` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func importWithResponse(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e30/\(`import`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`import`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - in: The `in` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `in`, `GET /e31/{in}`.
-    public func `in`(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `in` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func inWithResponse(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e31/\(`in`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`in`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - init_: The `init` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `init`, `GET /e32/{init}`.
-    public func init_(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `init` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func initWithResponse(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e32/\(init_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.init_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - inout: The `inout` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `inout`, `GET /e33/{inout}`.
-    public func `inout`(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `inout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func inoutWithResponse(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e33/\(`inout`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`inout`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - internal: The `internal` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `internal`, `GET /e34/{internal}`.
-    public func `internal`(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `internal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func internalWithResponse(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e34/\(`internal`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`internal`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - is: The `is` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `is`, `GET /e35/{is}`.
-    public func `is`(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `is` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func isWithResponse(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e35/\(`is`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`is`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - let: The `let` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `let`, `GET /e36/{let}`.
-    public func `let`(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `let` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func letWithResponse(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e36/\(`let`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`let`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - nil: The `nil` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nil`, `GET /e37/{nil}`.
-    public func `nil`(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `nil` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func nilWithResponse(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e37/\(`nil`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`nil`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - nonisolated: The `nonisolated` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nonisolated`, `GET /e38/{nonisolated}`.
-    public func `nonisolated`(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `nonisolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func nonisolatedWithResponse(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e38/\(`nonisolated`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`nonisolated`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - open: The `open` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `open`, `GET /e39/{open}`.
-    public func `open`(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `open` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func openWithResponse(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e39/\(`open`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`open`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - operator: The `operator` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `operator`, `GET /e40/{operator}`.
-    public func `operator`(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `operator` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func operatorWithResponse(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e40/\(`operator`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`operator`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - package: The `package` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `package`, `GET /e41/{package}`.
-    public func `package`(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `package` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func packageWithResponse(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e41/\(`package`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`package`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - precedencegroup: The `precedencegroup` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `precedencegroup`, `GET /e42/{precedencegroup}`.
-    public func `precedencegroup`(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `precedencegroup` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func precedencegroupWithResponse(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e42/\(`precedencegroup`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`precedencegroup`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - private: The `private` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `private`, `GET /e43/{private}`.
-    public func `private`(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `private` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func privateWithResponse(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e43/\(`private`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`private`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - public: The `public` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `public`, `GET /e44/{public}`.
-    public func `public`(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `public` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func publicWithResponse(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e44/\(`public`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`public`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - repeat: The `repeat` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `repeat`, `GET /e45/{repeat}`.
-    public func `repeat`(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `repeat` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func repeatWithResponse(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e45/\(`repeat`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`repeat`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - rethrows: The `rethrows` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `rethrows`, `GET /e46/{rethrows}`.
-    public func `rethrows`(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `rethrows` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func rethrowsWithResponse(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e46/\(`rethrows`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`rethrows`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - return: The `return` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `return`, `GET /e47/{return}`.
-    public func `return`(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `return` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func returnWithResponse(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e47/\(`return`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`return`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - some: The `some` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `some`, `GET /e48/{some}`.
-    public func `some`(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `some` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func someWithResponse(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e48/\(`some`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`some`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - static: The `static` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `static`, `GET /e49/{static}`.
-    public func `static`(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `static` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func staticWithResponse(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e49/\(`static`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`static`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - struct: The `struct` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `struct`, `GET /e50/{struct}`.
-    public func `struct`(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `struct` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func structWithResponse(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e50/\(`struct`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`struct`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - subscript_: The `subscript` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `subscript`, `GET /e51/{subscript}`.
-    public func subscript_(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `subscript` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func subscriptWithResponse(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e51/\(subscript_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.subscript_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - super_: The `super` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `super`, `GET /e52/{super}`.
-    public func super_(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `super` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func superWithResponse(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e52/\(super_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.super_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - switch: The `switch` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `switch`, `GET /e53/{switch}`.
-    public func `switch`(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `switch` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func switchWithResponse(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e53/\(`switch`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`switch`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - throw: The `throw` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `throw`, `GET /e54/{throw}`.
-    public func `throw`(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `throw` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func throwWithResponse(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e54/\(`throw`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`throw`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - throws: The `throws` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `throws`, `GET /e55/{throws}`.
-    public func `throws`(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `throws` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func throwsWithResponse(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e55/\(`throws`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`throws`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - true: The `true` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `true`, `GET /e56/{true}`.
-    public func `true`(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `true` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func trueWithResponse(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e56/\(`true`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`true`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - try: The `try` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `try`, `GET /e57/{try}`.
-    public func `try`(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `try` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func tryWithResponse(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e57/\(`try`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`try`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - typealias: The `typealias` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `typealias`, `GET /e58/{typealias}`.
-    public func `typealias`(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `typealias` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func typealiasWithResponse(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e58/\(`typealias`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`typealias`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - var: The `var` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `var`, `GET /e59/{var}`.
-    public func `var`(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `var` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func varWithResponse(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e59/\(`var`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`var`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - where: The `where` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `where`, `GET /e60/{where}`.
-    public func `where`(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `where` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func whereWithResponse(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e60/\(`where`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`where`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - while: The `while` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `while`, `GET /e61/{while}`.
-    public func `while`(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `while` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func whileWithResponse(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e61/\(`while`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.`while`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - get: The `get` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `get`, `GET /e62/{get}`.
-    public func get(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `get` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func getWithResponse(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e62/\(get)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.get, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - set: The `set` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `set`, `GET /e63/{set}`.
-    public func set(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `set` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func setWithResponse(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e63/\(set)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.set, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - willSet: The `willSet` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `willSet`, `GET /e64/{willSet}`.
-    public func willSet(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `willSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func willSetWithResponse(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e64/\(willSet)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.willSet, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - didSet: The `didSet` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `didSet`, `GET /e65/{didSet}`.
-    public func didSet(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `didSet` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func didSetWithResponse(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e65/\(didSet)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.didSet, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - mutating: The `mutating` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `mutating`, `GET /e66/{mutating}`.
-    public func mutating(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `mutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func mutatingWithResponse(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e66/\(mutating)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.mutating, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - nonmutating: The `nonmutating` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `nonmutating`, `GET /e67/{nonmutating}`.
-    public func nonmutating(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `nonmutating` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func nonmutatingWithResponse(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e67/\(nonmutating)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.nonmutating, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - override: The `override` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `override`, `GET /e68/{override}`.
-    public func override(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `override` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func overrideWithResponse(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e68/\(override)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.override, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - convenience: The `convenience` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `convenience`, `GET /e69/{convenience}`.
-    public func convenience(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `convenience` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func convenienceWithResponse(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e69/\(convenience)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.convenience, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - dynamic: The `dynamic` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `dynamic`, `GET /e70/{dynamic}`.
-    public func dynamic(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `dynamic` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func dynamicWithResponse(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e70/\(dynamic)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.dynamic, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - final: The `final` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `final`, `GET /e71/{final}`.
-    public func final(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `final` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func finalWithResponse(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e71/\(final)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.final, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - indirect: The `indirect` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `indirect`, `GET /e72/{indirect}`.
-    public func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e72/\(indirect)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.indirect, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - lazy: The `lazy` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `lazy`, `GET /e73/{lazy}`.
-    public func lazy(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `lazy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func lazyWithResponse(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e73/\(lazy)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.lazy, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - optional: The `optional` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `optional`, `GET /e74/{optional}`.
-    public func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e74/\(optional)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.optional, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - required: The `required` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `required`, `GET /e75/{required}`.
-    public func required(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `required` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func requiredWithResponse(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e75/\(required)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.required, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - unowned: The `unowned` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `unowned`, `GET /e76/{unowned}`.
-    public func unowned(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `unowned` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func unownedWithResponse(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e76/\(unowned)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.unowned, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - weak: The `weak` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `weak`, `GET /e77/{weak}`.
-    public func weak(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `weak` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func weakWithResponse(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e77/\(weak)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.weak, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - actor: The `actor` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `actor`, `GET /e78/{actor}`.
-    public func actor(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `actor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func actorWithResponse(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e78/\(actor)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.actor, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - macro: The `macro` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `macro`, `GET /e79/{macro}`.
-    public func macro(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `macro` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func macroWithResponse(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e79/\(macro)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.macro, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - consume: The `consume` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `consume`, `GET /e80/{consume}`.
-    public func consume(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `consume` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func consumeWithResponse(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e80/\(consume)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.consume, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - copy: The `copy` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `copy`, `GET /e81/{copy}`.
-    public func copy(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `copy` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func copyWithResponse(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e81/\(copy)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.copy, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - discard: The `discard` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `discard`, `GET /e82/{discard}`.
-    public func discard(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `discard` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func discardWithResponse(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e82/\(discard)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.discard, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - then: The `then` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `then`, `GET /e83/{then}`.
-    public func then(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `then` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func thenWithResponse(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e83/\(then)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.then, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - sending: The `sending` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `sending`, `GET /e84/{sending}`.
-    public func sending(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `sending` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func sendingWithResponse(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e84/\(sending)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.sending, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - isolated: The `isolated` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `isolated`, `GET /e85/{isolated}`.
-    public func isolated(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `isolated` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func isolatedWithResponse(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e85/\(isolated)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.isolated, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - unsafe: The `unsafe` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `unsafe`, `GET /e86/{unsafe}`.
-    public func unsafe(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `unsafe` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func unsafeWithResponse(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e86/\(unsafe)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.unsafe, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - int: The `Int` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Int`, `GET /e87/{Int}`.
-    public func int(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Int` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func intWithResponse(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e87/\(int)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.int, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - string: The `String` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `String`, `GET /e88/{String}`.
-    public func string(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `String` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func stringWithResponse(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e88/\(string)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.string, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - bool: The `Bool` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Bool`, `GET /e89/{Bool}`.
-    public func bool(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Bool` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func boolWithResponse(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e89/\(bool)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.bool, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - double: The `Double` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Double`, `GET /e90/{Double}`.
-    public func double(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Double` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func doubleWithResponse(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e90/\(double)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.double, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - float: The `Float` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Float`, `GET /e91/{Float}`.
-    public func float(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Float` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func floatWithResponse(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e91/\(float)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.float, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - array: The `Array` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Array`, `GET /e92/{Array}`.
-    public func array(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Array` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func arrayWithResponse(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e92/\(array)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.array, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - dictionary: The `Dictionary` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Dictionary`, `GET /e93/{Dictionary}`.
-    public func dictionary(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Dictionary` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func dictionaryWithResponse(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e93/\(dictionary)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.dictionary, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - result: The `Result` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Result`, `GET /e94/{Result}`.
-    public func result(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Result` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func resultWithResponse(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e94/\(result)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.result, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - error: The `Error` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Error`, `GET /e95/{Error}`.
-    public func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e95/\(error)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.error, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - never: The `Never` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Never`, `GET /e96/{Never}`.
-    public func never(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Never` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func neverWithResponse(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e96/\(never)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.never, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - data: The `Data` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Data`, `GET /e97/{Data}`.
-    public func data(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Data` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func dataWithResponse(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e97/\(data)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.data, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - date: The `Date` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Date`, `GET /e98/{Date}`.
-    public func date(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Date` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func dateWithResponse(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e98/\(date)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.date, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - uuid: The `UUID` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `UUID`, `GET /e99/{UUID}`.
-    public func uuid(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `UUID` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func uuidWithResponse(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e99/\(uuid)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.uuid, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - url: The `URL` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `URL`, `GET /e100/{URL}`.
-    public func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `URL` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e100/\(url)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.url, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - decimal: The `Decimal` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Decimal`, `GET /e101/{Decimal}`.
-    public func decimal(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Decimal` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func decimalWithResponse(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e101/\(decimal)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.decimal, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - codable: The `Codable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Codable`, `GET /e102/{Codable}`.
-    public func codable(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Codable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func codableWithResponse(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e102/\(codable)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.codable, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - hashable: The `Hashable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Hashable`, `GET /e103/{Hashable}`.
-    public func hashable(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Hashable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func hashableWithResponse(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e103/\(hashable)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.hashable, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - sendable: The `Sendable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Sendable`, `GET /e104/{Sendable}`.
-    public func sendable(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Sendable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func sendableWithResponse(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e104/\(sendable)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.sendable, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - equatable: The `Equatable` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Equatable`, `GET /e105/{Equatable}`.
-    public func equatable(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Equatable` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func equatableWithResponse(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e105/\(equatable)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.equatable, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - decoder: The `Decoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Decoder`, `GET /e106/{Decoder}`.
-    public func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e106/\(decoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.decoder, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - encoder: The `Encoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Encoder`, `GET /e107/{Encoder}`.
-    public func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e107/\(encoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.encoder, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - codingKey: The `CodingKey` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CodingKey`, `GET /e108/{CodingKey}`.
-    public func codingKey(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `CodingKey` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func codingKeyWithResponse(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e108/\(codingKey)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.codingKey, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - request_: The `request` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `request`, `GET /e109/{request}`.
-    public func request(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `request` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func requestWithResponse(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e109/\(request_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.request, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - recorder: The `recorder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `recorder`, `GET /e110/{recorder}`.
-    public func recorder(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `recorder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func recorderWithResponse(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e110/\(recorder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.recorder, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - handler_: The `handler` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `handler`, `GET /e111/{handler}`.
-    public func handler(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `handler` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func handlerWithResponse(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e111/\(handler_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.handler, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - page_: The `page` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `page`, `GET /e112/{page}`.
-    public func page(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `page` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func pageWithResponse(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e112/\(page_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.page, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - cursor: The `cursor` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `cursor`, `GET /e113/{cursor}`.
-    public func cursor(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `cursor` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func cursorWithResponse(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e113/\(cursor)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.cursor, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - calls: The `calls` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `calls`, `GET /e114/{calls}`.
-    public func calls(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `calls` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func callsWithResponse(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e114/\(calls)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.calls, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - custom: The `custom` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `custom`, `GET /e115/{custom}`.
-    public func custom(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `custom` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func customWithResponse(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e115/\(custom)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.custom, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - credentials: The `credentials` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `credentials`, `GET /e116/{credentials}`.
-    public func credentials(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `credentials` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func credentialsWithResponse(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e116/\(credentials)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.credentials, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - environment: The `environment` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `environment`, `GET /e117/{environment}`.
-    public func environment(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `environment` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func environmentWithResponse(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e117/\(environment)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.environment, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - apply: The `apply` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `apply`, `GET /e118/{apply}`.
-    public func apply(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `apply` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func applyWithResponse(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e118/\(apply)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.apply, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - name: The `name` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `name`, `GET /e119/{name}`.
-    public func name(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `name` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func nameWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e119/\(name)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.name, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - rawValue: The `rawValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `rawValue`, `GET /e120/{rawValue}`.
-    public func rawValue(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `rawValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func rawValueWithResponse(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e120/\(rawValue)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.rawValue, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - hashValue: The `hashValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `hashValue`, `GET /e121/{hashValue}`.
-    public func hashValue(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `hashValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func hashValueWithResponse(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e121/\(hashValue)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.hashValue, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - hash: The `hash` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `hash`, `GET /e122/{hash}`.
-    public func hash(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `hash` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func hashWithResponse(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e122/\(hash)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.hash, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - encode: The `encode` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `encode`, `GET /e123/{encode}`.
-    public func encode(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `encode` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func encodeWithResponse(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e123/\(encode)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.encode, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - container: The `container` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `container`, `GET /e124/{container}`.
-    public func container(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `container` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func containerWithResponse(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e124/\(container)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.container, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - codingKeys: The `codingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `codingKeys`, `GET /e125/{codingKeys}`.
-    public func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `codingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e125/\(codingKeys)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.codingKeys, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - value: The `value` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `value`, `GET /e126/{value}`.
-    public func value(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `value` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func valueWithResponse(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e126/\(value)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.value, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - key: The `key` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `key`, `GET /e127/{key}`.
-    public func key(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `key` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func keyWithResponse(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e127/\(key)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.key, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - token: The `token` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `token`, `GET /e128/{token}`.
-    public func token(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `token` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func tokenWithResponse(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e128/\(token)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.token, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - username: The `username` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `username`, `GET /e129/{username}`.
-    public func username(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `username` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func usernameWithResponse(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e129/\(username)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.username, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - password: The `password` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `password`, `GET /e130/{password}`.
-    public func password(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `password` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func passwordWithResponse(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e130/\(password)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.password, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - reader: The `reader` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `reader`, `GET /e131/{reader}`.
-    public func reader(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `reader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func readerWithResponse(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e131/\(reader)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.reader, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - server: The `server` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `server`, `GET /e132/{server}`.
-    public func server(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `server` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func serverWithResponse(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e132/\(server)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.server, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - auth: The `auth` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `auth`, `GET /e133/{auth}`.
-    public func auth(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `auth` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func authWithResponse(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e133/\(auth)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.auth, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - timeout: The `timeout` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `timeout`, `GET /e134/{timeout}`.
-    public func timeout(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `timeout` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func timeoutWithResponse(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e134/\(timeout)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.timeout, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - transport: The `transport` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `transport`, `GET /e135/{transport}`.
-    public func transport(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `transport` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func transportWithResponse(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e135/\(transport)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.transport, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - description: The `description` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `description`, `GET /e136/{description}`.
-    public func description(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `description` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func descriptionWithResponse(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e136/\(description)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.description, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - debugDescription: The `debugDescription` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `debugDescription`, `GET /e137/{debugDescription}`.
-    public func debugDescription(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `debugDescription` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func debugDescriptionWithResponse(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e137/\(debugDescription)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.debugDescription, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - send: The `send` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `send`, `GET /e138/{send}`.
-    public func send(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `send` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func sendWithResponse(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e138/\(send)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.send, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - mock: The `mock` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `mock`, `GET /e139/{mock}`.
-    public func mock(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `mock` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func mockWithResponse(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e139/\(mock)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.mock, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - declared: The `declared` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `declared`, `GET /e140/{declared}`.
-    public func declared(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `declared` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func declaredWithResponse(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e140/\(declared)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.declared, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - items: The `items` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `items`, `GET /e141/{items}`.
-    public func items(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `items` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func itemsWithResponse(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e141/\(items)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.items, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - next: The `next` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `next`, `GET /e142/{next}`.
-    public func next(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `next` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func nextWithResponse(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e142/\(next)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.next, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - isLast: The `isLast` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `isLast`, `GET /e143/{isLast}`.
-    public func isLast(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `isLast` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func isLastWithResponse(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e143/\(isLast)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.isLast, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - jsonValue: The `JSONValue` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `JSONValue`, `GET /e144/{JSONValue}`.
-    public func jsonValue(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `JSONValue` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func jsonValueWithResponse(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e144/\(jsonValue)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.jsonValue, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - courierRuntime: The `CourierRuntime` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CourierRuntime`, `GET /e145/{CourierRuntime}`.
-    public func courierRuntime(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `CourierRuntime` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func courierRuntimeWithResponse(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e145/\(courierRuntime)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.courierRuntime, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - foundation: The `Foundation` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Foundation`, `GET /e146/{Foundation}`.
-    public func foundation(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Foundation` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func foundationWithResponse(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e146/\(foundation)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.foundation, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - httpTypes: The `HTTPTypes` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `HTTPTypes`, `GET /e147/{HTTPTypes}`.
-    public func httpTypes(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `HTTPTypes` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func httpTypesWithResponse(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e147/\(httpTypes)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.httpTypes, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - swift: The `Swift` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Swift`, `GET /e148/{Swift}`.
-    public func swift(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `Swift` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func swiftWithResponse(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e148/\(swift)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.swift, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CourierRuntimeRequirement`, `GET /e149/{CourierRuntimeRequirement}`.
-    public func courierRuntimeRequirement(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
+    /// Calls `CourierRuntimeRequirement` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func courierRuntimeRequirementWithResponse(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e149/\(courierRuntimeRequirement)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.courierRuntimeRequirement, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - any: The `Any` query parameter.
-    ///   - protocol: The `Protocol` query parameter.
-    ///   - self_: The `Self` query parameter.
-    ///   - type: The `Type` query parameter.
-    ///   - _5F: The `_` query parameter.
-    ///   - as: The `as` query parameter.
-    ///   - associatedtype: The `associatedtype` query parameter.
-    ///   - async: The `async` query parameter.
-    ///   - await: The `await` query parameter.
-    ///   - borrowing: The `borrowing` query parameter.
-    ///   - break: The `break` query parameter.
-    ///   - case: The `case` query parameter.
-    ///   - catch: The `catch` query parameter.
-    ///   - class: The `class` query parameter.
-    ///   - consuming: The `consuming` query parameter.
-    ///   - continue: The `continue` query parameter.
-    ///   - default: The `default` query parameter.
-    ///   - defer: The `defer` query parameter.
-    ///   - deinit_: The `deinit` query parameter.
-    ///   - do: The `do` query parameter.
-    ///   - each: The `each` query parameter.
-    ///   - else: The `else` query parameter.
-    ///   - enum: The `enum` query parameter.
-    ///   - extension: The `extension` query parameter.
-    ///   - fallthrough: The `fallthrough` query parameter.
-    ///   - false: The `false` query parameter.
-    ///   - fileprivate: The `fileprivate` query parameter.
-    ///   - for: The `for` query parameter.
-    ///   - func: The `func` query parameter.
-    ///   - guard: The `guard` query parameter.
-    ///   - if: The `if` query parameter.
-    ///   - import: The `import` query parameter.
-    ///   - in: The `in` query parameter.
-    ///   - init_: The `init` query parameter.
-    ///   - inout: The `inout` query parameter.
-    ///   - internal: The `internal` query parameter.
-    ///   - is: The `is` query parameter.
-    ///   - let: The `let` query parameter.
-    ///   - nil: The `nil` query parameter.
-    ///   - nonisolated: The `nonisolated` query parameter.
-    ///   - open: The `open` query parameter.
-    ///   - operator: The `operator` query parameter.
-    ///   - package: The `package` query parameter.
-    ///   - precedencegroup: The `precedencegroup` query parameter.
-    ///   - private: The `private` query parameter.
-    ///   - public: The `public` query parameter.
-    ///   - repeat: The `repeat` query parameter.
-    ///   - rethrows: The `rethrows` query parameter.
-    ///   - return: The `return` query parameter.
-    ///   - some: The `some` query parameter.
-    ///   - static: The `static` query parameter.
-    ///   - struct: The `struct` query parameter.
-    ///   - subscript_: The `subscript` query parameter.
-    ///   - super_: The `super` query parameter.
-    ///   - switch: The `switch` query parameter.
-    ///   - throw: The `throw` query parameter.
-    ///   - throws: The `throws` query parameter.
-    ///   - true: The `true` query parameter.
-    ///   - try: The `try` query parameter.
-    ///   - typealias: The `typealias` query parameter.
-    ///   - var: The `var` query parameter.
-    ///   - where: The `where` query parameter.
-    ///   - while: The `while` query parameter.
-    ///   - get: The `get` query parameter.
-    ///   - set: The `set` query parameter.
-    ///   - willSet: The `willSet` query parameter.
-    ///   - didSet: The `didSet` query parameter.
-    ///   - mutating: The `mutating` query parameter.
-    ///   - nonmutating: The `nonmutating` query parameter.
-    ///   - override: The `override` query parameter.
-    ///   - convenience: The `convenience` query parameter.
-    ///   - dynamic: The `dynamic` query parameter.
-    ///   - final: The `final` query parameter.
-    ///   - indirect: The `indirect` query parameter.
-    ///   - lazy: The `lazy` query parameter.
-    ///   - optional: The `optional` query parameter.
-    ///   - required: The `required` query parameter.
-    ///   - unowned: The `unowned` query parameter.
-    ///   - weak: The `weak` query parameter.
-    ///   - actor: The `actor` query parameter.
-    ///   - macro: The `macro` query parameter.
-    ///   - consume: The `consume` query parameter.
-    ///   - copy: The `copy` query parameter.
-    ///   - discard: The `discard` query parameter.
-    ///   - then: The `then` query parameter.
-    ///   - sending: The `sending` query parameter.
-    ///   - isolated: The `isolated` query parameter.
-    ///   - unsafe: The `unsafe` query parameter.
-    ///   - int: The `Int` query parameter.
-    ///   - string: The `String` query parameter.
-    ///   - bool: The `Bool` query parameter.
-    ///   - double: The `Double` query parameter.
-    ///   - float: The `Float` query parameter.
-    ///   - array: The `Array` query parameter.
-    ///   - dictionary: The `Dictionary` query parameter.
-    ///   - result: The `Result` query parameter.
-    ///   - error: The `Error` query parameter.
-    ///   - never: The `Never` query parameter.
-    ///   - data: The `Data` query parameter.
-    ///   - date: The `Date` query parameter.
-    ///   - uuid: The `UUID` query parameter.
-    ///   - url: The `URL` query parameter.
-    ///   - decimal: The `Decimal` query parameter.
-    ///   - codable: The `Codable` query parameter.
-    ///   - hashable: The `Hashable` query parameter.
-    ///   - sendable: The `Sendable` query parameter.
-    ///   - equatable: The `Equatable` query parameter.
-    ///   - decoder: The `Decoder` query parameter.
-    ///   - encoder: The `Encoder` query parameter.
-    ///   - codingKey: The `CodingKey` query parameter.
-    ///   - request_: The `request` query parameter.
-    ///   - headers: The `headers` query parameter.
-    ///   - runtime: The `runtime` query parameter.
-    ///   - recorder: The `recorder` query parameter.
-    ///   - handler_: The `handler` query parameter.
-    ///   - page_: The `page` query parameter.
-    ///   - cursor: The `cursor` query parameter.
-    ///   - configuration: The `configuration` query parameter.
-    ///   - fromEnvironment: The `fromEnvironment` query parameter.
-    ///   - calls: The `calls` query parameter.
-    ///   - custom: The `custom` query parameter.
-    ///   - credentials: The `credentials` query parameter.
-    ///   - environment: The `environment` query parameter.
-    ///   - apply: The `apply` query parameter.
-    ///   - name: The `name` query parameter.
-    ///   - rawValue: The `rawValue` query parameter.
-    ///   - hashValue: The `hashValue` query parameter.
-    ///   - hash: The `hash` query parameter.
-    ///   - encode: The `encode` query parameter.
-    ///   - container: The `container` query parameter.
-    ///   - codingKeys: The `codingKeys` query parameter.
-    ///   - value: The `value` query parameter.
-    ///   - key: The `key` query parameter.
-    ///   - token: The `token` query parameter.
-    ///   - username: The `username` query parameter.
-    ///   - password: The `password` query parameter.
-    ///   - reader: The `reader` query parameter.
-    ///   - server: The `server` query parameter.
-    ///   - auth: The `auth` query parameter.
-    ///   - timeout: The `timeout` query parameter.
-    ///   - transport: The `transport` query parameter.
-    ///   - description: The `description` query parameter.
-    ///   - debugDescription: The `debugDescription` query parameter.
-    ///   - send: The `send` query parameter.
-    ///   - mock: The `mock` query parameter.
-    ///   - declared: The `declared` query parameter.
-    ///   - items: The `items` query parameter.
-    ///   - next: The `next` query parameter.
-    ///   - isLast: The `isLast` query parameter.
-    ///   - jsonValue: The `JSONValue` query parameter.
-    ///   - courierRuntime: The `CourierRuntime` query parameter.
-    ///   - foundation: The `Foundation` query parameter.
-    ///   - httpTypes: The `HTTPTypes` query parameter.
-    ///   - swift: The `Swift` query parameter.
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` query parameter.
-    ///   - cursorValue: The `cursorValue` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyQuery`, `GET /query`.
-    public func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> PageA {
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<PageA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/query")
         request.query("Any", `any`)
         request.query("Protocol", `protocol`)
@@ -8483,166 +9097,9 @@ public struct NamesAClient: NamesAAPI {
         return try await self.runtime.send(NamesAOperations.everyQuery, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - yAny: The `Y-Any` header parameter.
-    ///   - yProtocol: The `Y-Protocol` header parameter.
-    ///   - ySelf: The `Y-Self` header parameter.
-    ///   - yType: The `Y-Type` header parameter.
-    ///   - y: The `Y-_` header parameter.
-    ///   - yAs: The `Y-as` header parameter.
-    ///   - yAssociatedtype: The `Y-associatedtype` header parameter.
-    ///   - yAsync: The `Y-async` header parameter.
-    ///   - yAwait: The `Y-await` header parameter.
-    ///   - yBorrowing: The `Y-borrowing` header parameter.
-    ///   - yBreak: The `Y-break` header parameter.
-    ///   - yCase: The `Y-case` header parameter.
-    ///   - yCatch: The `Y-catch` header parameter.
-    ///   - yClass: The `Y-class` header parameter.
-    ///   - yConsuming: The `Y-consuming` header parameter.
-    ///   - yContinue: The `Y-continue` header parameter.
-    ///   - yDefault: The `Y-default` header parameter.
-    ///   - yDefer: The `Y-defer` header parameter.
-    ///   - yDeinit: The `Y-deinit` header parameter.
-    ///   - yDo: The `Y-do` header parameter.
-    ///   - yEach: The `Y-each` header parameter.
-    ///   - yElse: The `Y-else` header parameter.
-    ///   - yEnum: The `Y-enum` header parameter.
-    ///   - yExtension: The `Y-extension` header parameter.
-    ///   - yFallthrough: The `Y-fallthrough` header parameter.
-    ///   - yFalse: The `Y-false` header parameter.
-    ///   - yFileprivate: The `Y-fileprivate` header parameter.
-    ///   - yFor: The `Y-for` header parameter.
-    ///   - yFunc: The `Y-func` header parameter.
-    ///   - yGuard: The `Y-guard` header parameter.
-    ///   - yIf: The `Y-if` header parameter.
-    ///   - yImport: The `Y-import` header parameter.
-    ///   - yIn: The `Y-in` header parameter.
-    ///   - yInit: The `Y-init` header parameter.
-    ///   - yInout: The `Y-inout` header parameter.
-    ///   - yInternal: The `Y-internal` header parameter.
-    ///   - yIs: The `Y-is` header parameter.
-    ///   - yLet: The `Y-let` header parameter.
-    ///   - yNil: The `Y-nil` header parameter.
-    ///   - yNonisolated: The `Y-nonisolated` header parameter.
-    ///   - yOpen: The `Y-open` header parameter.
-    ///   - yOperator: The `Y-operator` header parameter.
-    ///   - yPackage: The `Y-package` header parameter.
-    ///   - yPrecedencegroup: The `Y-precedencegroup` header parameter.
-    ///   - yPrivate: The `Y-private` header parameter.
-    ///   - yPublic: The `Y-public` header parameter.
-    ///   - yRepeat: The `Y-repeat` header parameter.
-    ///   - yRethrows: The `Y-rethrows` header parameter.
-    ///   - yReturn: The `Y-return` header parameter.
-    ///   - ySome: The `Y-some` header parameter.
-    ///   - yStatic: The `Y-static` header parameter.
-    ///   - yStruct: The `Y-struct` header parameter.
-    ///   - ySubscript: The `Y-subscript` header parameter.
-    ///   - ySuper: The `Y-super` header parameter.
-    ///   - ySwitch: The `Y-switch` header parameter.
-    ///   - yThrow: The `Y-throw` header parameter.
-    ///   - yThrows: The `Y-throws` header parameter.
-    ///   - yTrue: The `Y-true` header parameter.
-    ///   - yTry: The `Y-try` header parameter.
-    ///   - yTypealias: The `Y-typealias` header parameter.
-    ///   - yVar: The `Y-var` header parameter.
-    ///   - yWhere: The `Y-where` header parameter.
-    ///   - yWhile: The `Y-while` header parameter.
-    ///   - yGet: The `Y-get` header parameter.
-    ///   - ySet: The `Y-set` header parameter.
-    ///   - yWillSet: The `Y-willSet` header parameter.
-    ///   - yDidSet: The `Y-didSet` header parameter.
-    ///   - yMutating: The `Y-mutating` header parameter.
-    ///   - yNonmutating: The `Y-nonmutating` header parameter.
-    ///   - yOverride: The `Y-override` header parameter.
-    ///   - yConvenience: The `Y-convenience` header parameter.
-    ///   - yDynamic: The `Y-dynamic` header parameter.
-    ///   - yFinal: The `Y-final` header parameter.
-    ///   - yIndirect: The `Y-indirect` header parameter.
-    ///   - yLazy: The `Y-lazy` header parameter.
-    ///   - yOptional: The `Y-optional` header parameter.
-    ///   - yRequired: The `Y-required` header parameter.
-    ///   - yUnowned: The `Y-unowned` header parameter.
-    ///   - yWeak: The `Y-weak` header parameter.
-    ///   - yActor: The `Y-actor` header parameter.
-    ///   - yMacro: The `Y-macro` header parameter.
-    ///   - yConsume: The `Y-consume` header parameter.
-    ///   - yCopy: The `Y-copy` header parameter.
-    ///   - yDiscard: The `Y-discard` header parameter.
-    ///   - yThen: The `Y-then` header parameter.
-    ///   - ySending: The `Y-sending` header parameter.
-    ///   - yIsolated: The `Y-isolated` header parameter.
-    ///   - yUnsafe: The `Y-unsafe` header parameter.
-    ///   - yInt: The `Y-Int` header parameter.
-    ///   - yString: The `Y-String` header parameter.
-    ///   - yBool: The `Y-Bool` header parameter.
-    ///   - yDouble: The `Y-Double` header parameter.
-    ///   - yFloat: The `Y-Float` header parameter.
-    ///   - yArray: The `Y-Array` header parameter.
-    ///   - yDictionary: The `Y-Dictionary` header parameter.
-    ///   - yResult: The `Y-Result` header parameter.
-    ///   - yError: The `Y-Error` header parameter.
-    ///   - yNever: The `Y-Never` header parameter.
-    ///   - yData: The `Y-Data` header parameter.
-    ///   - yDate: The `Y-Date` header parameter.
-    ///   - yUUID: The `Y-UUID` header parameter.
-    ///   - yURL: The `Y-URL` header parameter.
-    ///   - yDecimal: The `Y-Decimal` header parameter.
-    ///   - yCodable: The `Y-Codable` header parameter.
-    ///   - yHashable: The `Y-Hashable` header parameter.
-    ///   - ySendable: The `Y-Sendable` header parameter.
-    ///   - yEquatable: The `Y-Equatable` header parameter.
-    ///   - yDecoder: The `Y-Decoder` header parameter.
-    ///   - yEncoder: The `Y-Encoder` header parameter.
-    ///   - yCodingKey: The `Y-CodingKey` header parameter.
-    ///   - yRequest: The `Y-request` header parameter.
-    ///   - yHeaders: The `Y-headers` header parameter.
-    ///   - yRuntime: The `Y-runtime` header parameter.
-    ///   - yRecorder: The `Y-recorder` header parameter.
-    ///   - yHandler: The `Y-handler` header parameter.
-    ///   - yPage: The `Y-page` header parameter.
-    ///   - yCursor: The `Y-cursor` header parameter.
-    ///   - yConfiguration: The `Y-configuration` header parameter.
-    ///   - yFromEnvironment: The `Y-fromEnvironment` header parameter.
-    ///   - yCalls: The `Y-calls` header parameter.
-    ///   - yCustom: The `Y-custom` header parameter.
-    ///   - yCredentials: The `Y-credentials` header parameter.
-    ///   - yEnvironment: The `Y-environment` header parameter.
-    ///   - yApply: The `Y-apply` header parameter.
-    ///   - yName: The `Y-name` header parameter.
-    ///   - yRawValue: The `Y-rawValue` header parameter.
-    ///   - yHashValue: The `Y-hashValue` header parameter.
-    ///   - yHash: The `Y-hash` header parameter.
-    ///   - yEncode: The `Y-encode` header parameter.
-    ///   - yContainer: The `Y-container` header parameter.
-    ///   - yCodingKeys: The `Y-codingKeys` header parameter.
-    ///   - yValue: The `Y-value` header parameter.
-    ///   - yKey: The `Y-key` header parameter.
-    ///   - yToken: The `Y-token` header parameter.
-    ///   - yUsername: The `Y-username` header parameter.
-    ///   - yPassword: The `Y-password` header parameter.
-    ///   - yReader: The `Y-reader` header parameter.
-    ///   - yServer: The `Y-server` header parameter.
-    ///   - yAuth: The `Y-auth` header parameter.
-    ///   - yTimeout: The `Y-timeout` header parameter.
-    ///   - yTransport: The `Y-transport` header parameter.
-    ///   - yDescription: The `Y-description` header parameter.
-    ///   - yDebugDescription: The `Y-debugDescription` header parameter.
-    ///   - ySend: The `Y-send` header parameter.
-    ///   - yMock: The `Y-mock` header parameter.
-    ///   - yDeclared: The `Y-declared` header parameter.
-    ///   - yItems: The `Y-items` header parameter.
-    ///   - yNext: The `Y-next` header parameter.
-    ///   - yIsLast: The `Y-isLast` header parameter.
-    ///   - yJSONValue: The `Y-JSONValue` header parameter.
-    ///   - yCourierRuntime: The `Y-CourierRuntime` header parameter.
-    ///   - yFoundation: The `Y-Foundation` header parameter.
-    ///   - yHTTPTypes: The `Y-HTTPTypes` header parameter.
-    ///   - ySwift: The `Y-Swift` header parameter.
-    ///   - yCourierRuntimeRequirement: The `Y-CourierRuntimeRequirement` header parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyHeader`, `POST /header`.
-    public func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void {
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/header")
         self.headers.apply(to: &request)
         request.header("Y-Any", yAny)
@@ -8804,165 +9261,9 @@ public struct NamesAClient: NamesAAPI {
         return try await self.runtime.send(NamesAOperations.everyHeader, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - any: The `Any` path parameter.
-    ///   - protocol: The `Protocol` path parameter.
-    ///   - self_: The `Self` path parameter.
-    ///   - type: The `Type` path parameter.
-    ///   - _5F: The `_` path parameter.
-    ///   - as: The `as` path parameter.
-    ///   - associatedtype: The `associatedtype` path parameter.
-    ///   - async: The `async` path parameter.
-    ///   - await: The `await` path parameter.
-    ///   - borrowing: The `borrowing` path parameter.
-    ///   - break: The `break` path parameter.
-    ///   - case: The `case` path parameter.
-    ///   - catch: The `catch` path parameter.
-    ///   - class: The `class` path parameter.
-    ///   - consuming: The `consuming` path parameter.
-    ///   - continue: The `continue` path parameter.
-    ///   - default: The `default` path parameter.
-    ///   - defer: The `defer` path parameter.
-    ///   - deinit_: The `deinit` path parameter.
-    ///   - do: The `do` path parameter.
-    ///   - each: The `each` path parameter.
-    ///   - else: The `else` path parameter.
-    ///   - enum: The `enum` path parameter.
-    ///   - extension: The `extension` path parameter.
-    ///   - fallthrough: The `fallthrough` path parameter.
-    ///   - false: The `false` path parameter.
-    ///   - fileprivate: The `fileprivate` path parameter.
-    ///   - for: The `for` path parameter.
-    ///   - func: The `func` path parameter.
-    ///   - guard: The `guard` path parameter.
-    ///   - if: The `if` path parameter.
-    ///   - import: The `import` path parameter.
-    ///   - in: The `in` path parameter.
-    ///   - init_: The `init` path parameter.
-    ///   - inout: The `inout` path parameter.
-    ///   - internal: The `internal` path parameter.
-    ///   - is: The `is` path parameter.
-    ///   - let: The `let` path parameter.
-    ///   - nil: The `nil` path parameter.
-    ///   - nonisolated: The `nonisolated` path parameter.
-    ///   - open: The `open` path parameter.
-    ///   - operator: The `operator` path parameter.
-    ///   - package: The `package` path parameter.
-    ///   - precedencegroup: The `precedencegroup` path parameter.
-    ///   - private: The `private` path parameter.
-    ///   - public: The `public` path parameter.
-    ///   - repeat: The `repeat` path parameter.
-    ///   - rethrows: The `rethrows` path parameter.
-    ///   - return: The `return` path parameter.
-    ///   - some: The `some` path parameter.
-    ///   - static: The `static` path parameter.
-    ///   - struct: The `struct` path parameter.
-    ///   - subscript_: The `subscript` path parameter.
-    ///   - super_: The `super` path parameter.
-    ///   - switch: The `switch` path parameter.
-    ///   - throw: The `throw` path parameter.
-    ///   - throws: The `throws` path parameter.
-    ///   - true: The `true` path parameter.
-    ///   - try: The `try` path parameter.
-    ///   - typealias: The `typealias` path parameter.
-    ///   - var: The `var` path parameter.
-    ///   - where: The `where` path parameter.
-    ///   - while: The `while` path parameter.
-    ///   - get: The `get` path parameter.
-    ///   - set: The `set` path parameter.
-    ///   - willSet: The `willSet` path parameter.
-    ///   - didSet: The `didSet` path parameter.
-    ///   - mutating: The `mutating` path parameter.
-    ///   - nonmutating: The `nonmutating` path parameter.
-    ///   - override: The `override` path parameter.
-    ///   - convenience: The `convenience` path parameter.
-    ///   - dynamic: The `dynamic` path parameter.
-    ///   - final: The `final` path parameter.
-    ///   - indirect: The `indirect` path parameter.
-    ///   - lazy: The `lazy` path parameter.
-    ///   - optional: The `optional` path parameter.
-    ///   - required: The `required` path parameter.
-    ///   - unowned: The `unowned` path parameter.
-    ///   - weak: The `weak` path parameter.
-    ///   - actor: The `actor` path parameter.
-    ///   - macro: The `macro` path parameter.
-    ///   - consume: The `consume` path parameter.
-    ///   - copy: The `copy` path parameter.
-    ///   - discard: The `discard` path parameter.
-    ///   - then: The `then` path parameter.
-    ///   - sending: The `sending` path parameter.
-    ///   - isolated: The `isolated` path parameter.
-    ///   - unsafe: The `unsafe` path parameter.
-    ///   - int: The `Int` path parameter.
-    ///   - string: The `String` path parameter.
-    ///   - bool: The `Bool` path parameter.
-    ///   - double: The `Double` path parameter.
-    ///   - float: The `Float` path parameter.
-    ///   - array: The `Array` path parameter.
-    ///   - dictionary: The `Dictionary` path parameter.
-    ///   - result: The `Result` path parameter.
-    ///   - error: The `Error` path parameter.
-    ///   - never: The `Never` path parameter.
-    ///   - data: The `Data` path parameter.
-    ///   - date: The `Date` path parameter.
-    ///   - uuid: The `UUID` path parameter.
-    ///   - url: The `URL` path parameter.
-    ///   - decimal: The `Decimal` path parameter.
-    ///   - codable: The `Codable` path parameter.
-    ///   - hashable: The `Hashable` path parameter.
-    ///   - sendable: The `Sendable` path parameter.
-    ///   - equatable: The `Equatable` path parameter.
-    ///   - decoder: The `Decoder` path parameter.
-    ///   - encoder: The `Encoder` path parameter.
-    ///   - codingKey: The `CodingKey` path parameter.
-    ///   - request_: The `request` path parameter.
-    ///   - headers: The `headers` path parameter.
-    ///   - runtime: The `runtime` path parameter.
-    ///   - recorder: The `recorder` path parameter.
-    ///   - handler_: The `handler` path parameter.
-    ///   - page_: The `page` path parameter.
-    ///   - cursor: The `cursor` path parameter.
-    ///   - configuration: The `configuration` path parameter.
-    ///   - fromEnvironment: The `fromEnvironment` path parameter.
-    ///   - calls: The `calls` path parameter.
-    ///   - custom: The `custom` path parameter.
-    ///   - credentials: The `credentials` path parameter.
-    ///   - environment: The `environment` path parameter.
-    ///   - apply: The `apply` path parameter.
-    ///   - name: The `name` path parameter.
-    ///   - rawValue: The `rawValue` path parameter.
-    ///   - hashValue: The `hashValue` path parameter.
-    ///   - hash: The `hash` path parameter.
-    ///   - encode: The `encode` path parameter.
-    ///   - container: The `container` path parameter.
-    ///   - codingKeys: The `codingKeys` path parameter.
-    ///   - value: The `value` path parameter.
-    ///   - key: The `key` path parameter.
-    ///   - token: The `token` path parameter.
-    ///   - username: The `username` path parameter.
-    ///   - password: The `password` path parameter.
-    ///   - reader: The `reader` path parameter.
-    ///   - server: The `server` path parameter.
-    ///   - auth: The `auth` path parameter.
-    ///   - timeout: The `timeout` path parameter.
-    ///   - transport: The `transport` path parameter.
-    ///   - description: The `description` path parameter.
-    ///   - debugDescription: The `debugDescription` path parameter.
-    ///   - send: The `send` path parameter.
-    ///   - mock: The `mock` path parameter.
-    ///   - declared: The `declared` path parameter.
-    ///   - items: The `items` path parameter.
-    ///   - next: The `next` path parameter.
-    ///   - isLast: The `isLast` path parameter.
-    ///   - jsonValue: The `JSONValue` path parameter.
-    ///   - courierRuntime: The `CourierRuntime` path parameter.
-    ///   - foundation: The `Foundation` path parameter.
-    ///   - httpTypes: The `HTTPTypes` path parameter.
-    ///   - swift: The `Swift` path parameter.
-    ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyPath`, `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`.
-    public func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void {
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(type)/\(_5F)/\(`as`)/\(`associatedtype`)/\(`async`)/\(`await`)/\(`borrowing`)/\(`break`)/\(`case`)/\(`catch`)/\(`class`)/\(`consuming`)/\(`continue`)/\(`default`)/\(`defer`)/\(deinit_)/\(`do`)/\(`each`)/\(`else`)/\(`enum`)/\(`extension`)/\(`fallthrough`)/\(`false`)/\(`fileprivate`)/\(`for`)/\(`func`)/\(`guard`)/\(`if`)/\(`import`)/\(`in`)/\(init_)/\(`inout`)/\(`internal`)/\(`is`)/\(`let`)/\(`nil`)/\(`nonisolated`)/\(`open`)/\(`operator`)/\(`package`)/\(`precedencegroup`)/\(`private`)/\(`public`)/\(`repeat`)/\(`rethrows`)/\(`return`)/\(`some`)/\(`static`)/\(`struct`)/\(subscript_)/\(super_)/\(`switch`)/\(`throw`)/\(`throws`)/\(`true`)/\(`try`)/\(`typealias`)/\(`var`)/\(`where`)/\(`while`)/\(get)/\(set)/\(willSet)/\(didSet)/\(mutating)/\(nonmutating)/\(override)/\(convenience)/\(dynamic)/\(final)/\(indirect)/\(lazy)/\(optional)/\(required)/\(unowned)/\(weak)/\(actor)/\(macro)/\(consume)/\(copy)/\(discard)/\(then)/\(sending)/\(isolated)/\(unsafe)/\(int)/\(string)/\(bool)/\(double)/\(float)/\(array)/\(dictionary)/\(result)/\(error)/\(never)/\(data)/\(date)/\(uuid)/\(url)/\(decimal)/\(codable)/\(hashable)/\(sendable)/\(equatable)/\(decoder)/\(encoder)/\(codingKey)/\(request_)/\(headers)/\(runtime)/\(recorder)/\(handler_)/\(page_)/\(cursor)/\(configuration)/\(fromEnvironment)/\(calls)/\(custom)/\(credentials)/\(environment)/\(apply)/\(name)/\(rawValue)/\(hashValue)/\(hash)/\(encode)/\(container)/\(codingKeys)/\(value)/\(key)/\(token)/\(username)/\(password)/\(reader)/\(server)/\(auth)/\(timeout)/\(transport)/\(description)/\(debugDescription)/\(send)/\(mock)/\(declared)/\(items)/\(next)/\(isLast)/\(jsonValue)/\(courierRuntime)/\(foundation)/\(httpTypes)/\(swift)/\(courierRuntimeRequirement)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesAOperations.everyPath, request, options: options)

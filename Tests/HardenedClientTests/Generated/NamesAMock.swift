@@ -790,19 +790,28 @@ public final class NamesAMock: NamesAAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (NamesAMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `Any` calls.
     public var anyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
         get { recorder.handler(for: "Any") }
         set { recorder.setHandler(newValue, for: "Any") }
     }
 
-    /// Records the call and answers it with ``anyHandler``.
-    public func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`any`(any: `any`))
+    /// Records the call and answers it with ``anyHandler``, with the metadata ``responseMetadata`` makes.
+    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`any`(any: `any`)
+        self.recorder.record(call)
         guard let handler = self.anyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Any")
         }
-        return try await handler(`any`)
+        return self.recorder.answer(try await handler(`any`), to: call, status: 200)
     }
 
     /// Answers `Protocol` calls.
@@ -811,13 +820,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Protocol") }
     }
 
-    /// Records the call and answers it with ``protocolHandler``.
-    public func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`protocol`(protocol: `protocol`))
+    /// Records the call and answers it with ``protocolHandler``, with the metadata ``responseMetadata`` makes.
+    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`protocol`(protocol: `protocol`)
+        self.recorder.record(call)
         guard let handler = self.protocolHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Protocol")
         }
-        return try await handler(`protocol`)
+        return self.recorder.answer(try await handler(`protocol`), to: call, status: 200)
     }
 
     /// Answers `Self` calls.
@@ -826,13 +836,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Self") }
     }
 
-    /// Records the call and answers it with ``self_Handler``.
-    public func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.self_(self_: self_))
+    /// Records the call and answers it with ``self_Handler``, with the metadata ``responseMetadata`` makes.
+    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.self_(self_: self_)
+        self.recorder.record(call)
         guard let handler = self.self_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Self")
         }
-        return try await handler(self_)
+        return self.recorder.answer(try await handler(self_), to: call, status: 200)
     }
 
     /// Answers `Type` calls.
@@ -841,13 +852,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Type") }
     }
 
-    /// Records the call and answers it with ``typeHandler``.
-    public func type(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.type(type: type))
+    /// Records the call and answers it with ``typeHandler``, with the metadata ``responseMetadata`` makes.
+    public func typeWithResponse(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.type(type: type)
+        self.recorder.record(call)
         guard let handler = self.typeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Type")
         }
-        return try await handler(type)
+        return self.recorder.answer(try await handler(type), to: call, status: 200)
     }
 
     /// Answers `as` calls.
@@ -856,13 +868,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "as") }
     }
 
-    /// Records the call and answers it with ``asHandler``.
-    public func `as`(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`as`(as: `as`))
+    /// Records the call and answers it with ``asHandler``, with the metadata ``responseMetadata`` makes.
+    public func asWithResponse(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`as`(as: `as`)
+        self.recorder.record(call)
         guard let handler = self.asHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "as")
         }
-        return try await handler(`as`)
+        return self.recorder.answer(try await handler(`as`), to: call, status: 200)
     }
 
     /// Answers `associatedtype` calls.
@@ -871,13 +884,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "associatedtype") }
     }
 
-    /// Records the call and answers it with ``associatedtypeHandler``.
-    public func `associatedtype`(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`associatedtype`(associatedtype: `associatedtype`))
+    /// Records the call and answers it with ``associatedtypeHandler``, with the metadata ``responseMetadata`` makes.
+    public func associatedtypeWithResponse(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`associatedtype`(associatedtype: `associatedtype`)
+        self.recorder.record(call)
         guard let handler = self.associatedtypeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "associatedtype")
         }
-        return try await handler(`associatedtype`)
+        return self.recorder.answer(try await handler(`associatedtype`), to: call, status: 200)
     }
 
     /// Answers `async` calls.
@@ -886,13 +900,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "async") }
     }
 
-    /// Records the call and answers it with ``asyncHandler``.
-    public func `async`(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`async`(async: `async`))
+    /// Records the call and answers it with ``asyncHandler``, with the metadata ``responseMetadata`` makes.
+    public func asyncWithResponse(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`async`(async: `async`)
+        self.recorder.record(call)
         guard let handler = self.asyncHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "async")
         }
-        return try await handler(`async`)
+        return self.recorder.answer(try await handler(`async`), to: call, status: 200)
     }
 
     /// Answers `await` calls.
@@ -901,13 +916,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "await") }
     }
 
-    /// Records the call and answers it with ``awaitHandler``.
-    public func `await`(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`await`(await: `await`))
+    /// Records the call and answers it with ``awaitHandler``, with the metadata ``responseMetadata`` makes.
+    public func awaitWithResponse(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`await`(await: `await`)
+        self.recorder.record(call)
         guard let handler = self.awaitHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "await")
         }
-        return try await handler(`await`)
+        return self.recorder.answer(try await handler(`await`), to: call, status: 200)
     }
 
     /// Answers `borrowing` calls.
@@ -916,13 +932,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "borrowing") }
     }
 
-    /// Records the call and answers it with ``borrowingHandler``.
-    public func `borrowing`(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`borrowing`(borrowing: `borrowing`))
+    /// Records the call and answers it with ``borrowingHandler``, with the metadata ``responseMetadata`` makes.
+    public func borrowingWithResponse(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`borrowing`(borrowing: `borrowing`)
+        self.recorder.record(call)
         guard let handler = self.borrowingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "borrowing")
         }
-        return try await handler(`borrowing`)
+        return self.recorder.answer(try await handler(`borrowing`), to: call, status: 200)
     }
 
     /// Answers `break` calls.
@@ -931,13 +948,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "break") }
     }
 
-    /// Records the call and answers it with ``breakHandler``.
-    public func `break`(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`break`(break: `break`))
+    /// Records the call and answers it with ``breakHandler``, with the metadata ``responseMetadata`` makes.
+    public func breakWithResponse(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`break`(break: `break`)
+        self.recorder.record(call)
         guard let handler = self.breakHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "break")
         }
-        return try await handler(`break`)
+        return self.recorder.answer(try await handler(`break`), to: call, status: 200)
     }
 
     /// Answers `case` calls.
@@ -946,13 +964,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "case") }
     }
 
-    /// Records the call and answers it with ``caseHandler``.
-    public func `case`(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`case`(case: `case`))
+    /// Records the call and answers it with ``caseHandler``, with the metadata ``responseMetadata`` makes.
+    public func caseWithResponse(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`case`(case: `case`)
+        self.recorder.record(call)
         guard let handler = self.caseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "case")
         }
-        return try await handler(`case`)
+        return self.recorder.answer(try await handler(`case`), to: call, status: 200)
     }
 
     /// Answers `catch` calls.
@@ -961,13 +980,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "catch") }
     }
 
-    /// Records the call and answers it with ``catchHandler``.
-    public func `catch`(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`catch`(catch: `catch`))
+    /// Records the call and answers it with ``catchHandler``, with the metadata ``responseMetadata`` makes.
+    public func catchWithResponse(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`catch`(catch: `catch`)
+        self.recorder.record(call)
         guard let handler = self.catchHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "catch")
         }
-        return try await handler(`catch`)
+        return self.recorder.answer(try await handler(`catch`), to: call, status: 200)
     }
 
     /// Answers `class` calls.
@@ -976,13 +996,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "class") }
     }
 
-    /// Records the call and answers it with ``classHandler``.
-    public func `class`(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`class`(class: `class`))
+    /// Records the call and answers it with ``classHandler``, with the metadata ``responseMetadata`` makes.
+    public func classWithResponse(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`class`(class: `class`)
+        self.recorder.record(call)
         guard let handler = self.classHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "class")
         }
-        return try await handler(`class`)
+        return self.recorder.answer(try await handler(`class`), to: call, status: 200)
     }
 
     /// Answers `consuming` calls.
@@ -991,13 +1012,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "consuming") }
     }
 
-    /// Records the call and answers it with ``consumingHandler``.
-    public func `consuming`(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`consuming`(consuming: `consuming`))
+    /// Records the call and answers it with ``consumingHandler``, with the metadata ``responseMetadata`` makes.
+    public func consumingWithResponse(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`consuming`(consuming: `consuming`)
+        self.recorder.record(call)
         guard let handler = self.consumingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "consuming")
         }
-        return try await handler(`consuming`)
+        return self.recorder.answer(try await handler(`consuming`), to: call, status: 200)
     }
 
     /// Answers `continue` calls.
@@ -1006,13 +1028,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "continue") }
     }
 
-    /// Records the call and answers it with ``continueHandler``.
-    public func `continue`(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`continue`(continue: `continue`))
+    /// Records the call and answers it with ``continueHandler``, with the metadata ``responseMetadata`` makes.
+    public func continueWithResponse(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`continue`(continue: `continue`)
+        self.recorder.record(call)
         guard let handler = self.continueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "continue")
         }
-        return try await handler(`continue`)
+        return self.recorder.answer(try await handler(`continue`), to: call, status: 200)
     }
 
     /// Answers `default` calls.
@@ -1021,13 +1044,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "default") }
     }
 
-    /// Records the call and answers it with ``defaultHandler``.
-    public func `default`(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`default`(default: `default`))
+    /// Records the call and answers it with ``defaultHandler``, with the metadata ``responseMetadata`` makes.
+    public func defaultWithResponse(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`default`(default: `default`)
+        self.recorder.record(call)
         guard let handler = self.defaultHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "default")
         }
-        return try await handler(`default`)
+        return self.recorder.answer(try await handler(`default`), to: call, status: 200)
     }
 
     /// Answers `defer` calls.
@@ -1036,13 +1060,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "defer") }
     }
 
-    /// Records the call and answers it with ``deferHandler``.
-    public func `defer`(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`defer`(defer: `defer`))
+    /// Records the call and answers it with ``deferHandler``, with the metadata ``responseMetadata`` makes.
+    public func deferWithResponse(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`defer`(defer: `defer`)
+        self.recorder.record(call)
         guard let handler = self.deferHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "defer")
         }
-        return try await handler(`defer`)
+        return self.recorder.answer(try await handler(`defer`), to: call, status: 200)
     }
 
     /// Answers `deinit` calls.
@@ -1051,13 +1076,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "deinit") }
     }
 
-    /// Records the call and answers it with ``deinit_Handler``.
-    public func deinit_(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.deinit_(deinit_: deinit_))
+    /// Records the call and answers it with ``deinit_Handler``, with the metadata ``responseMetadata`` makes.
+    public func deinitWithResponse(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.deinit_(deinit_: deinit_)
+        self.recorder.record(call)
         guard let handler = self.deinit_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "deinit")
         }
-        return try await handler(deinit_)
+        return self.recorder.answer(try await handler(deinit_), to: call, status: 200)
     }
 
     /// Answers `do` calls.
@@ -1066,13 +1092,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "do") }
     }
 
-    /// Records the call and answers it with ``doHandler``.
-    public func `do`(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`do`(do: `do`))
+    /// Records the call and answers it with ``doHandler``, with the metadata ``responseMetadata`` makes.
+    public func doWithResponse(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`do`(do: `do`)
+        self.recorder.record(call)
         guard let handler = self.doHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "do")
         }
-        return try await handler(`do`)
+        return self.recorder.answer(try await handler(`do`), to: call, status: 200)
     }
 
     /// Answers `each` calls.
@@ -1081,13 +1108,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "each") }
     }
 
-    /// Records the call and answers it with ``eachHandler``.
-    public func `each`(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`each`(each: `each`))
+    /// Records the call and answers it with ``eachHandler``, with the metadata ``responseMetadata`` makes.
+    public func eachWithResponse(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`each`(each: `each`)
+        self.recorder.record(call)
         guard let handler = self.eachHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "each")
         }
-        return try await handler(`each`)
+        return self.recorder.answer(try await handler(`each`), to: call, status: 200)
     }
 
     /// Answers `else` calls.
@@ -1096,13 +1124,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "else") }
     }
 
-    /// Records the call and answers it with ``elseHandler``.
-    public func `else`(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`else`(else: `else`))
+    /// Records the call and answers it with ``elseHandler``, with the metadata ``responseMetadata`` makes.
+    public func elseWithResponse(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`else`(else: `else`)
+        self.recorder.record(call)
         guard let handler = self.elseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "else")
         }
-        return try await handler(`else`)
+        return self.recorder.answer(try await handler(`else`), to: call, status: 200)
     }
 
     /// Answers `enum` calls.
@@ -1111,13 +1140,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "enum") }
     }
 
-    /// Records the call and answers it with ``enumHandler``.
-    public func `enum`(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`enum`(enum: `enum`))
+    /// Records the call and answers it with ``enumHandler``, with the metadata ``responseMetadata`` makes.
+    public func enumWithResponse(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`enum`(enum: `enum`)
+        self.recorder.record(call)
         guard let handler = self.enumHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "enum")
         }
-        return try await handler(`enum`)
+        return self.recorder.answer(try await handler(`enum`), to: call, status: 200)
     }
 
     /// Answers `extension` calls.
@@ -1126,13 +1156,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "extension") }
     }
 
-    /// Records the call and answers it with ``extensionHandler``.
-    public func `extension`(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`extension`(extension: `extension`))
+    /// Records the call and answers it with ``extensionHandler``, with the metadata ``responseMetadata`` makes.
+    public func extensionWithResponse(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`extension`(extension: `extension`)
+        self.recorder.record(call)
         guard let handler = self.extensionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "extension")
         }
-        return try await handler(`extension`)
+        return self.recorder.answer(try await handler(`extension`), to: call, status: 200)
     }
 
     /// Answers `fallthrough` calls.
@@ -1141,13 +1172,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "fallthrough") }
     }
 
-    /// Records the call and answers it with ``fallthroughHandler``.
-    public func `fallthrough`(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`fallthrough`(fallthrough: `fallthrough`))
+    /// Records the call and answers it with ``fallthroughHandler``, with the metadata ``responseMetadata`` makes.
+    public func fallthroughWithResponse(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`fallthrough`(fallthrough: `fallthrough`)
+        self.recorder.record(call)
         guard let handler = self.fallthroughHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "fallthrough")
         }
-        return try await handler(`fallthrough`)
+        return self.recorder.answer(try await handler(`fallthrough`), to: call, status: 200)
     }
 
     /// Answers `false` calls.
@@ -1156,13 +1188,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "false") }
     }
 
-    /// Records the call and answers it with ``falseHandler``.
-    public func `false`(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`false`(false: `false`))
+    /// Records the call and answers it with ``falseHandler``, with the metadata ``responseMetadata`` makes.
+    public func falseWithResponse(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`false`(false: `false`)
+        self.recorder.record(call)
         guard let handler = self.falseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "false")
         }
-        return try await handler(`false`)
+        return self.recorder.answer(try await handler(`false`), to: call, status: 200)
     }
 
     /// Answers `fileprivate` calls.
@@ -1171,13 +1204,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "fileprivate") }
     }
 
-    /// Records the call and answers it with ``fileprivateHandler``.
-    public func `fileprivate`(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`fileprivate`(fileprivate: `fileprivate`))
+    /// Records the call and answers it with ``fileprivateHandler``, with the metadata ``responseMetadata`` makes.
+    public func fileprivateWithResponse(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`fileprivate`(fileprivate: `fileprivate`)
+        self.recorder.record(call)
         guard let handler = self.fileprivateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "fileprivate")
         }
-        return try await handler(`fileprivate`)
+        return self.recorder.answer(try await handler(`fileprivate`), to: call, status: 200)
     }
 
     /// Answers `for` calls.
@@ -1186,13 +1220,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "for") }
     }
 
-    /// Records the call and answers it with ``forHandler``.
-    public func `for`(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`for`(for: `for`))
+    /// Records the call and answers it with ``forHandler``, with the metadata ``responseMetadata`` makes.
+    public func forWithResponse(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`for`(for: `for`)
+        self.recorder.record(call)
         guard let handler = self.forHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "for")
         }
-        return try await handler(`for`)
+        return self.recorder.answer(try await handler(`for`), to: call, status: 200)
     }
 
     /// Answers `func` calls.
@@ -1201,13 +1236,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "func") }
     }
 
-    /// Records the call and answers it with ``funcHandler``.
-    public func `func`(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`func`(func: `func`))
+    /// Records the call and answers it with ``funcHandler``, with the metadata ``responseMetadata`` makes.
+    public func funcWithResponse(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`func`(func: `func`)
+        self.recorder.record(call)
         guard let handler = self.funcHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "func")
         }
-        return try await handler(`func`)
+        return self.recorder.answer(try await handler(`func`), to: call, status: 200)
     }
 
     /// Answers `guard` calls.
@@ -1216,13 +1252,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "guard") }
     }
 
-    /// Records the call and answers it with ``guardHandler``.
-    public func `guard`(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`guard`(guard: `guard`))
+    /// Records the call and answers it with ``guardHandler``, with the metadata ``responseMetadata`` makes.
+    public func guardWithResponse(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`guard`(guard: `guard`)
+        self.recorder.record(call)
         guard let handler = self.guardHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "guard")
         }
-        return try await handler(`guard`)
+        return self.recorder.answer(try await handler(`guard`), to: call, status: 200)
     }
 
     /// Answers `if` calls.
@@ -1231,13 +1268,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "if") }
     }
 
-    /// Records the call and answers it with ``ifHandler``.
-    public func `if`(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`if`(if: `if`))
+    /// Records the call and answers it with ``ifHandler``, with the metadata ``responseMetadata`` makes.
+    public func ifWithResponse(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`if`(if: `if`)
+        self.recorder.record(call)
         guard let handler = self.ifHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "if")
         }
-        return try await handler(`if`)
+        return self.recorder.answer(try await handler(`if`), to: call, status: 200)
     }
 
     /// Answers `import` calls.
@@ -1246,13 +1284,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "import") }
     }
 
-    /// Records the call and answers it with ``importHandler``.
-    public func `import`(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`import`(import: `import`))
+    /// Records the call and answers it with ``importHandler``, with the metadata ``responseMetadata`` makes.
+    public func importWithResponse(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`import`(import: `import`)
+        self.recorder.record(call)
         guard let handler = self.importHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "import")
         }
-        return try await handler(`import`)
+        return self.recorder.answer(try await handler(`import`), to: call, status: 200)
     }
 
     /// Answers `in` calls.
@@ -1261,13 +1300,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "in") }
     }
 
-    /// Records the call and answers it with ``inHandler``.
-    public func `in`(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`in`(in: `in`))
+    /// Records the call and answers it with ``inHandler``, with the metadata ``responseMetadata`` makes.
+    public func inWithResponse(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`in`(in: `in`)
+        self.recorder.record(call)
         guard let handler = self.inHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "in")
         }
-        return try await handler(`in`)
+        return self.recorder.answer(try await handler(`in`), to: call, status: 200)
     }
 
     /// Answers `init` calls.
@@ -1276,13 +1316,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "init") }
     }
 
-    /// Records the call and answers it with ``init_Handler``.
-    public func init_(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.init_(init_: init_))
+    /// Records the call and answers it with ``init_Handler``, with the metadata ``responseMetadata`` makes.
+    public func initWithResponse(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.init_(init_: init_)
+        self.recorder.record(call)
         guard let handler = self.init_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "init")
         }
-        return try await handler(init_)
+        return self.recorder.answer(try await handler(init_), to: call, status: 200)
     }
 
     /// Answers `inout` calls.
@@ -1291,13 +1332,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "inout") }
     }
 
-    /// Records the call and answers it with ``inoutHandler``.
-    public func `inout`(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`inout`(`inout`: `inout`))
+    /// Records the call and answers it with ``inoutHandler``, with the metadata ``responseMetadata`` makes.
+    public func inoutWithResponse(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`inout`(`inout`: `inout`)
+        self.recorder.record(call)
         guard let handler = self.inoutHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "inout")
         }
-        return try await handler(`inout`)
+        return self.recorder.answer(try await handler(`inout`), to: call, status: 200)
     }
 
     /// Answers `internal` calls.
@@ -1306,13 +1348,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "internal") }
     }
 
-    /// Records the call and answers it with ``internalHandler``.
-    public func `internal`(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`internal`(internal: `internal`))
+    /// Records the call and answers it with ``internalHandler``, with the metadata ``responseMetadata`` makes.
+    public func internalWithResponse(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`internal`(internal: `internal`)
+        self.recorder.record(call)
         guard let handler = self.internalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "internal")
         }
-        return try await handler(`internal`)
+        return self.recorder.answer(try await handler(`internal`), to: call, status: 200)
     }
 
     /// Answers `is` calls.
@@ -1321,13 +1364,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "is") }
     }
 
-    /// Records the call and answers it with ``isHandler``.
-    public func `is`(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`is`(is: `is`))
+    /// Records the call and answers it with ``isHandler``, with the metadata ``responseMetadata`` makes.
+    public func isWithResponse(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`is`(is: `is`)
+        self.recorder.record(call)
         guard let handler = self.isHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "is")
         }
-        return try await handler(`is`)
+        return self.recorder.answer(try await handler(`is`), to: call, status: 200)
     }
 
     /// Answers `let` calls.
@@ -1336,13 +1380,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "let") }
     }
 
-    /// Records the call and answers it with ``letHandler``.
-    public func `let`(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`let`(let: `let`))
+    /// Records the call and answers it with ``letHandler``, with the metadata ``responseMetadata`` makes.
+    public func letWithResponse(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`let`(let: `let`)
+        self.recorder.record(call)
         guard let handler = self.letHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "let")
         }
-        return try await handler(`let`)
+        return self.recorder.answer(try await handler(`let`), to: call, status: 200)
     }
 
     /// Answers `nil` calls.
@@ -1351,13 +1396,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "nil") }
     }
 
-    /// Records the call and answers it with ``nilHandler``.
-    public func `nil`(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`nil`(nil: `nil`))
+    /// Records the call and answers it with ``nilHandler``, with the metadata ``responseMetadata`` makes.
+    public func nilWithResponse(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`nil`(nil: `nil`)
+        self.recorder.record(call)
         guard let handler = self.nilHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nil")
         }
-        return try await handler(`nil`)
+        return self.recorder.answer(try await handler(`nil`), to: call, status: 200)
     }
 
     /// Answers `nonisolated` calls.
@@ -1366,13 +1412,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "nonisolated") }
     }
 
-    /// Records the call and answers it with ``nonisolatedHandler``.
-    public func `nonisolated`(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`nonisolated`(nonisolated: `nonisolated`))
+    /// Records the call and answers it with ``nonisolatedHandler``, with the metadata ``responseMetadata`` makes.
+    public func nonisolatedWithResponse(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`nonisolated`(nonisolated: `nonisolated`)
+        self.recorder.record(call)
         guard let handler = self.nonisolatedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nonisolated")
         }
-        return try await handler(`nonisolated`)
+        return self.recorder.answer(try await handler(`nonisolated`), to: call, status: 200)
     }
 
     /// Answers `open` calls.
@@ -1381,13 +1428,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "open") }
     }
 
-    /// Records the call and answers it with ``openHandler``.
-    public func `open`(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`open`(open: `open`))
+    /// Records the call and answers it with ``openHandler``, with the metadata ``responseMetadata`` makes.
+    public func openWithResponse(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`open`(open: `open`)
+        self.recorder.record(call)
         guard let handler = self.openHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "open")
         }
-        return try await handler(`open`)
+        return self.recorder.answer(try await handler(`open`), to: call, status: 200)
     }
 
     /// Answers `operator` calls.
@@ -1396,13 +1444,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "operator") }
     }
 
-    /// Records the call and answers it with ``operatorHandler``.
-    public func `operator`(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`operator`(operator: `operator`))
+    /// Records the call and answers it with ``operatorHandler``, with the metadata ``responseMetadata`` makes.
+    public func operatorWithResponse(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`operator`(operator: `operator`)
+        self.recorder.record(call)
         guard let handler = self.operatorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "operator")
         }
-        return try await handler(`operator`)
+        return self.recorder.answer(try await handler(`operator`), to: call, status: 200)
     }
 
     /// Answers `package` calls.
@@ -1411,13 +1460,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "package") }
     }
 
-    /// Records the call and answers it with ``packageHandler``.
-    public func `package`(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`package`(package: `package`))
+    /// Records the call and answers it with ``packageHandler``, with the metadata ``responseMetadata`` makes.
+    public func packageWithResponse(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`package`(package: `package`)
+        self.recorder.record(call)
         guard let handler = self.packageHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "package")
         }
-        return try await handler(`package`)
+        return self.recorder.answer(try await handler(`package`), to: call, status: 200)
     }
 
     /// Answers `precedencegroup` calls.
@@ -1426,13 +1476,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "precedencegroup") }
     }
 
-    /// Records the call and answers it with ``precedencegroupHandler``.
-    public func `precedencegroup`(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`precedencegroup`(precedencegroup: `precedencegroup`))
+    /// Records the call and answers it with ``precedencegroupHandler``, with the metadata ``responseMetadata`` makes.
+    public func precedencegroupWithResponse(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`precedencegroup`(precedencegroup: `precedencegroup`)
+        self.recorder.record(call)
         guard let handler = self.precedencegroupHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "precedencegroup")
         }
-        return try await handler(`precedencegroup`)
+        return self.recorder.answer(try await handler(`precedencegroup`), to: call, status: 200)
     }
 
     /// Answers `private` calls.
@@ -1441,13 +1492,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "private") }
     }
 
-    /// Records the call and answers it with ``privateHandler``.
-    public func `private`(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`private`(private: `private`))
+    /// Records the call and answers it with ``privateHandler``, with the metadata ``responseMetadata`` makes.
+    public func privateWithResponse(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`private`(private: `private`)
+        self.recorder.record(call)
         guard let handler = self.privateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "private")
         }
-        return try await handler(`private`)
+        return self.recorder.answer(try await handler(`private`), to: call, status: 200)
     }
 
     /// Answers `public` calls.
@@ -1456,13 +1508,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "public") }
     }
 
-    /// Records the call and answers it with ``publicHandler``.
-    public func `public`(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`public`(public: `public`))
+    /// Records the call and answers it with ``publicHandler``, with the metadata ``responseMetadata`` makes.
+    public func publicWithResponse(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`public`(public: `public`)
+        self.recorder.record(call)
         guard let handler = self.publicHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "public")
         }
-        return try await handler(`public`)
+        return self.recorder.answer(try await handler(`public`), to: call, status: 200)
     }
 
     /// Answers `repeat` calls.
@@ -1471,13 +1524,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "repeat") }
     }
 
-    /// Records the call and answers it with ``repeatHandler``.
-    public func `repeat`(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`repeat`(repeat: `repeat`))
+    /// Records the call and answers it with ``repeatHandler``, with the metadata ``responseMetadata`` makes.
+    public func repeatWithResponse(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`repeat`(repeat: `repeat`)
+        self.recorder.record(call)
         guard let handler = self.repeatHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "repeat")
         }
-        return try await handler(`repeat`)
+        return self.recorder.answer(try await handler(`repeat`), to: call, status: 200)
     }
 
     /// Answers `rethrows` calls.
@@ -1486,13 +1540,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "rethrows") }
     }
 
-    /// Records the call and answers it with ``rethrowsHandler``.
-    public func `rethrows`(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`rethrows`(rethrows: `rethrows`))
+    /// Records the call and answers it with ``rethrowsHandler``, with the metadata ``responseMetadata`` makes.
+    public func rethrowsWithResponse(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`rethrows`(rethrows: `rethrows`)
+        self.recorder.record(call)
         guard let handler = self.rethrowsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "rethrows")
         }
-        return try await handler(`rethrows`)
+        return self.recorder.answer(try await handler(`rethrows`), to: call, status: 200)
     }
 
     /// Answers `return` calls.
@@ -1501,13 +1556,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "return") }
     }
 
-    /// Records the call and answers it with ``returnHandler``.
-    public func `return`(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`return`(return: `return`))
+    /// Records the call and answers it with ``returnHandler``, with the metadata ``responseMetadata`` makes.
+    public func returnWithResponse(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`return`(return: `return`)
+        self.recorder.record(call)
         guard let handler = self.returnHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "return")
         }
-        return try await handler(`return`)
+        return self.recorder.answer(try await handler(`return`), to: call, status: 200)
     }
 
     /// Answers `some` calls.
@@ -1516,13 +1572,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "some") }
     }
 
-    /// Records the call and answers it with ``someHandler``.
-    public func `some`(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`some`(some: `some`))
+    /// Records the call and answers it with ``someHandler``, with the metadata ``responseMetadata`` makes.
+    public func someWithResponse(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`some`(some: `some`)
+        self.recorder.record(call)
         guard let handler = self.someHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "some")
         }
-        return try await handler(`some`)
+        return self.recorder.answer(try await handler(`some`), to: call, status: 200)
     }
 
     /// Answers `static` calls.
@@ -1531,13 +1588,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "static") }
     }
 
-    /// Records the call and answers it with ``staticHandler``.
-    public func `static`(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`static`(static: `static`))
+    /// Records the call and answers it with ``staticHandler``, with the metadata ``responseMetadata`` makes.
+    public func staticWithResponse(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`static`(static: `static`)
+        self.recorder.record(call)
         guard let handler = self.staticHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "static")
         }
-        return try await handler(`static`)
+        return self.recorder.answer(try await handler(`static`), to: call, status: 200)
     }
 
     /// Answers `struct` calls.
@@ -1546,13 +1604,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "struct") }
     }
 
-    /// Records the call and answers it with ``structHandler``.
-    public func `struct`(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`struct`(struct: `struct`))
+    /// Records the call and answers it with ``structHandler``, with the metadata ``responseMetadata`` makes.
+    public func structWithResponse(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`struct`(struct: `struct`)
+        self.recorder.record(call)
         guard let handler = self.structHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "struct")
         }
-        return try await handler(`struct`)
+        return self.recorder.answer(try await handler(`struct`), to: call, status: 200)
     }
 
     /// Answers `subscript` calls.
@@ -1561,13 +1620,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "subscript") }
     }
 
-    /// Records the call and answers it with ``subscript_Handler``.
-    public func subscript_(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.subscript_(subscript_: subscript_))
+    /// Records the call and answers it with ``subscript_Handler``, with the metadata ``responseMetadata`` makes.
+    public func subscriptWithResponse(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.subscript_(subscript_: subscript_)
+        self.recorder.record(call)
         guard let handler = self.subscript_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "subscript")
         }
-        return try await handler(subscript_)
+        return self.recorder.answer(try await handler(subscript_), to: call, status: 200)
     }
 
     /// Answers `super` calls.
@@ -1576,13 +1636,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "super") }
     }
 
-    /// Records the call and answers it with ``super_Handler``.
-    public func super_(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.super_(super_: super_))
+    /// Records the call and answers it with ``super_Handler``, with the metadata ``responseMetadata`` makes.
+    public func superWithResponse(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.super_(super_: super_)
+        self.recorder.record(call)
         guard let handler = self.super_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "super")
         }
-        return try await handler(super_)
+        return self.recorder.answer(try await handler(super_), to: call, status: 200)
     }
 
     /// Answers `switch` calls.
@@ -1591,13 +1652,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "switch") }
     }
 
-    /// Records the call and answers it with ``switchHandler``.
-    public func `switch`(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`switch`(switch: `switch`))
+    /// Records the call and answers it with ``switchHandler``, with the metadata ``responseMetadata`` makes.
+    public func switchWithResponse(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`switch`(switch: `switch`)
+        self.recorder.record(call)
         guard let handler = self.switchHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "switch")
         }
-        return try await handler(`switch`)
+        return self.recorder.answer(try await handler(`switch`), to: call, status: 200)
     }
 
     /// Answers `throw` calls.
@@ -1606,13 +1668,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "throw") }
     }
 
-    /// Records the call and answers it with ``throwHandler``.
-    public func `throw`(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`throw`(throw: `throw`))
+    /// Records the call and answers it with ``throwHandler``, with the metadata ``responseMetadata`` makes.
+    public func throwWithResponse(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`throw`(throw: `throw`)
+        self.recorder.record(call)
         guard let handler = self.throwHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "throw")
         }
-        return try await handler(`throw`)
+        return self.recorder.answer(try await handler(`throw`), to: call, status: 200)
     }
 
     /// Answers `throws` calls.
@@ -1621,13 +1684,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "throws") }
     }
 
-    /// Records the call and answers it with ``throwsHandler``.
-    public func `throws`(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`throws`(throws: `throws`))
+    /// Records the call and answers it with ``throwsHandler``, with the metadata ``responseMetadata`` makes.
+    public func throwsWithResponse(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`throws`(throws: `throws`)
+        self.recorder.record(call)
         guard let handler = self.throwsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "throws")
         }
-        return try await handler(`throws`)
+        return self.recorder.answer(try await handler(`throws`), to: call, status: 200)
     }
 
     /// Answers `true` calls.
@@ -1636,13 +1700,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "true") }
     }
 
-    /// Records the call and answers it with ``trueHandler``.
-    public func `true`(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`true`(true: `true`))
+    /// Records the call and answers it with ``trueHandler``, with the metadata ``responseMetadata`` makes.
+    public func trueWithResponse(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`true`(true: `true`)
+        self.recorder.record(call)
         guard let handler = self.trueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "true")
         }
-        return try await handler(`true`)
+        return self.recorder.answer(try await handler(`true`), to: call, status: 200)
     }
 
     /// Answers `try` calls.
@@ -1651,13 +1716,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "try") }
     }
 
-    /// Records the call and answers it with ``tryHandler``.
-    public func `try`(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`try`(try: `try`))
+    /// Records the call and answers it with ``tryHandler``, with the metadata ``responseMetadata`` makes.
+    public func tryWithResponse(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`try`(try: `try`)
+        self.recorder.record(call)
         guard let handler = self.tryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "try")
         }
-        return try await handler(`try`)
+        return self.recorder.answer(try await handler(`try`), to: call, status: 200)
     }
 
     /// Answers `typealias` calls.
@@ -1666,13 +1732,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "typealias") }
     }
 
-    /// Records the call and answers it with ``typealiasHandler``.
-    public func `typealias`(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`typealias`(typealias: `typealias`))
+    /// Records the call and answers it with ``typealiasHandler``, with the metadata ``responseMetadata`` makes.
+    public func typealiasWithResponse(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`typealias`(typealias: `typealias`)
+        self.recorder.record(call)
         guard let handler = self.typealiasHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "typealias")
         }
-        return try await handler(`typealias`)
+        return self.recorder.answer(try await handler(`typealias`), to: call, status: 200)
     }
 
     /// Answers `var` calls.
@@ -1681,13 +1748,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "var") }
     }
 
-    /// Records the call and answers it with ``varHandler``.
-    public func `var`(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`var`(var: `var`))
+    /// Records the call and answers it with ``varHandler``, with the metadata ``responseMetadata`` makes.
+    public func varWithResponse(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`var`(var: `var`)
+        self.recorder.record(call)
         guard let handler = self.varHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "var")
         }
-        return try await handler(`var`)
+        return self.recorder.answer(try await handler(`var`), to: call, status: 200)
     }
 
     /// Answers `where` calls.
@@ -1696,13 +1764,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "where") }
     }
 
-    /// Records the call and answers it with ``whereHandler``.
-    public func `where`(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`where`(where: `where`))
+    /// Records the call and answers it with ``whereHandler``, with the metadata ``responseMetadata`` makes.
+    public func whereWithResponse(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`where`(where: `where`)
+        self.recorder.record(call)
         guard let handler = self.whereHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "where")
         }
-        return try await handler(`where`)
+        return self.recorder.answer(try await handler(`where`), to: call, status: 200)
     }
 
     /// Answers `while` calls.
@@ -1711,13 +1780,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "while") }
     }
 
-    /// Records the call and answers it with ``whileHandler``.
-    public func `while`(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.`while`(while: `while`))
+    /// Records the call and answers it with ``whileHandler``, with the metadata ``responseMetadata`` makes.
+    public func whileWithResponse(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`while`(while: `while`)
+        self.recorder.record(call)
         guard let handler = self.whileHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "while")
         }
-        return try await handler(`while`)
+        return self.recorder.answer(try await handler(`while`), to: call, status: 200)
     }
 
     /// Answers `get` calls.
@@ -1726,13 +1796,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "get") }
     }
 
-    /// Records the call and answers it with ``getHandler``.
-    public func get(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.get(get: get))
+    /// Records the call and answers it with ``getHandler``, with the metadata ``responseMetadata`` makes.
+    public func getWithResponse(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.get(get: get)
+        self.recorder.record(call)
         guard let handler = self.getHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "get")
         }
-        return try await handler(get)
+        return self.recorder.answer(try await handler(get), to: call, status: 200)
     }
 
     /// Answers `set` calls.
@@ -1741,13 +1812,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "set") }
     }
 
-    /// Records the call and answers it with ``setHandler``.
-    public func set(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.set(set: set))
+    /// Records the call and answers it with ``setHandler``, with the metadata ``responseMetadata`` makes.
+    public func setWithResponse(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.set(set: set)
+        self.recorder.record(call)
         guard let handler = self.setHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "set")
         }
-        return try await handler(set)
+        return self.recorder.answer(try await handler(set), to: call, status: 200)
     }
 
     /// Answers `willSet` calls.
@@ -1756,13 +1828,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "willSet") }
     }
 
-    /// Records the call and answers it with ``willSetHandler``.
-    public func willSet(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.willSet(willSet: willSet))
+    /// Records the call and answers it with ``willSetHandler``, with the metadata ``responseMetadata`` makes.
+    public func willSetWithResponse(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.willSet(willSet: willSet)
+        self.recorder.record(call)
         guard let handler = self.willSetHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "willSet")
         }
-        return try await handler(willSet)
+        return self.recorder.answer(try await handler(willSet), to: call, status: 200)
     }
 
     /// Answers `didSet` calls.
@@ -1771,13 +1844,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "didSet") }
     }
 
-    /// Records the call and answers it with ``didSetHandler``.
-    public func didSet(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.didSet(didSet: didSet))
+    /// Records the call and answers it with ``didSetHandler``, with the metadata ``responseMetadata`` makes.
+    public func didSetWithResponse(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.didSet(didSet: didSet)
+        self.recorder.record(call)
         guard let handler = self.didSetHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "didSet")
         }
-        return try await handler(didSet)
+        return self.recorder.answer(try await handler(didSet), to: call, status: 200)
     }
 
     /// Answers `mutating` calls.
@@ -1786,13 +1860,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "mutating") }
     }
 
-    /// Records the call and answers it with ``mutatingHandler``.
-    public func mutating(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.mutating(mutating: mutating))
+    /// Records the call and answers it with ``mutatingHandler``, with the metadata ``responseMetadata`` makes.
+    public func mutatingWithResponse(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.mutating(mutating: mutating)
+        self.recorder.record(call)
         guard let handler = self.mutatingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "mutating")
         }
-        return try await handler(mutating)
+        return self.recorder.answer(try await handler(mutating), to: call, status: 200)
     }
 
     /// Answers `nonmutating` calls.
@@ -1801,13 +1876,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "nonmutating") }
     }
 
-    /// Records the call and answers it with ``nonmutatingHandler``.
-    public func nonmutating(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.nonmutating(nonmutating: nonmutating))
+    /// Records the call and answers it with ``nonmutatingHandler``, with the metadata ``responseMetadata`` makes.
+    public func nonmutatingWithResponse(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.nonmutating(nonmutating: nonmutating)
+        self.recorder.record(call)
         guard let handler = self.nonmutatingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nonmutating")
         }
-        return try await handler(nonmutating)
+        return self.recorder.answer(try await handler(nonmutating), to: call, status: 200)
     }
 
     /// Answers `override` calls.
@@ -1816,13 +1892,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "override") }
     }
 
-    /// Records the call and answers it with ``overrideHandler``.
-    public func override(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.override(override: override))
+    /// Records the call and answers it with ``overrideHandler``, with the metadata ``responseMetadata`` makes.
+    public func overrideWithResponse(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.override(override: override)
+        self.recorder.record(call)
         guard let handler = self.overrideHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "override")
         }
-        return try await handler(override)
+        return self.recorder.answer(try await handler(override), to: call, status: 200)
     }
 
     /// Answers `convenience` calls.
@@ -1831,13 +1908,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "convenience") }
     }
 
-    /// Records the call and answers it with ``convenienceHandler``.
-    public func convenience(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.convenience(convenience: convenience))
+    /// Records the call and answers it with ``convenienceHandler``, with the metadata ``responseMetadata`` makes.
+    public func convenienceWithResponse(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.convenience(convenience: convenience)
+        self.recorder.record(call)
         guard let handler = self.convenienceHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "convenience")
         }
-        return try await handler(convenience)
+        return self.recorder.answer(try await handler(convenience), to: call, status: 200)
     }
 
     /// Answers `dynamic` calls.
@@ -1846,13 +1924,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "dynamic") }
     }
 
-    /// Records the call and answers it with ``dynamicHandler``.
-    public func dynamic(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.dynamic(dynamic: dynamic))
+    /// Records the call and answers it with ``dynamicHandler``, with the metadata ``responseMetadata`` makes.
+    public func dynamicWithResponse(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.dynamic(dynamic: dynamic)
+        self.recorder.record(call)
         guard let handler = self.dynamicHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "dynamic")
         }
-        return try await handler(dynamic)
+        return self.recorder.answer(try await handler(dynamic), to: call, status: 200)
     }
 
     /// Answers `final` calls.
@@ -1861,13 +1940,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "final") }
     }
 
-    /// Records the call and answers it with ``finalHandler``.
-    public func final(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.final(final: final))
+    /// Records the call and answers it with ``finalHandler``, with the metadata ``responseMetadata`` makes.
+    public func finalWithResponse(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.final(final: final)
+        self.recorder.record(call)
         guard let handler = self.finalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "final")
         }
-        return try await handler(final)
+        return self.recorder.answer(try await handler(final), to: call, status: 200)
     }
 
     /// Answers `indirect` calls.
@@ -1876,13 +1956,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "indirect") }
     }
 
-    /// Records the call and answers it with ``indirectHandler``.
-    public func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.indirect(indirect: indirect))
+    /// Records the call and answers it with ``indirectHandler``, with the metadata ``responseMetadata`` makes.
+    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.indirect(indirect: indirect)
+        self.recorder.record(call)
         guard let handler = self.indirectHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "indirect")
         }
-        return try await handler(indirect)
+        return self.recorder.answer(try await handler(indirect), to: call, status: 200)
     }
 
     /// Answers `lazy` calls.
@@ -1891,13 +1972,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "lazy") }
     }
 
-    /// Records the call and answers it with ``lazyHandler``.
-    public func lazy(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.lazy(lazy: lazy))
+    /// Records the call and answers it with ``lazyHandler``, with the metadata ``responseMetadata`` makes.
+    public func lazyWithResponse(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.lazy(lazy: lazy)
+        self.recorder.record(call)
         guard let handler = self.lazyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "lazy")
         }
-        return try await handler(lazy)
+        return self.recorder.answer(try await handler(lazy), to: call, status: 200)
     }
 
     /// Answers `optional` calls.
@@ -1906,13 +1988,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "optional") }
     }
 
-    /// Records the call and answers it with ``optionalHandler``.
-    public func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.optional(optional: optional))
+    /// Records the call and answers it with ``optionalHandler``, with the metadata ``responseMetadata`` makes.
+    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.optional(optional: optional)
+        self.recorder.record(call)
         guard let handler = self.optionalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "optional")
         }
-        return try await handler(optional)
+        return self.recorder.answer(try await handler(optional), to: call, status: 200)
     }
 
     /// Answers `required` calls.
@@ -1921,13 +2004,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "required") }
     }
 
-    /// Records the call and answers it with ``requiredHandler``.
-    public func required(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.required(required: required))
+    /// Records the call and answers it with ``requiredHandler``, with the metadata ``responseMetadata`` makes.
+    public func requiredWithResponse(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.required(required: required)
+        self.recorder.record(call)
         guard let handler = self.requiredHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "required")
         }
-        return try await handler(required)
+        return self.recorder.answer(try await handler(required), to: call, status: 200)
     }
 
     /// Answers `unowned` calls.
@@ -1936,13 +2020,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "unowned") }
     }
 
-    /// Records the call and answers it with ``unownedHandler``.
-    public func unowned(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.unowned(unowned: unowned))
+    /// Records the call and answers it with ``unownedHandler``, with the metadata ``responseMetadata`` makes.
+    public func unownedWithResponse(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.unowned(unowned: unowned)
+        self.recorder.record(call)
         guard let handler = self.unownedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "unowned")
         }
-        return try await handler(unowned)
+        return self.recorder.answer(try await handler(unowned), to: call, status: 200)
     }
 
     /// Answers `weak` calls.
@@ -1951,13 +2036,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "weak") }
     }
 
-    /// Records the call and answers it with ``weakHandler``.
-    public func weak(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.weak(weak: weak))
+    /// Records the call and answers it with ``weakHandler``, with the metadata ``responseMetadata`` makes.
+    public func weakWithResponse(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.weak(weak: weak)
+        self.recorder.record(call)
         guard let handler = self.weakHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "weak")
         }
-        return try await handler(weak)
+        return self.recorder.answer(try await handler(weak), to: call, status: 200)
     }
 
     /// Answers `actor` calls.
@@ -1966,13 +2052,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "actor") }
     }
 
-    /// Records the call and answers it with ``actorHandler``.
-    public func actor(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.actor(actor: actor))
+    /// Records the call and answers it with ``actorHandler``, with the metadata ``responseMetadata`` makes.
+    public func actorWithResponse(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.actor(actor: actor)
+        self.recorder.record(call)
         guard let handler = self.actorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "actor")
         }
-        return try await handler(actor)
+        return self.recorder.answer(try await handler(actor), to: call, status: 200)
     }
 
     /// Answers `macro` calls.
@@ -1981,13 +2068,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "macro") }
     }
 
-    /// Records the call and answers it with ``macroHandler``.
-    public func macro(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.macro(macro: macro))
+    /// Records the call and answers it with ``macroHandler``, with the metadata ``responseMetadata`` makes.
+    public func macroWithResponse(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.macro(macro: macro)
+        self.recorder.record(call)
         guard let handler = self.macroHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "macro")
         }
-        return try await handler(macro)
+        return self.recorder.answer(try await handler(macro), to: call, status: 200)
     }
 
     /// Answers `consume` calls.
@@ -1996,13 +2084,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "consume") }
     }
 
-    /// Records the call and answers it with ``consumeHandler``.
-    public func consume(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.consume(consume: consume))
+    /// Records the call and answers it with ``consumeHandler``, with the metadata ``responseMetadata`` makes.
+    public func consumeWithResponse(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.consume(consume: consume)
+        self.recorder.record(call)
         guard let handler = self.consumeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "consume")
         }
-        return try await handler(consume)
+        return self.recorder.answer(try await handler(consume), to: call, status: 200)
     }
 
     /// Answers `copy` calls.
@@ -2011,13 +2100,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "copy") }
     }
 
-    /// Records the call and answers it with ``copyHandler``.
-    public func copy(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.copy(copy: copy))
+    /// Records the call and answers it with ``copyHandler``, with the metadata ``responseMetadata`` makes.
+    public func copyWithResponse(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.copy(copy: copy)
+        self.recorder.record(call)
         guard let handler = self.copyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "copy")
         }
-        return try await handler(copy)
+        return self.recorder.answer(try await handler(copy), to: call, status: 200)
     }
 
     /// Answers `discard` calls.
@@ -2026,13 +2116,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "discard") }
     }
 
-    /// Records the call and answers it with ``discardHandler``.
-    public func discard(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.discard(discard: discard))
+    /// Records the call and answers it with ``discardHandler``, with the metadata ``responseMetadata`` makes.
+    public func discardWithResponse(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.discard(discard: discard)
+        self.recorder.record(call)
         guard let handler = self.discardHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "discard")
         }
-        return try await handler(discard)
+        return self.recorder.answer(try await handler(discard), to: call, status: 200)
     }
 
     /// Answers `then` calls.
@@ -2041,13 +2132,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "then") }
     }
 
-    /// Records the call and answers it with ``thenHandler``.
-    public func then(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.then(then: then))
+    /// Records the call and answers it with ``thenHandler``, with the metadata ``responseMetadata`` makes.
+    public func thenWithResponse(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.then(then: then)
+        self.recorder.record(call)
         guard let handler = self.thenHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "then")
         }
-        return try await handler(then)
+        return self.recorder.answer(try await handler(then), to: call, status: 200)
     }
 
     /// Answers `sending` calls.
@@ -2056,13 +2148,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "sending") }
     }
 
-    /// Records the call and answers it with ``sendingHandler``.
-    public func sending(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.sending(sending: sending))
+    /// Records the call and answers it with ``sendingHandler``, with the metadata ``responseMetadata`` makes.
+    public func sendingWithResponse(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.sending(sending: sending)
+        self.recorder.record(call)
         guard let handler = self.sendingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "sending")
         }
-        return try await handler(sending)
+        return self.recorder.answer(try await handler(sending), to: call, status: 200)
     }
 
     /// Answers `isolated` calls.
@@ -2071,13 +2164,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "isolated") }
     }
 
-    /// Records the call and answers it with ``isolatedHandler``.
-    public func isolated(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.isolated(isolated: isolated))
+    /// Records the call and answers it with ``isolatedHandler``, with the metadata ``responseMetadata`` makes.
+    public func isolatedWithResponse(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.isolated(isolated: isolated)
+        self.recorder.record(call)
         guard let handler = self.isolatedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "isolated")
         }
-        return try await handler(isolated)
+        return self.recorder.answer(try await handler(isolated), to: call, status: 200)
     }
 
     /// Answers `unsafe` calls.
@@ -2086,13 +2180,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "unsafe") }
     }
 
-    /// Records the call and answers it with ``unsafeHandler``.
-    public func unsafe(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.unsafe(unsafe: unsafe))
+    /// Records the call and answers it with ``unsafeHandler``, with the metadata ``responseMetadata`` makes.
+    public func unsafeWithResponse(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.unsafe(unsafe: unsafe)
+        self.recorder.record(call)
         guard let handler = self.unsafeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "unsafe")
         }
-        return try await handler(unsafe)
+        return self.recorder.answer(try await handler(unsafe), to: call, status: 200)
     }
 
     /// Answers `Int` calls.
@@ -2101,13 +2196,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Int") }
     }
 
-    /// Records the call and answers it with ``intHandler``.
-    public func int(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.int(int: int))
+    /// Records the call and answers it with ``intHandler``, with the metadata ``responseMetadata`` makes.
+    public func intWithResponse(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.int(int: int)
+        self.recorder.record(call)
         guard let handler = self.intHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Int")
         }
-        return try await handler(int)
+        return self.recorder.answer(try await handler(int), to: call, status: 200)
     }
 
     /// Answers `String` calls.
@@ -2116,13 +2212,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "String") }
     }
 
-    /// Records the call and answers it with ``stringHandler``.
-    public func string(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.string(string: string))
+    /// Records the call and answers it with ``stringHandler``, with the metadata ``responseMetadata`` makes.
+    public func stringWithResponse(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.string(string: string)
+        self.recorder.record(call)
         guard let handler = self.stringHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "String")
         }
-        return try await handler(string)
+        return self.recorder.answer(try await handler(string), to: call, status: 200)
     }
 
     /// Answers `Bool` calls.
@@ -2131,13 +2228,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Bool") }
     }
 
-    /// Records the call and answers it with ``boolHandler``.
-    public func bool(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.bool(bool: bool))
+    /// Records the call and answers it with ``boolHandler``, with the metadata ``responseMetadata`` makes.
+    public func boolWithResponse(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.bool(bool: bool)
+        self.recorder.record(call)
         guard let handler = self.boolHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Bool")
         }
-        return try await handler(bool)
+        return self.recorder.answer(try await handler(bool), to: call, status: 200)
     }
 
     /// Answers `Double` calls.
@@ -2146,13 +2244,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Double") }
     }
 
-    /// Records the call and answers it with ``doubleHandler``.
-    public func double(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.double(double: double))
+    /// Records the call and answers it with ``doubleHandler``, with the metadata ``responseMetadata`` makes.
+    public func doubleWithResponse(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.double(double: double)
+        self.recorder.record(call)
         guard let handler = self.doubleHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Double")
         }
-        return try await handler(double)
+        return self.recorder.answer(try await handler(double), to: call, status: 200)
     }
 
     /// Answers `Float` calls.
@@ -2161,13 +2260,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Float") }
     }
 
-    /// Records the call and answers it with ``floatHandler``.
-    public func float(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.float(float: float))
+    /// Records the call and answers it with ``floatHandler``, with the metadata ``responseMetadata`` makes.
+    public func floatWithResponse(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.float(float: float)
+        self.recorder.record(call)
         guard let handler = self.floatHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Float")
         }
-        return try await handler(float)
+        return self.recorder.answer(try await handler(float), to: call, status: 200)
     }
 
     /// Answers `Array` calls.
@@ -2176,13 +2276,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Array") }
     }
 
-    /// Records the call and answers it with ``arrayHandler``.
-    public func array(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.array(array: array))
+    /// Records the call and answers it with ``arrayHandler``, with the metadata ``responseMetadata`` makes.
+    public func arrayWithResponse(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.array(array: array)
+        self.recorder.record(call)
         guard let handler = self.arrayHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Array")
         }
-        return try await handler(array)
+        return self.recorder.answer(try await handler(array), to: call, status: 200)
     }
 
     /// Answers `Dictionary` calls.
@@ -2191,13 +2292,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Dictionary") }
     }
 
-    /// Records the call and answers it with ``dictionaryHandler``.
-    public func dictionary(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.dictionary(dictionary: dictionary))
+    /// Records the call and answers it with ``dictionaryHandler``, with the metadata ``responseMetadata`` makes.
+    public func dictionaryWithResponse(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.dictionary(dictionary: dictionary)
+        self.recorder.record(call)
         guard let handler = self.dictionaryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Dictionary")
         }
-        return try await handler(dictionary)
+        return self.recorder.answer(try await handler(dictionary), to: call, status: 200)
     }
 
     /// Answers `Result` calls.
@@ -2206,13 +2308,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Result") }
     }
 
-    /// Records the call and answers it with ``resultHandler``.
-    public func result(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.result(result: result))
+    /// Records the call and answers it with ``resultHandler``, with the metadata ``responseMetadata`` makes.
+    public func resultWithResponse(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.result(result: result)
+        self.recorder.record(call)
         guard let handler = self.resultHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Result")
         }
-        return try await handler(result)
+        return self.recorder.answer(try await handler(result), to: call, status: 200)
     }
 
     /// Answers `Error` calls.
@@ -2221,13 +2324,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Error") }
     }
 
-    /// Records the call and answers it with ``errorHandler``.
-    public func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.error(error: error))
+    /// Records the call and answers it with ``errorHandler``, with the metadata ``responseMetadata`` makes.
+    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.error(error: error)
+        self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Error")
         }
-        return try await handler(error)
+        return self.recorder.answer(try await handler(error), to: call, status: 200)
     }
 
     /// Answers `Never` calls.
@@ -2236,13 +2340,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Never") }
     }
 
-    /// Records the call and answers it with ``neverHandler``.
-    public func never(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.never(never: never))
+    /// Records the call and answers it with ``neverHandler``, with the metadata ``responseMetadata`` makes.
+    public func neverWithResponse(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.never(never: never)
+        self.recorder.record(call)
         guard let handler = self.neverHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Never")
         }
-        return try await handler(never)
+        return self.recorder.answer(try await handler(never), to: call, status: 200)
     }
 
     /// Answers `Data` calls.
@@ -2251,13 +2356,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Data") }
     }
 
-    /// Records the call and answers it with ``dataHandler``.
-    public func data(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.data(data: data))
+    /// Records the call and answers it with ``dataHandler``, with the metadata ``responseMetadata`` makes.
+    public func dataWithResponse(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.data(data: data)
+        self.recorder.record(call)
         guard let handler = self.dataHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Data")
         }
-        return try await handler(data)
+        return self.recorder.answer(try await handler(data), to: call, status: 200)
     }
 
     /// Answers `Date` calls.
@@ -2266,13 +2372,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Date") }
     }
 
-    /// Records the call and answers it with ``dateHandler``.
-    public func date(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.date(date: date))
+    /// Records the call and answers it with ``dateHandler``, with the metadata ``responseMetadata`` makes.
+    public func dateWithResponse(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.date(date: date)
+        self.recorder.record(call)
         guard let handler = self.dateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Date")
         }
-        return try await handler(date)
+        return self.recorder.answer(try await handler(date), to: call, status: 200)
     }
 
     /// Answers `UUID` calls.
@@ -2281,13 +2388,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "UUID") }
     }
 
-    /// Records the call and answers it with ``uuidHandler``.
-    public func uuid(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.uuid(uuid: uuid))
+    /// Records the call and answers it with ``uuidHandler``, with the metadata ``responseMetadata`` makes.
+    public func uuidWithResponse(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.uuid(uuid: uuid)
+        self.recorder.record(call)
         guard let handler = self.uuidHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "UUID")
         }
-        return try await handler(uuid)
+        return self.recorder.answer(try await handler(uuid), to: call, status: 200)
     }
 
     /// Answers `URL` calls.
@@ -2296,13 +2404,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "URL") }
     }
 
-    /// Records the call and answers it with ``urlHandler``.
-    public func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.url(url: url))
+    /// Records the call and answers it with ``urlHandler``, with the metadata ``responseMetadata`` makes.
+    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.url(url: url)
+        self.recorder.record(call)
         guard let handler = self.urlHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "URL")
         }
-        return try await handler(url)
+        return self.recorder.answer(try await handler(url), to: call, status: 200)
     }
 
     /// Answers `Decimal` calls.
@@ -2311,13 +2420,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Decimal") }
     }
 
-    /// Records the call and answers it with ``decimalHandler``.
-    public func decimal(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.decimal(decimal: decimal))
+    /// Records the call and answers it with ``decimalHandler``, with the metadata ``responseMetadata`` makes.
+    public func decimalWithResponse(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.decimal(decimal: decimal)
+        self.recorder.record(call)
         guard let handler = self.decimalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Decimal")
         }
-        return try await handler(decimal)
+        return self.recorder.answer(try await handler(decimal), to: call, status: 200)
     }
 
     /// Answers `Codable` calls.
@@ -2326,13 +2436,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Codable") }
     }
 
-    /// Records the call and answers it with ``codableHandler``.
-    public func codable(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.codable(codable: codable))
+    /// Records the call and answers it with ``codableHandler``, with the metadata ``responseMetadata`` makes.
+    public func codableWithResponse(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codable(codable: codable)
+        self.recorder.record(call)
         guard let handler = self.codableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Codable")
         }
-        return try await handler(codable)
+        return self.recorder.answer(try await handler(codable), to: call, status: 200)
     }
 
     /// Answers `Hashable` calls.
@@ -2341,13 +2452,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Hashable") }
     }
 
-    /// Records the call and answers it with ``hashableHandler``.
-    public func hashable(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.hashable(hashable: hashable))
+    /// Records the call and answers it with ``hashableHandler``, with the metadata ``responseMetadata`` makes.
+    public func hashableWithResponse(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hashable(hashable: hashable)
+        self.recorder.record(call)
         guard let handler = self.hashableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Hashable")
         }
-        return try await handler(hashable)
+        return self.recorder.answer(try await handler(hashable), to: call, status: 200)
     }
 
     /// Answers `Sendable` calls.
@@ -2356,13 +2468,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Sendable") }
     }
 
-    /// Records the call and answers it with ``sendableHandler``.
-    public func sendable(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.sendable(sendable: sendable))
+    /// Records the call and answers it with ``sendableHandler``, with the metadata ``responseMetadata`` makes.
+    public func sendableWithResponse(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.sendable(sendable: sendable)
+        self.recorder.record(call)
         guard let handler = self.sendableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Sendable")
         }
-        return try await handler(sendable)
+        return self.recorder.answer(try await handler(sendable), to: call, status: 200)
     }
 
     /// Answers `Equatable` calls.
@@ -2371,13 +2484,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Equatable") }
     }
 
-    /// Records the call and answers it with ``equatableHandler``.
-    public func equatable(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.equatable(equatable: equatable))
+    /// Records the call and answers it with ``equatableHandler``, with the metadata ``responseMetadata`` makes.
+    public func equatableWithResponse(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.equatable(equatable: equatable)
+        self.recorder.record(call)
         guard let handler = self.equatableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Equatable")
         }
-        return try await handler(equatable)
+        return self.recorder.answer(try await handler(equatable), to: call, status: 200)
     }
 
     /// Answers `Decoder` calls.
@@ -2386,13 +2500,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Decoder") }
     }
 
-    /// Records the call and answers it with ``decoderHandler``.
-    public func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.decoder(decoder: decoder))
+    /// Records the call and answers it with ``decoderHandler``, with the metadata ``responseMetadata`` makes.
+    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.decoder(decoder: decoder)
+        self.recorder.record(call)
         guard let handler = self.decoderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Decoder")
         }
-        return try await handler(decoder)
+        return self.recorder.answer(try await handler(decoder), to: call, status: 200)
     }
 
     /// Answers `Encoder` calls.
@@ -2401,13 +2516,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Encoder") }
     }
 
-    /// Records the call and answers it with ``encoderHandler``.
-    public func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.encoder(encoder: encoder))
+    /// Records the call and answers it with ``encoderHandler``, with the metadata ``responseMetadata`` makes.
+    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.encoder(encoder: encoder)
+        self.recorder.record(call)
         guard let handler = self.encoderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Encoder")
         }
-        return try await handler(encoder)
+        return self.recorder.answer(try await handler(encoder), to: call, status: 200)
     }
 
     /// Answers `CodingKey` calls.
@@ -2416,13 +2532,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "CodingKey") }
     }
 
-    /// Records the call and answers it with ``codingKeyHandler``.
-    public func codingKey(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.codingKey(codingKey: codingKey))
+    /// Records the call and answers it with ``codingKeyHandler``, with the metadata ``responseMetadata`` makes.
+    public func codingKeyWithResponse(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codingKey(codingKey: codingKey)
+        self.recorder.record(call)
         guard let handler = self.codingKeyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CodingKey")
         }
-        return try await handler(codingKey)
+        return self.recorder.answer(try await handler(codingKey), to: call, status: 200)
     }
 
     /// Answers `request` calls.
@@ -2431,13 +2548,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "request") }
     }
 
-    /// Records the call and answers it with ``requestHandler``.
-    public func request(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.request(request: request_))
+    /// Records the call and answers it with ``requestHandler``, with the metadata ``responseMetadata`` makes.
+    public func requestWithResponse(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.request(request: request_)
+        self.recorder.record(call)
         guard let handler = self.requestHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "request")
         }
-        return try await handler(request_)
+        return self.recorder.answer(try await handler(request_), to: call, status: 200)
     }
 
     /// Answers `recorder` calls.
@@ -2446,13 +2564,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "recorder") }
     }
 
-    /// Records the call and answers it with ``recorderHandler``.
-    public func recorder(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.recorder(recorder: recorder))
+    /// Records the call and answers it with ``recorderHandler``, with the metadata ``responseMetadata`` makes.
+    public func recorderWithResponse(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.recorder(recorder: recorder)
+        self.recorder.record(call)
         guard let handler = self.recorderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "recorder")
         }
-        return try await handler(recorder)
+        return self.recorder.answer(try await handler(recorder), to: call, status: 200)
     }
 
     /// Answers `handler` calls.
@@ -2461,13 +2580,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "handler") }
     }
 
-    /// Records the call and answers it with ``handlerHandler``.
-    public func handler(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.handler(handler: handler_))
+    /// Records the call and answers it with ``handlerHandler``, with the metadata ``responseMetadata`` makes.
+    public func handlerWithResponse(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.handler(handler: handler_)
+        self.recorder.record(call)
         guard let handler = self.handlerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "handler")
         }
-        return try await handler(handler_)
+        return self.recorder.answer(try await handler(handler_), to: call, status: 200)
     }
 
     /// Answers `page` calls.
@@ -2476,13 +2596,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "page") }
     }
 
-    /// Records the call and answers it with ``pageHandler``.
-    public func page(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.page(page: page_))
+    /// Records the call and answers it with ``pageHandler``, with the metadata ``responseMetadata`` makes.
+    public func pageWithResponse(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.page(page: page_)
+        self.recorder.record(call)
         guard let handler = self.pageHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "page")
         }
-        return try await handler(page_)
+        return self.recorder.answer(try await handler(page_), to: call, status: 200)
     }
 
     /// Answers `cursor` calls.
@@ -2491,13 +2612,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "cursor") }
     }
 
-    /// Records the call and answers it with ``cursorHandler``.
-    public func cursor(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.cursor(cursor: cursor))
+    /// Records the call and answers it with ``cursorHandler``, with the metadata ``responseMetadata`` makes.
+    public func cursorWithResponse(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.cursor(cursor: cursor)
+        self.recorder.record(call)
         guard let handler = self.cursorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "cursor")
         }
-        return try await handler(cursor)
+        return self.recorder.answer(try await handler(cursor), to: call, status: 200)
     }
 
     /// Answers `calls` calls.
@@ -2506,13 +2628,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "calls") }
     }
 
-    /// Records the call and answers it with ``callsHandler``.
-    public func calls(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.calls(calls: calls))
+    /// Records the call and answers it with ``callsHandler``, with the metadata ``responseMetadata`` makes.
+    public func callsWithResponse(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.calls(calls: calls)
+        self.recorder.record(call)
         guard let handler = self.callsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "calls")
         }
-        return try await handler(calls)
+        return self.recorder.answer(try await handler(calls), to: call, status: 200)
     }
 
     /// Answers `custom` calls.
@@ -2521,13 +2644,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "custom") }
     }
 
-    /// Records the call and answers it with ``customHandler``.
-    public func custom(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.custom(custom: custom))
+    /// Records the call and answers it with ``customHandler``, with the metadata ``responseMetadata`` makes.
+    public func customWithResponse(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.custom(custom: custom)
+        self.recorder.record(call)
         guard let handler = self.customHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "custom")
         }
-        return try await handler(custom)
+        return self.recorder.answer(try await handler(custom), to: call, status: 200)
     }
 
     /// Answers `credentials` calls.
@@ -2536,13 +2660,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "credentials") }
     }
 
-    /// Records the call and answers it with ``credentialsHandler``.
-    public func credentials(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.credentials(credentials: credentials))
+    /// Records the call and answers it with ``credentialsHandler``, with the metadata ``responseMetadata`` makes.
+    public func credentialsWithResponse(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.credentials(credentials: credentials)
+        self.recorder.record(call)
         guard let handler = self.credentialsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "credentials")
         }
-        return try await handler(credentials)
+        return self.recorder.answer(try await handler(credentials), to: call, status: 200)
     }
 
     /// Answers `environment` calls.
@@ -2551,13 +2676,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "environment") }
     }
 
-    /// Records the call and answers it with ``environmentHandler``.
-    public func environment(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.environment(environment: environment))
+    /// Records the call and answers it with ``environmentHandler``, with the metadata ``responseMetadata`` makes.
+    public func environmentWithResponse(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.environment(environment: environment)
+        self.recorder.record(call)
         guard let handler = self.environmentHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "environment")
         }
-        return try await handler(environment)
+        return self.recorder.answer(try await handler(environment), to: call, status: 200)
     }
 
     /// Answers `apply` calls.
@@ -2566,13 +2692,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "apply") }
     }
 
-    /// Records the call and answers it with ``applyHandler``.
-    public func apply(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.apply(apply: apply))
+    /// Records the call and answers it with ``applyHandler``, with the metadata ``responseMetadata`` makes.
+    public func applyWithResponse(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.apply(apply: apply)
+        self.recorder.record(call)
         guard let handler = self.applyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "apply")
         }
-        return try await handler(apply)
+        return self.recorder.answer(try await handler(apply), to: call, status: 200)
     }
 
     /// Answers `name` calls.
@@ -2581,13 +2708,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "name") }
     }
 
-    /// Records the call and answers it with ``nameHandler``.
-    public func name(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.name(name: name))
+    /// Records the call and answers it with ``nameHandler``, with the metadata ``responseMetadata`` makes.
+    public func nameWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.name(name: name)
+        self.recorder.record(call)
         guard let handler = self.nameHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "name")
         }
-        return try await handler(name)
+        return self.recorder.answer(try await handler(name), to: call, status: 200)
     }
 
     /// Answers `rawValue` calls.
@@ -2596,13 +2724,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "rawValue") }
     }
 
-    /// Records the call and answers it with ``rawValueHandler``.
-    public func rawValue(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.rawValue(rawValue: rawValue))
+    /// Records the call and answers it with ``rawValueHandler``, with the metadata ``responseMetadata`` makes.
+    public func rawValueWithResponse(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.rawValue(rawValue: rawValue)
+        self.recorder.record(call)
         guard let handler = self.rawValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "rawValue")
         }
-        return try await handler(rawValue)
+        return self.recorder.answer(try await handler(rawValue), to: call, status: 200)
     }
 
     /// Answers `hashValue` calls.
@@ -2611,13 +2740,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "hashValue") }
     }
 
-    /// Records the call and answers it with ``hashValueHandler``.
-    public func hashValue(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.hashValue(hashValue: hashValue))
+    /// Records the call and answers it with ``hashValueHandler``, with the metadata ``responseMetadata`` makes.
+    public func hashValueWithResponse(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hashValue(hashValue: hashValue)
+        self.recorder.record(call)
         guard let handler = self.hashValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "hashValue")
         }
-        return try await handler(hashValue)
+        return self.recorder.answer(try await handler(hashValue), to: call, status: 200)
     }
 
     /// Answers `hash` calls.
@@ -2626,13 +2756,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "hash") }
     }
 
-    /// Records the call and answers it with ``hashHandler``.
-    public func hash(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.hash(hash: hash))
+    /// Records the call and answers it with ``hashHandler``, with the metadata ``responseMetadata`` makes.
+    public func hashWithResponse(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hash(hash: hash)
+        self.recorder.record(call)
         guard let handler = self.hashHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "hash")
         }
-        return try await handler(hash)
+        return self.recorder.answer(try await handler(hash), to: call, status: 200)
     }
 
     /// Answers `encode` calls.
@@ -2641,13 +2772,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "encode") }
     }
 
-    /// Records the call and answers it with ``encodeHandler``.
-    public func encode(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.encode(encode: encode))
+    /// Records the call and answers it with ``encodeHandler``, with the metadata ``responseMetadata`` makes.
+    public func encodeWithResponse(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.encode(encode: encode)
+        self.recorder.record(call)
         guard let handler = self.encodeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "encode")
         }
-        return try await handler(encode)
+        return self.recorder.answer(try await handler(encode), to: call, status: 200)
     }
 
     /// Answers `container` calls.
@@ -2656,13 +2788,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "container") }
     }
 
-    /// Records the call and answers it with ``containerHandler``.
-    public func container(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.container(container: container))
+    /// Records the call and answers it with ``containerHandler``, with the metadata ``responseMetadata`` makes.
+    public func containerWithResponse(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.container(container: container)
+        self.recorder.record(call)
         guard let handler = self.containerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "container")
         }
-        return try await handler(container)
+        return self.recorder.answer(try await handler(container), to: call, status: 200)
     }
 
     /// Answers `codingKeys` calls.
@@ -2671,13 +2804,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "codingKeys") }
     }
 
-    /// Records the call and answers it with ``codingKeysHandler``.
-    public func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.codingKeys(codingKeys: codingKeys))
+    /// Records the call and answers it with ``codingKeysHandler``, with the metadata ``responseMetadata`` makes.
+    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codingKeys(codingKeys: codingKeys)
+        self.recorder.record(call)
         guard let handler = self.codingKeysHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "codingKeys")
         }
-        return try await handler(codingKeys)
+        return self.recorder.answer(try await handler(codingKeys), to: call, status: 200)
     }
 
     /// Answers `value` calls.
@@ -2686,13 +2820,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "value") }
     }
 
-    /// Records the call and answers it with ``valueHandler``.
-    public func value(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.value(value: value))
+    /// Records the call and answers it with ``valueHandler``, with the metadata ``responseMetadata`` makes.
+    public func valueWithResponse(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.value(value: value)
+        self.recorder.record(call)
         guard let handler = self.valueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "value")
         }
-        return try await handler(value)
+        return self.recorder.answer(try await handler(value), to: call, status: 200)
     }
 
     /// Answers `key` calls.
@@ -2701,13 +2836,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "key") }
     }
 
-    /// Records the call and answers it with ``keyHandler``.
-    public func key(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.key(key: key))
+    /// Records the call and answers it with ``keyHandler``, with the metadata ``responseMetadata`` makes.
+    public func keyWithResponse(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.key(key: key)
+        self.recorder.record(call)
         guard let handler = self.keyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "key")
         }
-        return try await handler(key)
+        return self.recorder.answer(try await handler(key), to: call, status: 200)
     }
 
     /// Answers `token` calls.
@@ -2716,13 +2852,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "token") }
     }
 
-    /// Records the call and answers it with ``tokenHandler``.
-    public func token(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.token(token: token))
+    /// Records the call and answers it with ``tokenHandler``, with the metadata ``responseMetadata`` makes.
+    public func tokenWithResponse(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.token(token: token)
+        self.recorder.record(call)
         guard let handler = self.tokenHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "token")
         }
-        return try await handler(token)
+        return self.recorder.answer(try await handler(token), to: call, status: 200)
     }
 
     /// Answers `username` calls.
@@ -2731,13 +2868,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "username") }
     }
 
-    /// Records the call and answers it with ``usernameHandler``.
-    public func username(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.username(username: username))
+    /// Records the call and answers it with ``usernameHandler``, with the metadata ``responseMetadata`` makes.
+    public func usernameWithResponse(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.username(username: username)
+        self.recorder.record(call)
         guard let handler = self.usernameHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "username")
         }
-        return try await handler(username)
+        return self.recorder.answer(try await handler(username), to: call, status: 200)
     }
 
     /// Answers `password` calls.
@@ -2746,13 +2884,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "password") }
     }
 
-    /// Records the call and answers it with ``passwordHandler``.
-    public func password(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.password(password: password))
+    /// Records the call and answers it with ``passwordHandler``, with the metadata ``responseMetadata`` makes.
+    public func passwordWithResponse(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.password(password: password)
+        self.recorder.record(call)
         guard let handler = self.passwordHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "password")
         }
-        return try await handler(password)
+        return self.recorder.answer(try await handler(password), to: call, status: 200)
     }
 
     /// Answers `reader` calls.
@@ -2761,13 +2900,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "reader") }
     }
 
-    /// Records the call and answers it with ``readerHandler``.
-    public func reader(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.reader(reader: reader))
+    /// Records the call and answers it with ``readerHandler``, with the metadata ``responseMetadata`` makes.
+    public func readerWithResponse(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.reader(reader: reader)
+        self.recorder.record(call)
         guard let handler = self.readerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "reader")
         }
-        return try await handler(reader)
+        return self.recorder.answer(try await handler(reader), to: call, status: 200)
     }
 
     /// Answers `server` calls.
@@ -2776,13 +2916,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "server") }
     }
 
-    /// Records the call and answers it with ``serverHandler``.
-    public func server(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.server(server: server))
+    /// Records the call and answers it with ``serverHandler``, with the metadata ``responseMetadata`` makes.
+    public func serverWithResponse(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.server(server: server)
+        self.recorder.record(call)
         guard let handler = self.serverHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "server")
         }
-        return try await handler(server)
+        return self.recorder.answer(try await handler(server), to: call, status: 200)
     }
 
     /// Answers `auth` calls.
@@ -2791,13 +2932,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "auth") }
     }
 
-    /// Records the call and answers it with ``authHandler``.
-    public func auth(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.auth(auth: auth))
+    /// Records the call and answers it with ``authHandler``, with the metadata ``responseMetadata`` makes.
+    public func authWithResponse(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.auth(auth: auth)
+        self.recorder.record(call)
         guard let handler = self.authHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "auth")
         }
-        return try await handler(auth)
+        return self.recorder.answer(try await handler(auth), to: call, status: 200)
     }
 
     /// Answers `timeout` calls.
@@ -2806,13 +2948,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "timeout") }
     }
 
-    /// Records the call and answers it with ``timeoutHandler``.
-    public func timeout(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.timeout(timeout: timeout))
+    /// Records the call and answers it with ``timeoutHandler``, with the metadata ``responseMetadata`` makes.
+    public func timeoutWithResponse(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.timeout(timeout: timeout)
+        self.recorder.record(call)
         guard let handler = self.timeoutHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "timeout")
         }
-        return try await handler(timeout)
+        return self.recorder.answer(try await handler(timeout), to: call, status: 200)
     }
 
     /// Answers `transport` calls.
@@ -2821,13 +2964,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "transport") }
     }
 
-    /// Records the call and answers it with ``transportHandler``.
-    public func transport(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.transport(transport: transport))
+    /// Records the call and answers it with ``transportHandler``, with the metadata ``responseMetadata`` makes.
+    public func transportWithResponse(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.transport(transport: transport)
+        self.recorder.record(call)
         guard let handler = self.transportHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "transport")
         }
-        return try await handler(transport)
+        return self.recorder.answer(try await handler(transport), to: call, status: 200)
     }
 
     /// Answers `description` calls.
@@ -2836,13 +2980,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "description") }
     }
 
-    /// Records the call and answers it with ``descriptionHandler``.
-    public func description(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.description(description: description))
+    /// Records the call and answers it with ``descriptionHandler``, with the metadata ``responseMetadata`` makes.
+    public func descriptionWithResponse(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.description(description: description)
+        self.recorder.record(call)
         guard let handler = self.descriptionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "description")
         }
-        return try await handler(description)
+        return self.recorder.answer(try await handler(description), to: call, status: 200)
     }
 
     /// Answers `debugDescription` calls.
@@ -2851,13 +2996,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "debugDescription") }
     }
 
-    /// Records the call and answers it with ``debugDescriptionHandler``.
-    public func debugDescription(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.debugDescription(debugDescription: debugDescription))
+    /// Records the call and answers it with ``debugDescriptionHandler``, with the metadata ``responseMetadata`` makes.
+    public func debugDescriptionWithResponse(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.debugDescription(debugDescription: debugDescription)
+        self.recorder.record(call)
         guard let handler = self.debugDescriptionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "debugDescription")
         }
-        return try await handler(debugDescription)
+        return self.recorder.answer(try await handler(debugDescription), to: call, status: 200)
     }
 
     /// Answers `send` calls.
@@ -2866,13 +3012,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "send") }
     }
 
-    /// Records the call and answers it with ``sendHandler``.
-    public func send(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.send(send: send))
+    /// Records the call and answers it with ``sendHandler``, with the metadata ``responseMetadata`` makes.
+    public func sendWithResponse(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.send(send: send)
+        self.recorder.record(call)
         guard let handler = self.sendHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "send")
         }
-        return try await handler(send)
+        return self.recorder.answer(try await handler(send), to: call, status: 200)
     }
 
     /// Answers `mock` calls.
@@ -2881,13 +3028,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "mock") }
     }
 
-    /// Records the call and answers it with ``mockHandler``.
-    public func mock(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.mock(mock: mock))
+    /// Records the call and answers it with ``mockHandler``, with the metadata ``responseMetadata`` makes.
+    public func mockWithResponse(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.mock(mock: mock)
+        self.recorder.record(call)
         guard let handler = self.mockHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "mock")
         }
-        return try await handler(mock)
+        return self.recorder.answer(try await handler(mock), to: call, status: 200)
     }
 
     /// Answers `declared` calls.
@@ -2896,13 +3044,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "declared") }
     }
 
-    /// Records the call and answers it with ``declaredHandler``.
-    public func declared(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.declared(declared: declared))
+    /// Records the call and answers it with ``declaredHandler``, with the metadata ``responseMetadata`` makes.
+    public func declaredWithResponse(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.declared(declared: declared)
+        self.recorder.record(call)
         guard let handler = self.declaredHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "declared")
         }
-        return try await handler(declared)
+        return self.recorder.answer(try await handler(declared), to: call, status: 200)
     }
 
     /// Answers `items` calls.
@@ -2911,13 +3060,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "items") }
     }
 
-    /// Records the call and answers it with ``itemsHandler``.
-    public func items(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.items(items: items))
+    /// Records the call and answers it with ``itemsHandler``, with the metadata ``responseMetadata`` makes.
+    public func itemsWithResponse(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.items(items: items)
+        self.recorder.record(call)
         guard let handler = self.itemsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "items")
         }
-        return try await handler(items)
+        return self.recorder.answer(try await handler(items), to: call, status: 200)
     }
 
     /// Answers `next` calls.
@@ -2926,13 +3076,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "next") }
     }
 
-    /// Records the call and answers it with ``nextHandler``.
-    public func next(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.next(next: next))
+    /// Records the call and answers it with ``nextHandler``, with the metadata ``responseMetadata`` makes.
+    public func nextWithResponse(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.next(next: next)
+        self.recorder.record(call)
         guard let handler = self.nextHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "next")
         }
-        return try await handler(next)
+        return self.recorder.answer(try await handler(next), to: call, status: 200)
     }
 
     /// Answers `isLast` calls.
@@ -2941,13 +3092,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "isLast") }
     }
 
-    /// Records the call and answers it with ``isLastHandler``.
-    public func isLast(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.isLast(isLast: isLast))
+    /// Records the call and answers it with ``isLastHandler``, with the metadata ``responseMetadata`` makes.
+    public func isLastWithResponse(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.isLast(isLast: isLast)
+        self.recorder.record(call)
         guard let handler = self.isLastHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "isLast")
         }
-        return try await handler(isLast)
+        return self.recorder.answer(try await handler(isLast), to: call, status: 200)
     }
 
     /// Answers `JSONValue` calls.
@@ -2956,13 +3108,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "JSONValue") }
     }
 
-    /// Records the call and answers it with ``jsonValueHandler``.
-    public func jsonValue(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.jsonValue(jsonValue: jsonValue))
+    /// Records the call and answers it with ``jsonValueHandler``, with the metadata ``responseMetadata`` makes.
+    public func jsonValueWithResponse(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.jsonValue(jsonValue: jsonValue)
+        self.recorder.record(call)
         guard let handler = self.jsonValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "JSONValue")
         }
-        return try await handler(jsonValue)
+        return self.recorder.answer(try await handler(jsonValue), to: call, status: 200)
     }
 
     /// Answers `CourierRuntime` calls.
@@ -2971,13 +3124,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "CourierRuntime") }
     }
 
-    /// Records the call and answers it with ``courierRuntimeHandler``.
-    public func courierRuntime(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.courierRuntime(courierRuntime: courierRuntime))
+    /// Records the call and answers it with ``courierRuntimeHandler``, with the metadata ``responseMetadata`` makes.
+    public func courierRuntimeWithResponse(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.courierRuntime(courierRuntime: courierRuntime)
+        self.recorder.record(call)
         guard let handler = self.courierRuntimeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CourierRuntime")
         }
-        return try await handler(courierRuntime)
+        return self.recorder.answer(try await handler(courierRuntime), to: call, status: 200)
     }
 
     /// Answers `Foundation` calls.
@@ -2986,13 +3140,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Foundation") }
     }
 
-    /// Records the call and answers it with ``foundationHandler``.
-    public func foundation(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.foundation(foundation: foundation))
+    /// Records the call and answers it with ``foundationHandler``, with the metadata ``responseMetadata`` makes.
+    public func foundationWithResponse(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.foundation(foundation: foundation)
+        self.recorder.record(call)
         guard let handler = self.foundationHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Foundation")
         }
-        return try await handler(foundation)
+        return self.recorder.answer(try await handler(foundation), to: call, status: 200)
     }
 
     /// Answers `HTTPTypes` calls.
@@ -3001,13 +3156,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "HTTPTypes") }
     }
 
-    /// Records the call and answers it with ``httpTypesHandler``.
-    public func httpTypes(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.httpTypes(httpTypes: httpTypes))
+    /// Records the call and answers it with ``httpTypesHandler``, with the metadata ``responseMetadata`` makes.
+    public func httpTypesWithResponse(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.httpTypes(httpTypes: httpTypes)
+        self.recorder.record(call)
         guard let handler = self.httpTypesHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "HTTPTypes")
         }
-        return try await handler(httpTypes)
+        return self.recorder.answer(try await handler(httpTypes), to: call, status: 200)
     }
 
     /// Answers `Swift` calls.
@@ -3016,13 +3172,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "Swift") }
     }
 
-    /// Records the call and answers it with ``swiftHandler``.
-    public func swift(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.swift(swift: swift))
+    /// Records the call and answers it with ``swiftHandler``, with the metadata ``responseMetadata`` makes.
+    public func swiftWithResponse(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.swift(swift: swift)
+        self.recorder.record(call)
         guard let handler = self.swiftHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Swift")
         }
-        return try await handler(swift)
+        return self.recorder.answer(try await handler(swift), to: call, status: 200)
     }
 
     /// Answers `CourierRuntimeRequirement` calls.
@@ -3031,13 +3188,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "CourierRuntimeRequirement") }
     }
 
-    /// Records the call and answers it with ``courierRuntimeRequirementHandler``.
-    public func courierRuntimeRequirement(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> ValuesA {
-        self.recorder.record(.courierRuntimeRequirement(courierRuntimeRequirement: courierRuntimeRequirement))
+    /// Records the call and answers it with ``courierRuntimeRequirementHandler``, with the metadata ``responseMetadata`` makes.
+    public func courierRuntimeRequirementWithResponse(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.courierRuntimeRequirement(courierRuntimeRequirement: courierRuntimeRequirement)
+        self.recorder.record(call)
         guard let handler = self.courierRuntimeRequirementHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CourierRuntimeRequirement")
         }
-        return try await handler(courierRuntimeRequirement)
+        return self.recorder.answer(try await handler(courierRuntimeRequirement), to: call, status: 200)
     }
 
     /// Answers `everyQuery` calls.
@@ -3046,13 +3204,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "everyQuery") }
     }
 
-    /// Records the call and answers it with ``everyQueryHandler``.
-    public func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> PageA {
-        self.recorder.record(.everyQuery(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue))
+    /// Records the call and answers it with ``everyQueryHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<PageA> {
+        let call = NamesAMockCall.everyQuery(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue)
+        self.recorder.record(call)
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyQuery")
         }
-        return try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
+        return self.recorder.answer(try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue), to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
@@ -3061,13 +3220,14 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "everyHeader") }
     }
 
-    /// Records the call and answers it with ``everyHeaderHandler``.
-    public func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void {
-        self.recorder.record(.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body))
+    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesAMockCall.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body)
+        self.recorder.record(call)
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyHeader")
         }
-        return try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
+        return self.recorder.answer(try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body), to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
@@ -3076,12 +3236,13 @@ public final class NamesAMock: NamesAAPI {
         set { recorder.setHandler(newValue, for: "everyPath") }
     }
 
-    /// Records the call and answers it with ``everyPathHandler``.
-    public func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> Swift.Void {
-        self.recorder.record(.everyPath(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement))
+    /// Records the call and answers it with ``everyPathHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesAMockCall.everyPath(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement)
+        self.recorder.record(call)
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyPath")
         }
-        return try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
+        return self.recorder.answer(try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement), to: call, status: 204)
     }
 }

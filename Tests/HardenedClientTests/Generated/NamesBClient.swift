@@ -267,112 +267,57 @@ public struct NamesBHeaders: Swift.Hashable, Swift.Sendable {
 /// ``NamesBClient`` talks to the service; ``NamesBMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol NamesBAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - any: The `any` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `any`, `GET /e0/{any}`.
-    func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - protocol: The `protocol` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `protocol`, `GET /e1/{protocol}`.
-    func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - self_: The `self` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `self`, `GET /e2/{self}`.
-    func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - optional: The `Optional` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Optional`, `GET /e3/{Optional}`.
-    func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `Optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - url: The `url` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `url`, `GET /e4/{url}`.
-    func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `url` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - decoder: The `decoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `decoder`, `GET /e5/{decoder}`.
-    func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - encoder: The `encoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `encoder`, `GET /e6/{encoder}`.
-    func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - error: The `error` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `error`, `GET /e7/{error}`.
-    func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - indirect: The `Indirect` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Indirect`, `GET /e8/{Indirect}`.
-    func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `Indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - codingKeys: The `CodingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CodingKeys`, `GET /e9/{CodingKeys}`.
-    func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB
+    /// Calls `CodingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
-    /// - Parameters:
-    ///   - any: The `any` query parameter.
-    ///   - protocol: The `protocol` query parameter.
-    ///   - self_: The `self` query parameter.
-    ///   - optional: The `Optional` query parameter.
-    ///   - url: The `url` query parameter.
-    ///   - decoder: The `decoder` query parameter.
-    ///   - encoder: The `encoder` query parameter.
-    ///   - error: The `error` query parameter.
-    ///   - indirect: The `Indirect` query parameter.
-    ///   - codingKeys: The `CodingKeys` query parameter.
-    ///   - cursorValue: The `cursorValue` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyQuery`, `GET /query`.
-    func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> PageB
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB>
 
-    /// - Parameters:
-    ///   - yAny: The `Y-any` header parameter.
-    ///   - yProtocol: The `Y-protocol` header parameter.
-    ///   - ySelf: The `Y-self` header parameter.
-    ///   - yOptional: The `Y-Optional` header parameter.
-    ///   - yUrl: The `Y-url` header parameter.
-    ///   - yDecoder: The `Y-decoder` header parameter.
-    ///   - yEncoder: The `Y-encoder` header parameter.
-    ///   - yError: The `Y-error` header parameter.
-    ///   - yIndirect: The `Y-Indirect` header parameter.
-    ///   - yCodingKeys: The `Y-CodingKeys` header parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyHeader`, `POST /header`.
-    func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
 
-    /// - Parameters:
-    ///   - any: The `any` path parameter.
-    ///   - protocol: The `protocol` path parameter.
-    ///   - self_: The `self` path parameter.
-    ///   - optional: The `Optional` path parameter.
-    ///   - url: The `url` path parameter.
-    ///   - decoder: The `decoder` path parameter.
-    ///   - encoder: The `encoder` path parameter.
-    ///   - error: The `error` path parameter.
-    ///   - indirect: The `Indirect` path parameter.
-    ///   - codingKeys: The `CodingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyPath`, `GET /path/{any}/{protocol}/{self}/{Optional}/{url}/{decoder}/{encoder}/{error}/{Indirect}/{CodingKeys}`.
-    func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
 }
 
 extension NamesBAPI {
@@ -384,7 +329,16 @@ extension NamesBAPI {
         `any`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.`any`(any: `any`, options: options)
+        try await self.anyWithResponse(any: `any`, options: options).value
+    }
+
+    /// Calls `any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `any`.
+    public func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.anyWithResponse(any: `any`, options: options)
     }
 
     /// - Parameters:
@@ -395,7 +349,16 @@ extension NamesBAPI {
         `protocol`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.`protocol`(protocol: `protocol`, options: options)
+        try await self.protocolWithResponse(protocol: `protocol`, options: options).value
+    }
+
+    /// Calls `protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `protocol`.
+    public func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.protocolWithResponse(protocol: `protocol`, options: options)
     }
 
     /// - Parameters:
@@ -406,7 +369,16 @@ extension NamesBAPI {
         self_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.self_(self_: self_, options: options)
+        try await self.selfWithResponse(self_: self_, options: options).value
+    }
+
+    /// Calls `self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `self_`.
+    public func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.selfWithResponse(self_: self_, options: options)
     }
 
     /// - Parameters:
@@ -417,7 +389,16 @@ extension NamesBAPI {
         optional: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.optional(optional: optional, options: options)
+        try await self.optionalWithResponse(optional: optional, options: options).value
+    }
+
+    /// Calls `Optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `optional`.
+    public func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.optionalWithResponse(optional: optional, options: options)
     }
 
     /// - Parameters:
@@ -428,7 +409,16 @@ extension NamesBAPI {
         url: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.url(url: url, options: options)
+        try await self.urlWithResponse(url: url, options: options).value
+    }
+
+    /// Calls `url` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `url`.
+    public func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.urlWithResponse(url: url, options: options)
     }
 
     /// - Parameters:
@@ -439,7 +429,16 @@ extension NamesBAPI {
         decoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.decoder(decoder: decoder, options: options)
+        try await self.decoderWithResponse(decoder: decoder, options: options).value
+    }
+
+    /// Calls `decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `decoder`.
+    public func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.decoderWithResponse(decoder: decoder, options: options)
     }
 
     /// - Parameters:
@@ -450,7 +449,16 @@ extension NamesBAPI {
         encoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.encoder(encoder: encoder, options: options)
+        try await self.encoderWithResponse(encoder: encoder, options: options).value
+    }
+
+    /// Calls `encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `encoder`.
+    public func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.encoderWithResponse(encoder: encoder, options: options)
     }
 
     /// - Parameters:
@@ -461,7 +469,16 @@ extension NamesBAPI {
         error: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.error(error: error, options: options)
+        try await self.errorWithResponse(error: error, options: options).value
+    }
+
+    /// Calls `error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `error`.
+    public func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.errorWithResponse(error: error, options: options)
     }
 
     /// - Parameters:
@@ -472,7 +489,16 @@ extension NamesBAPI {
         indirect: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.indirect(indirect: indirect, options: options)
+        try await self.indirectWithResponse(indirect: indirect, options: options).value
+    }
+
+    /// Calls `Indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `indirect`.
+    public func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.indirectWithResponse(indirect: indirect, options: options)
     }
 
     /// - Parameters:
@@ -483,7 +509,16 @@ extension NamesBAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.codingKeys(codingKeys: codingKeys, options: options)
+        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options).value
+    }
+
+    /// Calls `CodingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `codingKeys`.
+    public func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options)
     }
 
     /// - Parameters:
@@ -514,7 +549,26 @@ extension NamesBAPI {
         cursorValue: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> PageB {
-        try await self.everyQuery(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options)
+        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options).value
+    }
+
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyQuery`.
+    public func everyQueryWithResponse(
+        `any`: Swift.String? = nil,
+        `protocol`: Swift.String? = nil,
+        self_: Swift.String? = nil,
+        optional: Swift.String? = nil,
+        url: Swift.String? = nil,
+        decoder: Swift.String? = nil,
+        encoder: Swift.String? = nil,
+        error: Swift.String? = nil,
+        indirect: Swift.String? = nil,
+        codingKeys: Swift.String? = nil,
+        cursorValue: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
+        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options)
     }
 
     /// Every item that `everyQuery` returns, across all pages, fetched page by page as the sequence is read.
@@ -567,7 +621,26 @@ extension NamesBAPI {
         body: OptionalsB,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> Swift.Void {
-        try await self.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body, options: options)
+        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body, options: options).value
+    }
+
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyHeader`.
+    public func everyHeaderWithResponse(
+        yAny: Swift.String? = nil,
+        yProtocol: Swift.String? = nil,
+        ySelf: Swift.String? = nil,
+        yOptional: Swift.String? = nil,
+        yUrl: Swift.String? = nil,
+        yDecoder: Swift.String? = nil,
+        yEncoder: Swift.String? = nil,
+        yError: Swift.String? = nil,
+        yIndirect: Swift.String? = nil,
+        yCodingKeys: Swift.String? = nil,
+        body: OptionalsB,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body, options: options)
     }
 
     /// - Parameters:
@@ -596,7 +669,25 @@ extension NamesBAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> Swift.Void {
-        try await self.everyPath(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, options: options)
+        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, options: options).value
+    }
+
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `everyPath`.
+    public func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        optional: Swift.String,
+        url: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        error: Swift.String,
+        indirect: Swift.String,
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, options: options)
     }
 }
 
@@ -669,121 +760,89 @@ public struct NamesBClient: NamesBAPI {
         return NamesBClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - any: The `any` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `any`, `GET /e0/{any}`.
-    public func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `any` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e0/\(`any`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.`any`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - protocol: The `protocol` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `protocol`, `GET /e1/{protocol}`.
-    public func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `protocol` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e1/\(`protocol`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.`protocol`, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - self_: The `self` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `self`, `GET /e2/{self}`.
-    public func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `self` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e2/\(self_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.self_, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - optional: The `Optional` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Optional`, `GET /e3/{Optional}`.
-    public func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `Optional` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e3/\(optional)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.optional, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - url: The `url` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `url`, `GET /e4/{url}`.
-    public func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `url` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e4/\(url)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.url, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - decoder: The `decoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `decoder`, `GET /e5/{decoder}`.
-    public func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `decoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e5/\(decoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.decoder, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - encoder: The `encoder` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `encoder`, `GET /e6/{encoder}`.
-    public func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `encoder` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e6/\(encoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.encoder, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - error: The `error` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `error`, `GET /e7/{error}`.
-    public func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `error` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(error)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.error, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - indirect: The `Indirect` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Indirect`, `GET /e8/{Indirect}`.
-    public func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `Indirect` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e8/\(indirect)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.indirect, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - codingKeys: The `CodingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CodingKeys`, `GET /e9/{CodingKeys}`.
-    public func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
+    /// Calls `CodingKeys` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e9/\(codingKeys)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.codingKeys, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - any: The `any` query parameter.
-    ///   - protocol: The `protocol` query parameter.
-    ///   - self_: The `self` query parameter.
-    ///   - optional: The `Optional` query parameter.
-    ///   - url: The `url` query parameter.
-    ///   - decoder: The `decoder` query parameter.
-    ///   - encoder: The `encoder` query parameter.
-    ///   - error: The `error` query parameter.
-    ///   - indirect: The `Indirect` query parameter.
-    ///   - codingKeys: The `CodingKeys` query parameter.
-    ///   - cursorValue: The `cursorValue` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyQuery`, `GET /query`.
-    public func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> PageB {
+    /// Calls `everyQuery` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/query")
         request.query("any", `any`)
         request.query("protocol", `protocol`)
@@ -800,21 +859,9 @@ public struct NamesBClient: NamesBAPI {
         return try await self.runtime.send(NamesBOperations.everyQuery, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - yAny: The `Y-any` header parameter.
-    ///   - yProtocol: The `Y-protocol` header parameter.
-    ///   - ySelf: The `Y-self` header parameter.
-    ///   - yOptional: The `Y-Optional` header parameter.
-    ///   - yUrl: The `Y-url` header parameter.
-    ///   - yDecoder: The `Y-decoder` header parameter.
-    ///   - yEncoder: The `Y-encoder` header parameter.
-    ///   - yError: The `Y-error` header parameter.
-    ///   - yIndirect: The `Y-Indirect` header parameter.
-    ///   - yCodingKeys: The `Y-CodingKeys` header parameter.
-    ///   - body: The request body.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyHeader`, `POST /header`.
-    public func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void {
+    /// Calls `everyHeader` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/header")
         self.headers.apply(to: &request)
         request.header("Y-any", yAny)
@@ -831,20 +878,9 @@ public struct NamesBClient: NamesBAPI {
         return try await self.runtime.send(NamesBOperations.everyHeader, request, options: options)
     }
 
-    /// - Parameters:
-    ///   - any: The `any` path parameter.
-    ///   - protocol: The `protocol` path parameter.
-    ///   - self_: The `self` path parameter.
-    ///   - optional: The `Optional` path parameter.
-    ///   - url: The `url` path parameter.
-    ///   - decoder: The `decoder` path parameter.
-    ///   - encoder: The `encoder` path parameter.
-    ///   - error: The `error` path parameter.
-    ///   - indirect: The `Indirect` path parameter.
-    ///   - codingKeys: The `CodingKeys` path parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyPath`, `GET /path/{any}/{protocol}/{self}/{Optional}/{url}/{decoder}/{encoder}/{error}/{Indirect}/{CodingKeys}`.
-    public func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void {
+    /// Calls `everyPath` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error)/\(indirect)/\(codingKeys)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.everyPath, request, options: options)

@@ -90,19 +90,28 @@ public final class NamesBMock: NamesBAPI {
         self.recorder.calls
     }
 
+    /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
+    /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
+    /// metadata to report. `nil` keeps the default.
+    public var responseMetadata: (@Sendable (NamesBMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+        get { self.recorder.responseMetadata }
+        set { self.recorder.responseMetadata = newValue }
+    }
+
     /// Answers `any` calls.
     public var anyHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
         get { recorder.handler(for: "any") }
         set { recorder.setHandler(newValue, for: "any") }
     }
 
-    /// Records the call and answers it with ``anyHandler``.
-    public func `any`(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.`any`(any: `any`))
+    /// Records the call and answers it with ``anyHandler``, with the metadata ``responseMetadata`` makes.
+    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.`any`(any: `any`)
+        self.recorder.record(call)
         guard let handler = self.anyHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "any")
         }
-        return try await handler(`any`)
+        return self.recorder.answer(try await handler(`any`), to: call, status: 200)
     }
 
     /// Answers `protocol` calls.
@@ -111,13 +120,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "protocol") }
     }
 
-    /// Records the call and answers it with ``protocolHandler``.
-    public func `protocol`(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.`protocol`(protocol: `protocol`))
+    /// Records the call and answers it with ``protocolHandler``, with the metadata ``responseMetadata`` makes.
+    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.`protocol`(protocol: `protocol`)
+        self.recorder.record(call)
         guard let handler = self.protocolHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "protocol")
         }
-        return try await handler(`protocol`)
+        return self.recorder.answer(try await handler(`protocol`), to: call, status: 200)
     }
 
     /// Answers `self` calls.
@@ -126,13 +136,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "self") }
     }
 
-    /// Records the call and answers it with ``self_Handler``.
-    public func self_(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.self_(self_: self_))
+    /// Records the call and answers it with ``self_Handler``, with the metadata ``responseMetadata`` makes.
+    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.self_(self_: self_)
+        self.recorder.record(call)
         guard let handler = self.self_Handler else {
             throw .unhandledInMock("NamesBMock", endpoint: "self")
         }
-        return try await handler(self_)
+        return self.recorder.answer(try await handler(self_), to: call, status: 200)
     }
 
     /// Answers `Optional` calls.
@@ -141,13 +152,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "Optional") }
     }
 
-    /// Records the call and answers it with ``optionalHandler``.
-    public func optional(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.optional(optional: optional))
+    /// Records the call and answers it with ``optionalHandler``, with the metadata ``responseMetadata`` makes.
+    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.optional(optional: optional)
+        self.recorder.record(call)
         guard let handler = self.optionalHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "Optional")
         }
-        return try await handler(optional)
+        return self.recorder.answer(try await handler(optional), to: call, status: 200)
     }
 
     /// Answers `url` calls.
@@ -156,13 +168,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "url") }
     }
 
-    /// Records the call and answers it with ``urlHandler``.
-    public func url(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.url(url: url))
+    /// Records the call and answers it with ``urlHandler``, with the metadata ``responseMetadata`` makes.
+    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.url(url: url)
+        self.recorder.record(call)
         guard let handler = self.urlHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "url")
         }
-        return try await handler(url)
+        return self.recorder.answer(try await handler(url), to: call, status: 200)
     }
 
     /// Answers `decoder` calls.
@@ -171,13 +184,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "decoder") }
     }
 
-    /// Records the call and answers it with ``decoderHandler``.
-    public func decoder(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.decoder(decoder: decoder))
+    /// Records the call and answers it with ``decoderHandler``, with the metadata ``responseMetadata`` makes.
+    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.decoder(decoder: decoder)
+        self.recorder.record(call)
         guard let handler = self.decoderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "decoder")
         }
-        return try await handler(decoder)
+        return self.recorder.answer(try await handler(decoder), to: call, status: 200)
     }
 
     /// Answers `encoder` calls.
@@ -186,13 +200,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "encoder") }
     }
 
-    /// Records the call and answers it with ``encoderHandler``.
-    public func encoder(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.encoder(encoder: encoder))
+    /// Records the call and answers it with ``encoderHandler``, with the metadata ``responseMetadata`` makes.
+    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.encoder(encoder: encoder)
+        self.recorder.record(call)
         guard let handler = self.encoderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "encoder")
         }
-        return try await handler(encoder)
+        return self.recorder.answer(try await handler(encoder), to: call, status: 200)
     }
 
     /// Answers `error` calls.
@@ -201,13 +216,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "error") }
     }
 
-    /// Records the call and answers it with ``errorHandler``.
-    public func error(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.error(error: error))
+    /// Records the call and answers it with ``errorHandler``, with the metadata ``responseMetadata`` makes.
+    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.error(error: error)
+        self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "error")
         }
-        return try await handler(error)
+        return self.recorder.answer(try await handler(error), to: call, status: 200)
     }
 
     /// Answers `Indirect` calls.
@@ -216,13 +232,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "Indirect") }
     }
 
-    /// Records the call and answers it with ``indirectHandler``.
-    public func indirect(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.indirect(indirect: indirect))
+    /// Records the call and answers it with ``indirectHandler``, with the metadata ``responseMetadata`` makes.
+    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.indirect(indirect: indirect)
+        self.recorder.record(call)
         guard let handler = self.indirectHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "Indirect")
         }
-        return try await handler(indirect)
+        return self.recorder.answer(try await handler(indirect), to: call, status: 200)
     }
 
     /// Answers `CodingKeys` calls.
@@ -231,13 +248,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "CodingKeys") }
     }
 
-    /// Records the call and answers it with ``codingKeysHandler``.
-    public func codingKeys(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> ValuesB {
-        self.recorder.record(.codingKeys(codingKeys: codingKeys))
+    /// Records the call and answers it with ``codingKeysHandler``, with the metadata ``responseMetadata`` makes.
+    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.codingKeys(codingKeys: codingKeys)
+        self.recorder.record(call)
         guard let handler = self.codingKeysHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "CodingKeys")
         }
-        return try await handler(codingKeys)
+        return self.recorder.answer(try await handler(codingKeys), to: call, status: 200)
     }
 
     /// Answers `everyQuery` calls.
@@ -246,13 +264,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "everyQuery") }
     }
 
-    /// Records the call and answers it with ``everyQueryHandler``.
-    public func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> PageB {
-        self.recorder.record(.everyQuery(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue))
+    /// Records the call and answers it with ``everyQueryHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
+        let call = NamesBMockCall.everyQuery(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue)
+        self.recorder.record(call)
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyQuery")
         }
-        return try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys, cursorValue)
+        return self.recorder.answer(try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys, cursorValue), to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
@@ -261,13 +280,14 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "everyHeader") }
     }
 
-    /// Records the call and answers it with ``everyHeaderHandler``.
-    public func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void {
-        self.recorder.record(.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body))
+    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesBMockCall.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body)
+        self.recorder.record(call)
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyHeader")
         }
-        return try await handler(yAny, yProtocol, ySelf, yOptional, yUrl, yDecoder, yEncoder, yError, yIndirect, yCodingKeys, body)
+        return self.recorder.answer(try await handler(yAny, yProtocol, ySelf, yOptional, yUrl, yDecoder, yEncoder, yError, yIndirect, yCodingKeys, body), to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
@@ -276,12 +296,13 @@ public final class NamesBMock: NamesBAPI {
         set { recorder.setHandler(newValue, for: "everyPath") }
     }
 
-    /// Records the call and answers it with ``everyPathHandler``.
-    public func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> Swift.Void {
-        self.recorder.record(.everyPath(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys))
+    /// Records the call and answers it with ``everyPathHandler``, with the metadata ``responseMetadata`` makes.
+    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesBMockCall.everyPath(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys)
+        self.recorder.record(call)
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyPath")
         }
-        return try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys)
+        return self.recorder.answer(try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys), to: call, status: 204)
     }
 }

@@ -46,12 +46,9 @@ public enum AlertsServer: Swift.Hashable, Swift.Sendable {
 /// ``AlertsClient`` talks to the service; ``AlertsMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol AlertsAPI: Swift.Sendable {
-    /// - Parameters:
-    ///   - region: The `region` query parameter.
-    ///   - minimumSeverity: The `minimumSeverity` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `activeAlerts`, `GET /v1/alerts`.
-    func activeAlerts(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> [Alert]
+    /// Calls `activeAlerts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func activeAlertsWithResponse(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> CourierRuntime.Response<[Alert]>
 }
 
 extension AlertsAPI {
@@ -65,7 +62,17 @@ extension AlertsAPI {
         minimumSeverity: Severity? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(AlertsError) -> [Alert] {
-        try await self.activeAlerts(region: region, minimumSeverity: minimumSeverity, options: options)
+        try await self.activeAlertsWithResponse(region: region, minimumSeverity: minimumSeverity, options: options).value
+    }
+
+    /// Calls `activeAlerts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `activeAlerts`.
+    public func activeAlertsWithResponse(
+        region: Swift.String,
+        minimumSeverity: Severity? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(AlertsError) -> CourierRuntime.Response<[Alert]> {
+        try await self.activeAlertsWithResponse(region: region, minimumSeverity: minimumSeverity, options: options)
     }
 }
 
@@ -130,12 +137,9 @@ public struct AlertsClient: AlertsAPI {
         return AlertsClient(configuration: configuration)
     }
 
-    /// - Parameters:
-    ///   - region: The `region` query parameter.
-    ///   - minimumSeverity: The `minimumSeverity` query parameter.
-    ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `activeAlerts`, `GET /v1/alerts`.
-    public func activeAlerts(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> [Alert] {
+    /// Calls `activeAlerts` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func activeAlertsWithResponse(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> CourierRuntime.Response<[Alert]> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/alerts")
         request.query("region", region)
         request.query("minimumSeverity", minimumSeverity)
