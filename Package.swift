@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Tests only: the test server's gzip and deflate responses.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // Tests only: the test server parses multipart/form-data bodies with a parser not Courier's.
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // libyaml, found through pkg-config. Debian/Ubuntu: `apt-get install libyaml-dev`; macOS: `brew install libyaml`.
@@ -98,6 +100,7 @@ let package = Package(
             name: "CourierTestServer",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

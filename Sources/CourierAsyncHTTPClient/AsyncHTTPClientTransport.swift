@@ -44,6 +44,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// `true`: the deadline handed to AsyncHTTPClient covers the response body too.
     public var enforcesTimeout: Bool { true }
 
+    /// `true`: a streamed body is written a chunk at a time, each read on NIO's thread pool.
+    public var streamsRequestBodies: Bool { true }
+
     /// Sends the request and collects the response body, following redirects as
     /// ``RedirectPolicy`` says within the request's one deadline.
     ///
@@ -72,6 +75,22 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// A body written chunk by chunk as `body` is read. The file reads run on NIO's blocking-I/O
+    /// thread pool, never on an event loop; each chunk is written before the next is read.
+    private static func streaming(_ body: StreamedBody) -> HTTPClient.Body {
+        .stream(contentLength: Int64(body.length)) { writer in
+            let reader = body.makeReader()
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+            @Sendable func writeRest() -> EventLoopFuture<Void> {
+                NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { try reader.next() }.flatMap { chunk in
+                    guard let chunk else { return eventLoop.makeSucceededVoidFuture() }
+                    return writer.write(.byteBuffer(ByteBuffer(bytes: chunk))).flatMap { writeRest() }
+                }
+            }
+            return writeRest()
+        }
+    }
+
     /// One request and its response, without following redirects.
     private func exchange(_ request: TransportRequest, deadline: NIODeadline) async throws -> TransportResponse {
         let head = request.head
@@ -89,7 +108,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
                 url: "\(scheme)://\(authority)\(head.path ?? "/")",
                 method: NIOHTTP1.HTTPMethod(rawValue: head.method.rawValue),
                 headers: headers,
-                body: request.body.map { .bytes($0) })
+                body: request.streamedBody.map(Self.streaming) ?? request.body.map { .bytes($0) })
         } catch {
             throw TransportError(.invalidRequest, detail: String(describing: error))
         }

@@ -197,6 +197,22 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
     }
 }
 {{/hasHeaders}}
+{{#endpoints}}
+{{#hasResponseCases}}
+
+// MARK: - Responses of {{specName}}
+
+/// What `{{specName}}` answers with: one case per success status the spec declares.
+{{access}} enum {{responseEnumType}}: Swift.Hashable, Swift.Sendable {
+{{#responseCases}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    case {{caseName}}{{#hasBody}}({{payloadType}}){{/hasBody}}
+{{/responseCases}}
+}
+{{/hasResponseCases}}
+{{/endpoints}}
 
 // MARK: - Interface
 
@@ -404,6 +420,15 @@ extension {{apiType}} {
 {{#bodyIsBytes}}
         request.bytesBody(body, contentType: "{{bodyContentType}}")
 {{/bodyIsBytes}}
+{{#bodyIsForm}}
+        request.formBody(body)
+{{/bodyIsForm}}
+{{#bodyIsMultipart}}
+        request.multipartBody(body)
+{{/bodyIsMultipart}}
+{{#bodyHasChoices}}
+        request.body(body, as: contentType, allowed: [{{#bodyContentTypes}}"{{mediaType}}"{{^isLast}}, {{/isLast}}{{/bodyContentTypes}}])
+{{/bodyHasChoices}}
         return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
     }
 {{/endpoints}}
@@ -418,7 +443,16 @@ private enum {{operationsType}} {
     static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
         name: "{{specName}}",
         authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
+{{^hasResponseCases}}
         output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
+{{/hasResponseCases}}
+{{#hasResponseCases}}
+        output: .cases(accept: {{#hasResponseAccept}}"{{responseAccept}}"{{/hasResponseAccept}}{{^hasResponseAccept}}nil{{/hasResponseAccept}}, [
+{{#responseCases}}
+            {{#isJSON}}.json({{status}}, {{responseEnumType}}.{{caseName}}){{/isJSON}}{{#isText}}.text({{status}}, {{responseEnumType}}.{{caseName}}){{/isText}}{{#isBytes}}.bytes({{status}}, {{responseEnumType}}.{{caseName}}){{/isBytes}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
+{{/responseCases}}
+        ]),
+{{/hasResponseCases}}
         errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}],
         service: "{{serviceSpecName}}",
         resilience: {{#usesDefaultResilience}}resilience{{/usesDefaultResilience}}{{^usesDefaultResilience}}{{resilience}}{{/usesDefaultResilience}},

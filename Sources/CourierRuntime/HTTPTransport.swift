@@ -50,11 +50,20 @@ public protocol HTTPTransport: Sendable {
     /// for its timer. Say `true` only if a stalled body is cut off too: a bound that ends at the
     /// response head would leave the call hanging. The default is `false`.
     var enforcesTimeout: Bool { get }
+
+    /// Whether ``send(_:)`` sends a request's ``TransportRequest/streamedBody`` chunk by chunk,
+    /// with its length as `Content-Length`. When `false` (the default), the runtime reads such a
+    /// body into ``TransportRequest/body`` before the request reaches the transport, so a
+    /// transport that only knows `body` still sends everything.
+    var streamsRequestBodies: Bool { get }
 }
 
 extension HTTPTransport {
     /// `false`: the runtime's timer bounds each attempt.
     public var enforcesTimeout: Bool { false }
+
+    /// `false`: the runtime hands the transport every body in memory.
+    public var streamsRequestBodies: Bool { false }
 }
 
 /// One request as a transport sends it.
@@ -63,6 +72,9 @@ public struct TransportRequest: Sendable {
     public var head: HTTPRequest
     /// The body bytes, or `nil` for none.
     public var body: Data?
+    /// A body to send in chunks as it is read, instead of ``body``; only ever set for a transport
+    /// whose ``HTTPTransport/streamsRequestBodies`` is `true`.
+    public var streamedBody: StreamedBody?
     /// How long the exchange may take, from sending the first byte to receiving the last.
     public var timeout: Duration
     /// The most response-body bytes to accept.

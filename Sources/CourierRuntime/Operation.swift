@@ -43,12 +43,58 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
 public struct ResponseBody<Output: Sendable>: Sendable {
     /// The media type sent in `Accept`, or `nil` for none.
     public let accept: String?
-    let decode: @Sendable (Data) throws -> Output
+    let decode: @Sendable (Data, HTTPResponse.Status) throws -> Output
 
     /// Reads `Output` with a custom function.
     public init(accept: String?, decode: @escaping @Sendable (Data) throws -> Output) {
         self.accept = accept
-        self.decode = decode
+        self.decode = { data, _ in try decode(data) }
+    }
+
+    /// A response whose body depends on its status: each success status the spec declares with
+    /// how its body becomes `Output` (a case of the endpoint's generated response enum). Another
+    /// 2xx status is an unexpected status.
+    public static func cases(accept: String?, _ cases: [StatusCase<Output>]) -> ResponseBody {
+        ResponseBody(accept: accept, statusDecode: { data, status in
+            guard let match = cases.first(where: { $0.status == status.code }) else { throw UndeclaredSuccess() }
+            return try match.make(data)
+        })
+    }
+
+    private init(accept: String?, statusDecode: @escaping @Sendable (Data, HTTPResponse.Status) throws -> Output) {
+        self.accept = accept
+        self.decode = statusDecode
+    }
+}
+
+/// A 2xx status that a response declared by status does not list.
+struct UndeclaredSuccess: Error {}
+
+/// One success status of an endpoint whose response depends on the status, and how its body
+/// becomes the endpoint's output.
+public struct StatusCase<Output: Sendable>: Sendable {
+    /// The status code.
+    public let status: Int
+    let make: @Sendable (Data) throws -> Output
+
+    /// A JSON body: `.json(200, ExportReportResponse.ok)`.
+    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Output) -> StatusCase {
+        StatusCase(status: status) { data in make(try JSONCoding.makeDecoder().decode(Body.self, from: data)) }
+    }
+
+    /// A UTF-8 text body: `.text(203, ExportReportResponse.nonAuthoritativeInformation)`.
+    public static func text(_ status: Int, _ make: @escaping @Sendable (String) -> Output) -> StatusCase {
+        StatusCase(status: status) { data in make(try ResponseBody<String>.utf8Text(data)) }
+    }
+
+    /// A body of raw bytes.
+    public static func bytes(_ status: Int, _ make: @escaping @Sendable (Data) -> Output) -> StatusCase {
+        StatusCase(status: status) { data in make(data) }
+    }
+
+    /// No body: `.empty(204, .noContent)`.
+    public static func empty(_ status: Int, _ value: Output) -> StatusCase {
+        StatusCase(status: status) { _ in value }
     }
 }
 
@@ -71,12 +117,15 @@ extension ResponseBody where Output: Decodable {
 extension ResponseBody where Output == String {
     /// A text body, read as UTF-8.
     public static func text(accept: String) -> ResponseBody {
-        ResponseBody(accept: accept) { data in
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "the body is not UTF-8 text"))
-            }
-            return text
+        ResponseBody(accept: accept, decode: utf8Text)
+    }
+
+    /// `data` as UTF-8 text, or a decoding error saying it is not.
+    @Sendable static func utf8Text(_ data: Data) throws -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "the body is not UTF-8 text"))
         }
+        return text
     }
 }
 

@@ -116,6 +116,8 @@ public struct RequestBuilder: Sendable {
     public var headerFields = HTTPFields()
     /// The body, with its content type among the header fields.
     public var body: Data?
+    /// A body read as it is sent, instead of ``body``: a multipart body with files on disk.
+    public var streamedBody: StreamedBody?
     /// The first problem found while building, or `nil`.
     public private(set) var problem: String?
 
@@ -172,6 +174,59 @@ public struct RequestBuilder: Sendable {
     public mutating func bytesBody(_ bytes: Data, contentType: String) {
         body = bytes
         setHeader("Content-Type", contentType)
+    }
+
+    /// Encodes the model `value` as an `application/x-www-form-urlencoded` body: a `name=value`
+    /// pair per property, one per element of a list, `nil` properties left out.
+    public mutating func formBody(_ value: some Encodable) {
+        do {
+            body = try FormFields(value).urlEncoded()
+            setHeader("Content-Type", MediaType.formURLEncoded.rawValue)
+        } catch {
+            record("the body cannot be encoded as a form: \(error)")
+        }
+    }
+
+    /// Encodes the model `value` as a `multipart/form-data` body: a part per property, one per
+    /// element of a list, `nil` properties left out; ``FilePart`` values are sent with their file
+    /// name and content type. A body with a file on disk is a ``streamedBody``, read as it is sent.
+    public mutating func multipartBody(_ value: some Encodable) {
+        let writer = MultipartWriter()
+        do {
+            let multipart = try writer.body(FormFields(value))
+            if multipart.segments.count == 1, case .data(let data) = multipart.segments[0] {
+                body = data
+            } else {
+                streamedBody = multipart
+            }
+            setHeader("Content-Type", writer.contentType)
+        } catch {
+            record("the body cannot be encoded as multipart/form-data: \(error)")
+        }
+    }
+
+    /// Encodes `value` as `contentType`, which must be one of `allowed`: the media types the spec
+    /// declares for the body. JSON types encode JSON; the form types encode the model's
+    /// properties; any other type sends a `String` as UTF-8 and `Data` as it is.
+    public mutating func body(_ value: some Encodable, as contentType: MediaType, allowed: [MediaType]) {
+        guard allowed.contains(where: { $0.essence == contentType.essence }) else {
+            let list = allowed.map(\.rawValue).joined(separator: ", ")
+            record("the body's content type '\(contentType)' is not one the endpoint accepts: \(list)")
+            return
+        }
+        if contentType.isJSON {
+            jsonBody(value, contentType: contentType.rawValue)
+        } else if contentType.essence == MediaType.formURLEncoded.essence {
+            formBody(value)
+        } else if contentType.essence == MediaType.multipartFormData.essence {
+            multipartBody(value)
+        } else if let text = value as? String {
+            textBody(text, contentType: contentType.rawValue)
+        } else if let bytes = value as? Data {
+            bytesBody(bytes, contentType: contentType.rawValue)
+        } else {
+            record("a '\(contentType)' body is sent as it is, so it must be a String or Data")
+        }
     }
 
     /// Sets `name` to `value`, recording a problem for an invalid name or a value with a line break.

@@ -213,6 +213,17 @@ public final class ServiceRuntime: Sendable {
         var prepared = TransportRequest(
             head: head, body: request.body, timeout: timeout,
             maxResponseBodySize: configuration.maxResponseBodySize)
+        if let streamed = request.streamedBody {
+            if configuration.transport.streamsRequestBodies {
+                prepared.streamedBody = streamed
+            } else {
+                do {
+                    prepared.body = try streamed.collected()
+                } catch {
+                    throw .invalidRequest(error.detail)
+                }
+            }
+        }
         prepared.redaction = secrets
         return prepared
     }
@@ -262,7 +273,9 @@ public final class ServiceRuntime: Sendable {
         let status = response.head.status
         if status.kind == .successful {
             do {
-                return try operation.output.decode(response.body)
+                return try operation.output.decode(response.body, status)
+            } catch is UndeclaredSuccess {
+                throw .unexpectedStatus(UnexpectedResponse(head: response.head, body: response.body))
             } catch {
                 throw .decoding(DecodingFailure(error, status: status, body: response.body))
             }

@@ -64,7 +64,7 @@ enum RuntimeOverhead {
         let builder = request()
         return try await perCall(iterations: iterations) {
             do throws(ClientError<BenchErrors>) {
-                try await client.send(operation, builder, options: options)
+                _ = try await client.send(operation, builder, options: options)
             } catch {
                 guard case .circuitOpen = error else { throw error }
             }
@@ -87,7 +87,7 @@ enum RuntimeOverhead {
     static func cacheHit(iterations: Int) async throws -> PerCall {
         let options = RequestOptions(cache: .use(CachePolicy(ttl: .seconds(3600))))
         let cached = client()
-        try await cached.send(operation, request(), options: options)
+        _ = try await cached.send(operation, request(), options: options)
         return try await pipeline(iterations: iterations, options: options, client: cached)
     }
 

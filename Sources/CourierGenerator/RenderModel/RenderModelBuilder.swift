@@ -266,11 +266,18 @@ struct RenderModelBuilder {
         var parameters = endpoint.pathParameters.map { parameter($0, isPath: true) }
             + endpoint.queryParameters.map { parameter($0, isQuery: true) }
             + endpoint.headerParameters.map { parameter($0, isHeader: true) }
-        var bodyIsJSON = false, bodyIsText = false, bodyIsBytes = false
+        var bodyIsJSON = false, bodyIsText = false, bodyIsBytes = false, bodyIsForm = false, bodyIsMultipart = false
+        let bodyHasChoices = (endpoint.body?.contentTypes.count ?? 0) > 1
         if let body = endpoint.body {
             parameters.append(bodyParameter(body))
-            if MediaType.isJSON(body.contentType) {
+            if bodyHasChoices {
+                parameters.append(contentTypeParameter(body))
+            } else if MediaType.isJSON(body.contentType) {
                 bodyIsJSON = true
+            } else if MediaType.isURLEncodedForm(body.contentType) {
+                bodyIsForm = true
+            } else if MediaType.isMultipart(body.contentType) {
+                bodyIsMultipart = true
             } else if spelling.unaliased(body.type.expression.nonOptional) == .primitive(.bytes) {
                 bodyIsBytes = true
             } else {
@@ -279,16 +286,13 @@ struct RenderModelBuilder {
         }
 
         let response = endpoint.response
-        let outputType = response.type.map { spelling.type($0.expression) } ?? "Swift.Void"
-        var responseIsJSON = false, responseIsText = false, responseIsBytes = false
-        if let type = response.type {
-            if MediaType.isJSON(response.contentType) {
-                responseIsJSON = true
-            } else if spelling.unaliased(type.expression.nonOptional) == .primitive(.bytes) {
-                responseIsBytes = true
-            } else {
-                responseIsText = true
-            }
+        let hasResponseCases = !endpoint.responseCases.isEmpty
+        let responseEnumType = ReservedNames.responseEnumName(endpoint: endpoint.name)
+        let outputType = hasResponseCases ? responseEnumType : response.type.map { spelling.type($0.expression) } ?? "Swift.Void"
+        let responseKind = bodyKind(of: response)
+        var accepted: [String] = []
+        for response in endpoint.responseCases where response.type != nil && !accepted.contains(response.contentType) {
+            accepted.append(response.contentType)
         }
 
         let schemes: [String] = switch endpoint.auth {
@@ -323,11 +327,21 @@ struct RenderModelBuilder {
             "mutatesRequest": .flag(!endpoint.queryParameters.isEmpty || !endpoint.headerParameters.isEmpty
                 || !file.headers.isEmpty || endpoint.idempotencyKey != nil || endpoint.body != nil),
             "bodyIsJSON": .flag(bodyIsJSON), "bodyIsText": .flag(bodyIsText), "bodyIsBytes": .flag(bodyIsBytes),
+            "bodyIsForm": .flag(bodyIsForm), "bodyIsMultipart": .flag(bodyIsMultipart), "bodyHasChoices": .flag(bodyHasChoices),
             "bodyContentType": .text(SwiftSpelling.literal(endpoint.body?.contentType ?? "")),
+            "bodyContentTypes": .items((endpoint.body?.contentTypes ?? []).map {
+                RenderNode(.mediaType, ["mediaType": .text(SwiftSpelling.literal($0))])
+            }),
             "outputType": .text(outputType),
-            "responseIsJSON": .flag(responseIsJSON), "responseIsText": .flag(responseIsText),
-            "responseIsBytes": .flag(responseIsBytes), "responseIsEmpty": .flag(response.type == nil),
-            "responseAccept": .text(SwiftSpelling.literal(response.contentType)),
+            "responseIsJSON": .flag(!hasResponseCases && responseKind == .json),
+            "responseIsText": .flag(!hasResponseCases && responseKind == .text),
+            "responseIsBytes": .flag(!hasResponseCases && responseKind == .bytes),
+            "responseIsEmpty": .flag(!hasResponseCases && responseKind == .empty),
+            "responseAccept": .text(SwiftSpelling.literal(hasResponseCases ? accepted.joined(separator: ", ") : response.contentType)),
+            "hasResponseAccept": .flag(!hasResponseCases || !accepted.isEmpty),
+            "hasResponseCases": .flag(hasResponseCases),
+            "responseEnumType": .text(responseEnumType),
+            "responseCases": .items(endpoint.responseCases.map(responseCase)),
             "authSchemes": .items(schemes.map { RenderNode(.schemeReference, ["specName": .text(SwiftSpelling.literal($0))]) }),
             "errorRoutes": .items(routes),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
@@ -374,6 +388,50 @@ struct RenderModelBuilder {
         ])
     }
 
+    /// How a response body becomes a value.
+    private enum BodyKind { case json, text, bytes, empty }
+
+    private func bodyKind(of response: ResponseBody) -> BodyKind {
+        guard let type = response.type else { return .empty }
+        if MediaType.isJSON(response.contentType) { return .json }
+        return spelling.unaliased(type.expression.nonOptional) == .primitive(.bytes) ? .bytes : .text
+    }
+
+    /// A case of the enum of an endpoint whose response depends on the status.
+    private func responseCase(_ response: ResponseBody) -> RenderNode {
+        let kind = bodyKind(of: response)
+        var docs = SwiftSpelling.plainLines(response.description)
+        if docs.isEmpty {
+            let body = response.type.map { "`\($0)`" } ?? "no body"
+            docs = ["Status \(response.status), with \(body)."]
+        }
+        return RenderNode(.responseCase, [
+            "caseName": .text(SwiftNaming.escaped(ReservedNames.responseCaseName(status: response.status))),
+            "status": .text(String(response.status)),
+            "docLines": .lines(SwiftSpelling.commented(docs)),
+            "hasBody": .flag(kind != .empty),
+            "payloadType": .text(response.type.map { spelling.type($0.expression) } ?? ""),
+            "isJSON": .flag(kind == .json), "isText": .flag(kind == .text), "isBytes": .flag(kind == .bytes),
+        ])
+    }
+
+    /// The argument that picks one of a body's several media types; the spec's first by default.
+    private func contentTypeParameter(_ body: RequestBody) -> RenderNode {
+        let list = body.contentTypes.map { "`\($0)`" }.joined(separator: ", ")
+        return RenderNode(.parameter, [
+            "name": .text("contentType"),
+            "label": .text("contentType"),
+            "declaration": .text("contentType"),
+            "specName": .text("contentType"),
+            "type": .text("CourierRuntime.MediaType"),
+            "hasSignatureDefault": .flag(true),
+            "signatureDefault": .text("\"" + SwiftSpelling.literal(body.contentType) + "\""),
+            "docLine": .text(SwiftSpelling.commentText("The media type to send the body as: one of \(list).")),
+            "hasDocLine": .flag(true),
+            "isPath": .flag(false), "isQuery": .flag(false), "isHeader": .flag(false), "isBody": .flag(false),
+        ])
+    }
+
     private func bodyParameter(_ body: RequestBody) -> RenderNode {
         let docLine = SwiftSpelling.plainLines(body.description).joined(separator: " ")
         return RenderNode(.parameter, [
@@ -405,7 +463,9 @@ struct RenderModelBuilder {
             }
         }
         lines.append("  - options: Settings for this call, such as its timeout.")
-        if let description = endpoint.response.description {
+        if !endpoint.responseCases.isEmpty {
+            lines.append("- Returns: What the server answered with, a case per success status.")
+        } else if let description = endpoint.response.description {
             lines.append("- Returns: " + SwiftSpelling.plainLines(description).joined(separator: " "))
         }
         lines.append("- Remark: Generated from endpoint `\(endpoint.name)`, `\(endpoint.method.rawValue) \(spec.file.basePath)\(endpoint.path)`.")

@@ -28,6 +28,10 @@ public enum RenderKind: String, Sendable, CaseIterable {
     case errorRoute
     /// How an endpoint pages.
     case pagination
+    /// A media type an endpoint's body may be sent as.
+    case mediaType
+    /// A success status of an endpoint whose response depends on the status.
+    case responseCase
 }
 
 /// The keys each kind of render object has: the contract between the generator and templates.
@@ -77,11 +81,13 @@ public enum RenderSchema {
             ["bodyType", "caseName", "docLines", "flagName", "hasBody", "specName", "status"]
         case .endpoint:
             [
-                "authSchemes", "bodyContentType", "bodyIsBytes", "bodyIsJSON", "bodyIsText", "deprecationMessage",
-                "docLines", "errorRoutes", "handlerName", "hasBody", "hasDeprecationMessage", "hasIdempotencyKey",
-                "hasParameters", "headerParameters", "idempotencyHeader", "isDeprecated", "isPaginated", "method",
-                "methodName", "mutatesRequest", "name", "outputType", "pagination", "parameters", "path", "queryParameters",
-                "resilience", "responseAccept", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
+                "authSchemes", "bodyContentType", "bodyContentTypes", "bodyHasChoices", "bodyIsBytes", "bodyIsForm",
+                "bodyIsJSON", "bodyIsMultipart", "bodyIsText", "deprecationMessage", "docLines", "errorRoutes",
+                "handlerName", "hasBody", "hasDeprecationMessage", "hasIdempotencyKey", "hasParameters",
+                "hasResponseAccept", "hasResponseCases", "headerParameters", "idempotencyHeader", "isDeprecated",
+                "isPaginated", "method", "methodName", "mutatesRequest", "name", "outputType", "pagination",
+                "parameters", "path", "queryParameters", "resilience", "responseAccept", "responseCases",
+                "responseEnumType", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
                 "responseMethodName", "specName", "successStatus", "summary", "usesDefaultResilience",
             ]
         case .parameter:
@@ -93,6 +99,12 @@ public enum RenderSchema {
             ["specName"]
         case .errorRoute:
             ["caseName", "hasBody", "status"]
+        case .mediaType:
+            ["mediaType"]
+        case .responseCase:
+            [
+                "caseName", "docLines", "hasBody", "isBytes", "isJSON", "isText", "payloadType", "status",
+            ]
         case .pagination:
             [
                 "arguments", "cursorName", "cursorType", "itemType", "itemsExpression", "methodName", "nextExpression",

@@ -158,6 +158,7 @@ struct SwiftSpelling {
         case .url: "Foundation.URL"
         case .bytes: "Foundation.Data"
         case .json: "CourierRuntime.JSONValue"
+        case .file: "CourierRuntime.FilePart"
         }
     }
 

@@ -47,6 +47,7 @@ public enum RedirectPolicy {
         if (code == 303 && head.method != .head) || ((code == 301 || code == 302) && head.method == .post) {
             head.method = .get
             next.body = nil
+            next.streamedBody = nil
             head.headerFields[.contentLength] = nil
             head.headerFields[.contentType] = nil
         }

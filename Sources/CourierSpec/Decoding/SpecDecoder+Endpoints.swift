@@ -85,8 +85,20 @@ extension SpecDecoder {
                 error("a \(method.rawValue) request cannot have a body", at: fields.keyLocation("body"))
             }
         }
-        let response = fields["response"].flatMap { decodeResponse($0) }
+        var response = fields["response"].flatMap { decodeResponse($0) }
             ?? ResponseBody(type: nil, status: 204, contentType: "application/json", description: nil, location: location)
+        var responseCases: [ResponseBody] = []
+        if let responsesNode = fields["responses"] {
+            if fields.has("response") {
+                error("'response' and 'responses' cannot both be given; list every success status under 'responses'",
+                      at: fields.keyLocation("responses"))
+            } else if fields.has("pagination") {
+                error("a paginated endpoint has one response; use 'response'", at: fields.keyLocation("responses"))
+            } else if let cases = decodeResponses(responsesNode) {
+                responseCases = cases
+                response = cases[0]
+            }
+        }
 
         var errors: [String] = []
         if let errorsNode = fields["errors"], let items = sequence(errorsNode, what: "'errors'") {
@@ -149,7 +161,8 @@ extension SpecDecoder {
             body: body, response: response, errors: errors,
             pagination: fields["pagination"].flatMap { decodePagination($0) },
             idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
-            resilience: resilience, location: location, hasRoute: method != nil && segments != nil)
+            resilience: resilience, location: location, hasRoute: method != nil && segments != nil,
+            responseCases: responseCases)
     }
 
     /// Splits `/payments/{id}/refunds` into literals and placeholders.
@@ -272,8 +285,100 @@ extension SpecDecoder {
             description = fields["description"].flatMap { string($0, what: "'description'") }
         }
         guard let type = typeReference(typeNode) else { return nil }
-        guard let contentType = self.contentType(contentTypeNode, for: type) else { return nil }
-        return RequestBody(type: type, contentType: contentType, description: description, location: node.location)
+        var contentTypes: [String] = []
+        if let contentTypeNode, contentTypeNode.items != nil {
+            guard let items = sequence(contentTypeNode, what: "'contentType'") else { return nil }
+            guard !items.isEmpty else {
+                error("'contentType' lists the media types the body may be sent as, and this list is empty", at: contentTypeNode.location)
+                return nil
+            }
+            var seen = Set<String>()
+            for item in items {
+                guard let contentType = self.contentType(item, for: type) else { return nil }
+                guard seen.insert(Self.essence(contentType)).inserted else {
+                    error("'\(contentType)' is listed twice", at: item.location)
+                    return nil
+                }
+                contentTypes.append(contentType)
+            }
+        } else {
+            guard let contentType = self.contentType(contentTypeNode, for: type) else { return nil }
+            contentTypes = [contentType]
+        }
+        return RequestBody(type: type, contentType: contentTypes[0], contentTypes: contentTypes, description: description,
+                           location: node.location)
+    }
+
+    /// `responses:`: success statuses, each with a type expression or a mapping, by status.
+    mutating func decodeResponses(_ node: YAMLNode) -> [ResponseBody]? {
+        guard let entries = node.entries else {
+            error("'responses' maps success statuses to their bodies, as in '200: Report' and '202: { type: Job }'", at: node.location)
+            return nil
+        }
+        guard entries.count >= 2 else {
+            error("'responses' lists two or more success statuses; for one, use 'response'", at: node.location)
+            return nil
+        }
+        var cases: [ResponseBody] = []
+        var valid = true
+        var seen = Set<Int>()
+        for entry in entries {
+            let key = entry.key, value = entry.value
+            guard let status = Int(key.scalarValue ?? ""), (200...299).contains(status) else {
+                error("a key of 'responses' is a success status, 200 to 299, not '\(key.scalarValue ?? "a mapping")'; declare failures under 'errors'",
+                      at: key.location)
+                valid = false
+                continue
+            }
+            guard seen.insert(status).inserted else {
+                error("status \(status) is listed twice", at: key.location)
+                valid = false
+                continue
+            }
+            var type: TypeReference?
+            var contentTypeNode: YAMLNode?
+            var description: String?
+            if value.entries != nil {
+                guard let fields = fields(value, allowed: SpecKeys.responseCase, in: "a response") else {
+                    valid = false
+                    continue
+                }
+                type = fields["type"].flatMap { typeReference($0) }
+                if fields.has("type"), type == nil {
+                    valid = false
+                    continue
+                }
+                contentTypeNode = fields["contentType"]
+                description = fields["description"].flatMap { string($0, what: "'description'") }
+            } else if value.scalar?.isNull != true {
+                guard let reference = typeReference(value) else {
+                    valid = false
+                    continue
+                }
+                type = reference
+            }
+            if status == 204, type != nil {
+                error("a 204 response has no body, so it cannot have a 'type'", at: value.location)
+                valid = false
+                continue
+            }
+            var contentType = "application/json"
+            if let type {
+                guard let resolved = self.contentType(contentTypeNode, for: type, isResponse: true) else {
+                    valid = false
+                    continue
+                }
+                contentType = resolved
+            }
+            cases.append(ResponseBody(type: type, status: status, contentType: contentType, description: description,
+                                      location: key.location))
+        }
+        return valid ? cases.sorted { $0.status < $1.status } : nil
+    }
+
+    /// The type and subtype of a media type, lower case and without parameters.
+    static func essence(_ mediaType: String) -> String {
+        (mediaType.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     mutating func decodeResponse(_ node: YAMLNode) -> ResponseBody? {
@@ -304,7 +409,7 @@ extension SpecDecoder {
         }
         var contentType = "application/json"
         if let type {
-            guard let resolved = self.contentType(contentTypeNode, for: type) else { return nil }
+            guard let resolved = self.contentType(contentTypeNode, for: type, isResponse: true) else { return nil }
             contentType = resolved
         }
         return ResponseBody(type: type, status: status ?? (type == nil ? 204 : 200), contentType: contentType,
@@ -312,7 +417,7 @@ extension SpecDecoder {
     }
 
     /// The media type of a body: as written, or derived from the type (`string` → text, `bytes` → octet-stream, else JSON).
-    mutating func contentType(_ node: YAMLNode?, for type: TypeReference) -> String? {
+    mutating func contentType(_ node: YAMLNode?, for type: TypeReference, isResponse: Bool = false) -> String? {
         let nonOptional = type.expression.nonOptional
         guard let node else {
             switch nonOptional {
@@ -326,6 +431,14 @@ extension SpecDecoder {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !text.contains(" ") || text.contains(";") else {
             error("'\(text)' is not a media type such as 'application/json' or 'text/csv'", at: node.location)
             return nil
+        }
+        if MediaType.isForm(text) {
+            if isResponse {
+                error("Courier sends '\(Self.essence(text))' bodies but does not read them; declare the response as 'string' or 'bytes' with another media type",
+                      at: node.location)
+                return nil
+            }
+            return text
         }
         if !MediaType.isJSON(text), nonOptional != .primitive(.string), nonOptional != .primitive(.bytes) {
             error("a '\(text)' body is sent as it is, so its type must be 'string' or 'bytes', not '\(type)'", at: type.location)
@@ -376,5 +489,21 @@ public enum MediaType {
     public static func isJSON(_ mediaType: String) -> Bool {
         let essence = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return essence == "application/json" || essence.hasSuffix("+json")
+    }
+
+    /// Whether a media type is one of the form types (`application/x-www-form-urlencoded`,
+    /// `multipart/form-data`), whose bodies Courier writes from a model's properties.
+    public static func isForm(_ mediaType: String) -> Bool {
+        isURLEncodedForm(mediaType) || isMultipart(mediaType)
+    }
+
+    /// Whether a media type is `application/x-www-form-urlencoded`.
+    public static func isURLEncodedForm(_ mediaType: String) -> Bool {
+        SpecDecoder.essence(mediaType) == "application/x-www-form-urlencoded"
+    }
+
+    /// Whether a media type is `multipart/form-data`.
+    public static func isMultipart(_ mediaType: String) -> Bool {
+        SpecDecoder.essence(mediaType) == "multipart/form-data"
     }
 }

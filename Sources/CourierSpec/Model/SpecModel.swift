@@ -187,10 +187,14 @@ public struct ErrorDefinition: Hashable, Sendable {
 
 /// A request body.
 public struct RequestBody: Hashable, Sendable {
-    /// The body's type: a JSON type, `string` for text, `bytes` for raw data.
+    /// The body's type: a JSON type, `string` for text, `bytes` for raw data, or an object model
+    /// for a form.
     public var type: TypeReference
-    /// The media type sent in `Content-Type`.
+    /// The media type sent in `Content-Type` unless the caller picks another of ``contentTypes``.
     public var contentType: String
+    /// Every media type the body may be sent as, ``contentType`` first: one, unless the spec
+    /// lists several and the caller picks.
+    public var contentTypes: [String]
     /// What the body is.
     public var description: String?
     /// Where it is declared.
@@ -310,6 +314,9 @@ public struct Endpoint: Hashable, Sendable {
     /// Whether the method and path could be read. When not, the decoder reported why, the
     /// endpoint's other keys are still checked, and checks that need its route are skipped.
     public var hasRoute = true
+    /// With `responses:`, each success status and its body, by status; ``response`` is then the
+    /// first. Empty with `response:`.
+    public var responseCases: [ResponseBody] = []
 }
 
 /// An `imports:` entry.

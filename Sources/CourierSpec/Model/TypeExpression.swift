@@ -28,9 +28,12 @@ public enum PrimitiveType: String, CaseIterable, Hashable, Sendable {
     case bytes
     /// Any JSON value.
     case json
+    /// A file: a part of a `multipart/form-data` body with its file name and content type. Only
+    /// the property of a model can be one.
+    case file
 
     /// Whether values of this type can be written as a single path, query or header value.
-    public var isSingleValue: Bool { self != .json && self != .bytes }
+    public var isSingleValue: Bool { self != .json && self != .bytes && self != .file }
 }
 
 /// A parsed type expression: `string`, `Payment`, `list<T>`, `map<T>`, and `T?` for optional.

@@ -38,6 +38,30 @@ public enum ReservedNames {
     /// The suffix of the method that pages through a paginated endpoint's items: `listPaymentsItems`.
     public static let paginationSuffix = "Items"
 
+    /// The enum generated for an endpoint whose response depends on the status (`responses:`):
+    /// `exportReport` → `ExportReportResponse`.
+    public static func responseEnumName(endpoint: String) -> String {
+        SwiftNaming.upperCamelCase(endpoint) + "Response"
+    }
+
+    /// The case of a response enum for a success status: `ok`, `created`, `accepted`,
+    /// `noContent`…, or `status207` for a status without a common name.
+    public static func responseCaseName(status: Int) -> String {
+        switch status {
+        case 200: "ok"
+        case 201: "created"
+        case 202: "accepted"
+        case 203: "nonAuthoritativeInformation"
+        case 204: "noContent"
+        case 205: "resetContent"
+        case 206: "partialContent"
+        case 207: "multiStatus"
+        case 208: "alreadyReported"
+        case 226: "imUsed"
+        default: "status\(status)"
+        }
+    }
+
     /// The name a parameter has inside the generated method: its own, or with a trailing
     /// underscore when a template declares that name there. Spec names never end in `_` (a
     /// `swiftName` must be lowerCamelCase), so the result cannot meet another parameter.

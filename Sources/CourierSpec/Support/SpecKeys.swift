@@ -44,12 +44,14 @@ public enum SpecKeys {
     public static let oneOf = ["discriminator", "variants"]
     /// An endpoint.
     public static let endpoint = ["method", "path", "description", "deprecated", "params", "query", "headers", "body",
-                                  "response", "errors", "pagination", "cache", "idempotencyKey", "auth",
+                                  "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
                                   "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit"]
     /// `body:` written as a mapping.
     public static let body = ["type", "contentType", "description"]
     /// `response:` written as a mapping.
     public static let response = ["type", "status", "contentType", "description"]
+    /// An entry of `responses:` written as a mapping; its key is the status.
+    public static let responseCase = ["type", "contentType", "description"]
     /// `pagination:`.
     public static let pagination = ["cursor", "next", "items"]
 
@@ -59,7 +61,7 @@ public enum SpecKeys {
         "timeout": timeout, "retry": retry, "backoff": backoff, "budget": budget, "circuitBreaker": circuitBreaker,
         "bulkhead": bulkhead, "rateLimit": rateLimit, "cache": cache, "error": error, "model": model,
         "property": property, "oneOf": oneOf, "endpoint": endpoint, "body": body, "response": response,
-        "pagination": pagination,
+        "responseCase": responseCase, "pagination": pagination,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

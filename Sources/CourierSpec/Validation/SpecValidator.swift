@@ -191,6 +191,10 @@ public struct SpecValidator {
                 reserved[SwiftNaming.upperCamelCase(service) + suffix] = "the generated type '\(SwiftNaming.upperCamelCase(service) + suffix)'"
             }
         }
+        for endpoint in file.endpoints where !endpoint.responseCases.isEmpty {
+            let name = ReservedNames.responseEnumName(endpoint: endpoint.name)
+            reserved[name] = "the type '\(name)' generated for the responses of '\(endpoint.name)'"
+        }
         return reserved
     }
 
@@ -306,7 +310,10 @@ public struct SpecValidator {
     private mutating func checkErrors() {
         checkUniqueSwiftNames(file.errors.map { ($0.name, SwiftNaming.upperCamelCase($0.name), $0.location) }, what: "error")
         for definition in file.errors {
-            if let body = definition.body { resolve(body) }
+            if let body = definition.body {
+                checkNoFile(body)
+                resolve(body)
+            }
         }
     }
 
@@ -323,6 +330,9 @@ public struct SpecValidator {
                           notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
                 }
                 jsonKeys[property.jsonName] = property
+                var element = property.type.expression.nonOptional
+                if case .list(let inner) = element { element = inner.nonOptional }
+                if element != .primitive(.file) { checkNoFile(property.type) }
                 if resolve(property.type), let value = property.defaultValue {
                     checkDefault(value, of: property.type.expression, at: property.defaultLocation ?? property.location)
                 }
@@ -371,7 +381,49 @@ public struct SpecValidator {
                 }
             }
         case .alias(let target):
+            checkNoFile(target)
             resolve(target)
+        }
+    }
+
+    /// Reports a `file` anywhere but where a form can send it: a model's property, or a list of them.
+    private mutating func checkNoFile(_ type: TypeReference) {
+        func containsFile(_ expression: TypeExpression) -> Bool {
+            switch expression {
+            case .primitive(let primitive): primitive == .file
+            case .model: false
+            case .list(let inner), .map(let inner), .optional(let inner): containsFile(inner)
+            }
+        }
+        if containsFile(type.expression) {
+            error("a 'file' can only be the type of a model's property, or a list of them, sent in a multipart/form-data body",
+                  at: type.location)
+        }
+    }
+
+    /// Checks a body sent as a form: an object model whose properties are single values or lists
+    /// of them; files only in multipart bodies.
+    private mutating func checkFormBody(_ body: RequestBody) {
+        guard let form = body.contentTypes.first(where: MediaType.isForm) else { return }
+        guard let (model, properties) = objectProperties(body.type.expression), !body.type.expression.isOptional else {
+            error("a body sent as '\(SpecDecoder.essence(form))' is an object model, whose properties become the fields, not '\(body.type)'",
+                  at: body.type.location)
+            return
+        }
+        // A file is a part of its own, which only multipart has (and JSON, as an object).
+        let canSendFiles = body.contentTypes.allSatisfy { MediaType.isMultipart($0) || MediaType.isJSON($0) }
+        for property in properties {
+            var element = unaliased(property.type.expression.nonOptional)
+            if case .list(let inner) = element { element = unaliased(inner.nonOptional) }
+            let problem: String? = switch element {
+            case .primitive(.file): canSendFiles ? nil : "only a multipart/form-data body can send a 'file'"
+            case .primitive(.bytes): nil
+            default: isSingleValue(element) ? nil : "a form field is a single value or a list of them"
+            }
+            if let problem {
+                error("property '\(property.name)' of '\(model.name)' cannot be sent in a form: \(problem), not '\(property.type)'",
+                      at: property.type.location, notes: [.init("the body is declared here", at: body.location)])
+            }
         }
     }
 
@@ -467,8 +519,8 @@ public struct SpecValidator {
             return SpecDates.isDate(text) ? nil : "default '\(text)' is not a date such as 2024-05-01"
         case (.primitive(.datetime), .string(let text)):
             return SpecDates.isDateTime(text) ? nil : "default '\(text)' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z"
-        case (.primitive(.bytes), _):
-            return "a 'bytes' value cannot have a default"
+        case (.primitive(.bytes), _), (.primitive(.file), _):
+            return "a '\(type)' value cannot have a default"
         case (.model(let name), .string(let text)):
             guard case .enumeration(let cases) = models[name]?.kind else {
                 return "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
@@ -532,7 +584,9 @@ public struct SpecValidator {
 
     private mutating func checkEndpointNames() {
         var items = file.endpoints.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }
-        for endpoint in file.endpoints {
+        // One response form per Swift method name: endpoints that clash are reported once, above.
+        var methodNames = Set<String>()
+        for endpoint in file.endpoints where methodNames.insert(SwiftNaming.lowerCamelCase(endpoint.name)).inserted {
             let swiftName = SwiftNaming.lowerCamelCase(endpoint.name + ReservedNames.responseSuffix)
             items.append(("response form of \(endpoint.name)", swiftName, endpoint.location))
         }
@@ -621,10 +675,19 @@ public struct SpecValidator {
         labels.sort { $0.2 < $1.2 }
         var reserved = ["options": "is the label of the per-call options; set 'swiftName' to rename the parameter"]
         if endpoint.body != nil { reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter" }
+        if (endpoint.body?.contentTypes.count ?? 0) > 1 {
+            reserved["contentType"] = "is the label that picks the body's media type; set 'swiftName' to rename the parameter"
+        }
         checkUniqueSwiftNames(labels.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "parameter", reserved: reserved)
 
-        if let body = endpoint.body { resolve(body.type) }
-        if let type = endpoint.response.type { resolve(type) }
+        if let body = endpoint.body {
+            checkNoFile(body.type)
+            if resolve(body.type) { checkFormBody(body) }
+        }
+        if let type = endpoint.response.type { checkNoFile(type); resolve(type) }
+        for response in endpoint.responseCases.dropFirst() {
+            if let type = response.type { checkNoFile(type); resolve(type) }
+        }
 
         var statuses: [Int: String] = [:]
         for name in endpoint.errors {

@@ -127,6 +127,20 @@ public struct UsersHeaders: Swift.Hashable, Swift.Sendable {
     }
 }
 
+// MARK: - Responses of exportUsers
+
+/// What `exportUsers` answers with: one case per success status the spec declares.
+public enum ExportUsersResponse: Swift.Hashable, Swift.Sendable {
+    /// The export is ready.
+    case ok(UserList)
+    /// Status 202, with `ExportJob`.
+    case accepted(ExportJob)
+    /// A CSV copy from a mirror.
+    case nonAuthoritativeInformation(Swift.String)
+    /// Status 204, with no body.
+    case noContent
+}
+
 // MARK: - Interface
 
 /// Accounts, profiles, avatars and the organisation tree.
@@ -173,6 +187,22 @@ public protocol UsersAPI: Swift.Sendable {
     /// Calls `apiOptions` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
+
+    /// Calls `uploadDocument` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument>
+
+    /// Calls `signIn` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session>
+
+    /// Calls `addNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note>
+
+    /// Calls `exportUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse>
 }
 
 extension UsersAPI {
@@ -383,6 +413,100 @@ extension UsersAPI {
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         try await self.apiOptionsWithResponse(options: options)
     }
+
+    /// - Parameters:
+    ///   - userId: The `userId` path parameter.
+    ///   - body: The request body.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Remark: Generated from endpoint `uploadDocument`, `POST /api/users/{userId}/documents`.
+    public func uploadDocument(
+        userId: UserID,
+        body: DocumentUpload,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> StoredDocument {
+        try await self.uploadDocumentWithResponse(userId: userId, body: body, options: options).value
+    }
+
+    /// Calls `uploadDocument` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `uploadDocument`.
+    public func uploadDocumentWithResponse(
+        userId: UserID,
+        body: DocumentUpload,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
+        try await self.uploadDocumentWithResponse(userId: userId, body: body, options: options)
+    }
+
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Remark: Generated from endpoint `signIn`, `POST /api/sessions`.
+    public func signIn(
+        body: SignIn,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> Session {
+        try await self.signInWithResponse(body: body, options: options).value
+    }
+
+    /// Calls `signIn` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `signIn`.
+    public func signInWithResponse(
+        body: SignIn,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Session> {
+        try await self.signInWithResponse(body: body, options: options)
+    }
+
+    /// Takes the note in whichever of three encodings the caller picks.
+    ///
+    /// - Parameters:
+    ///   - userId: The `userId` path parameter.
+    ///   - body: The request body.
+    ///   - contentType: The media type to send the body as: one of `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Remark: Generated from endpoint `addNote`, `POST /api/users/{userId}/notes`.
+    public func addNote(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType = "application/json",
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> Note {
+        try await self.addNoteWithResponse(userId: userId, body: body, contentType: contentType, options: options).value
+    }
+
+    /// Calls `addNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `addNote`.
+    public func addNoteWithResponse(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType = "application/json",
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<Note> {
+        try await self.addNoteWithResponse(userId: userId, body: body, contentType: contentType, options: options)
+    }
+
+    /// An export that may still be running, or may be empty.
+    ///
+    /// - Parameters:
+    ///   - name: The `name` path parameter.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Returns: What the server answered with, a case per success status.
+    /// - Remark: Generated from endpoint `exportUsers`, `GET /api/exports/{name}`.
+    public func exportUsers(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> ExportUsersResponse {
+        try await self.exportUsersWithResponse(name: name, options: options).value
+    }
+
+    /// Calls `exportUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `exportUsers`.
+    public func exportUsersWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
+        try await self.exportUsersWithResponse(name: name, options: options)
+    }
 }
 
 // MARK: - Client
@@ -543,6 +667,41 @@ public struct UsersClient: UsersAPI {
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)
     }
+
+    /// Calls `uploadDocument` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
+        var request = CourierRuntime.RequestBuilder(.post, path: "/api/users/\(userId)/documents")
+        self.headers.apply(to: &request)
+        request.multipartBody(body)
+        return try await self.runtime.send(UsersOperations.uploadDocument, request, options: options)
+    }
+
+    /// Calls `signIn` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session> {
+        var request = CourierRuntime.RequestBuilder(.post, path: "/api/sessions")
+        self.headers.apply(to: &request)
+        request.formBody(body)
+        return try await self.runtime.send(UsersOperations.signIn, request, options: options)
+    }
+
+    /// Calls `addNote` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note> {
+        var request = CourierRuntime.RequestBuilder(.post, path: "/api/users/\(userId)/notes")
+        self.headers.apply(to: &request)
+        request.body(body, as: contentType, allowed: ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"])
+        return try await self.runtime.send(UsersOperations.addNote, request, options: options)
+    }
+
+    /// Calls `exportUsers` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/api/exports/\(name)")
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(UsersOperations.exportUsers, request, options: options)
+    }
 }
 
 /// What the runtime needs to know about each endpoint, made once.
@@ -687,6 +846,51 @@ private enum UsersOperations {
         name: "apiOptions",
         authSchemes: ["apiKey", "basic"],
         output: .empty,
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let uploadDocument = CourierRuntime.Operation<StoredDocument, UsersDeclaredError>(
+        name: "uploadDocument",
+        authSchemes: ["apiKey", "basic"],
+        output: .json(accept: "application/json"),
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let signIn = CourierRuntime.Operation<Session, UsersDeclaredError>(
+        name: "signIn",
+        authSchemes: [],
+        output: .json(accept: "application/json"),
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let addNote = CourierRuntime.Operation<Note, UsersDeclaredError>(
+        name: "addNote",
+        authSchemes: ["apiKey", "basic"],
+        output: .json(accept: "application/json"),
+        errors: [],
+        service: "Users",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let exportUsers = CourierRuntime.Operation<ExportUsersResponse, UsersDeclaredError>(
+        name: "exportUsers",
+        authSchemes: ["apiKey", "basic"],
+        output: .cases(accept: "application/json, text/csv", [
+            .json(200, ExportUsersResponse.ok),
+            .json(202, ExportUsersResponse.accepted),
+            .text(203, ExportUsersResponse.nonAuthoritativeInformation),
+            .empty(204, .noContent),
+        ]),
         errors: [],
         service: "Users",
         resilience: resilience,

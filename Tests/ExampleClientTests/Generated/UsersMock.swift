@@ -59,6 +59,26 @@ extension CourierRuntime.MockCall where Mock == UsersMock {
     public static func apiOptions() -> Self {
         Self("apiOptions")
     }
+
+    /// A call of `uploadDocument`.
+    public static func uploadDocument(userId: UserID, body: DocumentUpload) -> Self {
+        Self("uploadDocument", .init("userId", userId), .init("body", body))
+    }
+
+    /// A call of `signIn`.
+    public static func signIn(body: SignIn) -> Self {
+        Self("signIn", .init("body", body))
+    }
+
+    /// A call of `addNote`.
+    public static func addNote(userId: UserID, body: Note, contentType: CourierRuntime.MediaType) -> Self {
+        Self("addNote", .init("userId", userId), .init("body", body), .init("contentType", contentType))
+    }
+
+    /// A call of `exportUsers`.
+    public static func exportUsers(name: Swift.String) -> Self {
+        Self("exportUsers", .init("name", name))
+    }
 }
 
 /// Stands in for ``UsersClient`` in tests: set a handler for each endpoint the code under test
@@ -241,5 +261,69 @@ public final class UsersMock: UsersAPI {
             throw .unhandledInMock("UsersMock", endpoint: "apiOptions")
         }
         return self.recorder.answer(try await handler(), to: call, status: 204)
+    }
+
+    /// Answers `uploadDocument` calls.
+    public var uploadDocumentHandler: (@Sendable (UserID, DocumentUpload) async throws(UsersError) -> StoredDocument)? {
+        get { recorder.handler(for: "uploadDocument") }
+        set { recorder.setHandler(newValue, for: "uploadDocument") }
+    }
+
+    /// Records the call and answers it with ``uploadDocumentHandler``, with the metadata ``responseMetadata`` makes.
+    public func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
+        let call = UsersMockCall.uploadDocument(userId: userId, body: body)
+        self.recorder.record(call)
+        guard let handler = self.uploadDocumentHandler else {
+            throw .unhandledInMock("UsersMock", endpoint: "uploadDocument")
+        }
+        return self.recorder.answer(try await handler(userId, body), to: call, status: 201)
+    }
+
+    /// Answers `signIn` calls.
+    public var signInHandler: (@Sendable (SignIn) async throws(UsersError) -> Session)? {
+        get { recorder.handler(for: "signIn") }
+        set { recorder.setHandler(newValue, for: "signIn") }
+    }
+
+    /// Records the call and answers it with ``signInHandler``, with the metadata ``responseMetadata`` makes.
+    public func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session> {
+        let call = UsersMockCall.signIn(body: body)
+        self.recorder.record(call)
+        guard let handler = self.signInHandler else {
+            throw .unhandledInMock("UsersMock", endpoint: "signIn")
+        }
+        return self.recorder.answer(try await handler(body), to: call, status: 200)
+    }
+
+    /// Answers `addNote` calls.
+    public var addNoteHandler: (@Sendable (UserID, Note, CourierRuntime.MediaType) async throws(UsersError) -> Note)? {
+        get { recorder.handler(for: "addNote") }
+        set { recorder.setHandler(newValue, for: "addNote") }
+    }
+
+    /// Records the call and answers it with ``addNoteHandler``, with the metadata ``responseMetadata`` makes.
+    public func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note> {
+        let call = UsersMockCall.addNote(userId: userId, body: body, contentType: contentType)
+        self.recorder.record(call)
+        guard let handler = self.addNoteHandler else {
+            throw .unhandledInMock("UsersMock", endpoint: "addNote")
+        }
+        return self.recorder.answer(try await handler(userId, body, contentType), to: call, status: 201)
+    }
+
+    /// Answers `exportUsers` calls.
+    public var exportUsersHandler: (@Sendable (Swift.String) async throws(UsersError) -> ExportUsersResponse)? {
+        get { recorder.handler(for: "exportUsers") }
+        set { recorder.setHandler(newValue, for: "exportUsers") }
+    }
+
+    /// Records the call and answers it with ``exportUsersHandler``, with the metadata ``responseMetadata`` makes.
+    public func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
+        let call = UsersMockCall.exportUsers(name: name)
+        self.recorder.record(call)
+        guard let handler = self.exportUsersHandler else {
+            throw .unhandledInMock("UsersMock", endpoint: "exportUsers")
+        }
+        return self.recorder.answer(try await handler(name), to: call, status: 200)
     }
 }

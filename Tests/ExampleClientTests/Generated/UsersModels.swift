@@ -222,6 +222,280 @@ public struct NewUser: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// - Remark: Generated from model `UserList`.
 public typealias UserList = [User]
 
+/// A document and its metadata, sent as multipart/form-data.
+///
+/// - Remark: Generated from model `DocumentUpload`.
+public struct DocumentUpload: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var title: Swift.String
+
+    /// Who may read it.
+    public var kind: Role
+
+    public var tags: [Swift.String]
+
+    /// The document itself, with its file name and type.
+    public var document: CourierRuntime.FilePart
+
+    public var attachments: [CourierRuntime.FilePart]
+
+    /// Sent as a raw part.
+    public var checksum: Foundation.Data?
+
+    /// Creates a value from its properties.
+    public init(
+        title: Swift.String,
+        kind: Role,
+        tags: [Swift.String],
+        document: CourierRuntime.FilePart,
+        attachments: [CourierRuntime.FilePart] = [],
+        checksum: Foundation.Data? = nil
+    ) {
+        self.title = title
+        self.kind = kind
+        self.tags = tags
+        self.document = document
+        self.attachments = attachments
+        self.checksum = checksum
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case title
+        case kind
+        case tags
+        case document
+        case attachments
+        case checksum
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.title = try container.decode(Swift.String.self, forKey: .title)
+        self.kind = try container.decode(Role.self, forKey: .kind)
+        self.tags = try container.decode([Swift.String].self, forKey: .tags)
+        self.document = try container.decode(CourierRuntime.FilePart.self, forKey: .document)
+        self.attachments = try container.decodeIfPresent([CourierRuntime.FilePart].self, forKey: .attachments) ?? []
+        self.checksum = try container.decodeIfPresent(Foundation.Data.self, forKey: .checksum)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.title, forKey: .title)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encode(self.tags, forKey: .tags)
+        try container.encode(self.document, forKey: .document)
+        try container.encode(self.attachments, forKey: .attachments)
+        try container.encodeIfPresent(self.checksum, forKey: .checksum)
+    }
+}
+
+/// - Remark: Generated from model `StoredDocument`.
+public struct StoredDocument: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var title: Swift.String
+
+    /// How the server read each part: name, file name, content type and contents.
+    public var parts: [Swift.String]
+
+    public var fieldCount: Swift.Int
+
+    /// Creates a value from its properties.
+    public init(
+        title: Swift.String,
+        parts: [Swift.String],
+        fieldCount: Swift.Int
+    ) {
+        self.title = title
+        self.parts = parts
+        self.fieldCount = fieldCount
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case title
+        case parts
+        case fieldCount = "field_count"
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.title = try container.decode(Swift.String.self, forKey: .title)
+        self.parts = try container.decode([Swift.String].self, forKey: .parts)
+        self.fieldCount = try container.decode(Swift.Int.self, forKey: .fieldCount)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.title, forKey: .title)
+        try container.encode(self.parts, forKey: .parts)
+        try container.encode(self.fieldCount, forKey: .fieldCount)
+    }
+}
+
+/// Credentials posted as an HTML form would.
+///
+/// - Remark: Generated from model `SignIn`.
+public struct SignIn: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var username: Swift.String
+
+    public var password: Swift.String
+
+    public var remember: Swift.Bool
+
+    public var scopes: [Swift.String]
+
+    /// Creates a value from its properties.
+    public init(
+        username: Swift.String,
+        password: Swift.String,
+        remember: Swift.Bool = false,
+        scopes: [Swift.String] = []
+    ) {
+        self.username = username
+        self.password = password
+        self.remember = remember
+        self.scopes = scopes
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case username
+        case password
+        case remember
+        case scopes
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.username = try container.decode(Swift.String.self, forKey: .username)
+        self.password = try container.decode(Swift.String.self, forKey: .password)
+        self.remember = try container.decodeIfPresent(Swift.Bool.self, forKey: .remember) ?? false
+        self.scopes = try container.decodeIfPresent([Swift.String].self, forKey: .scopes) ?? []
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.username, forKey: .username)
+        try container.encode(self.password, forKey: .password)
+        try container.encode(self.remember, forKey: .remember)
+        try container.encode(self.scopes, forKey: .scopes)
+    }
+}
+
+/// - Remark: Generated from model `Session`.
+public struct Session: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var token: Swift.String
+
+    public var scopes: [Swift.String]
+
+    /// Creates a value from its properties.
+    public init(
+        token: Swift.String,
+        scopes: [Swift.String]
+    ) {
+        self.token = token
+        self.scopes = scopes
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case token
+        case scopes
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.token = try container.decode(Swift.String.self, forKey: .token)
+        self.scopes = try container.decode([Swift.String].self, forKey: .scopes)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.token, forKey: .token)
+        try container.encode(self.scopes, forKey: .scopes)
+    }
+}
+
+/// - Remark: Generated from model `Note`.
+public struct Note: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var text: Swift.String
+
+    public var pinned: Swift.Bool
+
+    public var receivedAs: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        text: Swift.String,
+        pinned: Swift.Bool = false,
+        receivedAs: Swift.String? = nil
+    ) {
+        self.text = text
+        self.pinned = pinned
+        self.receivedAs = receivedAs
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case text
+        case pinned
+        case receivedAs = "received_as"
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.text = try container.decode(Swift.String.self, forKey: .text)
+        self.pinned = try container.decodeIfPresent(Swift.Bool.self, forKey: .pinned) ?? false
+        self.receivedAs = try container.decodeIfPresent(Swift.String.self, forKey: .receivedAs)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.text, forKey: .text)
+        try container.encode(self.pinned, forKey: .pinned)
+        try container.encodeIfPresent(self.receivedAs, forKey: .receivedAs)
+    }
+}
+
+/// - Remark: Generated from model `ExportJob`.
+public struct ExportJob: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var id: Swift.String
+
+    public var retryAfterSeconds: Swift.Int
+
+    /// Creates a value from its properties.
+    public init(
+        id: Swift.String,
+        retryAfterSeconds: Swift.Int
+    ) {
+        self.id = id
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case id
+        case retryAfterSeconds = "retry_after_seconds"
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(Swift.String.self, forKey: .id)
+        self.retryAfterSeconds = try container.decode(Swift.Int.self, forKey: .retryAfterSeconds)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.retryAfterSeconds, forKey: .retryAfterSeconds)
+    }
+}
+
 /// A node of the organisation tree; units nest without limit.
 ///
 /// - Remark: Generated from model `OrgUnit`.

@@ -126,6 +126,28 @@ public struct HostileHeaders: Swift.Hashable, Swift.Sendable {
     }
 }
 
+// MARK: - Responses of byStatus
+
+/// What `byStatus` answers with: one case per success status the spec declares.
+public enum ByStatusResponse: Swift.Hashable, Swift.Sendable {
+    /// Text.
+    /// public func INJECTED() -> Swift.String { "x" }
+    /// //
+    /// */ /* """ \(x) #" \u{202E} rtl
+    ///  sep
+    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    case ok(Thing)
+    /// Text.
+    /// public func INJECTED() -> Swift.String { "x" }
+    /// //
+    /// */ /* """ \(x) #" \u{202E} rtl
+    ///  sep
+    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    case nonAuthoritativeInformation(Swift.String)
+    /// Status 204, with no body.
+    case noContent
+}
+
 // MARK: - Interface
 
 /// Text.
@@ -138,6 +160,14 @@ public struct HostileHeaders: Swift.Hashable, Swift.Sendable {
 /// ``HostileClient`` talks to the service; ``HostileMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
 public protocol HostileAPI: Swift.Sendable {
+    /// Calls `byStatus` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse>
+
+    /// Calls `choices` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void>
+
     /// Calls `read` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
@@ -149,6 +179,47 @@ public protocol HostileAPI: Swift.Sendable {
 }
 
 extension HostileAPI {
+    /// - Parameters:
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Returns: What the server answered with, a case per success status.
+    /// - Remark: Generated from endpoint `byStatus`, `GET /base/by-status`.
+    public func byStatus(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> ByStatusResponse {
+        try await self.byStatusWithResponse(options: options).value
+    }
+
+    /// Calls `byStatus` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `byStatus`.
+    public func byStatusWithResponse(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
+        try await self.byStatusWithResponse(options: options)
+    }
+
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - contentType: The media type to send the body as: one of `text/plain; x="\(INJECTED)"`, `text/csv; y="\u{2028}"`.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Remark: Generated from endpoint `choices`, `POST /base/choices`.
+    public func choices(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType = "text/plain; x=\"\\(INJECTED)\"",
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> Swift.Void {
+        try await self.choicesWithResponse(body: body, contentType: contentType, options: options).value
+    }
+
+    /// Calls `choices` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `choices`.
+    public func choicesWithResponse(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType = "text/plain; x=\"\\(INJECTED)\"",
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
+        try await self.choicesWithResponse(body: body, contentType: contentType, options: options)
+    }
+
     /// Text.
     /// public func INJECTED() -> Swift.String { "x" }
     /// //
@@ -282,6 +353,23 @@ public struct HostileClient: HostileAPI {
         return HostileClient(configuration: configuration)
     }
 
+    /// Calls `byStatus` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/base/by-status")
+        self.headers.apply(to: &request)
+        return try await self.runtime.send(HostileOperations.byStatus, request, options: options)
+    }
+
+    /// Calls `choices` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
+        var request = CourierRuntime.RequestBuilder(.post, path: "/base/choices")
+        self.headers.apply(to: &request)
+        request.body(body, as: contentType, allowed: ["text/plain; x=\"\\(INJECTED)\"", "text/csv; y=\"\u{2028}\""])
+        return try await self.runtime.send(HostileOperations.choices, request, options: options)
+    }
+
     /// Calls `read` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
@@ -311,6 +399,30 @@ private enum HostileOperations {
         retry: CourierRuntime.RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), maxBackoff: .seconds(20), multiplier: 2.0, jitter: .full, retriesConnectionFailures: true, retriesTimeouts: true, statuses: [408, 429, 500, 502, 503, 504], maxRetryAfter: .seconds(60), budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)),
         circuitBreaker: CourierRuntime.CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 20, window: .seconds(30), consecutiveFailures: 5, openFor: .seconds(5), maxOpenFor: .seconds(60), halfOpenProbes: 1, scope: .host),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero)
+    )
+
+    static let byStatus = CourierRuntime.Operation<ByStatusResponse, HostileDeclaredError>(
+        name: "byStatus",
+        authSchemes: ["token", "key"],
+        output: .cases(accept: "application/json, text/plain; x=\"\\(INJECTED)\"", [
+            .json(200, ByStatusResponse.ok),
+            .text(203, ByStatusResponse.nonAuthoritativeInformation),
+            .empty(204, .noContent),
+        ]),
+        errors: [],
+        service: "Hostile",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let choices = CourierRuntime.Operation<Swift.Void, HostileDeclaredError>(
+        name: "choices",
+        authSchemes: ["token", "key"],
+        output: .empty,
+        errors: [],
+        service: "Hostile",
+        resilience: resilience,
+        hasIdempotencyKey: false
     )
 
     static let read = CourierRuntime.Operation<Thing, HostileDeclaredError>(

@@ -10,6 +10,16 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 public typealias HostileMockCall = CourierRuntime.MockCall<HostileMock>
 
 extension CourierRuntime.MockCall where Mock == HostileMock {
+    /// A call of `byStatus`.
+    public static func byStatus() -> Self {
+        Self("byStatus")
+    }
+
+    /// A call of `choices`.
+    public static func choices(body: Swift.String, contentType: CourierRuntime.MediaType) -> Self {
+        Self("choices", .init("body", body), .init("contentType", contentType))
+    }
+
     /// A call of `read`.
     public static func read(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?) -> Self {
         Self("read", .init("id", id), .init("textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd), .init("kind", kind))
@@ -41,6 +51,38 @@ public final class HostileMock: HostileAPI {
     public var responseMetadata: (@Sendable (HostileMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
+    }
+
+    /// Answers `byStatus` calls.
+    public var byStatusHandler: (@Sendable () async throws(HostileError) -> ByStatusResponse)? {
+        get { recorder.handler(for: "byStatus") }
+        set { recorder.setHandler(newValue, for: "byStatus") }
+    }
+
+    /// Records the call and answers it with ``byStatusHandler``, with the metadata ``responseMetadata`` makes.
+    public func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
+        let call = HostileMockCall.byStatus()
+        self.recorder.record(call)
+        guard let handler = self.byStatusHandler else {
+            throw .unhandledInMock("HostileMock", endpoint: "byStatus")
+        }
+        return self.recorder.answer(try await handler(), to: call, status: 200)
+    }
+
+    /// Answers `choices` calls.
+    public var choicesHandler: (@Sendable (Swift.String, CourierRuntime.MediaType) async throws(HostileError) -> Swift.Void)? {
+        get { recorder.handler(for: "choices") }
+        set { recorder.setHandler(newValue, for: "choices") }
+    }
+
+    /// Records the call and answers it with ``choicesHandler``, with the metadata ``responseMetadata`` makes.
+    public func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
+        let call = HostileMockCall.choices(body: body, contentType: contentType)
+        self.recorder.record(call)
+        guard let handler = self.choicesHandler else {
+            throw .unhandledInMock("HostileMock", endpoint: "choices")
+        }
+        return self.recorder.answer(try await handler(body, contentType), to: call, status: 204)
     }
 
     /// Answers `read` calls.

@@ -22,6 +22,7 @@ enum ExampleRoutes {
         addPayments(to: router)
         addUsers(to: router)
         addInventory(to: router)
+        FormRoutes.add(to: router)
     }
 
     // MARK: - Payments
