@@ -7,10 +7,10 @@ enum BuiltInTemplates {
     static let sources: [String: String] = [
         "alias": #"""
 {{>docs}}
-{{#isDeprecated}}
+{{#hasDocLines}}
 ///
-/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
-{{/isDeprecated}}
+{{/hasDocLines}}
+{{>modelRemarks}}
 {{access}} typealias {{name}} = {{aliasedType}}
 
 """#,
@@ -22,6 +22,17 @@ enum BuiltInTemplates {
 {{/isService}}
 {{#isService}}
 {{#service}}
+{{>clientErrors}}
+{{>clientServers}}
+{{>clientResponses}}
+{{>clientProtocol}}
+{{>clientStruct}}
+{{>clientOperations}}
+{{/service}}
+{{/isService}}
+
+"""#,
+        "clientErrors": #"""
 
 // MARK: - Errors
 
@@ -59,6 +70,139 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
 {{/errors}}
 }
 {{/hasErrors}}
+
+"""#,
+        "clientOperations": #"""
+
+/// What the runtime needs to know about each endpoint, made once.
+private enum {{operationsType}} {
+    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
+    static let resilience = CourierRuntime.ResiliencePolicy(
+{{#resilienceDefaults}}
+        {{>resilience}}
+{{/resilienceDefaults}}
+    )
+
+{{#endpoints}}
+    static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
+        name: "{{specName}}",
+        authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
+{{^hasResponseCases}}
+        output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
+{{/hasResponseCases}}
+{{#hasResponseCases}}
+        output: .cases(accept: {{#hasResponseAccept}}"{{responseAccept}}"{{/hasResponseAccept}}{{^hasResponseAccept}}nil{{/hasResponseAccept}}, [
+{{#responseCases}}
+            {{#isJSON}}.json({{status}}, {{responseEnumType}}.{{caseName}}){{/isJSON}}{{#isText}}.text({{status}}, {{responseEnumType}}.{{caseName}}){{/isText}}{{#isBytes}}.bytes({{status}}, {{responseEnumType}}.{{caseName}}){{/isBytes}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
+{{/responseCases}}
+        ]),
+{{/hasResponseCases}}
+        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}],
+        service: "{{serviceSpecName}}",
+{{#usesDefaultResilience}}
+        resilience: resilience,
+{{/usesDefaultResilience}}
+{{^usesDefaultResilience}}
+        resilience: CourierRuntime.ResiliencePolicy(
+{{#resilience}}
+            {{>resilience}}
+{{/resilience}}
+        ),
+{{/usesDefaultResilience}}
+        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}
+    )
+
+{{/endpoints}}
+}
+
+"""#,
+        "clientProtocol": #"""
+
+// MARK: - Interface
+
+{{>docs}}
+///
+/// ``{{clientType}}`` talks to the service; ``{{mockType}}`` stands in for it in tests. Write code
+/// against this protocol to use either.
+{{access}} protocol {{apiType}}: Swift.Sendable {
+{{#endpoints}}
+    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    {{>deprecation}}
+    func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
+
+{{/endpoints}}
+}
+
+extension {{apiType}} {
+{{#endpoints}}
+    {{>endpointDocs}}
+    {{>deprecation}}
+    {{access}} func {{name}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws({{errorType}}) -> {{outputType}} {
+        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options).value
+    }
+
+    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `{{methodName}}`.
+    {{>deprecation}}
+    {{access}} func {{responseMethodName}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
+    }
+{{#isPaginated}}
+{{#pagination}}
+
+    /// Every item that `{{specName}}` returns, across all pages, fetched page by page as the sequence is read.
+    ///
+    /// - Remark: Generated from the pagination of endpoint `{{specName}}`.
+    {{>deprecation}}
+    {{access}} func {{methodName}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
+        CourierRuntime.PageSequence { {{cursorName}} in
+            let page = try await self.{{name}}({{#arguments}}{{label}}: {{name}}, {{/arguments}}options: options)
+            return ({{itemsExpression}}, {{nextExpression}})
+        }
+    }
+{{/pagination}}
+{{/isPaginated}}
+
+{{/endpoints}}
+}
+
+"""#,
+        "clientResponses": #"""
+{{#endpoints}}
+{{#hasResponseCases}}
+
+// MARK: - Responses of {{specName}}
+
+/// What `{{specName}}` answers with: one case per success status the spec declares.
+{{access}} enum {{responseEnumType}}: Swift.Hashable, Swift.Sendable {
+{{#responseCases}}
+{{#docLines}}
+    {{.}}
+{{/docLines}}
+    case {{caseName}}{{#hasBody}}({{payloadType}}){{/hasBody}}
+{{/responseCases}}
+}
+{{/hasResponseCases}}
+{{/endpoints}}
+
+"""#,
+        "clientServers": #"""
 
 // MARK: - Servers, credentials, headers
 
@@ -197,96 +341,9 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
     }
 }
 {{/hasHeaders}}
-{{#endpoints}}
-{{#hasResponseCases}}
 
-// MARK: - Responses of {{specName}}
-
-/// What `{{specName}}` answers with: one case per success status the spec declares.
-{{access}} enum {{responseEnumType}}: Swift.Hashable, Swift.Sendable {
-{{#responseCases}}
-{{#docLines}}
-    {{.}}
-{{/docLines}}
-    case {{caseName}}{{#hasBody}}({{payloadType}}){{/hasBody}}
-{{/responseCases}}
-}
-{{/hasResponseCases}}
-{{/endpoints}}
-
-// MARK: - Interface
-
-{{>docs}}
-///
-/// ``{{clientType}}`` talks to the service; ``{{mockType}}`` stands in for it in tests. Write code
-/// against this protocol to use either.
-{{access}} protocol {{apiType}}: Swift.Sendable {
-{{#endpoints}}
-    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
-    /// fields, attempts and source.
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
-    func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
-
-{{/endpoints}}
-}
-
-extension {{apiType}} {
-{{#endpoints}}
-{{#docLines}}
-    {{.}}
-{{/docLines}}
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
-    {{access}} func {{name}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
-    ) async throws({{errorType}}) -> {{outputType}} {
-        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options).value
-    }
-
-    /// Calls `{{specName}}` and returns the decoded value with the response's status, header
-    /// fields, attempts and source; the parameters are those of `{{methodName}}`.
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
-    {{access}} func {{responseMethodName}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
-    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
-        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
-    }
-{{#isPaginated}}
-{{#pagination}}
-
-    /// Every item that `{{specName}}` returns, across all pages, fetched page by page as the sequence is read.
-    ///
-    /// - Remark: Generated from the pagination of endpoint `{{specName}}`.
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
-    {{access}} func {{methodName}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
-    ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
-        CourierRuntime.PageSequence { {{cursorName}} in
-            let page = try await self.{{name}}({{#arguments}}{{label}}: {{name}}, {{/arguments}}options: options)
-            return ({{itemsExpression}}, {{nextExpression}})
-        }
-    }
-{{/pagination}}
-{{/isPaginated}}
-
-{{/endpoints}}
-}
+"""#,
+        "clientStruct": #"""
 
 // MARK: - Client
 
@@ -394,9 +451,7 @@ extension {{apiType}} {
 
     /// Calls `{{specName}}` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
+    {{>deprecation}}
     {{access}} func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
         {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
 {{#queryParameters}}
@@ -434,35 +489,11 @@ extension {{apiType}} {
 {{/endpoints}}
 }
 
-/// What the runtime needs to know about each endpoint, made once.
-private enum {{operationsType}} {
-    /// The spec's `defaults`, over Courier's: the resilience settings of every endpoint that does not change them.
-    static let resilience = {{resilienceDefaults}}
-
-{{#endpoints}}
-    static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
-        name: "{{specName}}",
-        authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
-{{^hasResponseCases}}
-        output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
-{{/hasResponseCases}}
-{{#hasResponseCases}}
-        output: .cases(accept: {{#hasResponseAccept}}"{{responseAccept}}"{{/hasResponseAccept}}{{^hasResponseAccept}}nil{{/hasResponseAccept}}, [
-{{#responseCases}}
-            {{#isJSON}}.json({{status}}, {{responseEnumType}}.{{caseName}}){{/isJSON}}{{#isText}}.text({{status}}, {{responseEnumType}}.{{caseName}}){{/isText}}{{#isBytes}}.bytes({{status}}, {{responseEnumType}}.{{caseName}}){{/isBytes}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
-{{/responseCases}}
-        ]),
-{{/hasResponseCases}}
-        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}],
-        service: "{{serviceSpecName}}",
-        resilience: {{#usesDefaultResilience}}resilience{{/usesDefaultResilience}}{{^usesDefaultResilience}}{{resilience}}{{/usesDefaultResilience}},
-        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}
-    )
-
-{{/endpoints}}
-}
-{{/service}}
-{{/isService}}
+"""#,
+        "deprecation": #"""
+{{#isDeprecated}}
+@available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
+{{/isDeprecated}}
 
 """#,
         "docs": #"""
@@ -471,14 +502,38 @@ private enum {{operationsType}} {
 {{/docLines}}
 
 """#,
+        "endpointDocs": #"""
+{{#docLines}}
+{{.}}
+{{/docLines}}
+{{^docLines}}
+/// {{summary}}
+{{/docLines}}
+///
+/// - Parameters:
+{{#parameters}}
+///   - {{docName}}: {{#hasDocLine}}{{docLine}}{{/hasDocLine}}{{^hasDocLine}}{{>parameterDocs}}{{/hasDocLine}}
+{{/parameters}}
+///   - options: Settings for this call, such as its timeout.
+{{#hasResponseCases}}
+/// - Returns: What the server answered with, a case per success status.
+{{/hasResponseCases}}
+{{^hasResponseCases}}
+{{#hasReturns}}
+/// - Returns: {{returns}}
+{{/hasReturns}}
+{{/hasResponseCases}}
+/// - Remark: Generated from endpoint `{{specName}}`, {{summary}}.
+
+"""#,
         "enum": #"""
 {{>docs}}
-{{#isDeprecated}}
+{{#hasDocLines}}
 ///
-/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
-{{/isDeprecated}}
-///
+{{/hasDocLines}}
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
+///
+{{>modelRemarks}}
 {{access}} enum {{name}}: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
 {{#cases}}
 {{#docLines}}
@@ -523,7 +578,7 @@ private enum {{operationsType}} {
 
 """#,
         "header": #"""
-// Generated by Courier {{generatorVersion}} from {{specFile}}. Do not edit: change the spec and regenerate.
+// Generated by Courier from {{specFile}}. Do not edit: change the spec and regenerate.
 
 import CourierRuntime
 import Foundation
@@ -598,6 +653,13 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{/isService}}
 
 """#,
+        "modelRemarks": #"""
+{{#isDeprecated}}
+/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
+{{/isDeprecated}}
+/// - Remark: Generated from model `{{specName}}`.
+
+"""#,
         "models": #"""
 {{>header}}
 {{#models}}
@@ -621,12 +683,79 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{/hasModels}}
 
 """#,
+        "omitted": #"""
+// Generated by Courier from {{specFile}}. Do not edit: change the spec and regenerate.
+
+// No {{omittedKind}} code: generating '{{omittedKind}}' is turned off ('generate' in courier-config.yaml, or --generate).
+
+"""#,
+        "parameterDocs": #"""
+{{#isPath}}The `{{specName}}` path parameter.{{/isPath}}{{#isQuery}}The `{{specName}}` query parameter.{{/isQuery}}{{#isHeader}}The `{{specName}}` header parameter.{{/isHeader}}{{#isBody}}The request body.{{/isBody}}{{#isContentType}}The media type to send the body as: one of {{#bodyContentTypes}}`{{mediaType}}`{{^isLast}}, {{/isLast}}{{/bodyContentTypes}}.{{/isContentType}}
+"""#,
+        "resilience": #"""
+timeouts: CourierRuntime.Timeouts(total: {{totalTimeout}}, attempt: {{attemptTimeout}}),
+{{#retry}}
+retry: CourierRuntime.RetryPolicy(
+    maxAttempts: {{maxAttempts}},
+    initialBackoff: {{initialBackoff}},
+    maxBackoff: {{maxBackoff}},
+    multiplier: {{multiplier}},
+    jitter: .{{jitter}},
+    retriesConnectionFailures: {{retriesConnectionFailures}},
+    retriesTimeouts: {{retriesTimeouts}},
+    statuses: [{{#statuses}}{{code}}{{^isLast}}, {{/isLast}}{{/statuses}}],
+    maxRetryAfter: {{maxRetryAfter}},
+    budget: {{#hasBudget}}CourierRuntime.RetryBudgetPolicy(ratio: {{budgetRatio}}, perSecond: {{budgetPerSecond}}){{/hasBudget}}{{^hasBudget}}nil{{/hasBudget}}
+),
+{{/retry}}
+{{^retry}}
+retry: CourierRuntime.RetryPolicy.disabled,
+{{/retry}}
+{{#circuitBreaker}}
+circuitBreaker: CourierRuntime.CircuitBreakerPolicy(
+    failureRate: {{failureRate}},
+    minimumCalls: {{minimumCalls}},
+    window: {{window}},
+    consecutiveFailures: {{#hasConsecutiveFailures}}{{consecutiveFailures}}{{/hasConsecutiveFailures}}{{^hasConsecutiveFailures}}nil{{/hasConsecutiveFailures}},
+    openFor: {{openFor}},
+    maxOpenFor: {{maxOpenFor}},
+    halfOpenProbes: {{halfOpenProbes}},
+    scope: .{{scope}}
+),
+{{/circuitBreaker}}
+{{^circuitBreaker}}
+circuitBreaker: CourierRuntime.CircuitBreakerPolicy.disabled,
+{{/circuitBreaker}}
+{{#bulkhead}}
+bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: {{maxConcurrent}}, maxWait: {{maxWait}}),
+{{/bulkhead}}
+{{^bulkhead}}
+bulkhead: CourierRuntime.BulkheadPolicy.unlimited,
+{{/bulkhead}}
+{{#rateLimit}}
+rateLimit: CourierRuntime.RateLimitPolicy(requests: {{requests}}, per: {{per}}, burst: {{burst}}, maxWait: {{maxWait}}),
+{{/rateLimit}}
+{{^rateLimit}}
+rateLimit: nil,
+{{/rateLimit}}
+{{#cache}}
+cache: CourierRuntime.CachePolicy(
+    ttl: {{ttl}},
+    staleWhileRevalidate: {{staleWhileRevalidate}},
+    staleIfError: {{staleIfError}}
+)
+{{/cache}}
+{{^cache}}
+cache: nil
+{{/cache}}
+
+"""#,
         "struct": #"""
 {{>docs}}
-{{#isDeprecated}}
+{{#hasDocLines}}
 ///
-/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
-{{/isDeprecated}}
+{{/hasDocLines}}
+{{>modelRemarks}}
 {{access}} struct {{name}}: Swift.Codable, Swift.Hashable, Swift.Sendable {
 {{#properties}}
 {{#docLines}}
@@ -636,9 +765,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     {{access}} var {{name}}: {{type}}
 {{/isStored}}
 {{^isStored}}
-{{#isDeprecated}}
-    @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
-{{/isDeprecated}}
+    {{>deprecation}}
     {{access}} var {{name}}: {{type}} {
         get { {{storageName}}{{#isBoxed}}.value{{/isBoxed}} }
         set { {{storageName}} = {{#isBoxed}}CourierRuntime.Indirect(newValue){{/isBoxed}}{{^isBoxed}}newValue{{/isBoxed}} }
@@ -703,13 +830,13 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 """#,
         "union": #"""
 {{>docs}}
-{{#isDeprecated}}
+{{#hasDocLines}}
 ///
-/// - Warning: Deprecated.{{#hasDeprecationMessage}} {{deprecationMessage}}{{/hasDeprecationMessage}}
-{{/isDeprecated}}
-///
+{{/hasDocLines}}
 /// The JSON field `{{discriminator}}` names the variant. An object with a value this client does
 /// not know decodes as ``unknown(_:)`` and encodes back unchanged.
+///
+{{>modelRemarks}}
 {{access}} enum {{name}}: Swift.Codable, Swift.Hashable, Swift.Sendable {
 {{#variants}}
     /// `{{discriminator}}` is `{{tag}}`.

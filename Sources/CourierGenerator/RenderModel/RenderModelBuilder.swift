@@ -20,9 +20,9 @@ struct RenderModelBuilder {
     /// Properties (`Model.property`) and union variants (`Model.tag`) that lead back to their own
     /// model without passing a list or map, and so need out-of-line storage.
     let recursiveEdges: Set<String>
-    /// Each distinct endpoint policy spelled once, as endpoints write it: most endpoints share
-    /// the service's defaults, and spelling a policy is not cheap.
-    let endpointPolicies: [ResiliencePolicy: String]
+    /// Each distinct endpoint policy's render object, made once: most endpoints share the
+    /// service's defaults.
+    let endpointPolicies: [ResiliencePolicy: RenderNode]
     /// The errors the spec can name, by name (the first definition, as ``Spec/error(named:)`` finds).
     let errorsByName: [String: ErrorDefinition]
 
@@ -31,9 +31,9 @@ struct RenderModelBuilder {
         self.access = access
         self.spelling = SwiftSpelling(spec: spec)
         self.recursiveEdges = Self.findRecursiveEdges(spelling: spelling, models: spec.allModels)
-        var policies: [ResiliencePolicy: String] = [:]
+        var policies: [ResiliencePolicy: RenderNode] = [:]
         for endpoint in spec.file.endpoints where policies[endpoint.resilience] == nil {
-            policies[endpoint.resilience] = ResilienceSpelling.policy(endpoint.resilience, indent: "        ")
+            policies[endpoint.resilience] = ResilienceSpelling.policy(endpoint.resilience)
         }
         self.endpointPolicies = policies
         var errors: [String: ErrorDefinition] = [:]
@@ -46,7 +46,7 @@ struct RenderModelBuilder {
         let file = spec.file
         return RenderNode(.file, [
             "specFile": .text(SwiftSpelling.commentText((file.path as NSString).lastPathComponent)),
-            "generatorVersion": .text(CourierGenerator.version),
+            "omittedKind": .text(""),
             "runtimeVersion": .text(CourierGenerator.runtimeCompatibility),
             "access": .text(access.rawValue),
             "models": .items(file.models.map(model)),
@@ -62,7 +62,8 @@ struct RenderModelBuilder {
         var values: [String: RenderValue] = [
             "name": .text(SwiftSpelling.typeName(model.name)),
             "specName": .text(model.name),
-            "docLines": .lines(Self.docs(model.description, remark: "Generated from model `\(model.name)`.")),
+            "docLines": .lines(SwiftSpelling.docLines(model.description)),
+            "hasDocLines": .flag(!SwiftSpelling.plainLines(model.description).isEmpty),
             "isStruct": .flag(false), "isEnum": .flag(false), "isUnion": .flag(false), "isAlias": .flag(false),
             "properties": .list([]), "hasProperties": .flag(false),
             "cases": .list([]), "variants": .list([]), "discriminator": .text(""), "aliasedType": .text(""),
@@ -166,7 +167,7 @@ struct RenderModelBuilder {
             "headersType": .text(name + "Headers"),
             "operationsType": .text(name + "Operations"),
             "serviceSpecName": .text(SwiftSpelling.literal(file.service ?? name)),
-            "resilienceDefaults": .text(ResilienceSpelling.policy(file.defaults, indent: "    ")),
+            "resilienceDefaults": .node(ResilienceSpelling.policy(file.defaults)),
             "envPrefix": .text(Self.environmentPrefix(name)),
             "servers": .items(file.servers.map { server in
                 RenderNode(.server, [
@@ -185,14 +186,6 @@ struct RenderModelBuilder {
             "hasErrors": .flag(!usedErrors.isEmpty),
             "endpoints": .items(file.endpoints.map(endpoint)),
         ])
-    }
-
-    /// A description followed by a `- Remark:` line, as doc-comment lines.
-    static func docs(_ description: String?, remark: String) -> [String] {
-        var lines = SwiftSpelling.plainLines(description)
-        if !lines.isEmpty { lines.append("") }
-        lines.append("- Remark: " + remark)
-        return SwiftSpelling.commented(lines)
     }
 
     /// `Payments` → `PAYMENTS`; `UserAccounts` → `USER_ACCOUNTS`.
@@ -316,7 +309,9 @@ struct RenderModelBuilder {
             "responseMethodName": .text(SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.responseSuffix)),
             "successStatus": .text(String(endpoint.response.status)),
             "summary": .text(SwiftSpelling.commentText("`\(endpoint.method.rawValue) \(file.basePath)\(endpoint.path)`")),
-            "docLines": .lines(endpointDocs(endpoint, parameters: parameters)),
+            "docLines": .lines(SwiftSpelling.docLines(endpoint.description)),
+            "hasReturns": .flag(endpoint.response.description != nil),
+            "returns": .text(SwiftSpelling.plainLines(endpoint.response.description).joined(separator: " ")),
             "method": .text(endpoint.method.rawValue.lowercased()),
             "path": .text(pathTemplate(endpoint)),
             "parameters": .items(parameters),
@@ -345,10 +340,8 @@ struct RenderModelBuilder {
             "authSchemes": .items(schemes.map { RenderNode(.schemeReference, ["specName": .text(SwiftSpelling.literal($0))]) }),
             "errorRoutes": .items(routes),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
-            "usesDefaultResilience": .flag(endpoint.resilience == file.defaults
-                || ResilienceSpelling.policy(endpoint.resilience, indent: "")
-                    == ResilienceSpelling.policy(file.defaults, indent: "")),
-            "resilience": .text(endpointPolicies[endpoint.resilience] ?? ResilienceSpelling.policy(endpoint.resilience, indent: "        ")),
+            "usesDefaultResilience": .flag(endpoint.resilience == file.defaults),
+            "resilience": .node(endpointPolicies[endpoint.resilience] ?? ResilienceSpelling.policy(endpoint.resilience)),
             "idempotencyHeader": .text(SwiftSpelling.literal(endpoint.idempotencyKey ?? "")),
             "isPaginated": .flag(false),
             "pagination": .node(RenderNode(.pagination, [:])),
@@ -382,9 +375,11 @@ struct RenderModelBuilder {
             "type": .text(spelling.type(expression)),
             "hasSignatureDefault": .flag(!signatureDefault.isEmpty),
             "signatureDefault": .text(signatureDefault),
+            "docName": .text(internalName),
             "docLine": .text(docLine),
             "hasDocLine": .flag(!docLine.isEmpty),
             "isPath": .flag(isPath), "isQuery": .flag(isQuery), "isHeader": .flag(isHeader), "isBody": .flag(false),
+            "isContentType": .flag(false),
         ])
     }
 
@@ -417,8 +412,7 @@ struct RenderModelBuilder {
 
     /// The argument that picks one of a body's several media types; the spec's first by default.
     private func contentTypeParameter(_ body: RequestBody) -> RenderNode {
-        let list = body.contentTypes.map { "`\($0)`" }.joined(separator: ", ")
-        return RenderNode(.parameter, [
+        RenderNode(.parameter, [
             "name": .text("contentType"),
             "label": .text("contentType"),
             "declaration": .text("contentType"),
@@ -426,9 +420,11 @@ struct RenderModelBuilder {
             "type": .text("CourierRuntime.MediaType"),
             "hasSignatureDefault": .flag(true),
             "signatureDefault": .text("\"" + SwiftSpelling.literal(body.contentType) + "\""),
-            "docLine": .text(SwiftSpelling.commentText("The media type to send the body as: one of \(list).")),
-            "hasDocLine": .flag(true),
+            "docName": .text("contentType"),
+            "docLine": .text(""),
+            "hasDocLine": .flag(false),
             "isPath": .flag(false), "isQuery": .flag(false), "isHeader": .flag(false), "isBody": .flag(false),
+            "isContentType": .flag(true),
         ])
     }
 
@@ -442,34 +438,12 @@ struct RenderModelBuilder {
             "type": .text(spelling.type(body.type.expression)),
             "hasSignatureDefault": .flag(false),
             "signatureDefault": .text(""),
-            "docLine": .text(docLine.isEmpty ? "The request body." : docLine),
-            "hasDocLine": .flag(true),
+            "docName": .text("body"),
+            "docLine": .text(docLine),
+            "hasDocLine": .flag(!docLine.isEmpty),
             "isPath": .flag(false), "isQuery": .flag(false), "isHeader": .flag(false), "isBody": .flag(true),
+            "isContentType": .flag(false),
         ])
-    }
-
-    private func endpointDocs(_ endpoint: Endpoint, parameters: [RenderNode]) -> [String] {
-        var lines = SwiftSpelling.plainLines(endpoint.description)
-        if !lines.isEmpty { lines.append("") }
-        lines.append("- Parameters:")
-        for parameter in parameters {
-            guard case .text(let name)? = parameter["name"] else { continue }
-            let bare = name.replacingOccurrences(of: "`", with: "")
-            if case .text(let doc)? = parameter["docLine"], !doc.isEmpty {
-                lines.append("  - \(bare): \(doc)")
-            } else {
-                let kind = parameter["isPath"].isTrue ? "path" : parameter["isQuery"].isTrue ? "query" : "header"
-                lines.append("  - \(bare): The `\(parameter["specName"].text)` \(kind) parameter.")
-            }
-        }
-        lines.append("  - options: Settings for this call, such as its timeout.")
-        if !endpoint.responseCases.isEmpty {
-            lines.append("- Returns: What the server answered with, a case per success status.")
-        } else if let description = endpoint.response.description {
-            lines.append("- Returns: " + SwiftSpelling.plainLines(description).joined(separator: " "))
-        }
-        lines.append("- Remark: Generated from endpoint `\(endpoint.name)`, `\(endpoint.method.rawValue) \(spec.file.basePath)\(endpoint.path)`.")
-        return SwiftSpelling.commented(lines)
     }
 
     /// The contents of the interpolated string literal that builds the path.

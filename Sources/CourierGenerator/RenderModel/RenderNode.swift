@@ -46,6 +46,13 @@ public struct RenderNode: Sendable {
         }
     }
 
+    /// This node with `key` set to `value`, such as the root with the kind of file it renders.
+    func setting(_ key: String, to value: RenderValue) -> RenderNode {
+        var node = self
+        node.ownValues[key] = value
+        return node
+    }
+
     /// This node as item `index` of a list of `count`.
     func positioned(at index: Int, of count: Int) -> RenderNode {
         var node = self

@@ -32,6 +32,20 @@ public enum RenderKind: String, Sendable, CaseIterable {
     case mediaType
     /// A success status of an endpoint whose response depends on the status.
     case responseCase
+    /// Resilience settings: the spec's defaults, or an endpoint's.
+    case policy
+    /// Retries of a policy.
+    case retryPolicy
+    /// The circuit breaker of a policy.
+    case circuitBreakerPolicy
+    /// The bulkhead of a policy.
+    case bulkheadPolicy
+    /// The rate limit of a policy.
+    case rateLimitPolicy
+    /// The response cache settings of a policy.
+    case cachePolicy
+    /// An HTTP status code in a list.
+    case status
 }
 
 /// The keys each kind of render object has: the contract between the generator and templates.
@@ -46,18 +60,19 @@ public enum RenderSchema {
     public static func keys(of kind: RenderKind) -> [String] {
         switch kind {
         case .file:
-            ["access", "generatorVersion", "hasModels", "isService", "models", "runtimeVersion", "service", "specFile"]
+            ["access", "hasModels", "isService", "models", "omittedKind", "runtimeVersion", "service", "specFile"]
         case .model:
             [
                 "aliasedType", "cases", "deprecationMessage", "discriminator", "docLines", "hasDeprecationMessage",
-                "hasProperties", "isAlias", "isDeprecated", "isEnum", "isStruct", "isUnion", "name", "properties",
-                "specName", "variants",
+                "hasDocLines", "hasProperties", "isAlias", "isDeprecated", "isEnum", "isStruct", "isUnion", "name",
+                "properties", "specName", "variants",
             ]
         case .property:
             [
                 "codingKey", "decodeMethod", "decodeType", "defaultValue", "deprecationMessage", "docLines",
-                "encodeMethod", "hasCustomJSONKey", "hasDefault", "hasDeprecationMessage", "hasInitDefault", "initDefault", "isBoxed",
-                "isDeprecated", "isStored", "jsonKey", "name", "storageName", "storageType", "type",
+                "encodeMethod", "hasCustomJSONKey", "hasDefault", "hasDeprecationMessage", "hasInitDefault",
+                "initDefault", "isBoxed", "isDeprecated", "isStored", "jsonKey", "name", "storageName", "storageType",
+                "type",
             ]
         case .enumCase:
             ["docLines", "name", "value"]
@@ -65,17 +80,17 @@ public enum RenderSchema {
             ["caseName", "isIndirect", "tag", "type"]
         case .service:
             [
-                "apiType", "authSchemes", "authType", "clientType", "declaredErrorType", "defaultServerCase", "docLines", "hasDefaultServer",
-                "endpoints", "envPrefix", "errorType", "errors", "hasAuthSchemes", "hasErrors", "hasHeaders",
-                "headers", "headersType", "mockCallType", "mockType", "name", "operationsType", "resilienceDefaults",
-                "serverType", "servers", "serviceSpecName",
+                "apiType", "authSchemes", "authType", "clientType", "declaredErrorType", "defaultServerCase",
+                "docLines", "endpoints", "envPrefix", "errorType", "errors", "hasAuthSchemes", "hasDefaultServer",
+                "hasErrors", "hasHeaders", "headers", "headersType", "mockCallType", "mockType", "name",
+                "operationsType", "resilienceDefaults", "serverType", "servers", "serviceSpecName",
             ]
         case .server:
             ["caseName", "docLines", "url"]
         case .authScheme:
             [
-                "credentialType", "docLines", "env", "hasEnv", "isApiKeyHeader", "isApiKeyQuery", "isBasic", "isBearer", "keyName",
-                "label", "name", "passwordEnv", "specName", "usernameEnv",
+                "credentialType", "docLines", "env", "hasEnv", "isApiKeyHeader", "isApiKeyQuery", "isBasic",
+                "isBearer", "keyName", "label", "name", "passwordEnv", "specName", "usernameEnv",
             ]
         case .declaredError:
             ["bodyType", "caseName", "docLines", "flagName", "hasBody", "specName", "status"]
@@ -84,16 +99,17 @@ public enum RenderSchema {
                 "authSchemes", "bodyContentType", "bodyContentTypes", "bodyHasChoices", "bodyIsBytes", "bodyIsForm",
                 "bodyIsJSON", "bodyIsMultipart", "bodyIsText", "deprecationMessage", "docLines", "errorRoutes",
                 "handlerName", "hasBody", "hasDeprecationMessage", "hasIdempotencyKey", "hasParameters",
-                "hasResponseAccept", "hasResponseCases", "headerParameters", "idempotencyHeader", "isDeprecated",
-                "isPaginated", "method", "methodName", "mutatesRequest", "name", "outputType", "pagination",
-                "parameters", "path", "queryParameters", "resilience", "responseAccept", "responseCases",
-                "responseEnumType", "responseIsBytes", "responseIsEmpty", "responseIsJSON", "responseIsText",
-                "responseMethodName", "specName", "successStatus", "summary", "usesDefaultResilience",
+                "hasResponseAccept", "hasResponseCases", "hasReturns", "headerParameters", "idempotencyHeader",
+                "isDeprecated", "isPaginated", "method", "methodName", "mutatesRequest", "name", "outputType",
+                "pagination", "parameters", "path", "queryParameters", "resilience", "responseAccept",
+                "responseCases", "responseEnumType", "responseIsBytes", "responseIsEmpty", "responseIsJSON",
+                "responseIsText", "responseMethodName", "returns", "specName", "successStatus", "summary",
+                "usesDefaultResilience",
             ]
         case .parameter:
             [
-                "declaration", "docLine", "hasDocLine", "hasSignatureDefault", "isBody", "isHeader", "isPath", "isQuery", "label",
-                "name", "signatureDefault", "specName", "type",
+                "declaration", "docLine", "docName", "hasDocLine", "hasSignatureDefault", "isBody", "isContentType",
+                "isHeader", "isPath", "isQuery", "label", "name", "signatureDefault", "specName", "type",
             ]
         case .schemeReference:
             ["specName"]
@@ -102,13 +118,32 @@ public enum RenderSchema {
         case .mediaType:
             ["mediaType"]
         case .responseCase:
+            ["caseName", "docLines", "hasBody", "isBytes", "isJSON", "isText", "payloadType", "status"]
+        case .policy:
+            ["attemptTimeout", "bulkhead", "cache", "circuitBreaker", "rateLimit", "retry", "totalTimeout"]
+        case .retryPolicy:
             [
-                "caseName", "docLines", "hasBody", "isBytes", "isJSON", "isText", "payloadType", "status",
+                "budgetPerSecond", "budgetRatio", "hasBudget", "initialBackoff", "jitter", "maxAttempts",
+                "maxBackoff", "maxRetryAfter", "multiplier", "retriesConnectionFailures", "retriesTimeouts",
+                "statuses",
             ]
+        case .circuitBreakerPolicy:
+            [
+                "consecutiveFailures", "failureRate", "halfOpenProbes", "hasConsecutiveFailures", "maxOpenFor",
+                "minimumCalls", "openFor", "scope", "window",
+            ]
+        case .bulkheadPolicy:
+            ["maxConcurrent", "maxWait"]
+        case .rateLimitPolicy:
+            ["burst", "maxWait", "per", "requests"]
+        case .cachePolicy:
+            ["staleIfError", "staleWhileRevalidate", "ttl"]
+        case .status:
+            ["code"]
         case .pagination:
             [
-                "arguments", "cursorName", "cursorType", "itemType", "itemsExpression", "methodName", "nextExpression",
-                "parameters",
+                "arguments", "cursorName", "cursorType", "itemType", "itemsExpression", "methodName",
+                "nextExpression", "parameters",
             ]
         }
     }

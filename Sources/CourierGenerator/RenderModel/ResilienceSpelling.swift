@@ -1,62 +1,69 @@
 import CourierSpec
 
-/// Spells a spec's resilience settings as the `CourierRuntime` values a generated client passes
-/// to the runtime, every field written out so the generated code documents the effective policy.
+/// The render objects of a spec's resilience settings: every field of the effective policy, each
+/// value spelled as the Swift literal the `resilience` partial places (`.seconds(30)`, `2.0`).
 enum ResilienceSpelling {
-    /// A `CourierRuntime.ResiliencePolicy(...)` expression; continuation lines start with `indent`.
-    static func policy(_ policy: ResiliencePolicy, indent: String) -> String {
-        let inner = indent + "    "
-        var fields = [
-            "timeouts: CourierRuntime.Timeouts(total: \(duration(policy.timeout.total)), attempt: \(duration(policy.timeout.attempt)))",
-            "retry: " + retry(policy.retry),
-            "circuitBreaker: " + circuitBreaker(policy.circuitBreaker),
-            "bulkhead: " + bulkhead(policy.bulkhead),
-        ]
-        if let limit = policy.rateLimit {
-            fields.append("rateLimit: CourierRuntime.RateLimitPolicy(requests: \(limit.requests), per: \(duration(limit.per)), burst: \(limit.burst), maxWait: \(duration(limit.maxWait)))")
-        }
-        if let cache = policy.cache {
-            fields.append("cache: CourierRuntime.CachePolicy(ttl: \(duration(cache.ttl)), staleWhileRevalidate: \(duration(cache.staleWhileRevalidate)), staleIfError: \(duration(cache.staleIfError)))")
-        }
-        return "CourierRuntime.ResiliencePolicy(\n" + fields.map { inner + $0 }.joined(separator: ",\n") + "\n" + indent + ")"
+    /// The policy as a `policy` object. Absent parts (`retry: none`, no rate limit) are empty lists,
+    /// so templates write `{{#retry}}…{{/retry}}{{^retry}}…{{/retry}}`.
+    static func policy(_ policy: ResiliencePolicy) -> RenderNode {
+        RenderNode(.policy, [
+            "totalTimeout": .text(duration(policy.timeout.total)),
+            "attemptTimeout": .text(duration(policy.timeout.attempt)),
+            "retry": .items(policy.retry.map { [retry($0)] } ?? []),
+            "circuitBreaker": .items(policy.circuitBreaker.map { [circuitBreaker($0)] } ?? []),
+            "bulkhead": .items(policy.bulkhead.map { bulkhead in
+                [RenderNode(.bulkheadPolicy, [
+                    "maxConcurrent": .text(String(bulkhead.maxConcurrent)),
+                    "maxWait": .text(duration(bulkhead.maxWait)),
+                ])]
+            } ?? []),
+            "rateLimit": .items(policy.rateLimit.map { limit in
+                [RenderNode(.rateLimitPolicy, [
+                    "requests": .text(String(limit.requests)),
+                    "per": .text(duration(limit.per)),
+                    "burst": .text(String(limit.burst)),
+                    "maxWait": .text(duration(limit.maxWait)),
+                ])]
+            } ?? []),
+            "cache": .items(policy.cache.map { cache in
+                [RenderNode(.cachePolicy, [
+                    "ttl": .text(duration(cache.ttl)),
+                    "staleWhileRevalidate": .text(duration(cache.staleWhileRevalidate)),
+                    "staleIfError": .text(duration(cache.staleIfError)),
+                ])]
+            } ?? []),
+        ])
     }
 
-    private static func retry(_ retry: RetryPolicy?) -> String {
-        guard let retry else { return "CourierRuntime.RetryPolicy.disabled" }
-        let budget = retry.budget.map { "CourierRuntime.RetryBudgetPolicy(ratio: \(number($0.ratio)), perSecond: \($0.perSecond))" } ?? "nil"
-        let arguments = [
-            "maxAttempts: \(retry.maxAttempts)",
-            "initialBackoff: \(duration(retry.backoff.initial))",
-            "maxBackoff: \(duration(retry.backoff.max))",
-            "multiplier: \(number(retry.backoff.multiplier))",
-            "jitter: .\(retry.backoff.jitter.rawValue)",
-            "retriesConnectionFailures: \(retry.on.connection)",
-            "retriesTimeouts: \(retry.on.timeout)",
-            "statuses: [\(retry.on.statuses.map(String.init).joined(separator: ", "))]",
-            "maxRetryAfter: \(duration(retry.maxRetryAfter))",
-            "budget: \(budget)",
-        ]
-        return "CourierRuntime.RetryPolicy(" + arguments.joined(separator: ", ") + ")"
+    private static func retry(_ retry: RetryPolicy) -> RenderNode {
+        RenderNode(.retryPolicy, [
+            "maxAttempts": .text(String(retry.maxAttempts)),
+            "initialBackoff": .text(duration(retry.backoff.initial)),
+            "maxBackoff": .text(duration(retry.backoff.max)),
+            "multiplier": .text(number(retry.backoff.multiplier)),
+            "jitter": .text(retry.backoff.jitter.rawValue),
+            "retriesConnectionFailures": .flag(retry.on.connection),
+            "retriesTimeouts": .flag(retry.on.timeout),
+            "statuses": .items(retry.on.statuses.map { RenderNode(.status, ["code": .text(String($0))]) }),
+            "maxRetryAfter": .text(duration(retry.maxRetryAfter)),
+            "hasBudget": .flag(retry.budget != nil),
+            "budgetRatio": .text(retry.budget.map { number($0.ratio) } ?? ""),
+            "budgetPerSecond": .text(retry.budget.map { String($0.perSecond) } ?? ""),
+        ])
     }
 
-    private static func circuitBreaker(_ breaker: CircuitBreakerPolicy?) -> String {
-        guard let breaker else { return "CourierRuntime.CircuitBreakerPolicy.disabled" }
-        let arguments = [
-            "failureRate: \(number(breaker.failureRate))",
-            "minimumCalls: \(breaker.minimumCalls)",
-            "window: \(duration(breaker.window))",
-            "consecutiveFailures: \(breaker.consecutiveFailures.map(String.init) ?? "nil")",
-            "openFor: \(duration(breaker.openFor))",
-            "maxOpenFor: \(duration(breaker.maxOpenFor))",
-            "halfOpenProbes: \(breaker.halfOpenProbes)",
-            "scope: .\(breaker.scope.rawValue)",
-        ]
-        return "CourierRuntime.CircuitBreakerPolicy(" + arguments.joined(separator: ", ") + ")"
-    }
-
-    private static func bulkhead(_ bulkhead: BulkheadPolicy?) -> String {
-        guard let bulkhead else { return "CourierRuntime.BulkheadPolicy.unlimited" }
-        return "CourierRuntime.BulkheadPolicy(maxConcurrent: \(bulkhead.maxConcurrent), maxWait: \(duration(bulkhead.maxWait)))"
+    private static func circuitBreaker(_ breaker: CircuitBreakerPolicy) -> RenderNode {
+        RenderNode(.circuitBreakerPolicy, [
+            "failureRate": .text(number(breaker.failureRate)),
+            "minimumCalls": .text(String(breaker.minimumCalls)),
+            "window": .text(duration(breaker.window)),
+            "hasConsecutiveFailures": .flag(breaker.consecutiveFailures != nil),
+            "consecutiveFailures": .text(breaker.consecutiveFailures.map(String.init) ?? ""),
+            "openFor": .text(duration(breaker.openFor)),
+            "maxOpenFor": .text(duration(breaker.maxOpenFor)),
+            "halfOpenProbes": .text(String(breaker.halfOpenProbes)),
+            "scope": .text(breaker.scope.rawValue),
+        ])
     }
 
     /// `.seconds(30)`, `.milliseconds(250)`: the largest whole unit.
