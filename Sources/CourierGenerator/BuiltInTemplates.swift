@@ -14,6 +14,13 @@ enum BuiltInTemplates {
 {{access}} typealias {{name}} = {{aliasedType}}
 
 """#,
+        "argumentList": #"""
+{{#parameters}}
+{{label}}: {{name}},
+{{/parameters}}
+options: options
+
+"""#,
         "client": #"""
 {{>header}}
 {{^isService}}
@@ -97,7 +104,16 @@ private enum {{operationsType}} {
 {{/responseCases}}
         ]),
 {{/hasResponseCases}}
-        errors: [{{#errorRoutes}}{{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}}{{^isLast}}, {{/isLast}}{{/errorRoutes}}],
+{{^hasErrorRoutes}}
+        errors: [],
+{{/hasErrorRoutes}}
+{{#hasErrorRoutes}}
+        errors: [
+{{#errorRoutes}}
+            {{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
+{{/errorRoutes}}
+        ],
+{{/hasErrorRoutes}}
         service: "{{serviceSpecName}}",
 {{#usesDefaultResilience}}
         resilience: resilience,
@@ -129,7 +145,9 @@ private enum {{operationsType}} {
     /// Calls `{{specName}}` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     {{>deprecation}}
-    func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
+    func {{responseMethodName}}(
+        {{>parameterList}}
+    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
 
 {{/endpoints}}
 }
@@ -139,40 +157,41 @@ extension {{apiType}} {
     {{>endpointDocs}}
     {{>deprecation}}
     {{access}} func {{name}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+        {{>parameterListWithDefaults}}
     ) async throws({{errorType}}) -> {{outputType}} {
-        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options).value
+        try await self.{{responseMethodName}}(
+            {{>argumentList}}
+        ).value
     }
 
     /// Calls `{{specName}}` and returns the decoded value with the response's status, header
     /// fields, attempts and source; the parameters are those of `{{methodName}}`.
     {{>deprecation}}
     {{access}} func {{responseMethodName}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+        {{>parameterListWithDefaults}}
     ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
-        try await self.{{responseMethodName}}({{#parameters}}{{label}}: {{name}}, {{/parameters}}options: options)
+        try await self.{{responseMethodName}}(
+            {{>argumentList}}
+        )
     }
 {{#isPaginated}}
 {{#pagination}}
 
-    /// Every item that `{{specName}}` returns, across all pages, fetched page by page as the sequence is read.
+    /// Every item that `{{specName}}` returns, across all pages, fetched page by page as the
+    /// sequence is read.
     ///
     /// - Remark: Generated from the pagination of endpoint `{{specName}}`.
     {{>deprecation}}
     {{access}} func {{methodName}}(
-{{#parameters}}
-        {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
-{{/parameters}}
-        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+        {{>parameterListWithDefaults}}
     ) -> CourierRuntime.PageSequence<{{itemType}}, {{cursorType}}> {
         CourierRuntime.PageSequence { {{cursorName}} in
-            let page = try await self.{{name}}({{#arguments}}{{label}}: {{name}}, {{/arguments}}options: options)
+            let page = try await self.{{name}}(
+{{#arguments}}
+                {{label}}: {{name}},
+{{/arguments}}
+                options: options
+            )
             return ({{itemsExpression}}, {{nextExpression}})
         }
     }
@@ -419,7 +438,8 @@ extension {{apiType}} {
 {{/isBasic}}
 {{/hasEnv}}
 {{/authSchemes}}
-    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `{{envPrefix}}_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -452,7 +472,9 @@ extension {{apiType}} {
     /// Calls `{{specName}}` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     {{>deprecation}}
-    {{access}} func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+    {{access}} func {{responseMethodName}}(
+        {{>parameterList}}
+    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
         {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
 {{#queryParameters}}
         request.query("{{specName}}", {{name}})
@@ -482,7 +504,11 @@ extension {{apiType}} {
         request.multipartBody(body)
 {{/bodyIsMultipart}}
 {{#bodyHasChoices}}
-        request.body(body, as: contentType, allowed: [{{#bodyContentTypes}}"{{mediaType}}"{{^isLast}}, {{/isLast}}{{/bodyContentTypes}}])
+        request.body(body, as: contentType, allowed: [
+{{#bodyContentTypes}}
+            "{{mediaType}}",
+{{/bodyContentTypes}}
+        ])
 {{/bodyHasChoices}}
         return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
     }
@@ -523,7 +549,8 @@ extension {{apiType}} {
 /// - Returns: {{returns}}
 {{/hasReturns}}
 {{/hasResponseCases}}
-/// - Remark: Generated from endpoint `{{specName}}`, {{summary}}.
+/// - Remark: Generated from endpoint `{{specName}}`:
+///   {{summary}}.
 
 """#,
         "enum": #"""
@@ -534,7 +561,9 @@ extension {{apiType}} {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 {{>modelRemarks}}
-{{access}} enum {{name}}: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+{{access}} enum {{name}}:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
 {{#cases}}
 {{#docLines}}
     {{.}}
@@ -602,9 +631,25 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{#endpoints}}
     /// A call of `{{specName}}`.
-    {{access}} static func {{name}}({{#parameters}}{{declaration}}: {{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) -> Self {
-        Self("{{specName}}"{{#parameters}}, .init("{{label}}", {{name}}){{/parameters}})
+{{#hasParameters}}
+    {{access}} static func {{name}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+    ) -> Self {
+        Self(
+            "{{specName}}",
+{{#parameters}}
+            .init("{{label}}", {{name}}){{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
     }
+{{/hasParameters}}
+{{^hasParameters}}
+    {{access}} static func {{name}}() -> Self {
+        Self("{{specName}}")
+    }
+{{/hasParameters}}
 
 {{/endpoints}}
 }
@@ -626,26 +671,43 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    {{access}} var responseMetadata: (@Sendable ({{mockCallType}}, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    {{access}} var responseMetadata: (
+        @Sendable ({{mockCallType}}, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 {{#endpoints}}
 
     /// Answers `{{specName}}` calls.
-    {{access}} var {{handlerName}}: (@Sendable ({{#parameters}}{{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) async throws({{errorType}}) -> {{outputType}})? {
+    {{access}} var {{handlerName}}: (
+        @Sendable ({{#parameters}}{{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) async throws({{errorType}}) -> {{outputType}}
+    )? {
         get { recorder.handler(for: "{{specName}}") }
         set { recorder.setHandler(newValue, for: "{{specName}}") }
     }
 
-    /// Records the call and answers it with ``{{handlerName}}``, with the metadata ``responseMetadata`` makes.
-    {{access}} func {{responseMethodName}}({{#parameters}}{{declaration}}: {{type}}, {{/parameters}}options: CourierRuntime.RequestOptions) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
-        let call = {{mockCallType}}.{{name}}({{#parameters}}{{label}}: {{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
+    /// Records the call and answers it with ``{{handlerName}}``, with the metadata
+    /// ``responseMetadata`` makes.
+    {{access}} func {{responseMethodName}}(
+        {{>parameterList}}
+    ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+{{#hasParameters}}
+        let call = {{mockCallType}}.{{name}}(
+{{#parameters}}
+            {{label}}: {{name}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
+{{/hasParameters}}
+{{^hasParameters}}
+        let call = {{mockCallType}}.{{name}}()
+{{/hasParameters}}
         self.recorder.record(call)
         guard let handler = self.{{handlerName}} else {
             throw .unhandledInMock("{{mockType}}", endpoint: "{{specName}}")
         }
-        return self.recorder.answer(try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}}), to: call, status: {{successStatus}})
+        let value: {{outputType}} = try await handler({{#parameters}}{{name}}{{^isLast}}, {{/isLast}}{{/parameters}})
+        return self.recorder.answer(value, to: call, status: {{successStatus}})
     }
 {{/endpoints}}
 }
@@ -692,6 +754,20 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
         "parameterDocs": #"""
 {{#isPath}}The `{{specName}}` path parameter.{{/isPath}}{{#isQuery}}The `{{specName}}` query parameter.{{/isQuery}}{{#isHeader}}The `{{specName}}` header parameter.{{/isHeader}}{{#isBody}}The request body.{{/isBody}}{{#isContentType}}The media type to send the body as: one of {{#bodyContentTypes}}`{{mediaType}}`{{^isLast}}, {{/isLast}}{{/bodyContentTypes}}.{{/isContentType}}
 """#,
+        "parameterList": #"""
+{{#parameters}}
+{{declaration}}: {{type}},
+{{/parameters}}
+options: CourierRuntime.RequestOptions
+
+"""#,
+        "parameterListWithDefaults": #"""
+{{#parameters}}
+{{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+
+"""#,
         "resilience": #"""
 timeouts: CourierRuntime.Timeouts(total: {{totalTimeout}}, attempt: {{attemptTimeout}}),
 {{#retry}}
@@ -733,7 +809,12 @@ bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: {{maxConcurrent}}, maxWai
 bulkhead: CourierRuntime.BulkheadPolicy.unlimited,
 {{/bulkhead}}
 {{#rateLimit}}
-rateLimit: CourierRuntime.RateLimitPolicy(requests: {{requests}}, per: {{per}}, burst: {{burst}}, maxWait: {{maxWait}}),
+rateLimit: CourierRuntime.RateLimitPolicy(
+    requests: {{requests}},
+    per: {{per}},
+    burst: {{burst}},
+    maxWait: {{maxWait}}
+),
 {{/rateLimit}}
 {{^rateLimit}}
 rateLimit: nil,

@@ -339,6 +339,7 @@ struct RenderModelBuilder {
             "responseCases": .items(endpoint.responseCases.map(responseCase)),
             "authSchemes": .items(schemes.map { RenderNode(.schemeReference, ["specName": .text(SwiftSpelling.literal($0))]) }),
             "errorRoutes": .items(routes),
+            "hasErrorRoutes": .flag(!routes.isEmpty),
             "hasIdempotencyKey": .flag(endpoint.idempotencyKey != nil),
             "usesDefaultResilience": .flag(endpoint.resilience == file.defaults),
             "resilience": .node(endpointPolicies[endpoint.resilience] ?? ResilienceSpelling.policy(endpoint.resilience)),

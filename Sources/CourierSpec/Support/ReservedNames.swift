@@ -23,9 +23,9 @@ public enum ReservedNames {
     /// Types every generated file declares at file scope: the runtime version check.
     public static let fileScopeTypes: Set<String> = ["CourierRuntimeRequirement"]
     /// Names the templates declare inside every endpoint method (a local request, a mock's
-    /// handler, a page of a paginated call). A parameter of that name keeps it as its argument
-    /// label, and gets the internal name ``internalParameterName(_:)`` gives.
-    public static let endpointLocals: Set<String> = ["request", "handler", "page"]
+    /// call, handler and value, a page of a paginated call). A parameter of that name keeps it as
+    /// its argument label, and gets the internal name ``internalParameterName(_:)`` gives.
+    public static let endpointLocals: Set<String> = ["request", "handler", "page", "call", "value"]
     /// The case of every generated server enum besides one per server: another base URL.
     public static let serverMembers: Set<String> = ["custom"]
     /// The member of every generated credentials type besides one per auth scheme.

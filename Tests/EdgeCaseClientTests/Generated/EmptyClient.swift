@@ -91,7 +91,8 @@ public struct EmptyClient: EmptyAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `EMPTY_BASE_URL`: the base URL; unset, the `local` server.
-    /// - `EMPTY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `EMPTY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `EMPTY_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.

@@ -29,7 +29,9 @@ public final class EmptyMock: EmptyAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (EmptyMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (EmptyMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }

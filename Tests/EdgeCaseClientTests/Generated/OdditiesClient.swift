@@ -123,15 +123,30 @@ public struct OdditiesHeaders: Swift.Hashable, Swift.Sendable {
 public protocol OdditiesAPI: Swift.Sendable {
     /// Calls `default` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything>
+    func defaultWithResponse(
+        inside: Swift.String,
+        selfValue: Protocol_,
+        forValues: [Swift.Int]?,
+        `class`: Swift.String,
+        caseDate: Foundation.Date?,
+        emoji: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Everything>
 
     /// Calls `post` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node>
+    func postWithResponse(
+        id: Swift.Int64,
+        body: Node,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node>
 
     /// Calls `walk` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node>
+    func walkWithResponse(
+        after: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node>
 }
 
 extension OdditiesAPI {
@@ -145,7 +160,8 @@ extension OdditiesAPI {
     ///   - caseDate: The `case` query parameter.
     ///   - emoji: Unicode in values: ✓ é 日本
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `default`, `GET /odd v1/items/{in}/{self}`.
+    /// - Remark: Generated from endpoint `default`:
+    ///   `GET /odd v1/items/{in}/{self}`.
     public func `default`(
         inside: Swift.String,
         selfValue: Protocol_,
@@ -155,7 +171,15 @@ extension OdditiesAPI {
         emoji: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Everything {
-        try await self.defaultWithResponse(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options).value
+        try await self.defaultWithResponse(
+            inside: inside,
+            selfValue: selfValue,
+            forValues: forValues,
+            class: `class`,
+            caseDate: caseDate,
+            emoji: emoji,
+            options: options
+        ).value
     }
 
     /// Calls `default` and returns the decoded value with the response's status, header
@@ -169,7 +193,15 @@ extension OdditiesAPI {
         emoji: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
-        try await self.defaultWithResponse(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji, options: options)
+        try await self.defaultWithResponse(
+            inside: inside,
+            selfValue: selfValue,
+            forValues: forValues,
+            class: `class`,
+            caseDate: caseDate,
+            emoji: emoji,
+            options: options
+        )
     }
 
     /// `POST /odd v1/ünïcödé/{id}`
@@ -178,13 +210,18 @@ extension OdditiesAPI {
     ///   - id: The `id` path parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `post`, `POST /odd v1/ünïcödé/{id}`.
+    /// - Remark: Generated from endpoint `post`:
+    ///   `POST /odd v1/ünïcödé/{id}`.
     public func post(
         id: Swift.Int64,
         body: Node,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await self.postWithResponse(id: id, body: body, options: options).value
+        try await self.postWithResponse(
+            id: id,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `post` and returns the decoded value with the response's status, header
@@ -194,7 +231,11 @@ extension OdditiesAPI {
         body: Node,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
-        try await self.postWithResponse(id: id, body: body, options: options)
+        try await self.postWithResponse(
+            id: id,
+            body: body,
+            options: options
+        )
     }
 
     /// `GET /odd v1/nodes`
@@ -202,12 +243,16 @@ extension OdditiesAPI {
     /// - Parameters:
     ///   - after: The `after` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `walk`, `GET /odd v1/nodes`.
+    /// - Remark: Generated from endpoint `walk`:
+    ///   `GET /odd v1/nodes`.
     public func walk(
         after: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> Node {
-        try await self.walkWithResponse(after: after, options: options).value
+        try await self.walkWithResponse(
+            after: after,
+            options: options
+        ).value
     }
 
     /// Calls `walk` and returns the decoded value with the response's status, header
@@ -216,17 +261,24 @@ extension OdditiesAPI {
         after: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
-        try await self.walkWithResponse(after: after, options: options)
+        try await self.walkWithResponse(
+            after: after,
+            options: options
+        )
     }
 
-    /// Every item that `walk` returns, across all pages, fetched page by page as the sequence is read.
+    /// Every item that `walk` returns, across all pages, fetched page by page as the
+    /// sequence is read.
     ///
     /// - Remark: Generated from the pagination of endpoint `walk`.
     public func walkItems(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<Node, Swift.String> {
         CourierRuntime.PageSequence { after in
-            let page = try await self.walk(after: after, options: options)
+            let page = try await self.walk(
+                after: after,
+                options: options
+            )
             return (page.children, page.cursor)
         }
     }
@@ -282,7 +334,8 @@ public struct OdditiesClient: OdditiesAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `ODDITIES_BASE_URL`: the base URL; unset, the ``default`` server.
-    /// - `ODDITIES_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `ODDITIES_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `ODDITIES_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -304,7 +357,15 @@ public struct OdditiesClient: OdditiesAPI {
 
     /// Calls `default` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
+    public func defaultWithResponse(
+        inside: Swift.String,
+        selfValue: Protocol_,
+        forValues: [Swift.Int]?,
+        `class`: Swift.String,
+        caseDate: Foundation.Date?,
+        emoji: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/items/\(inside)/\(selfValue)")
         request.query("for", forValues)
         request.query("class", `class`)
@@ -316,7 +377,11 @@ public struct OdditiesClient: OdditiesAPI {
 
     /// Calls `post` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+    public func postWithResponse(
+        id: Swift.Int64,
+        body: Node,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/odd%20v1/%C3%BCn%C3%AFc%C3%B6d%C3%A9/\(id)")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
@@ -325,7 +390,10 @@ public struct OdditiesClient: OdditiesAPI {
 
     /// Calls `walk` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+    public func walkWithResponse(
+        after: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/nodes")
         request.query("after", after)
         self.headers.apply(to: &request)
@@ -369,7 +437,10 @@ private enum OdditiesOperations {
         name: "default",
         authSchemes: ["class", "key"],
         output: .json(accept: "application/json"),
-        errors: [.json(418, OdditiesDeclaredError.teapot), .empty(409, .empty)],
+        errors: [
+            .json(418, OdditiesDeclaredError.teapot),
+            .empty(409, .empty),
+        ],
         service: "Oddities",
         resilience: resilience,
         hasIdempotencyKey: false

@@ -11,18 +11,45 @@ public typealias OdditiesMockCall = CourierRuntime.MockCall<OdditiesMock>
 
 extension CourierRuntime.MockCall where Mock == OdditiesMock {
     /// A call of `default`.
-    public static func `default`(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?) -> Self {
-        Self("default", .init("inside", inside), .init("selfValue", selfValue), .init("forValues", forValues), .init("class", `class`), .init("caseDate", caseDate), .init("emoji", emoji))
+    public static func `default`(
+        inside: Swift.String,
+        selfValue: Protocol_,
+        forValues: [Swift.Int]?,
+        `class`: Swift.String,
+        caseDate: Foundation.Date?,
+        emoji: Swift.String?
+    ) -> Self {
+        Self(
+            "default",
+            .init("inside", inside),
+            .init("selfValue", selfValue),
+            .init("forValues", forValues),
+            .init("class", `class`),
+            .init("caseDate", caseDate),
+            .init("emoji", emoji)
+        )
     }
 
     /// A call of `post`.
-    public static func post(id: Swift.Int64, body: Node) -> Self {
-        Self("post", .init("id", id), .init("body", body))
+    public static func post(
+        id: Swift.Int64,
+        body: Node
+    ) -> Self {
+        Self(
+            "post",
+            .init("id", id),
+            .init("body", body)
+        )
     }
 
     /// A call of `walk`.
-    public static func walk(after: Swift.String?) -> Self {
-        Self("walk", .init("after", after))
+    public static func walk(
+        after: Swift.String?
+    ) -> Self {
+        Self(
+            "walk",
+            .init("after", after)
+        )
     }
 }
 
@@ -43,56 +70,97 @@ public final class OdditiesMock: OdditiesAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (OdditiesMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (OdditiesMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `default` calls.
-    public var defaultHandler: (@Sendable (Swift.String, Protocol_, [Swift.Int]?, Swift.String, Foundation.Date?, Swift.String?) async throws(OdditiesError) -> Everything)? {
+    public var defaultHandler: (
+        @Sendable (Swift.String, Protocol_, [Swift.Int]?, Swift.String, Foundation.Date?, Swift.String?) async throws(OdditiesError) -> Everything
+    )? {
         get { recorder.handler(for: "default") }
         set { recorder.setHandler(newValue, for: "default") }
     }
 
-    /// Records the call and answers it with ``defaultHandler``, with the metadata ``responseMetadata`` makes.
-    public func defaultWithResponse(inside: Swift.String, selfValue: Protocol_, forValues: [Swift.Int]?, `class`: Swift.String, caseDate: Foundation.Date?, emoji: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
-        let call = OdditiesMockCall.`default`(inside: inside, selfValue: selfValue, forValues: forValues, class: `class`, caseDate: caseDate, emoji: emoji)
+    /// Records the call and answers it with ``defaultHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func defaultWithResponse(
+        inside: Swift.String,
+        selfValue: Protocol_,
+        forValues: [Swift.Int]?,
+        `class`: Swift.String,
+        caseDate: Foundation.Date?,
+        emoji: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
+        let call = OdditiesMockCall.`default`(
+            inside: inside,
+            selfValue: selfValue,
+            forValues: forValues,
+            class: `class`,
+            caseDate: caseDate,
+            emoji: emoji
+        )
         self.recorder.record(call)
         guard let handler = self.defaultHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "default")
         }
-        return self.recorder.answer(try await handler(inside, selfValue, forValues, `class`, caseDate, emoji), to: call, status: 200)
+        let value: Everything = try await handler(inside, selfValue, forValues, `class`, caseDate, emoji)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `post` calls.
-    public var postHandler: (@Sendable (Swift.Int64, Node) async throws(OdditiesError) -> Node)? {
+    public var postHandler: (
+        @Sendable (Swift.Int64, Node) async throws(OdditiesError) -> Node
+    )? {
         get { recorder.handler(for: "post") }
         set { recorder.setHandler(newValue, for: "post") }
     }
 
-    /// Records the call and answers it with ``postHandler``, with the metadata ``responseMetadata`` makes.
-    public func postWithResponse(id: Swift.Int64, body: Node, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
-        let call = OdditiesMockCall.post(id: id, body: body)
+    /// Records the call and answers it with ``postHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func postWithResponse(
+        id: Swift.Int64,
+        body: Node,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        let call = OdditiesMockCall.post(
+            id: id,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.postHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "post")
         }
-        return self.recorder.answer(try await handler(id, body), to: call, status: 201)
+        let value: Node = try await handler(id, body)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `walk` calls.
-    public var walkHandler: (@Sendable (Swift.String?) async throws(OdditiesError) -> Node)? {
+    public var walkHandler: (
+        @Sendable (Swift.String?) async throws(OdditiesError) -> Node
+    )? {
         get { recorder.handler(for: "walk") }
         set { recorder.setHandler(newValue, for: "walk") }
     }
 
-    /// Records the call and answers it with ``walkHandler``, with the metadata ``responseMetadata`` makes.
-    public func walkWithResponse(after: Swift.String?, options: CourierRuntime.RequestOptions) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
-        let call = OdditiesMockCall.walk(after: after)
+    /// Records the call and answers it with ``walkHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func walkWithResponse(
+        after: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
+        let call = OdditiesMockCall.walk(
+            after: after
+        )
         self.recorder.record(call)
         guard let handler = self.walkHandler else {
             throw .unhandledInMock("OdditiesMock", endpoint: "walk")
         }
-        return self.recorder.answer(try await handler(after), to: call, status: 200)
+        let value: Node = try await handler(after)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 }

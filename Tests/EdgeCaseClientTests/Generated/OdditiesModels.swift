@@ -74,7 +74,9 @@ public struct URL: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `protocol`.
-public enum Protocol_: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum Protocol_:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     /// The default value.
     case `default`
     /// Starts with a digit.

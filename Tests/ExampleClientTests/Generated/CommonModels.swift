@@ -78,7 +78,9 @@ public struct Problem: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `Currency`.
-public enum Currency: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum Currency:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     /// US dollar
     case usd
     /// Euro

@@ -104,31 +104,60 @@ public struct InventoryAuth: Swift.Hashable, Swift.Sendable {
 public protocol InventoryAPI: Swift.Sendable {
     /// Calls `listProducts` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage>
+    func listProductsWithResponse(
+        page page_: Swift.Int32?,
+        size: Swift.Int32,
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<ProductPage>
 
     /// Calls `getProduct` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product>
+    func getProductWithResponse(
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Product>
 
     /// Calls `getStock` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
+    func getStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
 
     /// Calls `adjustStock` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
+    func adjustStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        xRequestID: Foundation.UUID?,
+        body: StockAdjustment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel>
 
     /// Calls `stockEvents` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]>
+    func stockEventsWithResponse(
+        since: Foundation.Date?,
+        kinds: [EventKind]?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]>
 
     /// Calls `exportReport` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String>
+    func exportReportWithResponse(
+        name: Swift.String,
+        format: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String>
 
     /// Calls `importReport` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report>
+    func importReportWithResponse(
+        body: Report,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Report>
 }
 
 extension InventoryAPI {
@@ -139,14 +168,20 @@ extension InventoryAPI {
     ///   - size: The `size` query parameter.
     ///   - warehouse: The `warehouse` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listProducts`, `GET /inventory/v2/products`.
+    /// - Remark: Generated from endpoint `listProducts`:
+    ///   `GET /inventory/v2/products`.
     public func listProducts(
         page page_: Swift.Int32? = nil,
         size: Swift.Int32 = 50,
         warehouse: Warehouse? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> ProductPage {
-        try await self.listProductsWithResponse(page: page_, size: size, warehouse: warehouse, options: options).value
+        try await self.listProductsWithResponse(
+            page: page_,
+            size: size,
+            warehouse: warehouse,
+            options: options
+        ).value
     }
 
     /// Calls `listProducts` and returns the decoded value with the response's status, header
@@ -157,10 +192,16 @@ extension InventoryAPI {
         warehouse: Warehouse? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
-        try await self.listProductsWithResponse(page: page_, size: size, warehouse: warehouse, options: options)
+        try await self.listProductsWithResponse(
+            page: page_,
+            size: size,
+            warehouse: warehouse,
+            options: options
+        )
     }
 
-    /// Every item that `listProducts` returns, across all pages, fetched page by page as the sequence is read.
+    /// Every item that `listProducts` returns, across all pages, fetched page by page as the
+    /// sequence is read.
     ///
     /// - Remark: Generated from the pagination of endpoint `listProducts`.
     public func listProductsItems(
@@ -169,7 +210,12 @@ extension InventoryAPI {
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<Product, Swift.Int32> {
         CourierRuntime.PageSequence { page_ in
-            let page = try await self.listProducts(page: page_, size: size, warehouse: warehouse, options: options)
+            let page = try await self.listProducts(
+                page: page_,
+                size: size,
+                warehouse: warehouse,
+                options: options
+            )
             return (page.items, page.page.next)
         }
     }
@@ -179,12 +225,16 @@ extension InventoryAPI {
     /// - Parameters:
     ///   - sku: The `sku` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getProduct`, `GET /inventory/v2/products/{sku}`.
+    /// - Remark: Generated from endpoint `getProduct`:
+    ///   `GET /inventory/v2/products/{sku}`.
     public func getProduct(
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Product {
-        try await self.getProductWithResponse(sku: sku, options: options).value
+        try await self.getProductWithResponse(
+            sku: sku,
+            options: options
+        ).value
     }
 
     /// Calls `getProduct` and returns the decoded value with the response's status, header
@@ -193,7 +243,10 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<Product> {
-        try await self.getProductWithResponse(sku: sku, options: options)
+        try await self.getProductWithResponse(
+            sku: sku,
+            options: options
+        )
     }
 
     /// `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`
@@ -202,13 +255,18 @@ extension InventoryAPI {
     ///   - warehouse: The `warehouse` path parameter.
     ///   - sku: The product.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getStock`, `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`.
+    /// - Remark: Generated from endpoint `getStock`:
+    ///   `GET /inventory/v2/warehouses/{warehouse}/stock/{sku}`.
     public func getStock(
         warehouse: Warehouse,
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await self.getStockWithResponse(warehouse: warehouse, sku: sku, options: options).value
+        try await self.getStockWithResponse(
+            warehouse: warehouse,
+            sku: sku,
+            options: options
+        ).value
     }
 
     /// Calls `getStock` and returns the decoded value with the response's status, header
@@ -218,7 +276,11 @@ extension InventoryAPI {
         sku: SKU,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
-        try await self.getStockWithResponse(warehouse: warehouse, sku: sku, options: options)
+        try await self.getStockWithResponse(
+            warehouse: warehouse,
+            sku: sku,
+            options: options
+        )
     }
 
     /// `POST /inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments`
@@ -230,7 +292,8 @@ extension InventoryAPI {
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: The stock after the change.
-    /// - Remark: Generated from endpoint `adjustStock`, `POST /inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments`.
+    /// - Remark: Generated from endpoint `adjustStock`:
+    ///   `POST /inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments`.
     public func adjustStock(
         warehouse: Warehouse,
         sku: SKU,
@@ -238,7 +301,13 @@ extension InventoryAPI {
         body: StockAdjustment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> StockLevel {
-        try await self.adjustStockWithResponse(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options).value
+        try await self.adjustStockWithResponse(
+            warehouse: warehouse,
+            sku: sku,
+            xRequestID: xRequestID,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `adjustStock` and returns the decoded value with the response's status, header
@@ -250,7 +319,13 @@ extension InventoryAPI {
         body: StockAdjustment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
-        try await self.adjustStockWithResponse(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body, options: options)
+        try await self.adjustStockWithResponse(
+            warehouse: warehouse,
+            sku: sku,
+            xRequestID: xRequestID,
+            body: body,
+            options: options
+        )
     }
 
     /// `GET /inventory/v2/events`
@@ -259,13 +334,18 @@ extension InventoryAPI {
     ///   - since: The `since` query parameter.
     ///   - kinds: The `kinds` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `stockEvents`, `GET /inventory/v2/events`.
+    /// - Remark: Generated from endpoint `stockEvents`:
+    ///   `GET /inventory/v2/events`.
     public func stockEvents(
         since: Foundation.Date? = nil,
         kinds: [EventKind]? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> [StockEvent] {
-        try await self.stockEventsWithResponse(since: since, kinds: kinds, options: options).value
+        try await self.stockEventsWithResponse(
+            since: since,
+            kinds: kinds,
+            options: options
+        ).value
     }
 
     /// Calls `stockEvents` and returns the decoded value with the response's status, header
@@ -275,7 +355,11 @@ extension InventoryAPI {
         kinds: [EventKind]? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
-        try await self.stockEventsWithResponse(since: since, kinds: kinds, options: options)
+        try await self.stockEventsWithResponse(
+            since: since,
+            kinds: kinds,
+            options: options
+        )
     }
 
     /// `GET /inventory/v2/reports/{name}`
@@ -284,13 +368,18 @@ extension InventoryAPI {
     ///   - name: The `name` path parameter.
     ///   - format: The `format` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `exportReport`, `GET /inventory/v2/reports/{name}`.
+    /// - Remark: Generated from endpoint `exportReport`:
+    ///   `GET /inventory/v2/reports/{name}`.
     public func exportReport(
         name: Swift.String,
         format: Swift.String = "csv",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Swift.String {
-        try await self.exportReportWithResponse(name: name, format: format, options: options).value
+        try await self.exportReportWithResponse(
+            name: name,
+            format: format,
+            options: options
+        ).value
     }
 
     /// Calls `exportReport` and returns the decoded value with the response's status, header
@@ -300,7 +389,11 @@ extension InventoryAPI {
         format: Swift.String = "csv",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
-        try await self.exportReportWithResponse(name: name, format: format, options: options)
+        try await self.exportReportWithResponse(
+            name: name,
+            format: format,
+            options: options
+        )
     }
 
     /// `POST /inventory/v2/reports`
@@ -308,12 +401,16 @@ extension InventoryAPI {
     /// - Parameters:
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `importReport`, `POST /inventory/v2/reports`.
+    /// - Remark: Generated from endpoint `importReport`:
+    ///   `POST /inventory/v2/reports`.
     public func importReport(
         body: Report,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> Report {
-        try await self.importReportWithResponse(body: body, options: options).value
+        try await self.importReportWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `importReport` and returns the decoded value with the response's status, header
@@ -322,7 +419,10 @@ extension InventoryAPI {
         body: Report,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(InventoryError) -> CourierRuntime.Response<Report> {
-        try await self.importReportWithResponse(body: body, options: options)
+        try await self.importReportWithResponse(
+            body: body,
+            options: options
+        )
     }
 }
 
@@ -372,7 +472,8 @@ public struct InventoryClient: InventoryAPI {
     ///
     /// - `INVENTORY_BASE_URL`: the base URL; unset, the `production` server.
     /// - `INVENTORY_API_KEY`: the `partnerKey` credential.
-    /// - `INVENTORY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `INVENTORY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `INVENTORY_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -394,7 +495,12 @@ public struct InventoryClient: InventoryAPI {
 
     /// Calls `listProducts` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
+    public func listProductsWithResponse(
+        page page_: Swift.Int32?,
+        size: Swift.Int32,
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products")
         request.query("page", page_)
         request.query("size", size)
@@ -404,21 +510,34 @@ public struct InventoryClient: InventoryAPI {
 
     /// Calls `getProduct` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product> {
+    public func getProductWithResponse(
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Product> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products/\(sku)")
         return try await self.runtime.send(InventoryOperations.getProduct, request, options: options)
     }
 
     /// Calls `getStock` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+    public func getStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)")
         return try await self.runtime.send(InventoryOperations.getStock, request, options: options)
     }
 
     /// Calls `adjustStock` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+    public func adjustStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        xRequestID: Foundation.UUID?,
+        body: StockAdjustment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)/adjustments")
         request.header("X-Request-ID", xRequestID)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -428,7 +547,11 @@ public struct InventoryClient: InventoryAPI {
 
     /// Calls `stockEvents` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
+    public func stockEventsWithResponse(
+        since: Foundation.Date?,
+        kinds: [EventKind]?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/events")
         request.query("since", since)
         request.query("kinds", kinds)
@@ -437,7 +560,11 @@ public struct InventoryClient: InventoryAPI {
 
     /// Calls `exportReport` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
+    public func exportReportWithResponse(
+        name: Swift.String,
+        format: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/reports/\(name)")
         request.query("format", format)
         return try await self.runtime.send(InventoryOperations.exportReport, request, options: options)
@@ -445,7 +572,10 @@ public struct InventoryClient: InventoryAPI {
 
     /// Calls `importReport` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report> {
+    public func importReportWithResponse(
+        body: Report,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Report> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/reports")
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(InventoryOperations.importReport, request, options: options)
@@ -502,7 +632,9 @@ private enum InventoryOperations {
         name: "getProduct",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound)],
+        errors: [
+            .json(404, InventoryDeclaredError.notFound),
+        ],
         service: "Inventory",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
@@ -543,7 +675,10 @@ private enum InventoryOperations {
         name: "getStock",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound), .empty(503, .unavailable)],
+        errors: [
+            .json(404, InventoryDeclaredError.notFound),
+            .empty(503, .unavailable),
+        ],
         service: "Inventory",
         resilience: resilience,
         hasIdempotencyKey: false
@@ -553,7 +688,10 @@ private enum InventoryOperations {
         name: "adjustStock",
         authSchemes: ["partnerKey"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, InventoryDeclaredError.notFound), .json(429, InventoryDeclaredError.rateLimited)],
+        errors: [
+            .json(404, InventoryDeclaredError.notFound),
+            .json(429, InventoryDeclaredError.rateLimited),
+        ],
         service: "Inventory",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(15), attempt: .seconds(5)),
@@ -580,7 +718,12 @@ private enum InventoryOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 10, per: .seconds(1), burst: 10, maxWait: .zero),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 10,
+                per: .seconds(1),
+                burst: 10,
+                maxWait: .zero
+            ),
             cache: nil
         ),
         hasIdempotencyKey: true

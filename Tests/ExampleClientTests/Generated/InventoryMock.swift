@@ -11,38 +11,89 @@ public typealias InventoryMockCall = CourierRuntime.MockCall<InventoryMock>
 
 extension CourierRuntime.MockCall where Mock == InventoryMock {
     /// A call of `listProducts`.
-    public static func listProducts(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?) -> Self {
-        Self("listProducts", .init("page", page_), .init("size", size), .init("warehouse", warehouse))
+    public static func listProducts(
+        page page_: Swift.Int32?,
+        size: Swift.Int32,
+        warehouse: Warehouse?
+    ) -> Self {
+        Self(
+            "listProducts",
+            .init("page", page_),
+            .init("size", size),
+            .init("warehouse", warehouse)
+        )
     }
 
     /// A call of `getProduct`.
-    public static func getProduct(sku: SKU) -> Self {
-        Self("getProduct", .init("sku", sku))
+    public static func getProduct(
+        sku: SKU
+    ) -> Self {
+        Self(
+            "getProduct",
+            .init("sku", sku)
+        )
     }
 
     /// A call of `getStock`.
-    public static func getStock(warehouse: Warehouse, sku: SKU) -> Self {
-        Self("getStock", .init("warehouse", warehouse), .init("sku", sku))
+    public static func getStock(
+        warehouse: Warehouse,
+        sku: SKU
+    ) -> Self {
+        Self(
+            "getStock",
+            .init("warehouse", warehouse),
+            .init("sku", sku)
+        )
     }
 
     /// A call of `adjustStock`.
-    public static func adjustStock(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment) -> Self {
-        Self("adjustStock", .init("warehouse", warehouse), .init("sku", sku), .init("xRequestID", xRequestID), .init("body", body))
+    public static func adjustStock(
+        warehouse: Warehouse,
+        sku: SKU,
+        xRequestID: Foundation.UUID?,
+        body: StockAdjustment
+    ) -> Self {
+        Self(
+            "adjustStock",
+            .init("warehouse", warehouse),
+            .init("sku", sku),
+            .init("xRequestID", xRequestID),
+            .init("body", body)
+        )
     }
 
     /// A call of `stockEvents`.
-    public static func stockEvents(since: Foundation.Date?, kinds: [EventKind]?) -> Self {
-        Self("stockEvents", .init("since", since), .init("kinds", kinds))
+    public static func stockEvents(
+        since: Foundation.Date?,
+        kinds: [EventKind]?
+    ) -> Self {
+        Self(
+            "stockEvents",
+            .init("since", since),
+            .init("kinds", kinds)
+        )
     }
 
     /// A call of `exportReport`.
-    public static func exportReport(name: Swift.String, format: Swift.String) -> Self {
-        Self("exportReport", .init("name", name), .init("format", format))
+    public static func exportReport(
+        name: Swift.String,
+        format: Swift.String
+    ) -> Self {
+        Self(
+            "exportReport",
+            .init("name", name),
+            .init("format", format)
+        )
     }
 
     /// A call of `importReport`.
-    public static func importReport(body: Report) -> Self {
-        Self("importReport", .init("body", body))
+    public static func importReport(
+        body: Report
+    ) -> Self {
+        Self(
+            "importReport",
+            .init("body", body)
+        )
     }
 }
 
@@ -63,120 +114,201 @@ public final class InventoryMock: InventoryAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (InventoryMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (InventoryMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `listProducts` calls.
-    public var listProductsHandler: (@Sendable (Swift.Int32?, Swift.Int32, Warehouse?) async throws(InventoryError) -> ProductPage)? {
+    public var listProductsHandler: (
+        @Sendable (Swift.Int32?, Swift.Int32, Warehouse?) async throws(InventoryError) -> ProductPage
+    )? {
         get { recorder.handler(for: "listProducts") }
         set { recorder.setHandler(newValue, for: "listProducts") }
     }
 
-    /// Records the call and answers it with ``listProductsHandler``, with the metadata ``responseMetadata`` makes.
-    public func listProductsWithResponse(page page_: Swift.Int32?, size: Swift.Int32, warehouse: Warehouse?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
-        let call = InventoryMockCall.listProducts(page: page_, size: size, warehouse: warehouse)
+    /// Records the call and answers it with ``listProductsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func listProductsWithResponse(
+        page page_: Swift.Int32?,
+        size: Swift.Int32,
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<ProductPage> {
+        let call = InventoryMockCall.listProducts(
+            page: page_,
+            size: size,
+            warehouse: warehouse
+        )
         self.recorder.record(call)
         guard let handler = self.listProductsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "listProducts")
         }
-        return self.recorder.answer(try await handler(page_, size, warehouse), to: call, status: 200)
+        let value: ProductPage = try await handler(page_, size, warehouse)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `getProduct` calls.
-    public var getProductHandler: (@Sendable (SKU) async throws(InventoryError) -> Product)? {
+    public var getProductHandler: (
+        @Sendable (SKU) async throws(InventoryError) -> Product
+    )? {
         get { recorder.handler(for: "getProduct") }
         set { recorder.setHandler(newValue, for: "getProduct") }
     }
 
-    /// Records the call and answers it with ``getProductHandler``, with the metadata ``responseMetadata`` makes.
-    public func getProductWithResponse(sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Product> {
-        let call = InventoryMockCall.getProduct(sku: sku)
+    /// Records the call and answers it with ``getProductHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func getProductWithResponse(
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Product> {
+        let call = InventoryMockCall.getProduct(
+            sku: sku
+        )
         self.recorder.record(call)
         guard let handler = self.getProductHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getProduct")
         }
-        return self.recorder.answer(try await handler(sku), to: call, status: 200)
+        let value: Product = try await handler(sku)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `getStock` calls.
-    public var getStockHandler: (@Sendable (Warehouse, SKU) async throws(InventoryError) -> StockLevel)? {
+    public var getStockHandler: (
+        @Sendable (Warehouse, SKU) async throws(InventoryError) -> StockLevel
+    )? {
         get { recorder.handler(for: "getStock") }
         set { recorder.setHandler(newValue, for: "getStock") }
     }
 
-    /// Records the call and answers it with ``getStockHandler``, with the metadata ``responseMetadata`` makes.
-    public func getStockWithResponse(warehouse: Warehouse, sku: SKU, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
-        let call = InventoryMockCall.getStock(warehouse: warehouse, sku: sku)
+    /// Records the call and answers it with ``getStockHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func getStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        let call = InventoryMockCall.getStock(
+            warehouse: warehouse,
+            sku: sku
+        )
         self.recorder.record(call)
         guard let handler = self.getStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "getStock")
         }
-        return self.recorder.answer(try await handler(warehouse, sku), to: call, status: 200)
+        let value: StockLevel = try await handler(warehouse, sku)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `adjustStock` calls.
-    public var adjustStockHandler: (@Sendable (Warehouse, SKU, Foundation.UUID?, StockAdjustment) async throws(InventoryError) -> StockLevel)? {
+    public var adjustStockHandler: (
+        @Sendable (Warehouse, SKU, Foundation.UUID?, StockAdjustment) async throws(InventoryError) -> StockLevel
+    )? {
         get { recorder.handler(for: "adjustStock") }
         set { recorder.setHandler(newValue, for: "adjustStock") }
     }
 
-    /// Records the call and answers it with ``adjustStockHandler``, with the metadata ``responseMetadata`` makes.
-    public func adjustStockWithResponse(warehouse: Warehouse, sku: SKU, xRequestID: Foundation.UUID?, body: StockAdjustment, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
-        let call = InventoryMockCall.adjustStock(warehouse: warehouse, sku: sku, xRequestID: xRequestID, body: body)
+    /// Records the call and answers it with ``adjustStockHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func adjustStockWithResponse(
+        warehouse: Warehouse,
+        sku: SKU,
+        xRequestID: Foundation.UUID?,
+        body: StockAdjustment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
+        let call = InventoryMockCall.adjustStock(
+            warehouse: warehouse,
+            sku: sku,
+            xRequestID: xRequestID,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.adjustStockHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "adjustStock")
         }
-        return self.recorder.answer(try await handler(warehouse, sku, xRequestID, body), to: call, status: 200)
+        let value: StockLevel = try await handler(warehouse, sku, xRequestID, body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `stockEvents` calls.
-    public var stockEventsHandler: (@Sendable (Foundation.Date?, [EventKind]?) async throws(InventoryError) -> [StockEvent])? {
+    public var stockEventsHandler: (
+        @Sendable (Foundation.Date?, [EventKind]?) async throws(InventoryError) -> [StockEvent]
+    )? {
         get { recorder.handler(for: "stockEvents") }
         set { recorder.setHandler(newValue, for: "stockEvents") }
     }
 
-    /// Records the call and answers it with ``stockEventsHandler``, with the metadata ``responseMetadata`` makes.
-    public func stockEventsWithResponse(since: Foundation.Date?, kinds: [EventKind]?, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
-        let call = InventoryMockCall.stockEvents(since: since, kinds: kinds)
+    /// Records the call and answers it with ``stockEventsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func stockEventsWithResponse(
+        since: Foundation.Date?,
+        kinds: [EventKind]?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<[StockEvent]> {
+        let call = InventoryMockCall.stockEvents(
+            since: since,
+            kinds: kinds
+        )
         self.recorder.record(call)
         guard let handler = self.stockEventsHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "stockEvents")
         }
-        return self.recorder.answer(try await handler(since, kinds), to: call, status: 200)
+        let value: [StockEvent] = try await handler(since, kinds)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `exportReport` calls.
-    public var exportReportHandler: (@Sendable (Swift.String, Swift.String) async throws(InventoryError) -> Swift.String)? {
+    public var exportReportHandler: (
+        @Sendable (Swift.String, Swift.String) async throws(InventoryError) -> Swift.String
+    )? {
         get { recorder.handler(for: "exportReport") }
         set { recorder.setHandler(newValue, for: "exportReport") }
     }
 
-    /// Records the call and answers it with ``exportReportHandler``, with the metadata ``responseMetadata`` makes.
-    public func exportReportWithResponse(name: Swift.String, format: Swift.String, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
-        let call = InventoryMockCall.exportReport(name: name, format: format)
+    /// Records the call and answers it with ``exportReportHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func exportReportWithResponse(
+        name: Swift.String,
+        format: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
+        let call = InventoryMockCall.exportReport(
+            name: name,
+            format: format
+        )
         self.recorder.record(call)
         guard let handler = self.exportReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "exportReport")
         }
-        return self.recorder.answer(try await handler(name, format), to: call, status: 200)
+        let value: Swift.String = try await handler(name, format)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `importReport` calls.
-    public var importReportHandler: (@Sendable (Report) async throws(InventoryError) -> Report)? {
+    public var importReportHandler: (
+        @Sendable (Report) async throws(InventoryError) -> Report
+    )? {
         get { recorder.handler(for: "importReport") }
         set { recorder.setHandler(newValue, for: "importReport") }
     }
 
-    /// Records the call and answers it with ``importReportHandler``, with the metadata ``responseMetadata`` makes.
-    public func importReportWithResponse(body: Report, options: CourierRuntime.RequestOptions) async throws(InventoryError) -> CourierRuntime.Response<Report> {
-        let call = InventoryMockCall.importReport(body: body)
+    /// Records the call and answers it with ``importReportHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func importReportWithResponse(
+        body: Report,
+        options: CourierRuntime.RequestOptions
+    ) async throws(InventoryError) -> CourierRuntime.Response<Report> {
+        let call = InventoryMockCall.importReport(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.importReportHandler else {
             throw .unhandledInMock("InventoryMock", endpoint: "importReport")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 200)
+        let value: Report = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 }

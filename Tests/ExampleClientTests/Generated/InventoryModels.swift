@@ -153,7 +153,9 @@ public struct StockLevel: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `Warehouse`.
-public enum Warehouse: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum Warehouse:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case ams1
     case fra2
     case lon3
@@ -243,7 +245,9 @@ public struct StockAdjustment: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `AdjustmentReason`.
-public enum AdjustmentReason: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum AdjustmentReason:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case delivery
     case sale
     case damage
@@ -406,7 +410,9 @@ public struct StockCounted: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `EventKind`.
-public enum EventKind: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum EventKind:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case adjusted
     case counted
     /// A value the spec does not list, kept as received.

@@ -149,36 +149,65 @@ public struct PaymentsHeaders: Swift.Hashable, Swift.Sendable {
 public protocol PaymentsAPI: Swift.Sendable {
     /// Calls `listPayments` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage>
+    func listPaymentsWithResponse(
+        limit: Swift.Int32,
+        cursor: Swift.String?,
+        status: [PaymentStatus]?,
+        createdAfter: Foundation.Date?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage>
 
     /// Calls `getPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
+    func getPaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
     /// Calls `createPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
+    func createPaymentWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
     /// Calls `capturePayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
+    func capturePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
     /// Calls `refundPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund>
+    func refundPaymentWithResponse(
+        paymentId: Foundation.UUID,
+        body: RefundRequest,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Refund>
 
     /// Calls `deletePayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void>
+    func deletePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `updateNote` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
+    func updateNoteWithResponse(
+        id: Foundation.UUID,
+        body: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 
     /// Calls `legacyCharge` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Use createPayment.")
-    func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
+    func legacyChargeWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment>
 }
 
 extension PaymentsAPI {
@@ -190,7 +219,8 @@ extension PaymentsAPI {
     ///   - status: The `status` query parameter.
     ///   - createdAfter: The `createdAfter` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listPayments`, `GET /v1/payments`.
+    /// - Remark: Generated from endpoint `listPayments`:
+    ///   `GET /v1/payments`.
     public func listPayments(
         limit: Swift.Int32 = 20,
         cursor: Swift.String? = nil,
@@ -198,7 +228,13 @@ extension PaymentsAPI {
         createdAfter: Foundation.Date? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> PaymentPage {
-        try await self.listPaymentsWithResponse(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options).value
+        try await self.listPaymentsWithResponse(
+            limit: limit,
+            cursor: cursor,
+            status: status,
+            createdAfter: createdAfter,
+            options: options
+        ).value
     }
 
     /// Calls `listPayments` and returns the decoded value with the response's status, header
@@ -210,10 +246,17 @@ extension PaymentsAPI {
         createdAfter: Foundation.Date? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
-        try await self.listPaymentsWithResponse(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
+        try await self.listPaymentsWithResponse(
+            limit: limit,
+            cursor: cursor,
+            status: status,
+            createdAfter: createdAfter,
+            options: options
+        )
     }
 
-    /// Every item that `listPayments` returns, across all pages, fetched page by page as the sequence is read.
+    /// Every item that `listPayments` returns, across all pages, fetched page by page as the
+    /// sequence is read.
     ///
     /// - Remark: Generated from the pagination of endpoint `listPayments`.
     public func listPaymentsItems(
@@ -223,7 +266,13 @@ extension PaymentsAPI {
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<Payment, Swift.String> {
         CourierRuntime.PageSequence { cursor in
-            let page = try await self.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter, options: options)
+            let page = try await self.listPayments(
+                limit: limit,
+                cursor: cursor,
+                status: status,
+                createdAfter: createdAfter,
+                options: options
+            )
             return (page.data, page.nextCursor)
         }
     }
@@ -233,12 +282,16 @@ extension PaymentsAPI {
     /// - Parameters:
     ///   - id: The `id` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getPayment`, `GET /v1/payments/{id}`.
+    /// - Remark: Generated from endpoint `getPayment`:
+    ///   `GET /v1/payments/{id}`.
     public func getPayment(
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.getPaymentWithResponse(id: id, options: options).value
+        try await self.getPaymentWithResponse(
+            id: id,
+            options: options
+        ).value
     }
 
     /// Calls `getPayment` and returns the decoded value with the response's status, header
@@ -247,7 +300,10 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        try await self.getPaymentWithResponse(id: id, options: options)
+        try await self.getPaymentWithResponse(
+            id: id,
+            options: options
+        )
     }
 
     /// Charges a card or bank account.
@@ -255,12 +311,16 @@ extension PaymentsAPI {
     /// - Parameters:
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createPayment`, `POST /v1/payments`.
+    /// - Remark: Generated from endpoint `createPayment`:
+    ///   `POST /v1/payments`.
     public func createPayment(
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.createPaymentWithResponse(body: body, options: options).value
+        try await self.createPaymentWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `createPayment` and returns the decoded value with the response's status, header
@@ -269,7 +329,10 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        try await self.createPaymentWithResponse(body: body, options: options)
+        try await self.createPaymentWithResponse(
+            body: body,
+            options: options
+        )
     }
 
     /// `POST /v1/payments/{id}/capture`
@@ -277,12 +340,16 @@ extension PaymentsAPI {
     /// - Parameters:
     ///   - id: The `id` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `capturePayment`, `POST /v1/payments/{id}/capture`.
+    /// - Remark: Generated from endpoint `capturePayment`:
+    ///   `POST /v1/payments/{id}/capture`.
     public func capturePayment(
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.capturePaymentWithResponse(id: id, options: options).value
+        try await self.capturePaymentWithResponse(
+            id: id,
+            options: options
+        ).value
     }
 
     /// Calls `capturePayment` and returns the decoded value with the response's status, header
@@ -291,7 +358,10 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        try await self.capturePaymentWithResponse(id: id, options: options)
+        try await self.capturePaymentWithResponse(
+            id: id,
+            options: options
+        )
     }
 
     /// `POST /v1/payments/{paymentId}/refunds`
@@ -300,13 +370,18 @@ extension PaymentsAPI {
     ///   - paymentId: The `paymentId` path parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `refundPayment`, `POST /v1/payments/{paymentId}/refunds`.
+    /// - Remark: Generated from endpoint `refundPayment`:
+    ///   `POST /v1/payments/{paymentId}/refunds`.
     public func refundPayment(
         paymentId: Foundation.UUID,
         body: RefundRequest,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Refund {
-        try await self.refundPaymentWithResponse(paymentId: paymentId, body: body, options: options).value
+        try await self.refundPaymentWithResponse(
+            paymentId: paymentId,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `refundPayment` and returns the decoded value with the response's status, header
@@ -316,7 +391,11 @@ extension PaymentsAPI {
         body: RefundRequest,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
-        try await self.refundPaymentWithResponse(paymentId: paymentId, body: body, options: options)
+        try await self.refundPaymentWithResponse(
+            paymentId: paymentId,
+            body: body,
+            options: options
+        )
     }
 
     /// Cancels a pending payment.
@@ -324,12 +403,16 @@ extension PaymentsAPI {
     /// - Parameters:
     ///   - id: The `id` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `deletePayment`, `DELETE /v1/payments/{id}`.
+    /// - Remark: Generated from endpoint `deletePayment`:
+    ///   `DELETE /v1/payments/{id}`.
     public func deletePayment(
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Swift.Void {
-        try await self.deletePaymentWithResponse(id: id, options: options).value
+        try await self.deletePaymentWithResponse(
+            id: id,
+            options: options
+        ).value
     }
 
     /// Calls `deletePayment` and returns the decoded value with the response's status, header
@@ -338,7 +421,10 @@ extension PaymentsAPI {
         id: Foundation.UUID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.deletePaymentWithResponse(id: id, options: options)
+        try await self.deletePaymentWithResponse(
+            id: id,
+            options: options
+        )
     }
 
     /// `PATCH /v1/payments/{id}/note`
@@ -347,13 +433,18 @@ extension PaymentsAPI {
     ///   - id: The `id` path parameter.
     ///   - body: The new statement note.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `updateNote`, `PATCH /v1/payments/{id}/note`.
+    /// - Remark: Generated from endpoint `updateNote`:
+    ///   `PATCH /v1/payments/{id}/note`.
     public func updateNote(
         id: Foundation.UUID,
         body: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.updateNoteWithResponse(id: id, body: body, options: options).value
+        try await self.updateNoteWithResponse(
+            id: id,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `updateNote` and returns the decoded value with the response's status, header
@@ -363,7 +454,11 @@ extension PaymentsAPI {
         body: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        try await self.updateNoteWithResponse(id: id, body: body, options: options)
+        try await self.updateNoteWithResponse(
+            id: id,
+            body: body,
+            options: options
+        )
     }
 
     /// `POST /v1/charges`
@@ -371,13 +466,17 @@ extension PaymentsAPI {
     /// - Parameters:
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `legacyCharge`, `POST /v1/charges`.
+    /// - Remark: Generated from endpoint `legacyCharge`:
+    ///   `POST /v1/charges`.
     @available(*, deprecated, message: "Use createPayment.")
     public func legacyCharge(
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> Payment {
-        try await self.legacyChargeWithResponse(body: body, options: options).value
+        try await self.legacyChargeWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `legacyCharge` and returns the decoded value with the response's status, header
@@ -387,7 +486,10 @@ extension PaymentsAPI {
         body: CreatePayment,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        try await self.legacyChargeWithResponse(body: body, options: options)
+        try await self.legacyChargeWithResponse(
+            body: body,
+            options: options
+        )
     }
 }
 
@@ -443,7 +545,8 @@ public struct PaymentsClient: PaymentsAPI {
     ///
     /// - `PAYMENTS_BASE_URL`: the base URL; unset, the `production` server.
     /// - `PAYMENTS_TOKEN`: the `bearer` credential.
-    /// - `PAYMENTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `PAYMENTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `PAYMENTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -465,7 +568,13 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `listPayments` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
+    public func listPaymentsWithResponse(
+        limit: Swift.Int32,
+        cursor: Swift.String?,
+        status: [PaymentStatus]?,
+        createdAfter: Foundation.Date?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments")
         request.query("limit", limit)
         request.query("cursor", cursor)
@@ -477,7 +586,10 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `getPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+    public func getPaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.getPayment, request, options: options)
@@ -485,7 +597,10 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `createPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+    public func createPaymentWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments")
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -495,7 +610,10 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `capturePayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+    public func capturePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(id)/capture")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.capturePayment, request, options: options)
@@ -503,7 +621,11 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `refundPayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
+    public func refundPaymentWithResponse(
+        paymentId: Foundation.UUID,
+        body: RefundRequest,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(paymentId)/refunds")
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
@@ -513,7 +635,10 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `deletePayment` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
+    public func deletePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.delete, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(PaymentsOperations.deletePayment, request, options: options)
@@ -521,7 +646,11 @@ public struct PaymentsClient: PaymentsAPI {
 
     /// Calls `updateNote` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+    public func updateNoteWithResponse(
+        id: Foundation.UUID,
+        body: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.patch, path: "/v1/payments/\(id)/note")
         self.headers.apply(to: &request)
         request.textBody(body, contentType: "text/plain")
@@ -531,7 +660,10 @@ public struct PaymentsClient: PaymentsAPI {
     /// Calls `legacyCharge` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Use createPayment.")
-    public func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+    public func legacyChargeWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/charges")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
@@ -575,7 +707,10 @@ private enum PaymentsOperations {
         name: "listPayments",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(401, PaymentsDeclaredError.unauthorized), .json(429, PaymentsDeclaredError.rateLimited)],
+        errors: [
+            .json(401, PaymentsDeclaredError.unauthorized),
+            .json(429, PaymentsDeclaredError.rateLimited),
+        ],
         service: "Payments",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
@@ -616,7 +751,10 @@ private enum PaymentsOperations {
         name: "getPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(401, PaymentsDeclaredError.unauthorized)],
+        errors: [
+            .json(404, PaymentsDeclaredError.notFound),
+            .json(401, PaymentsDeclaredError.unauthorized),
+        ],
         service: "Payments",
         resilience: resilience,
         hasIdempotencyKey: false
@@ -626,7 +764,12 @@ private enum PaymentsOperations {
         name: "createPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(402, PaymentsDeclaredError.cardDeclined), .json(409, PaymentsDeclaredError.conflict), .json(422, PaymentsDeclaredError.invalidRequest), .json(429, PaymentsDeclaredError.rateLimited)],
+        errors: [
+            .json(402, PaymentsDeclaredError.cardDeclined),
+            .json(409, PaymentsDeclaredError.conflict),
+            .json(422, PaymentsDeclaredError.invalidRequest),
+            .json(429, PaymentsDeclaredError.rateLimited),
+        ],
         service: "Payments",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(45), attempt: .seconds(15)),
@@ -663,7 +806,10 @@ private enum PaymentsOperations {
         name: "capturePayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(402, PaymentsDeclaredError.cardDeclined)],
+        errors: [
+            .json(404, PaymentsDeclaredError.notFound),
+            .json(402, PaymentsDeclaredError.cardDeclined),
+        ],
         service: "Payments",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
@@ -689,7 +835,10 @@ private enum PaymentsOperations {
         name: "refundPayment",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)],
+        errors: [
+            .json(404, PaymentsDeclaredError.notFound),
+            .json(409, PaymentsDeclaredError.conflict),
+        ],
         service: "Payments",
         resilience: resilience,
         hasIdempotencyKey: true
@@ -699,7 +848,10 @@ private enum PaymentsOperations {
         name: "deletePayment",
         authSchemes: ["bearer"],
         output: .empty,
-        errors: [.json(404, PaymentsDeclaredError.notFound), .json(409, PaymentsDeclaredError.conflict)],
+        errors: [
+            .json(404, PaymentsDeclaredError.notFound),
+            .json(409, PaymentsDeclaredError.conflict),
+        ],
         service: "Payments",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
@@ -725,7 +877,9 @@ private enum PaymentsOperations {
         name: "updateNote",
         authSchemes: ["bearer"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, PaymentsDeclaredError.notFound)],
+        errors: [
+            .json(404, PaymentsDeclaredError.notFound),
+        ],
         service: "Payments",
         resilience: resilience,
         hasIdempotencyKey: false

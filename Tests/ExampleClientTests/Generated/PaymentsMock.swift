@@ -11,43 +11,93 @@ public typealias PaymentsMockCall = CourierRuntime.MockCall<PaymentsMock>
 
 extension CourierRuntime.MockCall where Mock == PaymentsMock {
     /// A call of `listPayments`.
-    public static func listPayments(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?) -> Self {
-        Self("listPayments", .init("limit", limit), .init("cursor", cursor), .init("status", status), .init("createdAfter", createdAfter))
+    public static func listPayments(
+        limit: Swift.Int32,
+        cursor: Swift.String?,
+        status: [PaymentStatus]?,
+        createdAfter: Foundation.Date?
+    ) -> Self {
+        Self(
+            "listPayments",
+            .init("limit", limit),
+            .init("cursor", cursor),
+            .init("status", status),
+            .init("createdAfter", createdAfter)
+        )
     }
 
     /// A call of `getPayment`.
-    public static func getPayment(id: Foundation.UUID) -> Self {
-        Self("getPayment", .init("id", id))
+    public static func getPayment(
+        id: Foundation.UUID
+    ) -> Self {
+        Self(
+            "getPayment",
+            .init("id", id)
+        )
     }
 
     /// A call of `createPayment`.
-    public static func createPayment(body: CreatePayment) -> Self {
-        Self("createPayment", .init("body", body))
+    public static func createPayment(
+        body: CreatePayment
+    ) -> Self {
+        Self(
+            "createPayment",
+            .init("body", body)
+        )
     }
 
     /// A call of `capturePayment`.
-    public static func capturePayment(id: Foundation.UUID) -> Self {
-        Self("capturePayment", .init("id", id))
+    public static func capturePayment(
+        id: Foundation.UUID
+    ) -> Self {
+        Self(
+            "capturePayment",
+            .init("id", id)
+        )
     }
 
     /// A call of `refundPayment`.
-    public static func refundPayment(paymentId: Foundation.UUID, body: RefundRequest) -> Self {
-        Self("refundPayment", .init("paymentId", paymentId), .init("body", body))
+    public static func refundPayment(
+        paymentId: Foundation.UUID,
+        body: RefundRequest
+    ) -> Self {
+        Self(
+            "refundPayment",
+            .init("paymentId", paymentId),
+            .init("body", body)
+        )
     }
 
     /// A call of `deletePayment`.
-    public static func deletePayment(id: Foundation.UUID) -> Self {
-        Self("deletePayment", .init("id", id))
+    public static func deletePayment(
+        id: Foundation.UUID
+    ) -> Self {
+        Self(
+            "deletePayment",
+            .init("id", id)
+        )
     }
 
     /// A call of `updateNote`.
-    public static func updateNote(id: Foundation.UUID, body: Swift.String) -> Self {
-        Self("updateNote", .init("id", id), .init("body", body))
+    public static func updateNote(
+        id: Foundation.UUID,
+        body: Swift.String
+    ) -> Self {
+        Self(
+            "updateNote",
+            .init("id", id),
+            .init("body", body)
+        )
     }
 
     /// A call of `legacyCharge`.
-    public static func legacyCharge(body: CreatePayment) -> Self {
-        Self("legacyCharge", .init("body", body))
+    public static func legacyCharge(
+        body: CreatePayment
+    ) -> Self {
+        Self(
+            "legacyCharge",
+            .init("body", body)
+        )
     }
 }
 
@@ -68,136 +118,220 @@ public final class PaymentsMock: PaymentsAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (PaymentsMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (PaymentsMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `listPayments` calls.
-    public var listPaymentsHandler: (@Sendable (Swift.Int32, Swift.String?, [PaymentStatus]?, Foundation.Date?) async throws(PaymentsError) -> PaymentPage)? {
+    public var listPaymentsHandler: (
+        @Sendable (Swift.Int32, Swift.String?, [PaymentStatus]?, Foundation.Date?) async throws(PaymentsError) -> PaymentPage
+    )? {
         get { recorder.handler(for: "listPayments") }
         set { recorder.setHandler(newValue, for: "listPayments") }
     }
 
-    /// Records the call and answers it with ``listPaymentsHandler``, with the metadata ``responseMetadata`` makes.
-    public func listPaymentsWithResponse(limit: Swift.Int32, cursor: Swift.String?, status: [PaymentStatus]?, createdAfter: Foundation.Date?, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
-        let call = PaymentsMockCall.listPayments(limit: limit, cursor: cursor, status: status, createdAfter: createdAfter)
+    /// Records the call and answers it with ``listPaymentsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func listPaymentsWithResponse(
+        limit: Swift.Int32,
+        cursor: Swift.String?,
+        status: [PaymentStatus]?,
+        createdAfter: Foundation.Date?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
+        let call = PaymentsMockCall.listPayments(
+            limit: limit,
+            cursor: cursor,
+            status: status,
+            createdAfter: createdAfter
+        )
         self.recorder.record(call)
         guard let handler = self.listPaymentsHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "listPayments")
         }
-        return self.recorder.answer(try await handler(limit, cursor, status, createdAfter), to: call, status: 200)
+        let value: PaymentPage = try await handler(limit, cursor, status, createdAfter)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `getPayment` calls.
-    public var getPaymentHandler: (@Sendable (Foundation.UUID) async throws(PaymentsError) -> Payment)? {
+    public var getPaymentHandler: (
+        @Sendable (Foundation.UUID) async throws(PaymentsError) -> Payment
+    )? {
         get { recorder.handler(for: "getPayment") }
         set { recorder.setHandler(newValue, for: "getPayment") }
     }
 
-    /// Records the call and answers it with ``getPaymentHandler``, with the metadata ``responseMetadata`` makes.
-    public func getPaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        let call = PaymentsMockCall.getPayment(id: id)
+    /// Records the call and answers it with ``getPaymentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func getPaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.getPayment(
+            id: id
+        )
         self.recorder.record(call)
         guard let handler = self.getPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "getPayment")
         }
-        return self.recorder.answer(try await handler(id), to: call, status: 200)
+        let value: Payment = try await handler(id)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `createPayment` calls.
-    public var createPaymentHandler: (@Sendable (CreatePayment) async throws(PaymentsError) -> Payment)? {
+    public var createPaymentHandler: (
+        @Sendable (CreatePayment) async throws(PaymentsError) -> Payment
+    )? {
         get { recorder.handler(for: "createPayment") }
         set { recorder.setHandler(newValue, for: "createPayment") }
     }
 
-    /// Records the call and answers it with ``createPaymentHandler``, with the metadata ``responseMetadata`` makes.
-    public func createPaymentWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        let call = PaymentsMockCall.createPayment(body: body)
+    /// Records the call and answers it with ``createPaymentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func createPaymentWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.createPayment(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.createPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "createPayment")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 201)
+        let value: Payment = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `capturePayment` calls.
-    public var capturePaymentHandler: (@Sendable (Foundation.UUID) async throws(PaymentsError) -> Payment)? {
+    public var capturePaymentHandler: (
+        @Sendable (Foundation.UUID) async throws(PaymentsError) -> Payment
+    )? {
         get { recorder.handler(for: "capturePayment") }
         set { recorder.setHandler(newValue, for: "capturePayment") }
     }
 
-    /// Records the call and answers it with ``capturePaymentHandler``, with the metadata ``responseMetadata`` makes.
-    public func capturePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        let call = PaymentsMockCall.capturePayment(id: id)
+    /// Records the call and answers it with ``capturePaymentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func capturePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.capturePayment(
+            id: id
+        )
         self.recorder.record(call)
         guard let handler = self.capturePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "capturePayment")
         }
-        return self.recorder.answer(try await handler(id), to: call, status: 200)
+        let value: Payment = try await handler(id)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `refundPayment` calls.
-    public var refundPaymentHandler: (@Sendable (Foundation.UUID, RefundRequest) async throws(PaymentsError) -> Refund)? {
+    public var refundPaymentHandler: (
+        @Sendable (Foundation.UUID, RefundRequest) async throws(PaymentsError) -> Refund
+    )? {
         get { recorder.handler(for: "refundPayment") }
         set { recorder.setHandler(newValue, for: "refundPayment") }
     }
 
-    /// Records the call and answers it with ``refundPaymentHandler``, with the metadata ``responseMetadata`` makes.
-    public func refundPaymentWithResponse(paymentId: Foundation.UUID, body: RefundRequest, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
-        let call = PaymentsMockCall.refundPayment(paymentId: paymentId, body: body)
+    /// Records the call and answers it with ``refundPaymentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func refundPaymentWithResponse(
+        paymentId: Foundation.UUID,
+        body: RefundRequest,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
+        let call = PaymentsMockCall.refundPayment(
+            paymentId: paymentId,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.refundPaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "refundPayment")
         }
-        return self.recorder.answer(try await handler(paymentId, body), to: call, status: 201)
+        let value: Refund = try await handler(paymentId, body)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `deletePayment` calls.
-    public var deletePaymentHandler: (@Sendable (Foundation.UUID) async throws(PaymentsError) -> Swift.Void)? {
+    public var deletePaymentHandler: (
+        @Sendable (Foundation.UUID) async throws(PaymentsError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "deletePayment") }
         set { recorder.setHandler(newValue, for: "deletePayment") }
     }
 
-    /// Records the call and answers it with ``deletePaymentHandler``, with the metadata ``responseMetadata`` makes.
-    public func deletePaymentWithResponse(id: Foundation.UUID, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
-        let call = PaymentsMockCall.deletePayment(id: id)
+    /// Records the call and answers it with ``deletePaymentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func deletePaymentWithResponse(
+        id: Foundation.UUID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
+        let call = PaymentsMockCall.deletePayment(
+            id: id
+        )
         self.recorder.record(call)
         guard let handler = self.deletePaymentHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "deletePayment")
         }
-        return self.recorder.answer(try await handler(id), to: call, status: 204)
+        let value: Swift.Void = try await handler(id)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `updateNote` calls.
-    public var updateNoteHandler: (@Sendable (Foundation.UUID, Swift.String) async throws(PaymentsError) -> Payment)? {
+    public var updateNoteHandler: (
+        @Sendable (Foundation.UUID, Swift.String) async throws(PaymentsError) -> Payment
+    )? {
         get { recorder.handler(for: "updateNote") }
         set { recorder.setHandler(newValue, for: "updateNote") }
     }
 
-    /// Records the call and answers it with ``updateNoteHandler``, with the metadata ``responseMetadata`` makes.
-    public func updateNoteWithResponse(id: Foundation.UUID, body: Swift.String, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        let call = PaymentsMockCall.updateNote(id: id, body: body)
+    /// Records the call and answers it with ``updateNoteHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func updateNoteWithResponse(
+        id: Foundation.UUID,
+        body: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.updateNote(
+            id: id,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.updateNoteHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "updateNote")
         }
-        return self.recorder.answer(try await handler(id, body), to: call, status: 200)
+        let value: Payment = try await handler(id, body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `legacyCharge` calls.
-    public var legacyChargeHandler: (@Sendable (CreatePayment) async throws(PaymentsError) -> Payment)? {
+    public var legacyChargeHandler: (
+        @Sendable (CreatePayment) async throws(PaymentsError) -> Payment
+    )? {
         get { recorder.handler(for: "legacyCharge") }
         set { recorder.setHandler(newValue, for: "legacyCharge") }
     }
 
-    /// Records the call and answers it with ``legacyChargeHandler``, with the metadata ``responseMetadata`` makes.
-    public func legacyChargeWithResponse(body: CreatePayment, options: CourierRuntime.RequestOptions) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
-        let call = PaymentsMockCall.legacyCharge(body: body)
+    /// Records the call and answers it with ``legacyChargeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func legacyChargeWithResponse(
+        body: CreatePayment,
+        options: CourierRuntime.RequestOptions
+    ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
+        let call = PaymentsMockCall.legacyCharge(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.legacyChargeHandler else {
             throw .unhandledInMock("PaymentsMock", endpoint: "legacyCharge")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 200)
+        let value: Payment = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 }

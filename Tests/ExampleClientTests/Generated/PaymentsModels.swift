@@ -9,7 +9,9 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `PaymentStatus`.
-public enum PaymentStatus: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum PaymentStatus:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case pending
     case succeeded
     case failed
@@ -491,7 +493,9 @@ public struct Refund: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `RefundReason`.
-public enum RefundReason: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum RefundReason:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case duplicate
     case fraudulent
     case requestedByCustomer

@@ -150,59 +150,106 @@ public enum ExportUsersResponse: Swift.Hashable, Swift.Sendable {
 public protocol UsersAPI: Swift.Sendable {
     /// Calls `listUsers` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList>
+    func listUsersWithResponse(
+        role: Role?,
+        ids: [UserID]?,
+        active: Swift.Bool,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<UserList>
 
     /// Calls `getUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
+    func getUserWithResponse(
+        userId: UserID,
+        ifNoneMatch: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User>
 
     /// Calls `userExists` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
+    func userExistsWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `createUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
+    func createUserWithResponse(
+        body: NewUser,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User>
 
     /// Calls `replaceUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User>
+    func replaceUserWithResponse(
+        userId: UserID,
+        body: User,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User>
 
     /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
+    func uploadAvatarWithResponse(
+        userId: UserID,
+        body: Foundation.Data,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data>
+    func downloadAvatarWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data>
 
     /// Calls `orgTree` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit>
+    func orgTreeWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit>
 
     /// Calls `health` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String>
+    func healthWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.String>
 
     /// Calls `apiOptions` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
+    func apiOptionsWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `uploadDocument` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument>
+    func uploadDocumentWithResponse(
+        userId: UserID,
+        body: DocumentUpload,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<StoredDocument>
 
     /// Calls `signIn` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session>
+    func signInWithResponse(
+        body: SignIn,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Session>
 
     /// Calls `addNote` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note>
+    func addNoteWithResponse(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Note>
 
     /// Calls `exportUsers` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse>
+    func exportUsersWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse>
 }
 
 extension UsersAPI {
@@ -213,14 +260,20 @@ extension UsersAPI {
     ///   - ids: Only these users.
     ///   - active: The `active` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `listUsers`, `GET /api/users`.
+    /// - Remark: Generated from endpoint `listUsers`:
+    ///   `GET /api/users`.
     public func listUsers(
         role: Role? = nil,
         ids: [UserID]? = nil,
         active: Swift.Bool = true,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> UserList {
-        try await self.listUsersWithResponse(role: role, ids: ids, active: active, options: options).value
+        try await self.listUsersWithResponse(
+            role: role,
+            ids: ids,
+            active: active,
+            options: options
+        ).value
     }
 
     /// Calls `listUsers` and returns the decoded value with the response's status, header
@@ -231,7 +284,12 @@ extension UsersAPI {
         active: Swift.Bool = true,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<UserList> {
-        try await self.listUsersWithResponse(role: role, ids: ids, active: active, options: options)
+        try await self.listUsersWithResponse(
+            role: role,
+            ids: ids,
+            active: active,
+            options: options
+        )
     }
 
     /// `GET /api/users/{userId}`
@@ -240,13 +298,18 @@ extension UsersAPI {
     ///   - userId: The `userId` path parameter.
     ///   - ifNoneMatch: The `If-None-Match` header parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `getUser`, `GET /api/users/{userId}`.
+    /// - Remark: Generated from endpoint `getUser`:
+    ///   `GET /api/users/{userId}`.
     public func getUser(
         userId: UserID,
         ifNoneMatch: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.getUserWithResponse(userId: userId, ifNoneMatch: ifNoneMatch, options: options).value
+        try await self.getUserWithResponse(
+            userId: userId,
+            ifNoneMatch: ifNoneMatch,
+            options: options
+        ).value
     }
 
     /// Calls `getUser` and returns the decoded value with the response's status, header
@@ -256,7 +319,11 @@ extension UsersAPI {
         ifNoneMatch: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<User> {
-        try await self.getUserWithResponse(userId: userId, ifNoneMatch: ifNoneMatch, options: options)
+        try await self.getUserWithResponse(
+            userId: userId,
+            ifNoneMatch: ifNoneMatch,
+            options: options
+        )
     }
 
     /// `HEAD /api/users/{userId}`
@@ -264,12 +331,16 @@ extension UsersAPI {
     /// - Parameters:
     ///   - userId: The `userId` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `userExists`, `HEAD /api/users/{userId}`.
+    /// - Remark: Generated from endpoint `userExists`:
+    ///   `HEAD /api/users/{userId}`.
     public func userExists(
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.userExistsWithResponse(userId: userId, options: options).value
+        try await self.userExistsWithResponse(
+            userId: userId,
+            options: options
+        ).value
     }
 
     /// Calls `userExists` and returns the decoded value with the response's status, header
@@ -278,7 +349,10 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.userExistsWithResponse(userId: userId, options: options)
+        try await self.userExistsWithResponse(
+            userId: userId,
+            options: options
+        )
     }
 
     /// `POST /api/users`
@@ -286,12 +360,16 @@ extension UsersAPI {
     /// - Parameters:
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `createUser`, `POST /api/users`.
+    /// - Remark: Generated from endpoint `createUser`:
+    ///   `POST /api/users`.
     public func createUser(
         body: NewUser,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.createUserWithResponse(body: body, options: options).value
+        try await self.createUserWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `createUser` and returns the decoded value with the response's status, header
@@ -300,7 +378,10 @@ extension UsersAPI {
         body: NewUser,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<User> {
-        try await self.createUserWithResponse(body: body, options: options)
+        try await self.createUserWithResponse(
+            body: body,
+            options: options
+        )
     }
 
     /// `PUT /api/users/{userId}`
@@ -309,13 +390,18 @@ extension UsersAPI {
     ///   - userId: The `userId` path parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `replaceUser`, `PUT /api/users/{userId}`.
+    /// - Remark: Generated from endpoint `replaceUser`:
+    ///   `PUT /api/users/{userId}`.
     public func replaceUser(
         userId: UserID,
         body: User,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> User {
-        try await self.replaceUserWithResponse(userId: userId, body: body, options: options).value
+        try await self.replaceUserWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `replaceUser` and returns the decoded value with the response's status, header
@@ -325,7 +411,11 @@ extension UsersAPI {
         body: User,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<User> {
-        try await self.replaceUserWithResponse(userId: userId, body: body, options: options)
+        try await self.replaceUserWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        )
     }
 
     /// `PUT /api/users/{userId}/avatar`
@@ -334,13 +424,18 @@ extension UsersAPI {
     ///   - userId: The `userId` path parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `uploadAvatar`, `PUT /api/users/{userId}/avatar`.
+    /// - Remark: Generated from endpoint `uploadAvatar`:
+    ///   `PUT /api/users/{userId}/avatar`.
     public func uploadAvatar(
         userId: UserID,
         body: Foundation.Data,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.uploadAvatarWithResponse(userId: userId, body: body, options: options).value
+        try await self.uploadAvatarWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
@@ -350,7 +445,11 @@ extension UsersAPI {
         body: Foundation.Data,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.uploadAvatarWithResponse(userId: userId, body: body, options: options)
+        try await self.uploadAvatarWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        )
     }
 
     /// `GET /api/users/{userId}/avatar.png`
@@ -358,12 +457,16 @@ extension UsersAPI {
     /// - Parameters:
     ///   - userId: The `userId` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `downloadAvatar`, `GET /api/users/{userId}/avatar.png`.
+    /// - Remark: Generated from endpoint `downloadAvatar`:
+    ///   `GET /api/users/{userId}/avatar.png`.
     public func downloadAvatar(
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Foundation.Data {
-        try await self.downloadAvatarWithResponse(userId: userId, options: options).value
+        try await self.downloadAvatarWithResponse(
+            userId: userId,
+            options: options
+        ).value
     }
 
     /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
@@ -372,18 +475,24 @@ extension UsersAPI {
         userId: UserID,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
-        try await self.downloadAvatarWithResponse(userId: userId, options: options)
+        try await self.downloadAvatarWithResponse(
+            userId: userId,
+            options: options
+        )
     }
 
     /// `GET /api/org`
     ///
     /// - Parameters:
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `orgTree`, `GET /api/org`.
+    /// - Remark: Generated from endpoint `orgTree`:
+    ///   `GET /api/org`.
     public func orgTree(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> OrgUnit {
-        try await self.orgTreeWithResponse(options: options).value
+        try await self.orgTreeWithResponse(
+            options: options
+        ).value
     }
 
     /// Calls `orgTree` and returns the decoded value with the response's status, header
@@ -391,18 +500,23 @@ extension UsersAPI {
     public func orgTreeWithResponse(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
-        try await self.orgTreeWithResponse(options: options)
+        try await self.orgTreeWithResponse(
+            options: options
+        )
     }
 
     /// Liveness; needs no credentials.
     ///
     /// - Parameters:
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `health`, `GET /api/health`.
+    /// - Remark: Generated from endpoint `health`:
+    ///   `GET /api/health`.
     public func health(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.String {
-        try await self.healthWithResponse(options: options).value
+        try await self.healthWithResponse(
+            options: options
+        ).value
     }
 
     /// Calls `health` and returns the decoded value with the response's status, header
@@ -410,18 +524,23 @@ extension UsersAPI {
     public func healthWithResponse(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
-        try await self.healthWithResponse(options: options)
+        try await self.healthWithResponse(
+            options: options
+        )
     }
 
     /// `OPTIONS /api/users`
     ///
     /// - Parameters:
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `apiOptions`, `OPTIONS /api/users`.
+    /// - Remark: Generated from endpoint `apiOptions`:
+    ///   `OPTIONS /api/users`.
     public func apiOptions(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Swift.Void {
-        try await self.apiOptionsWithResponse(options: options).value
+        try await self.apiOptionsWithResponse(
+            options: options
+        ).value
     }
 
     /// Calls `apiOptions` and returns the decoded value with the response's status, header
@@ -429,7 +548,9 @@ extension UsersAPI {
     public func apiOptionsWithResponse(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.apiOptionsWithResponse(options: options)
+        try await self.apiOptionsWithResponse(
+            options: options
+        )
     }
 
     /// `POST /api/users/{userId}/documents`
@@ -438,13 +559,18 @@ extension UsersAPI {
     ///   - userId: The `userId` path parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `uploadDocument`, `POST /api/users/{userId}/documents`.
+    /// - Remark: Generated from endpoint `uploadDocument`:
+    ///   `POST /api/users/{userId}/documents`.
     public func uploadDocument(
         userId: UserID,
         body: DocumentUpload,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> StoredDocument {
-        try await self.uploadDocumentWithResponse(userId: userId, body: body, options: options).value
+        try await self.uploadDocumentWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `uploadDocument` and returns the decoded value with the response's status, header
@@ -454,7 +580,11 @@ extension UsersAPI {
         body: DocumentUpload,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
-        try await self.uploadDocumentWithResponse(userId: userId, body: body, options: options)
+        try await self.uploadDocumentWithResponse(
+            userId: userId,
+            body: body,
+            options: options
+        )
     }
 
     /// `POST /api/sessions`
@@ -462,12 +592,16 @@ extension UsersAPI {
     /// - Parameters:
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `signIn`, `POST /api/sessions`.
+    /// - Remark: Generated from endpoint `signIn`:
+    ///   `POST /api/sessions`.
     public func signIn(
         body: SignIn,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Session {
-        try await self.signInWithResponse(body: body, options: options).value
+        try await self.signInWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `signIn` and returns the decoded value with the response's status, header
@@ -476,7 +610,10 @@ extension UsersAPI {
         body: SignIn,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Session> {
-        try await self.signInWithResponse(body: body, options: options)
+        try await self.signInWithResponse(
+            body: body,
+            options: options
+        )
     }
 
     /// Takes the note in whichever of three encodings the caller picks.
@@ -486,14 +623,20 @@ extension UsersAPI {
     ///   - body: The request body.
     ///   - contentType: The media type to send the body as: one of `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `addNote`, `POST /api/users/{userId}/notes`.
+    /// - Remark: Generated from endpoint `addNote`:
+    ///   `POST /api/users/{userId}/notes`.
     public func addNote(
         userId: UserID,
         body: Note,
         contentType: CourierRuntime.MediaType = "application/json",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> Note {
-        try await self.addNoteWithResponse(userId: userId, body: body, contentType: contentType, options: options).value
+        try await self.addNoteWithResponse(
+            userId: userId,
+            body: body,
+            contentType: contentType,
+            options: options
+        ).value
     }
 
     /// Calls `addNote` and returns the decoded value with the response's status, header
@@ -504,7 +647,12 @@ extension UsersAPI {
         contentType: CourierRuntime.MediaType = "application/json",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<Note> {
-        try await self.addNoteWithResponse(userId: userId, body: body, contentType: contentType, options: options)
+        try await self.addNoteWithResponse(
+            userId: userId,
+            body: body,
+            contentType: contentType,
+            options: options
+        )
     }
 
     /// An export that may still be running, or may be empty.
@@ -513,12 +661,16 @@ extension UsersAPI {
     ///   - name: The `name` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: What the server answered with, a case per success status.
-    /// - Remark: Generated from endpoint `exportUsers`, `GET /api/exports/{name}`.
+    /// - Remark: Generated from endpoint `exportUsers`:
+    ///   `GET /api/exports/{name}`.
     public func exportUsers(
         name: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> ExportUsersResponse {
-        try await self.exportUsersWithResponse(name: name, options: options).value
+        try await self.exportUsersWithResponse(
+            name: name,
+            options: options
+        ).value
     }
 
     /// Calls `exportUsers` and returns the decoded value with the response's status, header
@@ -527,7 +679,10 @@ extension UsersAPI {
         name: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
-        try await self.exportUsersWithResponse(name: name, options: options)
+        try await self.exportUsersWithResponse(
+            name: name,
+            options: options
+        )
     }
 }
 
@@ -583,7 +738,8 @@ public struct UsersClient: UsersAPI {
     /// - `USERS_BASE_URL`: the base URL; unset, the `production` server.
     /// - `USERS_API_KEY`: the `apiKey` credential.
     /// - `USERS_USERNAME` and `USERS_PASSWORD`: the `basic` credentials.
-    /// - `USERS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `USERS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `USERS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -605,7 +761,12 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `listUsers` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList> {
+    public func listUsersWithResponse(
+        role: Role?,
+        ids: [UserID]?,
+        active: Swift.Bool,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<UserList> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users")
         request.query("role", role)
         request.query("ids", ids)
@@ -616,7 +777,11 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `getUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+    public func getUserWithResponse(
+        userId: UserID,
+        ifNoneMatch: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.header("If-None-Match", ifNoneMatch)
@@ -625,7 +790,10 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `userExists` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+    public func userExistsWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.head, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.userExists, request, options: options)
@@ -633,7 +801,10 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `createUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+    public func createUserWithResponse(
+        body: NewUser,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
@@ -642,7 +813,11 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `replaceUser` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
+    public func replaceUserWithResponse(
+        userId: UserID,
+        body: User,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
@@ -651,7 +826,11 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+    public func uploadAvatarWithResponse(
+        userId: UserID,
+        body: Foundation.Data,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)/avatar")
         self.headers.apply(to: &request)
         request.bytesBody(body, contentType: "image/png")
@@ -660,7 +839,10 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
+    public func downloadAvatarWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)/avatar.png")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.downloadAvatar, request, options: options)
@@ -668,7 +850,9 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `orgTree` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
+    public func orgTreeWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/org")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.orgTree, request, options: options)
@@ -676,7 +860,9 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `health` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
+    public func healthWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/health")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.health, request, options: options)
@@ -684,7 +870,9 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `apiOptions` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+    public func apiOptionsWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.options, path: "/api/users")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)
@@ -692,7 +880,11 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `uploadDocument` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
+    public func uploadDocumentWithResponse(
+        userId: UserID,
+        body: DocumentUpload,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users/\(userId)/documents")
         self.headers.apply(to: &request)
         request.multipartBody(body)
@@ -701,7 +893,10 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `signIn` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session> {
+    public func signInWithResponse(
+        body: SignIn,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Session> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/sessions")
         self.headers.apply(to: &request)
         request.formBody(body)
@@ -710,16 +905,28 @@ public struct UsersClient: UsersAPI {
 
     /// Calls `addNote` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note> {
+    public func addNoteWithResponse(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Note> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users/\(userId)/notes")
         self.headers.apply(to: &request)
-        request.body(body, as: contentType, allowed: ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"])
+        request.body(body, as: contentType, allowed: [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ])
         return try await self.runtime.send(UsersOperations.addNote, request, options: options)
     }
 
     /// Calls `exportUsers` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
+    public func exportUsersWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/exports/\(name)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(UsersOperations.exportUsers, request, options: options)
@@ -754,7 +961,12 @@ private enum UsersOperations {
             scope: .host
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-        rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+        rateLimit: CourierRuntime.RateLimitPolicy(
+            requests: 50,
+            per: .seconds(1),
+            burst: 100,
+            maxWait: .milliseconds(250)
+        ),
         cache: nil
     )
 
@@ -789,7 +1001,12 @@ private enum UsersOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 50,
+                per: .seconds(1),
+                burst: 100,
+                maxWait: .milliseconds(250)
+            ),
             cache: CourierRuntime.CachePolicy(
                 ttl: .seconds(30),
                 staleWhileRevalidate: .zero,
@@ -803,7 +1020,10 @@ private enum UsersOperations {
         name: "getUser",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, UsersDeclaredError.notFound), .empty(410, .gone)],
+        errors: [
+            .json(404, UsersDeclaredError.notFound),
+            .empty(410, .gone),
+        ],
         service: "Users",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(5), attempt: .seconds(2)),
@@ -830,7 +1050,12 @@ private enum UsersOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 50,
+                per: .seconds(1),
+                burst: 100,
+                maxWait: .milliseconds(250)
+            ),
             cache: nil
         ),
         hasIdempotencyKey: false
@@ -840,7 +1065,9 @@ private enum UsersOperations {
         name: "userExists",
         authSchemes: ["apiKey", "basic"],
         output: .empty,
-        errors: [.json(404, UsersDeclaredError.notFound)],
+        errors: [
+            .json(404, UsersDeclaredError.notFound),
+        ],
         service: "Users",
         resilience: CourierRuntime.ResiliencePolicy(
             timeouts: CourierRuntime.Timeouts(total: .seconds(5), attempt: .seconds(2)),
@@ -867,7 +1094,12 @@ private enum UsersOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 50,
+                per: .seconds(1),
+                burst: 100,
+                maxWait: .milliseconds(250)
+            ),
             cache: nil
         ),
         hasIdempotencyKey: false
@@ -877,7 +1109,9 @@ private enum UsersOperations {
         name: "createUser",
         authSchemes: ["basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(409, UsersDeclaredError.emailTaken)],
+        errors: [
+            .json(409, UsersDeclaredError.emailTaken),
+        ],
         service: "Users",
         resilience: resilience,
         hasIdempotencyKey: false
@@ -887,7 +1121,10 @@ private enum UsersOperations {
         name: "replaceUser",
         authSchemes: ["apiKey", "basic"],
         output: .json(accept: "application/json"),
-        errors: [.json(404, UsersDeclaredError.notFound), .json(409, UsersDeclaredError.emailTaken)],
+        errors: [
+            .json(404, UsersDeclaredError.notFound),
+            .json(409, UsersDeclaredError.emailTaken),
+        ],
         service: "Users",
         resilience: resilience,
         hasIdempotencyKey: false
@@ -924,7 +1161,12 @@ private enum UsersOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 50,
+                per: .seconds(1),
+                burst: 100,
+                maxWait: .milliseconds(250)
+            ),
             cache: nil
         ),
         hasIdempotencyKey: false
@@ -934,7 +1176,9 @@ private enum UsersOperations {
         name: "downloadAvatar",
         authSchemes: ["apiKey", "basic"],
         output: .bytes(accept: "image/png"),
-        errors: [.json(404, UsersDeclaredError.notFound)],
+        errors: [
+            .json(404, UsersDeclaredError.notFound),
+        ],
         service: "Users",
         resilience: resilience,
         hasIdempotencyKey: false
@@ -971,7 +1215,12 @@ private enum UsersOperations {
                 scope: .host
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
-            rateLimit: CourierRuntime.RateLimitPolicy(requests: 50, per: .seconds(1), burst: 100, maxWait: .milliseconds(250)),
+            rateLimit: CourierRuntime.RateLimitPolicy(
+                requests: 50,
+                per: .seconds(1),
+                burst: 100,
+                maxWait: .milliseconds(250)
+            ),
             cache: CourierRuntime.CachePolicy(
                 ttl: .seconds(300),
                 staleWhileRevalidate: .zero,

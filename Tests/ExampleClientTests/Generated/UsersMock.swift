@@ -11,38 +11,83 @@ public typealias UsersMockCall = CourierRuntime.MockCall<UsersMock>
 
 extension CourierRuntime.MockCall where Mock == UsersMock {
     /// A call of `listUsers`.
-    public static func listUsers(role: Role?, ids: [UserID]?, active: Swift.Bool) -> Self {
-        Self("listUsers", .init("role", role), .init("ids", ids), .init("active", active))
+    public static func listUsers(
+        role: Role?,
+        ids: [UserID]?,
+        active: Swift.Bool
+    ) -> Self {
+        Self(
+            "listUsers",
+            .init("role", role),
+            .init("ids", ids),
+            .init("active", active)
+        )
     }
 
     /// A call of `getUser`.
-    public static func getUser(userId: UserID, ifNoneMatch: Swift.String?) -> Self {
-        Self("getUser", .init("userId", userId), .init("ifNoneMatch", ifNoneMatch))
+    public static func getUser(
+        userId: UserID,
+        ifNoneMatch: Swift.String?
+    ) -> Self {
+        Self(
+            "getUser",
+            .init("userId", userId),
+            .init("ifNoneMatch", ifNoneMatch)
+        )
     }
 
     /// A call of `userExists`.
-    public static func userExists(userId: UserID) -> Self {
-        Self("userExists", .init("userId", userId))
+    public static func userExists(
+        userId: UserID
+    ) -> Self {
+        Self(
+            "userExists",
+            .init("userId", userId)
+        )
     }
 
     /// A call of `createUser`.
-    public static func createUser(body: NewUser) -> Self {
-        Self("createUser", .init("body", body))
+    public static func createUser(
+        body: NewUser
+    ) -> Self {
+        Self(
+            "createUser",
+            .init("body", body)
+        )
     }
 
     /// A call of `replaceUser`.
-    public static func replaceUser(userId: UserID, body: User) -> Self {
-        Self("replaceUser", .init("userId", userId), .init("body", body))
+    public static func replaceUser(
+        userId: UserID,
+        body: User
+    ) -> Self {
+        Self(
+            "replaceUser",
+            .init("userId", userId),
+            .init("body", body)
+        )
     }
 
     /// A call of `uploadAvatar`.
-    public static func uploadAvatar(userId: UserID, body: Foundation.Data) -> Self {
-        Self("uploadAvatar", .init("userId", userId), .init("body", body))
+    public static func uploadAvatar(
+        userId: UserID,
+        body: Foundation.Data
+    ) -> Self {
+        Self(
+            "uploadAvatar",
+            .init("userId", userId),
+            .init("body", body)
+        )
     }
 
     /// A call of `downloadAvatar`.
-    public static func downloadAvatar(userId: UserID) -> Self {
-        Self("downloadAvatar", .init("userId", userId))
+    public static func downloadAvatar(
+        userId: UserID
+    ) -> Self {
+        Self(
+            "downloadAvatar",
+            .init("userId", userId)
+        )
     }
 
     /// A call of `orgTree`.
@@ -61,23 +106,49 @@ extension CourierRuntime.MockCall where Mock == UsersMock {
     }
 
     /// A call of `uploadDocument`.
-    public static func uploadDocument(userId: UserID, body: DocumentUpload) -> Self {
-        Self("uploadDocument", .init("userId", userId), .init("body", body))
+    public static func uploadDocument(
+        userId: UserID,
+        body: DocumentUpload
+    ) -> Self {
+        Self(
+            "uploadDocument",
+            .init("userId", userId),
+            .init("body", body)
+        )
     }
 
     /// A call of `signIn`.
-    public static func signIn(body: SignIn) -> Self {
-        Self("signIn", .init("body", body))
+    public static func signIn(
+        body: SignIn
+    ) -> Self {
+        Self(
+            "signIn",
+            .init("body", body)
+        )
     }
 
     /// A call of `addNote`.
-    public static func addNote(userId: UserID, body: Note, contentType: CourierRuntime.MediaType) -> Self {
-        Self("addNote", .init("userId", userId), .init("body", body), .init("contentType", contentType))
+    public static func addNote(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType
+    ) -> Self {
+        Self(
+            "addNote",
+            .init("userId", userId),
+            .init("body", body),
+            .init("contentType", contentType)
+        )
     }
 
     /// A call of `exportUsers`.
-    public static func exportUsers(name: Swift.String) -> Self {
-        Self("exportUsers", .init("name", name))
+    public static func exportUsers(
+        name: Swift.String
+    ) -> Self {
+        Self(
+            "exportUsers",
+            .init("name", name)
+        )
     }
 }
 
@@ -98,232 +169,367 @@ public final class UsersMock: UsersAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (UsersMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (UsersMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `listUsers` calls.
-    public var listUsersHandler: (@Sendable (Role?, [UserID]?, Swift.Bool) async throws(UsersError) -> UserList)? {
+    public var listUsersHandler: (
+        @Sendable (Role?, [UserID]?, Swift.Bool) async throws(UsersError) -> UserList
+    )? {
         get { recorder.handler(for: "listUsers") }
         set { recorder.setHandler(newValue, for: "listUsers") }
     }
 
-    /// Records the call and answers it with ``listUsersHandler``, with the metadata ``responseMetadata`` makes.
-    public func listUsersWithResponse(role: Role?, ids: [UserID]?, active: Swift.Bool, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<UserList> {
-        let call = UsersMockCall.listUsers(role: role, ids: ids, active: active)
+    /// Records the call and answers it with ``listUsersHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func listUsersWithResponse(
+        role: Role?,
+        ids: [UserID]?,
+        active: Swift.Bool,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<UserList> {
+        let call = UsersMockCall.listUsers(
+            role: role,
+            ids: ids,
+            active: active
+        )
         self.recorder.record(call)
         guard let handler = self.listUsersHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "listUsers")
         }
-        return self.recorder.answer(try await handler(role, ids, active), to: call, status: 200)
+        let value: UserList = try await handler(role, ids, active)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `getUser` calls.
-    public var getUserHandler: (@Sendable (UserID, Swift.String?) async throws(UsersError) -> User)? {
+    public var getUserHandler: (
+        @Sendable (UserID, Swift.String?) async throws(UsersError) -> User
+    )? {
         get { recorder.handler(for: "getUser") }
         set { recorder.setHandler(newValue, for: "getUser") }
     }
 
-    /// Records the call and answers it with ``getUserHandler``, with the metadata ``responseMetadata`` makes.
-    public func getUserWithResponse(userId: UserID, ifNoneMatch: Swift.String?, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
-        let call = UsersMockCall.getUser(userId: userId, ifNoneMatch: ifNoneMatch)
+    /// Records the call and answers it with ``getUserHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func getUserWithResponse(
+        userId: UserID,
+        ifNoneMatch: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.getUser(
+            userId: userId,
+            ifNoneMatch: ifNoneMatch
+        )
         self.recorder.record(call)
         guard let handler = self.getUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "getUser")
         }
-        return self.recorder.answer(try await handler(userId, ifNoneMatch), to: call, status: 200)
+        let value: User = try await handler(userId, ifNoneMatch)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `userExists` calls.
-    public var userExistsHandler: (@Sendable (UserID) async throws(UsersError) -> Swift.Void)? {
+    public var userExistsHandler: (
+        @Sendable (UserID) async throws(UsersError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "userExists") }
         set { recorder.setHandler(newValue, for: "userExists") }
     }
 
-    /// Records the call and answers it with ``userExistsHandler``, with the metadata ``responseMetadata`` makes.
-    public func userExistsWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
-        let call = UsersMockCall.userExists(userId: userId)
+    /// Records the call and answers it with ``userExistsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func userExistsWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        let call = UsersMockCall.userExists(
+            userId: userId
+        )
         self.recorder.record(call)
         guard let handler = self.userExistsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "userExists")
         }
-        return self.recorder.answer(try await handler(userId), to: call, status: 204)
+        let value: Swift.Void = try await handler(userId)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `createUser` calls.
-    public var createUserHandler: (@Sendable (NewUser) async throws(UsersError) -> User)? {
+    public var createUserHandler: (
+        @Sendable (NewUser) async throws(UsersError) -> User
+    )? {
         get { recorder.handler(for: "createUser") }
         set { recorder.setHandler(newValue, for: "createUser") }
     }
 
-    /// Records the call and answers it with ``createUserHandler``, with the metadata ``responseMetadata`` makes.
-    public func createUserWithResponse(body: NewUser, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
-        let call = UsersMockCall.createUser(body: body)
+    /// Records the call and answers it with ``createUserHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func createUserWithResponse(
+        body: NewUser,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.createUser(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.createUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "createUser")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 201)
+        let value: User = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `replaceUser` calls.
-    public var replaceUserHandler: (@Sendable (UserID, User) async throws(UsersError) -> User)? {
+    public var replaceUserHandler: (
+        @Sendable (UserID, User) async throws(UsersError) -> User
+    )? {
         get { recorder.handler(for: "replaceUser") }
         set { recorder.setHandler(newValue, for: "replaceUser") }
     }
 
-    /// Records the call and answers it with ``replaceUserHandler``, with the metadata ``responseMetadata`` makes.
-    public func replaceUserWithResponse(userId: UserID, body: User, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<User> {
-        let call = UsersMockCall.replaceUser(userId: userId, body: body)
+    /// Records the call and answers it with ``replaceUserHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func replaceUserWithResponse(
+        userId: UserID,
+        body: User,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<User> {
+        let call = UsersMockCall.replaceUser(
+            userId: userId,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.replaceUserHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "replaceUser")
         }
-        return self.recorder.answer(try await handler(userId, body), to: call, status: 200)
+        let value: User = try await handler(userId, body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `uploadAvatar` calls.
-    public var uploadAvatarHandler: (@Sendable (UserID, Foundation.Data) async throws(UsersError) -> Swift.Void)? {
+    public var uploadAvatarHandler: (
+        @Sendable (UserID, Foundation.Data) async throws(UsersError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "uploadAvatar") }
         set { recorder.setHandler(newValue, for: "uploadAvatar") }
     }
 
-    /// Records the call and answers it with ``uploadAvatarHandler``, with the metadata ``responseMetadata`` makes.
-    public func uploadAvatarWithResponse(userId: UserID, body: Foundation.Data, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
-        let call = UsersMockCall.uploadAvatar(userId: userId, body: body)
+    /// Records the call and answers it with ``uploadAvatarHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func uploadAvatarWithResponse(
+        userId: UserID,
+        body: Foundation.Data,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+        let call = UsersMockCall.uploadAvatar(
+            userId: userId,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.uploadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "uploadAvatar")
         }
-        return self.recorder.answer(try await handler(userId, body), to: call, status: 204)
+        let value: Swift.Void = try await handler(userId, body)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `downloadAvatar` calls.
-    public var downloadAvatarHandler: (@Sendable (UserID) async throws(UsersError) -> Foundation.Data)? {
+    public var downloadAvatarHandler: (
+        @Sendable (UserID) async throws(UsersError) -> Foundation.Data
+    )? {
         get { recorder.handler(for: "downloadAvatar") }
         set { recorder.setHandler(newValue, for: "downloadAvatar") }
     }
 
-    /// Records the call and answers it with ``downloadAvatarHandler``, with the metadata ``responseMetadata`` makes.
-    public func downloadAvatarWithResponse(userId: UserID, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
-        let call = UsersMockCall.downloadAvatar(userId: userId)
+    /// Records the call and answers it with ``downloadAvatarHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func downloadAvatarWithResponse(
+        userId: UserID,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
+        let call = UsersMockCall.downloadAvatar(
+            userId: userId
+        )
         self.recorder.record(call)
         guard let handler = self.downloadAvatarHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "downloadAvatar")
         }
-        return self.recorder.answer(try await handler(userId), to: call, status: 200)
+        let value: Foundation.Data = try await handler(userId)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `orgTree` calls.
-    public var orgTreeHandler: (@Sendable () async throws(UsersError) -> OrgUnit)? {
+    public var orgTreeHandler: (
+        @Sendable () async throws(UsersError) -> OrgUnit
+    )? {
         get { recorder.handler(for: "orgTree") }
         set { recorder.setHandler(newValue, for: "orgTree") }
     }
 
-    /// Records the call and answers it with ``orgTreeHandler``, with the metadata ``responseMetadata`` makes.
-    public func orgTreeWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
+    /// Records the call and answers it with ``orgTreeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func orgTreeWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
         let call = UsersMockCall.orgTree()
         self.recorder.record(call)
         guard let handler = self.orgTreeHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "orgTree")
         }
-        return self.recorder.answer(try await handler(), to: call, status: 200)
+        let value: OrgUnit = try await handler()
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `health` calls.
-    public var healthHandler: (@Sendable () async throws(UsersError) -> Swift.String)? {
+    public var healthHandler: (
+        @Sendable () async throws(UsersError) -> Swift.String
+    )? {
         get { recorder.handler(for: "health") }
         set { recorder.setHandler(newValue, for: "health") }
     }
 
-    /// Records the call and answers it with ``healthHandler``, with the metadata ``responseMetadata`` makes.
-    public func healthWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
+    /// Records the call and answers it with ``healthHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func healthWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
         let call = UsersMockCall.health()
         self.recorder.record(call)
         guard let handler = self.healthHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "health")
         }
-        return self.recorder.answer(try await handler(), to: call, status: 200)
+        let value: Swift.String = try await handler()
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `apiOptions` calls.
-    public var apiOptionsHandler: (@Sendable () async throws(UsersError) -> Swift.Void)? {
+    public var apiOptionsHandler: (
+        @Sendable () async throws(UsersError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "apiOptions") }
         set { recorder.setHandler(newValue, for: "apiOptions") }
     }
 
-    /// Records the call and answers it with ``apiOptionsHandler``, with the metadata ``responseMetadata`` makes.
-    public func apiOptionsWithResponse(options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
+    /// Records the call and answers it with ``apiOptionsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func apiOptionsWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         let call = UsersMockCall.apiOptions()
         self.recorder.record(call)
         guard let handler = self.apiOptionsHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "apiOptions")
         }
-        return self.recorder.answer(try await handler(), to: call, status: 204)
+        let value: Swift.Void = try await handler()
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `uploadDocument` calls.
-    public var uploadDocumentHandler: (@Sendable (UserID, DocumentUpload) async throws(UsersError) -> StoredDocument)? {
+    public var uploadDocumentHandler: (
+        @Sendable (UserID, DocumentUpload) async throws(UsersError) -> StoredDocument
+    )? {
         get { recorder.handler(for: "uploadDocument") }
         set { recorder.setHandler(newValue, for: "uploadDocument") }
     }
 
-    /// Records the call and answers it with ``uploadDocumentHandler``, with the metadata ``responseMetadata`` makes.
-    public func uploadDocumentWithResponse(userId: UserID, body: DocumentUpload, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
-        let call = UsersMockCall.uploadDocument(userId: userId, body: body)
+    /// Records the call and answers it with ``uploadDocumentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func uploadDocumentWithResponse(
+        userId: UserID,
+        body: DocumentUpload,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<StoredDocument> {
+        let call = UsersMockCall.uploadDocument(
+            userId: userId,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.uploadDocumentHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "uploadDocument")
         }
-        return self.recorder.answer(try await handler(userId, body), to: call, status: 201)
+        let value: StoredDocument = try await handler(userId, body)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `signIn` calls.
-    public var signInHandler: (@Sendable (SignIn) async throws(UsersError) -> Session)? {
+    public var signInHandler: (
+        @Sendable (SignIn) async throws(UsersError) -> Session
+    )? {
         get { recorder.handler(for: "signIn") }
         set { recorder.setHandler(newValue, for: "signIn") }
     }
 
-    /// Records the call and answers it with ``signInHandler``, with the metadata ``responseMetadata`` makes.
-    public func signInWithResponse(body: SignIn, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Session> {
-        let call = UsersMockCall.signIn(body: body)
+    /// Records the call and answers it with ``signInHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func signInWithResponse(
+        body: SignIn,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Session> {
+        let call = UsersMockCall.signIn(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.signInHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "signIn")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 200)
+        let value: Session = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `addNote` calls.
-    public var addNoteHandler: (@Sendable (UserID, Note, CourierRuntime.MediaType) async throws(UsersError) -> Note)? {
+    public var addNoteHandler: (
+        @Sendable (UserID, Note, CourierRuntime.MediaType) async throws(UsersError) -> Note
+    )? {
         get { recorder.handler(for: "addNote") }
         set { recorder.setHandler(newValue, for: "addNote") }
     }
 
-    /// Records the call and answers it with ``addNoteHandler``, with the metadata ``responseMetadata`` makes.
-    public func addNoteWithResponse(userId: UserID, body: Note, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<Note> {
-        let call = UsersMockCall.addNote(userId: userId, body: body, contentType: contentType)
+    /// Records the call and answers it with ``addNoteHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func addNoteWithResponse(
+        userId: UserID,
+        body: Note,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<Note> {
+        let call = UsersMockCall.addNote(
+            userId: userId,
+            body: body,
+            contentType: contentType
+        )
         self.recorder.record(call)
         guard let handler = self.addNoteHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "addNote")
         }
-        return self.recorder.answer(try await handler(userId, body, contentType), to: call, status: 201)
+        let value: Note = try await handler(userId, body, contentType)
+        return self.recorder.answer(value, to: call, status: 201)
     }
 
     /// Answers `exportUsers` calls.
-    public var exportUsersHandler: (@Sendable (Swift.String) async throws(UsersError) -> ExportUsersResponse)? {
+    public var exportUsersHandler: (
+        @Sendable (Swift.String) async throws(UsersError) -> ExportUsersResponse
+    )? {
         get { recorder.handler(for: "exportUsers") }
         set { recorder.setHandler(newValue, for: "exportUsers") }
     }
 
-    /// Records the call and answers it with ``exportUsersHandler``, with the metadata ``responseMetadata`` makes.
-    public func exportUsersWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
-        let call = UsersMockCall.exportUsers(name: name)
+    /// Records the call and answers it with ``exportUsersHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func exportUsersWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
+        let call = UsersMockCall.exportUsers(
+            name: name
+        )
         self.recorder.record(call)
         guard let handler = self.exportUsersHandler else {
             throw .unhandledInMock("UsersMock", endpoint: "exportUsers")
         }
-        return self.recorder.answer(try await handler(name), to: call, status: 200)
+        let value: ExportUsersResponse = try await handler(name)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 }

@@ -162,20 +162,34 @@ public enum ByStatusResponse: Swift.Hashable, Swift.Sendable {
 public protocol HostileAPI: Swift.Sendable {
     /// Calls `byStatus` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse>
+    func byStatusWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse>
 
     /// Calls `choices` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void>
+    func choicesWithResponse(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `read` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
-    func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing>
+    func readWithResponse(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Thing>
 
     /// Calls `write` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String>
+    func writeWithResponse(
+        body: Shape,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.String>
 }
 
 extension HostileAPI {
@@ -184,11 +198,14 @@ extension HostileAPI {
     /// - Parameters:
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: What the server answered with, a case per success status.
-    /// - Remark: Generated from endpoint `byStatus`, `GET /base/by-status`.
+    /// - Remark: Generated from endpoint `byStatus`:
+    ///   `GET /base/by-status`.
     public func byStatus(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> ByStatusResponse {
-        try await self.byStatusWithResponse(options: options).value
+        try await self.byStatusWithResponse(
+            options: options
+        ).value
     }
 
     /// Calls `byStatus` and returns the decoded value with the response's status, header
@@ -196,7 +213,9 @@ extension HostileAPI {
     public func byStatusWithResponse(
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
-        try await self.byStatusWithResponse(options: options)
+        try await self.byStatusWithResponse(
+            options: options
+        )
     }
 
     /// `POST /base/choices`
@@ -205,13 +224,18 @@ extension HostileAPI {
     ///   - body: The request body.
     ///   - contentType: The media type to send the body as: one of `text/plain; x=\"\\(INJECTED)\"`, `text/csv; y=\"\u{2028}\"`.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `choices`, `POST /base/choices`.
+    /// - Remark: Generated from endpoint `choices`:
+    ///   `POST /base/choices`.
     public func choices(
         body: Swift.String,
         contentType: CourierRuntime.MediaType = "text/plain; x=\"\\(INJECTED)\"",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> Swift.Void {
-        try await self.choicesWithResponse(body: body, contentType: contentType, options: options).value
+        try await self.choicesWithResponse(
+            body: body,
+            contentType: contentType,
+            options: options
+        ).value
     }
 
     /// Calls `choices` and returns the decoded value with the response's status, header
@@ -221,7 +245,11 @@ extension HostileAPI {
         contentType: CourierRuntime.MediaType = "text/plain; x=\"\\(INJECTED)\"",
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.choicesWithResponse(body: body, contentType: contentType, options: options)
+        try await self.choicesWithResponse(
+            body: body,
+            contentType: contentType,
+            options: options
+        )
     }
 
     /// Text.
@@ -237,7 +265,8 @@ extension HostileAPI {
     ///   - kind: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `read`, `GET /base/things/{id}`.
+    /// - Remark: Generated from endpoint `read`:
+    ///   `GET /base/things/{id}`.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
     public func read(
         id: Swift.String,
@@ -245,7 +274,12 @@ extension HostileAPI {
         kind: Kinds? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> Thing {
-        try await self.readWithResponse(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind, options: options).value
+        try await self.readWithResponse(
+            id: id,
+            textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
+            kind: kind,
+            options: options
+        ).value
     }
 
     /// Calls `read` and returns the decoded value with the response's status, header
@@ -257,7 +291,12 @@ extension HostileAPI {
         kind: Kinds? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> CourierRuntime.Response<Thing> {
-        try await self.readWithResponse(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind, options: options)
+        try await self.readWithResponse(
+            id: id,
+            textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
+            kind: kind,
+            options: options
+        )
     }
 
     /// `POST /base/things`
@@ -266,12 +305,16 @@ extension HostileAPI {
     ///   - body: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    /// - Remark: Generated from endpoint `write`, `POST /base/things`.
+    /// - Remark: Generated from endpoint `write`:
+    ///   `POST /base/things`.
     public func write(
         body: Shape,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> Swift.String {
-        try await self.writeWithResponse(body: body, options: options).value
+        try await self.writeWithResponse(
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `write` and returns the decoded value with the response's status, header
@@ -280,7 +323,10 @@ extension HostileAPI {
         body: Shape,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
-        try await self.writeWithResponse(body: body, options: options)
+        try await self.writeWithResponse(
+            body: body,
+            options: options
+        )
     }
 }
 
@@ -339,7 +385,8 @@ public struct HostileClient: HostileAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `HOSTILE_BASE_URL`: the base URL; unset, the `main` server.
-    /// - `HOSTILE_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `HOSTILE_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `HOSTILE_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -361,7 +408,9 @@ public struct HostileClient: HostileAPI {
 
     /// Calls `byStatus` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
+    public func byStatusWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/base/by-status")
         self.headers.apply(to: &request)
         return try await self.runtime.send(HostileOperations.byStatus, request, options: options)
@@ -369,17 +418,29 @@ public struct HostileClient: HostileAPI {
 
     /// Calls `choices` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
+    public func choicesWithResponse(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/base/choices")
         self.headers.apply(to: &request)
-        request.body(body, as: contentType, allowed: ["text/plain; x=\"\\(INJECTED)\"", "text/csv; y=\"\u{2028}\""])
+        request.body(body, as: contentType, allowed: [
+            "text/plain; x=\"\\(INJECTED)\"",
+            "text/csv; y=\"\u{2028}\"",
+        ])
         return try await self.runtime.send(HostileOperations.choices, request, options: options)
     }
 
     /// Calls `read` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     @available(*, deprecated, message: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r //  */ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
-    public func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing> {
+    public func readWithResponse(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Thing> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/base/things/\(id)")
         request.query("Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd)
         request.query("kind", kind)
@@ -389,7 +450,10 @@ public struct HostileClient: HostileAPI {
 
     /// Calls `write` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
+    public func writeWithResponse(
+        body: Shape,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/base/things")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
@@ -457,7 +521,9 @@ private enum HostileOperations {
         name: "read",
         authSchemes: ["token", "key"],
         output: .json(accept: "application/json"),
-        errors: [.json(410, HostileDeclaredError.gone)],
+        errors: [
+            .json(410, HostileDeclaredError.gone),
+        ],
         service: "Hostile",
         resilience: resilience,
         hasIdempotencyKey: false

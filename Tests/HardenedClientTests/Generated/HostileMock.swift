@@ -16,18 +16,39 @@ extension CourierRuntime.MockCall where Mock == HostileMock {
     }
 
     /// A call of `choices`.
-    public static func choices(body: Swift.String, contentType: CourierRuntime.MediaType) -> Self {
-        Self("choices", .init("body", body), .init("contentType", contentType))
+    public static func choices(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType
+    ) -> Self {
+        Self(
+            "choices",
+            .init("body", body),
+            .init("contentType", contentType)
+        )
     }
 
     /// A call of `read`.
-    public static func read(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?) -> Self {
-        Self("read", .init("id", id), .init("textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd), .init("kind", kind))
+    public static func read(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?
+    ) -> Self {
+        Self(
+            "read",
+            .init("id", id),
+            .init("textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd),
+            .init("kind", kind)
+        )
     }
 
     /// A call of `write`.
-    public static func write(body: Shape) -> Self {
-        Self("write", .init("body", body))
+    public static func write(
+        body: Shape
+    ) -> Self {
+        Self(
+            "write",
+            .init("body", body)
+        )
     }
 }
 
@@ -48,72 +69,113 @@ public final class HostileMock: HostileAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (HostileMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (HostileMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `byStatus` calls.
-    public var byStatusHandler: (@Sendable () async throws(HostileError) -> ByStatusResponse)? {
+    public var byStatusHandler: (
+        @Sendable () async throws(HostileError) -> ByStatusResponse
+    )? {
         get { recorder.handler(for: "byStatus") }
         set { recorder.setHandler(newValue, for: "byStatus") }
     }
 
-    /// Records the call and answers it with ``byStatusHandler``, with the metadata ``responseMetadata`` makes.
-    public func byStatusWithResponse(options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
+    /// Records the call and answers it with ``byStatusHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func byStatusWithResponse(
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
         let call = HostileMockCall.byStatus()
         self.recorder.record(call)
         guard let handler = self.byStatusHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "byStatus")
         }
-        return self.recorder.answer(try await handler(), to: call, status: 200)
+        let value: ByStatusResponse = try await handler()
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `choices` calls.
-    public var choicesHandler: (@Sendable (Swift.String, CourierRuntime.MediaType) async throws(HostileError) -> Swift.Void)? {
+    public var choicesHandler: (
+        @Sendable (Swift.String, CourierRuntime.MediaType) async throws(HostileError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "choices") }
         set { recorder.setHandler(newValue, for: "choices") }
     }
 
-    /// Records the call and answers it with ``choicesHandler``, with the metadata ``responseMetadata`` makes.
-    public func choicesWithResponse(body: Swift.String, contentType: CourierRuntime.MediaType, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
-        let call = HostileMockCall.choices(body: body, contentType: contentType)
+    /// Records the call and answers it with ``choicesHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func choicesWithResponse(
+        body: Swift.String,
+        contentType: CourierRuntime.MediaType,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.Void> {
+        let call = HostileMockCall.choices(
+            body: body,
+            contentType: contentType
+        )
         self.recorder.record(call)
         guard let handler = self.choicesHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "choices")
         }
-        return self.recorder.answer(try await handler(body, contentType), to: call, status: 204)
+        let value: Swift.Void = try await handler(body, contentType)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `read` calls.
-    public var readHandler: (@Sendable (Swift.String, Swift.String?, Kinds?) async throws(HostileError) -> Thing)? {
+    public var readHandler: (
+        @Sendable (Swift.String, Swift.String?, Kinds?) async throws(HostileError) -> Thing
+    )? {
         get { recorder.handler(for: "read") }
         set { recorder.setHandler(newValue, for: "read") }
     }
 
-    /// Records the call and answers it with ``readHandler``, with the metadata ``responseMetadata`` makes.
-    public func readWithResponse(id: Swift.String, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?, kind: Kinds?, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Thing> {
-        let call = HostileMockCall.read(id: id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind: kind)
+    /// Records the call and answers it with ``readHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func readWithResponse(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Thing> {
+        let call = HostileMockCall.read(
+            id: id,
+            textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
+            kind: kind
+        )
         self.recorder.record(call)
         guard let handler = self.readHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "read")
         }
-        return self.recorder.answer(try await handler(id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind), to: call, status: 200)
+        let value: Thing = try await handler(id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `write` calls.
-    public var writeHandler: (@Sendable (Shape) async throws(HostileError) -> Swift.String)? {
+    public var writeHandler: (
+        @Sendable (Shape) async throws(HostileError) -> Swift.String
+    )? {
         get { recorder.handler(for: "write") }
         set { recorder.setHandler(newValue, for: "write") }
     }
 
-    /// Records the call and answers it with ``writeHandler``, with the metadata ``responseMetadata`` makes.
-    public func writeWithResponse(body: Shape, options: CourierRuntime.RequestOptions) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
-        let call = HostileMockCall.write(body: body)
+    /// Records the call and answers it with ``writeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func writeWithResponse(
+        body: Shape,
+        options: CourierRuntime.RequestOptions
+    ) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
+        let call = HostileMockCall.write(
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.writeHandler else {
             throw .unhandledInMock("HostileMock", endpoint: "write")
         }
-        return self.recorder.answer(try await handler(body), to: call, status: 200)
+        let value: Swift.String = try await handler(body)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 }

@@ -98,7 +98,9 @@ public struct Thing: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `Kinds`.
-public enum Kinds: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum Kinds:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     /// Text.
     /// public func INJECTED() -> Swift.String { "x" }
     /// //

@@ -11,768 +11,2477 @@ public typealias NamesAMockCall = CourierRuntime.MockCall<NamesAMock>
 
 extension CourierRuntime.MockCall where Mock == NamesAMock {
     /// A call of `Any`.
-    public static func `any`(`any`: Swift.String) -> Self {
-        Self("Any", .init("any", `any`))
+    public static func `any`(
+        `any`: Swift.String
+    ) -> Self {
+        Self(
+            "Any",
+            .init("any", `any`)
+        )
     }
 
     /// A call of `Protocol`.
-    public static func `protocol`(`protocol`: Swift.String) -> Self {
-        Self("Protocol", .init("protocol", `protocol`))
+    public static func `protocol`(
+        `protocol`: Swift.String
+    ) -> Self {
+        Self(
+            "Protocol",
+            .init("protocol", `protocol`)
+        )
     }
 
     /// A call of `Self`.
-    public static func self_(self_: Swift.String) -> Self {
-        Self("Self", .init("self_", self_))
+    public static func self_(
+        self_: Swift.String
+    ) -> Self {
+        Self(
+            "Self",
+            .init("self_", self_)
+        )
     }
 
     /// A call of `Type`.
-    public static func type(type: Swift.String) -> Self {
-        Self("Type", .init("type", type))
+    public static func type(
+        type: Swift.String
+    ) -> Self {
+        Self(
+            "Type",
+            .init("type", type)
+        )
     }
 
     /// A call of `as`.
-    public static func `as`(`as`: Swift.String) -> Self {
-        Self("as", .init("as", `as`))
+    public static func `as`(
+        `as`: Swift.String
+    ) -> Self {
+        Self(
+            "as",
+            .init("as", `as`)
+        )
     }
 
     /// A call of `associatedtype`.
-    public static func `associatedtype`(`associatedtype`: Swift.String) -> Self {
-        Self("associatedtype", .init("associatedtype", `associatedtype`))
+    public static func `associatedtype`(
+        `associatedtype`: Swift.String
+    ) -> Self {
+        Self(
+            "associatedtype",
+            .init("associatedtype", `associatedtype`)
+        )
     }
 
     /// A call of `async`.
-    public static func `async`(`async`: Swift.String) -> Self {
-        Self("async", .init("async", `async`))
+    public static func `async`(
+        `async`: Swift.String
+    ) -> Self {
+        Self(
+            "async",
+            .init("async", `async`)
+        )
     }
 
     /// A call of `await`.
-    public static func `await`(`await`: Swift.String) -> Self {
-        Self("await", .init("await", `await`))
+    public static func `await`(
+        `await`: Swift.String
+    ) -> Self {
+        Self(
+            "await",
+            .init("await", `await`)
+        )
     }
 
     /// A call of `borrowing`.
-    public static func `borrowing`(`borrowing`: Swift.String) -> Self {
-        Self("borrowing", .init("borrowing", `borrowing`))
+    public static func `borrowing`(
+        `borrowing`: Swift.String
+    ) -> Self {
+        Self(
+            "borrowing",
+            .init("borrowing", `borrowing`)
+        )
     }
 
     /// A call of `break`.
-    public static func `break`(`break`: Swift.String) -> Self {
-        Self("break", .init("break", `break`))
+    public static func `break`(
+        `break`: Swift.String
+    ) -> Self {
+        Self(
+            "break",
+            .init("break", `break`)
+        )
     }
 
     /// A call of `case`.
-    public static func `case`(`case`: Swift.String) -> Self {
-        Self("case", .init("case", `case`))
+    public static func `case`(
+        `case`: Swift.String
+    ) -> Self {
+        Self(
+            "case",
+            .init("case", `case`)
+        )
     }
 
     /// A call of `catch`.
-    public static func `catch`(`catch`: Swift.String) -> Self {
-        Self("catch", .init("catch", `catch`))
+    public static func `catch`(
+        `catch`: Swift.String
+    ) -> Self {
+        Self(
+            "catch",
+            .init("catch", `catch`)
+        )
     }
 
     /// A call of `class`.
-    public static func `class`(`class`: Swift.String) -> Self {
-        Self("class", .init("class", `class`))
+    public static func `class`(
+        `class`: Swift.String
+    ) -> Self {
+        Self(
+            "class",
+            .init("class", `class`)
+        )
     }
 
     /// A call of `consuming`.
-    public static func `consuming`(`consuming`: Swift.String) -> Self {
-        Self("consuming", .init("consuming", `consuming`))
+    public static func `consuming`(
+        `consuming`: Swift.String
+    ) -> Self {
+        Self(
+            "consuming",
+            .init("consuming", `consuming`)
+        )
     }
 
     /// A call of `continue`.
-    public static func `continue`(`continue`: Swift.String) -> Self {
-        Self("continue", .init("continue", `continue`))
+    public static func `continue`(
+        `continue`: Swift.String
+    ) -> Self {
+        Self(
+            "continue",
+            .init("continue", `continue`)
+        )
     }
 
     /// A call of `default`.
-    public static func `default`(`default`: Swift.String) -> Self {
-        Self("default", .init("default", `default`))
+    public static func `default`(
+        `default`: Swift.String
+    ) -> Self {
+        Self(
+            "default",
+            .init("default", `default`)
+        )
     }
 
     /// A call of `defer`.
-    public static func `defer`(`defer`: Swift.String) -> Self {
-        Self("defer", .init("defer", `defer`))
+    public static func `defer`(
+        `defer`: Swift.String
+    ) -> Self {
+        Self(
+            "defer",
+            .init("defer", `defer`)
+        )
     }
 
     /// A call of `deinit`.
-    public static func deinit_(deinit_: Swift.String) -> Self {
-        Self("deinit", .init("deinit_", deinit_))
+    public static func deinit_(
+        deinit_: Swift.String
+    ) -> Self {
+        Self(
+            "deinit",
+            .init("deinit_", deinit_)
+        )
     }
 
     /// A call of `do`.
-    public static func `do`(`do`: Swift.String) -> Self {
-        Self("do", .init("do", `do`))
+    public static func `do`(
+        `do`: Swift.String
+    ) -> Self {
+        Self(
+            "do",
+            .init("do", `do`)
+        )
     }
 
     /// A call of `each`.
-    public static func `each`(`each`: Swift.String) -> Self {
-        Self("each", .init("each", `each`))
+    public static func `each`(
+        `each`: Swift.String
+    ) -> Self {
+        Self(
+            "each",
+            .init("each", `each`)
+        )
     }
 
     /// A call of `else`.
-    public static func `else`(`else`: Swift.String) -> Self {
-        Self("else", .init("else", `else`))
+    public static func `else`(
+        `else`: Swift.String
+    ) -> Self {
+        Self(
+            "else",
+            .init("else", `else`)
+        )
     }
 
     /// A call of `enum`.
-    public static func `enum`(`enum`: Swift.String) -> Self {
-        Self("enum", .init("enum", `enum`))
+    public static func `enum`(
+        `enum`: Swift.String
+    ) -> Self {
+        Self(
+            "enum",
+            .init("enum", `enum`)
+        )
     }
 
     /// A call of `extension`.
-    public static func `extension`(`extension`: Swift.String) -> Self {
-        Self("extension", .init("extension", `extension`))
+    public static func `extension`(
+        `extension`: Swift.String
+    ) -> Self {
+        Self(
+            "extension",
+            .init("extension", `extension`)
+        )
     }
 
     /// A call of `fallthrough`.
-    public static func `fallthrough`(`fallthrough`: Swift.String) -> Self {
-        Self("fallthrough", .init("fallthrough", `fallthrough`))
+    public static func `fallthrough`(
+        `fallthrough`: Swift.String
+    ) -> Self {
+        Self(
+            "fallthrough",
+            .init("fallthrough", `fallthrough`)
+        )
     }
 
     /// A call of `false`.
-    public static func `false`(`false`: Swift.String) -> Self {
-        Self("false", .init("false", `false`))
+    public static func `false`(
+        `false`: Swift.String
+    ) -> Self {
+        Self(
+            "false",
+            .init("false", `false`)
+        )
     }
 
     /// A call of `fileprivate`.
-    public static func `fileprivate`(`fileprivate`: Swift.String) -> Self {
-        Self("fileprivate", .init("fileprivate", `fileprivate`))
+    public static func `fileprivate`(
+        `fileprivate`: Swift.String
+    ) -> Self {
+        Self(
+            "fileprivate",
+            .init("fileprivate", `fileprivate`)
+        )
     }
 
     /// A call of `for`.
-    public static func `for`(`for`: Swift.String) -> Self {
-        Self("for", .init("for", `for`))
+    public static func `for`(
+        `for`: Swift.String
+    ) -> Self {
+        Self(
+            "for",
+            .init("for", `for`)
+        )
     }
 
     /// A call of `func`.
-    public static func `func`(`func`: Swift.String) -> Self {
-        Self("func", .init("func", `func`))
+    public static func `func`(
+        `func`: Swift.String
+    ) -> Self {
+        Self(
+            "func",
+            .init("func", `func`)
+        )
     }
 
     /// A call of `guard`.
-    public static func `guard`(`guard`: Swift.String) -> Self {
-        Self("guard", .init("guard", `guard`))
+    public static func `guard`(
+        `guard`: Swift.String
+    ) -> Self {
+        Self(
+            "guard",
+            .init("guard", `guard`)
+        )
     }
 
     /// A call of `if`.
-    public static func `if`(`if`: Swift.String) -> Self {
-        Self("if", .init("if", `if`))
+    public static func `if`(
+        `if`: Swift.String
+    ) -> Self {
+        Self(
+            "if",
+            .init("if", `if`)
+        )
     }
 
     /// A call of `import`.
-    public static func `import`(`import`: Swift.String) -> Self {
-        Self("import", .init("import", `import`))
+    public static func `import`(
+        `import`: Swift.String
+    ) -> Self {
+        Self(
+            "import",
+            .init("import", `import`)
+        )
     }
 
     /// A call of `in`.
-    public static func `in`(`in`: Swift.String) -> Self {
-        Self("in", .init("in", `in`))
+    public static func `in`(
+        `in`: Swift.String
+    ) -> Self {
+        Self(
+            "in",
+            .init("in", `in`)
+        )
     }
 
     /// A call of `init`.
-    public static func init_(init_: Swift.String) -> Self {
-        Self("init", .init("init_", init_))
+    public static func init_(
+        init_: Swift.String
+    ) -> Self {
+        Self(
+            "init",
+            .init("init_", init_)
+        )
     }
 
     /// A call of `inout`.
-    public static func `inout`(`inout`: Swift.String) -> Self {
-        Self("inout", .init("`inout`", `inout`))
+    public static func `inout`(
+        `inout`: Swift.String
+    ) -> Self {
+        Self(
+            "inout",
+            .init("`inout`", `inout`)
+        )
     }
 
     /// A call of `internal`.
-    public static func `internal`(`internal`: Swift.String) -> Self {
-        Self("internal", .init("internal", `internal`))
+    public static func `internal`(
+        `internal`: Swift.String
+    ) -> Self {
+        Self(
+            "internal",
+            .init("internal", `internal`)
+        )
     }
 
     /// A call of `is`.
-    public static func `is`(`is`: Swift.String) -> Self {
-        Self("is", .init("is", `is`))
+    public static func `is`(
+        `is`: Swift.String
+    ) -> Self {
+        Self(
+            "is",
+            .init("is", `is`)
+        )
     }
 
     /// A call of `let`.
-    public static func `let`(`let`: Swift.String) -> Self {
-        Self("let", .init("let", `let`))
+    public static func `let`(
+        `let`: Swift.String
+    ) -> Self {
+        Self(
+            "let",
+            .init("let", `let`)
+        )
     }
 
     /// A call of `nil`.
-    public static func `nil`(`nil`: Swift.String) -> Self {
-        Self("nil", .init("nil", `nil`))
+    public static func `nil`(
+        `nil`: Swift.String
+    ) -> Self {
+        Self(
+            "nil",
+            .init("nil", `nil`)
+        )
     }
 
     /// A call of `nonisolated`.
-    public static func `nonisolated`(`nonisolated`: Swift.String) -> Self {
-        Self("nonisolated", .init("nonisolated", `nonisolated`))
+    public static func `nonisolated`(
+        `nonisolated`: Swift.String
+    ) -> Self {
+        Self(
+            "nonisolated",
+            .init("nonisolated", `nonisolated`)
+        )
     }
 
     /// A call of `open`.
-    public static func `open`(`open`: Swift.String) -> Self {
-        Self("open", .init("open", `open`))
+    public static func `open`(
+        `open`: Swift.String
+    ) -> Self {
+        Self(
+            "open",
+            .init("open", `open`)
+        )
     }
 
     /// A call of `operator`.
-    public static func `operator`(`operator`: Swift.String) -> Self {
-        Self("operator", .init("operator", `operator`))
+    public static func `operator`(
+        `operator`: Swift.String
+    ) -> Self {
+        Self(
+            "operator",
+            .init("operator", `operator`)
+        )
     }
 
     /// A call of `package`.
-    public static func `package`(`package`: Swift.String) -> Self {
-        Self("package", .init("package", `package`))
+    public static func `package`(
+        `package`: Swift.String
+    ) -> Self {
+        Self(
+            "package",
+            .init("package", `package`)
+        )
     }
 
     /// A call of `precedencegroup`.
-    public static func `precedencegroup`(`precedencegroup`: Swift.String) -> Self {
-        Self("precedencegroup", .init("precedencegroup", `precedencegroup`))
+    public static func `precedencegroup`(
+        `precedencegroup`: Swift.String
+    ) -> Self {
+        Self(
+            "precedencegroup",
+            .init("precedencegroup", `precedencegroup`)
+        )
     }
 
     /// A call of `private`.
-    public static func `private`(`private`: Swift.String) -> Self {
-        Self("private", .init("private", `private`))
+    public static func `private`(
+        `private`: Swift.String
+    ) -> Self {
+        Self(
+            "private",
+            .init("private", `private`)
+        )
     }
 
     /// A call of `public`.
-    public static func `public`(`public`: Swift.String) -> Self {
-        Self("public", .init("public", `public`))
+    public static func `public`(
+        `public`: Swift.String
+    ) -> Self {
+        Self(
+            "public",
+            .init("public", `public`)
+        )
     }
 
     /// A call of `repeat`.
-    public static func `repeat`(`repeat`: Swift.String) -> Self {
-        Self("repeat", .init("repeat", `repeat`))
+    public static func `repeat`(
+        `repeat`: Swift.String
+    ) -> Self {
+        Self(
+            "repeat",
+            .init("repeat", `repeat`)
+        )
     }
 
     /// A call of `rethrows`.
-    public static func `rethrows`(`rethrows`: Swift.String) -> Self {
-        Self("rethrows", .init("rethrows", `rethrows`))
+    public static func `rethrows`(
+        `rethrows`: Swift.String
+    ) -> Self {
+        Self(
+            "rethrows",
+            .init("rethrows", `rethrows`)
+        )
     }
 
     /// A call of `return`.
-    public static func `return`(`return`: Swift.String) -> Self {
-        Self("return", .init("return", `return`))
+    public static func `return`(
+        `return`: Swift.String
+    ) -> Self {
+        Self(
+            "return",
+            .init("return", `return`)
+        )
     }
 
     /// A call of `some`.
-    public static func `some`(`some`: Swift.String) -> Self {
-        Self("some", .init("some", `some`))
+    public static func `some`(
+        `some`: Swift.String
+    ) -> Self {
+        Self(
+            "some",
+            .init("some", `some`)
+        )
     }
 
     /// A call of `static`.
-    public static func `static`(`static`: Swift.String) -> Self {
-        Self("static", .init("static", `static`))
+    public static func `static`(
+        `static`: Swift.String
+    ) -> Self {
+        Self(
+            "static",
+            .init("static", `static`)
+        )
     }
 
     /// A call of `struct`.
-    public static func `struct`(`struct`: Swift.String) -> Self {
-        Self("struct", .init("struct", `struct`))
+    public static func `struct`(
+        `struct`: Swift.String
+    ) -> Self {
+        Self(
+            "struct",
+            .init("struct", `struct`)
+        )
     }
 
     /// A call of `subscript`.
-    public static func subscript_(subscript_: Swift.String) -> Self {
-        Self("subscript", .init("subscript_", subscript_))
+    public static func subscript_(
+        subscript_: Swift.String
+    ) -> Self {
+        Self(
+            "subscript",
+            .init("subscript_", subscript_)
+        )
     }
 
     /// A call of `super`.
-    public static func super_(super_: Swift.String) -> Self {
-        Self("super", .init("super_", super_))
+    public static func super_(
+        super_: Swift.String
+    ) -> Self {
+        Self(
+            "super",
+            .init("super_", super_)
+        )
     }
 
     /// A call of `switch`.
-    public static func `switch`(`switch`: Swift.String) -> Self {
-        Self("switch", .init("switch", `switch`))
+    public static func `switch`(
+        `switch`: Swift.String
+    ) -> Self {
+        Self(
+            "switch",
+            .init("switch", `switch`)
+        )
     }
 
     /// A call of `throw`.
-    public static func `throw`(`throw`: Swift.String) -> Self {
-        Self("throw", .init("throw", `throw`))
+    public static func `throw`(
+        `throw`: Swift.String
+    ) -> Self {
+        Self(
+            "throw",
+            .init("throw", `throw`)
+        )
     }
 
     /// A call of `throws`.
-    public static func `throws`(`throws`: Swift.String) -> Self {
-        Self("throws", .init("throws", `throws`))
+    public static func `throws`(
+        `throws`: Swift.String
+    ) -> Self {
+        Self(
+            "throws",
+            .init("throws", `throws`)
+        )
     }
 
     /// A call of `true`.
-    public static func `true`(`true`: Swift.String) -> Self {
-        Self("true", .init("true", `true`))
+    public static func `true`(
+        `true`: Swift.String
+    ) -> Self {
+        Self(
+            "true",
+            .init("true", `true`)
+        )
     }
 
     /// A call of `try`.
-    public static func `try`(`try`: Swift.String) -> Self {
-        Self("try", .init("try", `try`))
+    public static func `try`(
+        `try`: Swift.String
+    ) -> Self {
+        Self(
+            "try",
+            .init("try", `try`)
+        )
     }
 
     /// A call of `typealias`.
-    public static func `typealias`(`typealias`: Swift.String) -> Self {
-        Self("typealias", .init("typealias", `typealias`))
+    public static func `typealias`(
+        `typealias`: Swift.String
+    ) -> Self {
+        Self(
+            "typealias",
+            .init("typealias", `typealias`)
+        )
     }
 
     /// A call of `var`.
-    public static func `var`(`var`: Swift.String) -> Self {
-        Self("var", .init("var", `var`))
+    public static func `var`(
+        `var`: Swift.String
+    ) -> Self {
+        Self(
+            "var",
+            .init("var", `var`)
+        )
     }
 
     /// A call of `where`.
-    public static func `where`(`where`: Swift.String) -> Self {
-        Self("where", .init("where", `where`))
+    public static func `where`(
+        `where`: Swift.String
+    ) -> Self {
+        Self(
+            "where",
+            .init("where", `where`)
+        )
     }
 
     /// A call of `while`.
-    public static func `while`(`while`: Swift.String) -> Self {
-        Self("while", .init("while", `while`))
+    public static func `while`(
+        `while`: Swift.String
+    ) -> Self {
+        Self(
+            "while",
+            .init("while", `while`)
+        )
     }
 
     /// A call of `get`.
-    public static func get(get: Swift.String) -> Self {
-        Self("get", .init("get", get))
+    public static func get(
+        get: Swift.String
+    ) -> Self {
+        Self(
+            "get",
+            .init("get", get)
+        )
     }
 
     /// A call of `set`.
-    public static func set(set: Swift.String) -> Self {
-        Self("set", .init("set", set))
+    public static func set(
+        set: Swift.String
+    ) -> Self {
+        Self(
+            "set",
+            .init("set", set)
+        )
     }
 
     /// A call of `willSet`.
-    public static func willSet(willSet: Swift.String) -> Self {
-        Self("willSet", .init("willSet", willSet))
+    public static func willSet(
+        willSet: Swift.String
+    ) -> Self {
+        Self(
+            "willSet",
+            .init("willSet", willSet)
+        )
     }
 
     /// A call of `didSet`.
-    public static func didSet(didSet: Swift.String) -> Self {
-        Self("didSet", .init("didSet", didSet))
+    public static func didSet(
+        didSet: Swift.String
+    ) -> Self {
+        Self(
+            "didSet",
+            .init("didSet", didSet)
+        )
     }
 
     /// A call of `mutating`.
-    public static func mutating(mutating: Swift.String) -> Self {
-        Self("mutating", .init("mutating", mutating))
+    public static func mutating(
+        mutating: Swift.String
+    ) -> Self {
+        Self(
+            "mutating",
+            .init("mutating", mutating)
+        )
     }
 
     /// A call of `nonmutating`.
-    public static func nonmutating(nonmutating: Swift.String) -> Self {
-        Self("nonmutating", .init("nonmutating", nonmutating))
+    public static func nonmutating(
+        nonmutating: Swift.String
+    ) -> Self {
+        Self(
+            "nonmutating",
+            .init("nonmutating", nonmutating)
+        )
     }
 
     /// A call of `override`.
-    public static func override(override: Swift.String) -> Self {
-        Self("override", .init("override", override))
+    public static func override(
+        override: Swift.String
+    ) -> Self {
+        Self(
+            "override",
+            .init("override", override)
+        )
     }
 
     /// A call of `convenience`.
-    public static func convenience(convenience: Swift.String) -> Self {
-        Self("convenience", .init("convenience", convenience))
+    public static func convenience(
+        convenience: Swift.String
+    ) -> Self {
+        Self(
+            "convenience",
+            .init("convenience", convenience)
+        )
     }
 
     /// A call of `dynamic`.
-    public static func dynamic(dynamic: Swift.String) -> Self {
-        Self("dynamic", .init("dynamic", dynamic))
+    public static func dynamic(
+        dynamic: Swift.String
+    ) -> Self {
+        Self(
+            "dynamic",
+            .init("dynamic", dynamic)
+        )
     }
 
     /// A call of `final`.
-    public static func final(final: Swift.String) -> Self {
-        Self("final", .init("final", final))
+    public static func final(
+        final: Swift.String
+    ) -> Self {
+        Self(
+            "final",
+            .init("final", final)
+        )
     }
 
     /// A call of `indirect`.
-    public static func indirect(indirect: Swift.String) -> Self {
-        Self("indirect", .init("indirect", indirect))
+    public static func indirect(
+        indirect: Swift.String
+    ) -> Self {
+        Self(
+            "indirect",
+            .init("indirect", indirect)
+        )
     }
 
     /// A call of `lazy`.
-    public static func lazy(lazy: Swift.String) -> Self {
-        Self("lazy", .init("lazy", lazy))
+    public static func lazy(
+        lazy: Swift.String
+    ) -> Self {
+        Self(
+            "lazy",
+            .init("lazy", lazy)
+        )
     }
 
     /// A call of `optional`.
-    public static func optional(optional: Swift.String) -> Self {
-        Self("optional", .init("optional", optional))
+    public static func optional(
+        optional: Swift.String
+    ) -> Self {
+        Self(
+            "optional",
+            .init("optional", optional)
+        )
     }
 
     /// A call of `required`.
-    public static func required(required: Swift.String) -> Self {
-        Self("required", .init("required", required))
+    public static func required(
+        required: Swift.String
+    ) -> Self {
+        Self(
+            "required",
+            .init("required", required)
+        )
     }
 
     /// A call of `unowned`.
-    public static func unowned(unowned: Swift.String) -> Self {
-        Self("unowned", .init("unowned", unowned))
+    public static func unowned(
+        unowned: Swift.String
+    ) -> Self {
+        Self(
+            "unowned",
+            .init("unowned", unowned)
+        )
     }
 
     /// A call of `weak`.
-    public static func weak(weak: Swift.String) -> Self {
-        Self("weak", .init("weak", weak))
+    public static func weak(
+        weak: Swift.String
+    ) -> Self {
+        Self(
+            "weak",
+            .init("weak", weak)
+        )
     }
 
     /// A call of `actor`.
-    public static func actor(actor: Swift.String) -> Self {
-        Self("actor", .init("actor", actor))
+    public static func actor(
+        actor: Swift.String
+    ) -> Self {
+        Self(
+            "actor",
+            .init("actor", actor)
+        )
     }
 
     /// A call of `macro`.
-    public static func macro(macro: Swift.String) -> Self {
-        Self("macro", .init("macro", macro))
+    public static func macro(
+        macro: Swift.String
+    ) -> Self {
+        Self(
+            "macro",
+            .init("macro", macro)
+        )
     }
 
     /// A call of `consume`.
-    public static func consume(consume: Swift.String) -> Self {
-        Self("consume", .init("consume", consume))
+    public static func consume(
+        consume: Swift.String
+    ) -> Self {
+        Self(
+            "consume",
+            .init("consume", consume)
+        )
     }
 
     /// A call of `copy`.
-    public static func copy(copy: Swift.String) -> Self {
-        Self("copy", .init("copy", copy))
+    public static func copy(
+        copy: Swift.String
+    ) -> Self {
+        Self(
+            "copy",
+            .init("copy", copy)
+        )
     }
 
     /// A call of `discard`.
-    public static func discard(discard: Swift.String) -> Self {
-        Self("discard", .init("discard", discard))
+    public static func discard(
+        discard: Swift.String
+    ) -> Self {
+        Self(
+            "discard",
+            .init("discard", discard)
+        )
     }
 
     /// A call of `then`.
-    public static func then(then: Swift.String) -> Self {
-        Self("then", .init("then", then))
+    public static func then(
+        then: Swift.String
+    ) -> Self {
+        Self(
+            "then",
+            .init("then", then)
+        )
     }
 
     /// A call of `sending`.
-    public static func sending(sending: Swift.String) -> Self {
-        Self("sending", .init("sending", sending))
+    public static func sending(
+        sending: Swift.String
+    ) -> Self {
+        Self(
+            "sending",
+            .init("sending", sending)
+        )
     }
 
     /// A call of `isolated`.
-    public static func isolated(isolated: Swift.String) -> Self {
-        Self("isolated", .init("isolated", isolated))
+    public static func isolated(
+        isolated: Swift.String
+    ) -> Self {
+        Self(
+            "isolated",
+            .init("isolated", isolated)
+        )
     }
 
     /// A call of `unsafe`.
-    public static func unsafe(unsafe: Swift.String) -> Self {
-        Self("unsafe", .init("unsafe", unsafe))
+    public static func unsafe(
+        unsafe: Swift.String
+    ) -> Self {
+        Self(
+            "unsafe",
+            .init("unsafe", unsafe)
+        )
     }
 
     /// A call of `Int`.
-    public static func int(int: Swift.String) -> Self {
-        Self("Int", .init("int", int))
+    public static func int(
+        int: Swift.String
+    ) -> Self {
+        Self(
+            "Int",
+            .init("int", int)
+        )
     }
 
     /// A call of `String`.
-    public static func string(string: Swift.String) -> Self {
-        Self("String", .init("string", string))
+    public static func string(
+        string: Swift.String
+    ) -> Self {
+        Self(
+            "String",
+            .init("string", string)
+        )
     }
 
     /// A call of `Bool`.
-    public static func bool(bool: Swift.String) -> Self {
-        Self("Bool", .init("bool", bool))
+    public static func bool(
+        bool: Swift.String
+    ) -> Self {
+        Self(
+            "Bool",
+            .init("bool", bool)
+        )
     }
 
     /// A call of `Double`.
-    public static func double(double: Swift.String) -> Self {
-        Self("Double", .init("double", double))
+    public static func double(
+        double: Swift.String
+    ) -> Self {
+        Self(
+            "Double",
+            .init("double", double)
+        )
     }
 
     /// A call of `Float`.
-    public static func float(float: Swift.String) -> Self {
-        Self("Float", .init("float", float))
+    public static func float(
+        float: Swift.String
+    ) -> Self {
+        Self(
+            "Float",
+            .init("float", float)
+        )
     }
 
     /// A call of `Array`.
-    public static func array(array: Swift.String) -> Self {
-        Self("Array", .init("array", array))
+    public static func array(
+        array: Swift.String
+    ) -> Self {
+        Self(
+            "Array",
+            .init("array", array)
+        )
     }
 
     /// A call of `Dictionary`.
-    public static func dictionary(dictionary: Swift.String) -> Self {
-        Self("Dictionary", .init("dictionary", dictionary))
+    public static func dictionary(
+        dictionary: Swift.String
+    ) -> Self {
+        Self(
+            "Dictionary",
+            .init("dictionary", dictionary)
+        )
     }
 
     /// A call of `Result`.
-    public static func result(result: Swift.String) -> Self {
-        Self("Result", .init("result", result))
+    public static func result(
+        result: Swift.String
+    ) -> Self {
+        Self(
+            "Result",
+            .init("result", result)
+        )
     }
 
     /// A call of `Error`.
-    public static func error(error: Swift.String) -> Self {
-        Self("Error", .init("error", error))
+    public static func error(
+        error: Swift.String
+    ) -> Self {
+        Self(
+            "Error",
+            .init("error", error)
+        )
     }
 
     /// A call of `Never`.
-    public static func never(never: Swift.String) -> Self {
-        Self("Never", .init("never", never))
+    public static func never(
+        never: Swift.String
+    ) -> Self {
+        Self(
+            "Never",
+            .init("never", never)
+        )
     }
 
     /// A call of `Data`.
-    public static func data(data: Swift.String) -> Self {
-        Self("Data", .init("data", data))
+    public static func data(
+        data: Swift.String
+    ) -> Self {
+        Self(
+            "Data",
+            .init("data", data)
+        )
     }
 
     /// A call of `Date`.
-    public static func date(date: Swift.String) -> Self {
-        Self("Date", .init("date", date))
+    public static func date(
+        date: Swift.String
+    ) -> Self {
+        Self(
+            "Date",
+            .init("date", date)
+        )
     }
 
     /// A call of `UUID`.
-    public static func uuid(uuid: Swift.String) -> Self {
-        Self("UUID", .init("uuid", uuid))
+    public static func uuid(
+        uuid: Swift.String
+    ) -> Self {
+        Self(
+            "UUID",
+            .init("uuid", uuid)
+        )
     }
 
     /// A call of `URL`.
-    public static func url(url: Swift.String) -> Self {
-        Self("URL", .init("url", url))
+    public static func url(
+        url: Swift.String
+    ) -> Self {
+        Self(
+            "URL",
+            .init("url", url)
+        )
     }
 
     /// A call of `Decimal`.
-    public static func decimal(decimal: Swift.String) -> Self {
-        Self("Decimal", .init("decimal", decimal))
+    public static func decimal(
+        decimal: Swift.String
+    ) -> Self {
+        Self(
+            "Decimal",
+            .init("decimal", decimal)
+        )
     }
 
     /// A call of `Codable`.
-    public static func codable(codable: Swift.String) -> Self {
-        Self("Codable", .init("codable", codable))
+    public static func codable(
+        codable: Swift.String
+    ) -> Self {
+        Self(
+            "Codable",
+            .init("codable", codable)
+        )
     }
 
     /// A call of `Hashable`.
-    public static func hashable(hashable: Swift.String) -> Self {
-        Self("Hashable", .init("hashable", hashable))
+    public static func hashable(
+        hashable: Swift.String
+    ) -> Self {
+        Self(
+            "Hashable",
+            .init("hashable", hashable)
+        )
     }
 
     /// A call of `Sendable`.
-    public static func sendable(sendable: Swift.String) -> Self {
-        Self("Sendable", .init("sendable", sendable))
+    public static func sendable(
+        sendable: Swift.String
+    ) -> Self {
+        Self(
+            "Sendable",
+            .init("sendable", sendable)
+        )
     }
 
     /// A call of `Equatable`.
-    public static func equatable(equatable: Swift.String) -> Self {
-        Self("Equatable", .init("equatable", equatable))
+    public static func equatable(
+        equatable: Swift.String
+    ) -> Self {
+        Self(
+            "Equatable",
+            .init("equatable", equatable)
+        )
     }
 
     /// A call of `Decoder`.
-    public static func decoder(decoder: Swift.String) -> Self {
-        Self("Decoder", .init("decoder", decoder))
+    public static func decoder(
+        decoder: Swift.String
+    ) -> Self {
+        Self(
+            "Decoder",
+            .init("decoder", decoder)
+        )
     }
 
     /// A call of `Encoder`.
-    public static func encoder(encoder: Swift.String) -> Self {
-        Self("Encoder", .init("encoder", encoder))
+    public static func encoder(
+        encoder: Swift.String
+    ) -> Self {
+        Self(
+            "Encoder",
+            .init("encoder", encoder)
+        )
     }
 
     /// A call of `CodingKey`.
-    public static func codingKey(codingKey: Swift.String) -> Self {
-        Self("CodingKey", .init("codingKey", codingKey))
+    public static func codingKey(
+        codingKey: Swift.String
+    ) -> Self {
+        Self(
+            "CodingKey",
+            .init("codingKey", codingKey)
+        )
     }
 
     /// A call of `request`.
-    public static func request(request request_: Swift.String) -> Self {
-        Self("request", .init("request", request_))
+    public static func request(
+        request request_: Swift.String
+    ) -> Self {
+        Self(
+            "request",
+            .init("request", request_)
+        )
     }
 
     /// A call of `recorder`.
-    public static func recorder(recorder: Swift.String) -> Self {
-        Self("recorder", .init("recorder", recorder))
+    public static func recorder(
+        recorder: Swift.String
+    ) -> Self {
+        Self(
+            "recorder",
+            .init("recorder", recorder)
+        )
     }
 
     /// A call of `handler`.
-    public static func handler(handler handler_: Swift.String) -> Self {
-        Self("handler", .init("handler", handler_))
+    public static func handler(
+        handler handler_: Swift.String
+    ) -> Self {
+        Self(
+            "handler",
+            .init("handler", handler_)
+        )
     }
 
     /// A call of `page`.
-    public static func page(page page_: Swift.String) -> Self {
-        Self("page", .init("page", page_))
+    public static func page(
+        page page_: Swift.String
+    ) -> Self {
+        Self(
+            "page",
+            .init("page", page_)
+        )
     }
 
     /// A call of `cursor`.
-    public static func cursor(cursor: Swift.String) -> Self {
-        Self("cursor", .init("cursor", cursor))
+    public static func cursor(
+        cursor: Swift.String
+    ) -> Self {
+        Self(
+            "cursor",
+            .init("cursor", cursor)
+        )
     }
 
     /// A call of `calls`.
-    public static func calls(calls: Swift.String) -> Self {
-        Self("calls", .init("calls", calls))
+    public static func calls(
+        calls: Swift.String
+    ) -> Self {
+        Self(
+            "calls",
+            .init("calls", calls)
+        )
     }
 
     /// A call of `custom`.
-    public static func custom(custom: Swift.String) -> Self {
-        Self("custom", .init("custom", custom))
+    public static func custom(
+        custom: Swift.String
+    ) -> Self {
+        Self(
+            "custom",
+            .init("custom", custom)
+        )
     }
 
     /// A call of `credentials`.
-    public static func credentials(credentials: Swift.String) -> Self {
-        Self("credentials", .init("credentials", credentials))
+    public static func credentials(
+        credentials: Swift.String
+    ) -> Self {
+        Self(
+            "credentials",
+            .init("credentials", credentials)
+        )
     }
 
     /// A call of `environment`.
-    public static func environment(environment: Swift.String) -> Self {
-        Self("environment", .init("environment", environment))
+    public static func environment(
+        environment: Swift.String
+    ) -> Self {
+        Self(
+            "environment",
+            .init("environment", environment)
+        )
     }
 
     /// A call of `apply`.
-    public static func apply(apply: Swift.String) -> Self {
-        Self("apply", .init("apply", apply))
+    public static func apply(
+        apply: Swift.String
+    ) -> Self {
+        Self(
+            "apply",
+            .init("apply", apply)
+        )
     }
 
     /// A call of `name`.
-    public static func name(name: Swift.String) -> Self {
-        Self("name", .init("name", name))
+    public static func name(
+        name: Swift.String
+    ) -> Self {
+        Self(
+            "name",
+            .init("name", name)
+        )
     }
 
     /// A call of `rawValue`.
-    public static func rawValue(rawValue: Swift.String) -> Self {
-        Self("rawValue", .init("rawValue", rawValue))
+    public static func rawValue(
+        rawValue: Swift.String
+    ) -> Self {
+        Self(
+            "rawValue",
+            .init("rawValue", rawValue)
+        )
     }
 
     /// A call of `hashValue`.
-    public static func hashValue(hashValue: Swift.String) -> Self {
-        Self("hashValue", .init("hashValue", hashValue))
+    public static func hashValue(
+        hashValue: Swift.String
+    ) -> Self {
+        Self(
+            "hashValue",
+            .init("hashValue", hashValue)
+        )
     }
 
     /// A call of `hash`.
-    public static func hash(hash: Swift.String) -> Self {
-        Self("hash", .init("hash", hash))
+    public static func hash(
+        hash: Swift.String
+    ) -> Self {
+        Self(
+            "hash",
+            .init("hash", hash)
+        )
     }
 
     /// A call of `encode`.
-    public static func encode(encode: Swift.String) -> Self {
-        Self("encode", .init("encode", encode))
+    public static func encode(
+        encode: Swift.String
+    ) -> Self {
+        Self(
+            "encode",
+            .init("encode", encode)
+        )
     }
 
     /// A call of `container`.
-    public static func container(container: Swift.String) -> Self {
-        Self("container", .init("container", container))
+    public static func container(
+        container: Swift.String
+    ) -> Self {
+        Self(
+            "container",
+            .init("container", container)
+        )
     }
 
     /// A call of `codingKeys`.
-    public static func codingKeys(codingKeys: Swift.String) -> Self {
-        Self("codingKeys", .init("codingKeys", codingKeys))
+    public static func codingKeys(
+        codingKeys: Swift.String
+    ) -> Self {
+        Self(
+            "codingKeys",
+            .init("codingKeys", codingKeys)
+        )
     }
 
     /// A call of `value`.
-    public static func value(value: Swift.String) -> Self {
-        Self("value", .init("value", value))
+    public static func value(
+        value value_: Swift.String
+    ) -> Self {
+        Self(
+            "value",
+            .init("value", value_)
+        )
     }
 
     /// A call of `key`.
-    public static func key(key: Swift.String) -> Self {
-        Self("key", .init("key", key))
+    public static func key(
+        key: Swift.String
+    ) -> Self {
+        Self(
+            "key",
+            .init("key", key)
+        )
     }
 
     /// A call of `token`.
-    public static func token(token: Swift.String) -> Self {
-        Self("token", .init("token", token))
+    public static func token(
+        token: Swift.String
+    ) -> Self {
+        Self(
+            "token",
+            .init("token", token)
+        )
     }
 
     /// A call of `username`.
-    public static func username(username: Swift.String) -> Self {
-        Self("username", .init("username", username))
+    public static func username(
+        username: Swift.String
+    ) -> Self {
+        Self(
+            "username",
+            .init("username", username)
+        )
     }
 
     /// A call of `password`.
-    public static func password(password: Swift.String) -> Self {
-        Self("password", .init("password", password))
+    public static func password(
+        password: Swift.String
+    ) -> Self {
+        Self(
+            "password",
+            .init("password", password)
+        )
     }
 
     /// A call of `reader`.
-    public static func reader(reader: Swift.String) -> Self {
-        Self("reader", .init("reader", reader))
+    public static func reader(
+        reader: Swift.String
+    ) -> Self {
+        Self(
+            "reader",
+            .init("reader", reader)
+        )
     }
 
     /// A call of `server`.
-    public static func server(server: Swift.String) -> Self {
-        Self("server", .init("server", server))
+    public static func server(
+        server: Swift.String
+    ) -> Self {
+        Self(
+            "server",
+            .init("server", server)
+        )
     }
 
     /// A call of `auth`.
-    public static func auth(auth: Swift.String) -> Self {
-        Self("auth", .init("auth", auth))
+    public static func auth(
+        auth: Swift.String
+    ) -> Self {
+        Self(
+            "auth",
+            .init("auth", auth)
+        )
     }
 
     /// A call of `timeout`.
-    public static func timeout(timeout: Swift.String) -> Self {
-        Self("timeout", .init("timeout", timeout))
+    public static func timeout(
+        timeout: Swift.String
+    ) -> Self {
+        Self(
+            "timeout",
+            .init("timeout", timeout)
+        )
     }
 
     /// A call of `transport`.
-    public static func transport(transport: Swift.String) -> Self {
-        Self("transport", .init("transport", transport))
+    public static func transport(
+        transport: Swift.String
+    ) -> Self {
+        Self(
+            "transport",
+            .init("transport", transport)
+        )
     }
 
     /// A call of `description`.
-    public static func description(description: Swift.String) -> Self {
-        Self("description", .init("description", description))
+    public static func description(
+        description: Swift.String
+    ) -> Self {
+        Self(
+            "description",
+            .init("description", description)
+        )
     }
 
     /// A call of `debugDescription`.
-    public static func debugDescription(debugDescription: Swift.String) -> Self {
-        Self("debugDescription", .init("debugDescription", debugDescription))
+    public static func debugDescription(
+        debugDescription: Swift.String
+    ) -> Self {
+        Self(
+            "debugDescription",
+            .init("debugDescription", debugDescription)
+        )
     }
 
     /// A call of `send`.
-    public static func send(send: Swift.String) -> Self {
-        Self("send", .init("send", send))
+    public static func send(
+        send: Swift.String
+    ) -> Self {
+        Self(
+            "send",
+            .init("send", send)
+        )
     }
 
     /// A call of `mock`.
-    public static func mock(mock: Swift.String) -> Self {
-        Self("mock", .init("mock", mock))
+    public static func mock(
+        mock: Swift.String
+    ) -> Self {
+        Self(
+            "mock",
+            .init("mock", mock)
+        )
     }
 
     /// A call of `declared`.
-    public static func declared(declared: Swift.String) -> Self {
-        Self("declared", .init("declared", declared))
+    public static func declared(
+        declared: Swift.String
+    ) -> Self {
+        Self(
+            "declared",
+            .init("declared", declared)
+        )
     }
 
     /// A call of `items`.
-    public static func items(items: Swift.String) -> Self {
-        Self("items", .init("items", items))
+    public static func items(
+        items: Swift.String
+    ) -> Self {
+        Self(
+            "items",
+            .init("items", items)
+        )
     }
 
     /// A call of `next`.
-    public static func next(next: Swift.String) -> Self {
-        Self("next", .init("next", next))
+    public static func next(
+        next: Swift.String
+    ) -> Self {
+        Self(
+            "next",
+            .init("next", next)
+        )
     }
 
     /// A call of `isLast`.
-    public static func isLast(isLast: Swift.String) -> Self {
-        Self("isLast", .init("isLast", isLast))
+    public static func isLast(
+        isLast: Swift.String
+    ) -> Self {
+        Self(
+            "isLast",
+            .init("isLast", isLast)
+        )
     }
 
     /// A call of `JSONValue`.
-    public static func jsonValue(jsonValue: Swift.String) -> Self {
-        Self("JSONValue", .init("jsonValue", jsonValue))
+    public static func jsonValue(
+        jsonValue: Swift.String
+    ) -> Self {
+        Self(
+            "JSONValue",
+            .init("jsonValue", jsonValue)
+        )
+    }
+
+    /// A call of `call`.
+    public static func call(
+        call call_: Swift.String
+    ) -> Self {
+        Self(
+            "call",
+            .init("call", call_)
+        )
     }
 
     /// A call of `CourierRuntime`.
-    public static func courierRuntime(courierRuntime: Swift.String) -> Self {
-        Self("CourierRuntime", .init("courierRuntime", courierRuntime))
+    public static func courierRuntime(
+        courierRuntime: Swift.String
+    ) -> Self {
+        Self(
+            "CourierRuntime",
+            .init("courierRuntime", courierRuntime)
+        )
     }
 
     /// A call of `Foundation`.
-    public static func foundation(foundation: Swift.String) -> Self {
-        Self("Foundation", .init("foundation", foundation))
+    public static func foundation(
+        foundation: Swift.String
+    ) -> Self {
+        Self(
+            "Foundation",
+            .init("foundation", foundation)
+        )
     }
 
     /// A call of `HTTPTypes`.
-    public static func httpTypes(httpTypes: Swift.String) -> Self {
-        Self("HTTPTypes", .init("httpTypes", httpTypes))
+    public static func httpTypes(
+        httpTypes: Swift.String
+    ) -> Self {
+        Self(
+            "HTTPTypes",
+            .init("httpTypes", httpTypes)
+        )
     }
 
     /// A call of `Swift`.
-    public static func swift(swift: Swift.String) -> Self {
-        Self("Swift", .init("swift", swift))
+    public static func swift(
+        swift: Swift.String
+    ) -> Self {
+        Self(
+            "Swift",
+            .init("swift", swift)
+        )
     }
 
     /// A call of `CourierRuntimeRequirement`.
-    public static func courierRuntimeRequirement(courierRuntimeRequirement: Swift.String) -> Self {
-        Self("CourierRuntimeRequirement", .init("courierRuntimeRequirement", courierRuntimeRequirement))
+    public static func courierRuntimeRequirement(
+        courierRuntimeRequirement: Swift.String
+    ) -> Self {
+        Self(
+            "CourierRuntimeRequirement",
+            .init("courierRuntimeRequirement", courierRuntimeRequirement)
+        )
     }
 
     /// A call of `everyQuery`.
-    public static func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?) -> Self {
-        Self("everyQuery", .init("any", `any`), .init("protocol", `protocol`), .init("self_", self_), .init("type", type), .init("_5F", _5F), .init("as", `as`), .init("associatedtype", `associatedtype`), .init("async", `async`), .init("await", `await`), .init("borrowing", `borrowing`), .init("break", `break`), .init("case", `case`), .init("catch", `catch`), .init("class", `class`), .init("consuming", `consuming`), .init("continue", `continue`), .init("default", `default`), .init("defer", `defer`), .init("deinit_", deinit_), .init("do", `do`), .init("each", `each`), .init("else", `else`), .init("enum", `enum`), .init("extension", `extension`), .init("fallthrough", `fallthrough`), .init("false", `false`), .init("fileprivate", `fileprivate`), .init("for", `for`), .init("func", `func`), .init("guard", `guard`), .init("if", `if`), .init("import", `import`), .init("in", `in`), .init("init_", init_), .init("`inout`", `inout`), .init("internal", `internal`), .init("is", `is`), .init("let", `let`), .init("nil", `nil`), .init("nonisolated", `nonisolated`), .init("open", `open`), .init("operator", `operator`), .init("package", `package`), .init("precedencegroup", `precedencegroup`), .init("private", `private`), .init("public", `public`), .init("repeat", `repeat`), .init("rethrows", `rethrows`), .init("return", `return`), .init("some", `some`), .init("static", `static`), .init("struct", `struct`), .init("subscript_", subscript_), .init("super_", super_), .init("switch", `switch`), .init("throw", `throw`), .init("throws", `throws`), .init("true", `true`), .init("try", `try`), .init("typealias", `typealias`), .init("var", `var`), .init("where", `where`), .init("while", `while`), .init("get", get), .init("set", set), .init("willSet", willSet), .init("didSet", didSet), .init("mutating", mutating), .init("nonmutating", nonmutating), .init("override", override), .init("convenience", convenience), .init("dynamic", dynamic), .init("final", final), .init("indirect", indirect), .init("lazy", lazy), .init("optional", optional), .init("required", required), .init("unowned", unowned), .init("weak", weak), .init("actor", actor), .init("macro", macro), .init("consume", consume), .init("copy", copy), .init("discard", discard), .init("then", then), .init("sending", sending), .init("isolated", isolated), .init("unsafe", unsafe), .init("int", int), .init("string", string), .init("bool", bool), .init("double", double), .init("float", float), .init("array", array), .init("dictionary", dictionary), .init("result", result), .init("error", error), .init("never", never), .init("data", data), .init("date", date), .init("uuid", uuid), .init("url", url), .init("decimal", decimal), .init("codable", codable), .init("hashable", hashable), .init("sendable", sendable), .init("equatable", equatable), .init("decoder", decoder), .init("encoder", encoder), .init("codingKey", codingKey), .init("request", request_), .init("headers", headers), .init("runtime", runtime), .init("recorder", recorder), .init("handler", handler_), .init("page", page_), .init("cursor", cursor), .init("configuration", configuration), .init("fromEnvironment", fromEnvironment), .init("calls", calls), .init("custom", custom), .init("credentials", credentials), .init("environment", environment), .init("apply", apply), .init("name", name), .init("rawValue", rawValue), .init("hashValue", hashValue), .init("hash", hash), .init("encode", encode), .init("container", container), .init("codingKeys", codingKeys), .init("value", value), .init("key", key), .init("token", token), .init("username", username), .init("password", password), .init("reader", reader), .init("server", server), .init("auth", auth), .init("timeout", timeout), .init("transport", transport), .init("description", description), .init("debugDescription", debugDescription), .init("send", send), .init("mock", mock), .init("declared", declared), .init("items", items), .init("next", next), .init("isLast", isLast), .init("jsonValue", jsonValue), .init("courierRuntime", courierRuntime), .init("foundation", foundation), .init("httpTypes", httpTypes), .init("swift", swift), .init("courierRuntimeRequirement", courierRuntimeRequirement), .init("cursorValue", cursorValue))
+    public static func everyQuery(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        type: Swift.String?,
+        _5F: Swift.String?,
+        `as`: Swift.String?,
+        `associatedtype`: Swift.String?,
+        `async`: Swift.String?,
+        `await`: Swift.String?,
+        `borrowing`: Swift.String?,
+        `break`: Swift.String?,
+        `case`: Swift.String?,
+        `catch`: Swift.String?,
+        `class`: Swift.String?,
+        `consuming`: Swift.String?,
+        `continue`: Swift.String?,
+        `default`: Swift.String?,
+        `defer`: Swift.String?,
+        deinit_: Swift.String?,
+        `do`: Swift.String?,
+        `each`: Swift.String?,
+        `else`: Swift.String?,
+        `enum`: Swift.String?,
+        `extension`: Swift.String?,
+        `fallthrough`: Swift.String?,
+        `false`: Swift.String?,
+        `fileprivate`: Swift.String?,
+        `for`: Swift.String?,
+        `func`: Swift.String?,
+        `guard`: Swift.String?,
+        `if`: Swift.String?,
+        `import`: Swift.String?,
+        `in`: Swift.String?,
+        init_: Swift.String?,
+        `inout`: Swift.String?,
+        `internal`: Swift.String?,
+        `is`: Swift.String?,
+        `let`: Swift.String?,
+        `nil`: Swift.String?,
+        `nonisolated`: Swift.String?,
+        `open`: Swift.String?,
+        `operator`: Swift.String?,
+        `package`: Swift.String?,
+        `precedencegroup`: Swift.String?,
+        `private`: Swift.String?,
+        `public`: Swift.String?,
+        `repeat`: Swift.String?,
+        `rethrows`: Swift.String?,
+        `return`: Swift.String?,
+        `some`: Swift.String?,
+        `static`: Swift.String?,
+        `struct`: Swift.String?,
+        subscript_: Swift.String?,
+        super_: Swift.String?,
+        `switch`: Swift.String?,
+        `throw`: Swift.String?,
+        `throws`: Swift.String?,
+        `true`: Swift.String?,
+        `try`: Swift.String?,
+        `typealias`: Swift.String?,
+        `var`: Swift.String?,
+        `where`: Swift.String?,
+        `while`: Swift.String?,
+        get: Swift.String?,
+        set: Swift.String?,
+        willSet: Swift.String?,
+        didSet: Swift.String?,
+        mutating: Swift.String?,
+        nonmutating: Swift.String?,
+        override: Swift.String?,
+        convenience: Swift.String?,
+        dynamic: Swift.String?,
+        final: Swift.String?,
+        indirect: Swift.String?,
+        lazy: Swift.String?,
+        optional: Swift.String?,
+        required: Swift.String?,
+        unowned: Swift.String?,
+        weak: Swift.String?,
+        actor: Swift.String?,
+        macro: Swift.String?,
+        consume: Swift.String?,
+        copy: Swift.String?,
+        discard: Swift.String?,
+        then: Swift.String?,
+        sending: Swift.String?,
+        isolated: Swift.String?,
+        unsafe: Swift.String?,
+        int: Swift.String?,
+        string: Swift.String?,
+        bool: Swift.String?,
+        double: Swift.String?,
+        float: Swift.String?,
+        array: Swift.String?,
+        dictionary: Swift.String?,
+        result: Swift.String?,
+        error: Swift.String?,
+        never: Swift.String?,
+        data: Swift.String?,
+        date: Swift.String?,
+        uuid: Swift.String?,
+        url: Swift.String?,
+        decimal: Swift.String?,
+        codable: Swift.String?,
+        hashable: Swift.String?,
+        sendable: Swift.String?,
+        equatable: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        codingKey: Swift.String?,
+        request request_: Swift.String?,
+        headers: Swift.String?,
+        runtime: Swift.String?,
+        recorder: Swift.String?,
+        handler handler_: Swift.String?,
+        page page_: Swift.String?,
+        cursor: Swift.String?,
+        configuration: Swift.String?,
+        fromEnvironment: Swift.String?,
+        calls: Swift.String?,
+        custom: Swift.String?,
+        credentials: Swift.String?,
+        environment: Swift.String?,
+        apply: Swift.String?,
+        name: Swift.String?,
+        rawValue: Swift.String?,
+        hashValue: Swift.String?,
+        hash: Swift.String?,
+        encode: Swift.String?,
+        container: Swift.String?,
+        codingKeys: Swift.String?,
+        value value_: Swift.String?,
+        key: Swift.String?,
+        token: Swift.String?,
+        username: Swift.String?,
+        password: Swift.String?,
+        reader: Swift.String?,
+        server: Swift.String?,
+        auth: Swift.String?,
+        timeout: Swift.String?,
+        transport: Swift.String?,
+        description: Swift.String?,
+        debugDescription: Swift.String?,
+        send: Swift.String?,
+        mock: Swift.String?,
+        declared: Swift.String?,
+        items: Swift.String?,
+        next: Swift.String?,
+        isLast: Swift.String?,
+        jsonValue: Swift.String?,
+        call call_: Swift.String?,
+        courierRuntime: Swift.String?,
+        foundation: Swift.String?,
+        httpTypes: Swift.String?,
+        swift: Swift.String?,
+        courierRuntimeRequirement: Swift.String?,
+        cursorValue: Swift.String?
+    ) -> Self {
+        Self(
+            "everyQuery",
+            .init("any", `any`),
+            .init("protocol", `protocol`),
+            .init("self_", self_),
+            .init("type", type),
+            .init("_5F", _5F),
+            .init("as", `as`),
+            .init("associatedtype", `associatedtype`),
+            .init("async", `async`),
+            .init("await", `await`),
+            .init("borrowing", `borrowing`),
+            .init("break", `break`),
+            .init("case", `case`),
+            .init("catch", `catch`),
+            .init("class", `class`),
+            .init("consuming", `consuming`),
+            .init("continue", `continue`),
+            .init("default", `default`),
+            .init("defer", `defer`),
+            .init("deinit_", deinit_),
+            .init("do", `do`),
+            .init("each", `each`),
+            .init("else", `else`),
+            .init("enum", `enum`),
+            .init("extension", `extension`),
+            .init("fallthrough", `fallthrough`),
+            .init("false", `false`),
+            .init("fileprivate", `fileprivate`),
+            .init("for", `for`),
+            .init("func", `func`),
+            .init("guard", `guard`),
+            .init("if", `if`),
+            .init("import", `import`),
+            .init("in", `in`),
+            .init("init_", init_),
+            .init("`inout`", `inout`),
+            .init("internal", `internal`),
+            .init("is", `is`),
+            .init("let", `let`),
+            .init("nil", `nil`),
+            .init("nonisolated", `nonisolated`),
+            .init("open", `open`),
+            .init("operator", `operator`),
+            .init("package", `package`),
+            .init("precedencegroup", `precedencegroup`),
+            .init("private", `private`),
+            .init("public", `public`),
+            .init("repeat", `repeat`),
+            .init("rethrows", `rethrows`),
+            .init("return", `return`),
+            .init("some", `some`),
+            .init("static", `static`),
+            .init("struct", `struct`),
+            .init("subscript_", subscript_),
+            .init("super_", super_),
+            .init("switch", `switch`),
+            .init("throw", `throw`),
+            .init("throws", `throws`),
+            .init("true", `true`),
+            .init("try", `try`),
+            .init("typealias", `typealias`),
+            .init("var", `var`),
+            .init("where", `where`),
+            .init("while", `while`),
+            .init("get", get),
+            .init("set", set),
+            .init("willSet", willSet),
+            .init("didSet", didSet),
+            .init("mutating", mutating),
+            .init("nonmutating", nonmutating),
+            .init("override", override),
+            .init("convenience", convenience),
+            .init("dynamic", dynamic),
+            .init("final", final),
+            .init("indirect", indirect),
+            .init("lazy", lazy),
+            .init("optional", optional),
+            .init("required", required),
+            .init("unowned", unowned),
+            .init("weak", weak),
+            .init("actor", actor),
+            .init("macro", macro),
+            .init("consume", consume),
+            .init("copy", copy),
+            .init("discard", discard),
+            .init("then", then),
+            .init("sending", sending),
+            .init("isolated", isolated),
+            .init("unsafe", unsafe),
+            .init("int", int),
+            .init("string", string),
+            .init("bool", bool),
+            .init("double", double),
+            .init("float", float),
+            .init("array", array),
+            .init("dictionary", dictionary),
+            .init("result", result),
+            .init("error", error),
+            .init("never", never),
+            .init("data", data),
+            .init("date", date),
+            .init("uuid", uuid),
+            .init("url", url),
+            .init("decimal", decimal),
+            .init("codable", codable),
+            .init("hashable", hashable),
+            .init("sendable", sendable),
+            .init("equatable", equatable),
+            .init("decoder", decoder),
+            .init("encoder", encoder),
+            .init("codingKey", codingKey),
+            .init("request", request_),
+            .init("headers", headers),
+            .init("runtime", runtime),
+            .init("recorder", recorder),
+            .init("handler", handler_),
+            .init("page", page_),
+            .init("cursor", cursor),
+            .init("configuration", configuration),
+            .init("fromEnvironment", fromEnvironment),
+            .init("calls", calls),
+            .init("custom", custom),
+            .init("credentials", credentials),
+            .init("environment", environment),
+            .init("apply", apply),
+            .init("name", name),
+            .init("rawValue", rawValue),
+            .init("hashValue", hashValue),
+            .init("hash", hash),
+            .init("encode", encode),
+            .init("container", container),
+            .init("codingKeys", codingKeys),
+            .init("value", value_),
+            .init("key", key),
+            .init("token", token),
+            .init("username", username),
+            .init("password", password),
+            .init("reader", reader),
+            .init("server", server),
+            .init("auth", auth),
+            .init("timeout", timeout),
+            .init("transport", transport),
+            .init("description", description),
+            .init("debugDescription", debugDescription),
+            .init("send", send),
+            .init("mock", mock),
+            .init("declared", declared),
+            .init("items", items),
+            .init("next", next),
+            .init("isLast", isLast),
+            .init("jsonValue", jsonValue),
+            .init("call", call_),
+            .init("courierRuntime", courierRuntime),
+            .init("foundation", foundation),
+            .init("httpTypes", httpTypes),
+            .init("swift", swift),
+            .init("courierRuntimeRequirement", courierRuntimeRequirement),
+            .init("cursorValue", cursorValue)
+        )
     }
 
     /// A call of `everyHeader`.
-    public static func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA) -> Self {
-        Self("everyHeader", .init("yAny", yAny), .init("yProtocol", yProtocol), .init("ySelf", ySelf), .init("yType", yType), .init("y", y), .init("yAs", yAs), .init("yAssociatedtype", yAssociatedtype), .init("yAsync", yAsync), .init("yAwait", yAwait), .init("yBorrowing", yBorrowing), .init("yBreak", yBreak), .init("yCase", yCase), .init("yCatch", yCatch), .init("yClass", yClass), .init("yConsuming", yConsuming), .init("yContinue", yContinue), .init("yDefault", yDefault), .init("yDefer", yDefer), .init("yDeinit", yDeinit), .init("yDo", yDo), .init("yEach", yEach), .init("yElse", yElse), .init("yEnum", yEnum), .init("yExtension", yExtension), .init("yFallthrough", yFallthrough), .init("yFalse", yFalse), .init("yFileprivate", yFileprivate), .init("yFor", yFor), .init("yFunc", yFunc), .init("yGuard", yGuard), .init("yIf", yIf), .init("yImport", yImport), .init("yIn", yIn), .init("yInit", yInit), .init("yInout", yInout), .init("yInternal", yInternal), .init("yIs", yIs), .init("yLet", yLet), .init("yNil", yNil), .init("yNonisolated", yNonisolated), .init("yOpen", yOpen), .init("yOperator", yOperator), .init("yPackage", yPackage), .init("yPrecedencegroup", yPrecedencegroup), .init("yPrivate", yPrivate), .init("yPublic", yPublic), .init("yRepeat", yRepeat), .init("yRethrows", yRethrows), .init("yReturn", yReturn), .init("ySome", ySome), .init("yStatic", yStatic), .init("yStruct", yStruct), .init("ySubscript", ySubscript), .init("ySuper", ySuper), .init("ySwitch", ySwitch), .init("yThrow", yThrow), .init("yThrows", yThrows), .init("yTrue", yTrue), .init("yTry", yTry), .init("yTypealias", yTypealias), .init("yVar", yVar), .init("yWhere", yWhere), .init("yWhile", yWhile), .init("yGet", yGet), .init("ySet", ySet), .init("yWillSet", yWillSet), .init("yDidSet", yDidSet), .init("yMutating", yMutating), .init("yNonmutating", yNonmutating), .init("yOverride", yOverride), .init("yConvenience", yConvenience), .init("yDynamic", yDynamic), .init("yFinal", yFinal), .init("yIndirect", yIndirect), .init("yLazy", yLazy), .init("yOptional", yOptional), .init("yRequired", yRequired), .init("yUnowned", yUnowned), .init("yWeak", yWeak), .init("yActor", yActor), .init("yMacro", yMacro), .init("yConsume", yConsume), .init("yCopy", yCopy), .init("yDiscard", yDiscard), .init("yThen", yThen), .init("ySending", ySending), .init("yIsolated", yIsolated), .init("yUnsafe", yUnsafe), .init("yInt", yInt), .init("yString", yString), .init("yBool", yBool), .init("yDouble", yDouble), .init("yFloat", yFloat), .init("yArray", yArray), .init("yDictionary", yDictionary), .init("yResult", yResult), .init("yError", yError), .init("yNever", yNever), .init("yData", yData), .init("yDate", yDate), .init("yUUID", yUUID), .init("yURL", yURL), .init("yDecimal", yDecimal), .init("yCodable", yCodable), .init("yHashable", yHashable), .init("ySendable", ySendable), .init("yEquatable", yEquatable), .init("yDecoder", yDecoder), .init("yEncoder", yEncoder), .init("yCodingKey", yCodingKey), .init("yRequest", yRequest), .init("yHeaders", yHeaders), .init("yRuntime", yRuntime), .init("yRecorder", yRecorder), .init("yHandler", yHandler), .init("yPage", yPage), .init("yCursor", yCursor), .init("yConfiguration", yConfiguration), .init("yFromEnvironment", yFromEnvironment), .init("yCalls", yCalls), .init("yCustom", yCustom), .init("yCredentials", yCredentials), .init("yEnvironment", yEnvironment), .init("yApply", yApply), .init("yName", yName), .init("yRawValue", yRawValue), .init("yHashValue", yHashValue), .init("yHash", yHash), .init("yEncode", yEncode), .init("yContainer", yContainer), .init("yCodingKeys", yCodingKeys), .init("yValue", yValue), .init("yKey", yKey), .init("yToken", yToken), .init("yUsername", yUsername), .init("yPassword", yPassword), .init("yReader", yReader), .init("yServer", yServer), .init("yAuth", yAuth), .init("yTimeout", yTimeout), .init("yTransport", yTransport), .init("yDescription", yDescription), .init("yDebugDescription", yDebugDescription), .init("ySend", ySend), .init("yMock", yMock), .init("yDeclared", yDeclared), .init("yItems", yItems), .init("yNext", yNext), .init("yIsLast", yIsLast), .init("yJSONValue", yJSONValue), .init("yCourierRuntime", yCourierRuntime), .init("yFoundation", yFoundation), .init("yHTTPTypes", yHTTPTypes), .init("ySwift", ySwift), .init("yCourierRuntimeRequirement", yCourierRuntimeRequirement), .init("body", body))
+    public static func everyHeader(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yType: Swift.String?,
+        y: Swift.String?,
+        yAs: Swift.String?,
+        yAssociatedtype: Swift.String?,
+        yAsync: Swift.String?,
+        yAwait: Swift.String?,
+        yBorrowing: Swift.String?,
+        yBreak: Swift.String?,
+        yCase: Swift.String?,
+        yCatch: Swift.String?,
+        yClass: Swift.String?,
+        yConsuming: Swift.String?,
+        yContinue: Swift.String?,
+        yDefault: Swift.String?,
+        yDefer: Swift.String?,
+        yDeinit: Swift.String?,
+        yDo: Swift.String?,
+        yEach: Swift.String?,
+        yElse: Swift.String?,
+        yEnum: Swift.String?,
+        yExtension: Swift.String?,
+        yFallthrough: Swift.String?,
+        yFalse: Swift.String?,
+        yFileprivate: Swift.String?,
+        yFor: Swift.String?,
+        yFunc: Swift.String?,
+        yGuard: Swift.String?,
+        yIf: Swift.String?,
+        yImport: Swift.String?,
+        yIn: Swift.String?,
+        yInit: Swift.String?,
+        yInout: Swift.String?,
+        yInternal: Swift.String?,
+        yIs: Swift.String?,
+        yLet: Swift.String?,
+        yNil: Swift.String?,
+        yNonisolated: Swift.String?,
+        yOpen: Swift.String?,
+        yOperator: Swift.String?,
+        yPackage: Swift.String?,
+        yPrecedencegroup: Swift.String?,
+        yPrivate: Swift.String?,
+        yPublic: Swift.String?,
+        yRepeat: Swift.String?,
+        yRethrows: Swift.String?,
+        yReturn: Swift.String?,
+        ySome: Swift.String?,
+        yStatic: Swift.String?,
+        yStruct: Swift.String?,
+        ySubscript: Swift.String?,
+        ySuper: Swift.String?,
+        ySwitch: Swift.String?,
+        yThrow: Swift.String?,
+        yThrows: Swift.String?,
+        yTrue: Swift.String?,
+        yTry: Swift.String?,
+        yTypealias: Swift.String?,
+        yVar: Swift.String?,
+        yWhere: Swift.String?,
+        yWhile: Swift.String?,
+        yGet: Swift.String?,
+        ySet: Swift.String?,
+        yWillSet: Swift.String?,
+        yDidSet: Swift.String?,
+        yMutating: Swift.String?,
+        yNonmutating: Swift.String?,
+        yOverride: Swift.String?,
+        yConvenience: Swift.String?,
+        yDynamic: Swift.String?,
+        yFinal: Swift.String?,
+        yIndirect: Swift.String?,
+        yLazy: Swift.String?,
+        yOptional: Swift.String?,
+        yRequired: Swift.String?,
+        yUnowned: Swift.String?,
+        yWeak: Swift.String?,
+        yActor: Swift.String?,
+        yMacro: Swift.String?,
+        yConsume: Swift.String?,
+        yCopy: Swift.String?,
+        yDiscard: Swift.String?,
+        yThen: Swift.String?,
+        ySending: Swift.String?,
+        yIsolated: Swift.String?,
+        yUnsafe: Swift.String?,
+        yInt: Swift.String?,
+        yString: Swift.String?,
+        yBool: Swift.String?,
+        yDouble: Swift.String?,
+        yFloat: Swift.String?,
+        yArray: Swift.String?,
+        yDictionary: Swift.String?,
+        yResult: Swift.String?,
+        yError: Swift.String?,
+        yNever: Swift.String?,
+        yData: Swift.String?,
+        yDate: Swift.String?,
+        yUUID: Swift.String?,
+        yURL: Swift.String?,
+        yDecimal: Swift.String?,
+        yCodable: Swift.String?,
+        yHashable: Swift.String?,
+        ySendable: Swift.String?,
+        yEquatable: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yCodingKey: Swift.String?,
+        yRequest: Swift.String?,
+        yHeaders: Swift.String?,
+        yRuntime: Swift.String?,
+        yRecorder: Swift.String?,
+        yHandler: Swift.String?,
+        yPage: Swift.String?,
+        yCursor: Swift.String?,
+        yConfiguration: Swift.String?,
+        yFromEnvironment: Swift.String?,
+        yCalls: Swift.String?,
+        yCustom: Swift.String?,
+        yCredentials: Swift.String?,
+        yEnvironment: Swift.String?,
+        yApply: Swift.String?,
+        yName: Swift.String?,
+        yRawValue: Swift.String?,
+        yHashValue: Swift.String?,
+        yHash: Swift.String?,
+        yEncode: Swift.String?,
+        yContainer: Swift.String?,
+        yCodingKeys: Swift.String?,
+        yValue: Swift.String?,
+        yKey: Swift.String?,
+        yToken: Swift.String?,
+        yUsername: Swift.String?,
+        yPassword: Swift.String?,
+        yReader: Swift.String?,
+        yServer: Swift.String?,
+        yAuth: Swift.String?,
+        yTimeout: Swift.String?,
+        yTransport: Swift.String?,
+        yDescription: Swift.String?,
+        yDebugDescription: Swift.String?,
+        ySend: Swift.String?,
+        yMock: Swift.String?,
+        yDeclared: Swift.String?,
+        yItems: Swift.String?,
+        yNext: Swift.String?,
+        yIsLast: Swift.String?,
+        yJSONValue: Swift.String?,
+        yCall: Swift.String?,
+        yCourierRuntime: Swift.String?,
+        yFoundation: Swift.String?,
+        yHTTPTypes: Swift.String?,
+        ySwift: Swift.String?,
+        yCourierRuntimeRequirement: Swift.String?,
+        body: OptionalsA
+    ) -> Self {
+        Self(
+            "everyHeader",
+            .init("yAny", yAny),
+            .init("yProtocol", yProtocol),
+            .init("ySelf", ySelf),
+            .init("yType", yType),
+            .init("y", y),
+            .init("yAs", yAs),
+            .init("yAssociatedtype", yAssociatedtype),
+            .init("yAsync", yAsync),
+            .init("yAwait", yAwait),
+            .init("yBorrowing", yBorrowing),
+            .init("yBreak", yBreak),
+            .init("yCase", yCase),
+            .init("yCatch", yCatch),
+            .init("yClass", yClass),
+            .init("yConsuming", yConsuming),
+            .init("yContinue", yContinue),
+            .init("yDefault", yDefault),
+            .init("yDefer", yDefer),
+            .init("yDeinit", yDeinit),
+            .init("yDo", yDo),
+            .init("yEach", yEach),
+            .init("yElse", yElse),
+            .init("yEnum", yEnum),
+            .init("yExtension", yExtension),
+            .init("yFallthrough", yFallthrough),
+            .init("yFalse", yFalse),
+            .init("yFileprivate", yFileprivate),
+            .init("yFor", yFor),
+            .init("yFunc", yFunc),
+            .init("yGuard", yGuard),
+            .init("yIf", yIf),
+            .init("yImport", yImport),
+            .init("yIn", yIn),
+            .init("yInit", yInit),
+            .init("yInout", yInout),
+            .init("yInternal", yInternal),
+            .init("yIs", yIs),
+            .init("yLet", yLet),
+            .init("yNil", yNil),
+            .init("yNonisolated", yNonisolated),
+            .init("yOpen", yOpen),
+            .init("yOperator", yOperator),
+            .init("yPackage", yPackage),
+            .init("yPrecedencegroup", yPrecedencegroup),
+            .init("yPrivate", yPrivate),
+            .init("yPublic", yPublic),
+            .init("yRepeat", yRepeat),
+            .init("yRethrows", yRethrows),
+            .init("yReturn", yReturn),
+            .init("ySome", ySome),
+            .init("yStatic", yStatic),
+            .init("yStruct", yStruct),
+            .init("ySubscript", ySubscript),
+            .init("ySuper", ySuper),
+            .init("ySwitch", ySwitch),
+            .init("yThrow", yThrow),
+            .init("yThrows", yThrows),
+            .init("yTrue", yTrue),
+            .init("yTry", yTry),
+            .init("yTypealias", yTypealias),
+            .init("yVar", yVar),
+            .init("yWhere", yWhere),
+            .init("yWhile", yWhile),
+            .init("yGet", yGet),
+            .init("ySet", ySet),
+            .init("yWillSet", yWillSet),
+            .init("yDidSet", yDidSet),
+            .init("yMutating", yMutating),
+            .init("yNonmutating", yNonmutating),
+            .init("yOverride", yOverride),
+            .init("yConvenience", yConvenience),
+            .init("yDynamic", yDynamic),
+            .init("yFinal", yFinal),
+            .init("yIndirect", yIndirect),
+            .init("yLazy", yLazy),
+            .init("yOptional", yOptional),
+            .init("yRequired", yRequired),
+            .init("yUnowned", yUnowned),
+            .init("yWeak", yWeak),
+            .init("yActor", yActor),
+            .init("yMacro", yMacro),
+            .init("yConsume", yConsume),
+            .init("yCopy", yCopy),
+            .init("yDiscard", yDiscard),
+            .init("yThen", yThen),
+            .init("ySending", ySending),
+            .init("yIsolated", yIsolated),
+            .init("yUnsafe", yUnsafe),
+            .init("yInt", yInt),
+            .init("yString", yString),
+            .init("yBool", yBool),
+            .init("yDouble", yDouble),
+            .init("yFloat", yFloat),
+            .init("yArray", yArray),
+            .init("yDictionary", yDictionary),
+            .init("yResult", yResult),
+            .init("yError", yError),
+            .init("yNever", yNever),
+            .init("yData", yData),
+            .init("yDate", yDate),
+            .init("yUUID", yUUID),
+            .init("yURL", yURL),
+            .init("yDecimal", yDecimal),
+            .init("yCodable", yCodable),
+            .init("yHashable", yHashable),
+            .init("ySendable", ySendable),
+            .init("yEquatable", yEquatable),
+            .init("yDecoder", yDecoder),
+            .init("yEncoder", yEncoder),
+            .init("yCodingKey", yCodingKey),
+            .init("yRequest", yRequest),
+            .init("yHeaders", yHeaders),
+            .init("yRuntime", yRuntime),
+            .init("yRecorder", yRecorder),
+            .init("yHandler", yHandler),
+            .init("yPage", yPage),
+            .init("yCursor", yCursor),
+            .init("yConfiguration", yConfiguration),
+            .init("yFromEnvironment", yFromEnvironment),
+            .init("yCalls", yCalls),
+            .init("yCustom", yCustom),
+            .init("yCredentials", yCredentials),
+            .init("yEnvironment", yEnvironment),
+            .init("yApply", yApply),
+            .init("yName", yName),
+            .init("yRawValue", yRawValue),
+            .init("yHashValue", yHashValue),
+            .init("yHash", yHash),
+            .init("yEncode", yEncode),
+            .init("yContainer", yContainer),
+            .init("yCodingKeys", yCodingKeys),
+            .init("yValue", yValue),
+            .init("yKey", yKey),
+            .init("yToken", yToken),
+            .init("yUsername", yUsername),
+            .init("yPassword", yPassword),
+            .init("yReader", yReader),
+            .init("yServer", yServer),
+            .init("yAuth", yAuth),
+            .init("yTimeout", yTimeout),
+            .init("yTransport", yTransport),
+            .init("yDescription", yDescription),
+            .init("yDebugDescription", yDebugDescription),
+            .init("ySend", ySend),
+            .init("yMock", yMock),
+            .init("yDeclared", yDeclared),
+            .init("yItems", yItems),
+            .init("yNext", yNext),
+            .init("yIsLast", yIsLast),
+            .init("yJSONValue", yJSONValue),
+            .init("yCall", yCall),
+            .init("yCourierRuntime", yCourierRuntime),
+            .init("yFoundation", yFoundation),
+            .init("yHTTPTypes", yHTTPTypes),
+            .init("ySwift", ySwift),
+            .init("yCourierRuntimeRequirement", yCourierRuntimeRequirement),
+            .init("body", body)
+        )
     }
 
     /// A call of `everyPath`.
-    public static func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String) -> Self {
-        Self("everyPath", .init("any", `any`), .init("protocol", `protocol`), .init("self_", self_), .init("type", type), .init("_5F", _5F), .init("as", `as`), .init("associatedtype", `associatedtype`), .init("async", `async`), .init("await", `await`), .init("borrowing", `borrowing`), .init("break", `break`), .init("case", `case`), .init("catch", `catch`), .init("class", `class`), .init("consuming", `consuming`), .init("continue", `continue`), .init("default", `default`), .init("defer", `defer`), .init("deinit_", deinit_), .init("do", `do`), .init("each", `each`), .init("else", `else`), .init("enum", `enum`), .init("extension", `extension`), .init("fallthrough", `fallthrough`), .init("false", `false`), .init("fileprivate", `fileprivate`), .init("for", `for`), .init("func", `func`), .init("guard", `guard`), .init("if", `if`), .init("import", `import`), .init("in", `in`), .init("init_", init_), .init("`inout`", `inout`), .init("internal", `internal`), .init("is", `is`), .init("let", `let`), .init("nil", `nil`), .init("nonisolated", `nonisolated`), .init("open", `open`), .init("operator", `operator`), .init("package", `package`), .init("precedencegroup", `precedencegroup`), .init("private", `private`), .init("public", `public`), .init("repeat", `repeat`), .init("rethrows", `rethrows`), .init("return", `return`), .init("some", `some`), .init("static", `static`), .init("struct", `struct`), .init("subscript_", subscript_), .init("super_", super_), .init("switch", `switch`), .init("throw", `throw`), .init("throws", `throws`), .init("true", `true`), .init("try", `try`), .init("typealias", `typealias`), .init("var", `var`), .init("where", `where`), .init("while", `while`), .init("get", get), .init("set", set), .init("willSet", willSet), .init("didSet", didSet), .init("mutating", mutating), .init("nonmutating", nonmutating), .init("override", override), .init("convenience", convenience), .init("dynamic", dynamic), .init("final", final), .init("indirect", indirect), .init("lazy", lazy), .init("optional", optional), .init("required", required), .init("unowned", unowned), .init("weak", weak), .init("actor", actor), .init("macro", macro), .init("consume", consume), .init("copy", copy), .init("discard", discard), .init("then", then), .init("sending", sending), .init("isolated", isolated), .init("unsafe", unsafe), .init("int", int), .init("string", string), .init("bool", bool), .init("double", double), .init("float", float), .init("array", array), .init("dictionary", dictionary), .init("result", result), .init("error", error), .init("never", never), .init("data", data), .init("date", date), .init("uuid", uuid), .init("url", url), .init("decimal", decimal), .init("codable", codable), .init("hashable", hashable), .init("sendable", sendable), .init("equatable", equatable), .init("decoder", decoder), .init("encoder", encoder), .init("codingKey", codingKey), .init("request", request_), .init("headers", headers), .init("runtime", runtime), .init("recorder", recorder), .init("handler", handler_), .init("page", page_), .init("cursor", cursor), .init("configuration", configuration), .init("fromEnvironment", fromEnvironment), .init("calls", calls), .init("custom", custom), .init("credentials", credentials), .init("environment", environment), .init("apply", apply), .init("name", name), .init("rawValue", rawValue), .init("hashValue", hashValue), .init("hash", hash), .init("encode", encode), .init("container", container), .init("codingKeys", codingKeys), .init("value", value), .init("key", key), .init("token", token), .init("username", username), .init("password", password), .init("reader", reader), .init("server", server), .init("auth", auth), .init("timeout", timeout), .init("transport", transport), .init("description", description), .init("debugDescription", debugDescription), .init("send", send), .init("mock", mock), .init("declared", declared), .init("items", items), .init("next", next), .init("isLast", isLast), .init("jsonValue", jsonValue), .init("courierRuntime", courierRuntime), .init("foundation", foundation), .init("httpTypes", httpTypes), .init("swift", swift), .init("courierRuntimeRequirement", courierRuntimeRequirement))
+    public static func everyPath(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        type: Swift.String,
+        _5F: Swift.String,
+        `as`: Swift.String,
+        `associatedtype`: Swift.String,
+        `async`: Swift.String,
+        `await`: Swift.String,
+        `borrowing`: Swift.String,
+        `break`: Swift.String,
+        `case`: Swift.String,
+        `catch`: Swift.String,
+        `class`: Swift.String,
+        `consuming`: Swift.String,
+        `continue`: Swift.String,
+        `default`: Swift.String,
+        `defer`: Swift.String,
+        deinit_: Swift.String,
+        `do`: Swift.String,
+        `each`: Swift.String,
+        `else`: Swift.String,
+        `enum`: Swift.String,
+        `extension`: Swift.String,
+        `fallthrough`: Swift.String,
+        `false`: Swift.String,
+        `fileprivate`: Swift.String,
+        `for`: Swift.String,
+        `func`: Swift.String,
+        `guard`: Swift.String,
+        `if`: Swift.String,
+        `import`: Swift.String,
+        `in`: Swift.String,
+        init_: Swift.String,
+        `inout`: Swift.String,
+        `internal`: Swift.String,
+        `is`: Swift.String,
+        `let`: Swift.String,
+        `nil`: Swift.String,
+        `nonisolated`: Swift.String,
+        `open`: Swift.String,
+        `operator`: Swift.String,
+        `package`: Swift.String,
+        `precedencegroup`: Swift.String,
+        `private`: Swift.String,
+        `public`: Swift.String,
+        `repeat`: Swift.String,
+        `rethrows`: Swift.String,
+        `return`: Swift.String,
+        `some`: Swift.String,
+        `static`: Swift.String,
+        `struct`: Swift.String,
+        subscript_: Swift.String,
+        super_: Swift.String,
+        `switch`: Swift.String,
+        `throw`: Swift.String,
+        `throws`: Swift.String,
+        `true`: Swift.String,
+        `try`: Swift.String,
+        `typealias`: Swift.String,
+        `var`: Swift.String,
+        `where`: Swift.String,
+        `while`: Swift.String,
+        get: Swift.String,
+        set: Swift.String,
+        willSet: Swift.String,
+        didSet: Swift.String,
+        mutating: Swift.String,
+        nonmutating: Swift.String,
+        override: Swift.String,
+        convenience: Swift.String,
+        dynamic: Swift.String,
+        final: Swift.String,
+        indirect: Swift.String,
+        lazy: Swift.String,
+        optional: Swift.String,
+        required: Swift.String,
+        unowned: Swift.String,
+        weak: Swift.String,
+        actor: Swift.String,
+        macro: Swift.String,
+        consume: Swift.String,
+        copy: Swift.String,
+        discard: Swift.String,
+        then: Swift.String,
+        sending: Swift.String,
+        isolated: Swift.String,
+        unsafe: Swift.String,
+        int: Swift.String,
+        string: Swift.String,
+        bool: Swift.String,
+        double: Swift.String,
+        float: Swift.String,
+        array: Swift.String,
+        dictionary: Swift.String,
+        result: Swift.String,
+        error: Swift.String,
+        never: Swift.String,
+        data: Swift.String,
+        date: Swift.String,
+        uuid: Swift.String,
+        url: Swift.String,
+        decimal: Swift.String,
+        codable: Swift.String,
+        hashable: Swift.String,
+        sendable: Swift.String,
+        equatable: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        codingKey: Swift.String,
+        request request_: Swift.String,
+        headers: Swift.String,
+        runtime: Swift.String,
+        recorder: Swift.String,
+        handler handler_: Swift.String,
+        page page_: Swift.String,
+        cursor: Swift.String,
+        configuration: Swift.String,
+        fromEnvironment: Swift.String,
+        calls: Swift.String,
+        custom: Swift.String,
+        credentials: Swift.String,
+        environment: Swift.String,
+        apply: Swift.String,
+        name: Swift.String,
+        rawValue: Swift.String,
+        hashValue: Swift.String,
+        hash: Swift.String,
+        encode: Swift.String,
+        container: Swift.String,
+        codingKeys: Swift.String,
+        value value_: Swift.String,
+        key: Swift.String,
+        token: Swift.String,
+        username: Swift.String,
+        password: Swift.String,
+        reader: Swift.String,
+        server: Swift.String,
+        auth: Swift.String,
+        timeout: Swift.String,
+        transport: Swift.String,
+        description: Swift.String,
+        debugDescription: Swift.String,
+        send: Swift.String,
+        mock: Swift.String,
+        declared: Swift.String,
+        items: Swift.String,
+        next: Swift.String,
+        isLast: Swift.String,
+        jsonValue: Swift.String,
+        call call_: Swift.String,
+        courierRuntime: Swift.String,
+        foundation: Swift.String,
+        httpTypes: Swift.String,
+        swift: Swift.String,
+        courierRuntimeRequirement: Swift.String
+    ) -> Self {
+        Self(
+            "everyPath",
+            .init("any", `any`),
+            .init("protocol", `protocol`),
+            .init("self_", self_),
+            .init("type", type),
+            .init("_5F", _5F),
+            .init("as", `as`),
+            .init("associatedtype", `associatedtype`),
+            .init("async", `async`),
+            .init("await", `await`),
+            .init("borrowing", `borrowing`),
+            .init("break", `break`),
+            .init("case", `case`),
+            .init("catch", `catch`),
+            .init("class", `class`),
+            .init("consuming", `consuming`),
+            .init("continue", `continue`),
+            .init("default", `default`),
+            .init("defer", `defer`),
+            .init("deinit_", deinit_),
+            .init("do", `do`),
+            .init("each", `each`),
+            .init("else", `else`),
+            .init("enum", `enum`),
+            .init("extension", `extension`),
+            .init("fallthrough", `fallthrough`),
+            .init("false", `false`),
+            .init("fileprivate", `fileprivate`),
+            .init("for", `for`),
+            .init("func", `func`),
+            .init("guard", `guard`),
+            .init("if", `if`),
+            .init("import", `import`),
+            .init("in", `in`),
+            .init("init_", init_),
+            .init("`inout`", `inout`),
+            .init("internal", `internal`),
+            .init("is", `is`),
+            .init("let", `let`),
+            .init("nil", `nil`),
+            .init("nonisolated", `nonisolated`),
+            .init("open", `open`),
+            .init("operator", `operator`),
+            .init("package", `package`),
+            .init("precedencegroup", `precedencegroup`),
+            .init("private", `private`),
+            .init("public", `public`),
+            .init("repeat", `repeat`),
+            .init("rethrows", `rethrows`),
+            .init("return", `return`),
+            .init("some", `some`),
+            .init("static", `static`),
+            .init("struct", `struct`),
+            .init("subscript_", subscript_),
+            .init("super_", super_),
+            .init("switch", `switch`),
+            .init("throw", `throw`),
+            .init("throws", `throws`),
+            .init("true", `true`),
+            .init("try", `try`),
+            .init("typealias", `typealias`),
+            .init("var", `var`),
+            .init("where", `where`),
+            .init("while", `while`),
+            .init("get", get),
+            .init("set", set),
+            .init("willSet", willSet),
+            .init("didSet", didSet),
+            .init("mutating", mutating),
+            .init("nonmutating", nonmutating),
+            .init("override", override),
+            .init("convenience", convenience),
+            .init("dynamic", dynamic),
+            .init("final", final),
+            .init("indirect", indirect),
+            .init("lazy", lazy),
+            .init("optional", optional),
+            .init("required", required),
+            .init("unowned", unowned),
+            .init("weak", weak),
+            .init("actor", actor),
+            .init("macro", macro),
+            .init("consume", consume),
+            .init("copy", copy),
+            .init("discard", discard),
+            .init("then", then),
+            .init("sending", sending),
+            .init("isolated", isolated),
+            .init("unsafe", unsafe),
+            .init("int", int),
+            .init("string", string),
+            .init("bool", bool),
+            .init("double", double),
+            .init("float", float),
+            .init("array", array),
+            .init("dictionary", dictionary),
+            .init("result", result),
+            .init("error", error),
+            .init("never", never),
+            .init("data", data),
+            .init("date", date),
+            .init("uuid", uuid),
+            .init("url", url),
+            .init("decimal", decimal),
+            .init("codable", codable),
+            .init("hashable", hashable),
+            .init("sendable", sendable),
+            .init("equatable", equatable),
+            .init("decoder", decoder),
+            .init("encoder", encoder),
+            .init("codingKey", codingKey),
+            .init("request", request_),
+            .init("headers", headers),
+            .init("runtime", runtime),
+            .init("recorder", recorder),
+            .init("handler", handler_),
+            .init("page", page_),
+            .init("cursor", cursor),
+            .init("configuration", configuration),
+            .init("fromEnvironment", fromEnvironment),
+            .init("calls", calls),
+            .init("custom", custom),
+            .init("credentials", credentials),
+            .init("environment", environment),
+            .init("apply", apply),
+            .init("name", name),
+            .init("rawValue", rawValue),
+            .init("hashValue", hashValue),
+            .init("hash", hash),
+            .init("encode", encode),
+            .init("container", container),
+            .init("codingKeys", codingKeys),
+            .init("value", value_),
+            .init("key", key),
+            .init("token", token),
+            .init("username", username),
+            .init("password", password),
+            .init("reader", reader),
+            .init("server", server),
+            .init("auth", auth),
+            .init("timeout", timeout),
+            .init("transport", transport),
+            .init("description", description),
+            .init("debugDescription", debugDescription),
+            .init("send", send),
+            .init("mock", mock),
+            .init("declared", declared),
+            .init("items", items),
+            .init("next", next),
+            .init("isLast", isLast),
+            .init("jsonValue", jsonValue),
+            .init("call", call_),
+            .init("courierRuntime", courierRuntime),
+            .init("foundation", foundation),
+            .init("httpTypes", httpTypes),
+            .init("swift", swift),
+            .init("courierRuntimeRequirement", courierRuntimeRequirement)
+        )
     }
 }
 
@@ -793,2456 +2502,4794 @@ public final class NamesAMock: NamesAAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (NamesAMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (NamesAMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `Any` calls.
-    public var anyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var anyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Any") }
         set { recorder.setHandler(newValue, for: "Any") }
     }
 
-    /// Records the call and answers it with ``anyHandler``, with the metadata ``responseMetadata`` makes.
-    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`any`(any: `any`)
+    /// Records the call and answers it with ``anyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`any`(
+            any: `any`
+        )
         self.recorder.record(call)
         guard let handler = self.anyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Any")
         }
-        return self.recorder.answer(try await handler(`any`), to: call, status: 200)
+        let value: ValuesA = try await handler(`any`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Protocol` calls.
-    public var protocolHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var protocolHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Protocol") }
         set { recorder.setHandler(newValue, for: "Protocol") }
     }
 
-    /// Records the call and answers it with ``protocolHandler``, with the metadata ``responseMetadata`` makes.
-    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`protocol`(protocol: `protocol`)
+    /// Records the call and answers it with ``protocolHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`protocol`(
+            protocol: `protocol`
+        )
         self.recorder.record(call)
         guard let handler = self.protocolHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Protocol")
         }
-        return self.recorder.answer(try await handler(`protocol`), to: call, status: 200)
+        let value: ValuesA = try await handler(`protocol`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Self` calls.
-    public var self_Handler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var self_Handler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Self") }
         set { recorder.setHandler(newValue, for: "Self") }
     }
 
-    /// Records the call and answers it with ``self_Handler``, with the metadata ``responseMetadata`` makes.
-    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.self_(self_: self_)
+    /// Records the call and answers it with ``self_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.self_(
+            self_: self_
+        )
         self.recorder.record(call)
         guard let handler = self.self_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Self")
         }
-        return self.recorder.answer(try await handler(self_), to: call, status: 200)
+        let value: ValuesA = try await handler(self_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Type` calls.
-    public var typeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var typeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Type") }
         set { recorder.setHandler(newValue, for: "Type") }
     }
 
-    /// Records the call and answers it with ``typeHandler``, with the metadata ``responseMetadata`` makes.
-    public func typeWithResponse(type: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.type(type: type)
+    /// Records the call and answers it with ``typeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func typeWithResponse(
+        type: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.type(
+            type: type
+        )
         self.recorder.record(call)
         guard let handler = self.typeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Type")
         }
-        return self.recorder.answer(try await handler(type), to: call, status: 200)
+        let value: ValuesA = try await handler(type)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `as` calls.
-    public var asHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var asHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "as") }
         set { recorder.setHandler(newValue, for: "as") }
     }
 
-    /// Records the call and answers it with ``asHandler``, with the metadata ``responseMetadata`` makes.
-    public func asWithResponse(`as`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`as`(as: `as`)
+    /// Records the call and answers it with ``asHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func asWithResponse(
+        `as`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`as`(
+            as: `as`
+        )
         self.recorder.record(call)
         guard let handler = self.asHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "as")
         }
-        return self.recorder.answer(try await handler(`as`), to: call, status: 200)
+        let value: ValuesA = try await handler(`as`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `associatedtype` calls.
-    public var associatedtypeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var associatedtypeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "associatedtype") }
         set { recorder.setHandler(newValue, for: "associatedtype") }
     }
 
-    /// Records the call and answers it with ``associatedtypeHandler``, with the metadata ``responseMetadata`` makes.
-    public func associatedtypeWithResponse(`associatedtype`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`associatedtype`(associatedtype: `associatedtype`)
+    /// Records the call and answers it with ``associatedtypeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func associatedtypeWithResponse(
+        `associatedtype`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`associatedtype`(
+            associatedtype: `associatedtype`
+        )
         self.recorder.record(call)
         guard let handler = self.associatedtypeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "associatedtype")
         }
-        return self.recorder.answer(try await handler(`associatedtype`), to: call, status: 200)
+        let value: ValuesA = try await handler(`associatedtype`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `async` calls.
-    public var asyncHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var asyncHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "async") }
         set { recorder.setHandler(newValue, for: "async") }
     }
 
-    /// Records the call and answers it with ``asyncHandler``, with the metadata ``responseMetadata`` makes.
-    public func asyncWithResponse(`async`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`async`(async: `async`)
+    /// Records the call and answers it with ``asyncHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func asyncWithResponse(
+        `async`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`async`(
+            async: `async`
+        )
         self.recorder.record(call)
         guard let handler = self.asyncHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "async")
         }
-        return self.recorder.answer(try await handler(`async`), to: call, status: 200)
+        let value: ValuesA = try await handler(`async`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `await` calls.
-    public var awaitHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var awaitHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "await") }
         set { recorder.setHandler(newValue, for: "await") }
     }
 
-    /// Records the call and answers it with ``awaitHandler``, with the metadata ``responseMetadata`` makes.
-    public func awaitWithResponse(`await`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`await`(await: `await`)
+    /// Records the call and answers it with ``awaitHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func awaitWithResponse(
+        `await`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`await`(
+            await: `await`
+        )
         self.recorder.record(call)
         guard let handler = self.awaitHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "await")
         }
-        return self.recorder.answer(try await handler(`await`), to: call, status: 200)
+        let value: ValuesA = try await handler(`await`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `borrowing` calls.
-    public var borrowingHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var borrowingHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "borrowing") }
         set { recorder.setHandler(newValue, for: "borrowing") }
     }
 
-    /// Records the call and answers it with ``borrowingHandler``, with the metadata ``responseMetadata`` makes.
-    public func borrowingWithResponse(`borrowing`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`borrowing`(borrowing: `borrowing`)
+    /// Records the call and answers it with ``borrowingHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func borrowingWithResponse(
+        `borrowing`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`borrowing`(
+            borrowing: `borrowing`
+        )
         self.recorder.record(call)
         guard let handler = self.borrowingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "borrowing")
         }
-        return self.recorder.answer(try await handler(`borrowing`), to: call, status: 200)
+        let value: ValuesA = try await handler(`borrowing`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `break` calls.
-    public var breakHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var breakHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "break") }
         set { recorder.setHandler(newValue, for: "break") }
     }
 
-    /// Records the call and answers it with ``breakHandler``, with the metadata ``responseMetadata`` makes.
-    public func breakWithResponse(`break`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`break`(break: `break`)
+    /// Records the call and answers it with ``breakHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func breakWithResponse(
+        `break`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`break`(
+            break: `break`
+        )
         self.recorder.record(call)
         guard let handler = self.breakHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "break")
         }
-        return self.recorder.answer(try await handler(`break`), to: call, status: 200)
+        let value: ValuesA = try await handler(`break`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `case` calls.
-    public var caseHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var caseHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "case") }
         set { recorder.setHandler(newValue, for: "case") }
     }
 
-    /// Records the call and answers it with ``caseHandler``, with the metadata ``responseMetadata`` makes.
-    public func caseWithResponse(`case`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`case`(case: `case`)
+    /// Records the call and answers it with ``caseHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func caseWithResponse(
+        `case`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`case`(
+            case: `case`
+        )
         self.recorder.record(call)
         guard let handler = self.caseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "case")
         }
-        return self.recorder.answer(try await handler(`case`), to: call, status: 200)
+        let value: ValuesA = try await handler(`case`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `catch` calls.
-    public var catchHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var catchHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "catch") }
         set { recorder.setHandler(newValue, for: "catch") }
     }
 
-    /// Records the call and answers it with ``catchHandler``, with the metadata ``responseMetadata`` makes.
-    public func catchWithResponse(`catch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`catch`(catch: `catch`)
+    /// Records the call and answers it with ``catchHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func catchWithResponse(
+        `catch`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`catch`(
+            catch: `catch`
+        )
         self.recorder.record(call)
         guard let handler = self.catchHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "catch")
         }
-        return self.recorder.answer(try await handler(`catch`), to: call, status: 200)
+        let value: ValuesA = try await handler(`catch`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `class` calls.
-    public var classHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var classHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "class") }
         set { recorder.setHandler(newValue, for: "class") }
     }
 
-    /// Records the call and answers it with ``classHandler``, with the metadata ``responseMetadata`` makes.
-    public func classWithResponse(`class`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`class`(class: `class`)
+    /// Records the call and answers it with ``classHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func classWithResponse(
+        `class`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`class`(
+            class: `class`
+        )
         self.recorder.record(call)
         guard let handler = self.classHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "class")
         }
-        return self.recorder.answer(try await handler(`class`), to: call, status: 200)
+        let value: ValuesA = try await handler(`class`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `consuming` calls.
-    public var consumingHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var consumingHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "consuming") }
         set { recorder.setHandler(newValue, for: "consuming") }
     }
 
-    /// Records the call and answers it with ``consumingHandler``, with the metadata ``responseMetadata`` makes.
-    public func consumingWithResponse(`consuming`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`consuming`(consuming: `consuming`)
+    /// Records the call and answers it with ``consumingHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func consumingWithResponse(
+        `consuming`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`consuming`(
+            consuming: `consuming`
+        )
         self.recorder.record(call)
         guard let handler = self.consumingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "consuming")
         }
-        return self.recorder.answer(try await handler(`consuming`), to: call, status: 200)
+        let value: ValuesA = try await handler(`consuming`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `continue` calls.
-    public var continueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var continueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "continue") }
         set { recorder.setHandler(newValue, for: "continue") }
     }
 
-    /// Records the call and answers it with ``continueHandler``, with the metadata ``responseMetadata`` makes.
-    public func continueWithResponse(`continue`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`continue`(continue: `continue`)
+    /// Records the call and answers it with ``continueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func continueWithResponse(
+        `continue`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`continue`(
+            continue: `continue`
+        )
         self.recorder.record(call)
         guard let handler = self.continueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "continue")
         }
-        return self.recorder.answer(try await handler(`continue`), to: call, status: 200)
+        let value: ValuesA = try await handler(`continue`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `default` calls.
-    public var defaultHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var defaultHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "default") }
         set { recorder.setHandler(newValue, for: "default") }
     }
 
-    /// Records the call and answers it with ``defaultHandler``, with the metadata ``responseMetadata`` makes.
-    public func defaultWithResponse(`default`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`default`(default: `default`)
+    /// Records the call and answers it with ``defaultHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func defaultWithResponse(
+        `default`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`default`(
+            default: `default`
+        )
         self.recorder.record(call)
         guard let handler = self.defaultHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "default")
         }
-        return self.recorder.answer(try await handler(`default`), to: call, status: 200)
+        let value: ValuesA = try await handler(`default`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `defer` calls.
-    public var deferHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var deferHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "defer") }
         set { recorder.setHandler(newValue, for: "defer") }
     }
 
-    /// Records the call and answers it with ``deferHandler``, with the metadata ``responseMetadata`` makes.
-    public func deferWithResponse(`defer`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`defer`(defer: `defer`)
+    /// Records the call and answers it with ``deferHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func deferWithResponse(
+        `defer`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`defer`(
+            defer: `defer`
+        )
         self.recorder.record(call)
         guard let handler = self.deferHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "defer")
         }
-        return self.recorder.answer(try await handler(`defer`), to: call, status: 200)
+        let value: ValuesA = try await handler(`defer`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `deinit` calls.
-    public var deinit_Handler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var deinit_Handler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "deinit") }
         set { recorder.setHandler(newValue, for: "deinit") }
     }
 
-    /// Records the call and answers it with ``deinit_Handler``, with the metadata ``responseMetadata`` makes.
-    public func deinitWithResponse(deinit_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.deinit_(deinit_: deinit_)
+    /// Records the call and answers it with ``deinit_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func deinitWithResponse(
+        deinit_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.deinit_(
+            deinit_: deinit_
+        )
         self.recorder.record(call)
         guard let handler = self.deinit_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "deinit")
         }
-        return self.recorder.answer(try await handler(deinit_), to: call, status: 200)
+        let value: ValuesA = try await handler(deinit_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `do` calls.
-    public var doHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var doHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "do") }
         set { recorder.setHandler(newValue, for: "do") }
     }
 
-    /// Records the call and answers it with ``doHandler``, with the metadata ``responseMetadata`` makes.
-    public func doWithResponse(`do`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`do`(do: `do`)
+    /// Records the call and answers it with ``doHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func doWithResponse(
+        `do`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`do`(
+            do: `do`
+        )
         self.recorder.record(call)
         guard let handler = self.doHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "do")
         }
-        return self.recorder.answer(try await handler(`do`), to: call, status: 200)
+        let value: ValuesA = try await handler(`do`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `each` calls.
-    public var eachHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var eachHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "each") }
         set { recorder.setHandler(newValue, for: "each") }
     }
 
-    /// Records the call and answers it with ``eachHandler``, with the metadata ``responseMetadata`` makes.
-    public func eachWithResponse(`each`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`each`(each: `each`)
+    /// Records the call and answers it with ``eachHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func eachWithResponse(
+        `each`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`each`(
+            each: `each`
+        )
         self.recorder.record(call)
         guard let handler = self.eachHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "each")
         }
-        return self.recorder.answer(try await handler(`each`), to: call, status: 200)
+        let value: ValuesA = try await handler(`each`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `else` calls.
-    public var elseHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var elseHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "else") }
         set { recorder.setHandler(newValue, for: "else") }
     }
 
-    /// Records the call and answers it with ``elseHandler``, with the metadata ``responseMetadata`` makes.
-    public func elseWithResponse(`else`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`else`(else: `else`)
+    /// Records the call and answers it with ``elseHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func elseWithResponse(
+        `else`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`else`(
+            else: `else`
+        )
         self.recorder.record(call)
         guard let handler = self.elseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "else")
         }
-        return self.recorder.answer(try await handler(`else`), to: call, status: 200)
+        let value: ValuesA = try await handler(`else`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `enum` calls.
-    public var enumHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var enumHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "enum") }
         set { recorder.setHandler(newValue, for: "enum") }
     }
 
-    /// Records the call and answers it with ``enumHandler``, with the metadata ``responseMetadata`` makes.
-    public func enumWithResponse(`enum`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`enum`(enum: `enum`)
+    /// Records the call and answers it with ``enumHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func enumWithResponse(
+        `enum`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`enum`(
+            enum: `enum`
+        )
         self.recorder.record(call)
         guard let handler = self.enumHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "enum")
         }
-        return self.recorder.answer(try await handler(`enum`), to: call, status: 200)
+        let value: ValuesA = try await handler(`enum`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `extension` calls.
-    public var extensionHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var extensionHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "extension") }
         set { recorder.setHandler(newValue, for: "extension") }
     }
 
-    /// Records the call and answers it with ``extensionHandler``, with the metadata ``responseMetadata`` makes.
-    public func extensionWithResponse(`extension`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`extension`(extension: `extension`)
+    /// Records the call and answers it with ``extensionHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func extensionWithResponse(
+        `extension`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`extension`(
+            extension: `extension`
+        )
         self.recorder.record(call)
         guard let handler = self.extensionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "extension")
         }
-        return self.recorder.answer(try await handler(`extension`), to: call, status: 200)
+        let value: ValuesA = try await handler(`extension`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `fallthrough` calls.
-    public var fallthroughHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var fallthroughHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "fallthrough") }
         set { recorder.setHandler(newValue, for: "fallthrough") }
     }
 
-    /// Records the call and answers it with ``fallthroughHandler``, with the metadata ``responseMetadata`` makes.
-    public func fallthroughWithResponse(`fallthrough`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`fallthrough`(fallthrough: `fallthrough`)
+    /// Records the call and answers it with ``fallthroughHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func fallthroughWithResponse(
+        `fallthrough`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`fallthrough`(
+            fallthrough: `fallthrough`
+        )
         self.recorder.record(call)
         guard let handler = self.fallthroughHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "fallthrough")
         }
-        return self.recorder.answer(try await handler(`fallthrough`), to: call, status: 200)
+        let value: ValuesA = try await handler(`fallthrough`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `false` calls.
-    public var falseHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var falseHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "false") }
         set { recorder.setHandler(newValue, for: "false") }
     }
 
-    /// Records the call and answers it with ``falseHandler``, with the metadata ``responseMetadata`` makes.
-    public func falseWithResponse(`false`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`false`(false: `false`)
+    /// Records the call and answers it with ``falseHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func falseWithResponse(
+        `false`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`false`(
+            false: `false`
+        )
         self.recorder.record(call)
         guard let handler = self.falseHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "false")
         }
-        return self.recorder.answer(try await handler(`false`), to: call, status: 200)
+        let value: ValuesA = try await handler(`false`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `fileprivate` calls.
-    public var fileprivateHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var fileprivateHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "fileprivate") }
         set { recorder.setHandler(newValue, for: "fileprivate") }
     }
 
-    /// Records the call and answers it with ``fileprivateHandler``, with the metadata ``responseMetadata`` makes.
-    public func fileprivateWithResponse(`fileprivate`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`fileprivate`(fileprivate: `fileprivate`)
+    /// Records the call and answers it with ``fileprivateHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func fileprivateWithResponse(
+        `fileprivate`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`fileprivate`(
+            fileprivate: `fileprivate`
+        )
         self.recorder.record(call)
         guard let handler = self.fileprivateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "fileprivate")
         }
-        return self.recorder.answer(try await handler(`fileprivate`), to: call, status: 200)
+        let value: ValuesA = try await handler(`fileprivate`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `for` calls.
-    public var forHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var forHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "for") }
         set { recorder.setHandler(newValue, for: "for") }
     }
 
-    /// Records the call and answers it with ``forHandler``, with the metadata ``responseMetadata`` makes.
-    public func forWithResponse(`for`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`for`(for: `for`)
+    /// Records the call and answers it with ``forHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func forWithResponse(
+        `for`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`for`(
+            for: `for`
+        )
         self.recorder.record(call)
         guard let handler = self.forHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "for")
         }
-        return self.recorder.answer(try await handler(`for`), to: call, status: 200)
+        let value: ValuesA = try await handler(`for`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `func` calls.
-    public var funcHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var funcHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "func") }
         set { recorder.setHandler(newValue, for: "func") }
     }
 
-    /// Records the call and answers it with ``funcHandler``, with the metadata ``responseMetadata`` makes.
-    public func funcWithResponse(`func`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`func`(func: `func`)
+    /// Records the call and answers it with ``funcHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func funcWithResponse(
+        `func`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`func`(
+            func: `func`
+        )
         self.recorder.record(call)
         guard let handler = self.funcHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "func")
         }
-        return self.recorder.answer(try await handler(`func`), to: call, status: 200)
+        let value: ValuesA = try await handler(`func`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `guard` calls.
-    public var guardHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var guardHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "guard") }
         set { recorder.setHandler(newValue, for: "guard") }
     }
 
-    /// Records the call and answers it with ``guardHandler``, with the metadata ``responseMetadata`` makes.
-    public func guardWithResponse(`guard`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`guard`(guard: `guard`)
+    /// Records the call and answers it with ``guardHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func guardWithResponse(
+        `guard`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`guard`(
+            guard: `guard`
+        )
         self.recorder.record(call)
         guard let handler = self.guardHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "guard")
         }
-        return self.recorder.answer(try await handler(`guard`), to: call, status: 200)
+        let value: ValuesA = try await handler(`guard`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `if` calls.
-    public var ifHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var ifHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "if") }
         set { recorder.setHandler(newValue, for: "if") }
     }
 
-    /// Records the call and answers it with ``ifHandler``, with the metadata ``responseMetadata`` makes.
-    public func ifWithResponse(`if`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`if`(if: `if`)
+    /// Records the call and answers it with ``ifHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func ifWithResponse(
+        `if`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`if`(
+            if: `if`
+        )
         self.recorder.record(call)
         guard let handler = self.ifHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "if")
         }
-        return self.recorder.answer(try await handler(`if`), to: call, status: 200)
+        let value: ValuesA = try await handler(`if`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `import` calls.
-    public var importHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var importHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "import") }
         set { recorder.setHandler(newValue, for: "import") }
     }
 
-    /// Records the call and answers it with ``importHandler``, with the metadata ``responseMetadata`` makes.
-    public func importWithResponse(`import`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`import`(import: `import`)
+    /// Records the call and answers it with ``importHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func importWithResponse(
+        `import`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`import`(
+            import: `import`
+        )
         self.recorder.record(call)
         guard let handler = self.importHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "import")
         }
-        return self.recorder.answer(try await handler(`import`), to: call, status: 200)
+        let value: ValuesA = try await handler(`import`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `in` calls.
-    public var inHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var inHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "in") }
         set { recorder.setHandler(newValue, for: "in") }
     }
 
-    /// Records the call and answers it with ``inHandler``, with the metadata ``responseMetadata`` makes.
-    public func inWithResponse(`in`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`in`(in: `in`)
+    /// Records the call and answers it with ``inHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func inWithResponse(
+        `in`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`in`(
+            in: `in`
+        )
         self.recorder.record(call)
         guard let handler = self.inHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "in")
         }
-        return self.recorder.answer(try await handler(`in`), to: call, status: 200)
+        let value: ValuesA = try await handler(`in`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `init` calls.
-    public var init_Handler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var init_Handler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "init") }
         set { recorder.setHandler(newValue, for: "init") }
     }
 
-    /// Records the call and answers it with ``init_Handler``, with the metadata ``responseMetadata`` makes.
-    public func initWithResponse(init_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.init_(init_: init_)
+    /// Records the call and answers it with ``init_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func initWithResponse(
+        init_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.init_(
+            init_: init_
+        )
         self.recorder.record(call)
         guard let handler = self.init_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "init")
         }
-        return self.recorder.answer(try await handler(init_), to: call, status: 200)
+        let value: ValuesA = try await handler(init_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `inout` calls.
-    public var inoutHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var inoutHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "inout") }
         set { recorder.setHandler(newValue, for: "inout") }
     }
 
-    /// Records the call and answers it with ``inoutHandler``, with the metadata ``responseMetadata`` makes.
-    public func inoutWithResponse(`inout`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`inout`(`inout`: `inout`)
+    /// Records the call and answers it with ``inoutHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func inoutWithResponse(
+        `inout`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`inout`(
+            `inout`: `inout`
+        )
         self.recorder.record(call)
         guard let handler = self.inoutHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "inout")
         }
-        return self.recorder.answer(try await handler(`inout`), to: call, status: 200)
+        let value: ValuesA = try await handler(`inout`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `internal` calls.
-    public var internalHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var internalHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "internal") }
         set { recorder.setHandler(newValue, for: "internal") }
     }
 
-    /// Records the call and answers it with ``internalHandler``, with the metadata ``responseMetadata`` makes.
-    public func internalWithResponse(`internal`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`internal`(internal: `internal`)
+    /// Records the call and answers it with ``internalHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func internalWithResponse(
+        `internal`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`internal`(
+            internal: `internal`
+        )
         self.recorder.record(call)
         guard let handler = self.internalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "internal")
         }
-        return self.recorder.answer(try await handler(`internal`), to: call, status: 200)
+        let value: ValuesA = try await handler(`internal`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `is` calls.
-    public var isHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var isHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "is") }
         set { recorder.setHandler(newValue, for: "is") }
     }
 
-    /// Records the call and answers it with ``isHandler``, with the metadata ``responseMetadata`` makes.
-    public func isWithResponse(`is`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`is`(is: `is`)
+    /// Records the call and answers it with ``isHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func isWithResponse(
+        `is`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`is`(
+            is: `is`
+        )
         self.recorder.record(call)
         guard let handler = self.isHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "is")
         }
-        return self.recorder.answer(try await handler(`is`), to: call, status: 200)
+        let value: ValuesA = try await handler(`is`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `let` calls.
-    public var letHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var letHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "let") }
         set { recorder.setHandler(newValue, for: "let") }
     }
 
-    /// Records the call and answers it with ``letHandler``, with the metadata ``responseMetadata`` makes.
-    public func letWithResponse(`let`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`let`(let: `let`)
+    /// Records the call and answers it with ``letHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func letWithResponse(
+        `let`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`let`(
+            let: `let`
+        )
         self.recorder.record(call)
         guard let handler = self.letHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "let")
         }
-        return self.recorder.answer(try await handler(`let`), to: call, status: 200)
+        let value: ValuesA = try await handler(`let`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `nil` calls.
-    public var nilHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var nilHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "nil") }
         set { recorder.setHandler(newValue, for: "nil") }
     }
 
-    /// Records the call and answers it with ``nilHandler``, with the metadata ``responseMetadata`` makes.
-    public func nilWithResponse(`nil`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`nil`(nil: `nil`)
+    /// Records the call and answers it with ``nilHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func nilWithResponse(
+        `nil`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`nil`(
+            nil: `nil`
+        )
         self.recorder.record(call)
         guard let handler = self.nilHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nil")
         }
-        return self.recorder.answer(try await handler(`nil`), to: call, status: 200)
+        let value: ValuesA = try await handler(`nil`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `nonisolated` calls.
-    public var nonisolatedHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var nonisolatedHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "nonisolated") }
         set { recorder.setHandler(newValue, for: "nonisolated") }
     }
 
-    /// Records the call and answers it with ``nonisolatedHandler``, with the metadata ``responseMetadata`` makes.
-    public func nonisolatedWithResponse(`nonisolated`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`nonisolated`(nonisolated: `nonisolated`)
+    /// Records the call and answers it with ``nonisolatedHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func nonisolatedWithResponse(
+        `nonisolated`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`nonisolated`(
+            nonisolated: `nonisolated`
+        )
         self.recorder.record(call)
         guard let handler = self.nonisolatedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nonisolated")
         }
-        return self.recorder.answer(try await handler(`nonisolated`), to: call, status: 200)
+        let value: ValuesA = try await handler(`nonisolated`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `open` calls.
-    public var openHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var openHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "open") }
         set { recorder.setHandler(newValue, for: "open") }
     }
 
-    /// Records the call and answers it with ``openHandler``, with the metadata ``responseMetadata`` makes.
-    public func openWithResponse(`open`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`open`(open: `open`)
+    /// Records the call and answers it with ``openHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func openWithResponse(
+        `open`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`open`(
+            open: `open`
+        )
         self.recorder.record(call)
         guard let handler = self.openHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "open")
         }
-        return self.recorder.answer(try await handler(`open`), to: call, status: 200)
+        let value: ValuesA = try await handler(`open`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `operator` calls.
-    public var operatorHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var operatorHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "operator") }
         set { recorder.setHandler(newValue, for: "operator") }
     }
 
-    /// Records the call and answers it with ``operatorHandler``, with the metadata ``responseMetadata`` makes.
-    public func operatorWithResponse(`operator`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`operator`(operator: `operator`)
+    /// Records the call and answers it with ``operatorHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func operatorWithResponse(
+        `operator`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`operator`(
+            operator: `operator`
+        )
         self.recorder.record(call)
         guard let handler = self.operatorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "operator")
         }
-        return self.recorder.answer(try await handler(`operator`), to: call, status: 200)
+        let value: ValuesA = try await handler(`operator`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `package` calls.
-    public var packageHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var packageHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "package") }
         set { recorder.setHandler(newValue, for: "package") }
     }
 
-    /// Records the call and answers it with ``packageHandler``, with the metadata ``responseMetadata`` makes.
-    public func packageWithResponse(`package`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`package`(package: `package`)
+    /// Records the call and answers it with ``packageHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func packageWithResponse(
+        `package`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`package`(
+            package: `package`
+        )
         self.recorder.record(call)
         guard let handler = self.packageHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "package")
         }
-        return self.recorder.answer(try await handler(`package`), to: call, status: 200)
+        let value: ValuesA = try await handler(`package`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `precedencegroup` calls.
-    public var precedencegroupHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var precedencegroupHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "precedencegroup") }
         set { recorder.setHandler(newValue, for: "precedencegroup") }
     }
 
-    /// Records the call and answers it with ``precedencegroupHandler``, with the metadata ``responseMetadata`` makes.
-    public func precedencegroupWithResponse(`precedencegroup`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`precedencegroup`(precedencegroup: `precedencegroup`)
+    /// Records the call and answers it with ``precedencegroupHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func precedencegroupWithResponse(
+        `precedencegroup`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`precedencegroup`(
+            precedencegroup: `precedencegroup`
+        )
         self.recorder.record(call)
         guard let handler = self.precedencegroupHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "precedencegroup")
         }
-        return self.recorder.answer(try await handler(`precedencegroup`), to: call, status: 200)
+        let value: ValuesA = try await handler(`precedencegroup`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `private` calls.
-    public var privateHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var privateHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "private") }
         set { recorder.setHandler(newValue, for: "private") }
     }
 
-    /// Records the call and answers it with ``privateHandler``, with the metadata ``responseMetadata`` makes.
-    public func privateWithResponse(`private`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`private`(private: `private`)
+    /// Records the call and answers it with ``privateHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func privateWithResponse(
+        `private`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`private`(
+            private: `private`
+        )
         self.recorder.record(call)
         guard let handler = self.privateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "private")
         }
-        return self.recorder.answer(try await handler(`private`), to: call, status: 200)
+        let value: ValuesA = try await handler(`private`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `public` calls.
-    public var publicHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var publicHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "public") }
         set { recorder.setHandler(newValue, for: "public") }
     }
 
-    /// Records the call and answers it with ``publicHandler``, with the metadata ``responseMetadata`` makes.
-    public func publicWithResponse(`public`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`public`(public: `public`)
+    /// Records the call and answers it with ``publicHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func publicWithResponse(
+        `public`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`public`(
+            public: `public`
+        )
         self.recorder.record(call)
         guard let handler = self.publicHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "public")
         }
-        return self.recorder.answer(try await handler(`public`), to: call, status: 200)
+        let value: ValuesA = try await handler(`public`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `repeat` calls.
-    public var repeatHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var repeatHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "repeat") }
         set { recorder.setHandler(newValue, for: "repeat") }
     }
 
-    /// Records the call and answers it with ``repeatHandler``, with the metadata ``responseMetadata`` makes.
-    public func repeatWithResponse(`repeat`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`repeat`(repeat: `repeat`)
+    /// Records the call and answers it with ``repeatHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func repeatWithResponse(
+        `repeat`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`repeat`(
+            repeat: `repeat`
+        )
         self.recorder.record(call)
         guard let handler = self.repeatHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "repeat")
         }
-        return self.recorder.answer(try await handler(`repeat`), to: call, status: 200)
+        let value: ValuesA = try await handler(`repeat`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `rethrows` calls.
-    public var rethrowsHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var rethrowsHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "rethrows") }
         set { recorder.setHandler(newValue, for: "rethrows") }
     }
 
-    /// Records the call and answers it with ``rethrowsHandler``, with the metadata ``responseMetadata`` makes.
-    public func rethrowsWithResponse(`rethrows`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`rethrows`(rethrows: `rethrows`)
+    /// Records the call and answers it with ``rethrowsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func rethrowsWithResponse(
+        `rethrows`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`rethrows`(
+            rethrows: `rethrows`
+        )
         self.recorder.record(call)
         guard let handler = self.rethrowsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "rethrows")
         }
-        return self.recorder.answer(try await handler(`rethrows`), to: call, status: 200)
+        let value: ValuesA = try await handler(`rethrows`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `return` calls.
-    public var returnHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var returnHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "return") }
         set { recorder.setHandler(newValue, for: "return") }
     }
 
-    /// Records the call and answers it with ``returnHandler``, with the metadata ``responseMetadata`` makes.
-    public func returnWithResponse(`return`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`return`(return: `return`)
+    /// Records the call and answers it with ``returnHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func returnWithResponse(
+        `return`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`return`(
+            return: `return`
+        )
         self.recorder.record(call)
         guard let handler = self.returnHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "return")
         }
-        return self.recorder.answer(try await handler(`return`), to: call, status: 200)
+        let value: ValuesA = try await handler(`return`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `some` calls.
-    public var someHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var someHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "some") }
         set { recorder.setHandler(newValue, for: "some") }
     }
 
-    /// Records the call and answers it with ``someHandler``, with the metadata ``responseMetadata`` makes.
-    public func someWithResponse(`some`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`some`(some: `some`)
+    /// Records the call and answers it with ``someHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func someWithResponse(
+        `some`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`some`(
+            some: `some`
+        )
         self.recorder.record(call)
         guard let handler = self.someHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "some")
         }
-        return self.recorder.answer(try await handler(`some`), to: call, status: 200)
+        let value: ValuesA = try await handler(`some`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `static` calls.
-    public var staticHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var staticHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "static") }
         set { recorder.setHandler(newValue, for: "static") }
     }
 
-    /// Records the call and answers it with ``staticHandler``, with the metadata ``responseMetadata`` makes.
-    public func staticWithResponse(`static`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`static`(static: `static`)
+    /// Records the call and answers it with ``staticHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func staticWithResponse(
+        `static`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`static`(
+            static: `static`
+        )
         self.recorder.record(call)
         guard let handler = self.staticHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "static")
         }
-        return self.recorder.answer(try await handler(`static`), to: call, status: 200)
+        let value: ValuesA = try await handler(`static`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `struct` calls.
-    public var structHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var structHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "struct") }
         set { recorder.setHandler(newValue, for: "struct") }
     }
 
-    /// Records the call and answers it with ``structHandler``, with the metadata ``responseMetadata`` makes.
-    public func structWithResponse(`struct`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`struct`(struct: `struct`)
+    /// Records the call and answers it with ``structHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func structWithResponse(
+        `struct`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`struct`(
+            struct: `struct`
+        )
         self.recorder.record(call)
         guard let handler = self.structHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "struct")
         }
-        return self.recorder.answer(try await handler(`struct`), to: call, status: 200)
+        let value: ValuesA = try await handler(`struct`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `subscript` calls.
-    public var subscript_Handler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var subscript_Handler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "subscript") }
         set { recorder.setHandler(newValue, for: "subscript") }
     }
 
-    /// Records the call and answers it with ``subscript_Handler``, with the metadata ``responseMetadata`` makes.
-    public func subscriptWithResponse(subscript_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.subscript_(subscript_: subscript_)
+    /// Records the call and answers it with ``subscript_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func subscriptWithResponse(
+        subscript_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.subscript_(
+            subscript_: subscript_
+        )
         self.recorder.record(call)
         guard let handler = self.subscript_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "subscript")
         }
-        return self.recorder.answer(try await handler(subscript_), to: call, status: 200)
+        let value: ValuesA = try await handler(subscript_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `super` calls.
-    public var super_Handler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var super_Handler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "super") }
         set { recorder.setHandler(newValue, for: "super") }
     }
 
-    /// Records the call and answers it with ``super_Handler``, with the metadata ``responseMetadata`` makes.
-    public func superWithResponse(super_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.super_(super_: super_)
+    /// Records the call and answers it with ``super_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func superWithResponse(
+        super_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.super_(
+            super_: super_
+        )
         self.recorder.record(call)
         guard let handler = self.super_Handler else {
             throw .unhandledInMock("NamesAMock", endpoint: "super")
         }
-        return self.recorder.answer(try await handler(super_), to: call, status: 200)
+        let value: ValuesA = try await handler(super_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `switch` calls.
-    public var switchHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var switchHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "switch") }
         set { recorder.setHandler(newValue, for: "switch") }
     }
 
-    /// Records the call and answers it with ``switchHandler``, with the metadata ``responseMetadata`` makes.
-    public func switchWithResponse(`switch`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`switch`(switch: `switch`)
+    /// Records the call and answers it with ``switchHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func switchWithResponse(
+        `switch`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`switch`(
+            switch: `switch`
+        )
         self.recorder.record(call)
         guard let handler = self.switchHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "switch")
         }
-        return self.recorder.answer(try await handler(`switch`), to: call, status: 200)
+        let value: ValuesA = try await handler(`switch`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `throw` calls.
-    public var throwHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var throwHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "throw") }
         set { recorder.setHandler(newValue, for: "throw") }
     }
 
-    /// Records the call and answers it with ``throwHandler``, with the metadata ``responseMetadata`` makes.
-    public func throwWithResponse(`throw`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`throw`(throw: `throw`)
+    /// Records the call and answers it with ``throwHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func throwWithResponse(
+        `throw`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`throw`(
+            throw: `throw`
+        )
         self.recorder.record(call)
         guard let handler = self.throwHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "throw")
         }
-        return self.recorder.answer(try await handler(`throw`), to: call, status: 200)
+        let value: ValuesA = try await handler(`throw`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `throws` calls.
-    public var throwsHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var throwsHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "throws") }
         set { recorder.setHandler(newValue, for: "throws") }
     }
 
-    /// Records the call and answers it with ``throwsHandler``, with the metadata ``responseMetadata`` makes.
-    public func throwsWithResponse(`throws`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`throws`(throws: `throws`)
+    /// Records the call and answers it with ``throwsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func throwsWithResponse(
+        `throws`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`throws`(
+            throws: `throws`
+        )
         self.recorder.record(call)
         guard let handler = self.throwsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "throws")
         }
-        return self.recorder.answer(try await handler(`throws`), to: call, status: 200)
+        let value: ValuesA = try await handler(`throws`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `true` calls.
-    public var trueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var trueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "true") }
         set { recorder.setHandler(newValue, for: "true") }
     }
 
-    /// Records the call and answers it with ``trueHandler``, with the metadata ``responseMetadata`` makes.
-    public func trueWithResponse(`true`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`true`(true: `true`)
+    /// Records the call and answers it with ``trueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func trueWithResponse(
+        `true`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`true`(
+            true: `true`
+        )
         self.recorder.record(call)
         guard let handler = self.trueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "true")
         }
-        return self.recorder.answer(try await handler(`true`), to: call, status: 200)
+        let value: ValuesA = try await handler(`true`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `try` calls.
-    public var tryHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var tryHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "try") }
         set { recorder.setHandler(newValue, for: "try") }
     }
 
-    /// Records the call and answers it with ``tryHandler``, with the metadata ``responseMetadata`` makes.
-    public func tryWithResponse(`try`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`try`(try: `try`)
+    /// Records the call and answers it with ``tryHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func tryWithResponse(
+        `try`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`try`(
+            try: `try`
+        )
         self.recorder.record(call)
         guard let handler = self.tryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "try")
         }
-        return self.recorder.answer(try await handler(`try`), to: call, status: 200)
+        let value: ValuesA = try await handler(`try`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `typealias` calls.
-    public var typealiasHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var typealiasHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "typealias") }
         set { recorder.setHandler(newValue, for: "typealias") }
     }
 
-    /// Records the call and answers it with ``typealiasHandler``, with the metadata ``responseMetadata`` makes.
-    public func typealiasWithResponse(`typealias`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`typealias`(typealias: `typealias`)
+    /// Records the call and answers it with ``typealiasHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func typealiasWithResponse(
+        `typealias`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`typealias`(
+            typealias: `typealias`
+        )
         self.recorder.record(call)
         guard let handler = self.typealiasHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "typealias")
         }
-        return self.recorder.answer(try await handler(`typealias`), to: call, status: 200)
+        let value: ValuesA = try await handler(`typealias`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `var` calls.
-    public var varHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var varHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "var") }
         set { recorder.setHandler(newValue, for: "var") }
     }
 
-    /// Records the call and answers it with ``varHandler``, with the metadata ``responseMetadata`` makes.
-    public func varWithResponse(`var`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`var`(var: `var`)
+    /// Records the call and answers it with ``varHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func varWithResponse(
+        `var`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`var`(
+            var: `var`
+        )
         self.recorder.record(call)
         guard let handler = self.varHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "var")
         }
-        return self.recorder.answer(try await handler(`var`), to: call, status: 200)
+        let value: ValuesA = try await handler(`var`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `where` calls.
-    public var whereHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var whereHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "where") }
         set { recorder.setHandler(newValue, for: "where") }
     }
 
-    /// Records the call and answers it with ``whereHandler``, with the metadata ``responseMetadata`` makes.
-    public func whereWithResponse(`where`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`where`(where: `where`)
+    /// Records the call and answers it with ``whereHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func whereWithResponse(
+        `where`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`where`(
+            where: `where`
+        )
         self.recorder.record(call)
         guard let handler = self.whereHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "where")
         }
-        return self.recorder.answer(try await handler(`where`), to: call, status: 200)
+        let value: ValuesA = try await handler(`where`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `while` calls.
-    public var whileHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var whileHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "while") }
         set { recorder.setHandler(newValue, for: "while") }
     }
 
-    /// Records the call and answers it with ``whileHandler``, with the metadata ``responseMetadata`` makes.
-    public func whileWithResponse(`while`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.`while`(while: `while`)
+    /// Records the call and answers it with ``whileHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func whileWithResponse(
+        `while`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.`while`(
+            while: `while`
+        )
         self.recorder.record(call)
         guard let handler = self.whileHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "while")
         }
-        return self.recorder.answer(try await handler(`while`), to: call, status: 200)
+        let value: ValuesA = try await handler(`while`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `get` calls.
-    public var getHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var getHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "get") }
         set { recorder.setHandler(newValue, for: "get") }
     }
 
-    /// Records the call and answers it with ``getHandler``, with the metadata ``responseMetadata`` makes.
-    public func getWithResponse(get: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.get(get: get)
+    /// Records the call and answers it with ``getHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func getWithResponse(
+        get: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.get(
+            get: get
+        )
         self.recorder.record(call)
         guard let handler = self.getHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "get")
         }
-        return self.recorder.answer(try await handler(get), to: call, status: 200)
+        let value: ValuesA = try await handler(get)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `set` calls.
-    public var setHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var setHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "set") }
         set { recorder.setHandler(newValue, for: "set") }
     }
 
-    /// Records the call and answers it with ``setHandler``, with the metadata ``responseMetadata`` makes.
-    public func setWithResponse(set: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.set(set: set)
+    /// Records the call and answers it with ``setHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func setWithResponse(
+        set: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.set(
+            set: set
+        )
         self.recorder.record(call)
         guard let handler = self.setHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "set")
         }
-        return self.recorder.answer(try await handler(set), to: call, status: 200)
+        let value: ValuesA = try await handler(set)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `willSet` calls.
-    public var willSetHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var willSetHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "willSet") }
         set { recorder.setHandler(newValue, for: "willSet") }
     }
 
-    /// Records the call and answers it with ``willSetHandler``, with the metadata ``responseMetadata`` makes.
-    public func willSetWithResponse(willSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.willSet(willSet: willSet)
+    /// Records the call and answers it with ``willSetHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func willSetWithResponse(
+        willSet: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.willSet(
+            willSet: willSet
+        )
         self.recorder.record(call)
         guard let handler = self.willSetHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "willSet")
         }
-        return self.recorder.answer(try await handler(willSet), to: call, status: 200)
+        let value: ValuesA = try await handler(willSet)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `didSet` calls.
-    public var didSetHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var didSetHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "didSet") }
         set { recorder.setHandler(newValue, for: "didSet") }
     }
 
-    /// Records the call and answers it with ``didSetHandler``, with the metadata ``responseMetadata`` makes.
-    public func didSetWithResponse(didSet: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.didSet(didSet: didSet)
+    /// Records the call and answers it with ``didSetHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func didSetWithResponse(
+        didSet: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.didSet(
+            didSet: didSet
+        )
         self.recorder.record(call)
         guard let handler = self.didSetHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "didSet")
         }
-        return self.recorder.answer(try await handler(didSet), to: call, status: 200)
+        let value: ValuesA = try await handler(didSet)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `mutating` calls.
-    public var mutatingHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var mutatingHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "mutating") }
         set { recorder.setHandler(newValue, for: "mutating") }
     }
 
-    /// Records the call and answers it with ``mutatingHandler``, with the metadata ``responseMetadata`` makes.
-    public func mutatingWithResponse(mutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.mutating(mutating: mutating)
+    /// Records the call and answers it with ``mutatingHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func mutatingWithResponse(
+        mutating: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.mutating(
+            mutating: mutating
+        )
         self.recorder.record(call)
         guard let handler = self.mutatingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "mutating")
         }
-        return self.recorder.answer(try await handler(mutating), to: call, status: 200)
+        let value: ValuesA = try await handler(mutating)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `nonmutating` calls.
-    public var nonmutatingHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var nonmutatingHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "nonmutating") }
         set { recorder.setHandler(newValue, for: "nonmutating") }
     }
 
-    /// Records the call and answers it with ``nonmutatingHandler``, with the metadata ``responseMetadata`` makes.
-    public func nonmutatingWithResponse(nonmutating: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.nonmutating(nonmutating: nonmutating)
+    /// Records the call and answers it with ``nonmutatingHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func nonmutatingWithResponse(
+        nonmutating: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.nonmutating(
+            nonmutating: nonmutating
+        )
         self.recorder.record(call)
         guard let handler = self.nonmutatingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "nonmutating")
         }
-        return self.recorder.answer(try await handler(nonmutating), to: call, status: 200)
+        let value: ValuesA = try await handler(nonmutating)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `override` calls.
-    public var overrideHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var overrideHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "override") }
         set { recorder.setHandler(newValue, for: "override") }
     }
 
-    /// Records the call and answers it with ``overrideHandler``, with the metadata ``responseMetadata`` makes.
-    public func overrideWithResponse(override: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.override(override: override)
+    /// Records the call and answers it with ``overrideHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func overrideWithResponse(
+        override: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.override(
+            override: override
+        )
         self.recorder.record(call)
         guard let handler = self.overrideHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "override")
         }
-        return self.recorder.answer(try await handler(override), to: call, status: 200)
+        let value: ValuesA = try await handler(override)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `convenience` calls.
-    public var convenienceHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var convenienceHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "convenience") }
         set { recorder.setHandler(newValue, for: "convenience") }
     }
 
-    /// Records the call and answers it with ``convenienceHandler``, with the metadata ``responseMetadata`` makes.
-    public func convenienceWithResponse(convenience: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.convenience(convenience: convenience)
+    /// Records the call and answers it with ``convenienceHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func convenienceWithResponse(
+        convenience: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.convenience(
+            convenience: convenience
+        )
         self.recorder.record(call)
         guard let handler = self.convenienceHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "convenience")
         }
-        return self.recorder.answer(try await handler(convenience), to: call, status: 200)
+        let value: ValuesA = try await handler(convenience)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `dynamic` calls.
-    public var dynamicHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var dynamicHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "dynamic") }
         set { recorder.setHandler(newValue, for: "dynamic") }
     }
 
-    /// Records the call and answers it with ``dynamicHandler``, with the metadata ``responseMetadata`` makes.
-    public func dynamicWithResponse(dynamic: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.dynamic(dynamic: dynamic)
+    /// Records the call and answers it with ``dynamicHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func dynamicWithResponse(
+        dynamic: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.dynamic(
+            dynamic: dynamic
+        )
         self.recorder.record(call)
         guard let handler = self.dynamicHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "dynamic")
         }
-        return self.recorder.answer(try await handler(dynamic), to: call, status: 200)
+        let value: ValuesA = try await handler(dynamic)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `final` calls.
-    public var finalHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var finalHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "final") }
         set { recorder.setHandler(newValue, for: "final") }
     }
 
-    /// Records the call and answers it with ``finalHandler``, with the metadata ``responseMetadata`` makes.
-    public func finalWithResponse(final: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.final(final: final)
+    /// Records the call and answers it with ``finalHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func finalWithResponse(
+        final: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.final(
+            final: final
+        )
         self.recorder.record(call)
         guard let handler = self.finalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "final")
         }
-        return self.recorder.answer(try await handler(final), to: call, status: 200)
+        let value: ValuesA = try await handler(final)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `indirect` calls.
-    public var indirectHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var indirectHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "indirect") }
         set { recorder.setHandler(newValue, for: "indirect") }
     }
 
-    /// Records the call and answers it with ``indirectHandler``, with the metadata ``responseMetadata`` makes.
-    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.indirect(indirect: indirect)
+    /// Records the call and answers it with ``indirectHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.indirect(
+            indirect: indirect
+        )
         self.recorder.record(call)
         guard let handler = self.indirectHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "indirect")
         }
-        return self.recorder.answer(try await handler(indirect), to: call, status: 200)
+        let value: ValuesA = try await handler(indirect)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `lazy` calls.
-    public var lazyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var lazyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "lazy") }
         set { recorder.setHandler(newValue, for: "lazy") }
     }
 
-    /// Records the call and answers it with ``lazyHandler``, with the metadata ``responseMetadata`` makes.
-    public func lazyWithResponse(lazy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.lazy(lazy: lazy)
+    /// Records the call and answers it with ``lazyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func lazyWithResponse(
+        lazy: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.lazy(
+            lazy: lazy
+        )
         self.recorder.record(call)
         guard let handler = self.lazyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "lazy")
         }
-        return self.recorder.answer(try await handler(lazy), to: call, status: 200)
+        let value: ValuesA = try await handler(lazy)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `optional` calls.
-    public var optionalHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var optionalHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "optional") }
         set { recorder.setHandler(newValue, for: "optional") }
     }
 
-    /// Records the call and answers it with ``optionalHandler``, with the metadata ``responseMetadata`` makes.
-    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.optional(optional: optional)
+    /// Records the call and answers it with ``optionalHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.optional(
+            optional: optional
+        )
         self.recorder.record(call)
         guard let handler = self.optionalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "optional")
         }
-        return self.recorder.answer(try await handler(optional), to: call, status: 200)
+        let value: ValuesA = try await handler(optional)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `required` calls.
-    public var requiredHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var requiredHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "required") }
         set { recorder.setHandler(newValue, for: "required") }
     }
 
-    /// Records the call and answers it with ``requiredHandler``, with the metadata ``responseMetadata`` makes.
-    public func requiredWithResponse(required: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.required(required: required)
+    /// Records the call and answers it with ``requiredHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func requiredWithResponse(
+        required: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.required(
+            required: required
+        )
         self.recorder.record(call)
         guard let handler = self.requiredHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "required")
         }
-        return self.recorder.answer(try await handler(required), to: call, status: 200)
+        let value: ValuesA = try await handler(required)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `unowned` calls.
-    public var unownedHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var unownedHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "unowned") }
         set { recorder.setHandler(newValue, for: "unowned") }
     }
 
-    /// Records the call and answers it with ``unownedHandler``, with the metadata ``responseMetadata`` makes.
-    public func unownedWithResponse(unowned: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.unowned(unowned: unowned)
+    /// Records the call and answers it with ``unownedHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func unownedWithResponse(
+        unowned: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.unowned(
+            unowned: unowned
+        )
         self.recorder.record(call)
         guard let handler = self.unownedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "unowned")
         }
-        return self.recorder.answer(try await handler(unowned), to: call, status: 200)
+        let value: ValuesA = try await handler(unowned)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `weak` calls.
-    public var weakHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var weakHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "weak") }
         set { recorder.setHandler(newValue, for: "weak") }
     }
 
-    /// Records the call and answers it with ``weakHandler``, with the metadata ``responseMetadata`` makes.
-    public func weakWithResponse(weak: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.weak(weak: weak)
+    /// Records the call and answers it with ``weakHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func weakWithResponse(
+        weak: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.weak(
+            weak: weak
+        )
         self.recorder.record(call)
         guard let handler = self.weakHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "weak")
         }
-        return self.recorder.answer(try await handler(weak), to: call, status: 200)
+        let value: ValuesA = try await handler(weak)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `actor` calls.
-    public var actorHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var actorHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "actor") }
         set { recorder.setHandler(newValue, for: "actor") }
     }
 
-    /// Records the call and answers it with ``actorHandler``, with the metadata ``responseMetadata`` makes.
-    public func actorWithResponse(actor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.actor(actor: actor)
+    /// Records the call and answers it with ``actorHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func actorWithResponse(
+        actor: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.actor(
+            actor: actor
+        )
         self.recorder.record(call)
         guard let handler = self.actorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "actor")
         }
-        return self.recorder.answer(try await handler(actor), to: call, status: 200)
+        let value: ValuesA = try await handler(actor)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `macro` calls.
-    public var macroHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var macroHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "macro") }
         set { recorder.setHandler(newValue, for: "macro") }
     }
 
-    /// Records the call and answers it with ``macroHandler``, with the metadata ``responseMetadata`` makes.
-    public func macroWithResponse(macro: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.macro(macro: macro)
+    /// Records the call and answers it with ``macroHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func macroWithResponse(
+        macro: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.macro(
+            macro: macro
+        )
         self.recorder.record(call)
         guard let handler = self.macroHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "macro")
         }
-        return self.recorder.answer(try await handler(macro), to: call, status: 200)
+        let value: ValuesA = try await handler(macro)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `consume` calls.
-    public var consumeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var consumeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "consume") }
         set { recorder.setHandler(newValue, for: "consume") }
     }
 
-    /// Records the call and answers it with ``consumeHandler``, with the metadata ``responseMetadata`` makes.
-    public func consumeWithResponse(consume: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.consume(consume: consume)
+    /// Records the call and answers it with ``consumeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func consumeWithResponse(
+        consume: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.consume(
+            consume: consume
+        )
         self.recorder.record(call)
         guard let handler = self.consumeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "consume")
         }
-        return self.recorder.answer(try await handler(consume), to: call, status: 200)
+        let value: ValuesA = try await handler(consume)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `copy` calls.
-    public var copyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var copyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "copy") }
         set { recorder.setHandler(newValue, for: "copy") }
     }
 
-    /// Records the call and answers it with ``copyHandler``, with the metadata ``responseMetadata`` makes.
-    public func copyWithResponse(copy: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.copy(copy: copy)
+    /// Records the call and answers it with ``copyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func copyWithResponse(
+        copy: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.copy(
+            copy: copy
+        )
         self.recorder.record(call)
         guard let handler = self.copyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "copy")
         }
-        return self.recorder.answer(try await handler(copy), to: call, status: 200)
+        let value: ValuesA = try await handler(copy)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `discard` calls.
-    public var discardHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var discardHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "discard") }
         set { recorder.setHandler(newValue, for: "discard") }
     }
 
-    /// Records the call and answers it with ``discardHandler``, with the metadata ``responseMetadata`` makes.
-    public func discardWithResponse(discard: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.discard(discard: discard)
+    /// Records the call and answers it with ``discardHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func discardWithResponse(
+        discard: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.discard(
+            discard: discard
+        )
         self.recorder.record(call)
         guard let handler = self.discardHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "discard")
         }
-        return self.recorder.answer(try await handler(discard), to: call, status: 200)
+        let value: ValuesA = try await handler(discard)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `then` calls.
-    public var thenHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var thenHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "then") }
         set { recorder.setHandler(newValue, for: "then") }
     }
 
-    /// Records the call and answers it with ``thenHandler``, with the metadata ``responseMetadata`` makes.
-    public func thenWithResponse(then: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.then(then: then)
+    /// Records the call and answers it with ``thenHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func thenWithResponse(
+        then: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.then(
+            then: then
+        )
         self.recorder.record(call)
         guard let handler = self.thenHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "then")
         }
-        return self.recorder.answer(try await handler(then), to: call, status: 200)
+        let value: ValuesA = try await handler(then)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `sending` calls.
-    public var sendingHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var sendingHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "sending") }
         set { recorder.setHandler(newValue, for: "sending") }
     }
 
-    /// Records the call and answers it with ``sendingHandler``, with the metadata ``responseMetadata`` makes.
-    public func sendingWithResponse(sending: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.sending(sending: sending)
+    /// Records the call and answers it with ``sendingHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func sendingWithResponse(
+        sending: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.sending(
+            sending: sending
+        )
         self.recorder.record(call)
         guard let handler = self.sendingHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "sending")
         }
-        return self.recorder.answer(try await handler(sending), to: call, status: 200)
+        let value: ValuesA = try await handler(sending)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `isolated` calls.
-    public var isolatedHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var isolatedHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "isolated") }
         set { recorder.setHandler(newValue, for: "isolated") }
     }
 
-    /// Records the call and answers it with ``isolatedHandler``, with the metadata ``responseMetadata`` makes.
-    public func isolatedWithResponse(isolated: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.isolated(isolated: isolated)
+    /// Records the call and answers it with ``isolatedHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func isolatedWithResponse(
+        isolated: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.isolated(
+            isolated: isolated
+        )
         self.recorder.record(call)
         guard let handler = self.isolatedHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "isolated")
         }
-        return self.recorder.answer(try await handler(isolated), to: call, status: 200)
+        let value: ValuesA = try await handler(isolated)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `unsafe` calls.
-    public var unsafeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var unsafeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "unsafe") }
         set { recorder.setHandler(newValue, for: "unsafe") }
     }
 
-    /// Records the call and answers it with ``unsafeHandler``, with the metadata ``responseMetadata`` makes.
-    public func unsafeWithResponse(unsafe: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.unsafe(unsafe: unsafe)
+    /// Records the call and answers it with ``unsafeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func unsafeWithResponse(
+        unsafe: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.unsafe(
+            unsafe: unsafe
+        )
         self.recorder.record(call)
         guard let handler = self.unsafeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "unsafe")
         }
-        return self.recorder.answer(try await handler(unsafe), to: call, status: 200)
+        let value: ValuesA = try await handler(unsafe)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Int` calls.
-    public var intHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var intHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Int") }
         set { recorder.setHandler(newValue, for: "Int") }
     }
 
-    /// Records the call and answers it with ``intHandler``, with the metadata ``responseMetadata`` makes.
-    public func intWithResponse(int: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.int(int: int)
+    /// Records the call and answers it with ``intHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func intWithResponse(
+        int: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.int(
+            int: int
+        )
         self.recorder.record(call)
         guard let handler = self.intHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Int")
         }
-        return self.recorder.answer(try await handler(int), to: call, status: 200)
+        let value: ValuesA = try await handler(int)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `String` calls.
-    public var stringHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var stringHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "String") }
         set { recorder.setHandler(newValue, for: "String") }
     }
 
-    /// Records the call and answers it with ``stringHandler``, with the metadata ``responseMetadata`` makes.
-    public func stringWithResponse(string: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.string(string: string)
+    /// Records the call and answers it with ``stringHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func stringWithResponse(
+        string: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.string(
+            string: string
+        )
         self.recorder.record(call)
         guard let handler = self.stringHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "String")
         }
-        return self.recorder.answer(try await handler(string), to: call, status: 200)
+        let value: ValuesA = try await handler(string)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Bool` calls.
-    public var boolHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var boolHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Bool") }
         set { recorder.setHandler(newValue, for: "Bool") }
     }
 
-    /// Records the call and answers it with ``boolHandler``, with the metadata ``responseMetadata`` makes.
-    public func boolWithResponse(bool: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.bool(bool: bool)
+    /// Records the call and answers it with ``boolHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func boolWithResponse(
+        bool: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.bool(
+            bool: bool
+        )
         self.recorder.record(call)
         guard let handler = self.boolHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Bool")
         }
-        return self.recorder.answer(try await handler(bool), to: call, status: 200)
+        let value: ValuesA = try await handler(bool)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Double` calls.
-    public var doubleHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var doubleHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Double") }
         set { recorder.setHandler(newValue, for: "Double") }
     }
 
-    /// Records the call and answers it with ``doubleHandler``, with the metadata ``responseMetadata`` makes.
-    public func doubleWithResponse(double: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.double(double: double)
+    /// Records the call and answers it with ``doubleHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func doubleWithResponse(
+        double: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.double(
+            double: double
+        )
         self.recorder.record(call)
         guard let handler = self.doubleHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Double")
         }
-        return self.recorder.answer(try await handler(double), to: call, status: 200)
+        let value: ValuesA = try await handler(double)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Float` calls.
-    public var floatHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var floatHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Float") }
         set { recorder.setHandler(newValue, for: "Float") }
     }
 
-    /// Records the call and answers it with ``floatHandler``, with the metadata ``responseMetadata`` makes.
-    public func floatWithResponse(float: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.float(float: float)
+    /// Records the call and answers it with ``floatHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func floatWithResponse(
+        float: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.float(
+            float: float
+        )
         self.recorder.record(call)
         guard let handler = self.floatHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Float")
         }
-        return self.recorder.answer(try await handler(float), to: call, status: 200)
+        let value: ValuesA = try await handler(float)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Array` calls.
-    public var arrayHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var arrayHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Array") }
         set { recorder.setHandler(newValue, for: "Array") }
     }
 
-    /// Records the call and answers it with ``arrayHandler``, with the metadata ``responseMetadata`` makes.
-    public func arrayWithResponse(array: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.array(array: array)
+    /// Records the call and answers it with ``arrayHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func arrayWithResponse(
+        array: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.array(
+            array: array
+        )
         self.recorder.record(call)
         guard let handler = self.arrayHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Array")
         }
-        return self.recorder.answer(try await handler(array), to: call, status: 200)
+        let value: ValuesA = try await handler(array)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Dictionary` calls.
-    public var dictionaryHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var dictionaryHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Dictionary") }
         set { recorder.setHandler(newValue, for: "Dictionary") }
     }
 
-    /// Records the call and answers it with ``dictionaryHandler``, with the metadata ``responseMetadata`` makes.
-    public func dictionaryWithResponse(dictionary: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.dictionary(dictionary: dictionary)
+    /// Records the call and answers it with ``dictionaryHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func dictionaryWithResponse(
+        dictionary: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.dictionary(
+            dictionary: dictionary
+        )
         self.recorder.record(call)
         guard let handler = self.dictionaryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Dictionary")
         }
-        return self.recorder.answer(try await handler(dictionary), to: call, status: 200)
+        let value: ValuesA = try await handler(dictionary)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Result` calls.
-    public var resultHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var resultHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Result") }
         set { recorder.setHandler(newValue, for: "Result") }
     }
 
-    /// Records the call and answers it with ``resultHandler``, with the metadata ``responseMetadata`` makes.
-    public func resultWithResponse(result: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.result(result: result)
+    /// Records the call and answers it with ``resultHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func resultWithResponse(
+        result: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.result(
+            result: result
+        )
         self.recorder.record(call)
         guard let handler = self.resultHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Result")
         }
-        return self.recorder.answer(try await handler(result), to: call, status: 200)
+        let value: ValuesA = try await handler(result)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Error` calls.
-    public var errorHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var errorHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Error") }
         set { recorder.setHandler(newValue, for: "Error") }
     }
 
-    /// Records the call and answers it with ``errorHandler``, with the metadata ``responseMetadata`` makes.
-    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.error(error: error)
+    /// Records the call and answers it with ``errorHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.error(
+            error: error
+        )
         self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Error")
         }
-        return self.recorder.answer(try await handler(error), to: call, status: 200)
+        let value: ValuesA = try await handler(error)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Never` calls.
-    public var neverHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var neverHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Never") }
         set { recorder.setHandler(newValue, for: "Never") }
     }
 
-    /// Records the call and answers it with ``neverHandler``, with the metadata ``responseMetadata`` makes.
-    public func neverWithResponse(never: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.never(never: never)
+    /// Records the call and answers it with ``neverHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func neverWithResponse(
+        never: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.never(
+            never: never
+        )
         self.recorder.record(call)
         guard let handler = self.neverHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Never")
         }
-        return self.recorder.answer(try await handler(never), to: call, status: 200)
+        let value: ValuesA = try await handler(never)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Data` calls.
-    public var dataHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var dataHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Data") }
         set { recorder.setHandler(newValue, for: "Data") }
     }
 
-    /// Records the call and answers it with ``dataHandler``, with the metadata ``responseMetadata`` makes.
-    public func dataWithResponse(data: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.data(data: data)
+    /// Records the call and answers it with ``dataHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func dataWithResponse(
+        data: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.data(
+            data: data
+        )
         self.recorder.record(call)
         guard let handler = self.dataHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Data")
         }
-        return self.recorder.answer(try await handler(data), to: call, status: 200)
+        let value: ValuesA = try await handler(data)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Date` calls.
-    public var dateHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var dateHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Date") }
         set { recorder.setHandler(newValue, for: "Date") }
     }
 
-    /// Records the call and answers it with ``dateHandler``, with the metadata ``responseMetadata`` makes.
-    public func dateWithResponse(date: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.date(date: date)
+    /// Records the call and answers it with ``dateHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func dateWithResponse(
+        date: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.date(
+            date: date
+        )
         self.recorder.record(call)
         guard let handler = self.dateHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Date")
         }
-        return self.recorder.answer(try await handler(date), to: call, status: 200)
+        let value: ValuesA = try await handler(date)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `UUID` calls.
-    public var uuidHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var uuidHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "UUID") }
         set { recorder.setHandler(newValue, for: "UUID") }
     }
 
-    /// Records the call and answers it with ``uuidHandler``, with the metadata ``responseMetadata`` makes.
-    public func uuidWithResponse(uuid: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.uuid(uuid: uuid)
+    /// Records the call and answers it with ``uuidHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func uuidWithResponse(
+        uuid: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.uuid(
+            uuid: uuid
+        )
         self.recorder.record(call)
         guard let handler = self.uuidHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "UUID")
         }
-        return self.recorder.answer(try await handler(uuid), to: call, status: 200)
+        let value: ValuesA = try await handler(uuid)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `URL` calls.
-    public var urlHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var urlHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "URL") }
         set { recorder.setHandler(newValue, for: "URL") }
     }
 
-    /// Records the call and answers it with ``urlHandler``, with the metadata ``responseMetadata`` makes.
-    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.url(url: url)
+    /// Records the call and answers it with ``urlHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.url(
+            url: url
+        )
         self.recorder.record(call)
         guard let handler = self.urlHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "URL")
         }
-        return self.recorder.answer(try await handler(url), to: call, status: 200)
+        let value: ValuesA = try await handler(url)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Decimal` calls.
-    public var decimalHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var decimalHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Decimal") }
         set { recorder.setHandler(newValue, for: "Decimal") }
     }
 
-    /// Records the call and answers it with ``decimalHandler``, with the metadata ``responseMetadata`` makes.
-    public func decimalWithResponse(decimal: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.decimal(decimal: decimal)
+    /// Records the call and answers it with ``decimalHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func decimalWithResponse(
+        decimal: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.decimal(
+            decimal: decimal
+        )
         self.recorder.record(call)
         guard let handler = self.decimalHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Decimal")
         }
-        return self.recorder.answer(try await handler(decimal), to: call, status: 200)
+        let value: ValuesA = try await handler(decimal)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Codable` calls.
-    public var codableHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var codableHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Codable") }
         set { recorder.setHandler(newValue, for: "Codable") }
     }
 
-    /// Records the call and answers it with ``codableHandler``, with the metadata ``responseMetadata`` makes.
-    public func codableWithResponse(codable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.codable(codable: codable)
+    /// Records the call and answers it with ``codableHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func codableWithResponse(
+        codable: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codable(
+            codable: codable
+        )
         self.recorder.record(call)
         guard let handler = self.codableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Codable")
         }
-        return self.recorder.answer(try await handler(codable), to: call, status: 200)
+        let value: ValuesA = try await handler(codable)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Hashable` calls.
-    public var hashableHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var hashableHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Hashable") }
         set { recorder.setHandler(newValue, for: "Hashable") }
     }
 
-    /// Records the call and answers it with ``hashableHandler``, with the metadata ``responseMetadata`` makes.
-    public func hashableWithResponse(hashable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.hashable(hashable: hashable)
+    /// Records the call and answers it with ``hashableHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func hashableWithResponse(
+        hashable: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hashable(
+            hashable: hashable
+        )
         self.recorder.record(call)
         guard let handler = self.hashableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Hashable")
         }
-        return self.recorder.answer(try await handler(hashable), to: call, status: 200)
+        let value: ValuesA = try await handler(hashable)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Sendable` calls.
-    public var sendableHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var sendableHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Sendable") }
         set { recorder.setHandler(newValue, for: "Sendable") }
     }
 
-    /// Records the call and answers it with ``sendableHandler``, with the metadata ``responseMetadata`` makes.
-    public func sendableWithResponse(sendable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.sendable(sendable: sendable)
+    /// Records the call and answers it with ``sendableHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func sendableWithResponse(
+        sendable: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.sendable(
+            sendable: sendable
+        )
         self.recorder.record(call)
         guard let handler = self.sendableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Sendable")
         }
-        return self.recorder.answer(try await handler(sendable), to: call, status: 200)
+        let value: ValuesA = try await handler(sendable)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Equatable` calls.
-    public var equatableHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var equatableHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Equatable") }
         set { recorder.setHandler(newValue, for: "Equatable") }
     }
 
-    /// Records the call and answers it with ``equatableHandler``, with the metadata ``responseMetadata`` makes.
-    public func equatableWithResponse(equatable: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.equatable(equatable: equatable)
+    /// Records the call and answers it with ``equatableHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func equatableWithResponse(
+        equatable: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.equatable(
+            equatable: equatable
+        )
         self.recorder.record(call)
         guard let handler = self.equatableHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Equatable")
         }
-        return self.recorder.answer(try await handler(equatable), to: call, status: 200)
+        let value: ValuesA = try await handler(equatable)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Decoder` calls.
-    public var decoderHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var decoderHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Decoder") }
         set { recorder.setHandler(newValue, for: "Decoder") }
     }
 
-    /// Records the call and answers it with ``decoderHandler``, with the metadata ``responseMetadata`` makes.
-    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.decoder(decoder: decoder)
+    /// Records the call and answers it with ``decoderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.decoder(
+            decoder: decoder
+        )
         self.recorder.record(call)
         guard let handler = self.decoderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Decoder")
         }
-        return self.recorder.answer(try await handler(decoder), to: call, status: 200)
+        let value: ValuesA = try await handler(decoder)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Encoder` calls.
-    public var encoderHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var encoderHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Encoder") }
         set { recorder.setHandler(newValue, for: "Encoder") }
     }
 
-    /// Records the call and answers it with ``encoderHandler``, with the metadata ``responseMetadata`` makes.
-    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.encoder(encoder: encoder)
+    /// Records the call and answers it with ``encoderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.encoder(
+            encoder: encoder
+        )
         self.recorder.record(call)
         guard let handler = self.encoderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Encoder")
         }
-        return self.recorder.answer(try await handler(encoder), to: call, status: 200)
+        let value: ValuesA = try await handler(encoder)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `CodingKey` calls.
-    public var codingKeyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var codingKeyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "CodingKey") }
         set { recorder.setHandler(newValue, for: "CodingKey") }
     }
 
-    /// Records the call and answers it with ``codingKeyHandler``, with the metadata ``responseMetadata`` makes.
-    public func codingKeyWithResponse(codingKey: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.codingKey(codingKey: codingKey)
+    /// Records the call and answers it with ``codingKeyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func codingKeyWithResponse(
+        codingKey: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codingKey(
+            codingKey: codingKey
+        )
         self.recorder.record(call)
         guard let handler = self.codingKeyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CodingKey")
         }
-        return self.recorder.answer(try await handler(codingKey), to: call, status: 200)
+        let value: ValuesA = try await handler(codingKey)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `request` calls.
-    public var requestHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var requestHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "request") }
         set { recorder.setHandler(newValue, for: "request") }
     }
 
-    /// Records the call and answers it with ``requestHandler``, with the metadata ``responseMetadata`` makes.
-    public func requestWithResponse(request request_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.request(request: request_)
+    /// Records the call and answers it with ``requestHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func requestWithResponse(
+        request request_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.request(
+            request: request_
+        )
         self.recorder.record(call)
         guard let handler = self.requestHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "request")
         }
-        return self.recorder.answer(try await handler(request_), to: call, status: 200)
+        let value: ValuesA = try await handler(request_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `recorder` calls.
-    public var recorderHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var recorderHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "recorder") }
         set { recorder.setHandler(newValue, for: "recorder") }
     }
 
-    /// Records the call and answers it with ``recorderHandler``, with the metadata ``responseMetadata`` makes.
-    public func recorderWithResponse(recorder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.recorder(recorder: recorder)
+    /// Records the call and answers it with ``recorderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func recorderWithResponse(
+        recorder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.recorder(
+            recorder: recorder
+        )
         self.recorder.record(call)
         guard let handler = self.recorderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "recorder")
         }
-        return self.recorder.answer(try await handler(recorder), to: call, status: 200)
+        let value: ValuesA = try await handler(recorder)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `handler` calls.
-    public var handlerHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var handlerHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "handler") }
         set { recorder.setHandler(newValue, for: "handler") }
     }
 
-    /// Records the call and answers it with ``handlerHandler``, with the metadata ``responseMetadata`` makes.
-    public func handlerWithResponse(handler handler_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.handler(handler: handler_)
+    /// Records the call and answers it with ``handlerHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func handlerWithResponse(
+        handler handler_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.handler(
+            handler: handler_
+        )
         self.recorder.record(call)
         guard let handler = self.handlerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "handler")
         }
-        return self.recorder.answer(try await handler(handler_), to: call, status: 200)
+        let value: ValuesA = try await handler(handler_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `page` calls.
-    public var pageHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var pageHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "page") }
         set { recorder.setHandler(newValue, for: "page") }
     }
 
-    /// Records the call and answers it with ``pageHandler``, with the metadata ``responseMetadata`` makes.
-    public func pageWithResponse(page page_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.page(page: page_)
+    /// Records the call and answers it with ``pageHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func pageWithResponse(
+        page page_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.page(
+            page: page_
+        )
         self.recorder.record(call)
         guard let handler = self.pageHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "page")
         }
-        return self.recorder.answer(try await handler(page_), to: call, status: 200)
+        let value: ValuesA = try await handler(page_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `cursor` calls.
-    public var cursorHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var cursorHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "cursor") }
         set { recorder.setHandler(newValue, for: "cursor") }
     }
 
-    /// Records the call and answers it with ``cursorHandler``, with the metadata ``responseMetadata`` makes.
-    public func cursorWithResponse(cursor: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.cursor(cursor: cursor)
+    /// Records the call and answers it with ``cursorHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func cursorWithResponse(
+        cursor: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.cursor(
+            cursor: cursor
+        )
         self.recorder.record(call)
         guard let handler = self.cursorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "cursor")
         }
-        return self.recorder.answer(try await handler(cursor), to: call, status: 200)
+        let value: ValuesA = try await handler(cursor)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `calls` calls.
-    public var callsHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var callsHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "calls") }
         set { recorder.setHandler(newValue, for: "calls") }
     }
 
-    /// Records the call and answers it with ``callsHandler``, with the metadata ``responseMetadata`` makes.
-    public func callsWithResponse(calls: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.calls(calls: calls)
+    /// Records the call and answers it with ``callsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func callsWithResponse(
+        calls: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.calls(
+            calls: calls
+        )
         self.recorder.record(call)
         guard let handler = self.callsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "calls")
         }
-        return self.recorder.answer(try await handler(calls), to: call, status: 200)
+        let value: ValuesA = try await handler(calls)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `custom` calls.
-    public var customHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var customHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "custom") }
         set { recorder.setHandler(newValue, for: "custom") }
     }
 
-    /// Records the call and answers it with ``customHandler``, with the metadata ``responseMetadata`` makes.
-    public func customWithResponse(custom: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.custom(custom: custom)
+    /// Records the call and answers it with ``customHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func customWithResponse(
+        custom: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.custom(
+            custom: custom
+        )
         self.recorder.record(call)
         guard let handler = self.customHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "custom")
         }
-        return self.recorder.answer(try await handler(custom), to: call, status: 200)
+        let value: ValuesA = try await handler(custom)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `credentials` calls.
-    public var credentialsHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var credentialsHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "credentials") }
         set { recorder.setHandler(newValue, for: "credentials") }
     }
 
-    /// Records the call and answers it with ``credentialsHandler``, with the metadata ``responseMetadata`` makes.
-    public func credentialsWithResponse(credentials: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.credentials(credentials: credentials)
+    /// Records the call and answers it with ``credentialsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func credentialsWithResponse(
+        credentials: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.credentials(
+            credentials: credentials
+        )
         self.recorder.record(call)
         guard let handler = self.credentialsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "credentials")
         }
-        return self.recorder.answer(try await handler(credentials), to: call, status: 200)
+        let value: ValuesA = try await handler(credentials)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `environment` calls.
-    public var environmentHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var environmentHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "environment") }
         set { recorder.setHandler(newValue, for: "environment") }
     }
 
-    /// Records the call and answers it with ``environmentHandler``, with the metadata ``responseMetadata`` makes.
-    public func environmentWithResponse(environment: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.environment(environment: environment)
+    /// Records the call and answers it with ``environmentHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func environmentWithResponse(
+        environment: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.environment(
+            environment: environment
+        )
         self.recorder.record(call)
         guard let handler = self.environmentHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "environment")
         }
-        return self.recorder.answer(try await handler(environment), to: call, status: 200)
+        let value: ValuesA = try await handler(environment)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `apply` calls.
-    public var applyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var applyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "apply") }
         set { recorder.setHandler(newValue, for: "apply") }
     }
 
-    /// Records the call and answers it with ``applyHandler``, with the metadata ``responseMetadata`` makes.
-    public func applyWithResponse(apply: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.apply(apply: apply)
+    /// Records the call and answers it with ``applyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func applyWithResponse(
+        apply: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.apply(
+            apply: apply
+        )
         self.recorder.record(call)
         guard let handler = self.applyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "apply")
         }
-        return self.recorder.answer(try await handler(apply), to: call, status: 200)
+        let value: ValuesA = try await handler(apply)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `name` calls.
-    public var nameHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var nameHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "name") }
         set { recorder.setHandler(newValue, for: "name") }
     }
 
-    /// Records the call and answers it with ``nameHandler``, with the metadata ``responseMetadata`` makes.
-    public func nameWithResponse(name: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.name(name: name)
+    /// Records the call and answers it with ``nameHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func nameWithResponse(
+        name: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.name(
+            name: name
+        )
         self.recorder.record(call)
         guard let handler = self.nameHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "name")
         }
-        return self.recorder.answer(try await handler(name), to: call, status: 200)
+        let value: ValuesA = try await handler(name)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `rawValue` calls.
-    public var rawValueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var rawValueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "rawValue") }
         set { recorder.setHandler(newValue, for: "rawValue") }
     }
 
-    /// Records the call and answers it with ``rawValueHandler``, with the metadata ``responseMetadata`` makes.
-    public func rawValueWithResponse(rawValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.rawValue(rawValue: rawValue)
+    /// Records the call and answers it with ``rawValueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func rawValueWithResponse(
+        rawValue: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.rawValue(
+            rawValue: rawValue
+        )
         self.recorder.record(call)
         guard let handler = self.rawValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "rawValue")
         }
-        return self.recorder.answer(try await handler(rawValue), to: call, status: 200)
+        let value: ValuesA = try await handler(rawValue)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `hashValue` calls.
-    public var hashValueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var hashValueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "hashValue") }
         set { recorder.setHandler(newValue, for: "hashValue") }
     }
 
-    /// Records the call and answers it with ``hashValueHandler``, with the metadata ``responseMetadata`` makes.
-    public func hashValueWithResponse(hashValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.hashValue(hashValue: hashValue)
+    /// Records the call and answers it with ``hashValueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func hashValueWithResponse(
+        hashValue: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hashValue(
+            hashValue: hashValue
+        )
         self.recorder.record(call)
         guard let handler = self.hashValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "hashValue")
         }
-        return self.recorder.answer(try await handler(hashValue), to: call, status: 200)
+        let value: ValuesA = try await handler(hashValue)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `hash` calls.
-    public var hashHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var hashHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "hash") }
         set { recorder.setHandler(newValue, for: "hash") }
     }
 
-    /// Records the call and answers it with ``hashHandler``, with the metadata ``responseMetadata`` makes.
-    public func hashWithResponse(hash: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.hash(hash: hash)
+    /// Records the call and answers it with ``hashHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func hashWithResponse(
+        hash: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.hash(
+            hash: hash
+        )
         self.recorder.record(call)
         guard let handler = self.hashHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "hash")
         }
-        return self.recorder.answer(try await handler(hash), to: call, status: 200)
+        let value: ValuesA = try await handler(hash)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `encode` calls.
-    public var encodeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var encodeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "encode") }
         set { recorder.setHandler(newValue, for: "encode") }
     }
 
-    /// Records the call and answers it with ``encodeHandler``, with the metadata ``responseMetadata`` makes.
-    public func encodeWithResponse(encode: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.encode(encode: encode)
+    /// Records the call and answers it with ``encodeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func encodeWithResponse(
+        encode: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.encode(
+            encode: encode
+        )
         self.recorder.record(call)
         guard let handler = self.encodeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "encode")
         }
-        return self.recorder.answer(try await handler(encode), to: call, status: 200)
+        let value: ValuesA = try await handler(encode)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `container` calls.
-    public var containerHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var containerHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "container") }
         set { recorder.setHandler(newValue, for: "container") }
     }
 
-    /// Records the call and answers it with ``containerHandler``, with the metadata ``responseMetadata`` makes.
-    public func containerWithResponse(container: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.container(container: container)
+    /// Records the call and answers it with ``containerHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func containerWithResponse(
+        container: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.container(
+            container: container
+        )
         self.recorder.record(call)
         guard let handler = self.containerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "container")
         }
-        return self.recorder.answer(try await handler(container), to: call, status: 200)
+        let value: ValuesA = try await handler(container)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `codingKeys` calls.
-    public var codingKeysHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var codingKeysHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "codingKeys") }
         set { recorder.setHandler(newValue, for: "codingKeys") }
     }
 
-    /// Records the call and answers it with ``codingKeysHandler``, with the metadata ``responseMetadata`` makes.
-    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.codingKeys(codingKeys: codingKeys)
+    /// Records the call and answers it with ``codingKeysHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.codingKeys(
+            codingKeys: codingKeys
+        )
         self.recorder.record(call)
         guard let handler = self.codingKeysHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "codingKeys")
         }
-        return self.recorder.answer(try await handler(codingKeys), to: call, status: 200)
+        let value: ValuesA = try await handler(codingKeys)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `value` calls.
-    public var valueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var valueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "value") }
         set { recorder.setHandler(newValue, for: "value") }
     }
 
-    /// Records the call and answers it with ``valueHandler``, with the metadata ``responseMetadata`` makes.
-    public func valueWithResponse(value: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.value(value: value)
+    /// Records the call and answers it with ``valueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func valueWithResponse(
+        value value_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.value(
+            value: value_
+        )
         self.recorder.record(call)
         guard let handler = self.valueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "value")
         }
-        return self.recorder.answer(try await handler(value), to: call, status: 200)
+        let value: ValuesA = try await handler(value_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `key` calls.
-    public var keyHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var keyHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "key") }
         set { recorder.setHandler(newValue, for: "key") }
     }
 
-    /// Records the call and answers it with ``keyHandler``, with the metadata ``responseMetadata`` makes.
-    public func keyWithResponse(key: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.key(key: key)
+    /// Records the call and answers it with ``keyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func keyWithResponse(
+        key: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.key(
+            key: key
+        )
         self.recorder.record(call)
         guard let handler = self.keyHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "key")
         }
-        return self.recorder.answer(try await handler(key), to: call, status: 200)
+        let value: ValuesA = try await handler(key)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `token` calls.
-    public var tokenHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var tokenHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "token") }
         set { recorder.setHandler(newValue, for: "token") }
     }
 
-    /// Records the call and answers it with ``tokenHandler``, with the metadata ``responseMetadata`` makes.
-    public func tokenWithResponse(token: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.token(token: token)
+    /// Records the call and answers it with ``tokenHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func tokenWithResponse(
+        token: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.token(
+            token: token
+        )
         self.recorder.record(call)
         guard let handler = self.tokenHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "token")
         }
-        return self.recorder.answer(try await handler(token), to: call, status: 200)
+        let value: ValuesA = try await handler(token)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `username` calls.
-    public var usernameHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var usernameHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "username") }
         set { recorder.setHandler(newValue, for: "username") }
     }
 
-    /// Records the call and answers it with ``usernameHandler``, with the metadata ``responseMetadata`` makes.
-    public func usernameWithResponse(username: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.username(username: username)
+    /// Records the call and answers it with ``usernameHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func usernameWithResponse(
+        username: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.username(
+            username: username
+        )
         self.recorder.record(call)
         guard let handler = self.usernameHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "username")
         }
-        return self.recorder.answer(try await handler(username), to: call, status: 200)
+        let value: ValuesA = try await handler(username)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `password` calls.
-    public var passwordHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var passwordHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "password") }
         set { recorder.setHandler(newValue, for: "password") }
     }
 
-    /// Records the call and answers it with ``passwordHandler``, with the metadata ``responseMetadata`` makes.
-    public func passwordWithResponse(password: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.password(password: password)
+    /// Records the call and answers it with ``passwordHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func passwordWithResponse(
+        password: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.password(
+            password: password
+        )
         self.recorder.record(call)
         guard let handler = self.passwordHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "password")
         }
-        return self.recorder.answer(try await handler(password), to: call, status: 200)
+        let value: ValuesA = try await handler(password)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `reader` calls.
-    public var readerHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var readerHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "reader") }
         set { recorder.setHandler(newValue, for: "reader") }
     }
 
-    /// Records the call and answers it with ``readerHandler``, with the metadata ``responseMetadata`` makes.
-    public func readerWithResponse(reader: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.reader(reader: reader)
+    /// Records the call and answers it with ``readerHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func readerWithResponse(
+        reader: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.reader(
+            reader: reader
+        )
         self.recorder.record(call)
         guard let handler = self.readerHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "reader")
         }
-        return self.recorder.answer(try await handler(reader), to: call, status: 200)
+        let value: ValuesA = try await handler(reader)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `server` calls.
-    public var serverHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var serverHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "server") }
         set { recorder.setHandler(newValue, for: "server") }
     }
 
-    /// Records the call and answers it with ``serverHandler``, with the metadata ``responseMetadata`` makes.
-    public func serverWithResponse(server: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.server(server: server)
+    /// Records the call and answers it with ``serverHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func serverWithResponse(
+        server: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.server(
+            server: server
+        )
         self.recorder.record(call)
         guard let handler = self.serverHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "server")
         }
-        return self.recorder.answer(try await handler(server), to: call, status: 200)
+        let value: ValuesA = try await handler(server)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `auth` calls.
-    public var authHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var authHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "auth") }
         set { recorder.setHandler(newValue, for: "auth") }
     }
 
-    /// Records the call and answers it with ``authHandler``, with the metadata ``responseMetadata`` makes.
-    public func authWithResponse(auth: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.auth(auth: auth)
+    /// Records the call and answers it with ``authHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func authWithResponse(
+        auth: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.auth(
+            auth: auth
+        )
         self.recorder.record(call)
         guard let handler = self.authHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "auth")
         }
-        return self.recorder.answer(try await handler(auth), to: call, status: 200)
+        let value: ValuesA = try await handler(auth)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `timeout` calls.
-    public var timeoutHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var timeoutHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "timeout") }
         set { recorder.setHandler(newValue, for: "timeout") }
     }
 
-    /// Records the call and answers it with ``timeoutHandler``, with the metadata ``responseMetadata`` makes.
-    public func timeoutWithResponse(timeout: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.timeout(timeout: timeout)
+    /// Records the call and answers it with ``timeoutHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func timeoutWithResponse(
+        timeout: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.timeout(
+            timeout: timeout
+        )
         self.recorder.record(call)
         guard let handler = self.timeoutHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "timeout")
         }
-        return self.recorder.answer(try await handler(timeout), to: call, status: 200)
+        let value: ValuesA = try await handler(timeout)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `transport` calls.
-    public var transportHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var transportHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "transport") }
         set { recorder.setHandler(newValue, for: "transport") }
     }
 
-    /// Records the call and answers it with ``transportHandler``, with the metadata ``responseMetadata`` makes.
-    public func transportWithResponse(transport: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.transport(transport: transport)
+    /// Records the call and answers it with ``transportHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func transportWithResponse(
+        transport: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.transport(
+            transport: transport
+        )
         self.recorder.record(call)
         guard let handler = self.transportHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "transport")
         }
-        return self.recorder.answer(try await handler(transport), to: call, status: 200)
+        let value: ValuesA = try await handler(transport)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `description` calls.
-    public var descriptionHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var descriptionHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "description") }
         set { recorder.setHandler(newValue, for: "description") }
     }
 
-    /// Records the call and answers it with ``descriptionHandler``, with the metadata ``responseMetadata`` makes.
-    public func descriptionWithResponse(description: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.description(description: description)
+    /// Records the call and answers it with ``descriptionHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func descriptionWithResponse(
+        description: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.description(
+            description: description
+        )
         self.recorder.record(call)
         guard let handler = self.descriptionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "description")
         }
-        return self.recorder.answer(try await handler(description), to: call, status: 200)
+        let value: ValuesA = try await handler(description)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `debugDescription` calls.
-    public var debugDescriptionHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var debugDescriptionHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "debugDescription") }
         set { recorder.setHandler(newValue, for: "debugDescription") }
     }
 
-    /// Records the call and answers it with ``debugDescriptionHandler``, with the metadata ``responseMetadata`` makes.
-    public func debugDescriptionWithResponse(debugDescription: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.debugDescription(debugDescription: debugDescription)
+    /// Records the call and answers it with ``debugDescriptionHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func debugDescriptionWithResponse(
+        debugDescription: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.debugDescription(
+            debugDescription: debugDescription
+        )
         self.recorder.record(call)
         guard let handler = self.debugDescriptionHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "debugDescription")
         }
-        return self.recorder.answer(try await handler(debugDescription), to: call, status: 200)
+        let value: ValuesA = try await handler(debugDescription)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `send` calls.
-    public var sendHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var sendHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "send") }
         set { recorder.setHandler(newValue, for: "send") }
     }
 
-    /// Records the call and answers it with ``sendHandler``, with the metadata ``responseMetadata`` makes.
-    public func sendWithResponse(send: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.send(send: send)
+    /// Records the call and answers it with ``sendHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func sendWithResponse(
+        send: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.send(
+            send: send
+        )
         self.recorder.record(call)
         guard let handler = self.sendHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "send")
         }
-        return self.recorder.answer(try await handler(send), to: call, status: 200)
+        let value: ValuesA = try await handler(send)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `mock` calls.
-    public var mockHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var mockHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "mock") }
         set { recorder.setHandler(newValue, for: "mock") }
     }
 
-    /// Records the call and answers it with ``mockHandler``, with the metadata ``responseMetadata`` makes.
-    public func mockWithResponse(mock: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.mock(mock: mock)
+    /// Records the call and answers it with ``mockHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func mockWithResponse(
+        mock: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.mock(
+            mock: mock
+        )
         self.recorder.record(call)
         guard let handler = self.mockHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "mock")
         }
-        return self.recorder.answer(try await handler(mock), to: call, status: 200)
+        let value: ValuesA = try await handler(mock)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `declared` calls.
-    public var declaredHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var declaredHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "declared") }
         set { recorder.setHandler(newValue, for: "declared") }
     }
 
-    /// Records the call and answers it with ``declaredHandler``, with the metadata ``responseMetadata`` makes.
-    public func declaredWithResponse(declared: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.declared(declared: declared)
+    /// Records the call and answers it with ``declaredHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func declaredWithResponse(
+        declared: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.declared(
+            declared: declared
+        )
         self.recorder.record(call)
         guard let handler = self.declaredHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "declared")
         }
-        return self.recorder.answer(try await handler(declared), to: call, status: 200)
+        let value: ValuesA = try await handler(declared)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `items` calls.
-    public var itemsHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var itemsHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "items") }
         set { recorder.setHandler(newValue, for: "items") }
     }
 
-    /// Records the call and answers it with ``itemsHandler``, with the metadata ``responseMetadata`` makes.
-    public func itemsWithResponse(items: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.items(items: items)
+    /// Records the call and answers it with ``itemsHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func itemsWithResponse(
+        items: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.items(
+            items: items
+        )
         self.recorder.record(call)
         guard let handler = self.itemsHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "items")
         }
-        return self.recorder.answer(try await handler(items), to: call, status: 200)
+        let value: ValuesA = try await handler(items)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `next` calls.
-    public var nextHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var nextHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "next") }
         set { recorder.setHandler(newValue, for: "next") }
     }
 
-    /// Records the call and answers it with ``nextHandler``, with the metadata ``responseMetadata`` makes.
-    public func nextWithResponse(next: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.next(next: next)
+    /// Records the call and answers it with ``nextHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func nextWithResponse(
+        next: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.next(
+            next: next
+        )
         self.recorder.record(call)
         guard let handler = self.nextHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "next")
         }
-        return self.recorder.answer(try await handler(next), to: call, status: 200)
+        let value: ValuesA = try await handler(next)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `isLast` calls.
-    public var isLastHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var isLastHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "isLast") }
         set { recorder.setHandler(newValue, for: "isLast") }
     }
 
-    /// Records the call and answers it with ``isLastHandler``, with the metadata ``responseMetadata`` makes.
-    public func isLastWithResponse(isLast: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.isLast(isLast: isLast)
+    /// Records the call and answers it with ``isLastHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func isLastWithResponse(
+        isLast: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.isLast(
+            isLast: isLast
+        )
         self.recorder.record(call)
         guard let handler = self.isLastHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "isLast")
         }
-        return self.recorder.answer(try await handler(isLast), to: call, status: 200)
+        let value: ValuesA = try await handler(isLast)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `JSONValue` calls.
-    public var jsonValueHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var jsonValueHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "JSONValue") }
         set { recorder.setHandler(newValue, for: "JSONValue") }
     }
 
-    /// Records the call and answers it with ``jsonValueHandler``, with the metadata ``responseMetadata`` makes.
-    public func jsonValueWithResponse(jsonValue: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.jsonValue(jsonValue: jsonValue)
+    /// Records the call and answers it with ``jsonValueHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func jsonValueWithResponse(
+        jsonValue: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.jsonValue(
+            jsonValue: jsonValue
+        )
         self.recorder.record(call)
         guard let handler = self.jsonValueHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "JSONValue")
         }
-        return self.recorder.answer(try await handler(jsonValue), to: call, status: 200)
+        let value: ValuesA = try await handler(jsonValue)
+        return self.recorder.answer(value, to: call, status: 200)
+    }
+
+    /// Answers `call` calls.
+    public var callHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
+        get { recorder.handler(for: "call") }
+        set { recorder.setHandler(newValue, for: "call") }
+    }
+
+    /// Records the call and answers it with ``callHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func callWithResponse(
+        call call_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.call(
+            call: call_
+        )
+        self.recorder.record(call)
+        guard let handler = self.callHandler else {
+            throw .unhandledInMock("NamesAMock", endpoint: "call")
+        }
+        let value: ValuesA = try await handler(call_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `CourierRuntime` calls.
-    public var courierRuntimeHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var courierRuntimeHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "CourierRuntime") }
         set { recorder.setHandler(newValue, for: "CourierRuntime") }
     }
 
-    /// Records the call and answers it with ``courierRuntimeHandler``, with the metadata ``responseMetadata`` makes.
-    public func courierRuntimeWithResponse(courierRuntime: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.courierRuntime(courierRuntime: courierRuntime)
+    /// Records the call and answers it with ``courierRuntimeHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func courierRuntimeWithResponse(
+        courierRuntime: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.courierRuntime(
+            courierRuntime: courierRuntime
+        )
         self.recorder.record(call)
         guard let handler = self.courierRuntimeHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CourierRuntime")
         }
-        return self.recorder.answer(try await handler(courierRuntime), to: call, status: 200)
+        let value: ValuesA = try await handler(courierRuntime)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Foundation` calls.
-    public var foundationHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var foundationHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Foundation") }
         set { recorder.setHandler(newValue, for: "Foundation") }
     }
 
-    /// Records the call and answers it with ``foundationHandler``, with the metadata ``responseMetadata`` makes.
-    public func foundationWithResponse(foundation: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.foundation(foundation: foundation)
+    /// Records the call and answers it with ``foundationHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func foundationWithResponse(
+        foundation: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.foundation(
+            foundation: foundation
+        )
         self.recorder.record(call)
         guard let handler = self.foundationHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Foundation")
         }
-        return self.recorder.answer(try await handler(foundation), to: call, status: 200)
+        let value: ValuesA = try await handler(foundation)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `HTTPTypes` calls.
-    public var httpTypesHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var httpTypesHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "HTTPTypes") }
         set { recorder.setHandler(newValue, for: "HTTPTypes") }
     }
 
-    /// Records the call and answers it with ``httpTypesHandler``, with the metadata ``responseMetadata`` makes.
-    public func httpTypesWithResponse(httpTypes: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.httpTypes(httpTypes: httpTypes)
+    /// Records the call and answers it with ``httpTypesHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func httpTypesWithResponse(
+        httpTypes: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.httpTypes(
+            httpTypes: httpTypes
+        )
         self.recorder.record(call)
         guard let handler = self.httpTypesHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "HTTPTypes")
         }
-        return self.recorder.answer(try await handler(httpTypes), to: call, status: 200)
+        let value: ValuesA = try await handler(httpTypes)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Swift` calls.
-    public var swiftHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var swiftHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "Swift") }
         set { recorder.setHandler(newValue, for: "Swift") }
     }
 
-    /// Records the call and answers it with ``swiftHandler``, with the metadata ``responseMetadata`` makes.
-    public func swiftWithResponse(swift: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.swift(swift: swift)
+    /// Records the call and answers it with ``swiftHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func swiftWithResponse(
+        swift: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.swift(
+            swift: swift
+        )
         self.recorder.record(call)
         guard let handler = self.swiftHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Swift")
         }
-        return self.recorder.answer(try await handler(swift), to: call, status: 200)
+        let value: ValuesA = try await handler(swift)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `CourierRuntimeRequirement` calls.
-    public var courierRuntimeRequirementHandler: (@Sendable (Swift.String) async throws(NamesAError) -> ValuesA)? {
+    public var courierRuntimeRequirementHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
         get { recorder.handler(for: "CourierRuntimeRequirement") }
         set { recorder.setHandler(newValue, for: "CourierRuntimeRequirement") }
     }
 
-    /// Records the call and answers it with ``courierRuntimeRequirementHandler``, with the metadata ``responseMetadata`` makes.
-    public func courierRuntimeRequirementWithResponse(courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        let call = NamesAMockCall.courierRuntimeRequirement(courierRuntimeRequirement: courierRuntimeRequirement)
+    /// Records the call and answers it with ``courierRuntimeRequirementHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func courierRuntimeRequirementWithResponse(
+        courierRuntimeRequirement: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.courierRuntimeRequirement(
+            courierRuntimeRequirement: courierRuntimeRequirement
+        )
         self.recorder.record(call)
         guard let handler = self.courierRuntimeRequirementHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "CourierRuntimeRequirement")
         }
-        return self.recorder.answer(try await handler(courierRuntimeRequirement), to: call, status: 200)
+        let value: ValuesA = try await handler(courierRuntimeRequirement)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyQuery` calls.
-    public var everyQueryHandler: (@Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesAError) -> PageA)? {
+    public var everyQueryHandler: (
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesAError) -> PageA
+    )? {
         get { recorder.handler(for: "everyQuery") }
         set { recorder.setHandler(newValue, for: "everyQuery") }
     }
 
-    /// Records the call and answers it with ``everyQueryHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, type: Swift.String?, _5F: Swift.String?, `as`: Swift.String?, `associatedtype`: Swift.String?, `async`: Swift.String?, `await`: Swift.String?, `borrowing`: Swift.String?, `break`: Swift.String?, `case`: Swift.String?, `catch`: Swift.String?, `class`: Swift.String?, `consuming`: Swift.String?, `continue`: Swift.String?, `default`: Swift.String?, `defer`: Swift.String?, deinit_: Swift.String?, `do`: Swift.String?, `each`: Swift.String?, `else`: Swift.String?, `enum`: Swift.String?, `extension`: Swift.String?, `fallthrough`: Swift.String?, `false`: Swift.String?, `fileprivate`: Swift.String?, `for`: Swift.String?, `func`: Swift.String?, `guard`: Swift.String?, `if`: Swift.String?, `import`: Swift.String?, `in`: Swift.String?, init_: Swift.String?, `inout`: Swift.String?, `internal`: Swift.String?, `is`: Swift.String?, `let`: Swift.String?, `nil`: Swift.String?, `nonisolated`: Swift.String?, `open`: Swift.String?, `operator`: Swift.String?, `package`: Swift.String?, `precedencegroup`: Swift.String?, `private`: Swift.String?, `public`: Swift.String?, `repeat`: Swift.String?, `rethrows`: Swift.String?, `return`: Swift.String?, `some`: Swift.String?, `static`: Swift.String?, `struct`: Swift.String?, subscript_: Swift.String?, super_: Swift.String?, `switch`: Swift.String?, `throw`: Swift.String?, `throws`: Swift.String?, `true`: Swift.String?, `try`: Swift.String?, `typealias`: Swift.String?, `var`: Swift.String?, `where`: Swift.String?, `while`: Swift.String?, get: Swift.String?, set: Swift.String?, willSet: Swift.String?, didSet: Swift.String?, mutating: Swift.String?, nonmutating: Swift.String?, override: Swift.String?, convenience: Swift.String?, dynamic: Swift.String?, final: Swift.String?, indirect: Swift.String?, lazy: Swift.String?, optional: Swift.String?, required: Swift.String?, unowned: Swift.String?, weak: Swift.String?, actor: Swift.String?, macro: Swift.String?, consume: Swift.String?, copy: Swift.String?, discard: Swift.String?, then: Swift.String?, sending: Swift.String?, isolated: Swift.String?, unsafe: Swift.String?, int: Swift.String?, string: Swift.String?, bool: Swift.String?, double: Swift.String?, float: Swift.String?, array: Swift.String?, dictionary: Swift.String?, result: Swift.String?, error: Swift.String?, never: Swift.String?, data: Swift.String?, date: Swift.String?, uuid: Swift.String?, url: Swift.String?, decimal: Swift.String?, codable: Swift.String?, hashable: Swift.String?, sendable: Swift.String?, equatable: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, codingKey: Swift.String?, request request_: Swift.String?, headers: Swift.String?, runtime: Swift.String?, recorder: Swift.String?, handler handler_: Swift.String?, page page_: Swift.String?, cursor: Swift.String?, configuration: Swift.String?, fromEnvironment: Swift.String?, calls: Swift.String?, custom: Swift.String?, credentials: Swift.String?, environment: Swift.String?, apply: Swift.String?, name: Swift.String?, rawValue: Swift.String?, hashValue: Swift.String?, hash: Swift.String?, encode: Swift.String?, container: Swift.String?, codingKeys: Swift.String?, value: Swift.String?, key: Swift.String?, token: Swift.String?, username: Swift.String?, password: Swift.String?, reader: Swift.String?, server: Swift.String?, auth: Swift.String?, timeout: Swift.String?, transport: Swift.String?, description: Swift.String?, debugDescription: Swift.String?, send: Swift.String?, mock: Swift.String?, declared: Swift.String?, items: Swift.String?, next: Swift.String?, isLast: Swift.String?, jsonValue: Swift.String?, courierRuntime: Swift.String?, foundation: Swift.String?, httpTypes: Swift.String?, swift: Swift.String?, courierRuntimeRequirement: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<PageA> {
-        let call = NamesAMockCall.everyQuery(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement, cursorValue: cursorValue)
+    /// Records the call and answers it with ``everyQueryHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyQueryWithResponse(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        type: Swift.String?,
+        _5F: Swift.String?,
+        `as`: Swift.String?,
+        `associatedtype`: Swift.String?,
+        `async`: Swift.String?,
+        `await`: Swift.String?,
+        `borrowing`: Swift.String?,
+        `break`: Swift.String?,
+        `case`: Swift.String?,
+        `catch`: Swift.String?,
+        `class`: Swift.String?,
+        `consuming`: Swift.String?,
+        `continue`: Swift.String?,
+        `default`: Swift.String?,
+        `defer`: Swift.String?,
+        deinit_: Swift.String?,
+        `do`: Swift.String?,
+        `each`: Swift.String?,
+        `else`: Swift.String?,
+        `enum`: Swift.String?,
+        `extension`: Swift.String?,
+        `fallthrough`: Swift.String?,
+        `false`: Swift.String?,
+        `fileprivate`: Swift.String?,
+        `for`: Swift.String?,
+        `func`: Swift.String?,
+        `guard`: Swift.String?,
+        `if`: Swift.String?,
+        `import`: Swift.String?,
+        `in`: Swift.String?,
+        init_: Swift.String?,
+        `inout`: Swift.String?,
+        `internal`: Swift.String?,
+        `is`: Swift.String?,
+        `let`: Swift.String?,
+        `nil`: Swift.String?,
+        `nonisolated`: Swift.String?,
+        `open`: Swift.String?,
+        `operator`: Swift.String?,
+        `package`: Swift.String?,
+        `precedencegroup`: Swift.String?,
+        `private`: Swift.String?,
+        `public`: Swift.String?,
+        `repeat`: Swift.String?,
+        `rethrows`: Swift.String?,
+        `return`: Swift.String?,
+        `some`: Swift.String?,
+        `static`: Swift.String?,
+        `struct`: Swift.String?,
+        subscript_: Swift.String?,
+        super_: Swift.String?,
+        `switch`: Swift.String?,
+        `throw`: Swift.String?,
+        `throws`: Swift.String?,
+        `true`: Swift.String?,
+        `try`: Swift.String?,
+        `typealias`: Swift.String?,
+        `var`: Swift.String?,
+        `where`: Swift.String?,
+        `while`: Swift.String?,
+        get: Swift.String?,
+        set: Swift.String?,
+        willSet: Swift.String?,
+        didSet: Swift.String?,
+        mutating: Swift.String?,
+        nonmutating: Swift.String?,
+        override: Swift.String?,
+        convenience: Swift.String?,
+        dynamic: Swift.String?,
+        final: Swift.String?,
+        indirect: Swift.String?,
+        lazy: Swift.String?,
+        optional: Swift.String?,
+        required: Swift.String?,
+        unowned: Swift.String?,
+        weak: Swift.String?,
+        actor: Swift.String?,
+        macro: Swift.String?,
+        consume: Swift.String?,
+        copy: Swift.String?,
+        discard: Swift.String?,
+        then: Swift.String?,
+        sending: Swift.String?,
+        isolated: Swift.String?,
+        unsafe: Swift.String?,
+        int: Swift.String?,
+        string: Swift.String?,
+        bool: Swift.String?,
+        double: Swift.String?,
+        float: Swift.String?,
+        array: Swift.String?,
+        dictionary: Swift.String?,
+        result: Swift.String?,
+        error: Swift.String?,
+        never: Swift.String?,
+        data: Swift.String?,
+        date: Swift.String?,
+        uuid: Swift.String?,
+        url: Swift.String?,
+        decimal: Swift.String?,
+        codable: Swift.String?,
+        hashable: Swift.String?,
+        sendable: Swift.String?,
+        equatable: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        codingKey: Swift.String?,
+        request request_: Swift.String?,
+        headers: Swift.String?,
+        runtime: Swift.String?,
+        recorder: Swift.String?,
+        handler handler_: Swift.String?,
+        page page_: Swift.String?,
+        cursor: Swift.String?,
+        configuration: Swift.String?,
+        fromEnvironment: Swift.String?,
+        calls: Swift.String?,
+        custom: Swift.String?,
+        credentials: Swift.String?,
+        environment: Swift.String?,
+        apply: Swift.String?,
+        name: Swift.String?,
+        rawValue: Swift.String?,
+        hashValue: Swift.String?,
+        hash: Swift.String?,
+        encode: Swift.String?,
+        container: Swift.String?,
+        codingKeys: Swift.String?,
+        value value_: Swift.String?,
+        key: Swift.String?,
+        token: Swift.String?,
+        username: Swift.String?,
+        password: Swift.String?,
+        reader: Swift.String?,
+        server: Swift.String?,
+        auth: Swift.String?,
+        timeout: Swift.String?,
+        transport: Swift.String?,
+        description: Swift.String?,
+        debugDescription: Swift.String?,
+        send: Swift.String?,
+        mock: Swift.String?,
+        declared: Swift.String?,
+        items: Swift.String?,
+        next: Swift.String?,
+        isLast: Swift.String?,
+        jsonValue: Swift.String?,
+        call call_: Swift.String?,
+        courierRuntime: Swift.String?,
+        foundation: Swift.String?,
+        httpTypes: Swift.String?,
+        swift: Swift.String?,
+        courierRuntimeRequirement: Swift.String?,
+        cursorValue: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<PageA> {
+        let call = NamesAMockCall.everyQuery(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            type: type,
+            _5F: _5F,
+            as: `as`,
+            associatedtype: `associatedtype`,
+            async: `async`,
+            await: `await`,
+            borrowing: `borrowing`,
+            break: `break`,
+            case: `case`,
+            catch: `catch`,
+            class: `class`,
+            consuming: `consuming`,
+            continue: `continue`,
+            default: `default`,
+            defer: `defer`,
+            deinit_: deinit_,
+            do: `do`,
+            each: `each`,
+            else: `else`,
+            enum: `enum`,
+            extension: `extension`,
+            fallthrough: `fallthrough`,
+            false: `false`,
+            fileprivate: `fileprivate`,
+            for: `for`,
+            func: `func`,
+            guard: `guard`,
+            if: `if`,
+            import: `import`,
+            in: `in`,
+            init_: init_,
+            `inout`: `inout`,
+            internal: `internal`,
+            is: `is`,
+            let: `let`,
+            nil: `nil`,
+            nonisolated: `nonisolated`,
+            open: `open`,
+            operator: `operator`,
+            package: `package`,
+            precedencegroup: `precedencegroup`,
+            private: `private`,
+            public: `public`,
+            repeat: `repeat`,
+            rethrows: `rethrows`,
+            return: `return`,
+            some: `some`,
+            static: `static`,
+            struct: `struct`,
+            subscript_: subscript_,
+            super_: super_,
+            switch: `switch`,
+            throw: `throw`,
+            throws: `throws`,
+            true: `true`,
+            try: `try`,
+            typealias: `typealias`,
+            var: `var`,
+            where: `where`,
+            while: `while`,
+            get: get,
+            set: set,
+            willSet: willSet,
+            didSet: didSet,
+            mutating: mutating,
+            nonmutating: nonmutating,
+            override: override,
+            convenience: convenience,
+            dynamic: dynamic,
+            final: final,
+            indirect: indirect,
+            lazy: lazy,
+            optional: optional,
+            required: required,
+            unowned: unowned,
+            weak: weak,
+            actor: actor,
+            macro: macro,
+            consume: consume,
+            copy: copy,
+            discard: discard,
+            then: then,
+            sending: sending,
+            isolated: isolated,
+            unsafe: unsafe,
+            int: int,
+            string: string,
+            bool: bool,
+            double: double,
+            float: float,
+            array: array,
+            dictionary: dictionary,
+            result: result,
+            error: error,
+            never: never,
+            data: data,
+            date: date,
+            uuid: uuid,
+            url: url,
+            decimal: decimal,
+            codable: codable,
+            hashable: hashable,
+            sendable: sendable,
+            equatable: equatable,
+            decoder: decoder,
+            encoder: encoder,
+            codingKey: codingKey,
+            request: request_,
+            headers: headers,
+            runtime: runtime,
+            recorder: recorder,
+            handler: handler_,
+            page: page_,
+            cursor: cursor,
+            configuration: configuration,
+            fromEnvironment: fromEnvironment,
+            calls: calls,
+            custom: custom,
+            credentials: credentials,
+            environment: environment,
+            apply: apply,
+            name: name,
+            rawValue: rawValue,
+            hashValue: hashValue,
+            hash: hash,
+            encode: encode,
+            container: container,
+            codingKeys: codingKeys,
+            value: value_,
+            key: key,
+            token: token,
+            username: username,
+            password: password,
+            reader: reader,
+            server: server,
+            auth: auth,
+            timeout: timeout,
+            transport: transport,
+            description: description,
+            debugDescription: debugDescription,
+            send: send,
+            mock: mock,
+            declared: declared,
+            items: items,
+            next: next,
+            isLast: isLast,
+            jsonValue: jsonValue,
+            call: call_,
+            courierRuntime: courierRuntime,
+            foundation: foundation,
+            httpTypes: httpTypes,
+            swift: swift,
+            courierRuntimeRequirement: courierRuntimeRequirement,
+            cursorValue: cursorValue
+        )
         self.recorder.record(call)
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyQuery")
         }
-        return self.recorder.answer(try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue), to: call, status: 200)
+        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
-    public var everyHeaderHandler: (@Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsA) async throws(NamesAError) -> Swift.Void)? {
+    public var everyHeaderHandler: (
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsA) async throws(NamesAError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "everyHeader") }
         set { recorder.setHandler(newValue, for: "everyHeader") }
     }
 
-    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yType: Swift.String?, y: Swift.String?, yAs: Swift.String?, yAssociatedtype: Swift.String?, yAsync: Swift.String?, yAwait: Swift.String?, yBorrowing: Swift.String?, yBreak: Swift.String?, yCase: Swift.String?, yCatch: Swift.String?, yClass: Swift.String?, yConsuming: Swift.String?, yContinue: Swift.String?, yDefault: Swift.String?, yDefer: Swift.String?, yDeinit: Swift.String?, yDo: Swift.String?, yEach: Swift.String?, yElse: Swift.String?, yEnum: Swift.String?, yExtension: Swift.String?, yFallthrough: Swift.String?, yFalse: Swift.String?, yFileprivate: Swift.String?, yFor: Swift.String?, yFunc: Swift.String?, yGuard: Swift.String?, yIf: Swift.String?, yImport: Swift.String?, yIn: Swift.String?, yInit: Swift.String?, yInout: Swift.String?, yInternal: Swift.String?, yIs: Swift.String?, yLet: Swift.String?, yNil: Swift.String?, yNonisolated: Swift.String?, yOpen: Swift.String?, yOperator: Swift.String?, yPackage: Swift.String?, yPrecedencegroup: Swift.String?, yPrivate: Swift.String?, yPublic: Swift.String?, yRepeat: Swift.String?, yRethrows: Swift.String?, yReturn: Swift.String?, ySome: Swift.String?, yStatic: Swift.String?, yStruct: Swift.String?, ySubscript: Swift.String?, ySuper: Swift.String?, ySwitch: Swift.String?, yThrow: Swift.String?, yThrows: Swift.String?, yTrue: Swift.String?, yTry: Swift.String?, yTypealias: Swift.String?, yVar: Swift.String?, yWhere: Swift.String?, yWhile: Swift.String?, yGet: Swift.String?, ySet: Swift.String?, yWillSet: Swift.String?, yDidSet: Swift.String?, yMutating: Swift.String?, yNonmutating: Swift.String?, yOverride: Swift.String?, yConvenience: Swift.String?, yDynamic: Swift.String?, yFinal: Swift.String?, yIndirect: Swift.String?, yLazy: Swift.String?, yOptional: Swift.String?, yRequired: Swift.String?, yUnowned: Swift.String?, yWeak: Swift.String?, yActor: Swift.String?, yMacro: Swift.String?, yConsume: Swift.String?, yCopy: Swift.String?, yDiscard: Swift.String?, yThen: Swift.String?, ySending: Swift.String?, yIsolated: Swift.String?, yUnsafe: Swift.String?, yInt: Swift.String?, yString: Swift.String?, yBool: Swift.String?, yDouble: Swift.String?, yFloat: Swift.String?, yArray: Swift.String?, yDictionary: Swift.String?, yResult: Swift.String?, yError: Swift.String?, yNever: Swift.String?, yData: Swift.String?, yDate: Swift.String?, yUUID: Swift.String?, yURL: Swift.String?, yDecimal: Swift.String?, yCodable: Swift.String?, yHashable: Swift.String?, ySendable: Swift.String?, yEquatable: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yCodingKey: Swift.String?, yRequest: Swift.String?, yHeaders: Swift.String?, yRuntime: Swift.String?, yRecorder: Swift.String?, yHandler: Swift.String?, yPage: Swift.String?, yCursor: Swift.String?, yConfiguration: Swift.String?, yFromEnvironment: Swift.String?, yCalls: Swift.String?, yCustom: Swift.String?, yCredentials: Swift.String?, yEnvironment: Swift.String?, yApply: Swift.String?, yName: Swift.String?, yRawValue: Swift.String?, yHashValue: Swift.String?, yHash: Swift.String?, yEncode: Swift.String?, yContainer: Swift.String?, yCodingKeys: Swift.String?, yValue: Swift.String?, yKey: Swift.String?, yToken: Swift.String?, yUsername: Swift.String?, yPassword: Swift.String?, yReader: Swift.String?, yServer: Swift.String?, yAuth: Swift.String?, yTimeout: Swift.String?, yTransport: Swift.String?, yDescription: Swift.String?, yDebugDescription: Swift.String?, ySend: Swift.String?, yMock: Swift.String?, yDeclared: Swift.String?, yItems: Swift.String?, yNext: Swift.String?, yIsLast: Swift.String?, yJSONValue: Swift.String?, yCourierRuntime: Swift.String?, yFoundation: Swift.String?, yHTTPTypes: Swift.String?, ySwift: Swift.String?, yCourierRuntimeRequirement: Swift.String?, body: OptionalsA, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
-        let call = NamesAMockCall.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yType: yType, y: y, yAs: yAs, yAssociatedtype: yAssociatedtype, yAsync: yAsync, yAwait: yAwait, yBorrowing: yBorrowing, yBreak: yBreak, yCase: yCase, yCatch: yCatch, yClass: yClass, yConsuming: yConsuming, yContinue: yContinue, yDefault: yDefault, yDefer: yDefer, yDeinit: yDeinit, yDo: yDo, yEach: yEach, yElse: yElse, yEnum: yEnum, yExtension: yExtension, yFallthrough: yFallthrough, yFalse: yFalse, yFileprivate: yFileprivate, yFor: yFor, yFunc: yFunc, yGuard: yGuard, yIf: yIf, yImport: yImport, yIn: yIn, yInit: yInit, yInout: yInout, yInternal: yInternal, yIs: yIs, yLet: yLet, yNil: yNil, yNonisolated: yNonisolated, yOpen: yOpen, yOperator: yOperator, yPackage: yPackage, yPrecedencegroup: yPrecedencegroup, yPrivate: yPrivate, yPublic: yPublic, yRepeat: yRepeat, yRethrows: yRethrows, yReturn: yReturn, ySome: ySome, yStatic: yStatic, yStruct: yStruct, ySubscript: ySubscript, ySuper: ySuper, ySwitch: ySwitch, yThrow: yThrow, yThrows: yThrows, yTrue: yTrue, yTry: yTry, yTypealias: yTypealias, yVar: yVar, yWhere: yWhere, yWhile: yWhile, yGet: yGet, ySet: ySet, yWillSet: yWillSet, yDidSet: yDidSet, yMutating: yMutating, yNonmutating: yNonmutating, yOverride: yOverride, yConvenience: yConvenience, yDynamic: yDynamic, yFinal: yFinal, yIndirect: yIndirect, yLazy: yLazy, yOptional: yOptional, yRequired: yRequired, yUnowned: yUnowned, yWeak: yWeak, yActor: yActor, yMacro: yMacro, yConsume: yConsume, yCopy: yCopy, yDiscard: yDiscard, yThen: yThen, ySending: ySending, yIsolated: yIsolated, yUnsafe: yUnsafe, yInt: yInt, yString: yString, yBool: yBool, yDouble: yDouble, yFloat: yFloat, yArray: yArray, yDictionary: yDictionary, yResult: yResult, yError: yError, yNever: yNever, yData: yData, yDate: yDate, yUUID: yUUID, yURL: yURL, yDecimal: yDecimal, yCodable: yCodable, yHashable: yHashable, ySendable: ySendable, yEquatable: yEquatable, yDecoder: yDecoder, yEncoder: yEncoder, yCodingKey: yCodingKey, yRequest: yRequest, yHeaders: yHeaders, yRuntime: yRuntime, yRecorder: yRecorder, yHandler: yHandler, yPage: yPage, yCursor: yCursor, yConfiguration: yConfiguration, yFromEnvironment: yFromEnvironment, yCalls: yCalls, yCustom: yCustom, yCredentials: yCredentials, yEnvironment: yEnvironment, yApply: yApply, yName: yName, yRawValue: yRawValue, yHashValue: yHashValue, yHash: yHash, yEncode: yEncode, yContainer: yContainer, yCodingKeys: yCodingKeys, yValue: yValue, yKey: yKey, yToken: yToken, yUsername: yUsername, yPassword: yPassword, yReader: yReader, yServer: yServer, yAuth: yAuth, yTimeout: yTimeout, yTransport: yTransport, yDescription: yDescription, yDebugDescription: yDebugDescription, ySend: ySend, yMock: yMock, yDeclared: yDeclared, yItems: yItems, yNext: yNext, yIsLast: yIsLast, yJSONValue: yJSONValue, yCourierRuntime: yCourierRuntime, yFoundation: yFoundation, yHTTPTypes: yHTTPTypes, ySwift: ySwift, yCourierRuntimeRequirement: yCourierRuntimeRequirement, body: body)
+    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyHeaderWithResponse(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yType: Swift.String?,
+        y: Swift.String?,
+        yAs: Swift.String?,
+        yAssociatedtype: Swift.String?,
+        yAsync: Swift.String?,
+        yAwait: Swift.String?,
+        yBorrowing: Swift.String?,
+        yBreak: Swift.String?,
+        yCase: Swift.String?,
+        yCatch: Swift.String?,
+        yClass: Swift.String?,
+        yConsuming: Swift.String?,
+        yContinue: Swift.String?,
+        yDefault: Swift.String?,
+        yDefer: Swift.String?,
+        yDeinit: Swift.String?,
+        yDo: Swift.String?,
+        yEach: Swift.String?,
+        yElse: Swift.String?,
+        yEnum: Swift.String?,
+        yExtension: Swift.String?,
+        yFallthrough: Swift.String?,
+        yFalse: Swift.String?,
+        yFileprivate: Swift.String?,
+        yFor: Swift.String?,
+        yFunc: Swift.String?,
+        yGuard: Swift.String?,
+        yIf: Swift.String?,
+        yImport: Swift.String?,
+        yIn: Swift.String?,
+        yInit: Swift.String?,
+        yInout: Swift.String?,
+        yInternal: Swift.String?,
+        yIs: Swift.String?,
+        yLet: Swift.String?,
+        yNil: Swift.String?,
+        yNonisolated: Swift.String?,
+        yOpen: Swift.String?,
+        yOperator: Swift.String?,
+        yPackage: Swift.String?,
+        yPrecedencegroup: Swift.String?,
+        yPrivate: Swift.String?,
+        yPublic: Swift.String?,
+        yRepeat: Swift.String?,
+        yRethrows: Swift.String?,
+        yReturn: Swift.String?,
+        ySome: Swift.String?,
+        yStatic: Swift.String?,
+        yStruct: Swift.String?,
+        ySubscript: Swift.String?,
+        ySuper: Swift.String?,
+        ySwitch: Swift.String?,
+        yThrow: Swift.String?,
+        yThrows: Swift.String?,
+        yTrue: Swift.String?,
+        yTry: Swift.String?,
+        yTypealias: Swift.String?,
+        yVar: Swift.String?,
+        yWhere: Swift.String?,
+        yWhile: Swift.String?,
+        yGet: Swift.String?,
+        ySet: Swift.String?,
+        yWillSet: Swift.String?,
+        yDidSet: Swift.String?,
+        yMutating: Swift.String?,
+        yNonmutating: Swift.String?,
+        yOverride: Swift.String?,
+        yConvenience: Swift.String?,
+        yDynamic: Swift.String?,
+        yFinal: Swift.String?,
+        yIndirect: Swift.String?,
+        yLazy: Swift.String?,
+        yOptional: Swift.String?,
+        yRequired: Swift.String?,
+        yUnowned: Swift.String?,
+        yWeak: Swift.String?,
+        yActor: Swift.String?,
+        yMacro: Swift.String?,
+        yConsume: Swift.String?,
+        yCopy: Swift.String?,
+        yDiscard: Swift.String?,
+        yThen: Swift.String?,
+        ySending: Swift.String?,
+        yIsolated: Swift.String?,
+        yUnsafe: Swift.String?,
+        yInt: Swift.String?,
+        yString: Swift.String?,
+        yBool: Swift.String?,
+        yDouble: Swift.String?,
+        yFloat: Swift.String?,
+        yArray: Swift.String?,
+        yDictionary: Swift.String?,
+        yResult: Swift.String?,
+        yError: Swift.String?,
+        yNever: Swift.String?,
+        yData: Swift.String?,
+        yDate: Swift.String?,
+        yUUID: Swift.String?,
+        yURL: Swift.String?,
+        yDecimal: Swift.String?,
+        yCodable: Swift.String?,
+        yHashable: Swift.String?,
+        ySendable: Swift.String?,
+        yEquatable: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yCodingKey: Swift.String?,
+        yRequest: Swift.String?,
+        yHeaders: Swift.String?,
+        yRuntime: Swift.String?,
+        yRecorder: Swift.String?,
+        yHandler: Swift.String?,
+        yPage: Swift.String?,
+        yCursor: Swift.String?,
+        yConfiguration: Swift.String?,
+        yFromEnvironment: Swift.String?,
+        yCalls: Swift.String?,
+        yCustom: Swift.String?,
+        yCredentials: Swift.String?,
+        yEnvironment: Swift.String?,
+        yApply: Swift.String?,
+        yName: Swift.String?,
+        yRawValue: Swift.String?,
+        yHashValue: Swift.String?,
+        yHash: Swift.String?,
+        yEncode: Swift.String?,
+        yContainer: Swift.String?,
+        yCodingKeys: Swift.String?,
+        yValue: Swift.String?,
+        yKey: Swift.String?,
+        yToken: Swift.String?,
+        yUsername: Swift.String?,
+        yPassword: Swift.String?,
+        yReader: Swift.String?,
+        yServer: Swift.String?,
+        yAuth: Swift.String?,
+        yTimeout: Swift.String?,
+        yTransport: Swift.String?,
+        yDescription: Swift.String?,
+        yDebugDescription: Swift.String?,
+        ySend: Swift.String?,
+        yMock: Swift.String?,
+        yDeclared: Swift.String?,
+        yItems: Swift.String?,
+        yNext: Swift.String?,
+        yIsLast: Swift.String?,
+        yJSONValue: Swift.String?,
+        yCall: Swift.String?,
+        yCourierRuntime: Swift.String?,
+        yFoundation: Swift.String?,
+        yHTTPTypes: Swift.String?,
+        ySwift: Swift.String?,
+        yCourierRuntimeRequirement: Swift.String?,
+        body: OptionalsA,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesAMockCall.everyHeader(
+            yAny: yAny,
+            yProtocol: yProtocol,
+            ySelf: ySelf,
+            yType: yType,
+            y: y,
+            yAs: yAs,
+            yAssociatedtype: yAssociatedtype,
+            yAsync: yAsync,
+            yAwait: yAwait,
+            yBorrowing: yBorrowing,
+            yBreak: yBreak,
+            yCase: yCase,
+            yCatch: yCatch,
+            yClass: yClass,
+            yConsuming: yConsuming,
+            yContinue: yContinue,
+            yDefault: yDefault,
+            yDefer: yDefer,
+            yDeinit: yDeinit,
+            yDo: yDo,
+            yEach: yEach,
+            yElse: yElse,
+            yEnum: yEnum,
+            yExtension: yExtension,
+            yFallthrough: yFallthrough,
+            yFalse: yFalse,
+            yFileprivate: yFileprivate,
+            yFor: yFor,
+            yFunc: yFunc,
+            yGuard: yGuard,
+            yIf: yIf,
+            yImport: yImport,
+            yIn: yIn,
+            yInit: yInit,
+            yInout: yInout,
+            yInternal: yInternal,
+            yIs: yIs,
+            yLet: yLet,
+            yNil: yNil,
+            yNonisolated: yNonisolated,
+            yOpen: yOpen,
+            yOperator: yOperator,
+            yPackage: yPackage,
+            yPrecedencegroup: yPrecedencegroup,
+            yPrivate: yPrivate,
+            yPublic: yPublic,
+            yRepeat: yRepeat,
+            yRethrows: yRethrows,
+            yReturn: yReturn,
+            ySome: ySome,
+            yStatic: yStatic,
+            yStruct: yStruct,
+            ySubscript: ySubscript,
+            ySuper: ySuper,
+            ySwitch: ySwitch,
+            yThrow: yThrow,
+            yThrows: yThrows,
+            yTrue: yTrue,
+            yTry: yTry,
+            yTypealias: yTypealias,
+            yVar: yVar,
+            yWhere: yWhere,
+            yWhile: yWhile,
+            yGet: yGet,
+            ySet: ySet,
+            yWillSet: yWillSet,
+            yDidSet: yDidSet,
+            yMutating: yMutating,
+            yNonmutating: yNonmutating,
+            yOverride: yOverride,
+            yConvenience: yConvenience,
+            yDynamic: yDynamic,
+            yFinal: yFinal,
+            yIndirect: yIndirect,
+            yLazy: yLazy,
+            yOptional: yOptional,
+            yRequired: yRequired,
+            yUnowned: yUnowned,
+            yWeak: yWeak,
+            yActor: yActor,
+            yMacro: yMacro,
+            yConsume: yConsume,
+            yCopy: yCopy,
+            yDiscard: yDiscard,
+            yThen: yThen,
+            ySending: ySending,
+            yIsolated: yIsolated,
+            yUnsafe: yUnsafe,
+            yInt: yInt,
+            yString: yString,
+            yBool: yBool,
+            yDouble: yDouble,
+            yFloat: yFloat,
+            yArray: yArray,
+            yDictionary: yDictionary,
+            yResult: yResult,
+            yError: yError,
+            yNever: yNever,
+            yData: yData,
+            yDate: yDate,
+            yUUID: yUUID,
+            yURL: yURL,
+            yDecimal: yDecimal,
+            yCodable: yCodable,
+            yHashable: yHashable,
+            ySendable: ySendable,
+            yEquatable: yEquatable,
+            yDecoder: yDecoder,
+            yEncoder: yEncoder,
+            yCodingKey: yCodingKey,
+            yRequest: yRequest,
+            yHeaders: yHeaders,
+            yRuntime: yRuntime,
+            yRecorder: yRecorder,
+            yHandler: yHandler,
+            yPage: yPage,
+            yCursor: yCursor,
+            yConfiguration: yConfiguration,
+            yFromEnvironment: yFromEnvironment,
+            yCalls: yCalls,
+            yCustom: yCustom,
+            yCredentials: yCredentials,
+            yEnvironment: yEnvironment,
+            yApply: yApply,
+            yName: yName,
+            yRawValue: yRawValue,
+            yHashValue: yHashValue,
+            yHash: yHash,
+            yEncode: yEncode,
+            yContainer: yContainer,
+            yCodingKeys: yCodingKeys,
+            yValue: yValue,
+            yKey: yKey,
+            yToken: yToken,
+            yUsername: yUsername,
+            yPassword: yPassword,
+            yReader: yReader,
+            yServer: yServer,
+            yAuth: yAuth,
+            yTimeout: yTimeout,
+            yTransport: yTransport,
+            yDescription: yDescription,
+            yDebugDescription: yDebugDescription,
+            ySend: ySend,
+            yMock: yMock,
+            yDeclared: yDeclared,
+            yItems: yItems,
+            yNext: yNext,
+            yIsLast: yIsLast,
+            yJSONValue: yJSONValue,
+            yCall: yCall,
+            yCourierRuntime: yCourierRuntime,
+            yFoundation: yFoundation,
+            yHTTPTypes: yHTTPTypes,
+            ySwift: ySwift,
+            yCourierRuntimeRequirement: yCourierRuntimeRequirement,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyHeader")
         }
-        return self.recorder.answer(try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body), to: call, status: 204)
+        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
-    public var everyPathHandler: (@Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesAError) -> Swift.Void)? {
+    public var everyPathHandler: (
+        @Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesAError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "everyPath") }
         set { recorder.setHandler(newValue, for: "everyPath") }
     }
 
-    /// Records the call and answers it with ``everyPathHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, type: Swift.String, _5F: Swift.String, `as`: Swift.String, `associatedtype`: Swift.String, `async`: Swift.String, `await`: Swift.String, `borrowing`: Swift.String, `break`: Swift.String, `case`: Swift.String, `catch`: Swift.String, `class`: Swift.String, `consuming`: Swift.String, `continue`: Swift.String, `default`: Swift.String, `defer`: Swift.String, deinit_: Swift.String, `do`: Swift.String, `each`: Swift.String, `else`: Swift.String, `enum`: Swift.String, `extension`: Swift.String, `fallthrough`: Swift.String, `false`: Swift.String, `fileprivate`: Swift.String, `for`: Swift.String, `func`: Swift.String, `guard`: Swift.String, `if`: Swift.String, `import`: Swift.String, `in`: Swift.String, init_: Swift.String, `inout`: Swift.String, `internal`: Swift.String, `is`: Swift.String, `let`: Swift.String, `nil`: Swift.String, `nonisolated`: Swift.String, `open`: Swift.String, `operator`: Swift.String, `package`: Swift.String, `precedencegroup`: Swift.String, `private`: Swift.String, `public`: Swift.String, `repeat`: Swift.String, `rethrows`: Swift.String, `return`: Swift.String, `some`: Swift.String, `static`: Swift.String, `struct`: Swift.String, subscript_: Swift.String, super_: Swift.String, `switch`: Swift.String, `throw`: Swift.String, `throws`: Swift.String, `true`: Swift.String, `try`: Swift.String, `typealias`: Swift.String, `var`: Swift.String, `where`: Swift.String, `while`: Swift.String, get: Swift.String, set: Swift.String, willSet: Swift.String, didSet: Swift.String, mutating: Swift.String, nonmutating: Swift.String, override: Swift.String, convenience: Swift.String, dynamic: Swift.String, final: Swift.String, indirect: Swift.String, lazy: Swift.String, optional: Swift.String, required: Swift.String, unowned: Swift.String, weak: Swift.String, actor: Swift.String, macro: Swift.String, consume: Swift.String, copy: Swift.String, discard: Swift.String, then: Swift.String, sending: Swift.String, isolated: Swift.String, unsafe: Swift.String, int: Swift.String, string: Swift.String, bool: Swift.String, double: Swift.String, float: Swift.String, array: Swift.String, dictionary: Swift.String, result: Swift.String, error: Swift.String, never: Swift.String, data: Swift.String, date: Swift.String, uuid: Swift.String, url: Swift.String, decimal: Swift.String, codable: Swift.String, hashable: Swift.String, sendable: Swift.String, equatable: Swift.String, decoder: Swift.String, encoder: Swift.String, codingKey: Swift.String, request request_: Swift.String, headers: Swift.String, runtime: Swift.String, recorder: Swift.String, handler handler_: Swift.String, page page_: Swift.String, cursor: Swift.String, configuration: Swift.String, fromEnvironment: Swift.String, calls: Swift.String, custom: Swift.String, credentials: Swift.String, environment: Swift.String, apply: Swift.String, name: Swift.String, rawValue: Swift.String, hashValue: Swift.String, hash: Swift.String, encode: Swift.String, container: Swift.String, codingKeys: Swift.String, value: Swift.String, key: Swift.String, token: Swift.String, username: Swift.String, password: Swift.String, reader: Swift.String, server: Swift.String, auth: Swift.String, timeout: Swift.String, transport: Swift.String, description: Swift.String, debugDescription: Swift.String, send: Swift.String, mock: Swift.String, declared: Swift.String, items: Swift.String, next: Swift.String, isLast: Swift.String, jsonValue: Swift.String, courierRuntime: Swift.String, foundation: Swift.String, httpTypes: Swift.String, swift: Swift.String, courierRuntimeRequirement: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
-        let call = NamesAMockCall.everyPath(any: `any`, protocol: `protocol`, self_: self_, type: type, _5F: _5F, as: `as`, associatedtype: `associatedtype`, async: `async`, await: `await`, borrowing: `borrowing`, break: `break`, case: `case`, catch: `catch`, class: `class`, consuming: `consuming`, continue: `continue`, default: `default`, defer: `defer`, deinit_: deinit_, do: `do`, each: `each`, else: `else`, enum: `enum`, extension: `extension`, fallthrough: `fallthrough`, false: `false`, fileprivate: `fileprivate`, for: `for`, func: `func`, guard: `guard`, if: `if`, import: `import`, in: `in`, init_: init_, `inout`: `inout`, internal: `internal`, is: `is`, let: `let`, nil: `nil`, nonisolated: `nonisolated`, open: `open`, operator: `operator`, package: `package`, precedencegroup: `precedencegroup`, private: `private`, public: `public`, repeat: `repeat`, rethrows: `rethrows`, return: `return`, some: `some`, static: `static`, struct: `struct`, subscript_: subscript_, super_: super_, switch: `switch`, throw: `throw`, throws: `throws`, true: `true`, try: `try`, typealias: `typealias`, var: `var`, where: `where`, while: `while`, get: get, set: set, willSet: willSet, didSet: didSet, mutating: mutating, nonmutating: nonmutating, override: override, convenience: convenience, dynamic: dynamic, final: final, indirect: indirect, lazy: lazy, optional: optional, required: required, unowned: unowned, weak: weak, actor: actor, macro: macro, consume: consume, copy: copy, discard: discard, then: then, sending: sending, isolated: isolated, unsafe: unsafe, int: int, string: string, bool: bool, double: double, float: float, array: array, dictionary: dictionary, result: result, error: error, never: never, data: data, date: date, uuid: uuid, url: url, decimal: decimal, codable: codable, hashable: hashable, sendable: sendable, equatable: equatable, decoder: decoder, encoder: encoder, codingKey: codingKey, request: request_, headers: headers, runtime: runtime, recorder: recorder, handler: handler_, page: page_, cursor: cursor, configuration: configuration, fromEnvironment: fromEnvironment, calls: calls, custom: custom, credentials: credentials, environment: environment, apply: apply, name: name, rawValue: rawValue, hashValue: hashValue, hash: hash, encode: encode, container: container, codingKeys: codingKeys, value: value, key: key, token: token, username: username, password: password, reader: reader, server: server, auth: auth, timeout: timeout, transport: transport, description: description, debugDescription: debugDescription, send: send, mock: mock, declared: declared, items: items, next: next, isLast: isLast, jsonValue: jsonValue, courierRuntime: courierRuntime, foundation: foundation, httpTypes: httpTypes, swift: swift, courierRuntimeRequirement: courierRuntimeRequirement)
+    /// Records the call and answers it with ``everyPathHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        type: Swift.String,
+        _5F: Swift.String,
+        `as`: Swift.String,
+        `associatedtype`: Swift.String,
+        `async`: Swift.String,
+        `await`: Swift.String,
+        `borrowing`: Swift.String,
+        `break`: Swift.String,
+        `case`: Swift.String,
+        `catch`: Swift.String,
+        `class`: Swift.String,
+        `consuming`: Swift.String,
+        `continue`: Swift.String,
+        `default`: Swift.String,
+        `defer`: Swift.String,
+        deinit_: Swift.String,
+        `do`: Swift.String,
+        `each`: Swift.String,
+        `else`: Swift.String,
+        `enum`: Swift.String,
+        `extension`: Swift.String,
+        `fallthrough`: Swift.String,
+        `false`: Swift.String,
+        `fileprivate`: Swift.String,
+        `for`: Swift.String,
+        `func`: Swift.String,
+        `guard`: Swift.String,
+        `if`: Swift.String,
+        `import`: Swift.String,
+        `in`: Swift.String,
+        init_: Swift.String,
+        `inout`: Swift.String,
+        `internal`: Swift.String,
+        `is`: Swift.String,
+        `let`: Swift.String,
+        `nil`: Swift.String,
+        `nonisolated`: Swift.String,
+        `open`: Swift.String,
+        `operator`: Swift.String,
+        `package`: Swift.String,
+        `precedencegroup`: Swift.String,
+        `private`: Swift.String,
+        `public`: Swift.String,
+        `repeat`: Swift.String,
+        `rethrows`: Swift.String,
+        `return`: Swift.String,
+        `some`: Swift.String,
+        `static`: Swift.String,
+        `struct`: Swift.String,
+        subscript_: Swift.String,
+        super_: Swift.String,
+        `switch`: Swift.String,
+        `throw`: Swift.String,
+        `throws`: Swift.String,
+        `true`: Swift.String,
+        `try`: Swift.String,
+        `typealias`: Swift.String,
+        `var`: Swift.String,
+        `where`: Swift.String,
+        `while`: Swift.String,
+        get: Swift.String,
+        set: Swift.String,
+        willSet: Swift.String,
+        didSet: Swift.String,
+        mutating: Swift.String,
+        nonmutating: Swift.String,
+        override: Swift.String,
+        convenience: Swift.String,
+        dynamic: Swift.String,
+        final: Swift.String,
+        indirect: Swift.String,
+        lazy: Swift.String,
+        optional: Swift.String,
+        required: Swift.String,
+        unowned: Swift.String,
+        weak: Swift.String,
+        actor: Swift.String,
+        macro: Swift.String,
+        consume: Swift.String,
+        copy: Swift.String,
+        discard: Swift.String,
+        then: Swift.String,
+        sending: Swift.String,
+        isolated: Swift.String,
+        unsafe: Swift.String,
+        int: Swift.String,
+        string: Swift.String,
+        bool: Swift.String,
+        double: Swift.String,
+        float: Swift.String,
+        array: Swift.String,
+        dictionary: Swift.String,
+        result: Swift.String,
+        error: Swift.String,
+        never: Swift.String,
+        data: Swift.String,
+        date: Swift.String,
+        uuid: Swift.String,
+        url: Swift.String,
+        decimal: Swift.String,
+        codable: Swift.String,
+        hashable: Swift.String,
+        sendable: Swift.String,
+        equatable: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        codingKey: Swift.String,
+        request request_: Swift.String,
+        headers: Swift.String,
+        runtime: Swift.String,
+        recorder: Swift.String,
+        handler handler_: Swift.String,
+        page page_: Swift.String,
+        cursor: Swift.String,
+        configuration: Swift.String,
+        fromEnvironment: Swift.String,
+        calls: Swift.String,
+        custom: Swift.String,
+        credentials: Swift.String,
+        environment: Swift.String,
+        apply: Swift.String,
+        name: Swift.String,
+        rawValue: Swift.String,
+        hashValue: Swift.String,
+        hash: Swift.String,
+        encode: Swift.String,
+        container: Swift.String,
+        codingKeys: Swift.String,
+        value value_: Swift.String,
+        key: Swift.String,
+        token: Swift.String,
+        username: Swift.String,
+        password: Swift.String,
+        reader: Swift.String,
+        server: Swift.String,
+        auth: Swift.String,
+        timeout: Swift.String,
+        transport: Swift.String,
+        description: Swift.String,
+        debugDescription: Swift.String,
+        send: Swift.String,
+        mock: Swift.String,
+        declared: Swift.String,
+        items: Swift.String,
+        next: Swift.String,
+        isLast: Swift.String,
+        jsonValue: Swift.String,
+        call call_: Swift.String,
+        courierRuntime: Swift.String,
+        foundation: Swift.String,
+        httpTypes: Swift.String,
+        swift: Swift.String,
+        courierRuntimeRequirement: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesAMockCall.everyPath(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            type: type,
+            _5F: _5F,
+            as: `as`,
+            associatedtype: `associatedtype`,
+            async: `async`,
+            await: `await`,
+            borrowing: `borrowing`,
+            break: `break`,
+            case: `case`,
+            catch: `catch`,
+            class: `class`,
+            consuming: `consuming`,
+            continue: `continue`,
+            default: `default`,
+            defer: `defer`,
+            deinit_: deinit_,
+            do: `do`,
+            each: `each`,
+            else: `else`,
+            enum: `enum`,
+            extension: `extension`,
+            fallthrough: `fallthrough`,
+            false: `false`,
+            fileprivate: `fileprivate`,
+            for: `for`,
+            func: `func`,
+            guard: `guard`,
+            if: `if`,
+            import: `import`,
+            in: `in`,
+            init_: init_,
+            `inout`: `inout`,
+            internal: `internal`,
+            is: `is`,
+            let: `let`,
+            nil: `nil`,
+            nonisolated: `nonisolated`,
+            open: `open`,
+            operator: `operator`,
+            package: `package`,
+            precedencegroup: `precedencegroup`,
+            private: `private`,
+            public: `public`,
+            repeat: `repeat`,
+            rethrows: `rethrows`,
+            return: `return`,
+            some: `some`,
+            static: `static`,
+            struct: `struct`,
+            subscript_: subscript_,
+            super_: super_,
+            switch: `switch`,
+            throw: `throw`,
+            throws: `throws`,
+            true: `true`,
+            try: `try`,
+            typealias: `typealias`,
+            var: `var`,
+            where: `where`,
+            while: `while`,
+            get: get,
+            set: set,
+            willSet: willSet,
+            didSet: didSet,
+            mutating: mutating,
+            nonmutating: nonmutating,
+            override: override,
+            convenience: convenience,
+            dynamic: dynamic,
+            final: final,
+            indirect: indirect,
+            lazy: lazy,
+            optional: optional,
+            required: required,
+            unowned: unowned,
+            weak: weak,
+            actor: actor,
+            macro: macro,
+            consume: consume,
+            copy: copy,
+            discard: discard,
+            then: then,
+            sending: sending,
+            isolated: isolated,
+            unsafe: unsafe,
+            int: int,
+            string: string,
+            bool: bool,
+            double: double,
+            float: float,
+            array: array,
+            dictionary: dictionary,
+            result: result,
+            error: error,
+            never: never,
+            data: data,
+            date: date,
+            uuid: uuid,
+            url: url,
+            decimal: decimal,
+            codable: codable,
+            hashable: hashable,
+            sendable: sendable,
+            equatable: equatable,
+            decoder: decoder,
+            encoder: encoder,
+            codingKey: codingKey,
+            request: request_,
+            headers: headers,
+            runtime: runtime,
+            recorder: recorder,
+            handler: handler_,
+            page: page_,
+            cursor: cursor,
+            configuration: configuration,
+            fromEnvironment: fromEnvironment,
+            calls: calls,
+            custom: custom,
+            credentials: credentials,
+            environment: environment,
+            apply: apply,
+            name: name,
+            rawValue: rawValue,
+            hashValue: hashValue,
+            hash: hash,
+            encode: encode,
+            container: container,
+            codingKeys: codingKeys,
+            value: value_,
+            key: key,
+            token: token,
+            username: username,
+            password: password,
+            reader: reader,
+            server: server,
+            auth: auth,
+            timeout: timeout,
+            transport: transport,
+            description: description,
+            debugDescription: debugDescription,
+            send: send,
+            mock: mock,
+            declared: declared,
+            items: items,
+            next: next,
+            isLast: isLast,
+            jsonValue: jsonValue,
+            call: call_,
+            courierRuntime: courierRuntime,
+            foundation: foundation,
+            httpTypes: httpTypes,
+            swift: swift,
+            courierRuntimeRequirement: courierRuntimeRequirement
+        )
         self.recorder.record(call)
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyPath")
         }
-        return self.recorder.answer(try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement), to: call, status: 204)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 }

@@ -306,6 +306,8 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String?
 
+    public var call: Swift.String?
+
     public var courierRuntime: Swift.String?
 
     public var foundation: Swift.String?
@@ -467,6 +469,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        call: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
         httpTypes: Swift.String? = nil,
@@ -622,6 +625,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
         self.httpTypes = httpTypes
@@ -779,6 +783,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
         case httpTypes = "HTTPTypes"
@@ -938,6 +943,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decodeIfPresent(Swift.String.self, forKey: .next)
         self.isLast = try container.decodeIfPresent(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decodeIfPresent(Swift.String.self, forKey: .jsonValue)
+        self.call = try container.decodeIfPresent(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decodeIfPresent(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decodeIfPresent(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decodeIfPresent(Swift.String.self, forKey: .httpTypes)
@@ -1097,6 +1103,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encodeIfPresent(self.next, forKey: .next)
         try container.encodeIfPresent(self.isLast, forKey: .isLast)
         try container.encodeIfPresent(self.jsonValue, forKey: .jsonValue)
+        try container.encodeIfPresent(self.call, forKey: .call)
         try container.encodeIfPresent(self.courierRuntime, forKey: .courierRuntime)
         try container.encodeIfPresent(self.foundation, forKey: .foundation)
         try container.encodeIfPresent(self.httpTypes, forKey: .httpTypes)
@@ -1405,6 +1412,8 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String
 
+    public var call: Swift.String
+
     public var courierRuntime: Swift.String
 
     public var foundation: Swift.String
@@ -1566,6 +1575,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        call: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -1721,6 +1731,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
         self.httpTypes = httpTypes
@@ -1878,6 +1889,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
         case httpTypes = "HTTPTypes"
@@ -2037,6 +2049,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decode(Swift.String.self, forKey: .next)
         self.isLast = try container.decode(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decode(Swift.String.self, forKey: .jsonValue)
+        self.call = try container.decode(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decode(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decode(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decode(Swift.String.self, forKey: .httpTypes)
@@ -2196,6 +2209,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.next, forKey: .next)
         try container.encode(self.isLast, forKey: .isLast)
         try container.encode(self.jsonValue, forKey: .jsonValue)
+        try container.encode(self.call, forKey: .call)
         try container.encode(self.courierRuntime, forKey: .courierRuntime)
         try container.encode(self.foundation, forKey: .foundation)
         try container.encode(self.httpTypes, forKey: .httpTypes)
@@ -2242,7 +2256,9 @@ public struct PageA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `ValuesA`.
-public enum ValuesA: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum ValuesA:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case `any`
     case `protocol`
     case self_
@@ -2393,6 +2409,7 @@ public enum ValuesA: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swif
     case next
     case isLast
     case jsonValue
+    case call
     case courierRuntime
     case foundation
     case httpTypes
@@ -2554,6 +2571,7 @@ public enum ValuesA: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swif
         case "next": self = .next
         case "isLast": self = .isLast
         case "JSONValue": self = .jsonValue
+        case "call": self = .call
         case "CourierRuntime": self = .courierRuntime
         case "Foundation": self = .foundation
         case "HTTPTypes": self = .httpTypes
@@ -2716,6 +2734,7 @@ public enum ValuesA: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swif
         case .next: "next"
         case .isLast: "isLast"
         case .jsonValue: "JSONValue"
+        case .call: "call"
         case .courierRuntime: "CourierRuntime"
         case .foundation: "Foundation"
         case .httpTypes: "HTTPTypes"
@@ -3070,6 +3089,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     case isLast(VariantA)
     /// `kind` is `JSONValue`.
     case jsonValue(VariantA)
+    /// `kind` is `call`.
+    case call(VariantA)
     /// `kind` is `CourierRuntime`.
     case courierRuntime(VariantA)
     /// `kind` is `Foundation`.
@@ -3236,6 +3257,7 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case "next": self = .next(try VariantA(from: decoder))
         case "isLast": self = .isLast(try VariantA(from: decoder))
         case "JSONValue": self = .jsonValue(try VariantA(from: decoder))
+        case "call": self = .call(try VariantA(from: decoder))
         case "CourierRuntime": self = .courierRuntime(try VariantA(from: decoder))
         case "Foundation": self = .foundation(try VariantA(from: decoder))
         case "HTTPTypes": self = .httpTypes(try VariantA(from: decoder))
@@ -3548,6 +3570,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
             try CourierRuntime.Discriminator.encode(value, tag: "isLast", key: "kind", to: encoder)
         case .jsonValue(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "JSONValue", key: "kind", to: encoder)
+        case .call(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "call", key: "kind", to: encoder)
         case .courierRuntime(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "CourierRuntime", key: "kind", to: encoder)
         case .foundation(let value):
@@ -7682,6 +7706,34 @@ public struct IsLast: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
 /// - Remark: Generated from model `JSONValue`.
 public struct JSONValue: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
+/// - Remark: Generated from model `call`.
+public struct Call: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var x: Swift.String?
 
     /// Creates a value from its properties.

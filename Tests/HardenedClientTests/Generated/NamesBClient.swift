@@ -269,55 +269,123 @@ public struct NamesBHeaders: Swift.Hashable, Swift.Sendable {
 public protocol NamesBAPI: Swift.Sendable {
     /// Calls `any` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `protocol` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `self` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `Optional` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `url` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `decoder` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `encoder` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `Indirect` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `CodingKeys` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
+    func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
     /// Calls `everyQuery` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB>
+    func everyQueryWithResponse(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        optional: Swift.String?,
+        url: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        error: Swift.String?,
+        indirect: Swift.String?,
+        codingKeys: Swift.String?,
+        cursorValue: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<PageB>
 
     /// Calls `everyHeader` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
+    func everyHeaderWithResponse(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yOptional: Swift.String?,
+        yUrl: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yError: Swift.String?,
+        yIndirect: Swift.String?,
+        yCodingKeys: Swift.String?,
+        body: OptionalsB,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
 
     /// Calls `everyPath` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
+    func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        optional: Swift.String,
+        url: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        error: Swift.String,
+        indirect: Swift.String,
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void>
 }
 
 extension NamesBAPI {
@@ -326,12 +394,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - any: The `any` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `any`, `GET /e0/{any}`.
+    /// - Remark: Generated from endpoint `any`:
+    ///   `GET /e0/{any}`.
     public func `any`(
         `any`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.anyWithResponse(any: `any`, options: options).value
+        try await self.anyWithResponse(
+            any: `any`,
+            options: options
+        ).value
     }
 
     /// Calls `any` and returns the decoded value with the response's status, header
@@ -340,7 +412,10 @@ extension NamesBAPI {
         `any`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.anyWithResponse(any: `any`, options: options)
+        try await self.anyWithResponse(
+            any: `any`,
+            options: options
+        )
     }
 
     /// `GET /e1/{protocol}`
@@ -348,12 +423,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - protocol: The `protocol` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `protocol`, `GET /e1/{protocol}`.
+    /// - Remark: Generated from endpoint `protocol`:
+    ///   `GET /e1/{protocol}`.
     public func `protocol`(
         `protocol`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.protocolWithResponse(protocol: `protocol`, options: options).value
+        try await self.protocolWithResponse(
+            protocol: `protocol`,
+            options: options
+        ).value
     }
 
     /// Calls `protocol` and returns the decoded value with the response's status, header
@@ -362,7 +441,10 @@ extension NamesBAPI {
         `protocol`: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.protocolWithResponse(protocol: `protocol`, options: options)
+        try await self.protocolWithResponse(
+            protocol: `protocol`,
+            options: options
+        )
     }
 
     /// `GET /e2/{self}`
@@ -370,12 +452,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - self_: The `self` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `self`, `GET /e2/{self}`.
+    /// - Remark: Generated from endpoint `self`:
+    ///   `GET /e2/{self}`.
     public func self_(
         self_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.selfWithResponse(self_: self_, options: options).value
+        try await self.selfWithResponse(
+            self_: self_,
+            options: options
+        ).value
     }
 
     /// Calls `self` and returns the decoded value with the response's status, header
@@ -384,7 +470,10 @@ extension NamesBAPI {
         self_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.selfWithResponse(self_: self_, options: options)
+        try await self.selfWithResponse(
+            self_: self_,
+            options: options
+        )
     }
 
     /// `GET /e3/{Optional}`
@@ -392,12 +481,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - optional: The `Optional` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Optional`, `GET /e3/{Optional}`.
+    /// - Remark: Generated from endpoint `Optional`:
+    ///   `GET /e3/{Optional}`.
     public func optional(
         optional: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.optionalWithResponse(optional: optional, options: options).value
+        try await self.optionalWithResponse(
+            optional: optional,
+            options: options
+        ).value
     }
 
     /// Calls `Optional` and returns the decoded value with the response's status, header
@@ -406,7 +499,10 @@ extension NamesBAPI {
         optional: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.optionalWithResponse(optional: optional, options: options)
+        try await self.optionalWithResponse(
+            optional: optional,
+            options: options
+        )
     }
 
     /// `GET /e4/{url}`
@@ -414,12 +510,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - url: The `url` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `url`, `GET /e4/{url}`.
+    /// - Remark: Generated from endpoint `url`:
+    ///   `GET /e4/{url}`.
     public func url(
         url: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.urlWithResponse(url: url, options: options).value
+        try await self.urlWithResponse(
+            url: url,
+            options: options
+        ).value
     }
 
     /// Calls `url` and returns the decoded value with the response's status, header
@@ -428,7 +528,10 @@ extension NamesBAPI {
         url: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.urlWithResponse(url: url, options: options)
+        try await self.urlWithResponse(
+            url: url,
+            options: options
+        )
     }
 
     /// `GET /e5/{decoder}`
@@ -436,12 +539,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - decoder: The `decoder` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `decoder`, `GET /e5/{decoder}`.
+    /// - Remark: Generated from endpoint `decoder`:
+    ///   `GET /e5/{decoder}`.
     public func decoder(
         decoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.decoderWithResponse(decoder: decoder, options: options).value
+        try await self.decoderWithResponse(
+            decoder: decoder,
+            options: options
+        ).value
     }
 
     /// Calls `decoder` and returns the decoded value with the response's status, header
@@ -450,7 +557,10 @@ extension NamesBAPI {
         decoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.decoderWithResponse(decoder: decoder, options: options)
+        try await self.decoderWithResponse(
+            decoder: decoder,
+            options: options
+        )
     }
 
     /// `GET /e6/{encoder}`
@@ -458,12 +568,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - encoder: The `encoder` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `encoder`, `GET /e6/{encoder}`.
+    /// - Remark: Generated from endpoint `encoder`:
+    ///   `GET /e6/{encoder}`.
     public func encoder(
         encoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.encoderWithResponse(encoder: encoder, options: options).value
+        try await self.encoderWithResponse(
+            encoder: encoder,
+            options: options
+        ).value
     }
 
     /// Calls `encoder` and returns the decoded value with the response's status, header
@@ -472,7 +586,10 @@ extension NamesBAPI {
         encoder: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.encoderWithResponse(encoder: encoder, options: options)
+        try await self.encoderWithResponse(
+            encoder: encoder,
+            options: options
+        )
     }
 
     /// `GET /e7/{error}`
@@ -480,12 +597,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - error: The `error` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `error`, `GET /e7/{error}`.
+    /// - Remark: Generated from endpoint `error`:
+    ///   `GET /e7/{error}`.
     public func error(
         error: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.errorWithResponse(error: error, options: options).value
+        try await self.errorWithResponse(
+            error: error,
+            options: options
+        ).value
     }
 
     /// Calls `error` and returns the decoded value with the response's status, header
@@ -494,7 +615,10 @@ extension NamesBAPI {
         error: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.errorWithResponse(error: error, options: options)
+        try await self.errorWithResponse(
+            error: error,
+            options: options
+        )
     }
 
     /// `GET /e8/{Indirect}`
@@ -502,12 +626,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - indirect: The `Indirect` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `Indirect`, `GET /e8/{Indirect}`.
+    /// - Remark: Generated from endpoint `Indirect`:
+    ///   `GET /e8/{Indirect}`.
     public func indirect(
         indirect: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.indirectWithResponse(indirect: indirect, options: options).value
+        try await self.indirectWithResponse(
+            indirect: indirect,
+            options: options
+        ).value
     }
 
     /// Calls `Indirect` and returns the decoded value with the response's status, header
@@ -516,7 +644,10 @@ extension NamesBAPI {
         indirect: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.indirectWithResponse(indirect: indirect, options: options)
+        try await self.indirectWithResponse(
+            indirect: indirect,
+            options: options
+        )
     }
 
     /// `GET /e9/{CodingKeys}`
@@ -524,12 +655,16 @@ extension NamesBAPI {
     /// - Parameters:
     ///   - codingKeys: The `CodingKeys` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `CodingKeys`, `GET /e9/{CodingKeys}`.
+    /// - Remark: Generated from endpoint `CodingKeys`:
+    ///   `GET /e9/{CodingKeys}`.
     public func codingKeys(
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
-        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options).value
+        try await self.codingKeysWithResponse(
+            codingKeys: codingKeys,
+            options: options
+        ).value
     }
 
     /// Calls `CodingKeys` and returns the decoded value with the response's status, header
@@ -538,7 +673,10 @@ extension NamesBAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        try await self.codingKeysWithResponse(codingKeys: codingKeys, options: options)
+        try await self.codingKeysWithResponse(
+            codingKeys: codingKeys,
+            options: options
+        )
     }
 
     /// `GET /query`
@@ -556,7 +694,8 @@ extension NamesBAPI {
     ///   - codingKeys: The `CodingKeys` query parameter.
     ///   - cursorValue: The `cursorValue` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyQuery`, `GET /query`.
+    /// - Remark: Generated from endpoint `everyQuery`:
+    ///   `GET /query`.
     public func everyQuery(
         `any`: Swift.String? = nil,
         `protocol`: Swift.String? = nil,
@@ -571,7 +710,20 @@ extension NamesBAPI {
         cursorValue: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> PageB {
-        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options).value
+        try await self.everyQueryWithResponse(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys,
+            cursorValue: cursorValue,
+            options: options
+        ).value
     }
 
     /// Calls `everyQuery` and returns the decoded value with the response's status, header
@@ -590,10 +742,24 @@ extension NamesBAPI {
         cursorValue: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
-        try await self.everyQueryWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options)
+        try await self.everyQueryWithResponse(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys,
+            cursorValue: cursorValue,
+            options: options
+        )
     }
 
-    /// Every item that `everyQuery` returns, across all pages, fetched page by page as the sequence is read.
+    /// Every item that `everyQuery` returns, across all pages, fetched page by page as the
+    /// sequence is read.
     ///
     /// - Remark: Generated from the pagination of endpoint `everyQuery`.
     public func everyQueryItems(
@@ -610,7 +776,20 @@ extension NamesBAPI {
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) -> CourierRuntime.PageSequence<Swift.String, Swift.String> {
         CourierRuntime.PageSequence { cursorValue in
-            let page = try await self.everyQuery(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue, options: options)
+            let page = try await self.everyQuery(
+                any: `any`,
+                protocol: `protocol`,
+                self_: self_,
+                optional: optional,
+                url: url,
+                decoder: decoder,
+                encoder: encoder,
+                error: error,
+                indirect: indirect,
+                codingKeys: codingKeys,
+                cursorValue: cursorValue,
+                options: options
+            )
             return (page.items, page.next)
         }
     }
@@ -630,7 +809,8 @@ extension NamesBAPI {
     ///   - yCodingKeys: The `Y-CodingKeys` header parameter.
     ///   - body: The request body.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyHeader`, `POST /header`.
+    /// - Remark: Generated from endpoint `everyHeader`:
+    ///   `POST /header`.
     public func everyHeader(
         yAny: Swift.String? = nil,
         yProtocol: Swift.String? = nil,
@@ -645,7 +825,20 @@ extension NamesBAPI {
         body: OptionalsB,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> Swift.Void {
-        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body, options: options).value
+        try await self.everyHeaderWithResponse(
+            yAny: yAny,
+            yProtocol: yProtocol,
+            ySelf: ySelf,
+            yOptional: yOptional,
+            yUrl: yUrl,
+            yDecoder: yDecoder,
+            yEncoder: yEncoder,
+            yError: yError,
+            yIndirect: yIndirect,
+            yCodingKeys: yCodingKeys,
+            body: body,
+            options: options
+        ).value
     }
 
     /// Calls `everyHeader` and returns the decoded value with the response's status, header
@@ -664,7 +857,20 @@ extension NamesBAPI {
         body: OptionalsB,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.everyHeaderWithResponse(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body, options: options)
+        try await self.everyHeaderWithResponse(
+            yAny: yAny,
+            yProtocol: yProtocol,
+            ySelf: ySelf,
+            yOptional: yOptional,
+            yUrl: yUrl,
+            yDecoder: yDecoder,
+            yEncoder: yEncoder,
+            yError: yError,
+            yIndirect: yIndirect,
+            yCodingKeys: yCodingKeys,
+            body: body,
+            options: options
+        )
     }
 
     /// `GET /path/{any}/{protocol}/{self}/{Optional}/{url}/{decoder}/{encoder}/{error}/{Indirect}/{CodingKeys}`
@@ -681,7 +887,8 @@ extension NamesBAPI {
     ///   - indirect: The `Indirect` path parameter.
     ///   - codingKeys: The `CodingKeys` path parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `everyPath`, `GET /path/{any}/{protocol}/{self}/{Optional}/{url}/{decoder}/{encoder}/{error}/{Indirect}/{CodingKeys}`.
+    /// - Remark: Generated from endpoint `everyPath`:
+    ///   `GET /path/{any}/{protocol}/{self}/{Optional}/{url}/{decoder}/{encoder}/{error}/{Indirect}/{CodingKeys}`.
     public func everyPath(
         `any`: Swift.String,
         `protocol`: Swift.String,
@@ -695,7 +902,19 @@ extension NamesBAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> Swift.Void {
-        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, options: options).value
+        try await self.everyPathWithResponse(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys,
+            options: options
+        ).value
     }
 
     /// Calls `everyPath` and returns the decoded value with the response's status, header
@@ -713,7 +932,19 @@ extension NamesBAPI {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
-        try await self.everyPathWithResponse(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, options: options)
+        try await self.everyPathWithResponse(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys,
+            options: options
+        )
     }
 }
 
@@ -766,7 +997,8 @@ public struct NamesBClient: NamesBAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `NAMES_B_BASE_URL`: the base URL; unset, the ``any`` server.
-    /// - `NAMES_B_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `NAMES_B_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `NAMES_B_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -788,7 +1020,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `any` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e0/\(`any`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.`any`, request, options: options)
@@ -796,7 +1031,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `protocol` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e1/\(`protocol`)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.`protocol`, request, options: options)
@@ -804,7 +1042,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `self` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e2/\(self_)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.self_, request, options: options)
@@ -812,7 +1053,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `Optional` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e3/\(optional)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.optional, request, options: options)
@@ -820,7 +1064,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `url` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e4/\(url)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.url, request, options: options)
@@ -828,7 +1075,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `decoder` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e5/\(decoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.decoder, request, options: options)
@@ -836,7 +1086,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `encoder` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e6/\(encoder)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.encoder, request, options: options)
@@ -844,7 +1097,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(error)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.error, request, options: options)
@@ -852,7 +1108,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `Indirect` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e8/\(indirect)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.indirect, request, options: options)
@@ -860,7 +1119,10 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `CodingKeys` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+    public func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e9/\(codingKeys)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.codingKeys, request, options: options)
@@ -868,7 +1130,20 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `everyQuery` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
+    public func everyQueryWithResponse(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        optional: Swift.String?,
+        url: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        error: Swift.String?,
+        indirect: Swift.String?,
+        codingKeys: Swift.String?,
+        cursorValue: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/query")
         request.query("any", `any`)
         request.query("protocol", `protocol`)
@@ -887,7 +1162,20 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `everyHeader` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+    public func everyHeaderWithResponse(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yOptional: Swift.String?,
+        yUrl: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yError: Swift.String?,
+        yIndirect: Swift.String?,
+        yCodingKeys: Swift.String?,
+        body: OptionalsB,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/header")
         self.headers.apply(to: &request)
         request.header("Y-any", yAny)
@@ -906,7 +1194,19 @@ public struct NamesBClient: NamesBAPI {
 
     /// Calls `everyPath` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+    public func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        optional: Swift.String,
+        url: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        error: Swift.String,
+        indirect: Swift.String,
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error)/\(indirect)/\(codingKeys)")
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.everyPath, request, options: options)
@@ -1059,7 +1359,13 @@ private enum NamesBOperations {
         name: "everyHeader",
         authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
         output: .empty,
-        errors: [.empty(400, .`any`), .empty(401, .`protocol`), .empty(402, .self_), .empty(403, .optional), .empty(404, .url)],
+        errors: [
+            .empty(400, .`any`),
+            .empty(401, .`protocol`),
+            .empty(402, .self_),
+            .empty(403, .optional),
+            .empty(404, .url),
+        ],
         service: "NamesB",
         resilience: resilience,
         hasIdempotencyKey: false

@@ -11,68 +11,191 @@ public typealias NamesBMockCall = CourierRuntime.MockCall<NamesBMock>
 
 extension CourierRuntime.MockCall where Mock == NamesBMock {
     /// A call of `any`.
-    public static func `any`(`any`: Swift.String) -> Self {
-        Self("any", .init("any", `any`))
+    public static func `any`(
+        `any`: Swift.String
+    ) -> Self {
+        Self(
+            "any",
+            .init("any", `any`)
+        )
     }
 
     /// A call of `protocol`.
-    public static func `protocol`(`protocol`: Swift.String) -> Self {
-        Self("protocol", .init("protocol", `protocol`))
+    public static func `protocol`(
+        `protocol`: Swift.String
+    ) -> Self {
+        Self(
+            "protocol",
+            .init("protocol", `protocol`)
+        )
     }
 
     /// A call of `self`.
-    public static func self_(self_: Swift.String) -> Self {
-        Self("self", .init("self_", self_))
+    public static func self_(
+        self_: Swift.String
+    ) -> Self {
+        Self(
+            "self",
+            .init("self_", self_)
+        )
     }
 
     /// A call of `Optional`.
-    public static func optional(optional: Swift.String) -> Self {
-        Self("Optional", .init("optional", optional))
+    public static func optional(
+        optional: Swift.String
+    ) -> Self {
+        Self(
+            "Optional",
+            .init("optional", optional)
+        )
     }
 
     /// A call of `url`.
-    public static func url(url: Swift.String) -> Self {
-        Self("url", .init("url", url))
+    public static func url(
+        url: Swift.String
+    ) -> Self {
+        Self(
+            "url",
+            .init("url", url)
+        )
     }
 
     /// A call of `decoder`.
-    public static func decoder(decoder: Swift.String) -> Self {
-        Self("decoder", .init("decoder", decoder))
+    public static func decoder(
+        decoder: Swift.String
+    ) -> Self {
+        Self(
+            "decoder",
+            .init("decoder", decoder)
+        )
     }
 
     /// A call of `encoder`.
-    public static func encoder(encoder: Swift.String) -> Self {
-        Self("encoder", .init("encoder", encoder))
+    public static func encoder(
+        encoder: Swift.String
+    ) -> Self {
+        Self(
+            "encoder",
+            .init("encoder", encoder)
+        )
     }
 
     /// A call of `error`.
-    public static func error(error: Swift.String) -> Self {
-        Self("error", .init("error", error))
+    public static func error(
+        error: Swift.String
+    ) -> Self {
+        Self(
+            "error",
+            .init("error", error)
+        )
     }
 
     /// A call of `Indirect`.
-    public static func indirect(indirect: Swift.String) -> Self {
-        Self("Indirect", .init("indirect", indirect))
+    public static func indirect(
+        indirect: Swift.String
+    ) -> Self {
+        Self(
+            "Indirect",
+            .init("indirect", indirect)
+        )
     }
 
     /// A call of `CodingKeys`.
-    public static func codingKeys(codingKeys: Swift.String) -> Self {
-        Self("CodingKeys", .init("codingKeys", codingKeys))
+    public static func codingKeys(
+        codingKeys: Swift.String
+    ) -> Self {
+        Self(
+            "CodingKeys",
+            .init("codingKeys", codingKeys)
+        )
     }
 
     /// A call of `everyQuery`.
-    public static func everyQuery(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?) -> Self {
-        Self("everyQuery", .init("any", `any`), .init("protocol", `protocol`), .init("self_", self_), .init("optional", optional), .init("url", url), .init("decoder", decoder), .init("encoder", encoder), .init("error", error), .init("indirect", indirect), .init("codingKeys", codingKeys), .init("cursorValue", cursorValue))
+    public static func everyQuery(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        optional: Swift.String?,
+        url: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        error: Swift.String?,
+        indirect: Swift.String?,
+        codingKeys: Swift.String?,
+        cursorValue: Swift.String?
+    ) -> Self {
+        Self(
+            "everyQuery",
+            .init("any", `any`),
+            .init("protocol", `protocol`),
+            .init("self_", self_),
+            .init("optional", optional),
+            .init("url", url),
+            .init("decoder", decoder),
+            .init("encoder", encoder),
+            .init("error", error),
+            .init("indirect", indirect),
+            .init("codingKeys", codingKeys),
+            .init("cursorValue", cursorValue)
+        )
     }
 
     /// A call of `everyHeader`.
-    public static func everyHeader(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB) -> Self {
-        Self("everyHeader", .init("yAny", yAny), .init("yProtocol", yProtocol), .init("ySelf", ySelf), .init("yOptional", yOptional), .init("yUrl", yUrl), .init("yDecoder", yDecoder), .init("yEncoder", yEncoder), .init("yError", yError), .init("yIndirect", yIndirect), .init("yCodingKeys", yCodingKeys), .init("body", body))
+    public static func everyHeader(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yOptional: Swift.String?,
+        yUrl: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yError: Swift.String?,
+        yIndirect: Swift.String?,
+        yCodingKeys: Swift.String?,
+        body: OptionalsB
+    ) -> Self {
+        Self(
+            "everyHeader",
+            .init("yAny", yAny),
+            .init("yProtocol", yProtocol),
+            .init("ySelf", ySelf),
+            .init("yOptional", yOptional),
+            .init("yUrl", yUrl),
+            .init("yDecoder", yDecoder),
+            .init("yEncoder", yEncoder),
+            .init("yError", yError),
+            .init("yIndirect", yIndirect),
+            .init("yCodingKeys", yCodingKeys),
+            .init("body", body)
+        )
     }
 
     /// A call of `everyPath`.
-    public static func everyPath(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String) -> Self {
-        Self("everyPath", .init("any", `any`), .init("protocol", `protocol`), .init("self_", self_), .init("optional", optional), .init("url", url), .init("decoder", decoder), .init("encoder", encoder), .init("error", error), .init("indirect", indirect), .init("codingKeys", codingKeys))
+    public static func everyPath(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        optional: Swift.String,
+        url: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        error: Swift.String,
+        indirect: Swift.String,
+        codingKeys: Swift.String
+    ) -> Self {
+        Self(
+            "everyPath",
+            .init("any", `any`),
+            .init("protocol", `protocol`),
+            .init("self_", self_),
+            .init("optional", optional),
+            .init("url", url),
+            .init("decoder", decoder),
+            .init("encoder", encoder),
+            .init("error", error),
+            .init("indirect", indirect),
+            .init("codingKeys", codingKeys)
+        )
     }
 }
 
@@ -93,216 +216,393 @@ public final class NamesBMock: NamesBAPI {
     /// Makes the metadata the `…WithResponse` methods report: given the call and the default (the
     /// endpoint's success status, no header fields, one attempt, source `.mock`), it returns the
     /// metadata to report. `nil` keeps the default.
-    public var responseMetadata: (@Sendable (NamesBMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata)? {
+    public var responseMetadata: (
+        @Sendable (NamesBMockCall, CourierRuntime.ResponseMetadata) -> CourierRuntime.ResponseMetadata
+    )? {
         get { self.recorder.responseMetadata }
         set { self.recorder.responseMetadata = newValue }
     }
 
     /// Answers `any` calls.
-    public var anyHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var anyHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "any") }
         set { recorder.setHandler(newValue, for: "any") }
     }
 
-    /// Records the call and answers it with ``anyHandler``, with the metadata ``responseMetadata`` makes.
-    public func anyWithResponse(`any`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.`any`(any: `any`)
+    /// Records the call and answers it with ``anyHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func anyWithResponse(
+        `any`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.`any`(
+            any: `any`
+        )
         self.recorder.record(call)
         guard let handler = self.anyHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "any")
         }
-        return self.recorder.answer(try await handler(`any`), to: call, status: 200)
+        let value: ValuesB = try await handler(`any`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `protocol` calls.
-    public var protocolHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var protocolHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "protocol") }
         set { recorder.setHandler(newValue, for: "protocol") }
     }
 
-    /// Records the call and answers it with ``protocolHandler``, with the metadata ``responseMetadata`` makes.
-    public func protocolWithResponse(`protocol`: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.`protocol`(protocol: `protocol`)
+    /// Records the call and answers it with ``protocolHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func protocolWithResponse(
+        `protocol`: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.`protocol`(
+            protocol: `protocol`
+        )
         self.recorder.record(call)
         guard let handler = self.protocolHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "protocol")
         }
-        return self.recorder.answer(try await handler(`protocol`), to: call, status: 200)
+        let value: ValuesB = try await handler(`protocol`)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `self` calls.
-    public var self_Handler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var self_Handler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "self") }
         set { recorder.setHandler(newValue, for: "self") }
     }
 
-    /// Records the call and answers it with ``self_Handler``, with the metadata ``responseMetadata`` makes.
-    public func selfWithResponse(self_: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.self_(self_: self_)
+    /// Records the call and answers it with ``self_Handler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func selfWithResponse(
+        self_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.self_(
+            self_: self_
+        )
         self.recorder.record(call)
         guard let handler = self.self_Handler else {
             throw .unhandledInMock("NamesBMock", endpoint: "self")
         }
-        return self.recorder.answer(try await handler(self_), to: call, status: 200)
+        let value: ValuesB = try await handler(self_)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Optional` calls.
-    public var optionalHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var optionalHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "Optional") }
         set { recorder.setHandler(newValue, for: "Optional") }
     }
 
-    /// Records the call and answers it with ``optionalHandler``, with the metadata ``responseMetadata`` makes.
-    public func optionalWithResponse(optional: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.optional(optional: optional)
+    /// Records the call and answers it with ``optionalHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func optionalWithResponse(
+        optional: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.optional(
+            optional: optional
+        )
         self.recorder.record(call)
         guard let handler = self.optionalHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "Optional")
         }
-        return self.recorder.answer(try await handler(optional), to: call, status: 200)
+        let value: ValuesB = try await handler(optional)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `url` calls.
-    public var urlHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var urlHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "url") }
         set { recorder.setHandler(newValue, for: "url") }
     }
 
-    /// Records the call and answers it with ``urlHandler``, with the metadata ``responseMetadata`` makes.
-    public func urlWithResponse(url: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.url(url: url)
+    /// Records the call and answers it with ``urlHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func urlWithResponse(
+        url: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.url(
+            url: url
+        )
         self.recorder.record(call)
         guard let handler = self.urlHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "url")
         }
-        return self.recorder.answer(try await handler(url), to: call, status: 200)
+        let value: ValuesB = try await handler(url)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `decoder` calls.
-    public var decoderHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var decoderHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "decoder") }
         set { recorder.setHandler(newValue, for: "decoder") }
     }
 
-    /// Records the call and answers it with ``decoderHandler``, with the metadata ``responseMetadata`` makes.
-    public func decoderWithResponse(decoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.decoder(decoder: decoder)
+    /// Records the call and answers it with ``decoderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func decoderWithResponse(
+        decoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.decoder(
+            decoder: decoder
+        )
         self.recorder.record(call)
         guard let handler = self.decoderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "decoder")
         }
-        return self.recorder.answer(try await handler(decoder), to: call, status: 200)
+        let value: ValuesB = try await handler(decoder)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `encoder` calls.
-    public var encoderHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var encoderHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "encoder") }
         set { recorder.setHandler(newValue, for: "encoder") }
     }
 
-    /// Records the call and answers it with ``encoderHandler``, with the metadata ``responseMetadata`` makes.
-    public func encoderWithResponse(encoder: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.encoder(encoder: encoder)
+    /// Records the call and answers it with ``encoderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func encoderWithResponse(
+        encoder: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.encoder(
+            encoder: encoder
+        )
         self.recorder.record(call)
         guard let handler = self.encoderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "encoder")
         }
-        return self.recorder.answer(try await handler(encoder), to: call, status: 200)
+        let value: ValuesB = try await handler(encoder)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `error` calls.
-    public var errorHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var errorHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "error") }
         set { recorder.setHandler(newValue, for: "error") }
     }
 
-    /// Records the call and answers it with ``errorHandler``, with the metadata ``responseMetadata`` makes.
-    public func errorWithResponse(error: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.error(error: error)
+    /// Records the call and answers it with ``errorHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func errorWithResponse(
+        error: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.error(
+            error: error
+        )
         self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "error")
         }
-        return self.recorder.answer(try await handler(error), to: call, status: 200)
+        let value: ValuesB = try await handler(error)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `Indirect` calls.
-    public var indirectHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var indirectHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "Indirect") }
         set { recorder.setHandler(newValue, for: "Indirect") }
     }
 
-    /// Records the call and answers it with ``indirectHandler``, with the metadata ``responseMetadata`` makes.
-    public func indirectWithResponse(indirect: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.indirect(indirect: indirect)
+    /// Records the call and answers it with ``indirectHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func indirectWithResponse(
+        indirect: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.indirect(
+            indirect: indirect
+        )
         self.recorder.record(call)
         guard let handler = self.indirectHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "Indirect")
         }
-        return self.recorder.answer(try await handler(indirect), to: call, status: 200)
+        let value: ValuesB = try await handler(indirect)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `CodingKeys` calls.
-    public var codingKeysHandler: (@Sendable (Swift.String) async throws(NamesBError) -> ValuesB)? {
+    public var codingKeysHandler: (
+        @Sendable (Swift.String) async throws(NamesBError) -> ValuesB
+    )? {
         get { recorder.handler(for: "CodingKeys") }
         set { recorder.setHandler(newValue, for: "CodingKeys") }
     }
 
-    /// Records the call and answers it with ``codingKeysHandler``, with the metadata ``responseMetadata`` makes.
-    public func codingKeysWithResponse(codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        let call = NamesBMockCall.codingKeys(codingKeys: codingKeys)
+    /// Records the call and answers it with ``codingKeysHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func codingKeysWithResponse(
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
+        let call = NamesBMockCall.codingKeys(
+            codingKeys: codingKeys
+        )
         self.recorder.record(call)
         guard let handler = self.codingKeysHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "CodingKeys")
         }
-        return self.recorder.answer(try await handler(codingKeys), to: call, status: 200)
+        let value: ValuesB = try await handler(codingKeys)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyQuery` calls.
-    public var everyQueryHandler: (@Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesBError) -> PageB)? {
+    public var everyQueryHandler: (
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesBError) -> PageB
+    )? {
         get { recorder.handler(for: "everyQuery") }
         set { recorder.setHandler(newValue, for: "everyQuery") }
     }
 
-    /// Records the call and answers it with ``everyQueryHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyQueryWithResponse(`any`: Swift.String?, `protocol`: Swift.String?, self_: Swift.String?, optional: Swift.String?, url: Swift.String?, decoder: Swift.String?, encoder: Swift.String?, error: Swift.String?, indirect: Swift.String?, codingKeys: Swift.String?, cursorValue: Swift.String?, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
-        let call = NamesBMockCall.everyQuery(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys, cursorValue: cursorValue)
+    /// Records the call and answers it with ``everyQueryHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyQueryWithResponse(
+        `any`: Swift.String?,
+        `protocol`: Swift.String?,
+        self_: Swift.String?,
+        optional: Swift.String?,
+        url: Swift.String?,
+        decoder: Swift.String?,
+        encoder: Swift.String?,
+        error: Swift.String?,
+        indirect: Swift.String?,
+        codingKeys: Swift.String?,
+        cursorValue: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<PageB> {
+        let call = NamesBMockCall.everyQuery(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys,
+            cursorValue: cursorValue
+        )
         self.recorder.record(call)
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyQuery")
         }
-        return self.recorder.answer(try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys, cursorValue), to: call, status: 200)
+        let value: PageB = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys, cursorValue)
+        return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
-    public var everyHeaderHandler: (@Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsB) async throws(NamesBError) -> Swift.Void)? {
+    public var everyHeaderHandler: (
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsB) async throws(NamesBError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "everyHeader") }
         set { recorder.setHandler(newValue, for: "everyHeader") }
     }
 
-    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyHeaderWithResponse(yAny: Swift.String?, yProtocol: Swift.String?, ySelf: Swift.String?, yOptional: Swift.String?, yUrl: Swift.String?, yDecoder: Swift.String?, yEncoder: Swift.String?, yError: Swift.String?, yIndirect: Swift.String?, yCodingKeys: Swift.String?, body: OptionalsB, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
-        let call = NamesBMockCall.everyHeader(yAny: yAny, yProtocol: yProtocol, ySelf: ySelf, yOptional: yOptional, yUrl: yUrl, yDecoder: yDecoder, yEncoder: yEncoder, yError: yError, yIndirect: yIndirect, yCodingKeys: yCodingKeys, body: body)
+    /// Records the call and answers it with ``everyHeaderHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyHeaderWithResponse(
+        yAny: Swift.String?,
+        yProtocol: Swift.String?,
+        ySelf: Swift.String?,
+        yOptional: Swift.String?,
+        yUrl: Swift.String?,
+        yDecoder: Swift.String?,
+        yEncoder: Swift.String?,
+        yError: Swift.String?,
+        yIndirect: Swift.String?,
+        yCodingKeys: Swift.String?,
+        body: OptionalsB,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesBMockCall.everyHeader(
+            yAny: yAny,
+            yProtocol: yProtocol,
+            ySelf: ySelf,
+            yOptional: yOptional,
+            yUrl: yUrl,
+            yDecoder: yDecoder,
+            yEncoder: yEncoder,
+            yError: yError,
+            yIndirect: yIndirect,
+            yCodingKeys: yCodingKeys,
+            body: body
+        )
         self.recorder.record(call)
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyHeader")
         }
-        return self.recorder.answer(try await handler(yAny, yProtocol, ySelf, yOptional, yUrl, yDecoder, yEncoder, yError, yIndirect, yCodingKeys, body), to: call, status: 204)
+        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yOptional, yUrl, yDecoder, yEncoder, yError, yIndirect, yCodingKeys, body)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
-    public var everyPathHandler: (@Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesBError) -> Swift.Void)? {
+    public var everyPathHandler: (
+        @Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesBError) -> Swift.Void
+    )? {
         get { recorder.handler(for: "everyPath") }
         set { recorder.setHandler(newValue, for: "everyPath") }
     }
 
-    /// Records the call and answers it with ``everyPathHandler``, with the metadata ``responseMetadata`` makes.
-    public func everyPathWithResponse(`any`: Swift.String, `protocol`: Swift.String, self_: Swift.String, optional: Swift.String, url: Swift.String, decoder: Swift.String, encoder: Swift.String, error: Swift.String, indirect: Swift.String, codingKeys: Swift.String, options: CourierRuntime.RequestOptions) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
-        let call = NamesBMockCall.everyPath(any: `any`, protocol: `protocol`, self_: self_, optional: optional, url: url, decoder: decoder, encoder: encoder, error: error, indirect: indirect, codingKeys: codingKeys)
+    /// Records the call and answers it with ``everyPathHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func everyPathWithResponse(
+        `any`: Swift.String,
+        `protocol`: Swift.String,
+        self_: Swift.String,
+        optional: Swift.String,
+        url: Swift.String,
+        decoder: Swift.String,
+        encoder: Swift.String,
+        error: Swift.String,
+        indirect: Swift.String,
+        codingKeys: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
+        let call = NamesBMockCall.everyPath(
+            any: `any`,
+            protocol: `protocol`,
+            self_: self_,
+            optional: optional,
+            url: url,
+            decoder: decoder,
+            encoder: encoder,
+            error: error,
+            indirect: indirect,
+            codingKeys: codingKeys
+        )
         self.recorder.record(call)
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyPath")
         }
-        return self.recorder.answer(try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys), to: call, status: 204)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys)
+        return self.recorder.answer(value, to: call, status: 204)
     }
 }

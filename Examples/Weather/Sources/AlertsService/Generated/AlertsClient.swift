@@ -48,7 +48,11 @@ public enum AlertsServer: Swift.Hashable, Swift.Sendable {
 public protocol AlertsAPI: Swift.Sendable {
     /// Calls `activeAlerts` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    func activeAlertsWithResponse(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> CourierRuntime.Response<[Alert]>
+    func activeAlertsWithResponse(
+        region: Swift.String,
+        minimumSeverity: Severity?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(AlertsError) -> CourierRuntime.Response<[Alert]>
 }
 
 extension AlertsAPI {
@@ -58,13 +62,18 @@ extension AlertsAPI {
     ///   - region: The `region` query parameter.
     ///   - minimumSeverity: The `minimumSeverity` query parameter.
     ///   - options: Settings for this call, such as its timeout.
-    /// - Remark: Generated from endpoint `activeAlerts`, `GET /v1/alerts`.
+    /// - Remark: Generated from endpoint `activeAlerts`:
+    ///   `GET /v1/alerts`.
     public func activeAlerts(
         region: Swift.String,
         minimumSeverity: Severity? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(AlertsError) -> [Alert] {
-        try await self.activeAlertsWithResponse(region: region, minimumSeverity: minimumSeverity, options: options).value
+        try await self.activeAlertsWithResponse(
+            region: region,
+            minimumSeverity: minimumSeverity,
+            options: options
+        ).value
     }
 
     /// Calls `activeAlerts` and returns the decoded value with the response's status, header
@@ -74,7 +83,11 @@ extension AlertsAPI {
         minimumSeverity: Severity? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(AlertsError) -> CourierRuntime.Response<[Alert]> {
-        try await self.activeAlertsWithResponse(region: region, minimumSeverity: minimumSeverity, options: options)
+        try await self.activeAlertsWithResponse(
+            region: region,
+            minimumSeverity: minimumSeverity,
+            options: options
+        )
     }
 }
 
@@ -120,7 +133,8 @@ public struct AlertsClient: AlertsAPI {
     /// Creates a client configured by environment variables:
     ///
     /// - `ALERTS_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `ALERTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the spec's total timeout.
+    /// - `ALERTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
+    ///   the spec's total timeout.
     /// - `ALERTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
@@ -141,7 +155,11 @@ public struct AlertsClient: AlertsAPI {
 
     /// Calls `activeAlerts` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
-    public func activeAlertsWithResponse(region: Swift.String, minimumSeverity: Severity?, options: CourierRuntime.RequestOptions) async throws(AlertsError) -> CourierRuntime.Response<[Alert]> {
+    public func activeAlertsWithResponse(
+        region: Swift.String,
+        minimumSeverity: Severity?,
+        options: CourierRuntime.RequestOptions
+    ) async throws(AlertsError) -> CourierRuntime.Response<[Alert]> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/alerts")
         request.query("region", region)
         request.query("minimumSeverity", minimumSeverity)

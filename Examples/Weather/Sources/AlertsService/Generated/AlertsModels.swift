@@ -9,7 +9,9 @@ private typealias CourierRuntimeRequirement = CourierRuntime.CourierRuntimeCompa
 /// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
 ///
 /// - Remark: Generated from model `Severity`.
-public enum Severity: Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue {
+public enum Severity:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
     case minor
     case moderate
     case severe
