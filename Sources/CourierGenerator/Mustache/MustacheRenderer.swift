@@ -22,7 +22,8 @@ struct MustacheRenderer: Sendable {
     func render(_ name: String, root: RenderNode) throws(RenderError) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
         var rendering = Rendering(templates: templates, stack: [.node(root)])
-        try rendering.render(template.nodes, partials: [name])
+        rendering.partials = [name]
+        try rendering.render(template.nodes)
         return rendering.output
     }
 }
@@ -38,6 +39,8 @@ private struct Rendering {
 
     let templates: [String: MustacheTemplate]
     var stack: [Scope]
+    /// The templates being rendered, outermost first: the file's, then each partial inside.
+    var partials: [String] = []
     var output: [UInt8] = []
     /// What every line starts with, inside indented standalone partials.
     var indentation: [UInt8] = []
@@ -50,8 +53,8 @@ private struct Rendering {
         output.reserveCapacity(1 << 16)
     }
 
-    /// Renders `nodes`; `partials` are the partials being rendered, outermost first.
-    mutating func render(_ nodes: [MustacheTemplate.Node], partials: [String]) throws(MustacheRenderer.RenderError) {
+    /// Renders `nodes`.
+    mutating func render(_ nodes: [MustacheTemplate.Node]) throws(MustacheRenderer.RenderError) {
         for node in nodes {
             switch node {
             case .text(let bytes):
@@ -67,20 +70,20 @@ private struct Rendering {
             case .section(let name, let inverted, let children):
                 let value = resolve(name)
                 if inverted {
-                    if Self.isFalsy(value) { try render(children, partials: partials) }
+                    if Self.isFalsy(value) { try render(children) }
                     continue
                 }
                 switch value {
                 case .flag(true)?:
-                    try render(children, partials: partials)
+                    try render(children)
                 case .text(let text)?:
-                    try render(children, in: .text(text), partials: partials)
+                    try render(children, in: .text(text))
                 case .node(let object)?:
-                    try render(children, in: .node(object), partials: partials)
+                    try render(children, in: .node(object))
                 case .list(let objects)?:
-                    for object in objects { try render(children, in: .node(object), partials: partials) }
+                    for object in objects { try render(children, in: .node(object)) }
                 case .lines(let lines)?:
-                    for line in lines { try render(children, in: .text(line), partials: partials) }
+                    for line in lines { try render(children, in: .text(line)) }
                 case .flag(false)?, nil:
                     break
                 }
@@ -96,17 +99,19 @@ private struct Rendering {
                     indentation += partialIndentation
                     atLineStart = true
                 }
-                try render(template.nodes, partials: partials + [name])
+                partials.append(name)
+                try render(template.nodes)
+                partials.removeLast()
                 indentation = outer
                 atLineStart = output.last == UInt8(ascii: "\n")
             }
         }
     }
 
-    private mutating func render(_ nodes: [MustacheTemplate.Node], in scope: Scope, partials: [String]) throws(MustacheRenderer.RenderError) {
+    private mutating func render(_ nodes: [MustacheTemplate.Node], in scope: Scope) throws(MustacheRenderer.RenderError) {
         stack.append(scope)
         defer { stack.removeLast() }
-        try render(nodes, partials: partials)
+        try render(nodes)
     }
 
     /// The value a name refers to: its first key looked up from the innermost object outward,
@@ -120,8 +125,10 @@ private struct Rendering {
             }
         }
         var value: RenderValue?
-        for scope in stack.reversed() {
-            if case .node(let node) = scope, let found = node[first] {
+        var index = stack.endIndex
+        while index > stack.startIndex {
+            index -= 1
+            if case .node(let node) = stack[index], let found = node[first] {
                 value = found
                 break
             }
