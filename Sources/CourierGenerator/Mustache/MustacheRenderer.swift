@@ -128,16 +128,23 @@ private struct Rendering {
         var index = stack.endIndex
         while index > stack.startIndex {
             index -= 1
-            if case .node(let node) = stack[index], let found = node[first] {
+            if case .node(let node) = stack[index], let found = Self.value(of: node, id: name.ids[0], key: first) {
                 value = found
                 break
             }
         }
-        for key in name.keys.dropFirst() {
+        for (id, key) in zip(name.ids.dropFirst(), name.keys.dropFirst()) {
             guard case .node(let node)? = value else { return nil }
-            value = node[key]
+            value = Self.value(of: node, id: id, key: key)
         }
         return value
+    }
+
+    /// The value of a key in `node`: by its number, or by its text for a key outside the render
+    /// model's schema (only hand-made nodes have those).
+    private static func value(of node: RenderNode, id: Int, key: String) -> RenderValue? {
+        if let value = node[id: id] { return value }
+        return node.hasOtherValues ? node.otherValue(key) : nil
     }
 
     /// Whether an inverted section over `value` renders: no value, `false`, or an empty list.

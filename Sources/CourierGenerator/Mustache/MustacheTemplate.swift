@@ -11,6 +11,16 @@ struct MustacheTemplate: Sendable {
     struct Name: Sendable, Hashable {
         /// The keys in order; empty for `.`.
         let keys: [String]
+        /// Each key's number in the render model (``RenderKeys``), -1 for a key it does not have.
+        let ids: [Int]
+
+        init(keys: [String]) {
+            self.keys = keys
+            self.ids = keys.map(RenderKeys.id(of:))
+        }
+
+        static func == (lhs: Name, rhs: Name) -> Bool { lhs.keys == rhs.keys }
+        func hash(into hasher: inout Hasher) { hasher.combine(keys) }
 
         /// How the tag wrote it.
         var spelling: String { keys.isEmpty ? "." : keys.joined(separator: ".") }
