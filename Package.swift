@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "courier", targets: ["courier"]),
         .library(name: "CourierRuntime", targets: ["CourierRuntime"]),
         .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
+        .library(name: "CourierRuntimeTesting", targets: ["CourierRuntimeTesting"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
         .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
         .plugin(name: "CourierBuildPlugin", targets: ["CourierBuildPlugin"]),
@@ -82,6 +83,9 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // What tests of code that uses Courier need: a clock that moves when told to, and a
+        // repeatable random source. Not part of CourierRuntime, so apps do not ship them.
+        .target(name: "CourierRuntimeTesting", dependencies: ["CourierRuntime"]),
         // The AsyncHTTPClient transport: a separate product so that only servers pay for SwiftNIO.
         .target(
             name: "CourierAsyncHTTPClient",
@@ -123,6 +127,7 @@ let package = Package(
             name: "CourierRuntimeTests",
             dependencies: [
                 "CourierRuntime",
+                "CourierRuntimeTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
@@ -132,7 +137,7 @@ let package = Package(
         // compiled in Swift 6 mode and driven against the test server through both transports.
         .testTarget(
             name: "ExampleClientTests",
-            dependencies: ["CourierRuntime", "CourierAsyncHTTPClient", "CourierTestServer"]
+            dependencies: ["CourierRuntime", "CourierRuntimeTesting", "CourierAsyncHTTPClient", "CourierTestServer"]
         ),
         // The generated code for the edge-case fixture specs: odd names, keywords, recursion, every type.
         .testTarget(

@@ -31,6 +31,7 @@ let package = Package(
                 "CMallocCounter",
                 "CatalogClient",
                 .product(name: "CourierRuntime", package: "Courier"),
+                .product(name: "CourierRuntimeTesting", package: "Courier"),
                 .product(name: "CourierAsyncHTTPClient", package: "Courier"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

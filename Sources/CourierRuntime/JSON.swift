@@ -271,6 +271,7 @@ public struct DynamicCodingKey: CodingKey, Sendable, Hashable {
 }
 
 /// Encoding and decoding of one-of unions: the discriminator field names the variant.
+@_spi(Generated)
 public enum Discriminator {
     /// Reads the discriminator field `key` of the object being decoded.
     public static func tag(from decoder: any Decoder, key: String) throws -> String {

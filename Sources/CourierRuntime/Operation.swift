@@ -5,6 +5,7 @@ import HTTPTypes
 /// successful response and which error statuses it declares.
 ///
 /// Generated code creates one per endpoint, once, as a static constant.
+@_spi(Generated)
 public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     /// The endpoint's name in the spec, such as `getPayment`.
     public let name: String
@@ -40,6 +41,7 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
 }
 
 /// How a successful response body becomes the endpoint's result.
+@_spi(Generated)
 public struct ResponseBody<Output: Sendable>: Sendable {
     /// The media type sent in `Accept`, or `nil` for none.
     public let accept: String?
@@ -72,6 +74,7 @@ struct UndeclaredSuccess: Error {}
 
 /// One success status of an endpoint whose response depends on the status, and how its body
 /// becomes the endpoint's output.
+@_spi(Generated)
 public struct StatusCase<Output: Sendable>: Sendable {
     /// The status code.
     public let status: Int
@@ -144,6 +147,7 @@ extension ResponseBody where Output == Void {
 }
 
 /// A declared error status and how its body becomes the service's declared-error enum.
+@_spi(Generated)
 public struct ErrorRoute<Declared: DeclaredError>: Sendable {
     /// The status code.
     public let status: Int

@@ -6,6 +6,7 @@ import HTTPTypes
 /// Generated code writes paths as interpolations, `"/v1/payments/\(id)/capture"`. A value
 /// containing `/`, `?`, `#`, `%`, spaces, or being `.` or `..`, stays inside its segment and can
 /// never change the route. An empty value is refused, since it would merge two segments.
+@_spi(Generated)
 public struct PathTemplate: Sendable, ExpressibleByStringInterpolation {
     /// The encoded path.
     public let encoded: String
@@ -105,6 +106,7 @@ public enum PercentEncoding {
 /// Generated methods fill it in and hand it to ``ServiceRuntime/send(_:_:options:)``. Problems
 /// (a header value with a line break, a body that cannot be encoded) are recorded, not thrown, and
 /// the call fails with ``ClientError/invalidRequest(_:)`` before anything is sent.
+@_spi(Generated)
 public struct RequestBuilder: Sendable {
     /// The method.
     public var method: HTTPRequest.Method

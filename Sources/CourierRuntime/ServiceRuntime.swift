@@ -113,7 +113,8 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// Sends `request` for `operation` and returns its decoded result with the response's
-    /// metadata.
+    /// metadata. Generated clients call it; other code calls their methods.
+    @_spi(Generated)
     public func send<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,

@@ -1,4 +1,5 @@
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
+import CourierRuntimeTesting
 import Foundation
 import Testing
 

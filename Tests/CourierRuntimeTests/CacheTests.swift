@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
+import CourierRuntimeTesting
 
 /// A policy that caches, with the given stale windows.
 func caching(ttl: Duration = .zero, staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,

@@ -7,7 +7,8 @@ import MetricsTestKit
 import Testing
 import Tracing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
+import CourierRuntimeTesting
 
 @Suite("Observability")
 struct ObservabilityTests {

@@ -3,7 +3,8 @@ import HTTPTypes
 import Logging
 import Testing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
+import CourierRuntimeTesting
 
 /// A transport that answers from a script and records when (on the test clock) each request came.
 final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
@@ -350,7 +351,7 @@ struct TimeoutTests {
         let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [])
         let task = Task { () -> ClientError<NoErrors>? in
             do throws(ClientError<NoErrors>) {
-                try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
+                _ = try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
                 return nil
             } catch {
                 return error
@@ -414,7 +415,7 @@ struct CircuitBreakerTests {
             var outcomes: [String] = []
             for _ in 0..<5 {
                 do throws(ClientError<NoErrors>) {
-                    try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
+                    _ = try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
                     outcomes.append("ok")
                 } catch {
                     outcomes.append("\(error)")
@@ -626,7 +627,7 @@ struct ResilienceConfigurationTests {
         let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "https://a.example", transport: transport))
         let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [])
         do throws(ClientError<NoErrors>) {
-            try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions(resilience: ResilienceOverrides(maxAttempts: 0)))
+            _ = try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions(resilience: ResilienceOverrides(maxAttempts: 0)))
             Issue.record("must be refused")
         } catch {
             #expect(error == .invalidRequest("resilience settings of 'op': retry maxAttempts must be at least 1"))

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
 
 /// A transport that never answers until cancelled.
 struct HangingTransport: HTTPTransport {
@@ -26,7 +26,7 @@ let ping = Operation<Void, NoErrors>(name: "ping", authSchemes: [], output: .emp
 
 func call(_ runtime: ServiceRuntime, _ request: RequestBuilder = RequestBuilder(.get, path: "/ping"), options: RequestOptions = .init()) async -> ClientError<NoErrors>? {
     do throws(ClientError<NoErrors>) {
-        try await runtime.send(ping, request, options: options)
+        _ = try await runtime.send(ping, request, options: options)
         return nil
     } catch {
         return error
@@ -96,7 +96,7 @@ struct RequestBuildingTests {
                 server: "http://127.0.0.1:1", transport: HangingTransport(), credentials: credentials))
             let operation = Operation<Void, NoErrors>(name: "ping", authSchemes: ["auth"], output: .empty, errors: [])
             do throws(ClientError<NoErrors>) {
-                try await runtime.send(operation, RequestBuilder(.get, path: "/ping"), options: RequestOptions())
+                _ = try await runtime.send(operation, RequestBuilder(.get, path: "/ping"), options: RequestOptions())
                 Issue.record("\(credential) was sent")
             } catch {
                 #expect(error == .invalidRequest(message))

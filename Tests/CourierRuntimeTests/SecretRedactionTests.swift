@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
+import CourierRuntimeTesting
 
 /// No value that holds a secret shows it through `description`, `debugDescription`, `dump`,
 /// `String(reflecting:)` or a walk over its mirror, before a call or after one.

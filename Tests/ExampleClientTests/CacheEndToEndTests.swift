@@ -1,4 +1,5 @@
 import CourierRuntime
+import CourierRuntimeTesting
 import CourierTestServer
 import Foundation
 import HTTPTypes

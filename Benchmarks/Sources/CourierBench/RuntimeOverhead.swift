@@ -1,5 +1,5 @@
 import CMallocCounter
-import CourierRuntime
+@_spi(Generated) import CourierRuntime
 import Foundation
 import HTTPTypes
 import Logging

@@ -1,4 +1,5 @@
 import CourierRuntime
+import CourierRuntimeTesting
 
 /// A service description of a given size, written both as a Courier spec and as the equivalent
 /// OpenAPI 3.0 document, so that both generators get the same API.

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import CatalogClient
 import CourierAsyncHTTPClient
-import CourierRuntime
+@_spi(Generated) import CourierRuntime
 import Foundation
 import HTTPTypes
 import NIOCore
