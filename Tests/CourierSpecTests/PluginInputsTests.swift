@@ -1,4 +1,4 @@
-import CourierSpec
+@testable import CourierSpec
 import Foundation
 import Testing
 

@@ -9,9 +9,9 @@ import Foundation
 /// Plugins cannot link libyaml, so this reads only the two top-level keys it needs, with
 /// ``TopLevelYAMLKeys``. Where that reader is unsure it says so, and the plugin falls back to
 /// declaring more inputs, never fewer; the generator itself always parses files in full.
-public enum PluginInputs {
+enum PluginInputs {
     /// The name of the per-target configuration file, looked for among a target's files.
-    public static let configurationFileName = "courier-config.yaml"
+    static let configurationFileName = "courier-config.yaml"
 
     /// The files the spec at `path` imports, directly or through other imports, as resolved paths
     /// in the order they are found, without repeats.
@@ -19,7 +19,7 @@ public enum PluginInputs {
     /// `complete` is `false` when some import list could not be read here (an alias, a flow mapping,
     /// an unreadable file): the list then holds what could be read, and a caller that needs every
     /// dependency must assume more.
-    public static func importedFiles(
+    static func importedFiles(
         ofSpecAt path: String,
         readFile: (String) -> String? = PluginInputs.readText
     ) -> (paths: [String], complete: Bool) {
@@ -53,7 +53,7 @@ public enum PluginInputs {
 
     /// The template folder the configuration file at `path` names under `templates:`, resolved
     /// against the configuration's folder.
-    public static func templatesFolder(
+    static func templatesFolder(
         ofConfigurationAt path: String,
         readFile: (String) -> String? = PluginInputs.readText
     ) -> TopLevelYAMLKeys.Found<String> {
@@ -66,7 +66,7 @@ public enum PluginInputs {
     }
 
     /// Reads a UTF-8 text file, or returns `nil` when it cannot.
-    public static func readText(_ path: String) -> String? {
+    static func readText(_ path: String) -> String? {
         FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
     }
 }
@@ -76,9 +76,9 @@ public enum PluginInputs {
 ///
 /// Anything else (aliases, tags, block scalars, flow mappings, nested collections) is reported as
 /// ``Found/unreadable`` instead of being guessed at.
-public enum TopLevelYAMLKeys {
+enum TopLevelYAMLKeys {
     /// What a lookup found.
-    public enum Found<Value: Equatable>: Equatable {
+    enum Found<Value: Equatable>: Equatable {
         /// The key is not there, or its value is null.
         case absent
         /// The key's value.
@@ -88,7 +88,7 @@ public enum TopLevelYAMLKeys {
     }
 
     /// The list of scalars under the top-level `key`.
-    public static func list(_ key: String, in text: String) -> Found<[String]> {
+    static func list(_ key: String, in text: String) -> Found<[String]> {
         guard let (rest, following) = locate(key, in: text) else { return .absent }
         if rest.isEmpty { return blockList(following) }
         guard rest.hasPrefix("[") else { return isNull(rest) ? .absent : .unreadable }
@@ -112,7 +112,7 @@ public enum TopLevelYAMLKeys {
     }
 
     /// The scalar under the top-level `key`.
-    public static func scalar(_ key: String, in text: String) -> Found<String> {
+    static func scalar(_ key: String, in text: String) -> Found<String> {
         guard let (rest, following) = locate(key, in: text) else { return .absent }
         if rest.isEmpty {
             let nested = following.contains { !$0.isEmpty && !stripComment($0).isEmpty }
