@@ -38,25 +38,21 @@ public final class URLSessionTransport: HTTPTransport {
         session.finishTasksAndInvalidate()
     }
 
-    /// `true`: a streamed body is never held in memory whole. On Apple platforms it goes through
-    /// `httpBodyStream` with its length; on Linux, whose URLSession sends a stream only chunked
-    /// (and with a `Content-Length` beside it, which servers refuse), it is first copied, a chunk
-    /// at a time, to a temporary file that the session uploads and the transport then removes.
+    /// `true`: a streamed body is never held in memory whole. It is copied, a chunk at a time, to
+    /// a temporary file that the session uploads with its length and the transport then removes.
+    /// (A body stream would spare the copy, but Linux's URLSession sends a stream only chunked,
+    /// with a `Content-Length` beside it that servers refuse, and Apple's needs a stream class of
+    /// its own to be bridged to CFNetwork.)
     public var streamsRequestBodies: Bool { true }
 
-    /// Sets the body of `urlRequest`: the bytes, or a stream over a streamed body with its length.
-    /// (On Linux a streamed body arrives here only after a redirect, and is sent from memory.)
+    /// Sets the body of a redirected request: its bytes. A streamed body is read into memory
+    /// here, the one case where it is: a 307 or 308 that must send it again.
     static func attachBody(of request: TransportRequest, to urlRequest: inout URLRequest) throws(TransportError) {
-        guard let streamed = request.streamedBody else {
+        if let streamed = request.streamedBody {
+            urlRequest.httpBody = try streamed.collected()
+        } else {
             urlRequest.httpBody = request.body
-            return
         }
-        #if canImport(FoundationNetworking)
-        urlRequest.httpBody = try streamed.collected()
-        #else
-        urlRequest.httpBodyStream = StreamedBodyInputStream(streamed)
-        urlRequest.setValue(String(streamed.length), forHTTPHeaderField: "Content-Length")
-        #endif
     }
 
     /// Copies `body` to a new temporary file, off the cooperative thread pool.
@@ -86,7 +82,6 @@ public final class URLSessionTransport: HTTPTransport {
         guard var urlRequest = URLRequest(httpRequest: request.head) else {
             throw TransportError(.invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
         }
-        #if canImport(FoundationNetworking)
         var upload: URL?
         if let streamed = request.streamedBody {
             upload = try await Self.spool(streamed)
@@ -94,9 +89,6 @@ public final class URLSessionTransport: HTTPTransport {
             urlRequest.httpBody = request.body
         }
         defer { if let upload { try? FileManager.default.removeItem(at: upload) } }
-        #else
-        try Self.attachBody(of: request, to: &urlRequest)
-        #endif
         #if canImport(FoundationNetworking)
         // swift-corelibs-foundation truncates the interval to whole seconds and treats it as an idle
         // timeout, so 0.4 s would fire at the first pause in the body. Round up to a whole second;
@@ -107,11 +99,7 @@ public final class URLSessionTransport: HTTPTransport {
         #endif
         try Task.checkCancellation()
 
-        #if canImport(FoundationNetworking)
         let task = upload.map { session.uploadTask(with: urlRequest, fromFile: $0) } ?? session.dataTask(with: urlRequest)
-        #else
-        let task = session.dataTask(with: urlRequest)
-        #endif
         let limit = request.maxResponseBodySize
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransportResponse, any Error>) in
@@ -243,13 +231,6 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         }
     }
 
-    /// A fresh stream over the body from its first byte, when URLSession must send it again.
-    func urlSession(_ session: URLSession, task: URLSessionTask,
-                    needNewBodyStream completionHandler: @escaping @Sendable (InputStream?) -> Void) {
-        let body = exchanges.withLock { $0[task.taskIdentifier]?.request.streamedBody }
-        completionHandler(body.map(StreamedBodyInputStream.init))
-    }
-
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let exchange = exchanges.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
         if let failure = exchange.failure {
@@ -303,56 +284,4 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
-}
-
-/// An `InputStream` over a ``StreamedBody``, which URLSession reads as it sends the request:
-/// on Apple platforms, where a stream with a `Content-Length` is sent as it is.
-///
-/// Not `Sendable`: URLSession opens, reads and closes a body stream from its own queue, one call
-/// at a time, and nothing else holds it.
-private final class StreamedBodyInputStream: InputStream {
-    private let reader: StreamedBody.Reader
-    private var pending = Data()
-    private var offset = 0
-    private var status: Stream.Status = .notOpen
-    private var failure: (any Error)?
-
-    init(_ body: StreamedBody) {
-        self.reader = body.makeReader()
-        super.init(data: Data())
-    }
-
-    override func open() { status = .open }
-    override func close() { status = .closed }
-    override var streamStatus: Stream.Status { status }
-    override var streamError: (any Error)? { failure }
-    override var hasBytesAvailable: Bool { status == .open }
-
-    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength length: Int) -> Int {
-        guard status == .open, length > 0 else { return status == .atEnd ? 0 : -1 }
-        if offset == pending.count {
-            do {
-                guard let chunk = try reader.next() else {
-                    status = .atEnd
-                    return 0
-                }
-                pending = chunk
-                offset = 0
-            } catch {
-                failure = error
-                status = .error
-                return -1
-            }
-        }
-        let count = min(length, pending.count - offset)
-        pending.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            buffer.update(from: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), count: count)
-        }
-        offset += count
-        return count
-    }
-
-    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>,
-                            length: UnsafeMutablePointer<Int>) -> Bool { false }
 }

@@ -52,71 +52,85 @@ public struct StreamedBody: Sendable, Hashable {
     /// at its end. A file that has become shorter than it was when the request was built fails
     /// the read, since the `Content-Length` already sent would be a lie.
     ///
-    /// A reader is used by one sender at a time, which is how transports read bodies.
-    public final class Reader: @unchecked Sendable {
-        // Safe to send between threads but not to share: a transport reads a body from one place
-        // at a time (URLSession from its delegate queue, AsyncHTTPClient from one task), and each
-        // attempt makes a reader of its own.
+    /// A transport reads a body from one place at a time (URLSession from its queue,
+    /// AsyncHTTPClient from NIO's blocking-I/O pool), and each attempt makes a reader of its own;
+    /// the lock around the position makes handing a reader between threads safe, and is never
+    /// contended.
+    public final class Reader: Sendable {
+        private struct Position: Sendable {
+            var index = 0
+            var data: Data?
+            var offset = 0
+            var handle: FileHandle?
+            var remaining = 0
+        }
+
         private let segments: [Segment]
-        private var index = 0
-        private var data: Data?
-        private var offset = 0
-        private var handle: FileHandle?
-        private var remaining = 0
+        private let position = Locked(Position())
 
         init(segments: [Segment]) {
             self.segments = segments
         }
 
         deinit {
-            try? handle?.close()
+            position.withLock { try? $0.handle?.close() }
         }
 
         /// The next chunk, at most ``StreamedBody/chunkSize`` bytes, or `nil` at the end.
         public func next() throws(TransportError) -> Data? {
+            do {
+                return try position.withLock { position in try Self.next(from: segments, at: &position) }
+            } catch let error as TransportError {
+                throw error
+            } catch {
+                throw TransportError(.invalidRequest, detail: "the body cannot be read: \(error.localizedDescription)")
+            }
+        }
+
+        private static func next(from segments: [Segment], at position: inout Position) throws(TransportError) -> Data? {
             while true {
-                if let data {
-                    if offset < data.count {
-                        let end = min(data.count, offset + StreamedBody.chunkSize)
-                        let chunk = Data(data[data.startIndex + offset..<data.startIndex + end])
-                        offset = end
+                if let data = position.data {
+                    if position.offset < data.count {
+                        let end = min(data.count, position.offset + StreamedBody.chunkSize)
+                        let chunk = Data(data[data.startIndex + position.offset..<data.startIndex + end])
+                        position.offset = end
                         return chunk
                     }
-                    self.data = nil
+                    position.data = nil
                     continue
                 }
-                if let handle {
-                    guard remaining > 0 else {
+                if let handle = position.handle {
+                    guard position.remaining > 0 else {
                         try? handle.close()
-                        self.handle = nil
+                        position.handle = nil
                         continue
                     }
                     let chunk: Data
                     do {
-                        chunk = try handle.read(upToCount: min(remaining, StreamedBody.chunkSize)) ?? Data()
+                        chunk = try handle.read(upToCount: min(position.remaining, StreamedBody.chunkSize)) ?? Data()
                     } catch {
                         throw TransportError(.invalidRequest, detail: "a file of the body cannot be read: \(error.localizedDescription)")
                     }
                     guard !chunk.isEmpty else {
                         throw TransportError(.invalidRequest, detail: "a file of the body became shorter after the request was built")
                     }
-                    remaining -= chunk.count
+                    position.remaining -= chunk.count
                     return chunk
                 }
-                guard index < segments.count else { return nil }
-                let segment = segments[index]
-                index += 1
+                guard position.index < segments.count else { return nil }
+                let segment = segments[position.index]
+                position.index += 1
                 switch segment {
                 case .data(let bytes):
-                    data = bytes
-                    offset = 0
+                    position.data = bytes
+                    position.offset = 0
                 case .file(let url, let length):
                     do {
-                        handle = try FileHandle(forReadingFrom: url)
+                        position.handle = try FileHandle(forReadingFrom: url)
                     } catch {
                         throw TransportError(.invalidRequest, detail: "the file \(url.path) of the body cannot be read: \(error.localizedDescription)")
                     }
-                    remaining = length
+                    position.remaining = length
                 }
             }
         }
