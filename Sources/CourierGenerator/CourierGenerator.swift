@@ -57,7 +57,7 @@ public struct CourierGenerator: Sendable {
     }
 
     /// The render model of `spec`: what the templates see.
-    public func renderModel(for spec: Spec) -> RenderNode {
+    func renderModel(for spec: Spec) -> Render.File {
         RenderModelBuilder(spec: spec, access: access).build()
     }
 
@@ -70,7 +70,8 @@ public struct CourierGenerator: Sendable {
         for (kind, (template, name)) in zip(GeneratedKind.allCases, zip(TemplateSet.fileTemplates, names)) {
             let included = kinds.contains(kind)
             let template = included ? template : "omitted"
-            let root = included ? model : model.setting("omittedKind", to: .text(kind.rawValue))
+            var root = model
+            if !included { root.omittedKind = kind }
             let rendered: [UInt8]?
             do {
                 rendered = try renderer.render(template, root: root)

@@ -46,7 +46,7 @@ public struct TemplateSet: Sendable {
         return result
     }
 
-    /// Parses every template and checks that every key a template names is in ``RenderSchema`` and
+    /// Parses every template and checks that every key a template names is one the render model has and
     /// every partial it includes exists, so a typo fails here and not as silently empty output.
     func renderer() throws(GeneratorError) -> MustacheRenderer {
         var templates: [String: MustacheTemplate] = [:]
@@ -62,9 +62,9 @@ public struct TemplateSet: Sendable {
                 continue
             }
             templates[name] = template
-            let keys = Set(template.names.compactMap(\.keys.first))
-            for key in keys.sorted() where !RenderSchema.allKeys.contains(key) {
-                let hint = Suggestions.didYouMean(key, among: Array(RenderSchema.allKeys))
+            let keys = Set(template.names.compactMap(\.keys.first?.text))
+            for key in keys.sorted() where !RenderKeyNumbers.exists(key) {
+                let hint = Suggestions.didYouMean(key, among: RenderKeyNumbers.all)
                 problems.append("\(origin): error: the template names '\(key)', which the render model does not have\(hint)")
             }
             for partial in template.partials.sorted() where sources[partial] == nil {

@@ -2,11 +2,22 @@ import Testing
 
 @testable import CourierGenerator
 
-/// Renders `template` over `values` (a `file` node), with `partials` available by name.
+/// A hand-made render object with any keys, for testing the renderer apart from the render model.
+private struct Bag: RenderObject {
+    var values: [String: RenderValue]
+
+    init(_ values: [String: RenderValue]) { self.values = values }
+
+    static let keys = RenderKeys<Bag>(.file, "A test object.", [])
+
+    func value(of key: RenderKeyName) -> RenderValue? { values[key.text] }
+}
+
+/// Renders `template` over `values`, with `partials` available by name.
 private func render(_ template: String, _ values: [String: RenderValue] = [:], partials: [String: String] = [:]) throws -> String {
     var templates = try partials.mapValues { source in try MustacheTemplate(parsing: source) }
     templates["main"] = try MustacheTemplate(parsing: template)
-    let bytes = try #require(try MustacheRenderer(templates: templates).render("main", root: RenderNode(.file, values)))
+    let bytes = try #require(try MustacheRenderer(templates: templates).render("main", root: Bag(values)))
     return String(decoding: bytes, as: UTF8.self)
 }
 
@@ -20,7 +31,7 @@ private func parseError(_ template: String) -> String? {
     }
 }
 
-private func node(_ values: [String: RenderValue]) -> RenderValue { .node(RenderNode(.model, values)) }
+private func node(_ values: [String: RenderValue]) -> RenderValue { .object(Bag(values)) }
 
 @Suite("Mustache templates")
 struct MustacheTests {
@@ -35,7 +46,7 @@ struct MustacheTests {
         let values: [String: RenderValue] = [
             "yes": .flag(true), "no": .flag(false), "empty": .list([]), "outer": .text("O"),
             "object": node(["inner": .text("I")]),
-            "items": .list([RenderNode(.model, ["inner": .text("1")]), RenderNode(.model, ["inner": .text("2")])]),
+            "items": .list([Bag(["inner": .text("1")]), Bag(["inner": .text("2")])]),
             "lines": .lines(["a", "b"]),
         ]
         #expect(try render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}n{{/no}}{{^yes}}y{{/yes}}", values) == "Yn")
@@ -60,7 +71,7 @@ struct MustacheTests {
 
     @Test("standalone partials indent every line they render; inline ones do not")
     func partials() throws {
-        let values: [String: RenderValue] = ["value": .text("<\n->"), "items": .list([RenderNode(.model, [:])])]
+        let values: [String: RenderValue] = ["value": .text("<\n->"), "items": .list([Bag([:])])]
         let partials = ["p": "|\n{{{value}}}\n|\n", "inline": "[\n]"]
         #expect(try render("\\\n  {{>p}}\n/\n", values, partials: partials) == "\\\n  |\n  <\n->\n  |\n/\n")
         #expect(try render("a {{>inline}} b", values, partials: partials) == "a [\n] b")
@@ -91,7 +102,7 @@ struct MustacheTests {
     func endlessPartials() throws {
         let templates = try ["main": "{{>a}}", "a": "{{>b}}", "b": "x{{>a}}"].mapValues { try MustacheTemplate(parsing: $0) }
         #expect {
-            _ = try MustacheRenderer(templates: templates).render("main", root: RenderNode(.file, [:]))
+            _ = try MustacheRenderer(templates: templates).render("main", root: Bag([:]))
         } throws: { error in
             (error as? MustacheRenderer.RenderError)?.message.contains("partials nest deeper than 64 levels (… → b → a → b → a → b)") == true
         }

@@ -1,8 +1,8 @@
 /// Parsed templates by name, rendered over the render model.
 ///
-/// Rendering walks the parsed tree and reads ``RenderNode`` values directly: no name is split and
-/// no value is cast at render time, which made the renderer the bulk of the generator's time
-/// before it was Courier's own.
+/// Rendering walks the parsed tree and reads render objects by their keys' numbers: no name is
+/// split and no string hashed at render time, which made the renderer the bulk of the
+/// generator's time before it was Courier's own.
 struct MustacheRenderer: Sendable {
     /// The templates by name, partials included.
     let templates: [String: MustacheTemplate]
@@ -19,9 +19,9 @@ struct MustacheRenderer: Sendable {
 
     /// Renders template `name` with `root` as the outermost object, as UTF-8; `nil` when there is
     /// no such template.
-    func render(_ name: String, root: RenderNode) throws(RenderError) -> [UInt8]? {
+    func render(_ name: String, root: any RenderObject) throws(RenderError) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
-        var rendering = Rendering(templates: templates, stack: [.node(root)])
+        var rendering = Rendering(templates: templates, stack: [.object(root, position: nil)])
         rendering.partials = [name]
         try rendering.render(template.nodes)
         return rendering.output
@@ -31,10 +31,17 @@ struct MustacheRenderer: Sendable {
 /// The state of one render: the output so far, the objects in scope and the indentation of the
 /// standalone partials being rendered.
 private struct Rendering {
-    /// An object in scope: a render node, or one line of a `lines` value.
+    /// An object in scope (with its place, inside a section over a list), or one line of a
+    /// `lines` value.
     enum Scope {
-        case node(RenderNode)
+        case object(any RenderObject, position: Position?)
         case text(String)
+    }
+
+    /// An object's place in the list a section iterates.
+    struct Position {
+        let isFirst: Bool
+        let isLast: Bool
     }
 
     let templates: [String: MustacheTemplate]
@@ -65,7 +72,7 @@ private struct Rendering {
                 case .text(let text)?: output.append(contentsOf: text.utf8)
                 case .flag(let flag)?: output.append(contentsOf: (flag ? "true" : "false").utf8)
                 case .lines(let lines)?: output.append(contentsOf: lines.joined(separator: "\n").utf8)
-                case .node?, .list?, nil: break
+                case .object?, .list?, nil: break
                 }
             case .section(let name, let inverted, let children):
                 let value = resolve(name)
@@ -78,10 +85,13 @@ private struct Rendering {
                     try render(children)
                 case .text(let text)?:
                     try render(children, in: .text(text))
-                case .node(let object)?:
-                    try render(children, in: .node(object))
+                case .object(let object)?:
+                    try render(children, in: .object(object, position: nil))
                 case .list(let objects)?:
-                    for object in objects { try render(children, in: .node(object)) }
+                    for (index, object) in objects.enumerated() {
+                        let position = Position(isFirst: index == 0, isLast: index == objects.count - 1)
+                        try render(children, in: .object(object, position: position))
+                    }
                 case .lines(let lines)?:
                     for line in lines { try render(children, in: .text(line)) }
                 case .flag(false)?, nil:
@@ -119,7 +129,7 @@ private struct Rendering {
     private func resolve(_ name: MustacheTemplate.Name) -> RenderValue? {
         guard let first = name.keys.first else {
             switch stack.last {
-            case .node(let node)?: return .node(node)
+            case .object(let object, _)?: return .object(object)
             case .text(let text)?: return .text(text)
             case nil: return nil
             }
@@ -128,23 +138,21 @@ private struct Rendering {
         var index = stack.endIndex
         while index > stack.startIndex {
             index -= 1
-            if case .node(let node) = stack[index], let found = Self.value(of: node, id: name.ids[0], key: first) {
+            guard case .object(let object, let position) = stack[index] else { continue }
+            if let found = object.value(of: first) {
                 value = found
                 break
             }
+            if let position {
+                if first.id == RenderKeyNumbers.isFirst { return .flag(position.isFirst) }
+                if first.id == RenderKeyNumbers.isLast { return .flag(position.isLast) }
+            }
         }
-        for (id, key) in zip(name.ids.dropFirst(), name.keys.dropFirst()) {
-            guard case .node(let node)? = value else { return nil }
-            value = Self.value(of: node, id: id, key: key)
+        for key in name.keys.dropFirst() {
+            guard case .object(let object)? = value else { return nil }
+            value = object.value(of: key)
         }
         return value
-    }
-
-    /// The value of a key in `node`: by its number, or by its text for a key outside the render
-    /// model's schema (only hand-made nodes have those).
-    private static func value(of node: RenderNode, id: Int, key: String) -> RenderValue? {
-        if let value = node[id: id] { return value }
-        return node.hasOtherValues ? node.otherValue(key) : nil
     }
 
     /// Whether an inverted section over `value` renders: no value, `false`, or an empty list.
@@ -153,7 +161,7 @@ private struct Rendering {
         case nil, .flag(false)?: true
         case .list(let objects)?: objects.isEmpty
         case .lines(let lines)?: lines.isEmpty
-        case .flag(true)?, .text?, .node?: false
+        case .flag(true)?, .text?, .object?: false
         }
     }
 

@@ -9,21 +9,15 @@
 struct MustacheTemplate: Sendable {
     /// A name as a tag writes it: `.` for the current object, otherwise dot-separated keys.
     struct Name: Sendable, Hashable {
-        /// The keys in order; empty for `.`.
-        let keys: [String]
-        /// Each key's number in the render model (``RenderKeys``), -1 for a key it does not have.
-        let ids: [Int]
+        /// The keys in order, each numbered among the render model's keys; empty for `.`.
+        let keys: [RenderKeyName]
 
         init(keys: [String]) {
-            self.keys = keys
-            self.ids = keys.map(RenderKeys.id(of:))
+            self.keys = keys.map(RenderKeyName.init)
         }
 
-        static func == (lhs: Name, rhs: Name) -> Bool { lhs.keys == rhs.keys }
-        func hash(into hasher: inout Hasher) { hasher.combine(keys) }
-
         /// How the tag wrote it.
-        var spelling: String { keys.isEmpty ? "." : keys.joined(separator: ".") }
+        var spelling: String { keys.isEmpty ? "." : keys.map(\.text).joined(separator: ".") }
     }
 
     /// One piece of a template.

@@ -9,12 +9,33 @@ public enum ReservedNames {
     /// Type names generated models use inside their own scope, which a model of that name would shadow.
     public static let nestedTypes: Set<String> = ["CodingKeys"]
 
-    /// Suffixes of the types generated per service: `PaymentsClient`, `PaymentsAPI`, `PaymentsMock`,
-    /// `PaymentsMockCall`, `PaymentsError`, `PaymentsDeclaredError`, `PaymentsServer`, `PaymentsAuth`,
-    /// `PaymentsHeaders` and `PaymentsOperations`.
-    public static let serviceTypeSuffixes = [
-        "Client", "API", "Mock", "MockCall", "Error", "DeclaredError", "Server", "Auth", "Headers", "Operations",
-    ]
+    /// The types generated per service, each named `<Service><suffix>`: `PaymentsClient`,
+    /// `PaymentsAPI`, … The validator reserves these names and the generator spells them from here.
+    public enum ServiceType: String, Sendable, CaseIterable {
+        /// The client struct.
+        case client = "Client"
+        /// The protocol the client and the mock implement.
+        case api = "API"
+        /// The mock.
+        case mock = "Mock"
+        /// A call the mock recorded.
+        case mockCall = "MockCall"
+        /// The typed error of every call.
+        case error = "Error"
+        /// The errors the spec declares.
+        case declaredError = "DeclaredError"
+        /// The servers to call.
+        case server = "Server"
+        /// The credentials of the auth schemes.
+        case auth = "Auth"
+        /// The service-wide headers.
+        case headers = "Headers"
+        /// The per-endpoint operation descriptions.
+        case operations = "Operations"
+
+        /// The type's name for the service whose type prefix is `service`.
+        public func name(forService service: String) -> String { service + rawValue }
+    }
     /// Members every generated model has through its conformances (`Hashable`), which a property
     /// of the same name would make ambiguous.
     public static let modelMembers: Set<String> = ["hashValue"]

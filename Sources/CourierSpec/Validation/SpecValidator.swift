@@ -187,8 +187,9 @@ public struct SpecValidator {
         for nested in ReservedNames.nestedTypes { reserved[nested] = "the type '\(nested)' that generated models declare inside themselves" }
         for type in ReservedNames.fileScopeTypes { reserved[type] = "the type '\(type)' that every generated file declares" }
         if let service = file.service {
-            for suffix in ReservedNames.serviceTypeSuffixes {
-                reserved[SwiftNaming.upperCamelCase(service) + suffix] = "the generated type '\(SwiftNaming.upperCamelCase(service) + suffix)'"
+            for type in ReservedNames.ServiceType.allCases {
+                let name = type.name(forService: SwiftNaming.upperCamelCase(service))
+                reserved[name] = "the generated type '\(name)'"
             }
         }
         for endpoint in file.endpoints where !endpoint.responseCases.isEmpty {

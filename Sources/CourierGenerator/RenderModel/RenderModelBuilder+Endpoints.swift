@@ -1,0 +1,201 @@
+import CourierSpec
+import Foundation
+
+extension RenderModelBuilder {
+    func endpoint(_ endpoint: Endpoint) -> Render.Endpoint {
+        let file = spec.file
+        let methodName = SwiftSpelling.bareMemberName(endpoint.name)
+        let pathParameters = endpoint.pathParameters.map { parameter($0, placement: .path) }
+        let queryParameters = endpoint.queryParameters.map { parameter($0, placement: .query) }
+        let headerParameters = endpoint.headerParameters.map { parameter($0, placement: .header) }
+        let body = endpoint.body.map(bodyParameter)
+
+        let response: Render.Endpoint.ResponseForm
+        let outputType: String
+        let responseAccept: String
+        if endpoint.responseCases.isEmpty {
+            response = .single(bodyKind(of: endpoint.response))
+            outputType = endpoint.response.type.map { spelling.type($0.expression) } ?? "Swift.Void"
+            responseAccept = endpoint.response.contentType
+        } else {
+            let enumType = ReservedNames.responseEnumName(endpoint: endpoint.name)
+            response = .cases(enumType: enumType, endpoint.responseCases.map(responseCase))
+            outputType = enumType
+            var accepted: [String] = []
+            for response in endpoint.responseCases where response.type != nil && !accepted.contains(response.contentType) {
+                accepted.append(response.contentType)
+            }
+            responseAccept = accepted.joined(separator: ", ")
+        }
+
+        let schemes: [String] = switch endpoint.auth {
+        case .inherited: file.authSchemes.map(\.name)
+        case .none: []
+        case .schemes(let names): names
+        }
+        let pagination = endpoint.pagination.flatMap { self.pagination($0, of: endpoint) }
+
+        return Render.Endpoint(
+            name: SwiftSpelling.memberName(endpoint.name),
+            methodName: methodName,
+            specName: SwiftSpelling.literal(endpoint.name),
+            summary: SwiftSpelling.commentText("`\(endpoint.method.rawValue) \(file.basePath)\(endpoint.path)`"),
+            docLines: SwiftSpelling.docLines(endpoint.description),
+            returns: endpoint.response.description.map { SwiftSpelling.plainLines($0).joined(separator: " ") },
+            method: endpoint.method.rawValue.lowercased(),
+            path: pathTemplate(endpoint),
+            pathParameters: pathParameters,
+            queryParameters: queryParameters,
+            headerParameters: headerParameters,
+            body: body,
+            bodyContentType: SwiftSpelling.literal(endpoint.body?.contentType ?? ""),
+            bodyEncoding: endpoint.body.map(bodyEncoding),
+            mutatesRequest: !endpoint.queryParameters.isEmpty || !endpoint.headerParameters.isEmpty
+                || !file.headers.isEmpty || endpoint.idempotencyKey != nil || endpoint.body != nil,
+            outputType: outputType,
+            response: response,
+            responseAccept: SwiftSpelling.literal(responseAccept),
+            responseMethodName: SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.responseSuffix),
+            successStatus: endpoint.response.status,
+            authSchemes: schemes.map { Render.SchemeReference(specName: SwiftSpelling.literal($0)) },
+            errorRoutes: endpoint.errors.compactMap { errorsByName[$0] }.map { definition in
+                Render.ErrorRoute(
+                    caseName: SwiftSpelling.memberName(definition.name), status: definition.status,
+                    hasBody: definition.body != nil)
+            },
+            idempotencyHeader: endpoint.idempotencyKey.map(SwiftSpelling.literal),
+            resilience: Render.Policy(policy: endpoint.resilience),
+            usesDefaultResilience: endpoint.resilience == file.defaults,
+            pagination: pagination,
+            deprecation: deprecation(endpoint.deprecation))
+    }
+
+    /// How a request body is sent.
+    private func bodyEncoding(_ body: RequestBody) -> Render.Endpoint.BodyEncoding {
+        if body.contentTypes.count > 1 { return .choices(body.contentTypes.map(SwiftSpelling.literal)) }
+        if MediaType.isJSON(body.contentType) { return .json }
+        if MediaType.isURLEncodedForm(body.contentType) { return .form }
+        if MediaType.isMultipart(body.contentType) { return .multipart }
+        if spelling.unaliased(body.type.expression.nonOptional) == .primitive(.bytes) { return .bytes }
+        return .text
+    }
+
+    func parameter(_ parameter: Parameter, placement: Render.Parameter.Placement) -> Render.Parameter {
+        let expression = parameter.type.expression
+        let optional = spelling.isOptional(expression)
+        let bare = parameter.swiftName ?? SwiftNaming.lowerCamelCase(parameter.name)
+        let internalName = ReservedNames.internalParameterName(bare)
+        let name = SwiftNaming.escaped(internalName)
+        return Render.Parameter(
+            name: name,
+            label: SwiftSpelling.label(bare),
+            declaration: internalName == bare ? name : SwiftNaming.escaped(bare) + " " + name,
+            specName: SwiftSpelling.literal(parameter.name),
+            type: spelling.type(expression),
+            signatureDefault: parameter.defaultValue.map { spelling.defaultValue($0, of: expression) }
+                ?? (optional ? "nil" : nil),
+            docName: internalName,
+            docLine: SwiftSpelling.plainLines(parameter.description).joined(separator: " "),
+            placement: placement)
+    }
+
+    private func bodyParameter(_ body: RequestBody) -> Render.Parameter {
+        Render.Parameter(
+            name: "body", label: "body", declaration: "body", specName: "body",
+            type: spelling.type(body.type.expression), signatureDefault: nil, docName: "body",
+            docLine: SwiftSpelling.plainLines(body.description).joined(separator: " "), placement: .body)
+    }
+
+    private func bodyKind(of response: ResponseBody) -> Render.BodyKind {
+        guard let type = response.type else { return .empty }
+        if MediaType.isJSON(response.contentType) { return .json }
+        return spelling.unaliased(type.expression.nonOptional) == .primitive(.bytes) ? .bytes : .text
+    }
+
+    /// A case of the enum of an endpoint whose response depends on the status.
+    private func responseCase(_ response: ResponseBody) -> Render.ResponseCase {
+        var docs = SwiftSpelling.plainLines(response.description)
+        if docs.isEmpty {
+            let body = response.type.map { "`\($0)`" } ?? "no body"
+            docs = ["Status \(response.status), with \(body)."]
+        }
+        return Render.ResponseCase(
+            caseName: SwiftNaming.escaped(ReservedNames.responseCaseName(status: response.status)),
+            status: response.status,
+            docLines: SwiftSpelling.commented(docs),
+            body: bodyKind(of: response),
+            payloadType: response.type.map { spelling.type($0.expression) } ?? "")
+    }
+
+    /// The contents of the interpolated string literal that builds the path.
+    private func pathTemplate(_ endpoint: Endpoint) -> String {
+        var pathSwiftNames: [String: String] = [:]
+        for parameter in endpoint.pathParameters { pathSwiftNames[parameter.name] = parameter.swiftName }
+        var text = Self.encodedLiteralPath(spec.file.basePath)
+        for segment in endpoint.pathSegments {
+            switch segment {
+            case .literal(let literal):
+                text += Self.encodedLiteralPath(literal)
+            case .parameter(let name):
+                let swiftName = pathSwiftNames[name] ?? SwiftNaming.lowerCamelCase(name)
+                text += "\\(" + SwiftNaming.escaped(ReservedNames.internalParameterName(swiftName)) + ")"
+            }
+        }
+        return text.isEmpty ? "/" : text
+    }
+
+    /// Percent-encodes the fixed parts of a path, keeping `/`, and escapes them for a string literal.
+    static func encodedLiteralPath(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "%;?#")
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        return SwiftSpelling.literal(encoded)
+    }
+
+    private func pagination(_ pagination: Pagination, of endpoint: Endpoint) -> Render.Pagination? {
+        guard let itemType = pagination.itemType,
+            let cursor = endpoint.queryParameters.first(where: { $0.name == pagination.cursorParameter }),
+            let responseType = endpoint.response.type,
+            let next = accessExpression(pagination.nextPath, from: responseType.expression),
+            let items = accessExpression(pagination.itemsPath, from: responseType.expression)
+        else { return nil }
+        let cursorParameter = parameter(cursor, placement: .query)
+        var arguments = endpoint.pathParameters.map { parameter($0, placement: .path) }
+            + endpoint.queryParameters.map { parameter($0, placement: .query) }
+            + endpoint.headerParameters.map { parameter($0, placement: .header) }
+        if let body = endpoint.body {
+            arguments.append(bodyParameter(body))
+            if body.contentTypes.count > 1 {
+                arguments.append(.contentTypeChoice(defaultingTo: SwiftSpelling.literal(body.contentType)))
+            }
+        }
+        return Render.Pagination(
+            methodName: SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.paginationSuffix),
+            itemType: spelling.type(itemType),
+            cursorType: spelling.type(spelling.unaliased(cursor.type.expression).nonOptional),
+            cursorName: cursorParameter.name,
+            nextExpression: next.expression,
+            itemsExpression: items.isOptional ? "(\(items.expression) ?? [])" : items.expression,
+            parameters: arguments.filter { $0.name != cursorParameter.name },
+            arguments: arguments)
+    }
+
+    /// `page.page.next` for the path `["page", "next"]`, with `?.` after optional steps.
+    private func accessExpression(_ path: [String], from root: TypeExpression) -> (expression: String, isOptional: Bool)? {
+        var expression = "page"
+        var current = root
+        var optionalSoFar = false
+        for name in path {
+            let base = spelling.unaliased(current)
+            let isOptional = base.isOptional
+            guard case .model(let modelName) = spelling.unaliased(base.nonOptional),
+                case .object(let properties)? = spelling.models[modelName]?.kind,
+                let property = properties.first(where: { $0.name == name })
+            else { return nil }
+            if isOptional { optionalSoFar = true }
+            expression += (isOptional ? "?." : ".") + SwiftSpelling.memberName(property.name)
+            current = property.type.expression
+        }
+        return (expression, optionalSoFar || spelling.isOptional(current))
+    }
+}

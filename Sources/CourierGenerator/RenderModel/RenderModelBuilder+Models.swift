@@ -1,0 +1,59 @@
+import CourierSpec
+
+extension RenderModelBuilder {
+    func model(_ model: Model) -> Render.Model {
+        let form: Render.Model.Form
+        switch model.kind {
+        case .object(let properties):
+            form = .structure(properties.map { property($0, of: model) })
+        case .enumeration(let cases):
+            form = .enumeration(cases.map { enumCase in
+                Render.EnumCase(
+                    name: SwiftSpelling.memberName(enumCase.value),
+                    value: SwiftSpelling.literal(enumCase.value),
+                    docLines: SwiftSpelling.docLines(enumCase.description))
+            })
+        case .oneOf(let discriminator, _, let variants):
+            form = .union(discriminator: SwiftSpelling.literal(discriminator), variants.map { variant in
+                Render.Variant(
+                    caseName: SwiftSpelling.memberName(variant.tag),
+                    tag: SwiftSpelling.literal(variant.tag),
+                    type: spelling.type(variant.model.expression),
+                    isIndirect: recursiveEdges.contains(model.name + "." + variant.tag))
+            })
+        case .alias(let target):
+            form = .alias(spelling.type(target.expression))
+        }
+        return Render.Model(
+            name: SwiftSpelling.typeName(model.name),
+            specName: model.name,
+            docLines: SwiftSpelling.docLines(model.description),
+            deprecation: deprecation(model.deprecation),
+            form: form)
+    }
+
+    private func property(_ property: Property, of model: Model) -> Render.Property {
+        let expression = property.type.expression
+        let optional = spelling.isOptional(expression)
+        let name = SwiftSpelling.memberName(property.name)
+        let bareName = SwiftSpelling.bareMemberName(property.name)
+        return Render.Property(
+            name: name,
+            bareName: bareName,
+            jsonKey: SwiftSpelling.literal(property.jsonName),
+            hasCustomJSONKey: property.jsonName != bareName,
+            type: spelling.type(expression),
+            decodeType: spelling.type(optional ? unwrapped(expression) : expression),
+            isOptional: optional,
+            defaultValue: property.defaultValue.map { spelling.defaultValue($0, of: expression) },
+            isBoxed: recursiveEdges.contains(model.name + "." + property.name),
+            docLines: SwiftSpelling.docLines(property.description),
+            deprecation: deprecation(property.deprecation))
+    }
+
+    /// The type without its outer optional, looking through aliases only when the alias is optional.
+    private func unwrapped(_ expression: TypeExpression) -> TypeExpression {
+        if case .optional(let wrapped) = expression { return wrapped }
+        return spelling.unaliased(expression).nonOptional
+    }
+}

@@ -1,0 +1,57 @@
+import CourierSpec
+import Foundation
+
+extension RenderModelBuilder {
+    func service() -> Render.Service {
+        let file = spec.file
+        let name = SwiftNaming.upperCamelCase(file.service ?? SpecFileNames.typePrefix(of: file.path))
+        return Render.Service(
+            name: name,
+            serviceSpecName: SwiftSpelling.literal(file.service ?? name),
+            docLines: SwiftSpelling.docLines(file.description),
+            resilienceDefaults: Render.Policy(policy: file.defaults),
+            servers: file.servers.map { server in
+                Render.Server(
+                    caseName: SwiftSpelling.memberName(server.name),
+                    url: SwiftSpelling.literal(server.url),
+                    docLines: SwiftSpelling.docLines(server.description ?? "`\(server.url)`"))
+            },
+            authSchemes: file.authSchemes.map(authScheme),
+            headers: file.headers.map { parameter($0, placement: .header) },
+            errors: declaredErrors().map(declaredError),
+            endpoints: file.endpoints.map(endpoint))
+    }
+
+    /// The errors the service's endpoints declare, in the order they are defined.
+    private func declaredErrors() -> [ErrorDefinition] {
+        let used = Set(spec.file.endpoints.flatMap(\.errors))
+        return spec.allErrors.filter { used.contains($0.name) }
+    }
+
+    private func declaredError(_ definition: ErrorDefinition) -> Render.DeclaredError {
+        var docs = SwiftSpelling.docLines(definition.description)
+        if docs.isEmpty { docs = SwiftSpelling.commented(["The server answered \(definition.status)."]) }
+        return Render.DeclaredError(
+            caseName: SwiftSpelling.memberName(definition.name),
+            specName: SwiftSpelling.literal(definition.name),
+            status: definition.status,
+            bodyType: definition.body.map { spelling.type($0.expression) },
+            flagName: "is" + SwiftNaming.upperCamelCase(definition.name),
+            docLines: docs)
+    }
+
+    private func authScheme(_ scheme: AuthScheme) -> Render.AuthScheme {
+        let form: Render.AuthScheme.Form = switch scheme.kind {
+        case .bearer(let env): .bearer(env: env)
+        case .basic(let usernameEnv, let passwordEnv): .basic(usernameEnv: usernameEnv, passwordEnv: passwordEnv)
+        case .apiKey(.header, let name, let env): .apiKeyHeader(name: SwiftSpelling.literal(name), env: env)
+        case .apiKey(.query, let name, let env): .apiKeyQuery(name: SwiftSpelling.literal(name), env: env)
+        }
+        return Render.AuthScheme(
+            name: SwiftSpelling.memberName(scheme.name),
+            label: SwiftSpelling.label(SwiftSpelling.memberName(scheme.name)),
+            specName: SwiftSpelling.literal(scheme.name),
+            docLines: SwiftSpelling.docLines(scheme.description),
+            form: form)
+    }
+}
