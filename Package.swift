@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CourierCLITests",
-            dependencies: ["courier", "CourierSpec", "CourierRuntime"]
+            dependencies: ["courier", "CourierSpec", "CourierGenerator", "CourierRuntime"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -78,7 +78,7 @@ struct BuildCommandPlanner {
             let outputs = SpecFileNames.generatedFileNames(forSpecAt: spec)
             for name in outputs {
                 if let other = producers[name] {
-                    throw PluginError("\(spec): error: generates \(name), as \(other) does; rename one of the spec files of target '\(targetName)'")
+                    throw PluginError("generates \(name), as \(other) does; rename one of the spec files of target '\(targetName)'", file: spec)
                 }
                 producers[name] = spec
             }
@@ -103,7 +103,7 @@ struct BuildCommandPlanner {
         let found = files.filter { $0.lastPathComponent == PluginInputs.configurationFileName }
         guard found.count <= 1 else {
             let paths = found.map(\.path).sorted().joined(separator: ", ")
-            throw PluginError("error: target '\(targetName)' has more than one \(PluginInputs.configurationFileName): \(paths)")
+            throw PluginError("target '\(targetName)' has more than one \(PluginInputs.configurationFileName): \(paths)")
         }
         return found.first
     }

@@ -1,10 +1,20 @@
 // Shared by both plugins (Plugins/*/PluginSupport links here).
 
-/// A failure that stops the plugin, with a message in the compiler's format.
+/// A failure that stops the plugin: a message and, where one exists, the file it is about,
+/// printed in the compiler's format (`path: error: message`).
 struct PluginError: Error, CustomStringConvertible {
-    /// The message.
-    let description: String
+    /// What went wrong.
+    let message: String
+    /// The file the problem is in, if it is in one.
+    let file: String?
 
-    /// Creates an error with its message.
-    init(_ description: String) { self.description = description }
+    /// Creates an error about `file`, or about no file in particular.
+    init(_ message: String, file: String? = nil) {
+        self.message = message
+        self.file = file
+    }
+
+    var description: String {
+        (file.map { "\($0): " } ?? "") + "error: " + message
+    }
 }

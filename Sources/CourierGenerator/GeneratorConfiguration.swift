@@ -1,7 +1,8 @@
 import CourierSpec
 import Foundation
 
-/// The kinds of file generated for every spec.
+/// The kinds of file generated for every spec, as ``SpecFileNames/generatedKinds`` lists them
+/// (a test keeps the two in step); each is rendered by the template of its name.
 public enum GeneratedKind: String, Sendable, CaseIterable, Comparable {
     /// `NameModels.swift`: the spec's models.
     case models
@@ -13,6 +14,15 @@ public enum GeneratedKind: String, Sendable, CaseIterable, Comparable {
     /// Models before client before mock, the order files are generated in.
     public static func < (lhs: GeneratedKind, rhs: GeneratedKind) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+
+    /// The template that renders the kind's file.
+    var templateName: String { rawValue }
+
+    /// The kind's file for the spec at `path`: `payments.courier.yaml` → `PaymentsClient.swift`.
+    public func fileName(forSpecAt path: String) -> String {
+        let suffix = SpecFileNames.generatedKinds.first { $0.kind == rawValue }?.fileSuffix ?? rawValue.capitalized
+        return SpecFileNames.typePrefix(of: path) + suffix + ".swift"
     }
 
     /// The kind another kind's code refers to, which must be generated with it.

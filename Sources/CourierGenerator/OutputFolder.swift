@@ -136,7 +136,7 @@ public struct OutputFolder: Sendable {
             do {
                 try FileManager.default.removeItem(atPath: target)
             } catch {
-                throw GeneratorError("\(target): error: cannot remove the file, whose spec is gone")
+                throw GeneratorError(.error("cannot remove the file, whose spec is gone", at: .file(target)))
             }
             removed.append(name)
         }
@@ -147,7 +147,7 @@ public struct OutputFolder: Sendable {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: target, options: .atomic)
             } catch {
-                throw GeneratorError("\(target.path): error: cannot write the manifest")
+                throw GeneratorError(.error("cannot write the manifest", at: .file(target.path)))
             }
         }
         return (statuses, removed)
@@ -160,7 +160,7 @@ public struct OutputFolder: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw GeneratorError("\(path): error: cannot create the output folder")
+                throw GeneratorError(.error("cannot create the output folder", at: .file(path)))
             }
         }
         var result: [(name: String, status: Status)] = []
@@ -170,7 +170,7 @@ public struct OutputFolder: Sendable {
                 do {
                     try Data(file.contents.utf8).write(to: target, options: .atomic)
                 } catch {
-                    throw GeneratorError("\(target.path): error: cannot write the file")
+                    throw GeneratorError(.error("cannot write the file", at: .file(target.path)))
                 }
             }
             result.append((file.name, status))

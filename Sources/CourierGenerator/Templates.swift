@@ -6,10 +6,6 @@ import Foundation
 ///
 /// Every template is rendered as text, partials included: `<`, `>` and `&` are never HTML-escaped.
 public struct TemplateSet: Sendable {
-    /// The names of the templates that start an output file, in the order of
-    /// ``SpecFileNames/generatedFileKinds``.
-    public static let fileTemplates = ["models", "client", "mock"]
-
     /// Template sources by name (file name without `.mustache`).
     public private(set) var sources: [String: String]
     /// Where each template came from, for diagnostics: `built-in` or a file path.
@@ -31,13 +27,13 @@ public struct TemplateSet: Sendable {
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw GeneratorError("\(directory): error: cannot read the template folder")
+            throw GeneratorError(.error("cannot read the template folder", at: .file(directory)))
         }
         var result = self
         for entry in entries.sorted() where entry.hasSuffix(".mustache") {
             let path = (directory as NSString).appendingPathComponent(entry)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw GeneratorError("\(path): error: cannot read the template as UTF-8 text")
+                throw GeneratorError(.error("cannot read the template as UTF-8 text", at: .file(path)))
             }
             let name = String(entry.dropLast(".mustache".count))
             result.sources[name] = text
@@ -50,7 +46,7 @@ public struct TemplateSet: Sendable {
     /// every partial it includes exists, so a typo fails here and not as silently empty output.
     func renderer() throws(GeneratorError) -> MustacheRenderer {
         var templates: [String: MustacheTemplate] = [:]
-        var problems: [String] = []
+        var problems: [Diagnostic] = []
         for name in sources.keys.sorted() {
             guard let source = sources[name] else { continue }
             let origin = origins[name] ?? name
@@ -58,23 +54,23 @@ public struct TemplateSet: Sendable {
             do {
                 template = try MustacheTemplate(parsing: source)
             } catch {
-                problems.append("\(origin):\(error.line):\(error.column): error: \(error.message)")
+                problems.append(.error(error.message, at: SourceLocation(file: origin, line: error.line, column: error.column)))
                 continue
             }
             templates[name] = template
             let keys = Set(template.names.compactMap(\.keys.first?.text))
             for key in keys.sorted() where !RenderKeyNumbers.exists(key) {
                 let hint = Suggestions.didYouMean(key, among: RenderKeyNumbers.all)
-                problems.append("\(origin): error: the template names '\(key)', which the render model does not have\(hint)")
+                problems.append(.error("the template names '\(key)', which the render model does not have\(hint)", at: .file(origin)))
             }
             for partial in template.partials.sorted() where sources[partial] == nil {
-                problems.append("\(origin): error: the template names partial '\(partial)', but there is no \(partial).mustache")
+                problems.append(.error("the template names partial '\(partial)', but there is no \(partial).mustache", at: .file(origin)))
             }
         }
-        for name in Self.fileTemplates where sources[name] == nil {
-            problems.append("error: the template '\(name).mustache' is missing")
+        for kind in GeneratedKind.allCases where sources[kind.templateName] == nil {
+            problems.append(.error("the template '\(kind.templateName).mustache' is missing", at: .none))
         }
-        if !problems.isEmpty { throw GeneratorError(problems.joined(separator: "\n")) }
+        if !problems.isEmpty { throw GeneratorError(problems) }
         return MustacheRenderer(templates: templates)
     }
 }

@@ -1,6 +1,8 @@
 /// A position in a spec file: the path as the user gave it, and a 1-based line and column.
 ///
-/// Columns count characters (Unicode scalars), as libyaml reports them.
+/// Columns count characters (Unicode scalars), as libyaml reports them. A problem of a whole
+/// file (one that cannot be read) has line and column 0 (``file(_:)``), and one of no file at all
+/// (a command-line setting) an empty path as well (``none``).
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The file path exactly as the user wrote it on the command line (or as an import spelled it).
     public var file: String
@@ -16,11 +18,21 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.column = column
     }
 
-    /// `path:line:column`, the prefix compilers and editors understand.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// The whole file at `path`, with no line.
+    public static func file(_ path: String) -> SourceLocation { SourceLocation(file: path, line: 0, column: 0) }
+
+    /// No file: a problem of the command line or of the generator's own settings.
+    public static let none = SourceLocation(file: "", line: 0, column: 0)
+
+    /// `path:line:column`, the prefix compilers and editors understand; `path` alone without a
+    /// line, and empty without a file.
+    public var description: String {
+        if file.isEmpty { return "" }
+        return line > 0 ? "\(file):\(line):\(column)" : file
+    }
 
     /// ``description`` with control characters in the path shown as escapes.
-    var printed: String { "\(TextSafety.singleLine(file)):\(line):\(column)" }
+    var printed: String { SourceLocation(file: TextSafety.singleLine(file), line: line, column: column).description }
 
     /// Orders by file, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
@@ -98,9 +110,13 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// line breaks in either are shown as escapes (`\n`, `\u{202E}`), so a diagnostic is always
     /// exactly one line and a note another, whatever the spec holds.
     public var description: String {
-        var lines = ["\(location.printed): \(severity.rawValue): \(TextSafety.singleLine(message))"]
+        func prefix(_ location: SourceLocation) -> String {
+            let printed = location.printed
+            return printed.isEmpty ? "" : printed + ": "
+        }
+        var lines = ["\(prefix(location))\(severity.rawValue): \(TextSafety.singleLine(message))"]
         for note in notes {
-            lines.append("\(note.location.printed): note: \(TextSafety.singleLine(note.message))")
+            lines.append("\(prefix(note.location))note: \(TextSafety.singleLine(note.message))")
         }
         return lines.joined(separator: "\n")
     }

@@ -66,76 +66,47 @@ struct Generate: ParsableCommand {
     func run() throws {
         let settings = try resolvedConfiguration()
         let specPaths = try SpecPathArguments.expand(paths)
-        var loader = SpecLoader()
-        var diagnostics: [Diagnostic] = []
-        var specs: [Spec] = []
-        for path in specPaths {
-            let result = loader.load(path)
-            diagnostics += result.diagnostics
-            if let spec = result.spec { specs.append(spec) }
-        }
-        let report = DiagnosticReport(diagnostics.sortedUnique(), warningsAsErrors: settings.warningsAsErrors)
-        report.print()
-        if report.failed { throw ExitCode(1) }
-
         let generator: CourierGenerator
         do {
             var templateSet = TemplateSet.builtIn
             if let folder = settings.templates { templateSet = try templateSet.overriding(withTemplatesIn: folder) }
             generator = try CourierGenerator(templates: templateSet, access: settings.access, kinds: settings.generate)
         } catch {
-            StandardError.write(error.description)
+            DiagnosticReport(error.diagnostics, warningsAsErrors: false).print()
             throw ExitCode(1)
         }
 
+        let generation = generator.generate(specsAt: specPaths)
+        let report = DiagnosticReport(generation.diagnostics, warningsAsErrors: settings.warningsAsErrors)
+        report.print()
+        if report.failed { throw ExitCode(1) }
+
         if dumpRenderModel {
-            for spec in specs { print(generator.renderModelJSON(for: spec), terminator: "") }
+            for spec in generation.specs { print(generator.renderModelJSON(for: spec), terminator: "") }
             return
         }
         guard let output else { return }
-
-        var files: [GeneratedFile] = []
-        var producer: [String: String] = [:]
-        var produced: [(spec: String, files: [String])] = []
-        for spec in specs {
-            let generated: [GeneratedFile]
-            do {
-                generated = try generator.generate(spec)
-            } catch {
-                StandardError.write(error.description)
-                throw ExitCode(1)
-            }
-            for file in generated {
-                if let other = producer[file.name] {
-                    StandardError.write("\(spec.file.path): error: generates \(file.name), as \(other) does; rename one of the spec files")
-                    throw ExitCode(1)
-                }
-                producer[file.name] = spec.file.path
-            }
-            files += generated
-            produced.append((spec.file.path, generated.map(\.name)))
-        }
-
+        let files = generation.files
         let folder = OutputFolder(path: output)
         if check {
-            try runCheck(files, producedBy: produced, in: folder)
-        } else {
-            do {
-                let (statuses, removed) = try folder.write(files, producedBy: produced)
-                let changed = statuses.filter { $0.status != .unchanged }
-                if quiet { return }
-                for (name, status) in changed {
-                    print("\(status.rawValue) \((output as NSString).appendingPathComponent(name))")
-                }
-                for name in removed {
-                    print("removed \((output as NSString).appendingPathComponent(name)) (its spec is gone)")
-                }
-                let removals = removed.isEmpty ? "" : ", \(removed.count) removed"
-                print("\(files.count) files for \(specs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged\(removals)")
-            } catch {
-                StandardError.write(error.description)
-                throw ExitCode(1)
+            try runCheck(files, producedBy: generation.producedBy, in: folder)
+            return
+        }
+        do {
+            let (statuses, removed) = try folder.write(files, producedBy: generation.producedBy)
+            let changed = statuses.filter { $0.status != .unchanged }
+            if quiet { return }
+            for (name, status) in changed {
+                print("\(status.rawValue) \((output as NSString).appendingPathComponent(name))")
             }
+            for name in removed {
+                print("removed \((output as NSString).appendingPathComponent(name)) (its spec is gone)")
+            }
+            let removals = removed.isEmpty ? "" : ", \(removed.count) removed"
+            print("\(files.count) files for \(generation.outputs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged\(removals)")
+        } catch {
+            DiagnosticReport(error.diagnostics, warningsAsErrors: false).print()
+            throw ExitCode(1)
         }
     }
 
@@ -157,25 +128,26 @@ struct Generate: ParsableCommand {
     }
 
     private func runCheck(_ files: [GeneratedFile], producedBy produced: [(spec: String, files: [String])], in folder: OutputFolder) throws {
+        func report(_ diagnostic: Diagnostic) { StandardError.write(diagnostic.description) }
         var stale = 0
         let (orphans, strays, manifestStale) = folder.strayFiles(producing: produced)
         for name in orphans {
-            StandardError.write("\((folder.path as NSString).appendingPathComponent(name)): error: its spec is gone or no longer produces it; run courier generate, which removes it")
+            report(.error("its spec is gone or no longer produces it; run courier generate, which removes it", at: .file((folder.path as NSString).appendingPathComponent(name))))
         }
         for name in strays {
-            StandardError.write("\((folder.path as NSString).appendingPathComponent(name)): error: no spec produces this file; remove it, or keep your own code outside the output folder")
+            report(.error("no spec produces this file; remove it, or keep your own code outside the output folder", at: .file((folder.path as NSString).appendingPathComponent(name))))
         }
         if manifestStale, orphans.isEmpty, strays.isEmpty {
-            StandardError.write("\((folder.path as NSString).appendingPathComponent(OutputFolder.manifestName)): error: out of date; run courier generate")
+            report(.error("out of date; run courier generate", at: .file((folder.path as NSString).appendingPathComponent(OutputFolder.manifestName))))
         }
         let extra = orphans.count + strays.count + (manifestStale && orphans.isEmpty && strays.isEmpty ? 1 : 0)
         for (file, status, existing) in folder.compare(files) where status != .unchanged {
             stale += 1
             let path = (folder.path as NSString).appendingPathComponent(file.name)
             if status == .created {
-                StandardError.write("\(path): error: missing; run courier generate")
+                report(.error("missing; run courier generate", at: .file(path)))
             } else {
-                StandardError.write("\(path): error: out of date; run courier generate")
+                report(.error("out of date; run courier generate", at: .file(path)))
             }
             print(UnifiedDiff.make(old: existing ?? "", new: file.contents, oldName: path, newName: path + " (generated)"), terminator: "")
         }

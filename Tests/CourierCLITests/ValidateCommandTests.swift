@@ -159,12 +159,3 @@ struct SpecFileSearchTests {
         #expect(search.skipped.first?.reason == "the folder cannot be read (permission denied)")
     }
 }
-
-@Suite("Versions")
-struct VersionTests {
-    @Test("the tool, the generator and the runtime say one version")
-    func oneVersion() throws {
-        let version = try CourierProcess.run(["--version"])
-        #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == CourierRuntimeCompatibility.version)
-    }
-}

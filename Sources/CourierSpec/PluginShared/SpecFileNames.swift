@@ -86,9 +86,13 @@ public enum SpecFileNames {
         }
     }
 
-    /// The kinds of file the generator writes for every spec, in order; each file name is the
-    /// spec's type prefix followed by one of these and `.swift`.
-    public static let generatedFileKinds = ["Models", "Client", "Mock"]
+    /// The files the generator writes for every spec, in order: each kind's name (which is also
+    /// its template's and its `generate:` word) and the suffix of its file name, which is the
+    /// spec's type prefix, the suffix and `.swift`. The one table of generated kinds: the
+    /// generator's `GeneratedKind`, its templates, the plugins and the CLI all read it.
+    public static let generatedKinds: [(kind: String, fileSuffix: String)] = [
+        ("models", "Models"), ("client", "Client"), ("mock", "Mock"),
+    ]
 
     /// `payments.courier.yaml` → `Payments`; `user-accounts.courier.yaml` → `UserAccounts`.
     ///
@@ -112,6 +116,6 @@ public enum SpecFileNames {
     /// `payments.courier.yaml` → `PaymentsModels.swift`, `PaymentsClient.swift`, `PaymentsMock.swift`.
     public static func generatedFileNames(forSpecAt path: String) -> [String] {
         let prefix = typePrefix(of: path)
-        return generatedFileKinds.map { prefix + $0 + ".swift" }
+        return generatedKinds.map { prefix + $0.fileSuffix + ".swift" }
     }
 }
