@@ -250,7 +250,7 @@ extension {{apiType}} {
 
 /// Credentials for the {{name}} service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-{{access}} struct {{authType}}: Swift.Hashable, Swift.Sendable {
+{{access}} struct {{authType}}: Swift.Hashable, CourierRuntime.ServiceCredentials {
 {{#authSchemes}}
 {{#docLines}}
     {{.}}
@@ -369,7 +369,32 @@ extension {{apiType}} {
 {{>docs}}
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-{{access}} struct {{clientType}}: {{apiType}} {
+{{access}} struct {{clientType}}: {{apiType}}, CourierRuntime.ServiceClient {
+{{#hasAuthSchemes}}
+    /// The credentials the client sends.
+    {{access}} typealias Auth = {{authType}}
+
+{{/hasAuthSchemes}}
+    /// The {{name}} service. `fromEnvironment()` reads:
+    ///
+    /// - `{{envPrefix}}_BASE_URL`: the base URL{{#hasDefaultServer}}; unset, the `{{defaultServerCase}}` server{{/hasDefaultServer}}.
+{{#authSchemes}}
+{{#hasEnv}}
+{{#isBasic}}
+    /// - `{{usernameEnv}}` and `{{passwordEnv}}`: the `{{specName}}` credentials.
+{{/isBasic}}
+{{^isBasic}}
+    /// - `{{env}}`: the `{{specName}}` credential.
+{{/isBasic}}
+{{/hasEnv}}
+{{/authSchemes}}
+    /// - `{{envPrefix}}_TIMEOUT` and `{{envPrefix}}_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    {{access}} static let service = CourierRuntime.ServiceDescription(
+        name: "{{serviceSpecName}}",
+        environmentPrefix: "{{envPrefix}}",
+        defaultServer: {{#hasDefaultServer}}{{serverType}}.{{defaultServerCase}}.url{{/hasDefaultServer}}{{^hasDefaultServer}}nil{{/hasDefaultServer}}
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     {{access}} let runtime: CourierRuntime.ServiceRuntime
 {{#hasHeaders}}
@@ -377,13 +402,24 @@ extension {{apiType}} {
     {{access}} let headers: {{headersType}}
 {{/hasHeaders}}
 
+{{^hasHeaders}}
     /// Creates a client from a complete configuration.
-    {{access}} init(configuration: CourierRuntime.ClientConfiguration{{#hasHeaders}}, headers: {{headersType}} = {{headersType}}(){{/hasHeaders}}) {
+    {{access}} init(configuration: CourierRuntime.ClientConfiguration) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
-{{#hasHeaders}}
-        self.headers = headers
-{{/hasHeaders}}
     }
+{{/hasHeaders}}
+{{#hasHeaders}}
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    {{access}} init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: {{headersType}}())
+    }
+
+    /// Creates a client from a complete configuration.
+    {{access}} init(configuration: CourierRuntime.ClientConfiguration, headers: {{headersType}}) {
+        self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
+        self.headers = headers
+    }
+{{/hasHeaders}}
 
     /// Creates a client for a server.
     ///
@@ -418,54 +454,6 @@ extension {{apiType}} {
             timeout: timeout
         )
         self.init(configuration: configuration{{#hasHeaders}}, headers: headers{{/hasHeaders}})
-    }
-
-    /// The configuration every call starts from.
-    {{access}} var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `{{envPrefix}}_BASE_URL`: the base URL{{#hasDefaultServer}}; unset, the `{{defaultServerCase}}` server{{/hasDefaultServer}}.
-{{#authSchemes}}
-{{#hasEnv}}
-{{#isBasic}}
-    /// - `{{usernameEnv}}` and `{{passwordEnv}}`: the `{{specName}}` credentials.
-{{/isBasic}}
-{{^isBasic}}
-    /// - `{{env}}`: the `{{specName}}` credential.
-{{/isBasic}}
-{{/hasEnv}}
-{{/authSchemes}}
-    /// - `{{envPrefix}}_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `{{envPrefix}}_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    {{access}} static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> {{clientType}} {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-{{#hasDefaultServer}}
-        let server = try reader.server("{{envPrefix}}_BASE_URL") ?? {{serverType}}.{{defaultServerCase}}.url
-{{/hasDefaultServer}}
-{{^hasDefaultServer}}
-        guard let server = try reader.server("{{envPrefix}}_BASE_URL") else {
-            throw CourierRuntime.ConfigurationError(variable: "{{envPrefix}}_BASE_URL", message: "is not set, and the spec names no server")
-        }
-{{/hasDefaultServer}}
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-{{#hasAuthSchemes}}
-            credentials: {{authType}}(environment: reader).credentials,
-{{/hasAuthSchemes}}
-            timeout: try reader.duration("{{envPrefix}}_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("{{envPrefix}}_MAX_ATTEMPTS")
-        return {{clientType}}(configuration: configuration)
     }
 {{#endpoints}}
 

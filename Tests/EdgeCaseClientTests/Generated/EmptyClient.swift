@@ -54,7 +54,17 @@ extension EmptyAPI {
 
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct EmptyClient: EmptyAPI {
+public struct EmptyClient: EmptyAPI, CourierRuntime.ServiceClient {
+    /// The Empty service. `fromEnvironment()` reads:
+    ///
+    /// - `EMPTY_BASE_URL`: the base URL; unset, the `local` server.
+    /// - `EMPTY_TIMEOUT` and `EMPTY_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Empty",
+        environmentPrefix: "EMPTY",
+        defaultServer: EmptyServer.local.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
 
@@ -81,34 +91,6 @@ public struct EmptyClient: EmptyAPI {
             timeout: timeout
         )
         self.init(configuration: configuration)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `EMPTY_BASE_URL`: the base URL; unset, the `local` server.
-    /// - `EMPTY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `EMPTY_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> EmptyClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("EMPTY_BASE_URL") ?? EmptyServer.local.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            timeout: try reader.duration("EMPTY_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("EMPTY_MAX_ATTEMPTS")
-        return EmptyClient(configuration: configuration)
     }
 }
 

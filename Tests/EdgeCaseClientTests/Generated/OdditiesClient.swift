@@ -64,7 +64,7 @@ public enum OdditiesServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the Oddities service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct OdditiesAuth: Swift.Hashable, Swift.Sendable {
+public struct OdditiesAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var `class`: CourierRuntime.Secret?
     public var key: CourierRuntime.Secret?
 
@@ -289,14 +289,32 @@ extension OdditiesAPI {
 /// Edge cases: <angle brackets> & ampersands stay as written, "quotes" and back\slashes too.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct OdditiesClient: OdditiesAPI {
+public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = OdditiesAuth
+
+    /// The Oddities service. `fromEnvironment()` reads:
+    ///
+    /// - `ODDITIES_BASE_URL`: the base URL; unset, the ``default`` server.
+    /// - `ODDITIES_TIMEOUT` and `ODDITIES_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Oddities",
+        environmentPrefix: "ODDITIES",
+        defaultServer: OdditiesServer.`default`.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
     /// The header fields every request carries.
     public let headers: OdditiesHeaders
 
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    public init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: OdditiesHeaders())
+    }
+
     /// Creates a client from a complete configuration.
-    public init(configuration: CourierRuntime.ClientConfiguration, headers: OdditiesHeaders = OdditiesHeaders()) {
+    public init(configuration: CourierRuntime.ClientConfiguration, headers: OdditiesHeaders) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
         self.headers = headers
     }
@@ -324,35 +342,6 @@ public struct OdditiesClient: OdditiesAPI {
             timeout: timeout
         )
         self.init(configuration: configuration, headers: headers)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `ODDITIES_BASE_URL`: the base URL; unset, the ``default`` server.
-    /// - `ODDITIES_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `ODDITIES_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> OdditiesClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("ODDITIES_BASE_URL") ?? OdditiesServer.`default`.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: OdditiesAuth(environment: reader).credentials,
-            timeout: try reader.duration("ODDITIES_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("ODDITIES_MAX_ATTEMPTS")
-        return OdditiesClient(configuration: configuration)
     }
 
     /// Calls `default` and returns the decoded value with the response's status, header

@@ -69,7 +69,7 @@ public enum InventoryServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the Inventory service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct InventoryAuth: Swift.Hashable, Swift.Sendable {
+public struct InventoryAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var partnerKey: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
@@ -431,7 +431,21 @@ extension InventoryAPI {
 /// Stock levels and product catalogue across warehouses.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct InventoryClient: InventoryAPI {
+public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = InventoryAuth
+
+    /// The Inventory service. `fromEnvironment()` reads:
+    ///
+    /// - `INVENTORY_BASE_URL`: the base URL; unset, the `production` server.
+    /// - `INVENTORY_API_KEY`: the `partnerKey` credential.
+    /// - `INVENTORY_TIMEOUT` and `INVENTORY_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Inventory",
+        environmentPrefix: "INVENTORY",
+        defaultServer: InventoryServer.production.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
 
@@ -461,36 +475,6 @@ public struct InventoryClient: InventoryAPI {
             timeout: timeout
         )
         self.init(configuration: configuration)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `INVENTORY_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `INVENTORY_API_KEY`: the `partnerKey` credential.
-    /// - `INVENTORY_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `INVENTORY_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> InventoryClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("INVENTORY_BASE_URL") ?? InventoryServer.production.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: InventoryAuth(environment: reader).credentials,
-            timeout: try reader.duration("INVENTORY_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("INVENTORY_MAX_ATTEMPTS")
-        return InventoryClient(configuration: configuration)
     }
 
     /// Calls `listProducts` and returns the decoded value with the response's status, header

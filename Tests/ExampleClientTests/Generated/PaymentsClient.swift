@@ -96,7 +96,7 @@ public enum PaymentsServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the Payments service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct PaymentsAuth: Swift.Hashable, Swift.Sendable {
+public struct PaymentsAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     /// A secret API token.
     public var bearer: CourierRuntime.Secret?
 
@@ -499,14 +499,33 @@ extension PaymentsAPI {
 /// between accounts.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct PaymentsClient: PaymentsAPI {
+public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = PaymentsAuth
+
+    /// The Payments service. `fromEnvironment()` reads:
+    ///
+    /// - `PAYMENTS_BASE_URL`: the base URL; unset, the `production` server.
+    /// - `PAYMENTS_TOKEN`: the `bearer` credential.
+    /// - `PAYMENTS_TIMEOUT` and `PAYMENTS_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Payments",
+        environmentPrefix: "PAYMENTS",
+        defaultServer: PaymentsServer.production.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
     /// The header fields every request carries.
     public let headers: PaymentsHeaders
 
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    public init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: PaymentsHeaders())
+    }
+
     /// Creates a client from a complete configuration.
-    public init(configuration: CourierRuntime.ClientConfiguration, headers: PaymentsHeaders = PaymentsHeaders()) {
+    public init(configuration: CourierRuntime.ClientConfiguration, headers: PaymentsHeaders) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
         self.headers = headers
     }
@@ -534,36 +553,6 @@ public struct PaymentsClient: PaymentsAPI {
             timeout: timeout
         )
         self.init(configuration: configuration, headers: headers)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `PAYMENTS_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `PAYMENTS_TOKEN`: the `bearer` credential.
-    /// - `PAYMENTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `PAYMENTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> PaymentsClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("PAYMENTS_BASE_URL") ?? PaymentsServer.production.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: PaymentsAuth(environment: reader).credentials,
-            timeout: try reader.duration("PAYMENTS_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("PAYMENTS_MAX_ATTEMPTS")
-        return PaymentsClient(configuration: configuration)
     }
 
     /// Calls `listPayments` and returns the decoded value with the response's status, header

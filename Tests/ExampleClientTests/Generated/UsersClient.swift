@@ -72,7 +72,7 @@ public enum UsersServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the Users service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct UsersAuth: Swift.Hashable, Swift.Sendable {
+public struct UsersAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var apiKey: CourierRuntime.Secret?
     public var basic: CourierRuntime.BasicCredentials?
 
@@ -691,14 +691,34 @@ extension UsersAPI {
 /// Accounts, profiles, avatars and the organisation tree.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct UsersClient: UsersAPI {
+public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = UsersAuth
+
+    /// The Users service. `fromEnvironment()` reads:
+    ///
+    /// - `USERS_BASE_URL`: the base URL; unset, the `production` server.
+    /// - `USERS_API_KEY`: the `apiKey` credential.
+    /// - `USERS_USERNAME` and `USERS_PASSWORD`: the `basic` credentials.
+    /// - `USERS_TIMEOUT` and `USERS_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Users",
+        environmentPrefix: "USERS",
+        defaultServer: UsersServer.production.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
     /// The header fields every request carries.
     public let headers: UsersHeaders
 
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    public init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: UsersHeaders())
+    }
+
     /// Creates a client from a complete configuration.
-    public init(configuration: CourierRuntime.ClientConfiguration, headers: UsersHeaders = UsersHeaders()) {
+    public init(configuration: CourierRuntime.ClientConfiguration, headers: UsersHeaders) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
         self.headers = headers
     }
@@ -726,37 +746,6 @@ public struct UsersClient: UsersAPI {
             timeout: timeout
         )
         self.init(configuration: configuration, headers: headers)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `USERS_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `USERS_API_KEY`: the `apiKey` credential.
-    /// - `USERS_USERNAME` and `USERS_PASSWORD`: the `basic` credentials.
-    /// - `USERS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `USERS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> UsersClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("USERS_BASE_URL") ?? UsersServer.production.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: UsersAuth(environment: reader).credentials,
-            timeout: try reader.duration("USERS_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("USERS_MAX_ATTEMPTS")
-        return UsersClient(configuration: configuration)
     }
 
     /// Calls `listUsers` and returns the decoded value with the response's status, header

@@ -63,7 +63,7 @@ public enum HostileServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the Hostile service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct HostileAuth: Swift.Hashable, Swift.Sendable {
+public struct HostileAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     /// Text.
     /// public func INJECTED() -> Swift.String { "x" }
     /// //
@@ -340,14 +340,32 @@ extension HostileAPI {
 ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct HostileClient: HostileAPI {
+public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = HostileAuth
+
+    /// The Hostile service. `fromEnvironment()` reads:
+    ///
+    /// - `HOSTILE_BASE_URL`: the base URL; unset, the `main` server.
+    /// - `HOSTILE_TIMEOUT` and `HOSTILE_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Hostile",
+        environmentPrefix: "HOSTILE",
+        defaultServer: HostileServer.main.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
     /// The header fields every request carries.
     public let headers: HostileHeaders
 
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    public init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: HostileHeaders())
+    }
+
     /// Creates a client from a complete configuration.
-    public init(configuration: CourierRuntime.ClientConfiguration, headers: HostileHeaders = HostileHeaders()) {
+    public init(configuration: CourierRuntime.ClientConfiguration, headers: HostileHeaders) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
         self.headers = headers
     }
@@ -375,35 +393,6 @@ public struct HostileClient: HostileAPI {
             timeout: timeout
         )
         self.init(configuration: configuration, headers: headers)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `HOSTILE_BASE_URL`: the base URL; unset, the `main` server.
-    /// - `HOSTILE_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `HOSTILE_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> HostileClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("HOSTILE_BASE_URL") ?? HostileServer.main.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: HostileAuth(environment: reader).credentials,
-            timeout: try reader.duration("HOSTILE_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("HOSTILE_MAX_ATTEMPTS")
-        return HostileClient(configuration: configuration)
     }
 
     /// Calls `byStatus` and returns the decoded value with the response's status, header

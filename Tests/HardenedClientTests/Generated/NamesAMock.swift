@@ -1672,6 +1672,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        service: Swift.String?,
         call call_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
@@ -1832,6 +1833,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("service", service),
             .init("call", call_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
@@ -1994,6 +1996,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yService: Swift.String?,
         yCall: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
@@ -2154,6 +2157,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("yNext", yNext),
             .init("yIsLast", yIsLast),
             .init("yJSONValue", yJSONValue),
+            .init("yService", yService),
             .init("yCall", yCall),
             .init("yCourierRuntime", yCourierRuntime),
             .init("yFoundation", yFoundation),
@@ -2316,6 +2320,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        service: Swift.String,
         call call_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -2475,6 +2480,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("service", service),
             .init("call", call_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
@@ -6286,7 +6292,7 @@ public final class NamesAMock: NamesAAPI {
 
     /// Answers `everyQuery` calls.
     public var everyQueryHandler: (
-        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesAError) -> PageA
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesAError) -> PageA
     )? {
         get { recorder.handler(for: "everyQuery") }
         set { recorder.setHandler(newValue, for: "everyQuery") }
@@ -6445,6 +6451,7 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        service: Swift.String?,
         call call_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
@@ -6605,6 +6612,7 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            service: service,
             call: call_,
             courierRuntime: courierRuntime,
             foundation: foundation,
@@ -6617,13 +6625,13 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyQuery")
         }
-        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
+        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, service, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
     public var everyHeaderHandler: (
-        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsA) async throws(NamesAError) -> Swift.Void
+        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsA) async throws(NamesAError) -> Swift.Void
     )? {
         get { recorder.handler(for: "everyHeader") }
         set { recorder.setHandler(newValue, for: "everyHeader") }
@@ -6782,6 +6790,7 @@ public final class NamesAMock: NamesAAPI {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yService: Swift.String?,
         yCall: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
@@ -6942,6 +6951,7 @@ public final class NamesAMock: NamesAAPI {
             yNext: yNext,
             yIsLast: yIsLast,
             yJSONValue: yJSONValue,
+            yService: yService,
             yCall: yCall,
             yCourierRuntime: yCourierRuntime,
             yFoundation: yFoundation,
@@ -6954,13 +6964,13 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyHeader")
         }
-        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
+        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yService, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
         return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
     public var everyPathHandler: (
-        @Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesAError) -> Swift.Void
+        @Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesAError) -> Swift.Void
     )? {
         get { recorder.handler(for: "everyPath") }
         set { recorder.setHandler(newValue, for: "everyPath") }
@@ -7119,6 +7129,7 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        service: Swift.String,
         call call_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -7278,6 +7289,7 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            service: service,
             call: call_,
             courierRuntime: courierRuntime,
             foundation: foundation,
@@ -7289,7 +7301,7 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyPath")
         }
-        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, service, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
         return self.recorder.answer(value, to: call, status: 204)
     }
 }

@@ -306,6 +306,8 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String?
 
+    public var service: Swift.String?
+
     public var call: Swift.String?
 
     public var courierRuntime: Swift.String?
@@ -469,6 +471,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        service: Swift.String? = nil,
         call: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
@@ -625,6 +628,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.service = service
         self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
@@ -783,6 +787,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case service
         case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
@@ -943,6 +948,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decodeIfPresent(Swift.String.self, forKey: .next)
         self.isLast = try container.decodeIfPresent(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decodeIfPresent(Swift.String.self, forKey: .jsonValue)
+        self.service = try container.decodeIfPresent(Swift.String.self, forKey: .service)
         self.call = try container.decodeIfPresent(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decodeIfPresent(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decodeIfPresent(Swift.String.self, forKey: .foundation)
@@ -1103,6 +1109,7 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encodeIfPresent(self.next, forKey: .next)
         try container.encodeIfPresent(self.isLast, forKey: .isLast)
         try container.encodeIfPresent(self.jsonValue, forKey: .jsonValue)
+        try container.encodeIfPresent(self.service, forKey: .service)
         try container.encodeIfPresent(self.call, forKey: .call)
         try container.encodeIfPresent(self.courierRuntime, forKey: .courierRuntime)
         try container.encodeIfPresent(self.foundation, forKey: .foundation)
@@ -1412,6 +1419,8 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String
 
+    public var service: Swift.String
+
     public var call: Swift.String
 
     public var courierRuntime: Swift.String
@@ -1575,6 +1584,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        service: Swift.String,
         call: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -1731,6 +1741,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.service = service
         self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
@@ -1889,6 +1900,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case service
         case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
@@ -2049,6 +2061,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decode(Swift.String.self, forKey: .next)
         self.isLast = try container.decode(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decode(Swift.String.self, forKey: .jsonValue)
+        self.service = try container.decode(Swift.String.self, forKey: .service)
         self.call = try container.decode(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decode(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decode(Swift.String.self, forKey: .foundation)
@@ -2209,6 +2222,7 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.next, forKey: .next)
         try container.encode(self.isLast, forKey: .isLast)
         try container.encode(self.jsonValue, forKey: .jsonValue)
+        try container.encode(self.service, forKey: .service)
         try container.encode(self.call, forKey: .call)
         try container.encode(self.courierRuntime, forKey: .courierRuntime)
         try container.encode(self.foundation, forKey: .foundation)
@@ -2409,6 +2423,7 @@ public enum ValuesA:
     case next
     case isLast
     case jsonValue
+    case service
     case call
     case courierRuntime
     case foundation
@@ -2571,6 +2586,7 @@ public enum ValuesA:
         case "next": self = .next
         case "isLast": self = .isLast
         case "JSONValue": self = .jsonValue
+        case "service": self = .service
         case "call": self = .call
         case "CourierRuntime": self = .courierRuntime
         case "Foundation": self = .foundation
@@ -2734,6 +2750,7 @@ public enum ValuesA:
         case .next: "next"
         case .isLast: "isLast"
         case .jsonValue: "JSONValue"
+        case .service: "service"
         case .call: "call"
         case .courierRuntime: "CourierRuntime"
         case .foundation: "Foundation"
@@ -3089,6 +3106,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     case isLast(VariantA)
     /// `kind` is `JSONValue`.
     case jsonValue(VariantA)
+    /// `kind` is `service`.
+    case service(VariantA)
     /// `kind` is `call`.
     case call(VariantA)
     /// `kind` is `CourierRuntime`.
@@ -3257,6 +3276,7 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case "next": self = .next(try VariantA(from: decoder))
         case "isLast": self = .isLast(try VariantA(from: decoder))
         case "JSONValue": self = .jsonValue(try VariantA(from: decoder))
+        case "service": self = .service(try VariantA(from: decoder))
         case "call": self = .call(try VariantA(from: decoder))
         case "CourierRuntime": self = .courierRuntime(try VariantA(from: decoder))
         case "Foundation": self = .foundation(try VariantA(from: decoder))
@@ -3570,6 +3590,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
             try CourierRuntime.Discriminator.encode(value, tag: "isLast", key: "kind", to: encoder)
         case .jsonValue(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "JSONValue", key: "kind", to: encoder)
+        case .service(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "service", key: "kind", to: encoder)
         case .call(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "call", key: "kind", to: encoder)
         case .courierRuntime(let value):
@@ -7706,6 +7728,34 @@ public struct IsLast: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
 /// - Remark: Generated from model `JSONValue`.
 public struct JSONValue: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
+/// - Remark: Generated from model `service`.
+public struct Service: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var x: Swift.String?
 
     /// Creates a value from its properties.

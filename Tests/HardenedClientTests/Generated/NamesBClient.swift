@@ -112,7 +112,7 @@ public enum NamesBServer: Swift.Hashable, Swift.Sendable {
 
 /// Credentials for the NamesB service's auth schemes. Set those you hold; an endpoint sends the
 /// first one it accepts. Descriptions and dumps never show the secrets.
-public struct NamesBAuth: Swift.Hashable, Swift.Sendable {
+public struct NamesBAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var `any`: CourierRuntime.Secret?
     public var `protocol`: CourierRuntime.Secret?
     public var self_: CourierRuntime.Secret?
@@ -952,14 +952,32 @@ extension NamesBAPI {
 
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct NamesBClient: NamesBAPI {
+public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
+    /// The credentials the client sends.
+    public typealias Auth = NamesBAuth
+
+    /// The NamesB service. `fromEnvironment()` reads:
+    ///
+    /// - `NAMES_B_BASE_URL`: the base URL; unset, the ``any`` server.
+    /// - `NAMES_B_TIMEOUT` and `NAMES_B_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "NamesB",
+        environmentPrefix: "NAMES_B",
+        defaultServer: NamesBServer.`any`.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
     /// The header fields every request carries.
     public let headers: NamesBHeaders
 
+    /// Creates a client from a complete configuration, sending the spec's default headers.
+    public init(configuration: CourierRuntime.ClientConfiguration) {
+        self.init(configuration: configuration, headers: NamesBHeaders())
+    }
+
     /// Creates a client from a complete configuration.
-    public init(configuration: CourierRuntime.ClientConfiguration, headers: NamesBHeaders = NamesBHeaders()) {
+    public init(configuration: CourierRuntime.ClientConfiguration, headers: NamesBHeaders) {
         self.runtime = CourierRuntime.ServiceRuntime(configuration: configuration)
         self.headers = headers
     }
@@ -987,35 +1005,6 @@ public struct NamesBClient: NamesBAPI {
             timeout: timeout
         )
         self.init(configuration: configuration, headers: headers)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `NAMES_B_BASE_URL`: the base URL; unset, the ``any`` server.
-    /// - `NAMES_B_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `NAMES_B_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> NamesBClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("NAMES_B_BASE_URL") ?? NamesBServer.`any`.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            credentials: NamesBAuth(environment: reader).credentials,
-            timeout: try reader.duration("NAMES_B_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("NAMES_B_MAX_ATTEMPTS")
-        return NamesBClient(configuration: configuration)
     }
 
     /// Calls `any` and returns the decoded value with the response's status, header

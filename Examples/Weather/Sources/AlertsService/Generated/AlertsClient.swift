@@ -96,7 +96,17 @@ extension AlertsAPI {
 /// Severe weather alerts.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
-public struct AlertsClient: AlertsAPI {
+public struct AlertsClient: AlertsAPI, CourierRuntime.ServiceClient {
+    /// The Alerts service. `fromEnvironment()` reads:
+    ///
+    /// - `ALERTS_BASE_URL`: the base URL; unset, the `production` server.
+    /// - `ALERTS_TIMEOUT` and `ALERTS_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    public static let service = CourierRuntime.ServiceDescription(
+        name: "Alerts",
+        environmentPrefix: "ALERTS",
+        defaultServer: AlertsServer.production.url
+    )
+
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
 
@@ -123,34 +133,6 @@ public struct AlertsClient: AlertsAPI {
             timeout: timeout
         )
         self.init(configuration: configuration)
-    }
-
-    /// The configuration every call starts from.
-    public var configuration: CourierRuntime.ClientConfiguration {
-        runtime.configuration
-    }
-
-    /// Creates a client configured by environment variables:
-    ///
-    /// - `ALERTS_BASE_URL`: the base URL; unset, the `production` server.
-    /// - `ALERTS_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset,
-    ///   the spec's total timeout.
-    /// - `ALERTS_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
-    ///
-    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
-    public static func fromEnvironment(
-        _ environment: [Swift.String: Swift.String] = Foundation.ProcessInfo.processInfo.environment,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-    ) throws(CourierRuntime.ConfigurationError) -> AlertsClient {
-        let reader = CourierRuntime.EnvironmentReader(environment)
-        let server = try reader.server("ALERTS_BASE_URL") ?? AlertsServer.production.url
-        var configuration = CourierRuntime.ClientConfiguration(
-            server: server,
-            transport: transport,
-            timeout: try reader.duration("ALERTS_TIMEOUT")
-        )
-        configuration.resilience.maxAttempts = try reader.positiveInteger("ALERTS_MAX_ATTEMPTS")
-        return AlertsClient(configuration: configuration)
     }
 
     /// Calls `activeAlerts` and returns the decoded value with the response's status, header

@@ -1,0 +1,89 @@
+import Foundation
+
+/// What a generated service says about itself, so the runtime can configure its client.
+public struct ServiceDescription: Sendable {
+    /// The spec's `service:` name.
+    public var name: String
+    /// What the service's environment variables start with: `PAYMENTS` for `PAYMENTS_BASE_URL`.
+    public var environmentPrefix: String
+    /// The spec's first server, used when the environment names none; `nil` when the spec names
+    /// no server and the environment must.
+    public var defaultServer: ServerURL?
+
+    /// Describes a service.
+    public init(name: String, environmentPrefix: String, defaultServer: ServerURL?) {
+        self.name = name
+        self.environmentPrefix = environmentPrefix
+        self.defaultServer = defaultServer
+    }
+}
+
+/// The credentials type of a generated service: one optional credential per auth scheme, each
+/// readable from the environment variables the spec names.
+public protocol ServiceCredentials: Sendable {
+    /// The credentials the environment holds; variables that are unset leave theirs `nil`.
+    init(environment: EnvironmentReader)
+    /// The credentials as the runtime applies them.
+    var credentials: Credentials { get }
+}
+
+/// The credentials of a service without auth schemes: none.
+public struct NoCredentials: ServiceCredentials, Hashable {
+    /// No credentials.
+    public init() {}
+    /// No credentials; the environment is not read.
+    public init(environment: EnvironmentReader) {}
+    /// Empty.
+    public var credentials: Credentials { Credentials() }
+}
+
+/// A generated client. What is the same for every service lives here, so a generated client
+/// declares only what its spec says: its description, its credentials type and its calls.
+public protocol ServiceClient: Sendable {
+    /// The service's credentials.
+    associatedtype Auth: ServiceCredentials = NoCredentials
+
+    /// The service: its name, environment prefix and default server.
+    static var service: ServiceDescription { get }
+
+    /// Builds, sends and interprets the requests, with the configuration the client was created with.
+    var runtime: ServiceRuntime { get }
+
+    /// Creates a client from a complete configuration.
+    init(configuration: ClientConfiguration)
+}
+
+extension ServiceClient {
+    /// The configuration every call starts from.
+    public var configuration: ClientConfiguration { runtime.configuration }
+
+    /// Creates a client configured by environment variables, named from the service's
+    /// ``ServiceDescription/environmentPrefix`` (`PREFIX` below); the generated client's
+    /// ``service`` lists its own.
+    ///
+    /// - `PREFIX_BASE_URL`: the base URL; unset, the spec's first server (an error when the spec
+    ///   names none).
+    /// - the variables the spec's auth schemes name (`env:`), for their credentials.
+    /// - `PREFIX_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the
+    ///   spec's total timeout.
+    /// - `PREFIX_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
+    ///
+    /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport = URLSessionTransport()
+    ) throws(ConfigurationError) -> Self {
+        let reader = EnvironmentReader(environment)
+        let prefix = service.environmentPrefix
+        guard let server = try reader.server(prefix + "_BASE_URL") ?? service.defaultServer else {
+            throw ConfigurationError(variable: prefix + "_BASE_URL", message: "is not set, and the spec names no server")
+        }
+        var configuration = ClientConfiguration(
+            server: server,
+            transport: transport,
+            credentials: Auth(environment: reader).credentials,
+            timeout: try reader.duration(prefix + "_TIMEOUT"))
+        configuration.resilience.maxAttempts = try reader.positiveInteger(prefix + "_MAX_ATTEMPTS")
+        return Self(configuration: configuration)
+    }
+}
