@@ -137,6 +137,9 @@ private enum {{operationsType}} {
 // MARK: - Interface
 
 {{>docs}}
+{{^docLines}}
+/// The calls of the {{name}} service.
+{{/docLines}}
 ///
 /// ``{{clientType}}`` talks to the service; ``{{mockType}}`` stands in for it in tests. Write code
 /// against this protocol to use either.
@@ -367,6 +370,9 @@ extension {{apiType}} {
 // MARK: - Client
 
 {{>docs}}
+{{^docLines}}
+/// A client of the {{name}} service.
+{{/docLines}}
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
 {{access}} struct {{clientType}}: {{apiType}}, CourierRuntime.ServiceClient {

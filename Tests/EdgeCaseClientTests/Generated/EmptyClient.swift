@@ -41,6 +41,7 @@ public enum EmptyServer: Swift.Hashable, Swift.Sendable {
 
 // MARK: - Interface
 
+/// The calls of the Empty service.
 ///
 /// ``EmptyClient`` talks to the service; ``EmptyMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
@@ -52,6 +53,7 @@ extension EmptyAPI {
 
 // MARK: - Client
 
+/// A client of the Empty service.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
 public struct EmptyClient: EmptyAPI, CourierRuntime.ServiceClient {

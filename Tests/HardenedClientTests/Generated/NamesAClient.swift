@@ -2456,6 +2456,7 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
 
 // MARK: - Interface
 
+/// The calls of the NamesA service.
 ///
 /// ``NamesAClient`` talks to the service; ``NamesAMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
@@ -11159,6 +11160,7 @@ extension NamesAAPI {
 
 // MARK: - Client
 
+/// A client of the NamesA service.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
 public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {

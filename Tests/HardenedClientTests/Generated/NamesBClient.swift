@@ -263,6 +263,7 @@ public struct NamesBHeaders: Swift.Hashable, Swift.Sendable {
 
 // MARK: - Interface
 
+/// The calls of the NamesB service.
 ///
 /// ``NamesBClient`` talks to the service; ``NamesBMock`` stands in for it in tests. Write code
 /// against this protocol to use either.
@@ -950,6 +951,7 @@ extension NamesBAPI {
 
 // MARK: - Client
 
+/// A client of the NamesB service.
 ///
 /// Create one and share it: copies share the runtime, and with it the transport's connections.
 public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {

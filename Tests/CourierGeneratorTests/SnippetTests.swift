@@ -1,0 +1,355 @@
+import CourierSpec
+import Testing
+
+@testable import CourierGenerator
+
+/// A few lines of spec in, the exact Swift out: one test per template feature, so a change to a
+/// template shows here as the lines it changes.
+@Suite("Snippets")
+struct SnippetTests {
+    /// The generated files of a spec given as text (after `courier: 1` and `service: Shop`), by kind.
+    static func generate(_ yaml: String) throws -> [GeneratedKind: String] {
+        let path = "shop.courier.yaml"
+        let text = "courier: 1\nservice: Shop\n" + yaml
+        var loader = SpecLoader { requested in
+            guard requested == path else { throw SpecLoader.ReadError(description: "no such file") }
+            return Array(text.utf8)
+        }
+        let result = loader.load(path)
+        let spec = try #require(result.spec, "\(result.diagnostics.map(\.description))")
+        let files = try CourierGenerator().generate(spec)
+        var byKind: [GeneratedKind: String] = [:]
+        for kind in GeneratedKind.allCases {
+            byKind[kind] = files.first { $0.name == kind.fileName(forSpecAt: path) }?.contents
+        }
+        return byKind
+    }
+
+    /// Expects `snippet`, whole lines, somewhere in `text`.
+    static func expect(
+        _ snippet: String, in text: String?, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        let text = text ?? ""
+        #expect(
+            ("\n" + text).contains("\n" + snippet + "\n"), "expected:\n\(snippet)\nin:\n\(text)",
+            sourceLocation: sourceLocation)
+    }
+
+    @Test("a property with its own JSON key, a default and an optional decode as the spec says")
+    func propertyForms() throws {
+        let files = try Self.generate("""
+            models:
+              Item:
+                properties:
+                  name: { type: string, json: display_name }
+                  size: { type: int32, default: 3 }
+                  note: string?
+            """)
+        Self.expect("""
+                private enum CodingKeys: Swift.String, Swift.CodingKey {
+                    case name = "display_name"
+                    case size
+                    case note
+                }
+            """, in: files[.models])
+        Self.expect("""
+                    self.name = try container.decode(Swift.String.self, forKey: .name)
+                    self.size = try container.decodeIfPresent(Swift.Int32.self, forKey: .size) ?? 3
+                    self.note = try container.decodeIfPresent(Swift.String.self, forKey: .note)
+            """, in: files[.models])
+        Self.expect("""
+                public init(
+                    name: Swift.String,
+                    size: Swift.Int32 = 3,
+                    note: Swift.String? = nil
+                ) {
+            """, in: files[.models])
+    }
+
+    @Test("a deprecated property is a computed property over private storage")
+    func deprecatedProperty() throws {
+        let files = try Self.generate("""
+            models:
+              Item:
+                properties:
+                  price: { type: decimal, deprecated: Use cost. }
+            """)
+        Self.expect("""
+                @available(*, deprecated, message: "Use cost.")
+                public var price: Foundation.Decimal {
+                    get { _price }
+                    set { _price = newValue }
+                }
+
+                private var _price: Foundation.Decimal
+            """, in: files[.models])
+    }
+
+    @Test("an enum keeps values it does not know")
+    func enumeration() throws {
+        let files = try Self.generate("""
+            models:
+              Size:
+                enum: [small, x-large]
+            """)
+        Self.expect("""
+                public init(rawValue: Swift.String) {
+                    switch rawValue {
+                    case "small": self = .small
+                    case "x-large": self = .xLarge
+                    default: self = .unknown(rawValue)
+                    }
+                }
+            """, in: files[.models])
+    }
+
+    @Test("a union decodes the variant its discriminator names")
+    func union() throws {
+        let files = try Self.generate("""
+            models:
+              Circle: { properties: { kind: string, radius: double } }
+              Square: { properties: { kind: string, side: double } }
+              Shape:
+                oneOf: { discriminator: kind, variants: { circle: Circle, square: Square } }
+            """)
+        Self.expect("""
+                    switch try CourierRuntime.Discriminator.tag(from: decoder, key: "kind") {
+                    case "circle": self = .circle(try Circle(from: decoder))
+                    case "square": self = .square(try Square(from: decoder))
+                    default: self = .unknown(try CourierRuntime.JSONValue(from: decoder))
+                    }
+            """, in: files[.models])
+    }
+
+    @Test("an alias is a typealias")
+    func alias() throws {
+        let files = try Self.generate("""
+            models:
+              Sku: { type: string, description: A stock-keeping unit. }
+            """)
+        Self.expect("""
+            /// A stock-keeping unit.
+            ///
+            /// - Remark: Generated from model `Sku`.
+            public typealias Sku = Swift.String
+            """, in: files[.models])
+    }
+
+    @Test("an endpoint builds its request from path, query, header and body parameters")
+    func requestBuilding() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            endpoints:
+              putItem:
+                method: PUT
+                path: /items/{id}
+                params: { id: uuid }
+                query: { dryRun: bool? }
+                headers: { If-Match: string }
+                body: string
+                response: { status: 204 }
+            """)
+        Self.expect("""
+                    var request = CourierRuntime.RequestBuilder(.put, path: "/items/\\(id)")
+                    request.query("dryRun", dryRun)
+                    request.header("If-Match", ifMatch)
+                    request.textBody(body, contentType: "text/plain")
+                    return try await self.runtime.send(ShopOperations.putItem, request, options: options)
+            """, in: files[.client])
+    }
+
+    @Test("an endpoint without a description gets its method and path as its summary")
+    func endpointSummary() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            endpoints:
+              getItem: { method: GET, path: "/items/{id}", params: { id: uuid }, response: string }
+            """)
+        Self.expect("""
+                /// `GET /items/{id}`
+                ///
+                /// - Parameters:
+                ///   - id: The `id` path parameter.
+                ///   - options: Settings for this call, such as its timeout.
+                /// - Remark: Generated from endpoint `getItem`:
+                ///   `GET /items/{id}`.
+            """, in: files[.client])
+    }
+
+    @Test("a service without a description still opens its protocol's and client's docs with a summary")
+    func serviceSummary() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            endpoints:
+              ping: { method: GET, path: /ping }
+            """)
+        Self.expect("""
+            /// The calls of the Shop service.
+            ///
+            /// ``ShopClient`` talks to the service; ``ShopMock`` stands in for it in tests. Write code
+            /// against this protocol to use either.
+            public protocol ShopAPI: Swift.Sendable {
+            """, in: files[.client])
+        Self.expect("""
+            /// A client of the Shop service.
+            ///
+            /// Create one and share it: copies share the runtime, and with it the transport's connections.
+            public struct ShopClient: ShopAPI, CourierRuntime.ServiceClient {
+            """, in: files[.client])
+    }
+
+    @Test("a declared error is a case, a flag on the error type and a route of the endpoint")
+    func declaredError() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            errors:
+              Missing: { status: 404, body: Problem }
+            models:
+              Problem: { properties: { title: string } }
+            endpoints:
+              getItem: { method: GET, path: /item, response: string, errors: [Missing] }
+            """)
+        let client = files[.client]
+        Self.expect("""
+            public enum ShopDeclaredError: CourierRuntime.DeclaredError, Swift.Hashable {
+                /// The server answered 404.
+                case missing(Problem)
+            """, in: client)
+        Self.expect("""
+                public var isMissing: Swift.Bool {
+                    if case .declared(.missing, _) = self { return true }
+                    return false
+                }
+            """, in: client)
+        Self.expect("""
+                    errors: [
+                        .json(404, ShopDeclaredError.missing),
+                    ],
+            """, in: client)
+    }
+
+    @Test("an endpoint with the service's resilience shares it; one that differs writes its own, an argument a line")
+    func resilience() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            defaults:
+              retry: none
+              circuitBreaker: none
+            endpoints:
+              a: { method: GET, path: /a }
+              b: { method: GET, path: /b, rateLimit: { requests: 5, per: 1s } }
+            """)
+        let client = files[.client]
+        Self.expect("""
+                static let resilience = CourierRuntime.ResiliencePolicy(
+                    timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+                    retry: CourierRuntime.RetryPolicy.disabled,
+                    circuitBreaker: CourierRuntime.CircuitBreakerPolicy.disabled,
+                    bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+                    rateLimit: nil,
+                    cache: nil
+                )
+            """, in: client)
+        Self.expect("""
+                    service: "Shop",
+                    resilience: resilience,
+            """, in: client)
+        Self.expect("""
+                        rateLimit: CourierRuntime.RateLimitPolicy(
+                            requests: 5,
+                            per: .seconds(1),
+                            burst: 5,
+                            maxWait: .zero
+                        ),
+            """, in: client)
+    }
+
+    @Test("a paginated endpoint gets an …Items sequence without the cursor parameter")
+    func pagination() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            models:
+              Page: { properties: { items: list<string>, next: string? } }
+            endpoints:
+              list:
+                method: GET
+                path: /items
+                query: { cursor: string?, size: int32? }
+                response: Page
+                pagination: { cursor: query.cursor, next: response.next, items: response.items }
+            """)
+        Self.expect("""
+                public func listItems(
+                    size: Swift.Int32? = nil,
+                    options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+                ) -> CourierRuntime.PageSequence<Swift.String, Swift.String> {
+                    CourierRuntime.PageSequence { cursor in
+                        let page = try await self.list(
+                            cursor: cursor,
+                            size: size,
+                            options: options
+                        )
+                        return (page.items, page.next)
+                    }
+                }
+            """, in: files[.client])
+    }
+
+    @Test("auth schemes become credentials read from the environment and applied by scheme name")
+    func auth() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            auth:
+              key: { type: apiKey, in: header, name: X-Key, env: SHOP_KEY }
+            endpoints:
+              ping: { method: GET, path: /ping }
+            """)
+        let client = files[.client]
+        Self.expect("""
+                public init(environment: CourierRuntime.EnvironmentReader) {
+                    self.key = environment.secret("SHOP_KEY")
+                }
+            """, in: client)
+        Self.expect("""
+                    credentials[scheme: "key"] = self.key.map { .apiKeyHeader(name: "X-Key", key: $0) }
+            """, in: client)
+        Self.expect("""
+                public static let service = CourierRuntime.ServiceDescription(
+                    name: "Shop",
+                    environmentPrefix: "SHOP",
+                    defaultServer: ShopServer.main.url
+                )
+            """, in: client)
+    }
+
+    @Test("a response that depends on the status is an enum with a case per status")
+    func responseCases() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            endpoints:
+              export:
+                method: GET
+                path: /export
+                responses:
+                  200: { type: string, contentType: text/csv }
+                  204: ~
+            """)
+        Self.expect("""
+            public enum ExportResponse: Swift.Hashable, Swift.Sendable {
+                /// Status 200, with `string`.
+                case ok(Swift.String)
+                /// Status 204, with no body.
+                case noContent
+            }
+            """, in: files[.client])
+    }
+
+    @Test("a kind left out of the generated set holds only a comment")
+    func omittedKind() throws {
+        let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
+        let files = try CourierGenerator(kinds: [.models]).generate(spec)
+        #expect(files.map(\.name) == ["PaymentsModels.swift", "PaymentsClient.swift", "PaymentsMock.swift"])
+        #expect(files[1].contents.contains("\n// No client code: generating 'client' is turned off"), "\(files[1].contents)")
+        #expect(files[2].contents.contains("\n// No mock code: generating 'mock' is turned off"), "\(files[2].contents)")
+    }
+}
