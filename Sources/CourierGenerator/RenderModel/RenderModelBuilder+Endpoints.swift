@@ -5,10 +5,15 @@ extension RenderModelBuilder {
     func endpoint(_ endpoint: Endpoint) -> Render.Endpoint {
         let file = spec.file
         let methodName = SwiftSpelling.bareMemberName(endpoint.name)
-        let pathParameters = endpoint.pathParameters.map { parameter($0, placement: .path) }
         let queryParameters = endpoint.queryParameters.map { parameter($0, placement: .query) }
         let headerParameters = endpoint.headerParameters.map { parameter($0, placement: .header) }
-        let body = endpoint.body.map(bodyParameter)
+        var parameters = endpoint.pathParameters.map { parameter($0, placement: .path) } + queryParameters + headerParameters
+        if let body = endpoint.body {
+            parameters.append(bodyParameter(body))
+            if body.contentTypes.count > 1 {
+                parameters.append(.contentTypeChoice(defaultingTo: SwiftSpelling.literal(body.contentType)))
+            }
+        }
 
         let response: Render.Endpoint.ResponseForm
         let outputType: String
@@ -19,7 +24,7 @@ extension RenderModelBuilder {
             responseAccept = endpoint.response.contentType
         } else {
             let enumType = ReservedNames.responseEnumName(endpoint: endpoint.name)
-            response = .cases(enumType: enumType, endpoint.responseCases.map(responseCase))
+            response = .cases(enumType: enumType, RenderList(endpoint.responseCases.map(responseCase)))
             outputType = enumType
             var accepted: [String] = []
             for response in endpoint.responseCases where response.type != nil && !accepted.contains(response.contentType) {
@@ -33,7 +38,7 @@ extension RenderModelBuilder {
         case .none: []
         case .schemes(let names): names
         }
-        let pagination = endpoint.pagination.flatMap { self.pagination($0, of: endpoint) }
+        let pagination = endpoint.pagination.flatMap { self.pagination($0, of: endpoint, parameters: parameters) }
 
         return Render.Endpoint(
             name: SwiftSpelling.memberName(endpoint.name),
@@ -44,10 +49,10 @@ extension RenderModelBuilder {
             returns: endpoint.response.description.map { SwiftSpelling.plainLines($0).joined(separator: " ") },
             method: endpoint.method.rawValue.lowercased(),
             path: pathTemplate(endpoint),
-            pathParameters: pathParameters,
-            queryParameters: queryParameters,
-            headerParameters: headerParameters,
-            body: body,
+            parameters: RenderList(parameters),
+            queryParameters: RenderList(queryParameters),
+            headerParameters: RenderList(headerParameters),
+            hasBody: endpoint.body != nil,
             bodyContentType: SwiftSpelling.literal(endpoint.body?.contentType ?? ""),
             bodyEncoding: endpoint.body.map(bodyEncoding),
             mutatesRequest: !endpoint.queryParameters.isEmpty || !endpoint.headerParameters.isEmpty
@@ -57,12 +62,12 @@ extension RenderModelBuilder {
             responseAccept: SwiftSpelling.literal(responseAccept),
             responseMethodName: SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.responseSuffix),
             successStatus: endpoint.response.status,
-            authSchemes: schemes.map { Render.SchemeReference(specName: SwiftSpelling.literal($0)) },
-            errorRoutes: endpoint.errors.compactMap { errorsByName[$0] }.map { definition in
+            authSchemes: RenderList(schemes.map { Render.SchemeReference(specName: SwiftSpelling.literal($0)) }),
+            errorRoutes: RenderList(endpoint.errors.compactMap { errorsByName[$0] }.map { definition in
                 Render.ErrorRoute(
                     caseName: SwiftSpelling.memberName(definition.name), status: definition.status,
                     hasBody: definition.body != nil)
-            },
+            }),
             idempotencyHeader: endpoint.idempotencyKey.map(SwiftSpelling.literal),
             resilience: Render.Policy(policy: endpoint.resilience),
             usesDefaultResilience: endpoint.resilience == file.defaults,
@@ -152,32 +157,26 @@ extension RenderModelBuilder {
         return SwiftSpelling.literal(encoded)
     }
 
-    private func pagination(_ pagination: Pagination, of endpoint: Endpoint) -> Render.Pagination? {
+    /// How the endpoint pages; `parameters` are its parameters in signature order.
+    private func pagination(
+        _ pagination: Pagination, of endpoint: Endpoint, parameters: [Render.Parameter]
+    ) -> Render.Pagination? {
         guard let itemType = pagination.itemType,
             let cursor = endpoint.queryParameters.first(where: { $0.name == pagination.cursorParameter }),
             let responseType = endpoint.response.type,
             let next = accessExpression(pagination.nextPath, from: responseType.expression),
             let items = accessExpression(pagination.itemsPath, from: responseType.expression)
         else { return nil }
-        let cursorParameter = parameter(cursor, placement: .query)
-        var arguments = endpoint.pathParameters.map { parameter($0, placement: .path) }
-            + endpoint.queryParameters.map { parameter($0, placement: .query) }
-            + endpoint.headerParameters.map { parameter($0, placement: .header) }
-        if let body = endpoint.body {
-            arguments.append(bodyParameter(body))
-            if body.contentTypes.count > 1 {
-                arguments.append(.contentTypeChoice(defaultingTo: SwiftSpelling.literal(body.contentType)))
-            }
-        }
+        let cursorName = parameter(cursor, placement: .query).name
         return Render.Pagination(
             methodName: SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.paginationSuffix),
             itemType: spelling.type(itemType),
             cursorType: spelling.type(spelling.unaliased(cursor.type.expression).nonOptional),
-            cursorName: cursorParameter.name,
+            cursorName: cursorName,
             nextExpression: next.expression,
             itemsExpression: items.isOptional ? "(\(items.expression) ?? [])" : items.expression,
-            parameters: arguments.filter { $0.name != cursorParameter.name },
-            arguments: arguments)
+            parameters: RenderList(parameters.filter { $0.name != cursorName }),
+            arguments: RenderList(parameters))
     }
 
     /// `page.page.next` for the path `["page", "next"]`, with `?.` after optional steps.

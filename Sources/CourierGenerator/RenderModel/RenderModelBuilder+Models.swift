@@ -5,22 +5,22 @@ extension RenderModelBuilder {
         let form: Render.Model.Form
         switch model.kind {
         case .object(let properties):
-            form = .structure(properties.map { property($0, of: model) })
+            form = .structure(RenderList(properties.map { property($0, of: model) }))
         case .enumeration(let cases):
-            form = .enumeration(cases.map { enumCase in
+            form = .enumeration(RenderList(cases.map { enumCase in
                 Render.EnumCase(
                     name: SwiftSpelling.memberName(enumCase.value),
                     value: SwiftSpelling.literal(enumCase.value),
                     docLines: SwiftSpelling.docLines(enumCase.description))
-            })
+            }))
         case .oneOf(let discriminator, _, let variants):
-            form = .union(discriminator: SwiftSpelling.literal(discriminator), variants.map { variant in
+            form = .union(discriminator: SwiftSpelling.literal(discriminator), RenderList(variants.map { variant in
                 Render.Variant(
                     caseName: SwiftSpelling.memberName(variant.tag),
                     tag: SwiftSpelling.literal(variant.tag),
                     type: spelling.type(variant.model.expression),
                     isIndirect: recursiveEdges.contains(model.name + "." + variant.tag))
-            })
+            }))
         case .alias(let target):
             form = .alias(spelling.type(target.expression))
         }

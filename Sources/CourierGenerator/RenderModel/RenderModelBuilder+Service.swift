@@ -10,16 +10,16 @@ extension RenderModelBuilder {
             serviceSpecName: SwiftSpelling.literal(file.service ?? name),
             docLines: SwiftSpelling.docLines(file.description),
             resilienceDefaults: Render.Policy(policy: file.defaults),
-            servers: file.servers.map { server in
+            servers: RenderList(file.servers.map { server in
                 Render.Server(
                     caseName: SwiftSpelling.memberName(server.name),
                     url: SwiftSpelling.literal(server.url),
                     docLines: SwiftSpelling.docLines(server.description ?? "`\(server.url)`"))
-            },
-            authSchemes: file.authSchemes.map(authScheme),
-            headers: file.headers.map { parameter($0, placement: .header) },
-            errors: declaredErrors().map(declaredError),
-            endpoints: file.endpoints.map(endpoint))
+            }),
+            authSchemes: RenderList(file.authSchemes.map(authScheme)),
+            headers: RenderList(file.headers.map { parameter($0, placement: .header) }),
+            errors: RenderList(declaredErrors().map(declaredError)),
+            endpoints: RenderList(file.endpoints.map(endpoint)))
     }
 
     /// The errors the service's endpoints declare, in the order they are defined.

@@ -45,7 +45,7 @@ struct RenderModelBuilder {
             runtimeVersion: CourierGenerator.runtimeCompatibility,
             omittedKind: nil,
             isService: file.isService,
-            models: file.models.map(model),
+            models: RenderList(file.models.map(model)),
             service: service())
     }
 

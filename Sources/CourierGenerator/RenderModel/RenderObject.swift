@@ -122,6 +122,13 @@ struct RenderKey<Object: RenderObject>: Sendable {
         Self(name: name, shape: .list(Child.keys.kind), meaning: meaning) { .list(read($0)) }
     }
 
+    /// A list of objects the builder made once.
+    static func list<Child: RenderObject>(
+        _ name: String, _ meaning: String, _ read: @escaping @Sendable (Object) -> RenderList<Child>
+    ) -> Self {
+        Self(name: name, shape: .list(Child.keys.kind), meaning: meaning) { .list(read($0).erased) }
+    }
+
     /// An object that may be absent, as a list of zero or one.
     static func optional<Child: RenderObject>(
         _ name: String, _ meaning: String, _ read: @escaping @Sendable (Object) -> Child?
@@ -130,6 +137,28 @@ struct RenderKey<Object: RenderObject>: Sendable {
             .list(read(object).map { [$0] } ?? [])
         }
     }
+}
+
+/// A list of render objects, typed for the builder and tests, and kept as the renderer reads it:
+/// made once, so rendering a list (the endpoints, several times per file) copies no objects.
+struct RenderList<Element: RenderObject>: Sendable, RandomAccessCollection, ExpressibleByArrayLiteral {
+    /// The objects.
+    let items: [Element]
+    /// The same objects as the renderer takes them.
+    let erased: [any RenderObject]
+
+    init(_ items: [Element]) {
+        self.items = items
+        self.erased = items.map { $0 }
+    }
+
+    init(arrayLiteral elements: Element...) {
+        self.init(elements)
+    }
+
+    var startIndex: Int { items.startIndex }
+    var endIndex: Int { items.endIndex }
+    subscript(position: Int) -> Element { items[position] }
 }
 
 /// The keys of one kind of render object.

@@ -119,8 +119,10 @@ extension SpecDecoder {
             error("expected a type such as 'string', 'list<Payment>' or 'int32?', found \(node.kindDescription)", at: node.location)
             return nil
         }
+        if let expression = parsedTypes[scalar.value] { return TypeReference(expression, at: node.location) }
         switch TypeExpression.parse(scalar.value) {
         case .success(let expression):
+            parsedTypes[scalar.value] = expression
             return TypeReference(expression, at: node.location)
         case .failure(let problem):
             var at = node.location

@@ -9,6 +9,8 @@ import Foundation
 struct SpecDecoder {
     let path: String
     var diagnostics: [Diagnostic] = []
+    /// Type expressions already parsed, by their text: a spec writes the same few types many times.
+    var parsedTypes: [String: TypeExpression] = [:]
 
     init(path: String) { self.path = path }
 

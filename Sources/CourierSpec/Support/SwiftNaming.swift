@@ -21,6 +21,8 @@ public enum SwiftNaming {
 
     /// `user_id`, `user-id`, `User ID` → `userId`; `URLPath` → `urlPath`; `3ds` → `_3ds`.
     public static func lowerCamelCase(_ name: String) -> String {
+        // Most spec names are lowerCamelCase already (`getPayment`, `limit`); they keep their spelling.
+        if isPlainASCIIWord(name, startingWith: UInt8(ascii: "a")...UInt8(ascii: "z")) { return finish(name) }
         let words = self.words(name)
         guard let first = words.first else { return fallback(name) }
         var result = lowercasedLeadingRun(first)
@@ -30,9 +32,23 @@ public enum SwiftNaming {
 
     /// `payment_method` → `PaymentMethod`; `usd` → `Usd`; `2fa` → `_2fa`.
     public static func upperCamelCase(_ name: String) -> String {
+        if isPlainASCIIWord(name, startingWith: UInt8(ascii: "A")...UInt8(ascii: "Z")) { return finish(name) }
         let words = self.words(name)
         guard !words.isEmpty else { return fallback(name) }
         return finish(words.map(capitalizedFirst).joined())
+    }
+
+    /// Whether `name` is ASCII letters and digits only, starting with a byte in `first`: one word
+    /// that the camel-case functions leave as it is.
+    private static func isPlainASCIIWord(_ name: String, startingWith first: ClosedRange<UInt8>) -> Bool {
+        var bytes = name.utf8.makeIterator()
+        guard let head = bytes.next(), first.contains(head) else { return false }
+        while let byte = bytes.next() {
+            let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard isLetter || isDigit else { return false }
+        }
+        return true
     }
 
     /// The identifier as it must appear in source: keywords in backticks.

@@ -13,7 +13,7 @@ extension Render {
             /// One body for every success status, read this way.
             case single(BodyKind)
             /// An enum with a case per success status (`responses:`).
-            case cases(enumType: String, [ResponseCase])
+            case cases(enumType: String, RenderList<ResponseCase>)
         }
 
         var name: String
@@ -25,10 +25,12 @@ extension Render {
         var returns: String?
         var method: String
         var path: String
-        var pathParameters: [Parameter]
-        var queryParameters: [Parameter]
-        var headerParameters: [Parameter]
-        var body: Parameter?
+        /// Every parameter in signature order: path, query, header, body, and the body's media type
+        /// when the caller picks it.
+        var parameters: RenderList<Parameter>
+        var queryParameters: RenderList<Parameter>
+        var headerParameters: RenderList<Parameter>
+        var hasBody: Bool
         /// The body's media type, escaped for a string literal: the spec's first of several.
         var bodyContentType: String
         var bodyEncoding: BodyEncoding?
@@ -39,34 +41,20 @@ extension Render {
         var responseAccept: String
         var responseMethodName: String
         var successStatus: Int
-        var authSchemes: [SchemeReference]
-        var errorRoutes: [ErrorRoute]
+        var authSchemes: RenderList<SchemeReference>
+        var errorRoutes: RenderList<ErrorRoute>
         var idempotencyHeader: String?
         var resilience: Policy
         var usesDefaultResilience: Bool
         var pagination: Pagination?
         var deprecation: Deprecation?
 
-        /// The argument that picks one of several body media types, after the body.
-        var contentTypeParameter: Parameter? {
-            guard case .choices(let types) = bodyEncoding, let first = types.first else { return nil }
-            return .contentTypeChoice(defaultingTo: first)
-        }
-
-        /// Every parameter in signature order: path, query, header, body, the body's media type.
-        var parameters: [Parameter] {
-            var all = pathParameters + queryParameters + headerParameters
-            if let body { all.append(body) }
-            if let contentTypeParameter { all.append(contentTypeParameter) }
-            return all
-        }
-
         private var singleResponse: BodyKind? {
             if case .single(let kind) = response { return kind }
             return nil
         }
 
-        private var responseCases: [ResponseCase] {
+        private var responseCases: RenderList<ResponseCase> {
             if case .cases(_, let cases) = response { return cases }
             return []
         }
@@ -101,7 +89,7 @@ extension Render {
             .flag("hasParameters", "Whether `parameters` has any.") { !$0.parameters.isEmpty },
             .list("queryParameters", "The query parameters.") { $0.queryParameters },
             .list("headerParameters", "The header parameters.") { $0.headerParameters },
-            .flag("hasBody", "Whether the endpoint sends a body.") { $0.body != nil },
+            .flag("hasBody", "Whether the endpoint sends a body.") { $0.hasBody },
             .flag("mutatesRequest", "Whether the request is changed after it is created (query, headers, body, idempotency key).") {
                 $0.mutatesRequest
             },
@@ -283,9 +271,9 @@ extension Render {
         var nextExpression: String
         var itemsExpression: String
         /// The endpoint's parameters without the cursor.
-        var parameters: [Parameter]
+        var parameters: RenderList<Parameter>
         /// All the endpoint's parameters.
-        var arguments: [Parameter]
+        var arguments: RenderList<Parameter>
 
         static let keys = RenderKeys<Self>(.pagination, "How the `…Items` method pages; the page is named `page`.", [
             .text("methodName", "The method that yields the items.") { $0.methodName },

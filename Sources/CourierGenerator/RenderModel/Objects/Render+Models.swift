@@ -7,7 +7,7 @@ extension Render {
         /// The kind of file the `omitted` template stands in for; `nil` for a file generated in full.
         var omittedKind: GeneratedKind?
         var isService: Bool
-        var models: [Model]
+        var models: RenderList<Model>
         var service: Service
 
         static let keys = RenderKeys<Self>(.file, "The root of every file template.", [
@@ -32,9 +32,9 @@ extension Render {
     struct Model: RenderObject {
         /// What the model is, with what belongs to that form.
         enum Form: Sendable {
-            case structure([Property])
-            case enumeration([EnumCase])
-            case union(discriminator: String, [Variant])
+            case structure(RenderList<Property>)
+            case enumeration(RenderList<EnumCase>)
+            case union(discriminator: String, RenderList<Variant>)
             case alias(String)
         }
 
@@ -44,7 +44,7 @@ extension Render {
         var deprecation: Deprecation?
         var form: Form
 
-        var properties: [Property] {
+        var properties: RenderList<Property> {
             if case .structure(let properties) = form { return properties }
             return []
         }
@@ -72,12 +72,12 @@ extension Render {
             },
             .list("properties", "A struct's properties.") { $0.properties },
             .flag("hasProperties", "Whether a struct has properties.") { !$0.properties.isEmpty },
-            .list("cases", "An enum's cases.") {
-                if case .enumeration(let cases) = $0.form { return cases }
+            .list("cases", "An enum's cases.") { model -> RenderList<EnumCase> in
+                if case .enumeration(let cases) = model.form { return cases }
                 return []
             },
-            .list("variants", "A union's variants.") {
-                if case .union(_, let variants) = $0.form { return variants }
+            .list("variants", "A union's variants.") { model -> RenderList<Variant> in
+                if case .union(_, let variants) = model.form { return variants }
                 return []
             },
             .text("discriminator", "A union's discriminator property, escaped for a string literal.") {

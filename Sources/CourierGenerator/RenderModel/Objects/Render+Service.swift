@@ -9,11 +9,11 @@ extension Render {
         var serviceSpecName: String
         var docLines: [String]
         var resilienceDefaults: Policy
-        var servers: [Server]
-        var authSchemes: [AuthScheme]
-        var headers: [Parameter]
-        var errors: [DeclaredError]
-        var endpoints: [Endpoint]
+        var servers: RenderList<Server>
+        var authSchemes: RenderList<AuthScheme>
+        var headers: RenderList<Parameter>
+        var errors: RenderList<DeclaredError>
+        var endpoints: RenderList<Endpoint>
 
         /// The name of one of the service's generated types.
         func typeName(_ type: ReservedNames.ServiceType) -> String { type.name(forService: name) }
