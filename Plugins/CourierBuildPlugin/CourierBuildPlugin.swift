@@ -25,20 +25,20 @@ struct CourierBuildPlugin: BuildToolPlugin {
 }
 
 #if canImport(XcodeProjectPlugin)
-import XcodeProjectPlugin
+    import XcodeProjectPlugin
 
-extension CourierBuildPlugin: XcodeBuildToolPlugin {
-    /// The Xcode project entry point: the same planner, fed the Xcode target's input files.
-    func createBuildCommands(context: XcodePluginContext, target: XcodeTarget) throws -> [Command] {
-        let planner = BuildCommandPlanner(
-            targetName: target.displayName,
-            files: target.inputFiles.map(\.url),
-            tool: try context.tool(named: "courier").url,
-            workDirectory: context.pluginWorkDirectoryURL
-        )
-        return try planner.commands()
+    extension CourierBuildPlugin: XcodeBuildToolPlugin {
+        /// The Xcode project entry point: the same planner, fed the Xcode target's input files.
+        func createBuildCommands(context: XcodePluginContext, target: XcodeTarget) throws -> [Command] {
+            let planner = BuildCommandPlanner(
+                targetName: target.displayName,
+                files: target.inputFiles.map(\.url),
+                tool: try context.tool(named: "courier").url,
+                workDirectory: context.pluginWorkDirectoryURL
+            )
+            return try planner.commands()
+        }
     }
-}
 #endif
 
 /// Plans the build commands for one target from its files: the one code path behind both the
@@ -78,7 +78,9 @@ struct BuildCommandPlanner {
             let outputs = SpecFileNames.generatedFileNames(forSpecAt: spec)
             for name in outputs {
                 if let other = producers[name] {
-                    throw PluginError("generates \(name), as \(other) does; rename one of the spec files of target '\(targetName)'", file: spec)
+                    throw PluginError(
+                        "generates \(name), as \(other) does; rename one of the spec files of target '\(targetName)'",
+                        file: spec)
                 }
                 producers[name] = spec
             }
@@ -87,13 +89,15 @@ struct BuildCommandPlanner {
             let dependencies = imports.complete ? imports.paths : Array(Set(imports.paths + targetSpecs)).sorted()
             var arguments = ["generate", spec, "--output", outputFolder.path, "--quiet"]
             if let configuration { arguments += ["--config", configuration.path] }
-            commands.append(.buildCommand(
-                displayName: "Courier: generating Swift from \((spec as NSString).lastPathComponent)",
-                executable: tool,
-                arguments: arguments,
-                inputFiles: [URL(fileURLWithPath: spec)] + dependencies.map { URL(fileURLWithPath: $0) } + sharedInputs,
-                outputFiles: outputs.map { outputFolder.appendingPathComponent($0) }
-            ))
+            commands.append(
+                .buildCommand(
+                    displayName: "Courier: generating Swift from \((spec as NSString).lastPathComponent)",
+                    executable: tool,
+                    arguments: arguments,
+                    inputFiles: [URL(fileURLWithPath: spec)] + dependencies.map { URL(fileURLWithPath: $0) }
+                        + sharedInputs,
+                    outputFiles: outputs.map { outputFolder.appendingPathComponent($0) }
+                ))
         }
         return commands
     }
@@ -103,7 +107,8 @@ struct BuildCommandPlanner {
         let found = files.filter { $0.lastPathComponent == PluginInputs.configurationFileName }
         guard found.count <= 1 else {
             let paths = found.map(\.path).sorted().joined(separator: ", ")
-            throw PluginError("target '\(targetName)' has more than one \(PluginInputs.configurationFileName): \(paths)")
+            throw PluginError(
+                "target '\(targetName)' has more than one \(PluginInputs.configurationFileName): \(paths)")
         }
         return found.first
     }
@@ -115,12 +120,15 @@ struct BuildCommandPlanner {
         case .absent:
             return [configuration]
         case .unreadable:
-            Diagnostics.warning("\(configuration.path): warning: write 'templates:' as a plain path so the build notices template edits")
+            Diagnostics.warning(
+                "\(configuration.path): warning: write 'templates:' as a plain path so the build notices template edits"
+            )
             return [configuration]
         case .value(let folder):
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             let templates = names.filter { $0.hasSuffix(".mustache") }.sorted()
-            return [configuration, URL(fileURLWithPath: folder)] + templates.map { URL(fileURLWithPath: folder).appendingPathComponent($0) }
+            return [configuration, URL(fileURLWithPath: folder)]
+                + templates.map { URL(fileURLWithPath: folder).appendingPathComponent($0) }
         }
     }
 }

@@ -17,23 +17,31 @@ struct CourierCommandPlugin: CommandPlugin {
         var extractor = ArgumentExtractor(arguments)
         let names = extractor.extractOption(named: "target")
         guard extractor.remainingArguments.isEmpty else {
-            throw PluginError("unexpected arguments \(extractor.remainingArguments.joined(separator: " ")); usage: swift package generate-clients --target NAME [--target NAME ...]")
+            throw PluginError(
+                "unexpected arguments \(extractor.remainingArguments.joined(separator: " ")); usage: swift package generate-clients --target NAME [--target NAME ...]"
+            )
         }
-        let candidates = context.package.targets.compactMap { $0 as? SourceModuleTarget }.filter { !specs(in: $0).isEmpty }
+        let candidates = context.package.targets.compactMap { $0 as? SourceModuleTarget }.filter {
+            !specs(in: $0).isEmpty
+        }
         guard !names.isEmpty else {
             let listed = candidates.map(\.name).sorted().joined(separator: ", ")
-            throw PluginError("name the targets to generate for with --target; targets with spec files: \(listed.isEmpty ? "none" : listed)")
+            throw PluginError(
+                "name the targets to generate for with --target; targets with spec files: \(listed.isEmpty ? "none" : listed)"
+            )
         }
         let tool = try context.tool(named: "courier").url
         for name in names {
             guard let target = (try? context.package.targets(named: [name]))?.first as? SourceModuleTarget else {
                 // SwiftPM drops a target with no Swift source from the package graph, and never
                 // runs its plugins: say so when the folder holds specs and nothing else.
-                let folder = context.package.directoryURL.appendingPathComponent("Sources").appendingPathComponent(name).path
+                let folder = context.package.directoryURL.appendingPathComponent("Sources").appendingPathComponent(name)
+                    .path
                 if !SpecFileNames.specFiles(in: folder).isEmpty {
-                    throw PluginError("SwiftPM does not see target '\(name)': \(folder) holds spec files but no Swift source, "
-                        + "and SwiftPM skips such a target and its plugins. Add one Swift file, such as \(name).swift with "
-                        + "'@_exported import CourierRuntime'")
+                    throw PluginError(
+                        "SwiftPM does not see target '\(name)': \(folder) holds spec files but no Swift source, "
+                            + "and SwiftPM skips such a target and its plugins. Add one Swift file, such as \(name).swift with "
+                            + "'@_exported import CourierRuntime'")
                 }
                 throw PluginError("'\(name)' is not a Swift source target of this package")
             }
@@ -55,7 +63,9 @@ struct CourierCommandPlugin: CommandPlugin {
             throw PluginError("target '\(target.name)' has no spec files (NAME.courier.yaml) in \(folder)")
         }
         for spec in specs {
-            for path in PluginInputs.importedFiles(ofSpecAt: spec).paths where !specs.contains(path) { specs.append(path) }
+            for path in PluginInputs.importedFiles(ofSpecAt: spec).paths where !specs.contains(path) {
+                specs.append(path)
+            }
         }
         let output = (folder as NSString).appendingPathComponent(Self.outputFolderName)
         var arguments = ["generate"] + specs + ["--output", output]
@@ -69,7 +79,9 @@ struct CourierCommandPlugin: CommandPlugin {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw PluginError("courier generate failed for target '\(target.name)' (exit \(process.terminationStatus)); see its messages above")
+            throw PluginError(
+                "courier generate failed for target '\(target.name)' (exit \(process.terminationStatus)); see its messages above"
+            )
         }
     }
 }

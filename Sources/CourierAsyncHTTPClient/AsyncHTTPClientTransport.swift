@@ -67,7 +67,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         var redirects = 0
         while true {
             let response = try await exchange(current, deadline: deadline)
-            guard let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects) else {
+            guard
+                let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects)
+            else {
                 return response
             }
             redirects += 1
@@ -112,7 +114,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch {
             throw TransportError(.invalidRequest, detail: String(describing: error))
         }
-        let collector = ResponseCollector(limit: request.maxResponseBodySize, isHead: head.method == .head, decompresses: clientDecompresses)
+        let collector = ResponseCollector(
+            limit: request.maxResponseBodySize, isHead: head.method == .head, decompresses: clientDecompresses)
         try Task.checkCancellation()
         let task = client.execute(request: outgoing, delegate: collector, deadline: deadline)
         do {
@@ -207,16 +210,24 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
 
     func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         state.withLockedValue { $0.head = head }
-        let encoding = head.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
+        let encoding =
+            head.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased()
+            ?? "identity"
         if encoding != "identity", !(decompresses && ["gzip", "deflate"].contains(encoding)) {
-            return task.eventLoop.makeFailedFuture(TransportError(
-                .invalidResponse,
-                detail: "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(decompresses ? "gzip or deflate" : "no encoding"))"))
+            return task.eventLoop.makeFailedFuture(
+                TransportError(
+                    .invalidResponse,
+                    detail:
+                        "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(decompresses ? "gzip or deflate" : "no encoding"))"
+                ))
         }
         // A compressed body's Content-Length is its compressed size; the limit applies to what it decodes to.
-        if !isHead, encoding == "identity", let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+        if !isHead, encoding == "identity", let length = head.headers.first(name: "content-length").flatMap(Int.init),
+            length > limit
+        {
             return task.eventLoop.makeFailedFuture(
-                TransportError(.responseTooLarge, detail: "Content-Length \(length) exceeds the limit of \(limit) bytes"))
+                TransportError(
+                    .responseTooLarge, detail: "Content-Length \(length) exceeds the limit of \(limit) bytes"))
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }

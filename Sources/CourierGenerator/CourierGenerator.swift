@@ -81,9 +81,13 @@ public struct CourierGenerator: Sendable {
 
     /// Prepares the templates; fails when one does not parse or names a missing partial, or when
     /// `kinds` leaves out a kind another one needs (see ``GeneratorConfiguration/problem(with:)``).
-    public init(templates: TemplateSet = .builtIn, access: AccessLevel = .public,
-                kinds: Set<GeneratedKind> = Set(GeneratedKind.allCases)) throws(GeneratorError) {
-        if let problem = GeneratorConfiguration.problem(with: kinds) { throw GeneratorError(.error("the kinds to generate: \(problem)", at: .none)) }
+    public init(
+        templates: TemplateSet = .builtIn, access: AccessLevel = .public,
+        kinds: Set<GeneratedKind> = Set(GeneratedKind.allCases)
+    ) throws(GeneratorError) {
+        if let problem = GeneratorConfiguration.problem(with: kinds) {
+            throw GeneratorError(.error("the kinds to generate: \(problem)", at: .none))
+        }
         self.renderer = try templates.renderer()
         self.access = access
         self.kinds = kinds
@@ -107,7 +111,8 @@ public struct CourierGenerator: Sendable {
             do {
                 rendered = try renderer.render(template, root: root)
             } catch {
-                throw GeneratorError(.error("rendering '\(template).mustache': \(error.message)", at: .file(spec.file.path)))
+                throw GeneratorError(
+                    .error("rendering '\(template).mustache': \(error.message)", at: .file(spec.file.path)))
             }
             guard let text = rendered else {
                 throw GeneratorError(.error("the template '\(template).mustache' is missing", at: .none))
@@ -141,8 +146,10 @@ public struct CourierGenerator: Sendable {
                 let files = try generate(spec)
                 for file in files {
                     if let other = producer[file.name] {
-                        generation.diagnostics.append(.error(
-                            "generates \(file.name), as \(other) does; rename one of the spec files", at: .file(spec.file.path)))
+                        generation.diagnostics.append(
+                            .error(
+                                "generates \(file.name), as \(other) does; rename one of the spec files",
+                                at: .file(spec.file.path)))
                     }
                     producer[file.name] = spec.file.path
                 }
@@ -158,7 +165,10 @@ public struct CourierGenerator: Sendable {
     /// The render model as pretty-printed JSON with sorted keys.
     public func renderModelJSON(for spec: Spec) -> String {
         let object = renderModel(for: spec).jsonObject
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else {
             return "{}"
         }
         return String(decoding: data, as: UTF8.self) + "\n"
@@ -171,7 +181,8 @@ public struct CourierGenerator: Sendable {
     /// Works on the renderer's UTF-8 bytes: it runs over every generated line, and
     /// character-by-character string handling made it a sixth of the generator's time on large specs.
     static func tidy(_ text: [UInt8]) -> String {
-        let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
         var output: [UInt8] = []
         output.reserveCapacity(text.count)
         var lineStarts: [Int] = []
@@ -189,7 +200,8 @@ public struct CourierGenerator: Sendable {
                 // The last line kept ends with `{` (its last byte before the newline).
                 if blank, output.count >= 2, output[output.count - 2] == UInt8(ascii: "{") { continue }
                 if !blank, previousBlank, let lastStart = lineStarts.last,
-                   bytes[start..<stop].first(where: { $0 != space }) == UInt8(ascii: "}") {
+                    bytes[start..<stop].first(where: { $0 != space }) == UInt8(ascii: "}")
+                {
                     output.removeSubrange(lastStart...)
                     lineStarts.removeLast()
                 }

@@ -62,8 +62,10 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     public static let keys = ["access", "generate", "templates", "warningsAsErrors"]
 
     /// Creates a configuration; the defaults are what Courier does without one.
-    public init(access: AccessLevel = .public, generate: Set<GeneratedKind> = Set(GeneratedKind.allCases),
-                templates: String? = nil, warningsAsErrors: Bool = false) {
+    public init(
+        access: AccessLevel = .public, generate: Set<GeneratedKind> = Set(GeneratedKind.allCases),
+        templates: String? = nil, warningsAsErrors: Bool = false
+    ) {
         self.access = access
         self.generate = generate
         self.templates = templates
@@ -75,7 +77,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         if kinds.isEmpty { return "lists nothing; list at least 'models'" }
         for kind in kinds.sorted() {
             if let needed = kind.requirement, !kinds.contains(needed) {
-                return "lists '\(kind.rawValue)' without '\(needed.rawValue)', which the \(kind.rawValue) code refers to"
+                return
+                    "lists '\(kind.rawValue)' without '\(needed.rawValue)', which the \(kind.rawValue) code refers to"
             }
         }
         return nil
@@ -93,7 +96,10 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         let known = GeneratedKind.allCases.map(\.rawValue)
         for word in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             guard let kind = GeneratedKind(rawValue: word) else {
-                throw InvalidKinds(description: "unknown kind '\(word)'; use \(Suggestions.quotedList(known))\(Suggestions.didYouMean(word, among: known))")
+                throw InvalidKinds(
+                    description:
+                        "unknown kind '\(word)'; use \(Suggestions.quotedList(known))\(Suggestions.didYouMean(word, among: known))"
+                )
             }
             kinds.insert(kind)
         }
@@ -130,7 +136,10 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         mutating func read(_ root: YAMLNode) -> GeneratorConfiguration {
             var configuration = GeneratorConfiguration()
             guard let entries = root.entries else {
-                diagnostics.append(.error("a configuration is a mapping of \(Suggestions.quotedList(GeneratorConfiguration.keys)), not \(root.kindDescription)", at: root.location))
+                diagnostics.append(
+                    .error(
+                        "a configuration is a mapping of \(Suggestions.quotedList(GeneratorConfiguration.keys)), not \(root.kindDescription)",
+                        at: root.location))
                 return configuration
             }
             // The YAML loader has already reported duplicate keys.
@@ -141,7 +150,9 @@ public struct GeneratorConfiguration: Sendable, Equatable {
                 }
                 switch key {
                 case "access":
-                    if let access = word(entry.value, of: AccessLevel.allCases.map(\.rawValue), for: key).flatMap(AccessLevel.init) {
+                    if let access = word(entry.value, of: AccessLevel.allCases.map(\.rawValue), for: key).flatMap(
+                        AccessLevel.init)
+                    {
                         configuration.access = access
                     }
                 case "generate":
@@ -151,9 +162,14 @@ public struct GeneratorConfiguration: Sendable, Equatable {
                         configuration.templates = SpecPaths.resolve(folder, relativeTo: path)
                     }
                 case "warningsAsErrors":
-                    if let flag = word(entry.value, of: ["true", "false"], for: key) { configuration.warningsAsErrors = flag == "true" }
+                    if let flag = word(entry.value, of: ["true", "false"], for: key) {
+                        configuration.warningsAsErrors = flag == "true"
+                    }
                 default:
-                    diagnostics.append(.error("unknown key '\(key)'; a configuration holds \(Suggestions.quotedList(GeneratorConfiguration.keys))\(Suggestions.didYouMean(key, among: GeneratorConfiguration.keys))", at: entry.key.location))
+                    diagnostics.append(
+                        .error(
+                            "unknown key '\(key)'; a configuration holds \(Suggestions.quotedList(GeneratorConfiguration.keys))\(Suggestions.didYouMean(key, among: GeneratorConfiguration.keys))",
+                            at: entry.key.location))
                 }
             }
             return configuration
@@ -170,7 +186,10 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         private mutating func word(_ node: YAMLNode, of choices: [String], for key: String) -> String? {
             guard let value = text(node, for: key) else { return nil }
             guard choices.contains(value) else {
-                diagnostics.append(.error("'\(key)' is \(Suggestions.quotedList(choices)), not '\(value)'\(Suggestions.didYouMean(value, among: choices))", at: node.location))
+                diagnostics.append(
+                    .error(
+                        "'\(key)' is \(Suggestions.quotedList(choices)), not '\(value)'\(Suggestions.didYouMean(value, among: choices))",
+                        at: node.location))
                 return nil
             }
             return value
@@ -178,13 +197,17 @@ public struct GeneratorConfiguration: Sendable, Equatable {
 
         private mutating func kinds(_ node: YAMLNode) -> Set<GeneratedKind>? {
             guard let items = node.items else {
-                diagnostics.append(.error("'generate' takes a list such as [models, client, mock], not \(node.kindDescription)", at: node.location))
+                diagnostics.append(
+                    .error(
+                        "'generate' takes a list such as [models, client, mock], not \(node.kindDescription)",
+                        at: node.location))
                 return nil
             }
             var kinds: Set<GeneratedKind> = []
             for item in items {
                 guard let name = word(item, of: GeneratedKind.allCases.map(\.rawValue), for: "generate"),
-                      let kind = GeneratedKind(rawValue: name) else { return nil }
+                    let kind = GeneratedKind(rawValue: name)
+                else { return nil }
                 kinds.insert(kind)
             }
             if let problem = GeneratorConfiguration.problem(with: kinds) {

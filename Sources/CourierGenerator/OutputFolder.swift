@@ -43,9 +43,12 @@ public struct OutputFolder: Sendable {
 
     /// The manifest in the folder; empty when there is none or it cannot be read.
     public func readManifest() -> Manifest {
-        guard let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(Self.manifestName)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let specs = object["specs"] as? [String: [String]] else { return [:] }
+        guard
+            let data = FileManager.default.contents(
+                atPath: (path as NSString).appendingPathComponent(Self.manifestName)),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let specs = object["specs"] as? [String: [String]]
+        else { return [:] }
         return specs
     }
 
@@ -55,7 +58,10 @@ public struct OutputFolder: Sendable {
             "about": "Written by courier generate: the files each spec produced here. Do not edit.",
             "specs": manifest.mapValues { $0.sorted() },
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else {
             return "{}\n"
         }
         return String(decoding: data, as: UTF8.self) + "\n"
@@ -86,13 +92,16 @@ public struct OutputFolder: Sendable {
 
     /// The folder as an absolute path.
     private var absolutePath: String {
-        path.hasPrefix("/") ? SpecPaths.normalize(path) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + path)
+        path.hasPrefix("/")
+            ? SpecPaths.normalize(path) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + path)
     }
 
     /// `spec` relative to the folder (`../Specs/payments.courier.yaml`), so the manifest reads the
     /// same whichever folder `courier` runs in.
     func relativePath(of spec: String) -> String {
-        let absoluteSpec = spec.hasPrefix("/") ? SpecPaths.normalize(spec) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + spec)
+        let absoluteSpec =
+            spec.hasPrefix("/")
+            ? SpecPaths.normalize(spec) : SpecPaths.normalize(FileManager.default.currentDirectoryPath + "/" + spec)
         let from = absolutePath.split(separator: "/").map(String.init)
         let to = absoluteSpec.split(separator: "/").map(String.init)
         var common = 0
@@ -108,7 +117,9 @@ public struct OutputFolder: Sendable {
 
     /// What `--check` reports beyond stale files: files that would be removed, `.swift` files no
     /// spec produces, and a manifest that would change.
-    public func strayFiles(producing produced: [(spec: String, files: [String])]) -> (orphans: [String], strays: [String], manifestStale: Bool) {
+    public func strayFiles(producing produced: [(spec: String, files: [String])]) -> (
+        orphans: [String], strays: [String], manifestStale: Bool
+    ) {
         let (manifest, orphans) = plan(producing: produced)
         let listed = Set(manifest.values.joined())
         let present = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
@@ -192,7 +203,8 @@ public enum UnifiedDiff {
         let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let script = editScript(a, b) else {
-            return "--- \(oldName)\n+++ \(newName)\n@@ the files differ in too many places to list (\(a.count) and \(b.count) lines) @@\n"
+            return
+                "--- \(oldName)\n+++ \(newName)\n@@ the files differ in too many places to list (\(a.count) and \(b.count) lines) @@\n"
         }
         guard script.contains(where: { $0.kind != .same }) else { return "" }
 
@@ -248,7 +260,8 @@ public enum UnifiedDiff {
     /// Myers' O(ND) shortest edit script, or `nil` when the texts differ in more than
     /// ``maximumDistance`` lines.
     static func editScript(_ a: [String], _ b: [String]) -> [Step]? {
-        let n = a.count, m = b.count
+        let n = a.count
+        let m = b.count
         let maxD = n + m
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
@@ -280,7 +293,8 @@ public enum UnifiedDiff {
         }
         // Walk back through the saved rows.
         var steps: [Step] = []
-        var x = n, y = m
+        var x = n
+        var y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
             let row = trace[d]
             let base = d + 1

@@ -32,7 +32,8 @@ public struct TemplateSet: Sendable {
         var result = self
         for entry in entries.sorted() where entry.hasSuffix(".mustache") {
             let path = (directory as NSString).appendingPathComponent(entry)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 throw GeneratorError(.error("cannot read the template as UTF-8 text", at: .file(path)))
             }
             let name = String(entry.dropLast(".mustache".count))
@@ -54,17 +55,23 @@ public struct TemplateSet: Sendable {
             do {
                 template = try MustacheTemplate(parsing: source)
             } catch {
-                problems.append(.error(error.message, at: SourceLocation(file: origin, line: error.line, column: error.column)))
+                problems.append(
+                    .error(error.message, at: SourceLocation(file: origin, line: error.line, column: error.column)))
                 continue
             }
             templates[name] = template
             let keys = Set(template.names.compactMap(\.keys.first?.text))
             for key in keys.sorted() where !RenderKeyNumbers.exists(key) {
                 let hint = Suggestions.didYouMean(key, among: RenderKeyNumbers.all)
-                problems.append(.error("the template names '\(key)', which the render model does not have\(hint)", at: .file(origin)))
+                problems.append(
+                    .error(
+                        "the template names '\(key)', which the render model does not have\(hint)", at: .file(origin)))
             }
             for partial in template.partials.sorted() where sources[partial] == nil {
-                problems.append(.error("the template names partial '\(partial)', but there is no \(partial).mustache", at: .file(origin)))
+                problems.append(
+                    .error(
+                        "the template names partial '\(partial)', but there is no \(partial).mustache",
+                        at: .file(origin)))
             }
         }
         for kind in GeneratedKind.allCases where sources[kind.templateName] == nil {
@@ -89,7 +96,9 @@ extension BuiltInTemplates {
         ]
         for name in templates.keys.sorted() {
             lines.append("        \"\(name)\": #\"\"\"")
-            lines.append(contentsOf: (templates[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            lines.append(
+                contentsOf: (templates[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(
+                    String.init))
             lines.append("\"\"\"#,")
         }
         lines += ["    ]", "}"]

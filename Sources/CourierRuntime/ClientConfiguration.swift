@@ -88,8 +88,10 @@ public struct RequestOptions: Sendable {
     }
 
     /// Creates options; the defaults change nothing.
-    public init(timeout: Duration? = nil, cache: ResilienceOverrides.Setting<CachePolicy> = .inherit,
-                resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]) {
+    public init(
+        timeout: Duration? = nil, cache: ResilienceOverrides.Setting<CachePolicy> = .inherit,
+        resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]
+    ) {
         self.resilience = resilience
         self.headerFields = headerFields
         if let timeout { self.resilience.totalTimeout = timeout }

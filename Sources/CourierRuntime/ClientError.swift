@@ -102,7 +102,8 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .decoding(let failure):
             "decoding failed at \(failure.codingPath.isEmpty ? "the top level" : failure.codingPath) (status \(failure.status.code)): "
                 + OneLine.bounded(failure.message)
-                + (failure.bodyExcerpt.isEmpty ? "; the body is empty" : "; body begins: \(OneLine.bounded(failure.bodyExcerpt, limit: 80))")
+                + (failure.bodyExcerpt.isEmpty
+                    ? "; the body is empty" : "; body begins: \(OneLine.bounded(failure.bodyExcerpt, limit: 80))")
         case .circuitOpen(let host, let retryIn):
             "circuit open for \(host); retry in \(retryIn)"
         case .bulkheadFull(let host, let limit):
@@ -157,7 +158,9 @@ public struct UnexpectedResponse: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         // No reason phrase: transports differ in whether they keep the server's.
         let summary = "\(status.code), \(body.count) bytes"
-        guard !body.isEmpty, let text = String(data: body.prefix(DecodingFailure.excerptLimit), encoding: .utf8) else { return summary }
+        guard !body.isEmpty, let text = String(data: body.prefix(DecodingFailure.excerptLimit), encoding: .utf8) else {
+            return summary
+        }
         return summary + ": " + OneLine.bounded(text, limit: 80)
     }
 }
@@ -249,7 +252,8 @@ enum OneLine {
             case 0x0A: result += "\\n"
             case 0x0D: result += "\\r"
             case 0x09: result += "\\t"
-            case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029, 0xFEFF:
+            case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029,
+                0xFEFF:
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default:
                 result.unicodeScalars.append(scalar)

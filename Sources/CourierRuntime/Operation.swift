@@ -26,8 +26,10 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     public let userAgent: String
 
     /// Describes an endpoint.
-    public init(name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
-                service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false) {
+    public init(
+        name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
+        service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false
+    ) {
         self.name = name
         self.authSchemes = authSchemes
         self.output = output
@@ -57,10 +59,12 @@ public struct ResponseBody<Output: Sendable>: Sendable {
     /// how its body becomes `Output` (a case of the endpoint's generated response enum). Another
     /// 2xx status is an unexpected status.
     public static func cases(accept: String?, _ cases: [StatusCase<Output>]) -> ResponseBody {
-        ResponseBody(accept: accept, statusDecode: { data, status in
-            guard let match = cases.first(where: { $0.status == status.code }) else { throw UndeclaredSuccess() }
-            return try match.make(data)
-        })
+        ResponseBody(
+            accept: accept,
+            statusDecode: { data, status in
+                guard let match = cases.first(where: { $0.status == status.code }) else { throw UndeclaredSuccess() }
+                return try match.make(data)
+            })
     }
 
     private init(accept: String?, statusDecode: @escaping @Sendable (Data, HTTPResponse.Status) throws -> Output) {
@@ -81,7 +85,9 @@ public struct StatusCase<Output: Sendable>: Sendable {
     let make: @Sendable (Data) throws -> Output
 
     /// A JSON body: `.json(200, ExportReportResponse.ok)`.
-    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Output) -> StatusCase {
+    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Output)
+        -> StatusCase
+    {
         StatusCase(status: status) { data in make(try JSONCoding.makeDecoder().decode(Body.self, from: data)) }
     }
 
@@ -156,7 +162,9 @@ public struct ErrorRoute<Declared: DeclaredError>: Sendable {
     let make: @Sendable (Data) throws -> Declared
 
     /// A declared error with a JSON body: `.json(404, PaymentsDeclaredError.notFound)`.
-    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Declared) -> ErrorRoute {
+    public static func json<Body: Decodable & Sendable>(_ status: Int, _ make: @escaping @Sendable (Body) -> Declared)
+        -> ErrorRoute
+    {
         ErrorRoute(status: status, hasBody: true) { data in
             let body = try JSONCoding.makeDecoder().decode(Body.self, from: data)
             return make(body)

@@ -133,7 +133,8 @@ public struct RequestBuilder: Sendable {
     /// Adds a query item, or nothing when `value` is `nil`.
     public mutating func query(_ name: String, _ value: (some ParameterValue)?) {
         guard let value else { return }
-        queryItems.append(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(value.parameterText))
+        queryItems.append(
+            PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(value.parameterText))
     }
 
     /// Adds one query item per element (`ids=1&ids=2`), or nothing when `values` is `nil`.

@@ -56,8 +56,10 @@ public struct ResponseMetadata: Sendable, Hashable {
     public var source: ResponseSource
 
     /// Describes a response.
-    public init(status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), attempts: Int = 1,
-                source: ResponseSource = .network) {
+    public init(
+        status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), attempts: Int = 1,
+        source: ResponseSource = .network
+    ) {
         self.status = status
         self.headerFields = headerFields
         self.attempts = attempts
@@ -73,8 +75,10 @@ public struct ResponseMetadata: Sendable, Hashable {
         return nil
     }
 
-    private static let requestIDFields: [HTTPField.Name] = ["X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-RequestId"]
-        .compactMap { HTTPField.Name($0) }
+    private static let requestIDFields: [HTTPField.Name] = [
+        "X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-RequestId",
+    ]
+    .compactMap { HTTPField.Name($0) }
 }
 
 /// Where a response came from. A struct of named values rather than an enum, so that later

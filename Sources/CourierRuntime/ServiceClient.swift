@@ -76,7 +76,8 @@ extension ServiceClient {
         let reader = EnvironmentReader(environment)
         let prefix = service.environmentPrefix
         guard let server = try reader.server(prefix + "_BASE_URL") ?? service.defaultServer else {
-            throw ConfigurationError(variable: prefix + "_BASE_URL", message: "is not set, and the spec names no server")
+            throw ConfigurationError(
+                variable: prefix + "_BASE_URL", message: "is not set, and the spec names no server")
         }
         var configuration = ClientConfiguration(
             server: server,

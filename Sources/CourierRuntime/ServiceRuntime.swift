@@ -52,7 +52,8 @@ public final class ServiceRuntime: Sendable {
                 }
                 self = .field(HTTPField(name: fieldName, value: key.value))
             case .apiKeyQuery(let name, let key):
-                self = .queryItem(PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
+                self = .queryItem(
+                    PercentEncoding.queryComponent(name) + "=" + PercentEncoding.queryComponent(key.value))
             }
         }
 
@@ -75,7 +76,8 @@ public final class ServiceRuntime: Sendable {
             case .basic(let username, _) where !HeaderValidation.isSafe(username):
                 "the basic credential's username contains a line break or NUL"
             case .bearer(let secret), .basic(_, let secret), .apiKeyHeader(_, let secret):
-                HeaderValidation.isSafe(secret.value) ? nil : "the \(credential) credential contains a line break or NUL"
+                HeaderValidation.isSafe(secret.value)
+                    ? nil : "the \(credential) credential contains a line break or NUL"
             case .apiKeyQuery:
                 nil
             }
@@ -86,7 +88,8 @@ public final class ServiceRuntime: Sendable {
     public init(configuration: ClientConfiguration) {
         self.configuration = configuration
         let state = configuration.resilienceState
-        let secrets = SecretFields(credentials: configuration.credentials, redacting: configuration.observability.redactedHeaderFields)
+        let secrets = SecretFields(
+            credentials: configuration.credentials, redacting: configuration.observability.redactedHeaderFields)
         let observer = CallObserver(configuration.observability, secrets: secrets)
         // With no logger, metrics backend or tracer, the observation stages would only make spans
         // and metrics that go nowhere; they are left out.
@@ -121,7 +124,9 @@ public final class ServiceRuntime: Sendable {
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
         let policy = effectivePolicy(for: operation, options: options)
-        if let problem = policy.problem { throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)") }
+        if let problem = policy.problem {
+            throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
+        }
         if let refusal = openCircuitRefusal(operation, request, policy: policy) { throw refusal }
         let transportRequest = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
         let method = transportRequest.head.method
@@ -138,7 +143,9 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// The policy of one call: the spec's, then the client's, the client's for this endpoint, and the call's.
-    func effectivePolicy<Output, Declared>(for operation: Operation<Output, Declared>, options: RequestOptions) -> ResiliencePolicy {
+    func effectivePolicy<Output, Declared>(for operation: Operation<Output, Declared>, options: RequestOptions)
+        -> ResiliencePolicy
+    {
         var policy = operation.resilience.applying(configuration.resilience)
         if let endpoint = configuration.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
         return policy.applying(options.resilience)
@@ -154,7 +161,8 @@ public final class ServiceRuntime: Sendable {
     ) -> ClientError<Declared>? {
         let breakerPolicy = policy.circuitBreaker
         guard !observing, policy.cache == nil, breakerPolicy.mode != .disabled,
-              configuration.server.problem == nil, request.problem == nil else { return nil }
+            configuration.server.problem == nil, request.problem == nil
+        else { return nil }
         let state = configuration.resilienceState
         let host = configuration.server.authority
         let key = breakerPolicy.key(host: host, endpoint: operation.name)

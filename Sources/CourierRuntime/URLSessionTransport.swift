@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An ``HTTPTransport`` on Foundation's `URLSession`: the default, on Apple platforms and Linux.
@@ -62,7 +63,8 @@ public final class URLSessionTransport: HTTPTransport {
             DispatchQueue.global().async {
                 do {
                     guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                        throw TransportError(.invalidRequest, detail: "cannot create a temporary file for the request body")
+                        throw TransportError(
+                            .invalidRequest, detail: "cannot create a temporary file for the request body")
                     }
                     let handle = try FileHandle(forWritingTo: file)
                     defer { try? handle.close() }
@@ -80,7 +82,8 @@ public final class URLSessionTransport: HTTPTransport {
     /// Sends the request through the session, streaming the body up to the size limit.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         guard var urlRequest = URLRequest(httpRequest: request.head) else {
-            throw TransportError(.invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
+            throw TransportError(
+                .invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
         }
         var upload: URL?
         if let streamed = request.streamedBody {
@@ -90,19 +93,21 @@ public final class URLSessionTransport: HTTPTransport {
         }
         defer { if let upload { try? FileManager.default.removeItem(at: upload) } }
         #if canImport(FoundationNetworking)
-        // swift-corelibs-foundation truncates the interval to whole seconds and treats it as an idle
-        // timeout, so 0.4 s would fire at the first pause in the body. Round up to a whole second;
-        // the pipeline's attempt timeout cuts the exchange at the exact limit.
-        urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up))
+            // swift-corelibs-foundation truncates the interval to whole seconds and treats it as an idle
+            // timeout, so 0.4 s would fire at the first pause in the body. Round up to a whole second;
+            // the pipeline's attempt timeout cuts the exchange at the exact limit.
+            urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up))
         #else
-        urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
+            urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
         #endif
         try Task.checkCancellation()
 
-        let task = upload.map { session.uploadTask(with: urlRequest, fromFile: $0) } ?? session.dataTask(with: urlRequest)
+        let task =
+            upload.map { session.uploadTask(with: urlRequest, fromFile: $0) } ?? session.dataTask(with: urlRequest)
         let limit = request.maxResponseBodySize
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransportResponse, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<TransportResponse, any Error>) in
                 delegate.register(task, request: request, limit: limit, continuation: continuation)
                 task.resume()
             }
@@ -131,21 +136,31 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
 
     private let exchanges = Locked<[Int: Exchange]>([:])
 
-    func register(_ task: URLSessionTask, request: TransportRequest, limit: Int, continuation: CheckedContinuation<TransportResponse, any Error>) {
-        exchanges.withLock { $0[task.taskIdentifier] = Exchange(request: request, limit: limit, continuation: continuation) }
+    func register(
+        _ task: URLSessionTask, request: TransportRequest, limit: Int,
+        continuation: CheckedContinuation<TransportResponse, any Error>
+    ) {
+        exchanges.withLock {
+            $0[task.taskIdentifier] = Exchange(request: request, limit: limit, continuation: continuation)
+        }
     }
 
     /// Follows a redirect as ``RedirectPolicy`` says, as AsyncHTTPClientTransport does: at most
     /// five, and never with the request's credentials to another origin (URLSession itself
     /// would forward them). Past the limit, the exchange fails with `tooManyRedirects`.
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         let next = exchanges.withLock { exchanges -> URLRequest? in
             guard var exchange = exchanges[task.taskIdentifier], let head = response.httpResponse else { return nil }
             defer { exchanges[task.taskIdentifier] = exchange }
             do throws(TransportError) {
-                guard let redirected = try RedirectPolicy.nextRequest(after: head, to: exchange.request, redirectsSoFar: exchange.redirects),
-                      var urlRequest = URLRequest(httpRequest: redirected.head) else { return nil }
+                guard
+                    let redirected = try RedirectPolicy.nextRequest(
+                        after: head, to: exchange.request, redirectsSoFar: exchange.redirects),
+                    var urlRequest = URLRequest(httpRequest: redirected.head)
+                else { return nil }
                 exchange.redirects += 1
                 exchange.request = redirected
                 try URLSessionTransport.attachBody(of: redirected, to: &urlRequest)
@@ -173,7 +188,10 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
                 return .cancel
             }
             if response.expectedContentLength > Int64(exchange.limit) {
-                exchange.failure = TransportError(.responseTooLarge, detail: "Content-Length \(response.expectedContentLength) exceeds the limit of \(exchange.limit) bytes")
+                exchange.failure = TransportError(
+                    .responseTooLarge,
+                    detail:
+                        "Content-Length \(response.expectedContentLength) exceeds the limit of \(exchange.limit) bytes")
                 exchanges[dataTask.taskIdentifier] = exchange
                 return .cancel
             }
@@ -188,7 +206,8 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         let overLimit: Bool = exchanges.withLock { exchanges in
             guard var exchange = exchanges[dataTask.taskIdentifier], exchange.failure == nil else { return false }
             if exchange.body.count + data.count > exchange.limit {
-                exchange.failure = TransportError(.responseTooLarge, detail: "the body exceeds the limit of \(exchange.limit) bytes")
+                exchange.failure = TransportError(
+                    .responseTooLarge, detail: "the body exceeds the limit of \(exchange.limit) bytes")
                 exchange.body = Data()
                 exchanges[dataTask.taskIdentifier] = exchange
                 return true
@@ -211,16 +230,21 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
     /// here, the exchange ends with it now and the challenge is cancelled; the task's completion
     /// that follows finds no exchange left. Other challenges (TLS server trust, client
     /// certificates) get the system's handling.
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        let httpMethods = [NSURLAuthenticationMethodHTTPBasic, NSURLAuthenticationMethodHTTPDigest, NSURLAuthenticationMethodDefault,
-                           NSURLAuthenticationMethodNTLM, NSURLAuthenticationMethodNegotiate, NSURLAuthenticationMethodHTMLForm]
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        let httpMethods = [
+            NSURLAuthenticationMethodHTTPBasic, NSURLAuthenticationMethodHTTPDigest, NSURLAuthenticationMethodDefault,
+            NSURLAuthenticationMethodNTLM, NSURLAuthenticationMethodNegotiate, NSURLAuthenticationMethodHTMLForm,
+        ]
         guard httpMethods.contains(challenge.protectionSpace.authenticationMethod) else {
             completionHandler(.performDefaultHandling, nil)
             return
         }
         let answered: Exchange? = exchanges.withLock { exchanges in
-            guard let exchange = exchanges[task.taskIdentifier], exchange.response != nil, exchange.failure == nil else { return nil }
+            guard let exchange = exchanges[task.taskIdentifier], exchange.response != nil, exchange.failure == nil
+            else { return nil }
             return exchanges.removeValue(forKey: task.taskIdentifier)
         }
         if let answered, let head = answered.response {
@@ -236,11 +260,13 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         if let failure = exchange.failure {
             exchange.continuation.resume(throwing: failure)
         } else if let error {
-            exchange.continuation.resume(throwing: Self.transportError(for: error, afterResponseHead: exchange.response != nil))
+            exchange.continuation.resume(
+                throwing: Self.transportError(for: error, afterResponseHead: exchange.response != nil))
         } else if let response = exchange.response {
             exchange.continuation.resume(returning: TransportResponse(head: response, body: exchange.body))
         } else {
-            exchange.continuation.resume(throwing: TransportError(.invalidResponse, detail: "the exchange ended without a response"))
+            exchange.continuation.resume(
+                throwing: TransportError(.invalidResponse, detail: "the exchange ended without a response"))
         }
     }
 
@@ -267,7 +293,9 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
             // `networkConnectionLost`, Linux's (libcurl) as a bad response with curl's message for
             // CURLE_GOT_NOTHING, the only trace of it that swift-corelibs-foundation keeps. It is a
             // lost connection (retried for idempotent requests), not a response to interpret.
-            return TransportError(.connectionLost, detail: "the server closed the connection without answering (\(urlError.localizedDescription))")
+            return TransportError(
+                .connectionLost,
+                detail: "the server closed the connection without answering (\(urlError.localizedDescription))")
         case .badServerResponse, .cannotParseResponse:
             return TransportError(.invalidResponse, detail: urlError.localizedDescription)
         case .unsupportedURL, .badURL:

@@ -58,7 +58,9 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
     public func advance(by duration: Duration) {
         let due: [CheckedContinuation<Void, any Error>] = lock.withLock {
             current += duration
-            let ready = sleepers.filter { $0.value.deadline <= current }.sorted { $0.value.deadline < $1.value.deadline }
+            let ready = sleepers.filter { $0.value.deadline <= current }.sorted {
+                $0.value.deadline < $1.value.deadline
+            }
             for (id, _) in ready { sleepers.removeValue(forKey: id) }
             return ready.map(\.value.continuation)
         }

@@ -8,9 +8,9 @@ struct Courier: ParsableCommand {
         commandName: "courier",
         abstract: "Turns declarative YAML service specs into typed Swift clients.",
         discussion: """
-        Spec files are named NAME.courier.yaml. Diagnostics print as path:line:column: error: message.
-        Exit status: 0 success, 1 spec errors, 2 usage errors.
-        """,
+            Spec files are named NAME.courier.yaml. Diagnostics print as path:line:column: error: message.
+            Exit status: 0 success, 1 spec errors, 2 usage errors.
+            """,
         version: CourierGenerator.version,
         subcommands: [Generate.self, Validate.self]
     )

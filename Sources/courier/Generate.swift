@@ -8,11 +8,11 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generates Swift clients from spec files.",
         discussion: """
-        Every spec NAME.courier.yaml becomes NameModels.swift, NameClient.swift and NameMock.swift \
-        in the output folder. Files are rewritten only when their contents change, and nothing is \
-        written when any spec has errors. With --check nothing is written: the command fails and \
-        prints a diff when the folder differs from what would be generated (for CI).
-        """
+            Every spec NAME.courier.yaml becomes NameModels.swift, NameClient.swift and NameMock.swift \
+            in the output folder. Files are rewritten only when their contents change, and nothing is \
+            written when any spec has errors. With --check nothing is written: the command fails and \
+            prints a diff when the folder differs from what would be generated (for CI).
+            """
     )
 
     @Argument(help: "Spec files, or folders to search for *.courier.yaml files.")
@@ -24,20 +24,24 @@ struct Generate: ParsableCommand {
     @Flag(help: "Write nothing; fail with a diff when the output folder is not up to date.")
     var check = false
 
-    @Option(help: ArgumentHelp(
-        "A configuration file (courier-config.yaml) with defaults for the options below.",
-        discussion: "Options given on the command line win over the file's keys."
-    ))
+    @Option(
+        help: ArgumentHelp(
+            "A configuration file (courier-config.yaml) with defaults for the options below.",
+            discussion: "Options given on the command line win over the file's keys."
+        ))
     var config: String?
 
-    @Option(help: "A folder of NAME.mustache files that replace the built-in templates of the same name. (config: templates)")
+    @Option(
+        help:
+            "A folder of NAME.mustache files that replace the built-in templates of the same name. (config: templates)")
     var templates: String?
 
     @Option(help: "The access level of generated declarations: public (default), package or internal. (config: access)")
     var access: AccessLevel?
 
     @Option(
-        help: "What to generate, comma-separated: models, client, mock (default all). Files for the others hold a comment. (config: generate)",
+        help:
+            "What to generate, comma-separated: models, client, mock (default all). Files for the others hold a comment. (config: generate)",
         transform: { list in
             do throws(GeneratorConfiguration.InvalidKinds) {
                 return try GeneratorConfiguration.kinds(fromList: list)
@@ -103,7 +107,9 @@ struct Generate: ParsableCommand {
                 print("removed \((output as NSString).appendingPathComponent(name)) (its spec is gone)")
             }
             let removals = removed.isEmpty ? "" : ", \(removed.count) removed"
-            print("\(files.count) files for \(generation.outputs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged\(removals)")
+            print(
+                "\(files.count) files for \(generation.outputs.count) specs in \(output): \(changed.count) written, \(files.count - changed.count) unchanged\(removals)"
+            )
         } catch {
             DiagnosticReport(error.diagnostics, warningsAsErrors: false).print()
             throw ExitCode(1)
@@ -127,18 +133,29 @@ struct Generate: ParsableCommand {
         return settings
     }
 
-    private func runCheck(_ files: [GeneratedFile], producedBy produced: [(spec: String, files: [String])], in folder: OutputFolder) throws {
+    private func runCheck(
+        _ files: [GeneratedFile], producedBy produced: [(spec: String, files: [String])], in folder: OutputFolder
+    ) throws {
         func report(_ diagnostic: Diagnostic) { StandardError.write(diagnostic.description) }
         var stale = 0
         let (orphans, strays, manifestStale) = folder.strayFiles(producing: produced)
         for name in orphans {
-            report(.error("its spec is gone or no longer produces it; run courier generate, which removes it", at: .file((folder.path as NSString).appendingPathComponent(name))))
+            report(
+                .error(
+                    "its spec is gone or no longer produces it; run courier generate, which removes it",
+                    at: .file((folder.path as NSString).appendingPathComponent(name))))
         }
         for name in strays {
-            report(.error("no spec produces this file; remove it, or keep your own code outside the output folder", at: .file((folder.path as NSString).appendingPathComponent(name))))
+            report(
+                .error(
+                    "no spec produces this file; remove it, or keep your own code outside the output folder",
+                    at: .file((folder.path as NSString).appendingPathComponent(name))))
         }
         if manifestStale, orphans.isEmpty, strays.isEmpty {
-            report(.error("out of date; run courier generate", at: .file((folder.path as NSString).appendingPathComponent(OutputFolder.manifestName))))
+            report(
+                .error(
+                    "out of date; run courier generate",
+                    at: .file((folder.path as NSString).appendingPathComponent(OutputFolder.manifestName))))
         }
         let extra = orphans.count + strays.count + (manifestStale && orphans.isEmpty && strays.isEmpty ? 1 : 0)
         for (file, status, existing) in folder.compare(files) where status != .unchanged {
@@ -149,13 +166,17 @@ struct Generate: ParsableCommand {
             } else {
                 report(.error("out of date; run courier generate", at: .file(path)))
             }
-            print(UnifiedDiff.make(old: existing ?? "", new: file.contents, oldName: path, newName: path + " (generated)"), terminator: "")
+            print(
+                UnifiedDiff.make(
+                    old: existing ?? "", new: file.contents, oldName: path, newName: path + " (generated)"),
+                terminator: "")
         }
         if stale > 0 {
             StandardError.write("courier: \(stale) of \(files.count) generated files in \(folder.path) are out of date")
         }
         if extra > 0 {
-            StandardError.write("courier: \(folder.path) holds \(extra == 1 ? "a file" : "\(extra) files") the specs do not produce")
+            StandardError.write(
+                "courier: \(folder.path) holds \(extra == 1 ? "a file" : "\(extra) files") the specs do not produce")
         }
         if stale + extra > 0 { throw ExitCode(1) }
     }

@@ -36,7 +36,9 @@ enum SpecPathArguments {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 if path.unicodeScalars.contains("\u{FFFD}") {
-                    throw ValidationError("no such file or folder: \(TextSafety.singleLine(path)) (the path is not valid UTF-8; rename the file)")
+                    throw ValidationError(
+                        "no such file or folder: \(TextSafety.singleLine(path)) (the path is not valid UTF-8; rename the file)"
+                    )
                 }
                 throw ValidationError("no such file or folder: \(TextSafety.singleLine(path))")
             }

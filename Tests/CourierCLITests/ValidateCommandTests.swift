@@ -1,6 +1,6 @@
-import Foundation
 import CourierRuntime
 import CourierSpec
+import Foundation
 import Testing
 
 /// Runs the built `courier` executable, as a user would.
@@ -22,23 +22,26 @@ struct CourierProcess {
         return folder.appendingPathComponent("courier")
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func run(_ arguments: [String], in folder: URL = repository) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 }
 
@@ -49,7 +52,8 @@ struct ValidateCommandTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-cli-\(UUID().uuidString)")
         for (path, text) in files {
             let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
         return folder
@@ -65,29 +69,36 @@ struct ValidateCommandTests {
 
     @Test("A broken spec prints compiler-format diagnostics with the path as given and exits 1")
     func brokenSpec() throws {
-        let folder = try scratch(["specs/shop.courier.yaml": "courier: 1\nservice: Shop\nendpoints:\n  get:\n    method: GET\n    path: /a/{id}\n"])
+        let folder = try scratch([
+            "specs/shop.courier.yaml":
+                "courier: 1\nservice: Shop\nendpoints:\n  get:\n    method: GET\n    path: /a/{id}\n"
+        ])
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = try CourierProcess.run(["validate", "specs/shop.courier.yaml"], in: folder)
         #expect(output.status == 1)
-        #expect(output.standardError == "specs/shop.courier.yaml:6:11: error: path parameter 'id' is not declared in 'params'\n")
+        #expect(
+            output.standardError
+                == "specs/shop.courier.yaml:6:11: error: path parameter 'id' is not declared in 'params'\n")
     }
 
     @Test("Every problem of every spec is reported in one run, sorted by file and position")
     func allProblemsAtOnce() throws {
         let folder = try scratch([
-            "b.courier.yaml": "courier: 1\nservice: B\nmodels:\n  X: { properties: { a: strng } }\n  Y: { propertes: {} }\n",
+            "b.courier.yaml":
+                "courier: 1\nservice: B\nmodels:\n  X: { properties: { a: strng } }\n  Y: { propertes: {} }\n",
             "a.courier.yaml": "courier: 3\nservice: A\n",
         ])
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = try CourierProcess.run(["validate", "."], in: folder)
         #expect(output.status == 1)
         let lines = output.standardError.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "./a.courier.yaml:1:10: error: this Courier reads format version 1, not 3",
-            "./b.courier.yaml:4:25: error: unknown type 'strng'; did you mean 'string'?",
-            "./b.courier.yaml:5:3: error: model 'Y' needs one of 'properties', 'enum', 'oneOf' or 'type'",
-            "./b.courier.yaml:5:8: error: unknown key 'propertes' in model 'Y'; did you mean 'properties'?",
-        ])
+        #expect(
+            lines == [
+                "./a.courier.yaml:1:10: error: this Courier reads format version 1, not 3",
+                "./b.courier.yaml:4:25: error: unknown type 'strng'; did you mean 'string'?",
+                "./b.courier.yaml:5:3: error: model 'Y' needs one of 'properties', 'enum', 'oneOf' or 'type'",
+                "./b.courier.yaml:5:8: error: unknown key 'propertes' in model 'Y'; did you mean 'properties'?",
+            ])
     }
 
     @Test("Warnings print but pass; --warnings-as-errors fails on them")
@@ -103,9 +114,12 @@ struct ValidateCommandTests {
         #expect(strict.standardError.contains("shop.courier.yaml:4:34: error: GET is idempotent already"))
     }
 
-    @Test("Usage errors exit 2", arguments: [
-        ["validate"], ["validate", "no/such/path.courier.yaml"], ["validate", "--frobnicate", "Specs"], ["validate", "Sources/courier"],
-    ])
+    @Test(
+        "Usage errors exit 2",
+        arguments: [
+            ["validate"], ["validate", "no/such/path.courier.yaml"], ["validate", "--frobnicate", "Specs"],
+            ["validate", "Sources/courier"],
+        ])
     func usageErrors(arguments: [String]) throws {
         let output = try CourierProcess.run(arguments)
         #expect(output.status == 2)
@@ -128,9 +142,11 @@ struct SpecFileSearchTests {
     @Test("a spec file whose name is not valid UTF-8 is reported, not read as 'no such file' or skipped silently")
     func nonUTF8FileName() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-names-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "courier: 1\nservice: Good\n".write(to: folder.appendingPathComponent("sub/good.courier.yaml"), atomically: true, encoding: .utf8)
+        try "courier: 1\nservice: Good\n".write(
+            to: folder.appendingPathComponent("sub/good.courier.yaml"), atomically: true, encoding: .utf8)
         // "café.courier.yaml" in Latin-1: the é is the lone byte 0xE9.
         let badName = Array(folder.path.utf8) + Array("/caf".utf8) + [0xE9] + Array(".courier.yaml".utf8) + [0]
         let descriptor = badName.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { bytes in
@@ -141,7 +157,9 @@ struct SpecFileSearchTests {
 
         let result = try CourierProcess.run(["validate", folder.path])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("caf\u{FFFD}.courier.yaml: warning: skipped: the file name is not valid UTF-8; rename the file"))
+        #expect(
+            result.standardError.contains(
+                "caf\u{FFFD}.courier.yaml: warning: skipped: the file name is not valid UTF-8; rename the file"))
     }
 
     @Test("a folder that cannot be listed is reported with its reason, and the rest is still found")

@@ -17,7 +17,8 @@ struct VersionTests {
     @Test("the generated kinds are the shared table's, in its order")
     func oneTableOfKinds() {
         #expect(GeneratedKind.allCases.map(\.rawValue) == SpecFileNames.generatedKinds.map(\.kind))
-        #expect(GeneratedKind.allCases.map { $0.fileName(forSpecAt: "a/user-accounts.courier.yaml") }
-            == SpecFileNames.generatedFileNames(forSpecAt: "a/user-accounts.courier.yaml"))
+        #expect(
+            GeneratedKind.allCases.map { $0.fileName(forSpecAt: "a/user-accounts.courier.yaml") }
+                == SpecFileNames.generatedFileNames(forSpecAt: "a/user-accounts.courier.yaml"))
     }
 }

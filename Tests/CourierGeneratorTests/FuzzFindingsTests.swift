@@ -38,7 +38,9 @@ struct FuzzFindingsTests {
 
     @Test("the invariants catch a broken promise")
     func invariantsCanFail() {
-        #expect(PipelineInvariants.isRawUnsafe("\r") && PipelineInvariants.isRawUnsafe("\u{202E}") && PipelineInvariants.isRawUnsafe("\u{2028}"))
+        #expect(
+            PipelineInvariants.isRawUnsafe("\r") && PipelineInvariants.isRawUnsafe("\u{202E}")
+                && PipelineInvariants.isRawUnsafe("\u{2028}"))
         #expect(!PipelineInvariants.isRawUnsafe("é") && !PipelineInvariants.isRawUnsafe("\u{200D}"))
     }
 }

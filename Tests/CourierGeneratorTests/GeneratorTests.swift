@@ -5,7 +5,8 @@ import Testing
 @testable import CourierGenerator
 
 enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
@@ -13,7 +14,9 @@ enum Repository {
     static var allSpecs: [Spec] {
         get throws {
             var loader = SpecLoader()
-            let paths = SpecFileNames.specFiles(in: path("Specs")) + SpecFileNames.specFiles(in: path("Tests/CourierGeneratorTests/Fixtures/EdgeCases"))
+            let paths =
+                SpecFileNames.specFiles(in: path("Specs"))
+                + SpecFileNames.specFiles(in: path("Tests/CourierGeneratorTests/Fixtures/EdgeCases"))
             return try paths.map { specPath in
                 let result = loader.load(specPath)
                 return try #require(result.spec, "\(specPath): \(result.diagnostics)")
@@ -36,17 +39,22 @@ struct TemplateTests {
 
     @Test("a template naming a key the render model lacks is refused with its path")
     func unknownKeyIsRefused() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-templates-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-templates-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "{{specFiel}}\n{{>nowhere}}\n".write(to: folder.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
-        try "{{>docs}}\n{{#properties}}\n".write(to: folder.appendingPathComponent("struct.mustache"), atomically: true, encoding: .utf8)
+        try "{{specFiel}}\n{{>nowhere}}\n".write(
+            to: folder.appendingPathComponent("header.mustache"), atomically: true, encoding: .utf8)
+        try "{{>docs}}\n{{#properties}}\n".write(
+            to: folder.appendingPathComponent("struct.mustache"), atomically: true, encoding: .utf8)
         let templates = try TemplateSet.builtIn.overriding(withTemplatesIn: folder.path)
         #expect {
             _ = try CourierGenerator(templates: templates)
         } throws: { error in
             let text = String(describing: error)
-            return text.contains("header.mustache: error: the template names 'specFiel', which the render model does not have; did you mean 'specFile'?")
+            return text.contains(
+                "header.mustache: error: the template names 'specFiel', which the render model does not have; did you mean 'specFile'?"
+            )
                 && text.contains("the template names partial 'nowhere'")
                 && text.contains("struct.mustache:2:1: error: the section 'properties' is never closed")
         }
@@ -57,34 +65,50 @@ struct TemplateTests {
         let folder = Repository.path("Templates")
         var files: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".mustache") {
-            files[String(name.dropLast(".mustache".count))] = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            files[String(name.dropLast(".mustache".count))] = try String(
+                contentsOfFile: folder + "/" + name, encoding: .utf8)
         }
         if ProcessInfo.processInfo.environment["COURIER_UPDATE_TEMPLATES"] == "1" {
-            try BuiltInTemplates.swiftSource(for: files).write(toFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), atomically: true, encoding: .utf8)
+            try BuiltInTemplates.swiftSource(for: files).write(
+                toFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), atomically: true,
+                encoding: .utf8)
             Issue.record("recorded the embedding; rebuild and run the tests again without COURIER_UPDATE_TEMPLATES")
             return
         }
         for name in Set(files.keys).union(BuiltInTemplates.sources.keys).sorted() {
-            let diff = UnifiedDiff.make(old: BuiltInTemplates.sources[name] ?? "", new: files[name] ?? "", oldName: "embedded \(name)", newName: "Templates/\(name).mustache")
-            #expect(diff.isEmpty, "the embedding is stale; run COURIER_UPDATE_TEMPLATES=1 swift test --filter embeddingMatchesFolder\n\(diff)")
+            let diff = UnifiedDiff.make(
+                old: BuiltInTemplates.sources[name] ?? "", new: files[name] ?? "", oldName: "embedded \(name)",
+                newName: "Templates/\(name).mustache")
+            #expect(
+                diff.isEmpty,
+                "the embedding is stale; run COURIER_UPDATE_TEMPLATES=1 swift test --filter embeddingMatchesFolder\n\(diff)"
+            )
         }
-        #expect(BuiltInTemplates.swiftSource(for: files) == (try String(contentsOfFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), encoding: .utf8)))
+        #expect(
+            BuiltInTemplates.swiftSource(for: files)
+                == (try String(
+                    contentsOfFile: Repository.path("Sources/CourierGenerator/BuiltInTemplates.swift"), encoding: .utf8))
+        )
     }
 
     @Test("overriding the deprecation partial changes every deprecation attribute and nothing else")
     func overridingOnePartial() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-partial-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-partial-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "{{#isDeprecated}}\n@available(*, deprecated, message: \"Ask the platform team.\")\n{{/isDeprecated}}\n"
             .write(to: folder.appendingPathComponent("deprecation.mustache"), atomically: true, encoding: .utf8)
         let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
         let standard = try CourierGenerator().generate(spec)
-        let custom = try CourierGenerator(templates: TemplateSet.builtIn.overriding(withTemplatesIn: folder.path)).generate(spec)
+        let custom = try CourierGenerator(templates: TemplateSet.builtIn.overriding(withTemplatesIn: folder.path))
+            .generate(spec)
         var replacedLines = 0
         for (before, after) in zip(standard, custom) {
             let expected = before.contents.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                guard line.trimmingCharacters(in: .whitespaces).hasPrefix("@available(*, deprecated") else { return String(line) }
+                guard line.trimmingCharacters(in: .whitespaces).hasPrefix("@available(*, deprecated") else {
+                    return String(line)
+                }
                 replacedLines += 1
                 let indentation = line.prefix { $0 == " " }
                 return indentation + "@available(*, deprecated, message: \"Ask the platform team.\")"
@@ -96,17 +120,21 @@ struct TemplateTests {
 
     @Test("the servers partial writes exactly the servers section of the client")
     func serversPartialIsOneSection() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-partial-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-partial-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "\n// MARK: - Servers come from the platform\n".write(to: folder.appendingPathComponent("clientServers.mustache"),
-                                                                  atomically: true, encoding: .utf8)
+        try "\n// MARK: - Servers come from the platform\n".write(
+            to: folder.appendingPathComponent("clientServers.mustache"),
+            atomically: true, encoding: .utf8)
         let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
         let client = try CourierGenerator().generate(spec)[1].contents
-        let custom = try CourierGenerator(templates: TemplateSet.builtIn.overriding(withTemplatesIn: folder.path)).generate(spec)[1].contents
+        let custom = try CourierGenerator(templates: TemplateSet.builtIn.overriding(withTemplatesIn: folder.path))
+            .generate(spec)[1].contents
         let start = try #require(client.range(of: "// MARK: - Servers, credentials, headers"))
         let end = try #require(client.range(of: "// MARK: - Interface", range: start.upperBound..<client.endIndex))
-        let expected = client.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "// MARK: - Servers come from the platform\n\n")
+        let expected = client.replacingCharacters(
+            in: start.lowerBound..<end.lowerBound, with: "// MARK: - Servers come from the platform\n\n")
         #expect(custom == expected)
     }
 
@@ -119,7 +147,9 @@ struct TemplateTests {
         #expect(client.contents.contains("/// Edge cases: <angle brackets> & ampersands stay as written"))
         #expect(client.contents.contains(#"request.query("class", `class`)"#))
         let models = try #require(files.first { $0.name == "OdditiesModels.swift" })
-        #expect(!models.contents.contains("&amp;") && !models.contents.contains("&lt;") && !models.contents.contains("&quot;"))
+        #expect(
+            !models.contents.contains("&amp;") && !models.contents.contains("&lt;")
+                && !models.contents.contains("&quot;"))
     }
 }
 
@@ -134,7 +164,9 @@ struct GeneratorOutputTests {
             #expect(first.map(\.name) == SpecFileNames.generatedFileNames(forSpecAt: spec.file.path))
             for file in first {
                 #expect(!file.contents.contains(Repository.root.path), "\(file.name) contains an absolute path")
-                #expect(file.contents.hasPrefix("// Generated by Courier from \((spec.file.path as NSString).lastPathComponent). Do not edit"))
+                #expect(
+                    file.contents.hasPrefix(
+                        "// Generated by Courier from \((spec.file.path as NSString).lastPathComponent). Do not edit"))
             }
         }
     }
@@ -177,7 +209,9 @@ struct GeneratorOutputTests {
 
 @Suite("Template reference")
 struct TemplateReferenceTests {
-    @Test("Docs/Templates.md's key reference is the one the render model's types give (COURIER_UPDATE_TEMPLATES=1 rewrites it)")
+    @Test(
+        "Docs/Templates.md's key reference is the one the render model's types give (COURIER_UPDATE_TEMPLATES=1 rewrites it)"
+    )
     func referenceMatchesTypes() throws {
         let path = Repository.path("Docs/Templates.md")
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -192,8 +226,12 @@ struct TemplateReferenceTests {
             return
         }
         let diff = UnifiedDiff.make(
-            old: String(text[start.upperBound..<end]), new: generated, oldName: "Docs/Templates.md", newName: "the types")
-        #expect(diff.isEmpty, "the key reference is stale; run COURIER_UPDATE_TEMPLATES=1 swift test --filter referenceMatchesTypes\n\(diff)")
+            old: String(text[start.upperBound..<end]), new: generated, oldName: "Docs/Templates.md",
+            newName: "the types")
+        #expect(
+            diff.isEmpty,
+            "the key reference is stale; run COURIER_UPDATE_TEMPLATES=1 swift test --filter referenceMatchesTypes\n\(diff)"
+        )
     }
 
     @Test("every kind's type says it is that kind, and every key name is unique within its kind")
@@ -201,7 +239,9 @@ struct TemplateReferenceTests {
         for kind in RenderKind.allCases {
             #expect(kind.objectType.reference.kind == kind)
             #expect(Set(kind.keyNames).count == kind.keyNames.count, "\(kind) names a key twice")
-            #expect(!kind.keyNames.contains { RenderKeyNumbers.positionKeys.contains($0) }, "\(kind) shadows isFirst or isLast")
+            #expect(
+                !kind.keyNames.contains { RenderKeyNumbers.positionKeys.contains($0) },
+                "\(kind) shadows isFirst or isLast")
         }
     }
 }

@@ -22,7 +22,9 @@ struct HardenedFixtureTests {
                 continue
             }
             let committed = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(committed == text, "\(name) is stale: run COURIER_UPDATE_FIXTURES=1 swift test --filter namesFixtureIsCurrent")
+            #expect(
+                committed == text,
+                "\(name) is stale: run COURIER_UPDATE_FIXTURES=1 swift test --filter namesFixtureIsCurrent")
         }
         let all = NamesFixture.specs.map(\.text).joined()
         for name in SwiftNaming.keywords.union(ReservedNames.endpointLocals).union(ReservedNames.clientMembers) {
@@ -51,14 +53,23 @@ struct HardenedFixtureTests {
             for character in line {
                 defer { previous = character }
                 if inLiteral {
-                    if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inLiteral = false }
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        inLiteral = false
+                    }
                     continue
                 }
                 if character == "/", previous == "/" {
                     code.removeLast()
                     break
                 }
-                if character == "\"" { inLiteral = true; continue }
+                if character == "\"" {
+                    inLiteral = true
+                    continue
+                }
                 code.append(character)
             }
             return code
@@ -97,6 +108,9 @@ struct HardenedFixtureTests {
     @Test("the code-line scanner finds text that escaped")
     func scannerFindsEscapes() {
         #expect(Self.codeLines("/// a\rpublic func INJECTED() {}").contains { $0.contains("func INJECTED") })
-        #expect(!Self.codeLines("let x = \"func INJECTED \\\" // func INJECTED\" // func INJECTED").contains { $0.contains("func INJECTED") })
+        #expect(
+            !Self.codeLines("let x = \"func INJECTED \\\" // func INJECTED\" // func INJECTED").contains {
+                $0.contains("func INJECTED")
+            })
     }
 }

@@ -14,7 +14,9 @@ private struct Bag: RenderObject {
 }
 
 /// Renders `template` over `values`, with `partials` available by name.
-private func render(_ template: String, _ values: [String: RenderValue] = [:], partials: [String: String] = [:]) throws -> String {
+private func render(_ template: String, _ values: [String: RenderValue] = [:], partials: [String: String] = [:]) throws
+    -> String
+{
     var templates = try partials.mapValues { source in try MustacheTemplate(parsing: source) }
     templates["main"] = try MustacheTemplate(parsing: template)
     let bytes = try #require(try MustacheRenderer(templates: templates).render("main", root: Bag(values)))
@@ -38,7 +40,9 @@ struct MustacheTests {
     @Test("variables are text, never escaped; flags print as true and false; missing names print nothing")
     func variables() throws {
         let values: [String: RenderValue] = ["name": .text("A<B> & \"C\""), "flag": .flag(true)]
-        #expect(try render("{{name}}|{{{name}}}|{{& name }}|{{flag}}|{{missing}}", values) == "A<B> & \"C\"|A<B> & \"C\"|A<B> & \"C\"|true|")
+        #expect(
+            try render("{{name}}|{{{name}}}|{{& name }}|{{flag}}|{{missing}}", values)
+                == "A<B> & \"C\"|A<B> & \"C\"|A<B> & \"C\"|true|")
     }
 
     @Test("sections over flags, objects, lists and lines; inverted sections over what is false or empty")
@@ -51,9 +55,14 @@ struct MustacheTests {
         ]
         #expect(try render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}n{{/no}}{{^yes}}y{{/yes}}", values) == "Yn")
         #expect(try render("{{#object}}{{inner}}{{outer}}{{/object}}", values) == "IO", "names resolve outward")
-        #expect(try render("{{#items}}[{{inner}}]{{/items}}{{^empty}}none{{/empty}}{{#empty}}x{{/empty}}", values) == "[1][2]none")
+        #expect(
+            try render("{{#items}}[{{inner}}]{{/items}}{{^empty}}none{{/empty}}{{#empty}}x{{/empty}}", values)
+                == "[1][2]none")
         #expect(try render("{{#lines}}<{{.}}>{{/lines}}", values) == "<a><b>")
-        #expect(try render("{{object.inner}}|{{#object.inner}}{{.}}{{/object.inner}}|{{object.nothing}}|{{missing.inner}}", values) == "I|I||")
+        #expect(
+            try render(
+                "{{object.inner}}|{{#object.inner}}{{.}}{{/object.inner}}|{{object.nothing}}|{{missing.inner}}", values)
+                == "I|I||")
         #expect(try render("{{^missing}}absent{{/missing}}", values) == "absent")
     }
 
@@ -81,7 +90,9 @@ struct MustacheTests {
     @Test("set-delimiter tags change the delimiters for the rest of the template")
     func delimiters() throws {
         let values: [String: RenderValue] = ["name": .text("x"), "yes": .flag(true)]
-        #expect(try render("{{=<% %>=}}\n<% name %> {{name}}\n<%#yes%>y<%/yes%><%={{ }}=%>{{name}}", values) == "x {{name}}\nyx")
+        #expect(
+            try render("{{=<% %>=}}\n<% name %> {{name}}\n<%#yes%>y<%/yes%><%={{ }}=%>{{name}}", values)
+                == "x {{name}}\nyx")
     }
 
     @Test("malformed templates fail at the tag's line and column")
@@ -92,19 +103,26 @@ struct MustacheTests {
         #expect(parseError("é {{name") == "1:3: the tag is never closed with '}}'")
         #expect(parseError("{{}}") == "1:1: the tag names nothing")
         #expect(parseError("{{a..b}}") == "1:1: 'a..b' is not a name")
-        #expect(parseError("{{=<%%>=}}") == "1:1: a set-delimiter tag needs two delimiters without '=' or spaces, as in '{{=<% %>=}}'")
+        #expect(
+            parseError("{{=<%%>=}}")
+                == "1:1: a set-delimiter tag needs two delimiters without '=' or spaces, as in '{{=<% %>=}}'")
         #expect(parseError("{{<parent}}{{/parent}}") == "1:1: template inheritance ('{{<parent}}') is not supported")
-        #expect(parseError("{{% CONTENT_TYPE: TEXT }}") == "1:1: pragmas ('{{% CONTENT_TYPE: TEXT }}') are not supported; templates always render as text")
+        #expect(
+            parseError("{{% CONTENT_TYPE: TEXT }}")
+                == "1:1: pragmas ('{{% CONTENT_TYPE: TEXT }}') are not supported; templates always render as text")
         #expect(parseError("{{>}}") == "1:1: the partial tag names no template")
     }
 
     @Test("partials that include each other endlessly fail with the chain instead of crashing")
     func endlessPartials() throws {
-        let templates = try ["main": "{{>a}}", "a": "{{>b}}", "b": "x{{>a}}"].mapValues { try MustacheTemplate(parsing: $0) }
+        let templates = try ["main": "{{>a}}", "a": "{{>b}}", "b": "x{{>a}}"].mapValues {
+            try MustacheTemplate(parsing: $0)
+        }
         #expect {
             _ = try MustacheRenderer(templates: templates).render("main", root: Bag([:]))
         } throws: { error in
-            (error as? MustacheRenderer.RenderError)?.message.contains("partials nest deeper than 64 levels (… → b → a → b → a → b)") == true
+            (error as? MustacheRenderer.RenderError)?.message.contains(
+                "partials nest deeper than 64 levels (… → b → a → b → a → b)") == true
         }
     }
 

@@ -11,7 +11,8 @@ import CourierSpec
 enum PipelineInvariants {
     /// The path the input is loaded as; its imports of `shared.courier.yaml` find ``sharedFile``.
     static let path = "fuzz.courier.yaml"
-    static let sharedFile = "courier: 1\nmodels:\n  Shared: { properties: { id: string, tags: list<string>? } }\nerrors:\n  Gone: { status: 410 }\n"
+    static let sharedFile =
+        "courier: 1\nmodels:\n  Shared: { properties: { id: string, tags: list<string>? } }\nerrors:\n  Gone: { status: 410 }\n"
 
     /// Whether a scalar must not appear raw in a diagnostic or generated code: control characters,
     /// line and paragraph separators, and the bidirectional formatting controls. Written from

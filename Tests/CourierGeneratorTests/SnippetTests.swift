@@ -37,7 +37,8 @@ struct SnippetTests {
 
     @Test("a property with its own JSON key, a default and an optional decode as the spec says")
     func propertyForms() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             models:
               Item:
                 properties:
@@ -45,19 +46,22 @@ struct SnippetTests {
                   size: { type: int32, default: 3 }
                   note: string?
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 private enum CodingKeys: Swift.String, Swift.CodingKey {
                     case name = "display_name"
                     case size
                     case note
                 }
             """, in: files[.models])
-        Self.expect("""
+        Self.expect(
+            """
                     self.name = try container.decode(Swift.String.self, forKey: .name)
                     self.size = try container.decodeIfPresent(Swift.Int32.self, forKey: .size) ?? 3
                     self.note = try container.decodeIfPresent(Swift.String.self, forKey: .note)
             """, in: files[.models])
-        Self.expect("""
+        Self.expect(
+            """
                 public init(
                     name: Swift.String,
                     size: Swift.Int32 = 3,
@@ -68,13 +72,15 @@ struct SnippetTests {
 
     @Test("a deprecated property is a computed property over private storage")
     func deprecatedProperty() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             models:
               Item:
                 properties:
                   price: { type: decimal, deprecated: Use cost. }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 @available(*, deprecated, message: "Use cost.")
                 public var price: Foundation.Decimal {
                     get { _price }
@@ -87,12 +93,14 @@ struct SnippetTests {
 
     @Test("an enum keeps values it does not know")
     func enumeration() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             models:
               Size:
                 enum: [small, x-large]
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 public init(rawValue: Swift.String) {
                     switch rawValue {
                     case "small": self = .small
@@ -105,14 +113,16 @@ struct SnippetTests {
 
     @Test("a union decodes the variant its discriminator names")
     func union() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             models:
               Circle: { properties: { kind: string, radius: double } }
               Square: { properties: { kind: string, side: double } }
               Shape:
                 oneOf: { discriminator: kind, variants: { circle: Circle, square: Square } }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                     switch try CourierRuntime.Discriminator.tag(from: decoder, key: "kind") {
                     case "circle": self = .circle(try Circle(from: decoder))
                     case "square": self = .square(try Square(from: decoder))
@@ -123,11 +133,13 @@ struct SnippetTests {
 
     @Test("an alias is a typealias")
     func alias() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             models:
               Sku: { type: string, description: A stock-keeping unit. }
             """)
-        Self.expect("""
+        Self.expect(
+            """
             /// A stock-keeping unit.
             ///
             /// - Remark: Generated from model `Sku`.
@@ -137,7 +149,8 @@ struct SnippetTests {
 
     @Test("an endpoint builds its request from path, query, header and body parameters")
     func requestBuilding() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             endpoints:
               putItem:
@@ -149,7 +162,8 @@ struct SnippetTests {
                 body: string
                 response: { status: 204 }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                     var request = CourierRuntime.RequestBuilder(.put, path: "/items/\\(id)")
                     request.query("dryRun", dryRun)
                     request.header("If-Match", ifMatch)
@@ -160,12 +174,14 @@ struct SnippetTests {
 
     @Test("an endpoint without a description gets its method and path as its summary")
     func endpointSummary() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             endpoints:
               getItem: { method: GET, path: "/items/{id}", params: { id: uuid }, response: string }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 /// `GET /items/{id}`
                 ///
                 /// - Parameters:
@@ -178,19 +194,22 @@ struct SnippetTests {
 
     @Test("a service without a description still opens its protocol's and client's docs with a summary")
     func serviceSummary() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             endpoints:
               ping: { method: GET, path: /ping }
             """)
-        Self.expect("""
+        Self.expect(
+            """
             /// The calls of the Shop service.
             ///
             /// ``ShopClient`` talks to the service; ``ShopMock`` stands in for it in tests. Write code
             /// against this protocol to use either.
             public protocol ShopAPI: Swift.Sendable {
             """, in: files[.client])
-        Self.expect("""
+        Self.expect(
+            """
             /// A client of the Shop service.
             ///
             /// Create one and share it: copies share the runtime, and with it the transport's connections.
@@ -200,7 +219,8 @@ struct SnippetTests {
 
     @Test("a declared error is a case, a flag on the error type and a route of the endpoint")
     func declaredError() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             errors:
               Missing: { status: 404, body: Problem }
@@ -210,18 +230,21 @@ struct SnippetTests {
               getItem: { method: GET, path: /item, response: string, errors: [Missing] }
             """)
         let client = files[.client]
-        Self.expect("""
+        Self.expect(
+            """
             public enum ShopDeclaredError: CourierRuntime.DeclaredError, Swift.Hashable {
                 /// The server answered 404.
                 case missing(Problem)
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                 public var isMissing: Swift.Bool {
                     if case .declared(.missing, _) = self { return true }
                     return false
                 }
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                     errors: [
                         .json(404, ShopDeclaredError.missing),
                     ],
@@ -230,7 +253,8 @@ struct SnippetTests {
 
     @Test("an endpoint with the service's resilience shares it; one that differs writes its own, an argument a line")
     func resilience() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             defaults:
               retry: none
@@ -240,7 +264,8 @@ struct SnippetTests {
               b: { method: GET, path: /b, rateLimit: { requests: 5, per: 1s } }
             """)
         let client = files[.client]
-        Self.expect("""
+        Self.expect(
+            """
                 static let resilience = CourierRuntime.ResiliencePolicy(
                     timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
                     retry: CourierRuntime.RetryPolicy.disabled,
@@ -250,11 +275,13 @@ struct SnippetTests {
                     cache: nil
                 )
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                     service: "Shop",
                     resilience: resilience,
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                         rateLimit: CourierRuntime.RateLimitPolicy(
                             requests: 5,
                             per: .seconds(1),
@@ -266,7 +293,8 @@ struct SnippetTests {
 
     @Test("a paginated endpoint gets an …Items sequence without the cursor parameter")
     func pagination() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             models:
               Page: { properties: { items: list<string>, next: string? } }
@@ -278,7 +306,8 @@ struct SnippetTests {
                 response: Page
                 pagination: { cursor: query.cursor, next: response.next, items: response.items }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 public func listItems(
                     size: Swift.Int32? = nil,
                     options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -297,7 +326,8 @@ struct SnippetTests {
 
     @Test("auth schemes become credentials read from the environment and applied by scheme name")
     func auth() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             auth:
               key: { type: apiKey, in: header, name: X-Key, env: SHOP_KEY }
@@ -305,15 +335,18 @@ struct SnippetTests {
               ping: { method: GET, path: /ping }
             """)
         let client = files[.client]
-        Self.expect("""
+        Self.expect(
+            """
                 public init(environment: CourierRuntime.EnvironmentReader) {
                     self.key = environment.secret("SHOP_KEY")
                 }
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                     credentials[scheme: "key"] = self.key.map { .apiKeyHeader(name: "X-Key", key: $0) }
             """, in: client)
-        Self.expect("""
+        Self.expect(
+            """
                 public static let service = CourierRuntime.ServiceDescription(
                     name: "Shop",
                     environmentPrefix: "SHOP",
@@ -324,7 +357,8 @@ struct SnippetTests {
 
     @Test("a response that depends on the status is an enum with a case per status")
     func responseCases() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             endpoints:
               export:
@@ -334,7 +368,8 @@ struct SnippetTests {
                   200: { type: string, contentType: text/csv }
                   204: ~
             """)
-        Self.expect("""
+        Self.expect(
+            """
             public enum ExportResponse: Swift.Hashable, Swift.Sendable {
                 /// Status 200, with `string`.
                 case ok(Swift.String)
@@ -349,7 +384,10 @@ struct SnippetTests {
         let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
         let files = try CourierGenerator(kinds: [.models]).generate(spec)
         #expect(files.map(\.name) == ["PaymentsModels.swift", "PaymentsClient.swift", "PaymentsMock.swift"])
-        #expect(files[1].contents.contains("\n// No client code: generating 'client' is turned off"), "\(files[1].contents)")
-        #expect(files[2].contents.contains("\n// No mock code: generating 'mock' is turned off"), "\(files[2].contents)")
+        #expect(
+            files[1].contents.contains("\n// No client code: generating 'client' is turned off"), "\(files[1].contents)"
+        )
+        #expect(
+            files[2].contents.contains("\n// No mock code: generating 'mock' is turned off"), "\(files[2].contents)")
     }
 }

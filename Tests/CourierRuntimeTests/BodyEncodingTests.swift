@@ -1,11 +1,15 @@
-@_spi(Generated) @testable import CourierRuntime
 import CourierRuntimeTesting
 import Foundation
 import Testing
 
+@_spi(Generated) @testable import CourierRuntime
+
 @Suite("Form and multipart bodies")
 struct BodyEncodingTests {
-    enum Color: String, Codable { case red, deepBlue = "deep blue" }
+    enum Color: String, Codable {
+        case red
+        case deepBlue = "deep blue"
+    }
 
     struct Everything: Encodable {
         var text = "a b&c=d/é"
@@ -26,12 +30,15 @@ struct BodyEncodingTests {
     @Test("URL-encoded: every single-value type, lists repeated, nil left out, bytes in base64, in declaration order")
     func urlEncoded() throws {
         let body = try FormFields(Everything()).urlEncoded()
-        #expect(String(decoding: body, as: UTF8.self) == [
-            "text=a%20b%26c%3Dd%2F%C3%A9", "count=-7", "ratio=0.5", "flag=true", "present=here",
-            "colors=red", "colors=deep%20blue", "moment=2026-11-21T08%3A30%3A00Z", "day=2026-02-03",
-            "id=00000000-0000-0000-0000-0000000000ab", "amount=12.5", "link=https%3A%2F%2Fexample.com%2Fa%3Fb%3Dc",
-            "raw=%2FwA%3D",
-        ].joined(separator: "&"))
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == [
+                    "text=a%20b%26c%3Dd%2F%C3%A9", "count=-7", "ratio=0.5", "flag=true", "present=here",
+                    "colors=red", "colors=deep%20blue", "moment=2026-11-21T08%3A30%3A00Z", "day=2026-02-03",
+                    "id=00000000-0000-0000-0000-0000000000ab", "amount=12.5",
+                    "link=https%3A%2F%2Fexample.com%2Fa%3Fb%3Dc",
+                    "raw=%2FwA%3D",
+                ].joined(separator: "&"))
     }
 
     struct Nested: Encodable {
@@ -63,7 +70,9 @@ struct BodyEncodingTests {
     struct Upload: Encodable {
         var title = "T\r\n\"q\""
         var tags = ["a", "b"]
-        var document = FilePart(data: Data([0x00, 0x0D, 0x0A]), fileName: "evil\"\r\nname.bin", contentType: "application/pdf\r\nX-Injected: 1")
+        var document = FilePart(
+            data: Data([0x00, 0x0D, 0x0A]), fileName: "evil\"\r\nname.bin",
+            contentType: "application/pdf\r\nX-Injected: 1")
         var checksum: Data? = Data([1])
         var none: String? = nil
     }
@@ -72,7 +81,8 @@ struct BodyEncodingTests {
     func multipart() throws {
         let writer = MultipartWriter(boundary: "B")
         let body = try writer.body(FormFields(Upload())).collected()
-        let expected = "--B\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n\"q\"\r\n"
+        let expected =
+            "--B\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n\"q\"\r\n"
             + "--B\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n"
             + "--B\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n"
             + "--B\r\nContent-Disposition: form-data; name=\"document\"; filename=\"evil%22%0D%0Aname.bin\"\r\n"
@@ -92,11 +102,16 @@ struct BodyEncodingTests {
         #expect(part.fileName == url.lastPathComponent)
         #expect(try part.bytes() == Data("on disk".utf8))
         #expect(!part.description.contains("on disk"))
-        #expect(FilePart(data: Data("secret".utf8)).description == "file without a name (application/octet-stream, 6 bytes)")
+        #expect(
+            FilePart(data: Data("secret".utf8)).description == "file without a name (application/octet-stream, 6 bytes)"
+        )
 
-        let encoded = try JSONCoding.makeEncoder().encode(FilePart(data: Data([1, 2]), fileName: "a", contentType: "b/c"))
+        let encoded = try JSONCoding.makeEncoder().encode(
+            FilePart(data: Data([1, 2]), fileName: "a", contentType: "b/c"))
         let decoded = try JSONCoding.makeDecoder().decode(FilePart.self, from: encoded)
-        #expect(decoded == FilePart(data: Data([1, 2]), fileName: "a", contentType: "b/c"), "JSON round trip, bytes in base64")
+        #expect(
+            decoded == FilePart(data: Data([1, 2]), fileName: "a", contentType: "b/c"),
+            "JSON round trip, bytes in base64")
     }
 
     struct FromDisk: Encodable {
@@ -107,7 +122,8 @@ struct BodyEncodingTests {
     @Test("a multipart body with a file on disk is streamed in bounded chunks; a file that shrinks fails the read")
     func streamedMultipart() throws {
         let size = 2 * StreamedBody.chunkSize + 10
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("courier-stream-\(UUID().uuidString).bin")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-stream-\(UUID().uuidString).bin")
         try Data(repeating: 7, count: size).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
 
@@ -138,7 +154,8 @@ struct BodyEncodingTests {
 
     @Test("a transport that does not stream gets a streamed body in memory; one that does gets the stream")
     func transportsThatDoNotStream() async throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("courier-collect-\(UUID().uuidString).bin")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-collect-\(UUID().uuidString).bin")
         try Data("file".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var request = RequestBuilder(.post, path: "/")

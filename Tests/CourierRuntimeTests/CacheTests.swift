@@ -1,20 +1,24 @@
+import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
-import CourierRuntimeTesting
 
 /// A policy that caches, with the given stale windows.
-func caching(ttl: Duration = .zero, staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
-             breaker: CircuitBreakerPolicy = CircuitBreakerPolicy()) -> ResiliencePolicy {
-    ResiliencePolicy(circuitBreaker: breaker,
-                     cache: CachePolicy(ttl: ttl, staleWhileRevalidate: staleWhileRevalidate, staleIfError: staleIfError))
+func caching(
+    ttl: Duration = .zero, staleWhileRevalidate: Duration = .zero, staleIfError: Duration = .zero,
+    breaker: CircuitBreakerPolicy = CircuitBreakerPolicy()
+) -> ResiliencePolicy {
+    ResiliencePolicy(
+        circuitBreaker: breaker,
+        cache: CachePolicy(ttl: ttl, staleWhileRevalidate: staleWhileRevalidate, staleIfError: staleIfError))
 }
 
 /// A response with `fields` and a body naming the request's index, so tests can tell responses apart.
 func numbered(_ index: Int, status: Int = 200, _ fields: HTTPFields = [:]) -> TransportResponse {
-    TransportResponse(head: HTTPResponse(status: .init(code: status), headerFields: fields), body: Data("response \(index)".utf8))
+    TransportResponse(
+        head: HTTPResponse(status: .init(code: status), headerFields: fields), body: Data("response \(index)".utf8))
 }
 
 func text(_ response: TransportResponse) -> String { String(decoding: response.body, as: UTF8.self) }
@@ -36,7 +40,9 @@ struct ResponseCacheTests {
     @Test("no request while fresh; then one conditional request, and a 304 refreshes the entry")
     func freshThenRevalidate() async throws {
         let transport = ScriptedTransport(clock: clock) { index, request in
-            if request.head.headerFields[.ifNoneMatch] == "\"v1\"" { return numbered(index, status: 304, [.cacheControl: "max-age=60"]) }
+            if request.head.headerFields[.ifNoneMatch] == "\"v1\"" {
+                return numbered(index, status: 304, [.cacheControl: "max-age=60"])
+            }
             return numbered(index, [.cacheControl: "max-age=60", .eTag: "\"v1\""])
         }
         let run = pipeline(state, ["cache", "coalesce", "retry"], transport: transport)
@@ -85,13 +91,19 @@ struct ResponseCacheTests {
             }
         }
         let run = pipeline(state, ["cache"], transport: transport)
-        for path in ["/ttl", "/expires", "/aged"] { _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5)))) }
+        for path in ["/ttl", "/expires", "/aged"] {
+            _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5))))
+        }
         clock.advance(by: .seconds(3))
-        for path in ["/ttl", "/expires", "/aged"] { _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5)))) }
+        for path in ["/ttl", "/expires", "/aged"] {
+            _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5))))
+        }
         #expect(transport.count == 4, "only /aged (8 s old, 10 s life) went stale after 3 s")
         #expect(transport.requests.last?.head.path == "/aged")
         clock.advance(by: .seconds(3))
-        for path in ["/ttl", "/expires"] { _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5)))) }
+        for path in ["/ttl", "/expires"] {
+            _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(5))))
+        }
         #expect(transport.requests.dropFirst(4).map(\.head.path) == ["/ttl"], "/ttl lives 5 s, /expires 10 s")
     }
 
@@ -106,7 +118,10 @@ struct ResponseCacheTests {
         }
         let run = pipeline(state, ["cache"], transport: transport)
         for path in ["/no-store", "/vary-star", "/no-cache"] {
-            for _ in 0..<3 { _ = try await run.run(request(path: path, policy: caching(ttl: .seconds(60), staleIfError: .seconds(60)))) }
+            for _ in 0..<3 {
+                _ = try await run.run(
+                    request(path: path, policy: caching(ttl: .seconds(60), staleIfError: .seconds(60))))
+            }
         }
         #expect(transport.count == 9)
         let noCache = transport.requests.filter { $0.head.path == "/no-cache" }
@@ -115,8 +130,15 @@ struct ResponseCacheTests {
 
     @Test("different credentials never share entries; the same credentials do")
     func credentialsKeyEntries() async throws {
-        let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index, [.cacheControl: "private, max-age=60"]) }
-        let secrets = SecretFields(credentials: { var held = Credentials(); held[scheme: "key"] = .apiKeyHeader(name: "X-API-Key", key: "k"); return held }(), redacting: [])
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            numbered(index, [.cacheControl: "private, max-age=60"])
+        }
+        let secrets = SecretFields(
+            credentials: {
+                var held = Credentials()
+                held[scheme: "key"] = .apiKeyHeader(name: "X-API-Key", key: "k")
+                return held
+            }(), redacting: [])
         let run = pipeline(state, ["cache"], transport: transport, secrets: secrets)
         let alice: HTTPFields = [.authorization: "Bearer alice"]
         let bob: HTTPFields = [.authorization: "Bearer bob"]
@@ -127,13 +149,18 @@ struct ResponseCacheTests {
             bodies.append(text(try await run.run(request(policy: caching(), fields: fields, secrets: secrets))))
         }
         #expect(transport.count == 5)
-        #expect(bodies == ["response 0", "response 1", "response 0", "response 1", "response 2", "response 3", "response 2",
-                           "response 4", "response 4"])
+        #expect(
+            bodies == [
+                "response 0", "response 1", "response 0", "response 1", "response 2", "response 3", "response 2",
+                "response 4", "response 4",
+            ])
     }
 
     @Test("Vary keeps one entry per value of the varied header fields")
     func vary() async throws {
-        let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index, [.cacheControl: "max-age=60", .vary: "Accept-Language"]) }
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            numbered(index, [.cacheControl: "max-age=60", .vary: "Accept-Language"])
+        }
         let run = pipeline(state, ["cache"], transport: transport)
         let english: HTTPFields = [.acceptLanguage: "en"]
         let french: HTTPFields = [.acceptLanguage: "fr"]
@@ -172,12 +199,15 @@ struct ResponseCacheTests {
     @Test("must-revalidate rules out stale copies")
     func mustRevalidate() async throws {
         let transport = ScriptedTransport(clock: clock) { index, _ in
-            index == 0 ? numbered(index, [.cacheControl: "max-age=1, must-revalidate", .eTag: "\"a\""]) : numbered(index, status: 500)
+            index == 0
+                ? numbered(index, [.cacheControl: "max-age=1, must-revalidate", .eTag: "\"a\""])
+                : numbered(index, status: 500)
         }
         let run = pipeline(state, ["cache"], transport: transport)
         _ = try await run.run(request(policy: caching(staleWhileRevalidate: .seconds(60), staleIfError: .seconds(60))))
         clock.advance(by: .seconds(2))
-        let response = try await run.run(request(policy: caching(staleWhileRevalidate: .seconds(60), staleIfError: .seconds(60))))
+        let response = try await run.run(
+            request(policy: caching(staleWhileRevalidate: .seconds(60), staleIfError: .seconds(60))))
         #expect(response.head.status.code == 500)
     }
 
@@ -247,7 +277,9 @@ struct ResponseCacheTests {
         #expect(flights.count == 0)
     }
 
-    @Test("a successful POST, PUT, PATCH or DELETE invalidates the path, any query, and its Location; a failed one does not")
+    @Test(
+        "a successful POST, PUT, PATCH or DELETE invalidates the path, any query, and its Location; a failed one does not"
+    )
     func invalidation() async throws {
         let transport = ScriptedTransport(clock: clock) { index, request in
             switch (request.head.method, request.head.path) {
@@ -258,7 +290,9 @@ struct ResponseCacheTests {
             }
         }
         let run = pipeline(state, ["cache"], transport: transport)
-        func get(_ path: String) async throws -> String { text(try await run.run(request(path: path, policy: caching()))) }
+        func get(_ path: String) async throws -> String {
+            text(try await run.run(request(path: path, policy: caching())))
+        }
         #expect(try await get("/x") == "response 0")
         #expect(try await get("/y") == "response 1")
         _ = try await run.run(request(.patch, path: "/x"))
@@ -276,7 +310,9 @@ struct ResponseCacheTests {
 
     @Test("a caller's Cache-Control: no-cache or max-age asks for a revalidated or younger copy")
     func callerDirectives() async throws {
-        let transport = ScriptedTransport(clock: clock) { index, _ in numbered(index, [.cacheControl: "max-age=60", .eTag: "\"t\""]) }
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            numbered(index, [.cacheControl: "max-age=60", .eTag: "\"t\""])
+        }
         let run = pipeline(state, ["cache"], transport: transport)
         _ = try await run.run(request(policy: caching()))
         clock.advance(by: .seconds(20))
@@ -305,9 +341,11 @@ struct ResponseCacheTests {
 @Suite("Response cache memory")
 struct ResponseCacheMemoryTests {
     func entry(_ size: Int) -> CacheEntry {
-        CacheEntry(response: TransportResponse(head: HTTPResponse(status: .ok), body: Data(count: size)), variedFields: [],
-                   storedAt: .zero, initialAge: .zero, lifetime: .seconds(60), staleWhileRevalidate: .zero, staleIfError: .zero,
-                   alwaysRevalidate: false)
+        CacheEntry(
+            response: TransportResponse(head: HTTPResponse(status: .ok), body: Data(count: size)), variedFields: [],
+            storedAt: .zero, initialAge: .zero, lifetime: .seconds(60), staleWhileRevalidate: .zero,
+            staleIfError: .zero,
+            alwaysRevalidate: false)
     }
 
     func key(_ path: String) -> CacheKey {

@@ -1,3 +1,4 @@
+import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
 import InMemoryLogging
@@ -8,7 +9,6 @@ import Testing
 import Tracing
 
 @_spi(Generated) @testable import CourierRuntime
-import CourierRuntimeTesting
 
 @Suite("Observability")
 struct ObservabilityTests {
@@ -18,7 +18,9 @@ struct ObservabilityTests {
     let tracer = InMemoryTracer()
 
     /// A client runtime holding three kinds of credentials, reporting to the in-memory backends.
-    func runtime(_ transport: any HTTPTransport, level: Logger.Level = .debug, logsBodies: Bool = false) -> ServiceRuntime {
+    func runtime(_ transport: any HTTPTransport, level: Logger.Level = .debug, logsBodies: Bool = false)
+        -> ServiceRuntime
+    {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("tok-secret")
         credentials[scheme: "header"] = .apiKeyHeader(name: "X-API-Key", key: "key-secret")
@@ -26,22 +28,30 @@ struct ObservabilityTests {
         var logger = Logger(label: "courier-test") { _ in logs }
         logger.logLevel = level
         let observability = Observability(
-            logger: logger, metricsFactory: metrics, tracer: tracer, redactedHeaderFields: [HTTPField.Name("X-Session")!],
+            logger: logger, metricsFactory: metrics, tracer: tracer,
+            redactedHeaderFields: [HTTPField.Name("X-Session")!],
             logsBodies: logsBodies)
-        return ServiceRuntime(configuration: ClientConfiguration(
-            server: "https://api.example/v1", transport: transport, credentials: credentials,
-            resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 9)), observability: observability))
+        return ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://api.example/v1", transport: transport, credentials: credentials,
+                resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 9)),
+                observability: observability))
     }
 
-    func operation(_ name: String, scheme: String, cache: CachePolicy? = nil) -> CourierRuntime.Operation<Data, NoErrors> {
-        CourierRuntime.Operation(name: name, authSchemes: [scheme], output: .bytes(accept: "application/octet-stream"), errors: [],
-                  service: "Things", resilience: ResiliencePolicy(retry: Self.immediateRetry, cache: cache))
+    func operation(_ name: String, scheme: String, cache: CachePolicy? = nil)
+        -> CourierRuntime.Operation<Data, NoErrors>
+    {
+        CourierRuntime.Operation(
+            name: name, authSchemes: [scheme], output: .bytes(accept: "application/octet-stream"), errors: [],
+            service: "Things", resilience: ResiliencePolicy(retry: Self.immediateRetry, cache: cache))
     }
 
     /// Retries without backoff, so that calls need no clock driving (which would race the attempt timeout).
     static let immediateRetry = RetryPolicy(initialBackoff: .zero, maxBackoff: .zero)
 
-    func send(_ runtime: ServiceRuntime, _ operation: CourierRuntime.Operation<Data, NoErrors>, path: PathTemplate) async -> ClientError<NoErrors>? {
+    func send(_ runtime: ServiceRuntime, _ operation: CourierRuntime.Operation<Data, NoErrors>, path: PathTemplate)
+        async -> ClientError<NoErrors>?
+    {
         do throws(ClientError<NoErrors>) {
             _ = try await runtime.send(operation, RequestBuilder(.get, path: path), options: RequestOptions())
             return nil
@@ -74,7 +84,9 @@ struct ObservabilityTests {
         #expect(calls.first?.message.description == "GET https://api.example/v1/things?q=x → 200")
         #expect(calls.first?.metadata["courier.attempts"] == "2")
         #expect(calls.last?.message.description == "GET https://api.example/v1/things?q=x&api_key=<redacted> → 200")
-        #expect(entries.filter { $0.level == .debug }.count == 4, "two attempts for the first call, one for each other: \(entries.map(\.message))")
+        #expect(
+            entries.filter { $0.level == .debug }.count == 4,
+            "two attempts for the first call, one for each other: \(entries.map(\.message))")
 
         let sent = transport.requests.map { "\($0.head.headerFields)" + ($0.head.path ?? "") }.joined()
         for secret in ["tok-secret", "key-secret", "query-secret", "sess-secret"] {
@@ -105,7 +117,9 @@ struct ObservabilityTests {
         let runtime = runtime(transport, level: .warning)
         try await send(runtime, operation("get", scheme: "bearer"))
         #expect(logs.entries.isEmpty)
-        await #expect(throws: ClientError<NoErrors>.self) { try await send(runtime, operation("get", scheme: "bearer")) }
+        await #expect(throws: ClientError<NoErrors>.self) {
+            try await send(runtime, operation("get", scheme: "bearer"))
+        }
         #expect(logs.entries.map(\.level) == [.warning])
         #expect(logs.entries.first?.metadata["courier.outcome"] == "transport_error")
     }
@@ -124,26 +138,39 @@ struct ObservabilityTests {
         let dimensions = [("service", "Things"), ("endpoint", "getCached"), ("outcome", "success")]
         #expect(try metrics.expectCounter("courier_requests_total", dimensions).totalValue == 2)
         #expect(try metrics.expectTimer("courier_request_duration_seconds", dimensions).values.count == 2)
-        #expect(try metrics.expectCounter("courier_retries_total", [("service", "Things"), ("endpoint", "getCached")]).totalValue == 1)
+        #expect(
+            try metrics.expectCounter("courier_retries_total", [("service", "Things"), ("endpoint", "getCached")])
+                .totalValue == 1)
         let lookups = { (result: String) in
-            try metrics.expectCounter("courier_cache_lookups_total", [("service", "Things"), ("endpoint", "getCached"), ("result", result)])
+            try metrics.expectCounter(
+                "courier_cache_lookups_total", [("service", "Things"), ("endpoint", "getCached"), ("result", result)])
         }
         #expect(try lookups("miss").totalValue == 1)
         #expect(try lookups("hit").totalValue == 1)
 
-        let broken = CourierRuntime.Operation<Data, NoErrors>(name: "getBroken", authSchemes: [], output: .bytes(accept: "*/*"), errors: [],
-                                               service: "Things", resilience: ResiliencePolicy(retry: .disabled))
+        let broken = CourierRuntime.Operation<Data, NoErrors>(
+            name: "getBroken", authSchemes: [], output: .bytes(accept: "*/*"), errors: [],
+            service: "Things", resilience: ResiliencePolicy(retry: .disabled))
         for _ in 0..<5 { _ = await send(runtime, broken, path: "/broken") }
         #expect(try metrics.expectGauge("courier_circuit_breaker_state", [("breaker", "api.example")]).lastValue == 2)
-        #expect(try metrics.expectCounter("courier_circuit_breaker_transitions_total", [("breaker", "api.example"), ("state", "open")]).totalValue == 1)
-        #expect(try metrics.expectCounter("courier_requests_total", [("service", "Things"), ("endpoint", "getBroken"), ("outcome", "server_error")]).totalValue == 5, "\(metrics.counters.map { ($0.label, $0.dimensions, $0.totalValue) })")
+        #expect(
+            try metrics.expectCounter(
+                "courier_circuit_breaker_transitions_total", [("breaker", "api.example"), ("state", "open")]
+            ).totalValue == 1)
+        #expect(
+            try metrics.expectCounter(
+                "courier_requests_total",
+                [("service", "Things"), ("endpoint", "getBroken"), ("outcome", "server_error")]
+            ).totalValue == 5, "\(metrics.counters.map { ($0.label, $0.dimensions, $0.totalValue) })")
     }
 
     @Test("with no logger, metrics backend or tracer the observation stages are left out; any one brings them back")
     func silentClientsSkipObservation() {
         func observes(_ observability: Observability) -> Bool {
-            let runtime = ServiceRuntime(configuration: ClientConfiguration(
-                server: "https://api.example", transport: ScriptedTransport(clock: clock, status: 200), observability: observability))
+            let runtime = ServiceRuntime(
+                configuration: ClientConfiguration(
+                    server: "https://api.example", transport: ScriptedTransport(clock: clock, status: 200),
+                    observability: observability))
             let stages = runtime.pipeline.stages
             return stages.contains { $0 is ObserveCallStage } && stages.contains { $0 is ObserveAttemptStage }
         }
@@ -155,16 +182,22 @@ struct ObservabilityTests {
 
     @Test("a span per call and per attempt, with the resend count, and the attempt's context injected")
     func spans() async throws {
-        let transport = ScriptedTransport(clock: clock) { index, _ in index == 0 ? numbered(index, status: 503) : numbered(index) }
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            index == 0 ? numbered(index, status: 503) : numbered(index)
+        }
         try await send(runtime(transport), operation("getThing", scheme: "bearer"))
 
         let spans = tracer.finishedSpans
         let call = try #require(spans.first { $0.operationName == "Things.getThing" })
         let attempts = spans.filter { $0.operationName == "GET" }
         #expect(attempts.count == 2)
-        #expect(attempts.allSatisfy { $0.parentSpanID == call.spanID && $0.traceID == call.traceID && $0.kind == .client })
+        #expect(
+            attempts.allSatisfy { $0.parentSpanID == call.spanID && $0.traceID == call.traceID && $0.kind == .client })
         #expect(attempts.map { $0.attributes["http.request.resend_count"]?.toSpanAttribute() } == [nil, .int64(1)])
-        #expect(attempts.map { $0.attributes["http.response.status_code"]?.toSpanAttribute() } == [.int64(503), .int64(200)])
+        #expect(
+            attempts.map { $0.attributes["http.response.status_code"]?.toSpanAttribute() } == [
+                .int64(503), .int64(200),
+            ])
         #expect(call.attributes["courier.attempts"]?.toSpanAttribute() == .int64(2))
         #expect(call.attributes["courier.outcome"]?.toSpanAttribute() == .string("success"))
         let injected = transport.requests.map { $0.head.headerFields[HTTPField.Name(InMemoryTracer.spanIDKey)!] }

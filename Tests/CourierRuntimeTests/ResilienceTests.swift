@@ -1,10 +1,10 @@
+import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
 import Logging
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
-import CourierRuntimeTesting
 
 /// A transport that answers from a script and records when (on the test clock) each request came.
 final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
@@ -14,7 +14,10 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     private let script: @Sendable (Int, TransportRequest) async throws -> TransportResponse
     private var log: [(time: Duration, request: TransportRequest)] = []
 
-    init(clock: any ResilienceClock, script: @escaping @Sendable (Int, TransportRequest) async throws -> TransportResponse) {
+    init(
+        clock: any ResilienceClock,
+        script: @escaping @Sendable (Int, TransportRequest) async throws -> TransportResponse
+    ) {
         self.clock = clock
         self.script = script
     }
@@ -76,9 +79,11 @@ func hang() async throws -> TransportResponse {
 let noSecrets = SecretFields(credentials: Credentials(), redacting: [])
 
 /// A pipeline of the given stages over `transport`, as the runtime builds it.
-func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTransport,
-              observability: Observability = Observability(), cache: ResponseCache = ResponseCache(),
-              flights: Coalescer = Coalescer(), secrets: SecretFields = noSecrets) -> Pipeline {
+func pipeline(
+    _ state: ResilienceState, _ kinds: [String], transport: any HTTPTransport,
+    observability: Observability = Observability(), cache: ResponseCache = ResponseCache(),
+    flights: Coalescer = Coalescer(), secrets: SecretFields = noSecrets
+) -> Pipeline {
     let observer = CallObserver(observability, secrets: secrets)
     let stages: [any Middleware] = kinds.map { kind in
         switch kind {
@@ -96,9 +101,11 @@ func pipeline(_ state: ResilienceState, _ kinds: [String], transport: any HTTPTr
     return Pipeline(stages: stages, transport: transport)
 }
 
-func request(_ method: HTTPRequest.Method = .get, host: String = "a.example", path: String = "/x", endpoint: String = "op",
-             policy: ResiliencePolicy = .standard, idempotencyKey: Bool = false, fields: HTTPFields = [:],
-             secrets: SecretFields = noSecrets) -> PipelineRequest {
+func request(
+    _ method: HTTPRequest.Method = .get, host: String = "a.example", path: String = "/x", endpoint: String = "op",
+    policy: ResiliencePolicy = .standard, idempotencyKey: Bool = false, fields: HTTPFields = [:],
+    secrets: SecretFields = noSecrets
+) -> PipelineRequest {
     let head = HTTPRequest(method: method, scheme: "https", authority: host, path: path, headerFields: fields)
     return PipelineRequest(
         transportRequest: TransportRequest(head: head, timeout: .seconds(10), maxResponseBodySize: 1 << 20),
@@ -107,7 +114,9 @@ func request(_ method: HTTPRequest.Method = .get, host: String = "a.example", pa
 }
 
 /// Runs `body` in a task while advancing `clock` to each sleeper's deadline until the task ends.
-func drive<T: Sendable>(_ clock: ManualClock, _ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error> {
+func drive<T: Sendable>(_ clock: ManualClock, _ body: @escaping @Sendable () async throws -> T) async -> Result<
+    T, any Error
+> {
     let task = Task { try await body() }
     let done = Locked(false)
     let driver = Task {
@@ -182,7 +191,8 @@ struct RetryTests {
             if index < 2 { throw TransportError(.connectionFailed, detail: "refused") }
             return TransportResponse(head: HTTPResponse(status: .created))
         }
-        let run = pipeline(ResilienceState(clock: clock, random: SeededRandom(seed: 3)), ["retry"], transport: transport)
+        let run = pipeline(
+            ResilienceState(clock: clock, random: SeededRandom(seed: 3)), ["retry"], transport: transport)
         let response = try await drive(clock) { try await run.run(request(.post)) }.get()
         #expect(response.head.status == .created)
         #expect(transport.count == 3)
@@ -215,7 +225,11 @@ struct RetryTests {
     @Test("full jitter stays within [0, min(max, initial × 2^n)] and is repeatable with a seed")
     func backoff() {
         let policy = RetryPolicy(maxAttempts: 10, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1))
-        #expect((1...6).map(policy.baseDelay(beforeRetry:)) == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            (1...6).map(policy.baseDelay(beforeRetry:)) == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ])
         let first = (1...6).map { policy.delay(beforeRetry: $0, random: SeededRandom(seed: 9)) }
         let second = (1...6).map { policy.delay(beforeRetry: $0, random: SeededRandom(seed: 9)) }
         #expect(first == second)
@@ -257,7 +271,9 @@ struct RetryTests {
         #expect(RetryAfter.parse("Sat, 21 Nov 2026 09:00:00 GMT", now: now) == .zero)
         #expect(RetryAfter.parse("soon", now: now) == nil)
         #expect(RetryAfter.parse("-3", now: now) == nil)
-        let response = HTTPResponse(status: .serviceUnavailable, headerFields: [.retryAfter: "Sat, 21 Nov 2026 10:00:10 GMT", .date: "Sat, 21 Nov 2026 10:00:00 GMT"])
+        let response = HTTPResponse(
+            status: .serviceUnavailable,
+            headerFields: [.retryAfter: "Sat, 21 Nov 2026 10:00:10 GMT", .date: "Sat, 21 Nov 2026 10:00:00 GMT"])
         #expect(RetryAfter.wait(in: response, now: .distantPast) == .seconds(10))
     }
 }
@@ -268,8 +284,9 @@ struct TimeoutTests {
     func attemptTimeout() async throws {
         let clock = ManualClock()
         let transport = ScriptedTransport(clock: clock) { _, _ in try await hang() }
-        let policy = ResiliencePolicy(timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
-                                      retry: RetryPolicy(maxAttempts: 5, jitter: .none))
+        let policy = ResiliencePolicy(
+            timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
+            retry: RetryPolicy(maxAttempts: 5, jitter: .none))
         let run = pipeline(ResilienceState(clock: clock), ["retry", "attempt"], transport: transport)
         let result = await drive(clock) { try await run.run(request(policy: policy)) }
         guard case .failure(PipelineFailure.deadlineExceeded(let total)) = result else {
@@ -283,11 +300,14 @@ struct TimeoutTests {
         #expect(transport.requests.map(\.timeout) == [.seconds(10), .seconds(10), .milliseconds(4_700)])
     }
 
-    @Test("a transport that enforces the timeout runs in the caller's task with the limit, and its timeout ends the attempt")
+    @Test(
+        "a transport that enforces the timeout runs in the caller's task with the limit, and its timeout ends the attempt"
+    )
     func transportEnforcedTimeout() async throws {
         let clock = ManualClock()
-        let policy = ResiliencePolicy(timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
-                                      retry: RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), jitter: .none))
+        let policy = ResiliencePolicy(
+            timeouts: Timeouts(total: .seconds(25), attempt: .seconds(10)),
+            retry: RetryPolicy(maxAttempts: 5, initialBackoff: .milliseconds(100), jitter: .none))
         /// Runs a call whose attempts each take their whole limit on the test clock and then time
         /// out, as a transport would; returns the outcome, the limits the transport was given, and
         /// for each attempt whether it ran in the task that called the pipeline.
@@ -334,7 +354,8 @@ struct TimeoutTests {
     @Test("middleware inside the attempt keeps the runtime's timer even over a transport that enforces the timeout")
     func middlewareKeepsTheTimer() {
         func enforced(_ middleware: [any Middleware]) -> Bool? {
-            let transport = EnforcingTransport(base: ScriptedTransport(clock: ManualClock(), status: 200), enforcesTimeout: true)
+            let transport = EnforcingTransport(
+                base: ScriptedTransport(clock: ManualClock(), status: 200), enforcesTimeout: true)
             var configuration = ClientConfiguration(server: "https://a.example", transport: transport)
             configuration.middleware = middleware
             let stages = ServiceRuntime(configuration: configuration).pipeline.stages
@@ -347,7 +368,8 @@ struct TimeoutTests {
     @Test("cancelling the caller stops every attempt and is reported as cancellation")
     func cancellation() async throws {
         let transport = ScriptedTransport(clock: SystemClock()) { _, _ in try await hang() }
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "https://a.example", transport: transport))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: "https://a.example", transport: transport))
         let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [])
         let task = Task { () -> ClientError<NoErrors>? in
             do throws(ClientError<NoErrors>) {
@@ -370,23 +392,27 @@ struct PipelineTests {
     func passThroughStages() async throws {
         let clock = ManualClock()
         let transport = ScriptedTransport(clock: clock, status: 200)
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(
-            server: "https://a.example", transport: transport, resilienceState: ResilienceState(clock: clock)))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://a.example", transport: transport, resilienceState: ResilienceState(clock: clock)))
         let conditional = runtime.pipeline.conditional.compactMap { $0 }
         #expect(conditional.count == 5, "cache, coalescing, breaker, rate limiter, bulkhead")
 
         let idle = ResiliencePolicy(circuitBreaker: .disabled, bulkhead: BulkheadPolicy(maxConcurrent: .max))
-        let busy = ResiliencePolicy(circuitBreaker: CircuitBreakerPolicy(), bulkhead: BulkheadPolicy(maxConcurrent: 4),
-                                    rateLimit: RateLimitPolicy(requests: 10, per: .seconds(1)), cache: CachePolicy(ttl: .seconds(60)))
+        let busy = ResiliencePolicy(
+            circuitBreaker: CircuitBreakerPolicy(), bulkhead: BulkheadPolicy(maxConcurrent: 4),
+            rateLimit: RateLimitPolicy(requests: 10, per: .seconds(1)), cache: CachePolicy(ttl: .seconds(60)))
         for stage in conditional {
             #expect(stage.passesThrough(request(.get, policy: idle)), "\(type(of: stage)) has nothing to do")
             #expect(!stage.passesThrough(request(.get, policy: busy)), "\(type(of: stage)) has work")
             // What a skipped stage would have done: call next once with the request as it came.
             let seen = Locked<[String]>([])
-            let response = try await stage.intercept(request(.get, path: "/idle", policy: idle), next: PipelineNext { passed in
-                seen.withLock { $0.append(passed.transportRequest.head.path ?? "") }
-                return TransportResponse(head: HTTPResponse(status: .accepted))
-            })
+            let response = try await stage.intercept(
+                request(.get, path: "/idle", policy: idle),
+                next: PipelineNext { passed in
+                    seen.withLock { $0.append(passed.transportRequest.head.path ?? "") }
+                    return TransportResponse(head: HTTPResponse(status: .accepted))
+                })
             #expect(seen.current == ["/idle"] && response.head.status == .accepted, "\(type(of: stage))")
         }
         let cache = try #require(conditional.first { $0 is CacheStage })
@@ -396,22 +422,31 @@ struct PipelineTests {
 
 @Suite("Circuit breaker")
 struct CircuitBreakerTests {
-    static let policy = CircuitBreakerPolicy(failureRate: 0.5, minimumCalls: 4, window: .seconds(30), consecutiveFailures: 3,
-                                             openFor: .seconds(5), maxOpenFor: .seconds(12), halfOpenProbes: 2)
+    static let policy = CircuitBreakerPolicy(
+        failureRate: 0.5, minimumCalls: 4, window: .seconds(30), consecutiveFailures: 3,
+        openFor: .seconds(5), maxOpenFor: .seconds(12), halfOpenProbes: 2)
 
-    @Test("an open circuit refuses a call before it is built, as the pipeline would; a call due for a probe goes through")
+    @Test(
+        "an open circuit refuses a call before it is built, as the pipeline would; a call due for a probe goes through")
     func refusedBeforeBuilding() async throws {
         /// Three failing calls open the circuit; then calls are refused until the open period ends.
         func run(observed: Bool) async throws -> [String] {
             let clock = ManualClock()
             let transport = ScriptedTransport(clock: clock, status: 500)
-            let observability = observed ? Observability(logger: Logger(label: "courier-test") { _ in SwiftLogNoOpLogHandler() }) : Observability()
+            let observability =
+                observed
+                ? Observability(logger: Logger(label: "courier-test") { _ in SwiftLogNoOpLogHandler() })
+                : Observability()
             let state = ResilienceState(clock: clock)
-            let runtime = ServiceRuntime(configuration: ClientConfiguration(
-                server: "https://a.example", transport: transport, resilienceState: state, observability: observability))
-            let policy = ResiliencePolicy(retry: RetryPolicy(maxAttempts: 1, budget: RetryBudgetPolicy(ratio: 1, perSecond: 0)),
-                                          circuitBreaker: Self.policy)
-            let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [], resilience: policy)
+            let runtime = ServiceRuntime(
+                configuration: ClientConfiguration(
+                    server: "https://a.example", transport: transport, resilienceState: state,
+                    observability: observability))
+            let policy = ResiliencePolicy(
+                retry: RetryPolicy(maxAttempts: 1, budget: RetryBudgetPolicy(ratio: 1, perSecond: 0)),
+                circuitBreaker: Self.policy)
+            let operation = Operation<Void, NoErrors>(
+                name: "op", authSchemes: [], output: .empty, errors: [], resilience: policy)
             var outcomes: [String] = []
             for _ in 0..<5 {
                 do throws(ClientError<NoErrors>) {
@@ -427,12 +462,18 @@ struct CircuitBreakerTests {
             outcomes.append("sent \(transport.count)")
             // Every call earned the host's retry budget a token (ratio 1), refused ones included.
             let budget = state.budget(for: "a.example")
-            outcomes.append("budget \((0..<10).filter { _ in budget.withdraw(policy: RetryBudgetPolicy(ratio: 1, perSecond: 0), now: clock.now()) }.count)")
+            outcomes.append(
+                "budget \((0..<10).filter { _ in budget.withdraw(policy: RetryBudgetPolicy(ratio: 1, perSecond: 0), now: clock.now()) }.count)"
+            )
             return outcomes
         }
         let fast = try await run(observed: false)
-        #expect(fast == ["unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes",
-                         "circuit open for a.example; retry in 4.0 seconds", "circuit open for a.example; retry in 3.0 seconds", "sent 4", "budget 6"])
+        #expect(
+            fast == [
+                "unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes", "unexpected status 500, 0 bytes",
+                "circuit open for a.example; retry in 4.0 seconds", "circuit open for a.example; retry in 3.0 seconds",
+                "sent 4", "budget 6",
+            ])
         #expect(try await run(observed: true) == fast, "the observed path, through the pipeline, ends the same")
     }
 
@@ -458,11 +499,13 @@ struct CircuitBreakerTests {
         let state = ResilienceState(clock: clock)
         let statuses = Locked([200, 500, 200, 500])
         let transport = ScriptedTransport(clock: clock) { index, _ in
-            TransportResponse(head: HTTPResponse(status: .init(code: statuses.withLock { index < $0.count ? $0[index] : 200 })))
+            TransportResponse(
+                head: HTTPResponse(status: .init(code: statuses.withLock { index < $0.count ? $0[index] : 200 })))
         }
         let run = pipeline(state, ["breaker"], transport: transport)
         for _ in 0..<3 { _ = await call(run) }
-        #expect(state.circuitState(for: "a.example", policy: Self.policy) == .closed, "3 calls are below the minimum of 4")
+        #expect(
+            state.circuitState(for: "a.example", policy: Self.policy) == .closed, "3 calls are below the minimum of 4")
         _ = await call(run)
         #expect(state.circuitState(for: "a.example", policy: Self.policy) == .open, "2 failures in 4 calls is 50 %")
         #expect(isRejected(await call(run)))
@@ -513,7 +556,8 @@ struct CircuitBreakerTests {
         let clock = ManualClock()
         let state = ResilienceState(clock: clock)
         let transport = ScriptedTransport(clock: clock) { _, request in
-            TransportResponse(head: HTTPResponse(status: request.head.authority == "bad.example" ? .internalServerError : .ok))
+            TransportResponse(
+                head: HTTPResponse(status: request.head.authority == "bad.example" ? .internalServerError : .ok))
         }
         let run = pipeline(state, ["breaker"], transport: transport)
         for _ in 0..<3 { _ = await call(run, host: "bad.example") }
@@ -605,29 +649,39 @@ struct LimiterTests {
 struct ResilienceConfigurationTests {
     @Test("spec → client → endpoint → call: later levels win")
     func layering() {
-        let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [],
-                                                          resilience: ResiliencePolicy(retry: RetryPolicy(maxAttempts: 4)))
+        let operation = Operation<Void, NoErrors>(
+            name: "op", authSchemes: [], output: .empty, errors: [],
+            resilience: ResiliencePolicy(retry: RetryPolicy(maxAttempts: 4)))
         var configuration = ClientConfiguration(server: "https://a.example", timeout: .seconds(20))
         configuration.endpointResilience["op"] = ResilienceOverrides(maxAttempts: 2)
         let runtime = ServiceRuntime(configuration: configuration)
         let policy = runtime.effectivePolicy(for: operation, options: RequestOptions(timeout: .seconds(5)))
         #expect(policy.retry.maxAttempts == 2)
         #expect(policy.timeouts == Timeouts(total: .seconds(5), attempt: .seconds(5)))
-        #expect(runtime.effectivePolicy(for: operation, options: RequestOptions()).timeouts == Timeouts(total: .seconds(20), attempt: .seconds(10)))
+        #expect(
+            runtime.effectivePolicy(for: operation, options: RequestOptions()).timeouts
+                == Timeouts(total: .seconds(20), attempt: .seconds(10)))
     }
 
     @Test("invalid combinations are refused with a message before anything is sent")
     func invalid() async {
-        #expect(ResiliencePolicy(timeouts: Timeouts(total: .seconds(1), attempt: .seconds(2))).problem == "the attempt timeout (2.0 seconds) is longer than the total timeout (1.0 seconds)")
+        #expect(
+            ResiliencePolicy(timeouts: Timeouts(total: .seconds(1), attempt: .seconds(2))).problem
+                == "the attempt timeout (2.0 seconds) is longer than the total timeout (1.0 seconds)")
         #expect(ResiliencePolicy(retry: RetryPolicy(maxAttempts: 0)).problem == "retry maxAttempts must be at least 1")
-        #expect(ResiliencePolicy(circuitBreaker: CircuitBreakerPolicy(failureRate: 1.5)).problem == "the breaker failureRate must be in (0, 1]")
+        #expect(
+            ResiliencePolicy(circuitBreaker: CircuitBreakerPolicy(failureRate: 1.5)).problem
+                == "the breaker failureRate must be in (0, 1]")
         #expect(ResiliencePolicy.standard.problem == nil)
 
         let transport = ScriptedTransport(clock: SystemClock(), status: 200)
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "https://a.example", transport: transport))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: "https://a.example", transport: transport))
         let operation = Operation<Void, NoErrors>(name: "op", authSchemes: [], output: .empty, errors: [])
         do throws(ClientError<NoErrors>) {
-            _ = try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions(resilience: ResilienceOverrides(maxAttempts: 0)))
+            _ = try await runtime.send(
+                operation, RequestBuilder(.get, path: "/"),
+                options: RequestOptions(resilience: ResilienceOverrides(maxAttempts: 0)))
             Issue.record("must be refused")
         } catch {
             #expect(error == .invalidRequest("resilience settings of 'op': retry maxAttempts must be at least 1"))

@@ -24,7 +24,10 @@ enum NoErrors: DeclaredError, Hashable {
 
 let ping = Operation<Void, NoErrors>(name: "ping", authSchemes: [], output: .empty, errors: [])
 
-func call(_ runtime: ServiceRuntime, _ request: RequestBuilder = RequestBuilder(.get, path: "/ping"), options: RequestOptions = .init()) async -> ClientError<NoErrors>? {
+func call(
+    _ runtime: ServiceRuntime, _ request: RequestBuilder = RequestBuilder(.get, path: "/ping"),
+    options: RequestOptions = .init()
+) async -> ClientError<NoErrors>? {
     do throws(ClientError<NoErrors>) {
         _ = try await runtime.send(ping, request, options: options)
         return nil
@@ -70,10 +73,12 @@ struct RequestBuildingTests {
     @Test func invalidRequestsAreNotSent() async {
         var request = RequestBuilder(.get, path: "/")
         request.header("Bad Name", "x")
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
         #expect(await call(runtime, request) == .invalidRequest("'Bad Name' is not a valid header field name"))
 
-        let badServer = ServiceRuntime(configuration: ClientConfiguration(server: "ftp://example.com", transport: HangingTransport()))
+        let badServer = ServiceRuntime(
+            configuration: ClientConfiguration(server: "ftp://example.com", transport: HangingTransport()))
         guard case .invalidRequest(let reason)? = await call(badServer) else {
             Issue.record("a bad base URL must be refused")
             return
@@ -86,14 +91,21 @@ struct RequestBuildingTests {
         let cases: [(Credential, String)] = [
             (.bearer("tok\nen"), "the bearer credential contains a line break or NUL"),
             (.basic(username: "me", password: "pa\rss"), "the basic credential contains a line break or NUL"),
-            (.basic(username: "m\u{0}e", password: "pass"), "the basic credential's username contains a line break or NUL"),
-            (.apiKeyHeader(name: "X-Key", key: "k\ney"), "the apiKey header X-Key credential contains a line break or NUL"),
+            (
+                .basic(username: "m\u{0}e", password: "pass"),
+                "the basic credential's username contains a line break or NUL"
+            ),
+            (
+                .apiKeyHeader(name: "X-Key", key: "k\ney"),
+                "the apiKey header X-Key credential contains a line break or NUL"
+            ),
         ]
         for (credential, message) in cases {
             var credentials = Credentials()
             credentials[scheme: "auth"] = credential
-            let runtime = ServiceRuntime(configuration: ClientConfiguration(
-                server: "http://127.0.0.1:1", transport: HangingTransport(), credentials: credentials))
+            let runtime = ServiceRuntime(
+                configuration: ClientConfiguration(
+                    server: "http://127.0.0.1:1", transport: HangingTransport(), credentials: credentials))
             let operation = Operation<Void, NoErrors>(name: "ping", authSchemes: ["auth"], output: .empty, errors: [])
             do throws(ClientError<NoErrors>) {
                 _ = try await runtime.send(operation, RequestBuilder(.get, path: "/ping"), options: RequestOptions())
@@ -108,23 +120,30 @@ struct RequestBuildingTests {
 @Suite("Failures")
 struct FailureTests {
     @Test func aTimeoutIsReportedAsTimeout() async {
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
         #expect(await call(runtime, options: RequestOptions(timeout: .milliseconds(20))) == .timeout(.milliseconds(20)))
 
-        let timedOut = ServiceRuntime(configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: FailingTransport(error: TransportError(.timedOut, detail: "slow"))))
+        let timedOut = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://127.0.0.1:1",
+                transport: FailingTransport(error: TransportError(.timedOut, detail: "slow"))))
         #expect(await call(timedOut, options: RequestOptions(timeout: .seconds(7))) == .timeout(.seconds(7)))
     }
 
     @Test func cancellationIsReportedAsCancellationNotTimeout() async {
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: "http://127.0.0.1:1", transport: HangingTransport()))
         let task = Task { await call(runtime) }
         task.cancel()
         #expect(await task.value == .cancelled)
     }
 
     @Test func transportErrorsKeepTheirKind() async {
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(
-            server: "http://127.0.0.1:1", transport: FailingTransport(error: TransportError(.connectionFailed, detail: "refused"))))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://127.0.0.1:1",
+                transport: FailingTransport(error: TransportError(.connectionFailed, detail: "refused"))))
         let error = await call(runtime)
         #expect(error == .transport(TransportError(.connectionFailed, detail: "refused")))
         #expect(error?.description == "transport failure (connectionFailed): refused")
@@ -133,7 +152,8 @@ struct FailureTests {
 
     @Test func decodingFailuresKeepABoundedExcerpt() {
         let body = Data(String(repeating: "x", count: 2_000).utf8)
-        let failure = DecodingFailure(DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad")), status: .ok, body: body)
+        let failure = DecodingFailure(
+            DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad")), status: .ok, body: body)
         #expect(failure.bodyExcerpt.count == DecodingFailure.excerptLimit + 1)
         #expect(failure.bodyExcerpt.hasSuffix("…"))
     }
@@ -157,7 +177,10 @@ struct ValueTests {
         #expect(CalendarDate(year: 7, month: 3, day: 4).description == "0007-03-04")
     }
 
-    @Test(arguments: [("250ms", Duration.milliseconds(250)), ("5s", .seconds(5)), ("2m", .seconds(120)), ("1h", .seconds(3600)), ("1.5", .milliseconds(1500))])
+    @Test(arguments: [
+        ("250ms", Duration.milliseconds(250)), ("5s", .seconds(5)), ("2m", .seconds(120)), ("1h", .seconds(3600)),
+        ("1.5", .milliseconds(1500)),
+    ])
     func durations(text: String, duration: Duration) {
         #expect(EnvironmentReader.parseDuration(text) == duration)
     }
@@ -180,7 +203,9 @@ struct ValueTests {
         let secret = Secret("hunter2")
         var dumped = ""
         dump(secret, to: &dumped)
-        for text in ["\(secret)", String(reflecting: secret), dumped, "\(Credential.basic(username: "u", password: secret))"] {
+        for text in [
+            "\(secret)", String(reflecting: secret), dumped, "\(Credential.basic(username: "u", password: secret))",
+        ] {
             #expect(!text.contains("hunter2"))
         }
     }
@@ -204,9 +229,11 @@ struct ValueTests {
 struct ErrorDescriptionTests {
     @Test("a transport failure names its cause in one bounded line")
     func transportCause() {
-        let error = ClientError<NoErrors>.transport(TransportError(.other, detail: "HTTPClientError.redirectLimitReached"))
+        let error = ClientError<NoErrors>.transport(
+            TransportError(.other, detail: "HTTPClientError.redirectLimitReached"))
         #expect(error.description == "transport failure (other): HTTPClientError.redirectLimitReached")
-        let long = ClientError<NoErrors>.transport(TransportError(.connectionLost, detail: String(repeating: "x\n", count: 500)))
+        let long = ClientError<NoErrors>.transport(
+            TransportError(.connectionLost, detail: String(repeating: "x\n", count: 500)))
         #expect(!long.description.contains("\n"))
         #expect(long.description.count < 260)
         #expect(long.description.hasSuffix("…"))
@@ -214,11 +241,16 @@ struct ErrorDescriptionTests {
 
     @Test("a decoding failure names where, why, the status and the body's beginning")
     func decodingCause() {
-        let failure = DecodingFailure(codingPath: "", message: "The given data was not valid JSON.", status: .ok,
-                                      bodyExcerpt: "<html>\r\n<body>Gateway\u{202E}</body>")
-        #expect(ClientError<NoErrors>.decoding(failure).description
-            == #"decoding failed at the top level (status 200): The given data was not valid JSON.; body begins: <html>\r\n<body>Gateway\u{202E}</body>"#)
+        let failure = DecodingFailure(
+            codingPath: "", message: "The given data was not valid JSON.", status: .ok,
+            bodyExcerpt: "<html>\r\n<body>Gateway\u{202E}</body>")
+        #expect(
+            ClientError<NoErrors>.decoding(failure).description
+                == #"decoding failed at the top level (status 200): The given data was not valid JSON.; body begins: <html>\r\n<body>Gateway\u{202E}</body>"#
+        )
         let empty = DecodingFailure(codingPath: "data[0]", message: "missing key 'id'", status: .ok, bodyExcerpt: "")
-        #expect(ClientError<NoErrors>.decoding(empty).description == "decoding failed at data[0] (status 200): missing key 'id'; the body is empty")
+        #expect(
+            ClientError<NoErrors>.decoding(empty).description
+                == "decoding failed at data[0] (status 200): missing key 'id'; the body is empty")
     }
 }

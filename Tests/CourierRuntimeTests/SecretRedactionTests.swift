@@ -1,9 +1,9 @@
+import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
-import CourierRuntimeTesting
 
 /// No value that holds a secret shows it through `description`, `debugDescription`, `dump`,
 /// `String(reflecting:)` or a walk over its mirror, before a call or after one.
@@ -22,7 +22,11 @@ struct SecretRedactionTests {
         var seen = Set<ObjectIdentifier>()
         while let (next, depth) = pending.popLast(), depth < 40 {
             let mirror = Mirror(reflecting: next)
-            if mirror.displayStyle == .class, let object = next as AnyObject?, !seen.insert(ObjectIdentifier(object)).inserted { continue }
+            if mirror.displayStyle == .class, let object = next as AnyObject?,
+                !seen.insert(ObjectIdentifier(object)).inserted
+            {
+                continue
+            }
             for child in mirror.children {
                 texts.append(String(describing: child.value))
                 pending.append((child.value, depth + 1))
@@ -33,7 +37,8 @@ struct SecretRedactionTests {
 
     static func expectHidden(_ value: Any, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for text in everythingPrinted(value) {
-            for secret in secrets + [Data("user:pass-secret-2".utf8).base64EncodedString()] where text.contains(secret) {
+            for secret in secrets + [Data("user:pass-secret-2".utf8).base64EncodedString()] where text.contains(secret)
+            {
                 Issue.record("\(name) shows '\(secret)': \(text.prefix(300))", sourceLocation: sourceLocation)
             }
         }
@@ -55,7 +60,8 @@ struct SecretRedactionTests {
         Self.expectHidden(credentials, "Credentials")
         Self.expectHidden(Credential.basic(username: "user", password: "user:pass-secret-2"), "Credential")
         Self.expectHidden(BasicCredentials(username: "user", password: "user:pass-secret-2"), "BasicCredentials")
-        let configuration = ClientConfiguration(server: "https://api.example", transport: HangingTransport(), credentials: credentials)
+        let configuration = ClientConfiguration(
+            server: "https://api.example", transport: HangingTransport(), credentials: credentials)
         Self.expectHidden(configuration, "ClientConfiguration")
         Self.expectHidden(ServiceRuntime(configuration: configuration), "ServiceRuntime")
         Self.expectHidden(EnvironmentReader(["TOKEN": "tok-secret-1", "KEY": "key-secret-3"]), "EnvironmentReader")
@@ -64,12 +70,15 @@ struct SecretRedactionTests {
     @Test("requests as stages and transports see them, cache entries after a call")
     func afterCalls() async throws {
         let transport = ScriptedTransport(clock: ManualClock()) { _, _ in
-            TransportResponse(head: HTTPResponse(status: .ok, headerFields: [.cacheControl: "max-age=60", .setCookie: "session=tok-secret-1"]),
-                              body: Data("{}".utf8))
+            TransportResponse(
+                head: HTTPResponse(
+                    status: .ok, headerFields: [.cacheControl: "max-age=60", .setCookie: "session=tok-secret-1"]),
+                body: Data("{}".utf8))
         }
         let cache = ResponseCache()
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(
-            server: "https://api.example", transport: transport, credentials: credentials(), responseCache: cache))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://api.example", transport: transport, credentials: credentials(), responseCache: cache))
         for scheme in ["bearer", "basic", "header", "query"] {
             let operation = Operation<Data, NoErrors>(
                 name: "read", authSchemes: [scheme], output: .bytes(accept: "application/json"), errors: [],

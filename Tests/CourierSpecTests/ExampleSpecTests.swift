@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Example specs in Specs/")
 struct ExampleSpecTests {
-    static let names = SpecFileNames.specFiles(in: Fixtures.specs.path).map { String($0.dropFirst(Fixtures.specs.path.count + 1)) }
+    static let names = SpecFileNames.specFiles(in: Fixtures.specs.path).map {
+        String($0.dropFirst(Fixtures.specs.path.count + 1))
+    }
 
     @Test("There are at least three service specs")
     func enoughServices() {
@@ -47,7 +49,8 @@ struct ExampleSpecTests {
         for endpoint in endpoints {
             let parameters = endpoint.pathParameters + endpoint.queryParameters + endpoint.headerParameters
             used += parameters.flatMap { types($0.type.expression) }
-            used += [endpoint.body?.type.expression, endpoint.response.type?.expression].compactMap { $0 }.flatMap(types)
+            used += [endpoint.body?.type.expression, endpoint.response.type?.expression].compactMap { $0 }.flatMap(
+                types)
         }
         for primitive in PrimitiveType.allCases {
             #expect(used.contains(.primitive(primitive)), "no example uses the type '\(primitive)'")
@@ -62,28 +65,35 @@ struct ExampleSpecTests {
         #expect(models.contains { if case .enumeration = $0.kind { true } else { false } })
         #expect(models.contains { if case .oneOf = $0.kind { true } else { false } })
         #expect(models.contains { if case .alias = $0.kind { true } else { false } })
-        #expect(models.contains { $0.deprecation != nil } || models.contains { model in
-            if case .object(let properties) = model.kind { return properties.contains { $0.deprecation != nil } }
-            return false
-        })
-        #expect(models.contains { model in
-            if case .object(let properties) = model.kind { return properties.contains { $0.jsonName != $0.name } }
-            return false
-        })
-        #expect(models.contains { model in
-            if case .object(let properties) = model.kind { return properties.contains { $0.defaultValue != nil } }
-            return false
-        })
+        #expect(
+            models.contains { $0.deprecation != nil }
+                || models.contains { model in
+                    if case .object(let properties) = model.kind {
+                        return properties.contains { $0.deprecation != nil }
+                    }
+                    return false
+                })
+        #expect(
+            models.contains { model in
+                if case .object(let properties) = model.kind { return properties.contains { $0.jsonName != $0.name } }
+                return false
+            })
+        #expect(
+            models.contains { model in
+                if case .object(let properties) = model.kind { return properties.contains { $0.defaultValue != nil } }
+                return false
+            })
         #expect(files.contains { !$0.imports.isEmpty })
         #expect(files.contains { !$0.headers.isEmpty })
         #expect(files.contains { $0.servers.count > 1 })
-        let authKinds = Set(files.flatMap(\.authSchemes).map { scheme -> String in
-            switch scheme.kind {
-            case .bearer: "bearer"
-            case .basic: "basic"
-            case .apiKey(let placement, _, _): "apiKey-\(placement.rawValue)"
-            }
-        })
+        let authKinds = Set(
+            files.flatMap(\.authSchemes).map { scheme -> String in
+                switch scheme.kind {
+                case .bearer: "bearer"
+                case .basic: "basic"
+                case .apiKey(let placement, _, _): "apiKey-\(placement.rawValue)"
+                }
+            })
         #expect(authKinds == ["bearer", "basic", "apiKey-header", "apiKey-query"])
         #expect(endpoints.contains { $0.pagination != nil })
         #expect(endpoints.contains { $0.resilience.cache != nil })

@@ -25,9 +25,11 @@ struct HostileInputTests {
         return loader.load(path)
     }
 
-    @Test("Deep nesting is refused at the level that crosses the bound", arguments: [
-        ("[", "]"), ("{a: ", "}"), ("- ", ""),
-    ])
+    @Test(
+        "Deep nesting is refused at the level that crosses the bound",
+        arguments: [
+            ("[", "]"), ("{a: ", "}"), ("- ", ""),
+        ])
     func deepNesting(open: String, close: String) async throws {
         let depth = 50_000
         var text = "courier: 1\nmodels: "
@@ -40,7 +42,9 @@ struct HostileInputTests {
         let result = try await loadOffPool(text)
         #expect(result.spec == nil)
         let first = result.diagnostics.first
-        #expect(first?.message.contains("nests deeper than \(YAMLLoader.maximumDepth) levels") == true, "\(result.diagnostics)")
+        #expect(
+            first?.message.contains("nests deeper than \(YAMLLoader.maximumDepth) levels") == true,
+            "\(result.diagnostics)")
         #expect(first?.location.line ?? 0 >= 1)
     }
 
@@ -59,9 +63,13 @@ struct HostileInputTests {
         let result = try await loadOffPool("courier: 1\nmodels:\n  A:\n    properties:\n      x: \(type)\n")
         #expect(result.spec == nil)
         let diagnostic = result.diagnostics.first
-        #expect(diagnostic?.message.contains("more than \(TypeExpression.maximumDepth) levels deep") == true, "\(result.diagnostics)")
+        #expect(
+            diagnostic?.message.contains("more than \(TypeExpression.maximumDepth) levels deep") == true,
+            "\(result.diagnostics)")
         // The column of the list<…> that crosses the bound.
-        #expect(diagnostic?.location == SourceLocation(file: "spec.courier.yaml", line: 5, column: 10 + 5 * TypeExpression.maximumDepth))
+        #expect(
+            diagnostic?.location
+                == SourceLocation(file: "spec.courier.yaml", line: 5, column: 10 + 5 * TypeExpression.maximumDepth))
     }
 
     @Test("A chain of 1,500 models each holding the next validates; closing it into a loop is one error")
@@ -73,11 +81,14 @@ struct HostileInputTests {
         text += "  M\(count - 1): { properties: { value: string } }\n"
         #expect(try await loadOffPool(text).spec != nil)
 
-        let loop = text.replacingOccurrences(of: "M\(count - 1): { properties: { value: string } }", with: "M\(count - 1): { properties: { next: M0 } }")
+        let loop = text.replacingOccurrences(
+            of: "M\(count - 1): { properties: { value: string } }", with: "M\(count - 1): { properties: { next: M0 } }")
         let result = try await loadOffPool(loop)
         #expect(result.spec == nil)
         #expect(result.diagnostics.count == 1)
-        #expect(result.diagnostics.first?.message.hasPrefix("model 'M0' contains itself through 'M0.next', 'M1.next'") == true)
+        #expect(
+            result.diagnostics.first?.message.hasPrefix("model 'M0' contains itself through 'M0.next', 'M1.next'")
+                == true)
         #expect(result.diagnostics.first?.location.line == 3)
     }
 
@@ -90,10 +101,11 @@ struct HostileInputTests {
         #expect(try await loadOffPool(text).spec != nil)
         let loop = "courier: 1\nmodels:\n  A: { type: list<B> }\n  B: { type: 'map<A>?' }\n  C: { type: A }\n"
         let result = try await loadOffPool(loop)
-        #expect(result.diagnostics.map(\.message) == [
-            "alias 'A' refers to itself; give the recursion an object model with properties",
-            "alias 'B' refers to itself; give the recursion an object model with properties",
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "alias 'A' refers to itself; give the recursion an object model with properties",
+                "alias 'B' refers to itself; give the recursion an object model with properties",
+            ])
     }
 
     @Test("A chain of 1,000 imported files loads, each file read once")
@@ -103,9 +115,11 @@ struct HostileInputTests {
         for index in 0..<count {
             let next = index + 1 < count ? "imports: [f\(index + 1).courier.yaml]\n" : ""
             let type = index + 1 < count ? "M\(index + 1)" : "string"
-            files["f\(index).courier.yaml"] = "courier: 1\n\(next)models:\n  M\(index): { properties: { next: \(type) } }\n"
+            files["f\(index).courier.yaml"] =
+                "courier: 1\n\(next)models:\n  M\(index): { properties: { next: \(type) } }\n"
         }
-        let spec = "courier: 1\nservice: Chain\nimports: [f0.courier.yaml]\nmodels:\n  Root: { properties: { first: M0 } }\n"
+        let spec =
+            "courier: 1\nservice: Chain\nimports: [f0.courier.yaml]\nmodels:\n  Root: { properties: { first: M0 } }\n"
         let result = try await loadOffPool(spec, files: files)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.prefix(3))")
         #expect(result.spec?.imported.count == count)
@@ -121,9 +135,10 @@ struct HostileInputTests {
         ]
         let spec = "courier: 1\nservice: S\nimports: [a.courier.yaml, b.courier.yaml]\n"
         let result = load(spec, files: files)
-        #expect(result.diagnostics.map(\.description) == [
-            "a.courier.yaml:3:25: error: unknown type 'B': it is defined in 'b.courier.yaml', which this file does not import",
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "a.courier.yaml:3:25: error: unknown type 'B': it is defined in 'b.courier.yaml', which this file does not import"
+            ])
     }
 
     @Test("An import cycle deep in a chain is reported once, with the whole cycle")
@@ -134,14 +149,18 @@ struct HostileInputTests {
             "c.courier.yaml": "courier: 1\nimports: [a.courier.yaml]\n",
         ]
         let result = load("courier: 1\nservice: S\nimports: [a.courier.yaml]\n", files: files)
-        #expect(result.diagnostics.map(\.description) == [
-            "c.courier.yaml:2:11: error: import cycle: a.courier.yaml → b.courier.yaml → c.courier.yaml → a.courier.yaml",
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "c.courier.yaml:2:11: error: import cycle: a.courier.yaml → b.courier.yaml → c.courier.yaml → a.courier.yaml"
+            ])
     }
 
-    @Test("A diagnostic is one line whatever the spec text holds", arguments: [
-        "a\nb.courier.yaml:1:1: warning: forged", "tab\there", "cr\rhere", "bidi\u{202E}here", "nul\0here", "sep\u{2028}here",
-    ])
+    @Test(
+        "A diagnostic is one line whatever the spec text holds",
+        arguments: [
+            "a\nb.courier.yaml:1:1: warning: forged", "tab\there", "cr\rhere", "bidi\u{202E}here", "nul\0here",
+            "sep\u{2028}here",
+        ])
     func diagnosticsStayOnOneLine(key: String) {
         let quoted = key.unicodeScalars.map { scalar -> String in
             switch scalar {
@@ -158,7 +177,8 @@ struct HostileInputTests {
         #expect(!result.diagnostics.isEmpty)
         for diagnostic in result.diagnostics {
             let printed = diagnostic.description
-            #expect(printed.split(separator: "\n", omittingEmptySubsequences: false).count == 1 + diagnostic.notes.count)
+            #expect(
+                printed.split(separator: "\n", omittingEmptySubsequences: false).count == 1 + diagnostic.notes.count)
             #expect(!printed.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
             #expect(!printed.unicodeScalars.contains { [0x202E, 0x2028, 0x85].contains($0.value) })
         }
@@ -169,18 +189,23 @@ struct HostileInputTests {
     func normalization() {
         let composed = "caf\u{E9}"
         let decomposed = "cafe\u{301}"
-        let duplicate = load("courier: 1\nmodels:\n  \(composed): { type: string }\n  \(decomposed): { type: string }\n")
+        let duplicate = load(
+            "courier: 1\nmodels:\n  \(composed): { type: string }\n  \(decomposed): { type: string }\n")
         #expect(duplicate.diagnostics.first?.message.hasPrefix("duplicate key") == true)
         // A reference spelled the other way finds the model.
-        let reference = load("courier: 1\nmodels:\n  \(composed): { type: string }\n  B: { properties: { x: \(decomposed) } }\n")
+        let reference = load(
+            "courier: 1\nmodels:\n  \(composed): { type: string }\n  B: { properties: { x: \(decomposed) } }\n")
         #expect(reference.diagnostics.isEmpty, "\(reference.diagnostics)")
         #expect(SwiftNaming.upperCamelCase(composed) == SwiftNaming.upperCamelCase(decomposed))
         #expect(Array(SwiftNaming.upperCamelCase(decomposed).unicodeScalars) == Array("Caf\u{E9}".unicodeScalars))
     }
 
-    @Test("Numbers in defaults are read only in the forms Swift and JSON also read", arguments: [
-        ("1.5", "1.5"), ("-.5", "-0.5"), ("+7.", "7.0"), ("2e-3", "2.0e-3"), ("0x1F", nil), ("inf", nil), ("1e", nil), (".", nil),
-    ] as [(String, String?)])
+    @Test(
+        "Numbers in defaults are read only in the forms Swift and JSON also read",
+        arguments: [
+            ("1.5", "1.5"), ("-.5", "-0.5"), ("+7.", "7.0"), ("2e-3", "2.0e-3"), ("0x1F", nil), ("inf", nil),
+            ("1e", nil), (".", nil),
+        ] as [(String, String?)])
     func numbers(text: String, canonical: String?) {
         let result = load("courier: 1\nmodels:\n  A: { properties: { x: { type: json, default: \(text) } } }\n")
         let property = result.spec.flatMap { spec -> Property? in
@@ -212,12 +237,13 @@ struct HostileInputTests {
               M: { properties: { hashValue: string } }
 
             """
-        #expect(load(text).diagnostics.map(\.description) == [
-            "spec.courier.yaml:3:12: error: server 'custom' would be named 'custom', which the generated server type has; rename the server",
-            "spec.courier.yaml:4:9: error: auth scheme 'credentials' would be named 'credentials', which the generated credentials type has; rename the scheme",
-            "spec.courier.yaml:6:3: error: model 'CourierRuntimeRequirement' would be named like the type 'CourierRuntimeRequirement' that every generated file declares; rename it",
-            "spec.courier.yaml:7:22: error: property 'hashValue' would be named 'hashValue', which every generated model has; rename the property and keep its JSON key with 'json:'",
-        ])
+        #expect(
+            load(text).diagnostics.map(\.description) == [
+                "spec.courier.yaml:3:12: error: server 'custom' would be named 'custom', which the generated server type has; rename the server",
+                "spec.courier.yaml:4:9: error: auth scheme 'credentials' would be named 'credentials', which the generated credentials type has; rename the scheme",
+                "spec.courier.yaml:6:3: error: model 'CourierRuntimeRequirement' would be named like the type 'CourierRuntimeRequirement' that every generated file declares; rename it",
+                "spec.courier.yaml:7:22: error: property 'hashValue' would be named 'hashValue', which every generated model has; rename the property and keep its JSON key with 'json:'",
+            ])
     }
 }
 
@@ -226,7 +252,9 @@ extension HostileInputTests {
     func suggestionBudget() async throws {
         let count = 800
         var text = "courier: 1\nmodels:\n"
-        for index in 0..<count { text += "  Model\(index): { properties: { x: string } }\n  R\(index): { properties: { y: Modl\(index) } }\n" }
+        for index in 0..<count {
+            text += "  Model\(index): { properties: { x: string } }\n  R\(index): { properties: { y: Modl\(index) } }\n"
+        }
         let result = try await loadOffPool(text)
         let unknown = result.diagnostics.filter { $0.message.hasPrefix("unknown type") }
         #expect(unknown.count == count)

@@ -33,6 +33,7 @@ struct InvalidSpecCorpusTests {
             return
         }
         let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        #expect(actual == expected, "diagnostics differ for \(name):\n\(Fixtures.diff(expected: expected, actual: actual))")
+        #expect(
+            actual == expected, "diagnostics differ for \(name):\n\(Fixtures.diff(expected: expected, actual: actual))")
     }
 }

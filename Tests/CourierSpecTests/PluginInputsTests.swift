@@ -1,6 +1,7 @@
-@testable import CourierSpec
 import Foundation
 import Testing
+
+@testable import CourierSpec
 
 /// The plugins' small YAML reader must agree with the real decoder wherever it gives an answer,
 /// and say `unreadable` rather than guess.
@@ -38,17 +39,30 @@ struct PluginInputsTests {
 
     @Test("block and flow lists, quotes, comments and null")
     func shapes() {
-        #expect(TopLevelYAMLKeys.list("imports", in: "courier: 1\nimports:\n  - a.yaml # first\n  - 'b c.yaml'\nmodels: {}\n") == .value(["a.yaml", "b c.yaml"]))
-        #expect(TopLevelYAMLKeys.list("imports", in: "imports:\n- a.yaml\n- \"b\\\"q.yaml\"\nservice: X\n") == .value(["a.yaml", "b\"q.yaml"]))
-        #expect(TopLevelYAMLKeys.list("imports", in: "imports: [a.yaml, \"b, c.yaml\"]  # two\n") == .value(["a.yaml", "b, c.yaml"]))
-        #expect(TopLevelYAMLKeys.list("imports", in: "imports: [a.yaml,\n  b.yaml]\ncourier: 1\n") == .value(["a.yaml", "b.yaml"]))
+        #expect(
+            TopLevelYAMLKeys.list(
+                "imports", in: "courier: 1\nimports:\n  - a.yaml # first\n  - 'b c.yaml'\nmodels: {}\n")
+                == .value(["a.yaml", "b c.yaml"]))
+        #expect(
+            TopLevelYAMLKeys.list("imports", in: "imports:\n- a.yaml\n- \"b\\\"q.yaml\"\nservice: X\n")
+                == .value(["a.yaml", "b\"q.yaml"]))
+        #expect(
+            TopLevelYAMLKeys.list("imports", in: "imports: [a.yaml, \"b, c.yaml\"]  # two\n")
+                == .value(["a.yaml", "b, c.yaml"]))
+        #expect(
+            TopLevelYAMLKeys.list("imports", in: "imports: [a.yaml,\n  b.yaml]\ncourier: 1\n")
+                == .value(["a.yaml", "b.yaml"]))
         #expect(TopLevelYAMLKeys.list("imports", in: "imports: []\n") == .value([]))
         #expect(TopLevelYAMLKeys.list("imports", in: "imports: ~\n") == .absent)
         #expect(TopLevelYAMLKeys.list("imports", in: "imports:\ncourier: 1\n") == .absent)
         #expect(TopLevelYAMLKeys.list("imports", in: "courier: 1\n") == .absent)
-        #expect(TopLevelYAMLKeys.list("imports", in: "models:\n  imports: [x.yaml]\n") == .absent, "only top-level keys count")
+        #expect(
+            TopLevelYAMLKeys.list("imports", in: "models:\n  imports: [x.yaml]\n") == .absent,
+            "only top-level keys count")
         #expect(TopLevelYAMLKeys.list("imports", in: "# imports: [x.yaml]\n") == .absent)
-        #expect(TopLevelYAMLKeys.scalar("templates", in: "access: public\ntemplates: 'My Templates' # overrides\n") == .value("My Templates"))
+        #expect(
+            TopLevelYAMLKeys.scalar("templates", in: "access: public\ntemplates: 'My Templates' # overrides\n")
+                == .value("My Templates"))
         #expect(TopLevelYAMLKeys.scalar("templates", in: "access: public\n") == .absent)
     }
 
@@ -76,7 +90,9 @@ struct PluginInputsTests {
         #expect(found.paths == ["app/shared/b.courier.yaml", "c.courier.yaml"])
         #expect(found.complete)
 
-        let missing = PluginInputs.importedFiles(ofSpecAt: "app/a.courier.yaml") { $0 == "c.courier.yaml" ? nil : files[$0] }
+        let missing = PluginInputs.importedFiles(ofSpecAt: "app/a.courier.yaml") {
+            $0 == "c.courier.yaml" ? nil : files[$0]
+        }
         #expect(missing.paths == ["app/shared/b.courier.yaml", "c.courier.yaml"])
         #expect(!missing.complete)
 
@@ -87,8 +103,12 @@ struct PluginInputsTests {
     @Test("a configuration's template folder is resolved against the configuration's folder")
     func templatesFolder() {
         let read: (String) -> String? = { _ in "access: internal\ntemplates: ../Templates\n" }
-        #expect(PluginInputs.templatesFolder(ofConfigurationAt: "/p/Sources/App/courier-config.yaml", readFile: read) == .value("/p/Sources/Templates"))
+        #expect(
+            PluginInputs.templatesFolder(ofConfigurationAt: "/p/Sources/App/courier-config.yaml", readFile: read)
+                == .value("/p/Sources/Templates"))
         #expect(PluginInputs.templatesFolder(ofConfigurationAt: "/p/courier-config.yaml") { _ in nil } == .unreadable)
-        #expect(PluginInputs.templatesFolder(ofConfigurationAt: "/p/courier-config.yaml") { _ in "access: public\n" } == .absent)
+        #expect(
+            PluginInputs.templatesFolder(ofConfigurationAt: "/p/courier-config.yaml") { _ in "access: public\n" }
+                == .absent)
     }
 }

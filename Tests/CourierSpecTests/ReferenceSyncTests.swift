@@ -26,7 +26,9 @@ struct ReferenceSyncTests {
         return (Set(properties.keys), object["additionalProperties"] as? Bool == false)
     }
 
-    @Test("Each schema definition has exactly the decoder's keys and rejects others", arguments: SpecKeys.all.keys.sorted())
+    @Test(
+        "Each schema definition has exactly the decoder's keys and rejects others",
+        arguments: SpecKeys.all.keys.sorted())
     func schemaMatches(table: String) throws {
         let (keys, closed) = try schemaKeys(table)
         #expect(keys == Set(SpecKeys.all[table] ?? []), "schema '\(table)'")

@@ -38,7 +38,8 @@ struct YAMLLoaderTests {
     func mergeKeys() throws {
         let entries = try #require(load("base: &b { p: 1, q: 2 }\nderived:\n  <<: *b\n  q: 3\n").root?.entries)
         let derived = try #require(entries[1].value.entries)
-        let values = Dictionary(uniqueKeysWithValues: derived.map { ($0.key.scalarValue ?? "", $0.value.scalarValue ?? "") })
+        let values = Dictionary(
+            uniqueKeysWithValues: derived.map { ($0.key.scalarValue ?? "", $0.value.scalarValue ?? "") })
         #expect(values == ["p": "1", "q": "3"])
     }
 

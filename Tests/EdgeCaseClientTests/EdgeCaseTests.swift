@@ -23,7 +23,8 @@ final class CannedTransport: HTTPTransport {
 @Suite("Generated code for odd names, every type and recursion")
 struct EdgeCaseTests {
     @Test func defaultsFillAbsentKeys() throws {
-        let decoded = try JSONCoding.makeDecoder().decode(Everything.self, from: Data(#"{"string": "s", "bytes": "AQI="}"#.utf8))
+        let decoded = try JSONCoding.makeDecoder().decode(
+            Everything.self, from: Data(#"{"string": "s", "bytes": "AQI="}"#.utf8))
         #expect(decoded.bool == false)
         #expect(decoded.int == -3)
         #expect(decoded.int32 == .max)
@@ -44,7 +45,8 @@ struct EdgeCaseTests {
     }
 
     @Test func everythingRoundTrips() throws {
-        var value = try JSONCoding.makeDecoder().decode(Everything.self, from: Data(#"{"string": "s", "bytes": ""}"#.utf8))
+        var value = try JSONCoding.makeDecoder().decode(
+            Everything.self, from: Data(#"{"string": "s", "bytes": ""}"#.utf8))
         value.model = String(value: "named String")
         value.standardNamed = URL(self_: "me", type: "T")
         value.optionalList = ["a", nil]
@@ -57,7 +59,8 @@ struct EdgeCaseTests {
     }
 
     @Test func recursiveModelsAndUnions() throws {
-        let json = #"{"@type": "node", "next": {"children": []}, "children": [{"children": []}], "shape": {"@type": "leaf", "owner": {"children": []}}}"#
+        let json =
+            #"{"@type": "node", "next": {"children": []}, "children": [{"children": []}], "shape": {"@type": "leaf", "owner": {"children": []}}}"#
         let node = try JSONCoding.makeDecoder().decode(Node.self, from: Data(json.utf8))
         #expect(node.next?.children == [])
         guard case .leaf(let leaf)? = node.shape else {
@@ -70,17 +73,22 @@ struct EdgeCaseTests {
     }
 
     @Test func enumsWithOddValues() throws {
-        let values = try JSONCoding.makeDecoder().decode([Protocol_].self, from: Data(#"["default", "2fa", "café", "-", "new"]"#.utf8))
+        let values = try JSONCoding.makeDecoder().decode(
+            [Protocol_].self, from: Data(#"["default", "2fa", "café", "-", "new"]"#.utf8))
         #expect(values == [.default, ._2fa, .café, .minus, .unknown("new")])
         #expect(values.map(\.rawValue) == ["default", "2fa", "café", "-", "new"])
     }
 
     @Test func oddPathsQueriesAndHeadersAreEncoded() async throws {
         let transport = CannedTransport(body: #"{"string": "s", "bytes": ""}"#)
-        let client = OdditiesClient(server: .default, auth: .class("t"), headers: OdditiesHeaders(), transport: transport)
-        _ = try await client.default(inside: "a/b", selfValue: .café, forValues: [1, 2], caseDate: Date(timeIntervalSince1970: 0), emoji: "✓")
+        let client = OdditiesClient(
+            server: .default, auth: .class("t"), headers: OdditiesHeaders(), transport: transport)
+        _ = try await client.default(
+            inside: "a/b", selfValue: .café, forValues: [1, 2], caseDate: Date(timeIntervalSince1970: 0), emoji: "✓")
         let request = try #require(transport.requests.current.first)
-        #expect(request.head.path == "/odd%20v1/items/a%2Fb/caf%C3%A9?for=1&for=2&class=a%26b%3Cc%3E&case=1970-01-01T00%3A00%3A00Z")
+        #expect(
+            request.head.path
+                == "/odd%20v1/items/a%2Fb/caf%C3%A9?for=1&for=2&class=a%26b%3Cc%3E&case=1970-01-01T00%3A00%3A00Z")
         #expect(request.head.headerFields[HTTPField.Name("X-Emoji")!] == "✓")
         #expect(request.head.headerFields[.authorization] == "Bearer t")
 

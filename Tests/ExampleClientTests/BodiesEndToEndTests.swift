@@ -10,20 +10,23 @@ import Testing
 @Suite("Form, multipart and per-status bodies against the example server")
 struct BodiesEndToEndTests {
     func users(_ server: ExampleServer, _ transport: TransportKind) -> UsersClient {
-        UsersClient(server: .custom(ServerURL(server.baseURL)), auth: UsersAuth(apiKey: "key-1"), transport: transport.make())
+        UsersClient(
+            server: .custom(ServerURL(server.baseURL)), auth: UsersAuth(apiKey: "key-1"), transport: transport.make())
     }
 
     /// A file in a fresh temporary folder, removed by the caller.
     func temporaryFile(named name: String, contents: Data) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-bodies-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "courier-bodies-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent(name)
         try contents.write(to: file)
         return file
     }
 
-    @Test("multipart: text fields, repeated fields, a raw bytes part and files from memory and from disk",
-          arguments: TransportKind.allCases)
+    @Test(
+        "multipart: text fields, repeated fields, a raw bytes part and files from memory and from disk",
+        arguments: TransportKind.allCases)
     func multipart(transport: TransportKind) async throws {
         let binary = Data([0x00, 0xFF, 0x0D, 0x0A, 0x2D, 0x2D, 0x89])
         let file = try temporaryFile(named: "report \"Q4\".pdf", contents: Data("%PDF-1.7 on disk".utf8))
@@ -32,29 +35,34 @@ struct BodiesEndToEndTests {
             let upload = DocumentUpload(
                 title: "Année 2026 — \"final\"\r\nX-Injected: 1", kind: .viewer, tags: ["a", "b c"],
                 document: try FilePart(contentsOf: file, contentType: "application/pdf"),
-                attachments: [FilePart(data: Data("one".utf8), fileName: "one.txt", contentType: "text/plain"),
-                              FilePart(data: binary, fileName: "two.bin")],
+                attachments: [
+                    FilePart(data: Data("one".utf8), fileName: "one.txt", contentType: "text/plain"),
+                    FilePart(data: binary, fileName: "two.bin"),
+                ],
                 checksum: Data([1, 2, 3, 0xFE]))
             let stored = try await users(server, transport).uploadDocument(userId: UUID(), body: upload)
             #expect(stored.title == upload.title, "text survives as UTF-8, line breaks and quotes included")
             #expect(stored.fieldCount == 8)
-            #expect(stored.parts == [
-                "title|-|-|Année 2026 — \"final\"\r\nX-Injected: 1",
-                "kind|-|-|viewer",
-                "tags|-|-|a",
-                "tags|-|-|b c",
-                "document|report %22Q4%22.pdf|application/pdf|%PDF-1.7 on disk",
-                "attachments|one.txt|text/plain|one",
-                "attachments|two.bin|application/octet-stream|<7 bytes, sum 505>",
-                "checksum|-|application/octet-stream|<4 bytes, sum 260>",
-            ])
+            #expect(
+                stored.parts == [
+                    "title|-|-|Année 2026 — \"final\"\r\nX-Injected: 1",
+                    "kind|-|-|viewer",
+                    "tags|-|-|a",
+                    "tags|-|-|b c",
+                    "document|report %22Q4%22.pdf|application/pdf|%PDF-1.7 on disk",
+                    "attachments|one.txt|text/plain|one",
+                    "attachments|two.bin|application/octet-stream|<7 bytes, sum 505>",
+                    "checksum|-|application/octet-stream|<4 bytes, sum 260>",
+                ])
             let request = try #require(server.lastRequest)
             #expect(request.headers["content-type"]?.hasPrefix("multipart/form-data; boundary=courier-") == true)
             #expect(request.body.count == Int(request.headers["content-length"] ?? "") ?? -1)
         }
     }
 
-    @Test("a large file is streamed from disk, in order, with its length as Content-Length", arguments: TransportKind.allCases)
+    @Test(
+        "a large file is streamed from disk, in order, with its length as Content-Length",
+        arguments: TransportKind.allCases)
     func largeFile(transport: TransportKind) async throws {
         let size = 3 * StreamedBody.chunkSize + 123
         let contents = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ ($0 >> 8)) })
@@ -75,7 +83,8 @@ struct BodiesEndToEndTests {
     func unreadableFile() async throws {
         try await withServer { server in
             let missing = URL(fileURLWithPath: "/nonexistent/courier/\(UUID().uuidString).pdf")
-            let upload = DocumentUpload(title: "t", kind: .member, tags: [], document: try FilePart(contentsOf: missing))
+            let upload = DocumentUpload(
+                title: "t", kind: .member, tags: [], document: try FilePart(contentsOf: missing))
             let error = await failure { () async throws(UsersError) in
                 try await users(server, .urlSession).uploadDocument(userId: UUID(), body: upload)
             }
@@ -98,13 +107,17 @@ struct BodiesEndToEndTests {
             #expect(session.token == "ada lovelace:false", "the default is sent")
             #expect(session.scopes == ["read", "write:all"])
             let request = try #require(server.lastRequest)
-            #expect(String(decoding: request.body, as: UTF8.self)
-                == "username=ada%20lovelace&password=pa%20ss%26word%3D%2B%25&remember=false&scopes=read&scopes=write%3Aall")
+            #expect(
+                String(decoding: request.body, as: UTF8.self)
+                    == "username=ada%20lovelace&password=pa%20ss%26word%3D%2B%25&remember=false&scopes=read&scopes=write%3Aall"
+            )
             #expect(request.headers["x-api-key"] == nil, "the endpoint says auth: none")
         }
     }
 
-    @Test("one body, sent in the media type the caller picks; one not declared is refused", arguments: TransportKind.allCases)
+    @Test(
+        "one body, sent in the media type the caller picks; one not declared is refused",
+        arguments: TransportKind.allCases)
     func contentTypeChoice(transport: TransportKind) async throws {
         try await withServer { server in
             let client = users(server, transport)
@@ -112,7 +125,9 @@ struct BodiesEndToEndTests {
             let byDefault = try await client.addNote(userId: UUID(), body: note)
             #expect(byDefault.receivedAs == "json")
             #expect(server.lastRequest?.headers["content-type"] == "application/json")
-            for (mediaType, name) in [(MediaType.formURLEncoded, "form"), (.multipartFormData, "multipart"), (.json, "json")] {
+            for (mediaType, name) in [
+                (MediaType.formURLEncoded, "form"), (.multipartFormData, "multipart"), (.json, "json"),
+            ] {
                 let answer = try await client.addNote(userId: UUID(), body: note, contentType: mediaType)
                 #expect(answer.receivedAs == name)
                 #expect(answer.text == note.text)
@@ -131,8 +146,9 @@ struct BodiesEndToEndTests {
         }
     }
 
-    @Test("a response that depends on the status: JSON, another JSON type, CSV text, no body; an undeclared 2xx",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a response that depends on the status: JSON, another JSON type, CSV text, no body; an undeclared 2xx",
+        arguments: TransportKind.allCases)
     func responsesByStatus(transport: TransportKind) async throws {
         try await withServer { server in
             let client = users(server, transport)
@@ -141,8 +157,12 @@ struct BodiesEndToEndTests {
                 return
             }
             #expect(list.count == 1)
-            #expect(try await client.exportUsers(name: "running") == .accepted(ExportJob(id: "job-1", retryAfterSeconds: 5)))
-            #expect(try await client.exportUsers(name: "mirror") == .nonAuthoritativeInformation("id,email\n7,a@example.com\n"))
+            #expect(
+                try await client.exportUsers(name: "running") == .accepted(ExportJob(id: "job-1", retryAfterSeconds: 5))
+            )
+            #expect(
+                try await client.exportUsers(name: "mirror")
+                    == .nonAuthoritativeInformation("id,email\n7,a@example.com\n"))
             let empty = try await client.exportUsersWithResponse(name: "empty")
             #expect(empty.value == .noContent)
             #expect(empty.status == .noContent)
@@ -165,9 +185,11 @@ struct BodiesEndToEndTests {
         mock.exportUsersHandler = { _ in .noContent }
         let id = UUID()
         let note = Note(text: "hi")
-        #expect(try await mock.addNote(userId: id, body: note, contentType: .formURLEncoded).receivedAs
-            == "application/x-www-form-urlencoded")
+        #expect(
+            try await mock.addNote(userId: id, body: note, contentType: .formURLEncoded).receivedAs
+                == "application/x-www-form-urlencoded")
         #expect(try await mock.exportUsersWithResponse(name: "x").status == .ok, "the first declared status")
-        #expect(mock.calls == [.addNote(userId: id, body: note, contentType: .formURLEncoded), .exportUsers(name: "x")])
+        #expect(
+            mock.calls == [.addNote(userId: id, body: note, contentType: .formURLEncoded), .exportUsers(name: "x")])
     }
 }

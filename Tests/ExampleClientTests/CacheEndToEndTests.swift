@@ -12,13 +12,17 @@ import Testing
 struct CacheEndToEndTests {
     let clock = ManualClock()
 
-    func client(_ server: ExampleServer, _ transport: TransportKind, token: String = "alice", cache: ResponseCache = ResponseCache(),
-                policy: ResilienceOverrides.Setting<CachePolicy> = .inherit) -> PaymentsClient {
-        PaymentsClient(configuration: ClientConfiguration(
-            server: ServerURL(server.baseURL), transport: transport.make(),
-            credentials: PaymentsAuth.bearer(token).credentials,
-            resilience: ResilienceOverrides(retry: .disabled, cache: policy),
-            resilienceState: ResilienceState(clock: clock), responseCache: cache))
+    func client(
+        _ server: ExampleServer, _ transport: TransportKind, token: String = "alice",
+        cache: ResponseCache = ResponseCache(),
+        policy: ResilienceOverrides.Setting<CachePolicy> = .inherit
+    ) -> PaymentsClient {
+        PaymentsClient(
+            configuration: ClientConfiguration(
+                server: ServerURL(server.baseURL), transport: transport.make(),
+                credentials: PaymentsAuth.bearer(token).credentials,
+                resilience: ResilienceOverrides(retry: .disabled, cache: policy),
+                resilienceState: ResilienceState(clock: clock), responseCache: cache))
     }
 
     /// Waits for the server to have seen `count` requests (background work goes over the network).
@@ -26,12 +30,17 @@ struct CacheEndToEndTests {
         for _ in 0..<500 where server.requests.count < count { try await Task.sleep(for: .milliseconds(10)) }
     }
 
-    @Test("no request while fresh, then one conditional request; a 304 refreshes the entry", arguments: TransportKind.allCases)
+    @Test(
+        "no request while fresh, then one conditional request; a 304 refreshes the entry",
+        arguments: TransportKind.allCases)
     func freshThenRevalidated(transport: TransportKind) async throws {
         try await withServer { server in
-            server.inject([.headers(["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
-                           .status(304, headers: ["Cache-Control": "max-age=10", "ETag": "\"list-1\""])],
-                          forPathPrefix: "/v1/payments")
+            server.inject(
+                [
+                    .headers(["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
+                    .status(304, headers: ["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
+                ],
+                forPathPrefix: "/v1/payments")
             // The client's policy replaces the spec's, whose stale-while-revalidate would answer at once.
             let payments = client(server, transport, policy: .use(CachePolicy()))
             let first = try await payments.listPayments()
@@ -49,13 +58,17 @@ struct CacheEndToEndTests {
         }
     }
 
-    @Test("within the spec's stale-while-revalidate the stale copy is served and refreshed in the background",
-          arguments: TransportKind.allCases)
+    @Test(
+        "within the spec's stale-while-revalidate the stale copy is served and refreshed in the background",
+        arguments: TransportKind.allCases)
     func staleWhileRevalidate(transport: TransportKind) async throws {
         try await withServer { server in
-            server.inject([.headers(["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
-                           .status(304, headers: ["Cache-Control": "max-age=10", "ETag": "\"list-1\""])],
-                          forPathPrefix: "/v1/payments")
+            server.inject(
+                [
+                    .headers(["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
+                    .status(304, headers: ["Cache-Control": "max-age=10", "ETag": "\"list-1\""]),
+                ],
+                forPathPrefix: "/v1/payments")
             let payments = client(server, transport)
             let first = try await payments.listPayments()
             clock.advance(by: .seconds(25))
@@ -66,7 +79,9 @@ struct CacheEndToEndTests {
         }
     }
 
-    @Test("no-store and Vary: * are never reused; different credentials never share an entry", arguments: TransportKind.allCases)
+    @Test(
+        "no-store and Vary: * are never reused; different credentials never share an entry",
+        arguments: TransportKind.allCases)
     func neverShared(transport: TransportKind) async throws {
         try await withServer { server in
             let cache = ResponseCache()
@@ -105,7 +120,9 @@ struct CacheEndToEndTests {
         }
     }
 
-    @Test("a successful POST drops the cached list; the cache can be bypassed per call", arguments: TransportKind.allCases)
+    @Test(
+        "a successful POST drops the cached list; the cache can be bypassed per call", arguments: TransportKind.allCases
+    )
     func invalidatedAndBypassed(transport: TransportKind) async throws {
         try await withServer { server in
             let payments = client(server, transport)
@@ -114,7 +131,8 @@ struct CacheEndToEndTests {
             #expect(server.requests.count == 2, "cache: .off always goes upstream")
             _ = try await payments.listPayments()
             #expect(server.requests.count == 2)
-            _ = try await payments.createPayment(body: CreatePayment(amount: Money(amount: 5, currency: .eur), source: "tok"))
+            _ = try await payments.createPayment(
+                body: CreatePayment(amount: Money(amount: 5, currency: .eur), source: "tok"))
             _ = try await payments.listPayments()
             #expect(server.requests.count == 4, "the POST to /v1/payments dropped GET /v1/payments?limit=20")
         }

@@ -22,8 +22,12 @@ struct MockAndConfigurationTests {
         let id = UUID()
         #expect(try await describePayment(mock, id: id) == "500 GBP")
         _ = try await mock.listPayments(limit: 5)
-        #expect(mock.calls == [.getPayment(id: id), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)])
-        #expect(mock.calls != [.getPayment(id: UUID()), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)])
+        #expect(
+            mock.calls == [.getPayment(id: id), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil)])
+        #expect(
+            mock.calls != [
+                .getPayment(id: UUID()), .listPayments(limit: 5, cursor: nil, status: nil, createdAfter: nil),
+            ])
         #expect(mock.calls.map(\.endpoint) == ["getPayment", "listPayments"])
         #expect(mock.calls.first?.argument("id", as: UUID.self) == id)
         #expect(mock.calls.first?.argument("id", as: String.self) == nil)
@@ -71,7 +75,10 @@ struct MockAndConfigurationTests {
     }
 
     @Test func fromEnvironmentNamesTheBadVariable() {
-        #expect(throws: ConfigurationError(variable: "INVENTORY_TIMEOUT", message: "'soon' is not a duration such as 250ms, 5s or 2m")) {
+        #expect(
+            throws: ConfigurationError(
+                variable: "INVENTORY_TIMEOUT", message: "'soon' is not a duration such as 250ms, 5s or 2m")
+        ) {
             try InventoryClient.fromEnvironment(["INVENTORY_TIMEOUT": "soon"])
         }
         #expect(throws: ConfigurationError.self) {
@@ -81,7 +88,10 @@ struct MockAndConfigurationTests {
 
     @Test func secretsNeverShowInDescriptions() {
         let auth = UsersAuth.basic(username: "ada", password: "hunter2")
-        let texts = [String(describing: auth), String(reflecting: auth), "\(auth.credentials)", String(describing: auth.credentials[scheme: "basic"])]
+        let texts = [
+            String(describing: auth), String(reflecting: auth), "\(auth.credentials)",
+            String(describing: auth.credentials[scheme: "basic"]),
+        ]
         var dumped = ""
         dump(auth, to: &dumped)
         for text in texts + [dumped] {
@@ -90,14 +100,16 @@ struct MockAndConfigurationTests {
     }
 
     @Test func enumsKeepUnknownValuesAndRoundTrip() throws {
-        let decoded = try JSONCoding.makeDecoder().decode([PaymentStatus].self, from: Data(#"["pending","disputed"]"#.utf8))
+        let decoded = try JSONCoding.makeDecoder().decode(
+            [PaymentStatus].self, from: Data(#"["pending","disputed"]"#.utf8))
         #expect(decoded == [.pending, .unknown("disputed")])
         let encoded = try JSONCoding.makeEncoder().encode(decoded)
         #expect(String(decoding: encoded, as: UTF8.self) == #"["pending","disputed"]"#)
     }
 
     @Test func unionsSetTheirDiscriminatorWhenEncoding() throws {
-        let method = PaymentMethod.card(Card(type: "wrong", brand: "visa", last4: "4242", expiryMonth: 1, expiryYear: 2030))
+        let method = PaymentMethod.card(
+            Card(type: "wrong", brand: "visa", last4: "4242", expiryMonth: 1, expiryYear: 2030))
         let object = try JSONSerialization.jsonObject(with: JSONCoding.makeEncoder().encode(method)) as? [String: Any]
         #expect(object?["type"] as? String == "card")
         #expect(object?["exp_month"] as? Int == 1)

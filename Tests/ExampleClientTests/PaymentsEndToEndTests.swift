@@ -6,19 +6,25 @@ import Testing
 @Suite("Payments client against the example server")
 struct PaymentsEndToEndTests {
     func client(_ server: ExampleServer, _ transport: TransportKind) -> PaymentsClient {
-        PaymentsClient(server: .custom(ServerURL(server.baseURL)), auth: .bearer("secret-token"), transport: transport.make())
+        PaymentsClient(
+            server: .custom(ServerURL(server.baseURL)), auth: .bearer("secret-token"), transport: transport.make())
     }
 
-    @Test("query parameters, defaults, list values, dates, bearer auth and service headers", arguments: TransportKind.allCases)
+    @Test(
+        "query parameters, defaults, list values, dates, bearer auth and service headers",
+        arguments: TransportKind.allCases)
     func listPayments(transport: TransportKind) async throws {
         try await withServer { server in
             let payments = client(server, transport)
             let createdAfter = Date(timeIntervalSince1970: 1_795_253_400)
-            let page = try await payments.listPayments(status: [.pending, .unknown("on hold")], createdAfter: createdAfter)
+            let page = try await payments.listPayments(
+                status: [.pending, .unknown("on hold")], createdAfter: createdAfter)
 
             let request = try #require(server.lastRequest)
             #expect(request.method == "GET")
-            #expect(request.target == "/v1/payments?limit=20&status=pending&status=on%20hold&createdAfter=2026-11-21T09%3A30%3A00Z")
+            #expect(
+                request.target
+                    == "/v1/payments?limit=20&status=pending&status=on%20hold&createdAfter=2026-11-21T09%3A30%3A00Z")
             #expect(request.headers["authorization"] == "Bearer secret-token")
             #expect(request.headers["x-client-name"] == "courier")
             #expect(request.headers["accept"] == "application/json")
@@ -26,7 +32,8 @@ struct PaymentsEndToEndTests {
             #expect(page.data.count == 2)
             #expect(page.nextCursor == "page-2")
             #expect(page.data[1].status == .unknown("chargeback"), "an unknown enum value decodes instead of failing")
-            #expect(page.data[0].capturedAt == Date(timeIntervalSince1970: 1_795_253_400.25), "fractional seconds are kept")
+            #expect(
+                page.data[0].capturedAt == Date(timeIntervalSince1970: 1_795_253_400.25), "fractional seconds are kept")
             #expect(page.data[0].audit.createdAt == Date(timeIntervalSince1970: 1_795_253_400))
             #expect(page.data[0].fee == Decimal(string: "0.029"))
             #expect(page.data[0].note == nil)
@@ -115,17 +122,20 @@ struct PaymentsEndToEndTests {
                 return
             }
             #expect(typeFailure.codingPath == "amount.currency")
-            #expect(wrongType?.description.hasPrefix("decoding failed at amount.currency (status 200): ") == true,
-                    "\(String(describing: wrongType))")
+            #expect(
+                wrongType?.description.hasPrefix("decoding failed at amount.currency (status 200): ") == true,
+                "\(String(describing: wrongType))")
         }
     }
 
-    @Test("JSON bodies, idempotency keys and declared errors with their own body type", arguments: TransportKind.allCases)
+    @Test(
+        "JSON bodies, idempotency keys and declared errors with their own body type", arguments: TransportKind.allCases)
     func createPayment(transport: TransportKind) async throws {
         try await withServer { server in
             let payments = client(server, transport)
             let created = try await payments.createPayment(
-                body: CreatePayment(amount: Money(amount: 2500, currency: .eur), source: "tok_visa", note: "Coffee & <cake>"))
+                body: CreatePayment(
+                    amount: Money(amount: 2500, currency: .eur), source: "tok_visa", note: "Coffee & <cake>"))
             #expect(created.status == .pending)
             #expect(created.note == "Coffee & <cake>")
             #expect(created.amount == Money(amount: 2500, currency: .eur))
@@ -139,7 +149,8 @@ struct PaymentsEndToEndTests {
             #expect(sent?["metadata"] == nil, "nil optionals are left out")
 
             let declined = await failure { () async throws(PaymentsError) in
-                try await payments.createPayment(body: CreatePayment(amount: Money(amount: 0, currency: .usd), source: "tok"))
+                try await payments.createPayment(
+                    body: CreatePayment(amount: Money(amount: 0, currency: .usd), source: "tok"))
             }
             guard case .declared(.cardDeclined(let decline), _)? = declined else {
                 Issue.record("expected CardDeclined, got \(String(describing: declined))")
@@ -200,7 +211,9 @@ struct PaymentsEndToEndTests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
         }
         #expect(bound)
         let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"

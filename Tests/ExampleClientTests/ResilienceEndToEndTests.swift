@@ -26,8 +26,10 @@ struct ResilienceEndToEndTests {
     /// The path of the payment `id`, as the client sends it (UUIDs in lower case).
     static let paymentPath = "/v1/payments/" + id.uuidString.lowercased()
 
-    func client(_ baseURL: String, _ transport: TransportKind, counter: AttemptCounter? = nil,
-                resilience: ResilienceOverrides = ResilienceOverrides()) -> PaymentsClient {
+    func client(
+        _ baseURL: String, _ transport: TransportKind, counter: AttemptCounter? = nil,
+        resilience: ResilienceOverrides = ResilienceOverrides()
+    ) -> PaymentsClient {
         let configuration = ClientConfiguration(
             server: ServerURL(baseURL), transport: transport.make(),
             credentials: PaymentsAuth.bearer("secret-token").credentials,
@@ -55,22 +57,28 @@ struct ResilienceEndToEndTests {
         }
     }
 
-    @Test("Retry-After: 120 ends the call after one request, and the error carries the wait", arguments: TransportKind.allCases)
+    @Test(
+        "Retry-After: 120 ends the call after one request, and the error carries the wait",
+        arguments: TransportKind.allCases)
     func longRetryAfterFailsAtOnce(transport: TransportKind) async throws {
         try await withServer { server in
             server.inject([.status(503, headers: ["Retry-After": "120"])], forPathPrefix: "/v1/payments/")
-            let error = await failure { () async throws(PaymentsError) in try await client(server.baseURL, transport).getPayment(id: Self.id) }
+            let error = await failure { () async throws(PaymentsError) in
+                try await client(server.baseURL, transport).getPayment(id: Self.id)
+            }
             #expect(server.requests.count == 1)
             #expect(error?.retryAfter == .seconds(120))
         }
     }
 
-    @Test("a POST without an idempotency key that reached the server is never re-sent; with one it is, with the same key",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a POST without an idempotency key that reached the server is never re-sent; with one it is, with the same key",
+        arguments: TransportKind.allCases)
     func idempotency(transport: TransportKind) async throws {
         try await withServer { server in
             let body = CreatePayment(amount: Money(amount: 100, currency: .eur), source: "tok")
-            let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let fast = ResilienceOverrides(
+                retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
             let payments = client(server.baseURL, transport, resilience: fast)
 
             server.inject([.status(503)], forPathPrefix: Self.paymentPath + "/capture")
@@ -89,7 +97,8 @@ struct ResilienceEndToEndTests {
     @Test("a request that never reached the server is retried whatever its method", arguments: TransportKind.allCases)
     func refusedConnectionsAreRetried(transport: TransportKind) async throws {
         let counter = AttemptCounter()
-        let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+        let fast = ResilienceOverrides(
+            retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
         let payments = client("http://127.0.0.1:1", transport, counter: counter, resilience: fast)
         let error = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
         guard case .transport(let failure)? = error else {
@@ -100,7 +109,9 @@ struct ResilienceEndToEndTests {
         #expect(counter.attempts == 3)
     }
 
-    @Test("slow headers time the attempt out; the attempt is retried; the total deadline ends the call", arguments: TransportKind.allCases)
+    @Test(
+        "slow headers time the attempt out; the attempt is retried; the total deadline ends the call",
+        arguments: TransportKind.allCases)
     func attemptTimeouts(transport: TransportKind) async throws {
         try await withServer { server in
             server.inject([.delay(.seconds(8))], forPathPrefix: "/v1/payments/")
@@ -144,7 +155,9 @@ struct ResilienceEndToEndTests {
         }
     }
 
-    @Test("a slow body times the attempt out and is retried; a body slow within the limit arrives whole", arguments: TransportKind.allCases)
+    @Test(
+        "a slow body times the attempt out and is retried; a body slow within the limit arrives whole",
+        arguments: TransportKind.allCases)
     func slowBodies(transport: TransportKind) async throws {
         try await withServer { server in
             let patient = ResilienceOverrides(timeouts: Timeouts(total: .seconds(10), attempt: .seconds(5)))
@@ -163,7 +176,8 @@ struct ResilienceEndToEndTests {
                 let payments = client(server.baseURL, transport, counter: counter, resilience: overrides)
                 let sentBefore = server.requests.count
                 let started = ContinuousClock.now
-                let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id) }
+                let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: Self.id)
+                }
                 guard case .timeout? = error else {
                     Issue.record("expected a timeout, got \(String(describing: error))")
                     return
@@ -175,10 +189,13 @@ struct ResilienceEndToEndTests {
         }
     }
 
-    @Test("a connection dropped mid-response is retried for a GET and not for a POST without a key", arguments: TransportKind.allCases)
+    @Test(
+        "a connection dropped mid-response is retried for a GET and not for a POST without a key",
+        arguments: TransportKind.allCases)
     func droppedConnections(transport: TransportKind) async throws {
         try await withServer { server in
-            let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+            let fast = ResilienceOverrides(
+                retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
             let payments = client(server.baseURL, transport, resilience: fast)
 
             server.inject([.drop, .pass], forPathPrefix: Self.paymentPath)
@@ -187,7 +204,8 @@ struct ResilienceEndToEndTests {
             #expect(server.requests.count == 2)
 
             server.inject([.drop], forPathPrefix: Self.paymentPath + "/capture")
-            let error = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id) }
+            let error = await failure { () async throws(PaymentsError) in try await payments.capturePayment(id: Self.id)
+            }
             guard case .transport(let failure)? = error else {
                 Issue.record("expected a transport failure, got \(String(describing: error))")
                 return
@@ -210,10 +228,12 @@ struct ClosedBeforeResponseTests {
     }
 
     func client(_ baseURL: String, _ transport: TransportKind) -> PaymentsClient {
-        let fast = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
-        return PaymentsClient(configuration: ClientConfiguration(
-            server: ServerURL(baseURL), transport: transport.make(),
-            credentials: PaymentsAuth.bearer("secret-token").credentials, resilience: fast))
+        let fast = ResilienceOverrides(
+            retry: RetryPolicy(initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)))
+        return PaymentsClient(
+            configuration: ClientConfiguration(
+                server: ServerURL(baseURL), transport: transport.make(),
+                credentials: PaymentsAuth.bearer("secret-token").credentials, resilience: fast))
     }
 
     @Test("a GET whose connection closes before any response byte is retried", arguments: TransportKind.allCases)
@@ -225,8 +245,9 @@ struct ClosedBeforeResponseTests {
         #expect(server.requests == 3)
     }
 
-    @Test("a POST without a key whose connection closes is not re-sent, and fails as a lost connection",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a POST without a key whose connection closes is not re-sent, and fails as a lost connection",
+        arguments: TransportKind.allCases)
     func postIsNotResent(transport: TransportKind) async throws {
         let server = try await DroppingServer.start(drops: 1)
         defer { Task { try? await server.stop() } }
@@ -245,17 +266,26 @@ struct ClosedBeforeResponseTests {
 /// An authentication challenge reaches the caller as the declared error it is.
 @Suite("Authentication challenges")
 struct AuthenticationChallengeTests {
-    @Test("a 401 with a WWW-Authenticate challenge is the declared Unauthorized error at once, not a timeout",
-          arguments: TransportKind.allCases, ["Basic realm=\"payments\"", "Bearer realm=\"payments\"", "Digest realm=\"x\", nonce=\"1\""])
+    @Test(
+        "a 401 with a WWW-Authenticate challenge is the declared Unauthorized error at once, not a timeout",
+        arguments: TransportKind.allCases,
+        ["Basic realm=\"payments\"", "Bearer realm=\"payments\"", "Digest realm=\"x\", nonce=\"1\""])
     func challengeIsAnswered(transport: TransportKind, challenge: String) async throws {
         try await withServer { server in
-            server.inject([.response(401, headers: ["WWW-Authenticate": challenge, "Content-Type": "application/problem+json"],
-                                     body: #"{"title": "Unauthorized"}"#)],
-                          forPathPrefix: ResilienceEndToEndTests.paymentPath)
-            let payments = PaymentsClient(configuration: ClientConfiguration(
-                server: ServerURL(server.baseURL), transport: transport.make(),
-                credentials: PaymentsAuth.bearer("wrong-token").credentials))
-            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: ResilienceEndToEndTests.id) }
+            server.inject(
+                [
+                    .response(
+                        401, headers: ["WWW-Authenticate": challenge, "Content-Type": "application/problem+json"],
+                        body: #"{"title": "Unauthorized"}"#)
+                ],
+                forPathPrefix: ResilienceEndToEndTests.paymentPath)
+            let payments = PaymentsClient(
+                configuration: ClientConfiguration(
+                    server: ServerURL(server.baseURL), transport: transport.make(),
+                    credentials: PaymentsAuth.bearer("wrong-token").credentials))
+            let error = await failure { () async throws(PaymentsError) in
+                try await payments.getPayment(id: ResilienceEndToEndTests.id)
+            }
             #expect(error?.isUnauthorized == true, "\(String(describing: error))")
             #expect(server.requests.count == 1, "a 401 is answered once and not retried")
         }

@@ -11,24 +11,32 @@ import Testing
 struct ResponseMetadataTests {
     let clock = ManualClock()
 
-    func client(_ server: ExampleServer, _ transport: TransportKind, resilience: ResilienceOverrides = ResilienceOverrides(),
-                cache: Bool = false) -> PaymentsClient {
+    func client(
+        _ server: ExampleServer, _ transport: TransportKind, resilience: ResilienceOverrides = ResilienceOverrides(),
+        cache: Bool = false
+    ) -> PaymentsClient {
         var overrides = resilience
         if cache { overrides.cache = .use(CachePolicy()) }
-        return PaymentsClient(configuration: ClientConfiguration(
-            server: ServerURL(server.baseURL), transport: transport.make(),
-            credentials: PaymentsAuth.bearer("alice").credentials, resilience: overrides,
-            resilienceState: ResilienceState(clock: clock)))
+        return PaymentsClient(
+            configuration: ClientConfiguration(
+                server: ServerURL(server.baseURL), transport: transport.make(),
+                credentials: PaymentsAuth.bearer("alice").credentials, resilience: overrides,
+                resilienceState: ResilienceState(clock: clock)))
     }
 
-    @Test("status, ETag, Location and request id of a created resource, and the attempts a retry made",
-          arguments: TransportKind.allCases)
+    @Test(
+        "status, ETag, Location and request id of a created resource, and the attempts a retry made",
+        arguments: TransportKind.allCases)
     func createdAfterRetry(transport: TransportKind) async throws {
         try await withServer { server in
             let immediate = ResilienceOverrides(retry: RetryPolicy(initialBackoff: .zero, maxBackoff: .zero))
             let payments = client(server, transport, resilience: immediate)
-            server.inject([.status(503), .headers(["ETag": "\"p-1\"", "Location": "/v1/payments/p-1", "X-Request-Id": "req-42"]), .pass],
-                          forPathPrefix: "/v1/payments")
+            server.inject(
+                [
+                    .status(503),
+                    .headers(["ETag": "\"p-1\"", "Location": "/v1/payments/p-1", "X-Request-Id": "req-42"]), .pass,
+                ],
+                forPathPrefix: "/v1/payments")
             let response = try await payments.createPaymentWithResponse(
                 body: CreatePayment(amount: Money(amount: 100, currency: .eur), source: "tok"))
             #expect(response.value.amount.amount == 100)
@@ -47,15 +55,19 @@ struct ResponseMetadataTests {
         }
     }
 
-    @Test("a cached answer says so: fresh from the cache, revalidated by a 304, stale on a server failure",
-          arguments: TransportKind.allCases)
+    @Test(
+        "a cached answer says so: fresh from the cache, revalidated by a 304, stale on a server failure",
+        arguments: TransportKind.allCases)
     func cacheSources(transport: TransportKind) async throws {
         try await withServer { server in
             let payments = client(server, transport, resilience: ResilienceOverrides(retry: .disabled), cache: true)
-            server.inject([.headers(["Cache-Control": "max-age=10, stale-if-error=600", "ETag": "\"list-1\""]),
-                           .status(304, headers: ["Cache-Control": "max-age=10, stale-if-error=600", "ETag": "\"list-1\""]),
-                           .status(503)],
-                          forPathPrefix: "/v1/payments")
+            server.inject(
+                [
+                    .headers(["Cache-Control": "max-age=10, stale-if-error=600", "ETag": "\"list-1\""]),
+                    .status(304, headers: ["Cache-Control": "max-age=10, stale-if-error=600", "ETag": "\"list-1\""]),
+                    .status(503),
+                ],
+                forPathPrefix: "/v1/payments")
             let first = try await payments.listPaymentsWithResponse()
             #expect(first.source == .network)
             #expect(first.attempts == 1)
@@ -107,8 +119,11 @@ struct ResponseMetadataTests {
         #expect(fetched.source == .cache)
         #expect(try await mock.createPaymentWithResponse(body: body).headerFields.isEmpty)
         #expect(try await mock.getPayment(id: payment.id) == payment, "the plain form returns the value")
-        #expect(mock.calls == [.createPayment(body: body), .getPayment(id: payment.id), .createPayment(body: body),
-                               .getPayment(id: payment.id)])
+        #expect(
+            mock.calls == [
+                .createPayment(body: body), .getPayment(id: payment.id), .createPayment(body: body),
+                .getPayment(id: payment.id),
+            ])
     }
 
     @Test func mapKeepsTheMetadata() {

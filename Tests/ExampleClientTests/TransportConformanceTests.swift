@@ -14,16 +14,20 @@ struct TransportConformanceTests {
 
     /// Sends `GET path` (or `method`) through a runtime over `transport` with an API key in a
     /// header and a bearer token, and returns the body or the error.
-    func call(_ server: ExampleServer, _ transport: TransportKind, path: String, method: HTTPRequest.Method = .get,
-              userAgent: String? = nil, maxBody: Int = 16 << 20) async -> Result<Data, ClientError<NoDeclaredErrors>> {
+    func call(
+        _ server: ExampleServer, _ transport: TransportKind, path: String, method: HTTPRequest.Method = .get,
+        userAgent: String? = nil, maxBody: Int = 16 << 20
+    ) async -> Result<Data, ClientError<NoDeclaredErrors>> {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("tok-secret")
         credentials[scheme: "key"] = .apiKeyHeader(name: "X-API-Key", key: "key-secret")
         var fields = HTTPFields()
         if let userAgent { fields[.userAgent] = userAgent }
-        let runtime = ServiceRuntime(configuration: ClientConfiguration(
-            server: ServerURL(server.baseURL), transport: transport.make(), credentials: credentials, headerFields: fields,
-            resilience: ResilienceOverrides(retry: .none), maxResponseBodySize: maxBody))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: ServerURL(server.baseURL), transport: transport.make(), credentials: credentials,
+                headerFields: fields,
+                resilience: ResilienceOverrides(retry: .none), maxResponseBodySize: maxBody))
         let operation = CourierRuntime.Operation<Data, NoDeclaredErrors>(
             name: "conformance", authSchemes: ["bearer", "key"], output: .bytes(accept: "application/json"), errors: [],
             service: "Conformance")
@@ -42,8 +46,9 @@ struct TransportConformanceTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
     }
 
-    @Test("User-Agent: Courier's default names the service and version; the configuration overrides it",
-          arguments: TransportKind.allCases)
+    @Test(
+        "User-Agent: Courier's default names the service and version; the configuration overrides it",
+        arguments: TransportKind.allCases)
     func userAgent(transport: TransportKind) async throws {
         try await withServer { server in
             let sent = try received(await call(server, transport, path: "/conformance/echo"))
@@ -64,7 +69,9 @@ struct TransportConformanceTests {
         }
     }
 
-    @Test("a compressed body is limited by what it decompresses to (a zip bomb is refused)", arguments: TransportKind.allCases)
+    @Test(
+        "a compressed body is limited by what it decompresses to (a zip bomb is refused)",
+        arguments: TransportKind.allCases)
     func zipBomb(transport: TransportKind) async throws {
         try await withServer { server in
             let result = await call(server, transport, path: "/conformance/bomb", maxBody: 1 << 20)
@@ -88,7 +95,8 @@ struct TransportConformanceTests {
                 return
             }
             #expect(failure.kind == .tooManyRedirects)
-            #expect(String(describing: ClientError<NoDeclaredErrors>.transport(failure)).contains("more than 5 redirects"))
+            #expect(
+                String(describing: ClientError<NoDeclaredErrors>.transport(failure)).contains("more than 5 redirects"))
         }
     }
 
@@ -109,9 +117,11 @@ struct TransportConformanceTests {
     @Test("303 turns a POST into a GET; 307 keeps it", arguments: TransportKind.allCases)
     func methodRewriting(transport: TransportKind) async throws {
         try await withServer { server in
-            let seeOther = try received(await call(server, transport, path: "/conformance/redirect-to?status=303", method: .post))
+            let seeOther = try received(
+                await call(server, transport, path: "/conformance/redirect-to?status=303", method: .post))
             #expect(seeOther["method"] == "GET")
-            let temporary = try received(await call(server, transport, path: "/conformance/redirect-to?status=307", method: .post))
+            let temporary = try received(
+                await call(server, transport, path: "/conformance/redirect-to?status=307", method: .post))
             #expect(temporary["method"] == "POST")
         }
     }

@@ -5,12 +5,18 @@ import Testing
 
 @Suite("Users and Inventory clients against the example server")
 struct UsersAndInventoryEndToEndTests {
-    func users(_ server: ExampleServer, _ transport: TransportKind, auth: UsersAuth = .init(apiKey: "key-1", basic: .init(username: "ada", password: "pw"))) -> UsersClient {
-        UsersClient(server: .custom(ServerURL(server.baseURL)), auth: auth, headers: UsersHeaders(acceptLanguage: "en"), transport: transport.make())
+    func users(
+        _ server: ExampleServer, _ transport: TransportKind,
+        auth: UsersAuth = .init(apiKey: "key-1", basic: .init(username: "ada", password: "pw"))
+    ) -> UsersClient {
+        UsersClient(
+            server: .custom(ServerURL(server.baseURL)), auth: auth, headers: UsersHeaders(acceptLanguage: "en"),
+            transport: transport.make())
     }
 
     func inventory(_ server: ExampleServer, _ transport: TransportKind) -> InventoryClient {
-        InventoryClient(server: .custom(ServerURL(server.baseURL)), auth: .partnerKey("p&k=1"), transport: transport.make())
+        InventoryClient(
+            server: .custom(ServerURL(server.baseURL)), auth: .partnerKey("p&k=1"), transport: transport.make())
     }
 
     @Test("API key header, header parameters, dates, bytes in JSON and defaults", arguments: TransportKind.allCases)
@@ -40,7 +46,8 @@ struct UsersAndInventoryEndToEndTests {
             let client = users(server, transport)
             let created = try await client.createUser(body: NewUser(email: "new@example.com", displayName: "New"))
             #expect(created.email == "new@example.com")
-            #expect(server.lastRequest?.headers["authorization"] == "Basic " + Data("ada:pw".utf8).base64EncodedString())
+            #expect(
+                server.lastRequest?.headers["authorization"] == "Basic " + Data("ada:pw".utf8).base64EncodedString())
 
             let taken = await failure { () async throws(UsersError) in
                 try await client.createUser(body: NewUser(email: "taken@example.com", displayName: "T"))
@@ -62,7 +69,9 @@ struct UsersAndInventoryEndToEndTests {
                 try await client.userExists(userId: UUID(uuidString: TestIDs.missing)!)
             }
             guard case .unexpectedStatus(let notFound)? = missing else {
-                Issue.record("a HEAD response has no body to decode, so NotFound is reported as a status, got \(String(describing: missing))")
+                Issue.record(
+                    "a HEAD response has no body to decode, so NotFound is reported as a status, got \(String(describing: missing))"
+                )
                 return
             }
             #expect(notFound.status.code == 404)
@@ -72,7 +81,8 @@ struct UsersAndInventoryEndToEndTests {
         }
     }
 
-    @Test("byte bodies, text responses, auth none, list queries and recursive models", arguments: TransportKind.allCases)
+    @Test(
+        "byte bodies, text responses, auth none, list queries and recursive models", arguments: TransportKind.allCases)
     func bodiesAndQueries(transport: TransportKind) async throws {
         try await withServer { server in
             let client = users(server, transport)
@@ -85,10 +95,16 @@ struct UsersAndInventoryEndToEndTests {
             #expect(try await client.health() == "ok")
             #expect(server.lastRequest?.headers["x-api-key"] == nil, "auth: none sends no credentials")
 
-            let ids = [UUID(uuidString: "00000000-0000-0000-0000-000000000001")!, UUID(uuidString: "00000000-0000-0000-0000-000000000002")!]
+            let ids = [
+                UUID(uuidString: "00000000-0000-0000-0000-000000000001")!,
+                UUID(uuidString: "00000000-0000-0000-0000-000000000002")!,
+            ]
             let list = try await client.listUsers(role: .admin, ids: ids)
             #expect(list.count == 1)
-            #expect(server.lastRequest?.target == "/api/users?role=admin&ids=00000000-0000-0000-0000-000000000001&ids=00000000-0000-0000-0000-000000000002&active=true")
+            #expect(
+                server.lastRequest?.target
+                    == "/api/users?role=admin&ids=00000000-0000-0000-0000-000000000001&ids=00000000-0000-0000-0000-000000000002&active=true"
+            )
 
             let org = try await client.orgTree()
             #expect(org.children.count == 2)
@@ -104,7 +120,10 @@ struct UsersAndInventoryEndToEndTests {
             let name = "../../admin/secrets?x=1#frag name"
             let csv = try await client.exportReport(name: name)
             #expect(csv == "name,format\n\(name),csv\n")
-            #expect(server.lastRequest?.target == "/inventory/v2/reports/..%2F..%2Fadmin%2Fsecrets%3Fx%3D1%23frag%20name?format=csv&api_key=p%26k%3D1")
+            #expect(
+                server.lastRequest?.target
+                    == "/inventory/v2/reports/..%2F..%2Fadmin%2Fsecrets%3Fx%3D1%23frag%20name?format=csv&api_key=p%26k%3D1"
+            )
 
             _ = try await client.exportReport(name: "..", format: "json")
             #expect(server.lastRequest?.target == "/inventory/v2/reports/%2E%2E?format=json&api_key=p%26k%3D1")
@@ -119,7 +138,9 @@ struct UsersAndInventoryEndToEndTests {
         }
     }
 
-    @Test("page-number pagination, unions with unknown variants, declared errors without bodies", arguments: TransportKind.allCases)
+    @Test(
+        "page-number pagination, unions with unknown variants, declared errors without bodies",
+        arguments: TransportKind.allCases)
     func inventoryFeatures(transport: TransportKind) async throws {
         try await withServer { server in
             let client = inventory(server, transport)
@@ -128,15 +149,18 @@ struct UsersAndInventoryEndToEndTests {
                 skus.append(product.sku)
             }
             #expect(skus == ["SKU-1", "SKU-2", "SKU-3"])
-            #expect(server.requests.map(\.target).filter { $0.hasPrefix("/inventory/v2/products") } == [
-                "/inventory/v2/products?size=1&api_key=p%26k%3D1",
-                "/inventory/v2/products?page=2&size=1&api_key=p%26k%3D1",
-                "/inventory/v2/products?page=3&size=1&api_key=p%26k%3D1",
-            ])
+            #expect(
+                server.requests.map(\.target).filter { $0.hasPrefix("/inventory/v2/products") } == [
+                    "/inventory/v2/products?size=1&api_key=p%26k%3D1",
+                    "/inventory/v2/products?page=2&size=1&api_key=p%26k%3D1",
+                    "/inventory/v2/products?page=3&size=1&api_key=p%26k%3D1",
+                ])
 
             let events = try await client.stockEvents(kinds: [.adjusted, .counted])
             #expect(events.count == 3)
-            guard case .adjusted(let adjusted) = events[0], case .counted(let counted) = events[1], case .unknown(let other) = events[2] else {
+            guard case .adjusted(let adjusted) = events[0], case .counted(let counted) = events[1],
+                case .unknown(let other) = events[2]
+            else {
                 Issue.record("unexpected events \(events)")
                 return
             }
@@ -150,11 +174,13 @@ struct UsersAndInventoryEndToEndTests {
             #expect(down?.isUnavailable == true)
 
             let requestID = UUID()
-            let level = try await client.adjustStock(warehouse: .fra2, sku: "SKU-1", xRequestID: requestID,
-                                                     body: StockAdjustment(delta: 3, reason: .delivery))
+            let level = try await client.adjustStock(
+                warehouse: .fra2, sku: "SKU-1", xRequestID: requestID,
+                body: StockAdjustment(delta: 3, reason: .delivery))
             #expect(level.onHand == 15)
             #expect(server.lastRequest?.headers["x-request-id"] == requestID.uuidString.lowercased())
-            #expect(server.lastRequest?.target.hasPrefix("/inventory/v2/warehouses/fra2/stock/SKU-1/adjustments") == true)
+            #expect(
+                server.lastRequest?.target.hasPrefix("/inventory/v2/warehouses/fra2/stock/SKU-1/adjustments") == true)
 
             let report: JSONValue = ["rows": [1, 2], "title": "Q4"]
             #expect(try await client.importReport(body: report) == report)

@@ -7,7 +7,8 @@ import Testing
 @Suite("Hardened generated code")
 struct HardenedClientTests {
     /// The payload the hostile fixture writes in every text position.
-    static let payload: Swift.String = "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"
+    static let payload: Swift.String =
+        "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"
 
     @Test("literals hold the spec text exactly")
     func literalsRoundTrip() throws {
@@ -22,7 +23,8 @@ struct HardenedClientTests {
 
     @Test("an enum value with control characters decodes to its case and encodes back")
     func enumValue() throws {
-        let kinds = try JSONDecoder().decode([Kinds].self, from: JSONEncoder().encode([Self.payload, "plain", "other"]))
+        let kinds = try JSONDecoder().decode(
+            [Kinds].self, from: JSONEncoder().encode([Self.payload, "plain", "other"]))
         #expect(kinds.count == 3)
         #expect(kinds[1] == .plain)
         #expect(kinds[0].rawValue == Self.payload)

@@ -102,7 +102,9 @@ private struct Rendering {
                 guard partials.count < MustacheRenderer.maxPartialDepth else {
                     let chain = (partials.suffix(4) + [name]).joined(separator: " → ")
                     throw MustacheRenderer.RenderError(
-                        message: "partials nest deeper than \(MustacheRenderer.maxPartialDepth) levels (… → \(chain)); do they include each other endlessly?")
+                        message:
+                            "partials nest deeper than \(MustacheRenderer.maxPartialDepth) levels (… → \(chain)); do they include each other endlessly?"
+                    )
                 }
                 let outer = indentation
                 if let partialIndentation {
@@ -118,7 +120,8 @@ private struct Rendering {
         }
     }
 
-    private mutating func render(_ nodes: [MustacheTemplate.Node], in scope: Scope) throws(MustacheRenderer.RenderError) {
+    private mutating func render(_ nodes: [MustacheTemplate.Node], in scope: Scope) throws(MustacheRenderer.RenderError)
+    {
         stack.append(scope)
         defer { stack.removeLast() }
         try render(nodes)

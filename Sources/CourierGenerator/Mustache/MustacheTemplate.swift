@@ -141,7 +141,8 @@ extension MustacheTemplate {
             var contentStart = position + open.count
             var closing = close
             // `{{{name}}}` is `{{&name}}`, with the default delimiters only.
-            let triple = open == Array("{{".utf8) && contentStart < source.count && source[contentStart] == UInt8(ascii: "{")
+            let triple =
+                open == Array("{{".utf8) && contentStart < source.count && source[contentStart] == UInt8(ascii: "{")
             if triple {
                 contentStart += 1
                 closing = Array("}}}".utf8)
@@ -171,7 +172,10 @@ extension MustacheTemplate {
                 }
                 guard section.name == name else {
                     let (line, column) = location(of: section.offset)
-                    throw error(at: tagStart, "'{{/\(name.spelling)}}' does not close the section '\(section.name.spelling)' opened at \(line):\(column)")
+                    throw error(
+                        at: tagStart,
+                        "'{{/\(name.spelling)}}' does not close the section '\(section.name.spelling)' opened at \(line):\(column)"
+                    )
                 }
                 append(.section(section.name, inverted: section.inverted, section.nodes))
             case "!":
@@ -190,7 +194,8 @@ extension MustacheTemplate {
             case "<", "$":
                 throw error(at: tagStart, "template inheritance ('{{\(content)}}') is not supported")
             case "%":
-                throw error(at: tagStart, "pragmas ('{{\(content)}}') are not supported; templates always render as text")
+                throw error(
+                    at: tagStart, "pragmas ('{{\(content)}}') are not supported; templates always render as text")
             case "&":
                 lineHasTag = true
                 flushText()
@@ -217,7 +222,9 @@ extension MustacheTemplate {
             }
             var end = position
             while end < source.count, Self.isBlank(source[end]) { end += 1 }
-            if end < source.count, source[end] == UInt8(ascii: "\r"), end + 1 < source.count, source[end + 1] == UInt8(ascii: "\n") {
+            if end < source.count, source[end] == UInt8(ascii: "\r"), end + 1 < source.count,
+                source[end + 1] == UInt8(ascii: "\n")
+            {
                 end += 2
             } else if end < source.count, source[end] == UInt8(ascii: "\n") {
                 end += 1
@@ -240,7 +247,8 @@ extension MustacheTemplate {
             }
             let parts = content.dropFirst().dropLast().split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard parts.count == 2, !parts.contains(where: { $0.contains("=") }) else {
-                throw error(at: offset, "a set-delimiter tag needs two delimiters without '=' or spaces, as in '{{=<% %>=}}'")
+                throw error(
+                    at: offset, "a set-delimiter tag needs two delimiters without '=' or spaces, as in '{{=<% %>=}}'")
             }
             open = Array(parts[0].utf8)
             close = Array(parts[1].utf8)
@@ -249,7 +257,9 @@ extension MustacheTemplate {
         private func parseName(_ text: String, at offset: Int) throws(ParseError) -> Name {
             if text == "." { return Name(keys: []) }
             let keys = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard !text.isEmpty, !keys.contains(where: { $0.isEmpty || $0.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) }) else {
+            guard !text.isEmpty,
+                !keys.contains(where: { $0.isEmpty || $0.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) })
+            else {
                 throw error(at: offset, text.isEmpty ? "the tag names nothing" : "'\(text)' is not a name")
             }
             return Name(keys: keys)
@@ -307,7 +317,9 @@ extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
     fileprivate var trimmingWhitespace: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
         return String(self[first...last])
     }
 }

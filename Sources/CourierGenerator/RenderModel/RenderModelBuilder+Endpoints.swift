@@ -7,7 +7,8 @@ extension RenderModelBuilder {
         let methodName = SwiftSpelling.bareMemberName(endpoint.name)
         let queryParameters = endpoint.queryParameters.map { parameter($0, placement: .query) }
         let headerParameters = endpoint.headerParameters.map { parameter($0, placement: .header) }
-        var parameters = endpoint.pathParameters.map { parameter($0, placement: .path) } + queryParameters + headerParameters
+        var parameters =
+            endpoint.pathParameters.map { parameter($0, placement: .path) } + queryParameters + headerParameters
         if let body = endpoint.body {
             parameters.append(bodyParameter(body))
             if body.contentTypes.count > 1 {
@@ -27,17 +28,19 @@ extension RenderModelBuilder {
             response = .cases(enumType: enumType, RenderList(endpoint.responseCases.map(responseCase)))
             outputType = enumType
             var accepted: [String] = []
-            for response in endpoint.responseCases where response.type != nil && !accepted.contains(response.contentType) {
+            for response in endpoint.responseCases
+            where response.type != nil && !accepted.contains(response.contentType) {
                 accepted.append(response.contentType)
             }
             responseAccept = accepted.joined(separator: ", ")
         }
 
-        let schemes: [String] = switch endpoint.auth {
-        case .inherited: file.authSchemes.map(\.name)
-        case .none: []
-        case .schemes(let names): names
-        }
+        let schemes: [String] =
+            switch endpoint.auth {
+            case .inherited: file.authSchemes.map(\.name)
+            case .none: []
+            case .schemes(let names): names
+            }
         let pagination = endpoint.pagination.flatMap { self.pagination($0, of: endpoint, parameters: parameters) }
 
         return Render.Endpoint(
@@ -63,11 +66,12 @@ extension RenderModelBuilder {
             responseMethodName: SwiftSpelling.bareMemberName(endpoint.name + ReservedNames.responseSuffix),
             successStatus: endpoint.response.status,
             authSchemes: RenderList(schemes.map { Render.SchemeReference(specName: SwiftSpelling.literal($0)) }),
-            errorRoutes: RenderList(endpoint.errors.compactMap { errorsByName[$0] }.map { definition in
-                Render.ErrorRoute(
-                    caseName: SwiftSpelling.memberName(definition.name), status: definition.status,
-                    hasBody: definition.body != nil)
-            }),
+            errorRoutes: RenderList(
+                endpoint.errors.compactMap { errorsByName[$0] }.map { definition in
+                    Render.ErrorRoute(
+                        caseName: SwiftSpelling.memberName(definition.name), status: definition.status,
+                        hasBody: definition.body != nil)
+                }),
             idempotencyHeader: endpoint.idempotencyKey.map(SwiftSpelling.literal),
             resilience: Render.Policy(policy: endpoint.resilience),
             usesDefaultResilience: endpoint.resilience == file.defaults,
@@ -180,7 +184,9 @@ extension RenderModelBuilder {
     }
 
     /// `page.page.next` for the path `["page", "next"]`, with `?.` after optional steps.
-    private func accessExpression(_ path: [String], from root: TypeExpression) -> (expression: String, isOptional: Bool)? {
+    private func accessExpression(_ path: [String], from root: TypeExpression) -> (
+        expression: String, isOptional: Bool
+    )? {
         var expression = "page"
         var current = root
         var optionalSoFar = false

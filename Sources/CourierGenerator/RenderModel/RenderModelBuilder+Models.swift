@@ -7,20 +7,25 @@ extension RenderModelBuilder {
         case .object(let properties):
             form = .structure(RenderList(properties.map { property($0, of: model) }))
         case .enumeration(let cases):
-            form = .enumeration(RenderList(cases.map { enumCase in
-                Render.EnumCase(
-                    name: SwiftSpelling.memberName(enumCase.value),
-                    value: SwiftSpelling.literal(enumCase.value),
-                    docLines: SwiftSpelling.docLines(enumCase.description))
-            }))
+            form = .enumeration(
+                RenderList(
+                    cases.map { enumCase in
+                        Render.EnumCase(
+                            name: SwiftSpelling.memberName(enumCase.value),
+                            value: SwiftSpelling.literal(enumCase.value),
+                            docLines: SwiftSpelling.docLines(enumCase.description))
+                    }))
         case .oneOf(let discriminator, _, let variants):
-            form = .union(discriminator: SwiftSpelling.literal(discriminator), RenderList(variants.map { variant in
-                Render.Variant(
-                    caseName: SwiftSpelling.memberName(variant.tag),
-                    tag: SwiftSpelling.literal(variant.tag),
-                    type: spelling.type(variant.model.expression),
-                    isIndirect: recursiveEdges.contains(model.name + "." + variant.tag))
-            }))
+            form = .union(
+                discriminator: SwiftSpelling.literal(discriminator),
+                RenderList(
+                    variants.map { variant in
+                        Render.Variant(
+                            caseName: SwiftSpelling.memberName(variant.tag),
+                            tag: SwiftSpelling.literal(variant.tag),
+                            type: spelling.type(variant.model.expression),
+                            isIndirect: recursiveEdges.contains(model.name + "." + variant.tag))
+                    }))
         case .alias(let target):
             form = .alias(spelling.type(target.expression))
         }

@@ -10,12 +10,13 @@ extension RenderModelBuilder {
             serviceSpecName: SwiftSpelling.literal(file.service ?? name),
             docLines: SwiftSpelling.docLines(file.description),
             resilienceDefaults: Render.Policy(policy: file.defaults),
-            servers: RenderList(file.servers.map { server in
-                Render.Server(
-                    caseName: SwiftSpelling.memberName(server.name),
-                    url: SwiftSpelling.literal(server.url),
-                    docLines: SwiftSpelling.docLines(server.description ?? "`\(server.url)`"))
-            }),
+            servers: RenderList(
+                file.servers.map { server in
+                    Render.Server(
+                        caseName: SwiftSpelling.memberName(server.name),
+                        url: SwiftSpelling.literal(server.url),
+                        docLines: SwiftSpelling.docLines(server.description ?? "`\(server.url)`"))
+                }),
             authSchemes: RenderList(file.authSchemes.map(authScheme)),
             headers: RenderList(file.headers.map { parameter($0, placement: .header) }),
             errors: RenderList(declaredErrors().map(declaredError)),
@@ -41,12 +42,13 @@ extension RenderModelBuilder {
     }
 
     private func authScheme(_ scheme: AuthScheme) -> Render.AuthScheme {
-        let form: Render.AuthScheme.Form = switch scheme.kind {
-        case .bearer(let env): .bearer(env: env)
-        case .basic(let usernameEnv, let passwordEnv): .basic(usernameEnv: usernameEnv, passwordEnv: passwordEnv)
-        case .apiKey(.header, let name, let env): .apiKeyHeader(name: SwiftSpelling.literal(name), env: env)
-        case .apiKey(.query, let name, let env): .apiKeyQuery(name: SwiftSpelling.literal(name), env: env)
-        }
+        let form: Render.AuthScheme.Form =
+            switch scheme.kind {
+            case .bearer(let env): .bearer(env: env)
+            case .basic(let usernameEnv, let passwordEnv): .basic(usernameEnv: usernameEnv, passwordEnv: passwordEnv)
+            case .apiKey(.header, let name, let env): .apiKeyHeader(name: SwiftSpelling.literal(name), env: env)
+            case .apiKey(.query, let name, let env): .apiKeyQuery(name: SwiftSpelling.literal(name), env: env)
+            }
         return Render.AuthScheme(
             name: SwiftSpelling.memberName(scheme.name),
             label: SwiftSpelling.label(SwiftSpelling.memberName(scheme.name)),

@@ -53,7 +53,8 @@ struct RenderModelBuilder {
     func deprecation(_ deprecation: CourierSpec.Deprecation?) -> Render.Deprecation? {
         deprecation.map { deprecation in
             Render.Deprecation(
-                message: SwiftSpelling.literal(deprecation.message.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? ""))
+                message: SwiftSpelling.literal(
+                    deprecation.message.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? ""))
         }
     }
 
@@ -89,9 +90,10 @@ struct RenderModelBuilder {
         let names = edges.keys.sorted()
         var indexOf: [String: Int] = [:]
         for (index, name) in names.enumerated() { indexOf[name] = index }
-        let components = StronglyConnected(successors: names.map { name in
-            (edges[name] ?? []).compactMap { indexOf[$0.target] }
-        })
+        let components = StronglyConnected(
+            successors: names.map { name in
+                (edges[name] ?? []).compactMap { indexOf[$0.target] }
+            })
         var recursive: Set<String> = []
         for (source, outgoing) in edges {
             guard let from = indexOf[source] else { continue }

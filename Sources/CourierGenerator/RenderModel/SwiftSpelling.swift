@@ -72,7 +72,9 @@ struct SwiftSpelling {
     /// an interpolation, and every scalar ``TextSafety`` calls unsafe (line breaks, controls,
     /// bidirectional controls) is written as an escape, so the source line reads as it compiles.
     static func literal(_ text: String) -> String {
-        if TextSafety.isPrintableASCII(text), !text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+        if TextSafety.isPrintableASCII(text),
+            !text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") })
+        {
             return text
         }
         var result = ""
@@ -201,9 +203,10 @@ struct SwiftSpelling {
             return "[" + items.map { defaultValue($0, of: element) }.joined(separator: ", ") + "]"
         case (.map(let element), .map(let values, let order)):
             if order.isEmpty { return "[:]" }
-            return "[" + order.compactMap { key in
-                values[key].map { "\"\(Self.literal(key))\": \(defaultValue($0, of: element))" }
-            }.joined(separator: ", ") + "]"
+            return "["
+                + order.compactMap { key in
+                    values[key].map { "\"\(Self.literal(key))\": \(defaultValue($0, of: element))" }
+                }.joined(separator: ", ") + "]"
         case (_, .string(let text)):
             return "\"\(Self.literal(text))\""
         case (_, .integer(let number)):
@@ -228,7 +231,8 @@ struct SwiftSpelling {
         case .map(let values, let order):
             order.isEmpty
                 ? "[:] as CourierRuntime.JSONValue"
-                : "[" + order.compactMap { key in values[key].map { "\"\(Self.literal(key))\": \(jsonLiteral($0))" } }
+                : "["
+                    + order.compactMap { key in values[key].map { "\"\(Self.literal(key))\": \(jsonLiteral($0))" } }
                     .joined(separator: ", ") + "] as CourierRuntime.JSONValue"
         }
     }
@@ -256,7 +260,8 @@ struct SwiftSpelling {
         let significand = digits.isEmpty ? "0" : String(digits)
         // An integer literal holds at most 18 digits safely; longer significands are read at run time.
         guard significand.count <= 18 else { return "CourierRuntime.SpecLiteral.decimal(\"\(literal(text))\")" }
-        return "Foundation.Decimal(sign: .\(negative ? "minus" : "plus"), exponent: \(exponent), significand: \(significand))"
+        return
+            "Foundation.Decimal(sign: .\(negative ? "minus" : "plus"), exponent: \(exponent), significand: \(significand))"
     }
 
     /// A `UUID` built from its bytes, which needs no force unwrap.

@@ -36,7 +36,9 @@ struct FormFields {
             switch field.value {
             case .text(let value): text = value
             case .bytes(let data): text = data.base64EncodedString()
-            case .file: throw FormEncodingError(description: "the field '\(field.name)' is a file, which only multipart/form-data can send")
+            case .file:
+                throw FormEncodingError(
+                    description: "the field '\(field.name)' is a file, which only multipart/form-data can send")
             }
             pairs.append(PercentEncoding.queryComponent(field.name) + "=" + PercentEncoding.queryComponent(text))
         }
@@ -86,9 +88,12 @@ private struct FieldsContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         }
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                        forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(FailingContainer<NestedKey>(message: "the form field '\(key.stringValue)' is not a single value"))
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type,
+        forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
+        KeyedEncodingContainer(
+            FailingContainer<NestedKey>(message: "the form field '\(key.stringValue)' is not a single value"))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -133,7 +138,8 @@ private struct ValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(FailingContainer<Key>(message: "the form field '\(name)' is an object, not a single value"))
+        KeyedEncodingContainer(
+            FailingContainer<Key>(message: "the form field '\(name)' is an object, not a single value"))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer { ValueContainer(name: name, collected: collected) }
@@ -153,15 +159,20 @@ private struct ValueContainer: SingleValueEncodingContainer, UnkeyedEncodingCont
         collected.values += try FieldValues.values(of: value, at: name)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(FailingContainer<NestedKey>(message: "the form field '\(name)' holds objects, not single values"))
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
+        KeyedEncodingContainer(
+            FailingContainer<NestedKey>(message: "the form field '\(name)' holds objects, not single values"))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         FailingContainer<AnyFieldKey>(message: "the form field '\(name)' holds lists, not single values")
     }
 
-    mutating func superEncoder() -> any Encoder { FailingEncoder(message: "the form field '\(name)' is not a single value") }
+    mutating func superEncoder() -> any Encoder {
+        FailingEncoder(message: "the form field '\(name)' is not a single value")
+    }
 }
 
 /// A coding key for containers that need one and never use it.
@@ -188,7 +199,8 @@ private struct FailingEncoder: Encoder {
 
 /// A container whose every write throws ``FormEncodingError`` with its message.
 private struct FailingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol, UnkeyedEncodingContainer,
-    SingleValueEncodingContainer {
+    SingleValueEncodingContainer
+{
     let message: String
     var codingPath: [any CodingKey] { [] }
     var count: Int { 0 }
@@ -196,14 +208,20 @@ private struct FailingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol,
     mutating func encodeNil() throws { throw FormEncodingError(description: message) }
     mutating func encodeNil(forKey key: Key) throws { throw FormEncodingError(description: message) }
     mutating func encode<T: Encodable>(_ value: T) throws { throw FormEncodingError(description: message) }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { throw FormEncodingError(description: message) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        throw FormEncodingError(description: message)
+    }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         KeyedEncodingContainer(FailingContainer<NestedKey>(message: message))
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                        forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type,
+        forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         KeyedEncodingContainer(FailingContainer<NestedKey>(message: message))
     }
 

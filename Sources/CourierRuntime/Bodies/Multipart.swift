@@ -36,7 +36,9 @@ public struct FilePart: Hashable, Sendable, Codable, CustomStringConvertible {
     /// A part from a file on disk; by default named as the file is.
     ///
     /// - Throws: `FileError` when `url` is not a file URL.
-    public init(contentsOf url: URL, fileName: String? = nil, contentType: String = "application/octet-stream") throws(FileError) {
+    public init(contentsOf url: URL, fileName: String? = nil, contentType: String = "application/octet-stream")
+        throws(FileError)
+    {
         guard url.isFileURL else { throw FileError(url: url, reason: "is not a file URL") }
         self.contents = .file(url)
         self.fileName = fileName ?? url.lastPathComponent

@@ -87,7 +87,8 @@ public struct StreamedBody: Sendable, Hashable {
             }
         }
 
-        private static func next(from segments: [Segment], at position: inout Position) throws(TransportError) -> Data? {
+        private static func next(from segments: [Segment], at position: inout Position) throws(TransportError) -> Data?
+        {
             while true {
                 if let data = position.data {
                     if position.offset < data.count {
@@ -109,10 +110,12 @@ public struct StreamedBody: Sendable, Hashable {
                     do {
                         chunk = try handle.read(upToCount: min(position.remaining, StreamedBody.chunkSize)) ?? Data()
                     } catch {
-                        throw TransportError(.invalidRequest, detail: "a file of the body cannot be read: \(error.localizedDescription)")
+                        throw TransportError(
+                            .invalidRequest, detail: "a file of the body cannot be read: \(error.localizedDescription)")
                     }
                     guard !chunk.isEmpty else {
-                        throw TransportError(.invalidRequest, detail: "a file of the body became shorter after the request was built")
+                        throw TransportError(
+                            .invalidRequest, detail: "a file of the body became shorter after the request was built")
                     }
                     position.remaining -= chunk.count
                     return chunk
@@ -128,7 +131,9 @@ public struct StreamedBody: Sendable, Hashable {
                     do {
                         position.handle = try FileHandle(forReadingFrom: url)
                     } catch {
-                        throw TransportError(.invalidRequest, detail: "the file \(url.path) of the body cannot be read: \(error.localizedDescription)")
+                        throw TransportError(
+                            .invalidRequest,
+                            detail: "the file \(url.path) of the body cannot be read: \(error.localizedDescription)")
                     }
                     position.remaining = length
                 }

@@ -18,7 +18,8 @@ struct CacheControl: Equatable {
                 let parts = directive.split(separator: "=", maxSplits: 1)
                 guard let rawName = parts.first else { continue }
                 let name = rawName.trimmingCharacters(in: .whitespaces).lowercased()
-                let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""]) : nil
+                let argument =
+                    parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""]) : nil
                 switch name {
                 case "max-age": maxAge = Self.seconds(argument) ?? maxAge
                 case "no-store": noStore = true

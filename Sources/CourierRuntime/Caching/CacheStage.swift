@@ -24,7 +24,8 @@ struct CacheStage: ConditionalStage {
         }
         guard let policy = request.policy.cache, let key = CacheKey(request) else { return try await next(request) }
         let control = CacheControl(head.headerFields)
-        let conditional = head.headerFields[.ifNoneMatch] != nil || head.headerFields[.ifModifiedSince] != nil
+        let conditional =
+            head.headerFields[.ifNoneMatch] != nil || head.headerFields[.ifModifiedSince] != nil
             || head.headerFields[.range] != nil
         if control.noStore || conditional { return try await next(request) }
 
@@ -47,13 +48,16 @@ struct CacheStage: ConditionalStage {
         }
         observer.cacheLookup(request, result: .revalidated)
         do {
-            let response = try await revalidate(revalidation(of: request, entry: entry), entry: entry, key: key, policy: policy, next: next)
+            let response = try await revalidate(
+                revalidation(of: request, entry: entry), entry: entry, key: key, policy: policy, next: next)
             if response.head.status.code >= 500, entry.servableOnError(at: state.clock.now()) {
                 return entry.served(at: state.clock.now(), as: .staleCache, attempts: response.attempts)
             }
             return response
         } catch {
-            if Task.isCancelled || error is CancellationError || !entry.servableOnError(at: state.clock.now()) { throw error }
+            if Task.isCancelled || error is CancellationError || !entry.servableOnError(at: state.clock.now()) {
+                throw error
+            }
             return entry.served(at: state.clock.now(), as: .staleCache)
         }
     }
@@ -66,12 +70,16 @@ struct CacheStage: ConditionalStage {
     }
 
     /// Sends a conditional request; a 304 refreshes the entry and returns its stored response.
-    private func revalidate(_ request: PipelineRequest, entry: CacheEntry, key: CacheKey, policy: CachePolicy,
-                            next: PipelineNext) async throws -> TransportResponse {
+    private func revalidate(
+        _ request: PipelineRequest, entry: CacheEntry, key: CacheKey, policy: CachePolicy,
+        next: PipelineNext
+    ) async throws -> TransportResponse {
         let response = try await next(request)
         let now = state.clock.now()
         guard response.head.status == .notModified else {
-            if response.head.status.code < 500 { keep(response, for: request, key: key, policy: policy, replacing: entry) }
+            if response.head.status.code < 500 {
+                keep(response, for: request, key: key, policy: policy, replacing: entry)
+            }
             return response
         }
         var refreshed = entry.response
@@ -88,16 +96,20 @@ struct CacheStage: ConditionalStage {
         return updated.served(at: now, as: .revalidatedCache, attempts: response.attempts)
     }
 
-    private func fetchAndStore(_ request: PipelineRequest, key: CacheKey, policy: CachePolicy,
-                               next: PipelineNext) async throws -> TransportResponse {
+    private func fetchAndStore(
+        _ request: PipelineRequest, key: CacheKey, policy: CachePolicy,
+        next: PipelineNext
+    ) async throws -> TransportResponse {
         let response = try await next(request)
         keep(response, for: request, key: key, policy: policy, replacing: nil)
         return response
     }
 
     /// Stores `response` when it may be reused, else drops the entry it replaces.
-    private func keep(_ response: TransportResponse, for request: PipelineRequest, key: CacheKey, policy: CachePolicy,
-                      replacing old: CacheEntry?) {
+    private func keep(
+        _ response: TransportResponse, for request: PipelineRequest, key: CacheKey, policy: CachePolicy,
+        replacing old: CacheEntry?
+    ) {
         if let entry = CacheEntry(response, for: request, policy: policy, now: state.clock.now(), clock: state.clock) {
             cache.store(entry, for: key)
         } else if let old {
@@ -107,10 +119,13 @@ struct CacheStage: ConditionalStage {
 
     /// After a successful unsafe request, drops what is cached for its URL and the URLs it names.
     private func invalidate(after response: TransportResponse, to head: HTTPRequest) {
-        guard (200..<400).contains(response.head.status.code), let url = head.cacheURL, cache.byteCount > 0 else { return }
+        guard (200..<400).contains(response.head.status.code), let url = head.cacheURL, cache.byteCount > 0 else {
+            return
+        }
         cache.removeEntries(for: url)
         for name in [HTTPField.Name.location, .contentLocation] {
-            guard let value = response.head.headerFields[name], let target = Self.sameOriginURL(value, base: head) else { continue }
+            guard let value = response.head.headerFields[name], let target = Self.sameOriginURL(value, base: head)
+            else { continue }
             cache.removeEntries(for: target)
         }
     }
@@ -124,21 +139,29 @@ struct CacheStage: ConditionalStage {
     }
 
     /// The fields a 304 updates in the stored response (RFC 9111 §4.3.4 minus the ones that describe the body).
-    static let refreshedOn304: Set<HTTPField.Name> = [.cacheControl, .date, .eTag, .expires, .lastModified, .vary, .age]
+    static let refreshedOn304: Set<HTTPField.Name> = [
+        .cacheControl, .date, .eTag, .expires, .lastModified, .vary, .age,
+    ]
 }
 
 extension CacheEntry {
     /// The entry for `response` to `request`, or `nil` when it must not be stored or would never be reused.
-    init?(_ response: TransportResponse, for request: PipelineRequest, policy: CachePolicy, now: Duration, clock: any ResilienceClock) {
+    init?(
+        _ response: TransportResponse, for request: PipelineRequest, policy: CachePolicy, now: Duration,
+        clock: any ResilienceClock
+    ) {
         guard [200, 203, 204].contains(response.head.status.code) else { return nil }
         let fields = response.head.headerFields
         let control = CacheControl(fields)
         if control.noStore { return nil }
         var varied: [VariedField] = []
         for value in fields[values: .vary] {
-            for name in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            for name in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty
+            {
                 guard name != "*", let fieldName = HTTPField.Name(name) else { return nil }
-                varied.append(VariedField(name: fieldName, value: request.transportRequest.head.headerFields.combinedValue(fieldName)))
+                varied.append(
+                    VariedField(
+                        name: fieldName, value: request.transportRequest.head.headerFields.combinedValue(fieldName)))
             }
         }
         let lifetime: Duration
@@ -160,7 +183,8 @@ extension CacheEntry {
             staleWhileRevalidate: revalidates ? .zero : control.staleWhileRevalidate ?? policy.staleWhileRevalidate,
             staleIfError: revalidates ? .zero : control.staleIfError ?? policy.staleIfError,
             alwaysRevalidate: control.noCache)
-        let reusable = self.lifetime > .zero || !validators.isEmpty || staleIfError > .zero || staleWhileRevalidate > .zero
+        let reusable =
+            self.lifetime > .zero || !validators.isEmpty || staleIfError > .zero || staleWhileRevalidate > .zero
         if !reusable { return nil }
     }
 }

@@ -14,11 +14,14 @@ struct CoalescingStage: ConditionalStage {
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let head = request.transportRequest.head
-        guard request.policy.cache != nil, head.method == .get || head.method == .head, request.transportRequest.body == nil,
-              let url = head.cacheURL else {
+        guard request.policy.cache != nil, head.method == .get || head.method == .head,
+            request.transportRequest.body == nil,
+            let url = head.cacheURL
+        else {
             return try await next(request)
         }
-        let key = Coalescer.Key(method: head.method, url: url, fields: head.headerFields.map { [$0.name.rawName, $0.value] })
+        let key = Coalescer.Key(
+            method: head.method, url: url, fields: head.headerFields.map { [$0.name.rawName, $0.value] })
         return try await flights.join(key) { try await next(request) }
     }
 }
@@ -49,7 +52,9 @@ final class Coalescer: @unchecked Sendable {
     var waiting: Int { lock.withLock { flights.values.reduce(0) { $0 + $1.waiters.count } } }
 
     /// The response of the flight for `key`, started with `send` when none is in flight.
-    func join(_ key: Key, send: @escaping @Sendable () async throws -> TransportResponse) async throws -> TransportResponse {
+    func join(_ key: Key, send: @escaping @Sendable () async throws -> TransportResponse) async throws
+        -> TransportResponse
+    {
         let id = lock.withLock {
             nextWaiter += 1
             return nextWaiter
@@ -96,12 +101,15 @@ final class Coalescer: @unchecked Sendable {
 
     /// Stops `waiter` waiting; cancels the flight when nobody is left.
     private func leave(_ key: Key, waiter: Int) {
-        let (continuation, abandoned): (CheckedContinuation<TransportResponse, any Error>?, Task<Void, Never>?) = lock.withLock {
-            guard let flight = flights[key], let continuation = flight.waiters.removeValue(forKey: waiter) else { return (nil, nil) }
-            guard flight.waiters.isEmpty else { return (continuation, nil) }
-            flights[key] = nil
-            return (continuation, flight.task)
-        }
+        let (continuation, abandoned): (CheckedContinuation<TransportResponse, any Error>?, Task<Void, Never>?) =
+            lock.withLock {
+                guard let flight = flights[key], let continuation = flight.waiters.removeValue(forKey: waiter) else {
+                    return (nil, nil)
+                }
+                guard flight.waiters.isEmpty else { return (continuation, nil) }
+                flights[key] = nil
+                return (continuation, flight.task)
+            }
         continuation?.resume(throwing: CancellationError())
         abandoned?.cancel()
     }

@@ -70,7 +70,9 @@ public final class ResponseCache: @unchecked Sendable {
     /// The stored response for `key` whose varied header fields match `fields`, marked as just used.
     func entry(for key: CacheKey, matching fields: HTTPFields) -> CacheEntry? {
         lock.withLock {
-            guard let node = table[key.resource]?.first(where: { $0.key == key && $0.entry.matches(fields) }) else { return nil }
+            guard let node = table[key.resource]?.first(where: { $0.key == key && $0.entry.matches(fields) }) else {
+                return nil
+            }
             moveToFront(node)
             return node.entry
         }
@@ -179,7 +181,8 @@ struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable 
             credentials.append(field.name.canonicalName + ": " + field.value)
         }
         // Usually none or one; sorted so that the order the fields were set in does not matter.
-        self.credentials = credentials.count < 2 ? credentials.first ?? "" : credentials.sorted().joined(separator: "\n")
+        self.credentials =
+            credentials.count < 2 ? credentials.first ?? "" : credentials.sorted().joined(separator: "\n")
     }
 
     var cost: Int { url.utf8.count + resource.utf8.count + credentials.utf8.count + 64 }
@@ -188,7 +191,9 @@ struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable 
     var description: String { "\(method.rawValue) \(resource)" }
 
     /// The method and resource only.
-    var customMirror: Mirror { Mirror(self, children: ["method": method.rawValue, "resource": resource], displayStyle: .struct) }
+    var customMirror: Mirror {
+        Mirror(self, children: ["method": method.rawValue, "resource": resource], displayStyle: .struct)
+    }
 
     /// `url` without its query.
     static func resource(of url: String) -> String {
@@ -240,7 +245,8 @@ struct CacheEntry: Sendable {
     }
 
     var cost: Int {
-        response.body.count + response.head.headerFields.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 } + 128
+        response.body.count
+            + response.head.headerFields.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 } + 128
     }
 
     var validators: HTTPFields {

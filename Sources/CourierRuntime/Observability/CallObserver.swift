@@ -97,8 +97,10 @@ final class CallObserver: Sendable {
     // MARK: - Events
 
     /// A call ended with `result` after `duration`.
-    func callEnded(_ request: PipelineRequest, facts: CallFacts, result: Result<TransportResponse, any Error>, duration: Duration,
-                   span: any Span) {
+    func callEnded(
+        _ request: PipelineRequest, facts: CallFacts, result: Result<TransportResponse, any Error>, duration: Duration,
+        span: any Span
+    ) {
         let outcome = Self.outcome(of: result)
         let dimensions: KeyValuePairs = ["service": request.service, "endpoint": request.endpoint, "outcome": outcome]
         counter("courier_requests_total", dimensions).increment()
@@ -148,7 +150,9 @@ final class CallObserver: Sendable {
     }
 
     /// An attempt ended; `request` carries the header fields as sent.
-    func attemptEnded(_ request: PipelineRequest, result: Result<TransportResponse, any Error>, duration: Duration, span: any Span) {
+    func attemptEnded(
+        _ request: PipelineRequest, result: Result<TransportResponse, any Error>, duration: Duration, span: any Span
+    ) {
         if span.isRecording {
             switch result {
             case .success(let response):
@@ -190,8 +194,11 @@ final class CallObserver: Sendable {
     func cacheLookup(_ request: PipelineRequest, result: CacheLookup) {
         request.facts?.withLock { $0.cache = result }
         guard !isSilent else { return }
-        counter("courier_cache_lookups_total", ["service": request.service, "endpoint": request.endpoint, "result": result.rawValue])
-            .increment()
+        counter(
+            "courier_cache_lookups_total",
+            ["service": request.service, "endpoint": request.endpoint, "result": result.rawValue]
+        )
+        .increment()
     }
 
     /// A breaker changed state.
@@ -205,9 +212,11 @@ final class CallObserver: Sendable {
         case .forcedOpen: value = 3
         }
         gauge("courier_circuit_breaker_state", ["breaker": event.key]).record(value)
-        counter("courier_circuit_breaker_transitions_total", ["breaker": event.key, "state": event.to.rawValue]).increment()
-        logger?.notice("circuit \(event.key): \(event.from.rawValue) → \(event.to.rawValue)",
-                       metadata: ["courier.breaker": "\(event.key)", "courier.breaker_state": "\(event.to.rawValue)"])
+        counter("courier_circuit_breaker_transitions_total", ["breaker": event.key, "state": event.to.rawValue])
+            .increment()
+        logger?.notice(
+            "circuit \(event.key): \(event.from.rawValue) → \(event.to.rawValue)",
+            metadata: ["courier.breaker": "\(event.key)", "courier.breaker_state": "\(event.to.rawValue)"])
     }
 
     // MARK: - Formatting
@@ -268,7 +277,8 @@ struct ObserveCallStage: Middleware {
         let facts = Locked(CallFacts())
         observed.facts = facts
         let span = observer.tracer.startSpan(
-            request.service + "." + request.endpoint, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal)
+            request.service + "." + request.endpoint, context: InstrumentationContext.current ?? .topLevel,
+            ofKind: .internal)
         defer { span.end() }
         if span.isRecording {
             let head = request.transportRequest.head
@@ -298,7 +308,8 @@ struct ObserveAttemptStage: Middleware {
         let start = clock.now()
         request.facts?.withLock { $0.attempts = max($0.attempts, request.attempt) }
         let head = request.transportRequest.head
-        let span = observer.tracer.startSpan(head.method.rawValue, context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
+        let span = observer.tracer.startSpan(
+            head.method.rawValue, context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
         defer { span.end() }
         if span.isRecording {
             span.attributes["http.request.method"] = head.method.rawValue
@@ -307,7 +318,8 @@ struct ObserveAttemptStage: Middleware {
             if request.attempt > 1 { span.attributes["http.request.resend_count"] = request.attempt - 1 }
         }
         var traced = request
-        observer.tracer.inject(span.context, into: &traced.transportRequest.head.headerFields, using: HTTPFieldsInjector())
+        observer.tracer.inject(
+            span.context, into: &traced.transportRequest.head.headerFields, using: HTTPFieldsInjector())
         let result: Result<TransportResponse, any Error>
         do {
             let sent = traced

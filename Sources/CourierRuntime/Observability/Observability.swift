@@ -48,8 +48,10 @@ public struct Observability: Sendable {
     public var logsBodies: Bool
 
     /// Creates the settings; the defaults log nothing and use the bootstrapped metrics and tracing.
-    public init(logger: Logger? = nil, metricsFactory: (any MetricsFactory)? = nil, tracer: (any Tracer)? = nil,
-                redactedHeaderFields: Set<HTTPField.Name> = [], logsBodies: Bool = false) {
+    public init(
+        logger: Logger? = nil, metricsFactory: (any MetricsFactory)? = nil, tracer: (any Tracer)? = nil,
+        redactedHeaderFields: Set<HTTPField.Name> = [], logsBodies: Bool = false
+    ) {
         self.logger = logger
         self.metricsFactory = metricsFactory
         self.tracer = tracer
@@ -87,15 +89,21 @@ struct SecretFields: Sendable {
 
     /// `fields` as `name: value` pairs, secrets replaced by `<redacted>`.
     func describe(_ fields: HTTPFields) -> Logger.MetadataValue {
-        .dictionary(Dictionary(fields.map { field in
-            (field.name.canonicalName, Logger.MetadataValue.string(redactedHeaders.contains(field.name) ? "<redacted>" : field.value))
-        }, uniquingKeysWith: { first, second in .string("\(first), \(second)") }))
+        .dictionary(
+            Dictionary(
+                fields.map { field in
+                    (
+                        field.name.canonicalName,
+                        Logger.MetadataValue.string(redactedHeaders.contains(field.name) ? "<redacted>" : field.value)
+                    )
+                }, uniquingKeysWith: { first, second in .string("\(first), \(second)") }))
     }
 
     /// `path` with the values of secret query items replaced by `<redacted>`.
     func redact(path: String) -> String {
         guard !redactedQueryItems.isEmpty, let question = path.firstIndex(of: "?") else { return path }
-        let items = path[path.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { item in
+        let items = path[path.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            item in
             let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
             let decoded = name.removingPercentEncoding ?? name
             return redactedQueryItems.contains(decoded) ? name + "=<redacted>" : String(item)

@@ -14,7 +14,9 @@ extension HTTPFields {
     /// `name: value` pairs with the values of `hidden` fields replaced by `<redacted>`.
     func redacted(hiding hidden: Set<HTTPField.Name>) -> [String] {
         map { field in
-            field.name.canonicalName + ": " + (hidden.contains(field.name) || alwaysRedactedFields.contains(field.name) ? "<redacted>" : field.value)
+            field.name.canonicalName + ": "
+                + (hidden.contains(field.name) || alwaysRedactedFields.contains(field.name)
+                    ? "<redacted>" : field.value)
         }
     }
 }
@@ -43,14 +45,16 @@ extension TransportRequest: CustomStringConvertible, CustomDebugStringConvertibl
 
     /// Method, URL, header fields and body size, credentials redacted.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "method": head.method.rawValue,
-            "url": "\(head.scheme ?? "")://\(head.authority ?? "")\(redactedPath)",
-            "headerFields": head.headerFields.redacted(hiding: hiddenFields),
-            "bodyBytes": body?.count ?? 0,
-            "timeout": timeout,
-            "maxResponseBodySize": maxResponseBodySize,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "method": head.method.rawValue,
+                "url": "\(head.scheme ?? "")://\(head.authority ?? "")\(redactedPath)",
+                "headerFields": head.headerFields.redacted(hiding: hiddenFields),
+                "bodyBytes": body?.count ?? 0,
+                "timeout": timeout,
+                "maxResponseBodySize": maxResponseBodySize,
+            ], displayStyle: .struct)
     }
 }
 
@@ -62,11 +66,13 @@ extension TransportResponse: CustomStringConvertible, CustomReflectable {
 
     /// Status, header fields (cookies redacted) and body size.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "status": head.status.code,
-            "headerFields": head.headerFields.redacted(hiding: []),
-            "bodyBytes": body.count,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "status": head.status.code,
+                "headerFields": head.headerFields.redacted(hiding: []),
+                "bodyBytes": body.count,
+            ], displayStyle: .struct)
     }
 }
 
@@ -78,10 +84,12 @@ extension PipelineRequest: CustomStringConvertible, CustomReflectable {
 
     /// The call's names, attempt and request, credentials redacted.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "service": service, "endpoint": endpoint, "attempt": attempt, "isIdempotent": isIdempotent,
-            "deadline": deadline as Any, "transportRequest": transportRequest,
-        ], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "service": service, "endpoint": endpoint, "attempt": attempt, "isIdempotent": isIdempotent,
+                "deadline": deadline as Any, "transportRequest": transportRequest,
+            ], displayStyle: .struct)
     }
 }
 

@@ -195,7 +195,8 @@ final class CircuitBreaker: @unchecked Sendable {
         let current = epoch(now, policy)
         var calls = 0
         var failures = 0
-        for slot in 0..<Self.bucketCount where bucketEpochs[slot] != .min && current - bucketEpochs[slot] < Int64(Self.bucketCount) {
+        for slot in 0..<Self.bucketCount
+        where bucketEpochs[slot] != .min && current - bucketEpochs[slot] < Int64(Self.bucketCount) {
             calls += bucketCalls[slot]
             failures += bucketFailures[slot]
         }

@@ -33,8 +33,11 @@ public struct PipelineRequest: Sendable {
     /// The host the request goes to, which keys per-host state.
     public var host: String { transportRequest.head.authority ?? "" }
 
-    init(transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool,
-         secrets: SecretFields) {
+    init(
+        transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy,
+        isIdempotent: Bool,
+        secrets: SecretFields
+    ) {
         self.transportRequest = transportRequest
         self.secrets = secrets
         self.service = service
@@ -75,8 +78,12 @@ public struct PipelineNext: Sendable {
             // Stages with nothing to do for this request are stepped over, and the next stage is
             // called from here rather than through a function of the pipeline: each costs an
             // async frame.
-            while index < pipeline.stages.count, pipeline.conditional[index]?.passesThrough(request) == true { index += 1 }
-            guard index < pipeline.stages.count else { return try await pipeline.transport.send(request.transportRequest) }
+            while index < pipeline.stages.count, pipeline.conditional[index]?.passesThrough(request) == true {
+                index += 1
+            }
+            guard index < pipeline.stages.count else {
+                return try await pipeline.transport.send(request.transportRequest)
+            }
             return try await pipeline.stages[index].intercept(request, next: PipelineNext(pipeline, from: index + 1))
         case .closure(let send):
             return try await send(request)

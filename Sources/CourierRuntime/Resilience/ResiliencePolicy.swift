@@ -257,9 +257,11 @@ public struct ResiliencePolicy: Hashable, Sendable {
     public var cache: CachePolicy?
 
     /// Creates a policy; the defaults are Courier's.
-    public init(timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
-                circuitBreaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy = BulkheadPolicy(),
-                rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil) {
+    public init(
+        timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
+        circuitBreaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy = BulkheadPolicy(),
+        rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil
+    ) {
         self.timeouts = timeouts
         self.retry = retry
         self.circuitBreaker = circuitBreaker
@@ -293,9 +295,13 @@ public struct ResiliencePolicy: Hashable, Sendable {
         func positive(_ duration: Duration) -> Bool { duration > .zero }
         if !positive(timeouts.total) { return "the total timeout must be positive" }
         if !positive(timeouts.attempt) { return "the attempt timeout must be positive" }
-        if timeouts.attempt > timeouts.total { return "the attempt timeout (\(timeouts.attempt)) is longer than the total timeout (\(timeouts.total))" }
+        if timeouts.attempt > timeouts.total {
+            return "the attempt timeout (\(timeouts.attempt)) is longer than the total timeout (\(timeouts.total))"
+        }
         if retry.maxAttempts < 1 { return "retry maxAttempts must be at least 1" }
-        if retry.initialBackoff < .zero || retry.maxBackoff < retry.initialBackoff { return "retry backoff must satisfy 0 ≤ initial ≤ max" }
+        if retry.initialBackoff < .zero || retry.maxBackoff < retry.initialBackoff {
+            return "retry backoff must satisfy 0 ≤ initial ≤ max"
+        }
         if !(retry.multiplier >= 1) || !retry.multiplier.isFinite { return "the retry multiplier must be at least 1" }
         if retry.maxRetryAfter < .zero { return "retry maxRetryAfter must not be negative" }
         if let budget = retry.budget, !(0...1).contains(budget.ratio) || budget.perSecond < 0 {
@@ -305,13 +311,19 @@ public struct ResiliencePolicy: Hashable, Sendable {
         if !(breaker.failureRate > 0 && breaker.failureRate <= 1) { return "the breaker failureRate must be in (0, 1]" }
         if breaker.minimumCalls < 1 { return "the breaker minimumCalls must be at least 1" }
         if !positive(breaker.window) { return "the breaker window must be positive" }
-        if let consecutive = breaker.consecutiveFailures, consecutive < 1 { return "the breaker consecutiveFailures must be at least 1" }
-        if !positive(breaker.openFor) || breaker.maxOpenFor < breaker.openFor { return "the breaker needs 0 < openFor ≤ maxOpenFor" }
+        if let consecutive = breaker.consecutiveFailures, consecutive < 1 {
+            return "the breaker consecutiveFailures must be at least 1"
+        }
+        if !positive(breaker.openFor) || breaker.maxOpenFor < breaker.openFor {
+            return "the breaker needs 0 < openFor ≤ maxOpenFor"
+        }
         if breaker.halfOpenProbes < 1 { return "the breaker halfOpenProbes must be at least 1" }
         if bulkhead.maxConcurrent < 1 { return "the bulkhead maxConcurrent must be at least 1" }
         if bulkhead.maxWait < .zero { return "the bulkhead maxWait must not be negative" }
         if let limit = rateLimit {
-            if limit.requests < 1 || !positive(limit.per) { return "the rate limit needs at least 1 request per positive period" }
+            if limit.requests < 1 || !positive(limit.per) {
+                return "the rate limit needs at least 1 request per positive period"
+            }
             if limit.burst < 1 { return "the rate limit burst must be at least 1" }
             if limit.maxWait < .zero { return "the rate limit maxWait must not be negative" }
         }
@@ -366,9 +378,11 @@ public struct ResilienceOverrides: Hashable, Sendable {
     public var cache: Setting<CachePolicy>
 
     /// Creates overrides; the defaults change nothing.
-    public init(timeouts: Timeouts? = nil, totalTimeout: Duration? = nil, retry: RetryPolicy? = nil, maxAttempts: Int? = nil,
-                circuitBreaker: CircuitBreakerPolicy? = nil, bulkhead: BulkheadPolicy? = nil,
-                rateLimit: Setting<RateLimitPolicy> = .inherit, cache: Setting<CachePolicy> = .inherit) {
+    public init(
+        timeouts: Timeouts? = nil, totalTimeout: Duration? = nil, retry: RetryPolicy? = nil, maxAttempts: Int? = nil,
+        circuitBreaker: CircuitBreakerPolicy? = nil, bulkhead: BulkheadPolicy? = nil,
+        rateLimit: Setting<RateLimitPolicy> = .inherit, cache: Setting<CachePolicy> = .inherit
+    ) {
         self.timeouts = timeouts
         self.totalTimeout = totalTimeout
         self.retry = retry

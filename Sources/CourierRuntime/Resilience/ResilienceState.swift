@@ -37,7 +37,9 @@ public final class ResilienceState: @unchecked Sendable {
 
     /// The state of the breaker for `key` (a host, or `host endpoint`) under `policy`.
     public func circuitState(for key: String, policy: CircuitBreakerPolicy = CircuitBreakerPolicy()) -> CircuitState {
-        if let breaker = lock.withLock({ breakers[key] }) { return breaker.currentState(policy: policy, now: clock.now()) }
+        if let breaker = lock.withLock({ breakers[key] }) {
+            return breaker.currentState(policy: policy, now: clock.now())
+        }
         switch policy.mode {
         case .automatic: return .closed
         case .forcedOpen: return .forcedOpen
@@ -70,10 +72,14 @@ public final class ResilienceState: @unchecked Sendable {
 
     /// The entries of `host`: the same objects ``breaker(for:)`` and the others return for it.
     func hostState(for host: String) -> HostState {
-        HostState(host: host, breaker: breaker(for: host), bulkhead: bulkhead(for: host), bucket: bucket(for: host), budget: budget(for: host))
+        HostState(
+            host: host, breaker: breaker(for: host), bulkhead: bulkhead(for: host), bucket: bucket(for: host),
+            budget: budget(for: host))
     }
 
-    func breaker(for key: String) -> CircuitBreaker { lock.withLock { Self.entry(in: &breakers, key) { CircuitBreaker(key: key) } } }
+    func breaker(for key: String) -> CircuitBreaker {
+        lock.withLock { Self.entry(in: &breakers, key) { CircuitBreaker(key: key) } }
+    }
     func bulkhead(for host: String) -> Bulkhead { lock.withLock { Self.entry(in: &bulkheads, host) { Bulkhead() } } }
     func bucket(for host: String) -> TokenBucket { lock.withLock { Self.entry(in: &buckets, host) { TokenBucket() } } }
     func budget(for host: String) -> RetryBudget { lock.withLock { Self.entry(in: &budgets, host) { RetryBudget() } } }

@@ -30,12 +30,19 @@ public enum RetryAfter {
     /// (`Sun Nov  6 08:49:37 1994`).
     static func parseDate(_ text: String) -> Date? {
         let tokens = text.split { $0 == " " || $0 == "," || $0 == "-" || $0 == ":" }.map(String.init)
-        let day: Int?, month: Int?, year: Int?, clock: ArraySlice<String>
+        let day: Int?
+        let month: Int?
+        let year: Int?
+        let clock: ArraySlice<String>
         switch tokens.count {
         case 8 where tokens[7] == "GMT":
-            (day, month, year, clock) = (Int(tokens[1]), months.firstIndex(of: tokens[2]), Int(tokens[3]), tokens[4...6])
+            (day, month, year, clock) = (
+                Int(tokens[1]), months.firstIndex(of: tokens[2]), Int(tokens[3]), tokens[4...6]
+            )
         case 7:
-            (day, month, year, clock) = (Int(tokens[2]), months.firstIndex(of: tokens[1]), Int(tokens[6]), tokens[3...5])
+            (day, month, year, clock) = (
+                Int(tokens[2]), months.firstIndex(of: tokens[1]), Int(tokens[6]), tokens[3...5]
+            )
         default:
             return nil
         }

@@ -10,7 +10,9 @@ struct RetryStage: Middleware {
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         let policy = request.policy.retry
         let clock = state.clock
-        let budget = policy.budget.map { (policy: $0, bucket: request.knownHost?.budget ?? state.budget(for: request.host)) }
+        let budget = policy.budget.map {
+            (policy: $0, bucket: request.knownHost?.budget ?? state.budget(for: request.host))
+        }
         if let budget { budget.bucket.recordRequest(policy: budget.policy) }
         var attempt = request
         if attempt.deadline == nil { attempt.deadline = clock.now() + request.policy.timeouts.total }
@@ -21,10 +23,14 @@ struct RetryStage: Middleware {
             } catch {
                 outcome = .failure(error)
             }
-            guard attempt.attempt < policy.maxAttempts, let delay = retryDelay(after: outcome, of: attempt, policy: policy) else {
+            guard attempt.attempt < policy.maxAttempts,
+                let delay = retryDelay(after: outcome, of: attempt, policy: policy)
+            else {
                 return try answer(outcome, attempts: attempt.attempt)
             }
-            if let deadline = attempt.deadline, clock.now() + delay >= deadline { return try answer(outcome, attempts: attempt.attempt) }
+            if let deadline = attempt.deadline, clock.now() + delay >= deadline {
+                return try answer(outcome, attempts: attempt.attempt)
+            }
             if let budget, !budget.bucket.withdraw(policy: budget.policy, now: clock.now()) {
                 return try answer(outcome, attempts: attempt.attempt)
             }
@@ -43,7 +49,9 @@ struct RetryStage: Middleware {
 
     /// How long to wait before retrying after `outcome`, or `nil` when it must not be retried. The
     /// backoff (and its random jitter) is computed only for an outcome that is retried.
-    private func retryDelay(after outcome: Result<TransportResponse, any Error>, of request: PipelineRequest, policy: RetryPolicy) -> Duration? {
+    private func retryDelay(
+        after outcome: Result<TransportResponse, any Error>, of request: PipelineRequest, policy: RetryPolicy
+    ) -> Duration? {
         var backoff: Duration { policy.delay(beforeRetry: request.attempt, random: state.random) }
         switch outcome {
         case .success(let response):
@@ -84,7 +92,8 @@ struct CircuitBreakerStage: ConditionalStage {
         let policy = request.policy.circuitBreaker
         if policy.mode == .disabled { return try await next(request) }
         let key = policy.key(host: request.host, endpoint: request.endpoint)
-        let breaker = policy.scope == .host ? request.knownHost?.breaker ?? state.breaker(for: key) : state.breaker(for: key)
+        let breaker =
+            policy.scope == .host ? request.knownHost?.breaker ?? state.breaker(for: key) : state.breaker(for: key)
         let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
         publish(transition)
         let probe: Bool
@@ -160,7 +169,8 @@ struct BulkheadStage: ConditionalStage {
         let policy = request.policy.bulkhead
         if policy.maxConcurrent == .max { return try await next(request) }
         let bulkhead = request.knownHost?.bulkhead ?? state.bulkhead(for: request.host)
-        guard try await bulkhead.acquire(limit: policy.maxConcurrent, maxWait: policy.maxWait, clock: state.clock) else {
+        guard try await bulkhead.acquire(limit: policy.maxConcurrent, maxWait: policy.maxWait, clock: state.clock)
+        else {
             throw PipelineFailure.bulkheadFull(host: request.host, limit: policy.maxConcurrent)
         }
         defer { bulkhead.release() }
@@ -192,7 +202,8 @@ struct AttemptTimeoutStage: Middleware {
                 boundByDeadline = true
             }
         }
-        let failure = boundByDeadline ? PipelineFailure.deadlineExceeded(timeouts.total) : PipelineFailure.attemptTimedOut(limit)
+        let failure =
+            boundByDeadline ? PipelineFailure.deadlineExceeded(timeouts.total) : PipelineFailure.attemptTimedOut(limit)
         guard limit > .zero else { throw failure }
         if transportEnforcesTimeout {
             do {

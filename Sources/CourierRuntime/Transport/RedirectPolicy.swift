@@ -24,17 +24,24 @@ public enum RedirectPolicy {
     /// - Parameter redirectsSoFar: how many redirects this exchange has followed already.
     /// - Throws: ``TransportError/Kind/tooManyRedirects`` past ``maxRedirects``, and
     ///   ``TransportError/Kind/invalidResponse`` for a `Location` that is not an http(s) URL.
-    public static func nextRequest(after response: HTTPResponse, to request: TransportRequest, redirectsSoFar: Int) throws(TransportError)
+    public static func nextRequest(after response: HTTPResponse, to request: TransportRequest, redirectsSoFar: Int)
+        throws(TransportError)
         -> TransportRequest?
     {
-        guard redirectStatuses.contains(response.status.code), let location = response.headerFields[.location] else { return nil }
+        guard redirectStatuses.contains(response.status.code), let location = response.headerFields[.location] else {
+            return nil
+        }
         guard redirectsSoFar < maxRedirects else {
-            throw TransportError(.tooManyRedirects, detail: "more than \(maxRedirects) redirects; the last one to \(location)")
+            throw TransportError(
+                .tooManyRedirects, detail: "more than \(maxRedirects) redirects; the last one to \(location)")
         }
         let current = "\(request.head.scheme ?? "https")://\(request.head.authority ?? "")\(request.head.path ?? "/")"
         guard let base = URL(string: current), let target = URL(string: location, relativeTo: base)?.absoluteURL,
-              let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = target.host else {
-            throw TransportError(.invalidResponse, detail: "a \(response.status.code) redirect to '\(location)', which is not an http(s) URL")
+            let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = target.host
+        else {
+            throw TransportError(
+                .invalidResponse,
+                detail: "a \(response.status.code) redirect to '\(location)', which is not an http(s) URL")
         }
         var next = request
         var head = request.head

@@ -26,7 +26,9 @@ extension SpecDecoder {
         return endpoints
     }
 
-    mutating func decodeEndpoint(name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy) -> Endpoint? {
+    mutating func decodeEndpoint(
+        name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy
+    ) -> Endpoint? {
         if !(name.first?.isLetter ?? false) {
             error("an endpoint name starts with a letter, not '\(name)'", at: location)
             return nil
@@ -43,8 +45,12 @@ extension SpecDecoder {
             method = HTTPMethod(rawValue: methodText)
             if method == nil {
                 let names = HTTPMethod.allCases.map(\.rawValue)
-                let hint = HTTPMethod(rawValue: methodText.uppercased()) != nil ? "; write it in capitals: '\(methodText.uppercased())'" : ""
-                error("'\(methodText)' is not an HTTP method; use one of \(names.joined(separator: ", "))\(hint)", at: methodNode.location)
+                let hint =
+                    HTTPMethod(rawValue: methodText.uppercased()) != nil
+                    ? "; write it in capitals: '\(methodText.uppercased())'" : ""
+                error(
+                    "'\(methodText)' is not an HTTP method; use one of \(names.joined(separator: ", "))\(hint)",
+                    at: methodNode.location)
             }
         }
         var pathText = ""
@@ -73,7 +79,9 @@ extension SpecDecoder {
                 error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
             }
             for parameter in parameters where !placeholderNames.contains(parameter.name) {
-                error("'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'", at: parameter.location)
+                error(
+                    "'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'",
+                    at: parameter.location)
             }
             parameters = placeholders.compactMap { byName[$0] }
         }
@@ -85,13 +93,16 @@ extension SpecDecoder {
                 error("a \(method.rawValue) request cannot have a body", at: fields.keyLocation("body"))
             }
         }
-        var response = fields["response"].flatMap { decodeResponse($0) }
-            ?? ResponseBody(type: nil, status: 204, contentType: "application/json", description: nil, location: location)
+        var response =
+            fields["response"].flatMap { decodeResponse($0) }
+            ?? ResponseBody(
+                type: nil, status: 204, contentType: "application/json", description: nil, location: location)
         var responseCases: [ResponseBody] = []
         if let responsesNode = fields["responses"] {
             if fields.has("response") {
-                error("'response' and 'responses' cannot both be given; list every success status under 'responses'",
-                      at: fields.keyLocation("responses"))
+                error(
+                    "'response' and 'responses' cannot both be given; list every success status under 'responses'",
+                    at: fields.keyLocation("responses"))
             } else if fields.has("pagination") {
                 error("a paginated endpoint has one response; use 'response'", at: fields.keyLocation("responses"))
             } else if let cases = decodeResponses(responsesNode) {
@@ -121,11 +132,15 @@ extension SpecDecoder {
                 if isHeaderName(header) {
                     idempotencyKey = header
                 } else {
-                    error("'idempotencyKey' names the header that carries the key, and '\(header)' is not a header name", at: keyNode.location)
+                    error(
+                        "'idempotencyKey' names the header that carries the key, and '\(header)' is not a header name",
+                        at: keyNode.location)
                 }
             }
             if idempotencyKey != nil, let method, method.isIdempotent {
-                warning("\(method.rawValue) is idempotent already; 'idempotencyKey' adds nothing here", at: fields.keyLocation("idempotencyKey"))
+                warning(
+                    "\(method.rawValue) is idempotent already; 'idempotencyKey' adds nothing here",
+                    at: fields.keyLocation("idempotencyKey"))
             }
         }
 
@@ -142,13 +157,18 @@ extension SpecDecoder {
 
         var resilience = applyResilience(fields, to: defaults, base: .builtIn)
         if let method, fields.has("cache"), resilience.cache != nil, !method.isCacheable {
-            error("only GET and HEAD responses can be cached, and '\(name)' is \(method.rawValue)", at: fields.keyLocation("cache"))
+            error(
+                "only GET and HEAD responses can be cached, and '\(name)' is \(method.rawValue)",
+                at: fields.keyLocation("cache"))
         }
         if let method, !method.isCacheable { resilience.cache = nil }
-        if let method, let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent, idempotencyKey == nil,
-           retry.on.timeout || !retry.on.statuses.isEmpty {
-            warning("'\(name)' is \(method.rawValue) without an 'idempotencyKey', so only connection failures before sending are retried; add 'idempotencyKey' to retry timeouts and statuses",
-                    at: fields.keyLocation("retry"))
+        if let method, let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent,
+            idempotencyKey == nil,
+            retry.on.timeout || !retry.on.statuses.isEmpty
+        {
+            warning(
+                "'\(name)' is \(method.rawValue) without an 'idempotencyKey', so only connection failures before sending are retried; add 'idempotencyKey' to retry timeouts and statuses",
+                at: fields.keyLocation("retry"))
         }
 
         return Endpoint(
@@ -229,14 +249,17 @@ extension SpecDecoder {
                 error("'\(name)' is not a valid header name", at: entry.key.location)
                 continue
             }
-            var parameter = Parameter(name: name, swiftName: nil, type: TypeReference(.primitive(.string), at: entry.value.location),
-                                      defaultValue: nil, defaultLocation: nil, description: nil, deprecation: nil,
-                                      location: entry.key.location)
+            var parameter = Parameter(
+                name: name, swiftName: nil, type: TypeReference(.primitive(.string), at: entry.value.location),
+                defaultValue: nil, defaultLocation: nil, description: nil, deprecation: nil,
+                location: entry.key.location)
             if entry.value.scalar != nil {
                 guard let type = typeReference(entry.value) else { continue }
                 parameter.type = type
             } else {
-                guard let fields = fields(entry.value, allowed: SpecKeys.parameter, in: "\(kind.noun) '\(name)'") else { continue }
+                guard let fields = fields(entry.value, allowed: SpecKeys.parameter, in: "\(kind.noun) '\(name)'") else {
+                    continue
+                }
                 guard let typeNode = fields["type"] else {
                     error("\(kind.noun) '\(name)' needs a 'type'", at: entry.key.location)
                     continue
@@ -253,16 +276,22 @@ extension SpecDecoder {
                     if SwiftNaming.lowerCamelCase(swiftName) == swiftName {
                         parameter.swiftName = swiftName
                     } else {
-                        error("'swiftName' is a lowerCamelCase Swift name, such as '\(SwiftNaming.lowerCamelCase(swiftName))'", at: swiftNameNode.location)
+                        error(
+                            "'swiftName' is a lowerCamelCase Swift name, such as '\(SwiftNaming.lowerCamelCase(swiftName))'",
+                            at: swiftNameNode.location)
                     }
                 }
             }
             if kind == .path {
                 if parameter.type.expression.isOptional {
-                    error("path parameter '\(name)' cannot be optional: the path needs a value", at: parameter.type.location)
+                    error(
+                        "path parameter '\(name)' cannot be optional: the path needs a value",
+                        at: parameter.type.location)
                 }
                 if parameter.defaultValue != nil {
-                    error("path parameter '\(name)' cannot have a default", at: parameter.defaultLocation ?? parameter.location)
+                    error(
+                        "path parameter '\(name)' cannot have a default",
+                        at: parameter.defaultLocation ?? parameter.location)
                 }
             }
             parameters.append(parameter)
@@ -289,7 +318,9 @@ extension SpecDecoder {
         if let contentTypeNode, contentTypeNode.items != nil {
             guard let items = sequence(contentTypeNode, what: "'contentType'") else { return nil }
             guard !items.isEmpty else {
-                error("'contentType' lists the media types the body may be sent as, and this list is empty", at: contentTypeNode.location)
+                error(
+                    "'contentType' lists the media types the body may be sent as, and this list is empty",
+                    at: contentTypeNode.location)
                 return nil
             }
             var seen = Set<String>()
@@ -305,14 +336,17 @@ extension SpecDecoder {
             guard let contentType = self.contentType(contentTypeNode, for: type) else { return nil }
             contentTypes = [contentType]
         }
-        return RequestBody(type: type, contentType: contentTypes[0], contentTypes: contentTypes, description: description,
-                           location: node.location)
+        return RequestBody(
+            type: type, contentType: contentTypes[0], contentTypes: contentTypes, description: description,
+            location: node.location)
     }
 
     /// `responses:`: success statuses, each with a type expression or a mapping, by status.
     mutating func decodeResponses(_ node: YAMLNode) -> [ResponseBody]? {
         guard let entries = node.entries else {
-            error("'responses' maps success statuses to their bodies, as in '200: Report' and '202: { type: Job }'", at: node.location)
+            error(
+                "'responses' maps success statuses to their bodies, as in '200: Report' and '202: { type: Job }'",
+                at: node.location)
             return nil
         }
         guard entries.count >= 2 else {
@@ -323,10 +357,12 @@ extension SpecDecoder {
         var valid = true
         var seen = Set<Int>()
         for entry in entries {
-            let key = entry.key, value = entry.value
+            let key = entry.key
+            let value = entry.value
             guard let status = Int(key.scalarValue ?? ""), (200...299).contains(status) else {
-                error("a key of 'responses' is a success status, 200 to 299, not '\(key.scalarValue ?? "a mapping")'; declare failures under 'errors'",
-                      at: key.location)
+                error(
+                    "a key of 'responses' is a success status, 200 to 299, not '\(key.scalarValue ?? "a mapping")'; declare failures under 'errors'",
+                    at: key.location)
                 valid = false
                 continue
             }
@@ -370,8 +406,10 @@ extension SpecDecoder {
                 }
                 contentType = resolved
             }
-            cases.append(ResponseBody(type: type, status: status, contentType: contentType, description: description,
-                                      location: key.location))
+            cases.append(
+                ResponseBody(
+                    type: type, status: status, contentType: contentType, description: description,
+                    location: key.location))
         }
         return valid ? cases.sorted { $0.status < $1.status } : nil
     }
@@ -392,7 +430,9 @@ extension SpecDecoder {
             if fields.has("type"), type == nil { return nil }
             if let statusNode = fields["status"], let value = integer(statusNode, what: "'status'") {
                 guard (200...299).contains(value) else {
-                    error("a successful response's status is 2xx, not \(value); declare failures under 'errors'", at: statusNode.location)
+                    error(
+                        "a successful response's status is 2xx, not \(value); declare failures under 'errors'",
+                        at: statusNode.location)
                     return nil
                 }
                 if value == 204, type != nil {
@@ -412,8 +452,9 @@ extension SpecDecoder {
             guard let resolved = self.contentType(contentTypeNode, for: type, isResponse: true) else { return nil }
             contentType = resolved
         }
-        return ResponseBody(type: type, status: status ?? (type == nil ? 204 : 200), contentType: contentType,
-                            description: description, location: node.location)
+        return ResponseBody(
+            type: type, status: status ?? (type == nil ? 204 : 200), contentType: contentType,
+            description: description, location: node.location)
     }
 
     /// The media type of a body: as written, or derived from the type (`string` → text, `bytes` → octet-stream, else JSON).
@@ -434,14 +475,17 @@ extension SpecDecoder {
         }
         if MediaType.isForm(text) {
             if isResponse {
-                error("Courier sends '\(Self.essence(text))' bodies but does not read them; declare the response as 'string' or 'bytes' with another media type",
-                      at: node.location)
+                error(
+                    "Courier sends '\(Self.essence(text))' bodies but does not read them; declare the response as 'string' or 'bytes' with another media type",
+                    at: node.location)
                 return nil
             }
             return text
         }
         if !MediaType.isJSON(text), nonOptional != .primitive(.string), nonOptional != .primitive(.bytes) {
-            error("a '\(text)' body is sent as it is, so its type must be 'string' or 'bytes', not '\(type)'", at: type.location)
+            error(
+                "a '\(text)' body is sent as it is, so its type must be 'string' or 'bytes', not '\(type)'",
+                at: type.location)
             return nil
         }
         return text
@@ -450,7 +494,9 @@ extension SpecDecoder {
     mutating func decodePagination(_ node: YAMLNode) -> Pagination? {
         guard let fields = fields(node, allowed: SpecKeys.pagination, in: "'pagination'") else { return nil }
         guard let cursorNode = fields["cursor"], let nextNode = fields["next"], let itemsNode = fields["items"] else {
-            error("'pagination' needs 'cursor' (query.NAME), 'next' (response.FIELD) and 'items' (response.FIELD)", at: node.location)
+            error(
+                "'pagination' needs 'cursor' (query.NAME), 'next' (response.FIELD) and 'items' (response.FIELD)",
+                at: node.location)
             return nil
         }
         let cursor = pathExpression(cursorNode, root: "query")
@@ -461,9 +507,10 @@ extension SpecDecoder {
             error("'cursor' names one query parameter, as in 'query.cursor'", at: cursorNode.location)
             return nil
         }
-        return Pagination(cursorParameter: cursorParameter, nextPath: next, itemsPath: items, itemType: nil,
-                          cursorLocation: cursorNode.location, nextLocation: nextNode.location, itemsLocation: itemsNode.location,
-                          location: node.location)
+        return Pagination(
+            cursorParameter: cursorParameter, nextPath: next, itemsPath: items, itemType: nil,
+            cursorLocation: cursorNode.location, nextLocation: nextNode.location, itemsLocation: itemsNode.location,
+            location: node.location)
     }
 
     /// Parses `response.page.next` into `["page", "next"]`, checking the root word.
@@ -487,7 +534,8 @@ extension HTTPMethod {
 public enum MediaType {
     /// Whether a media type is JSON (`application/json`, `application/problem+json`, with or without parameters).
     public static func isJSON(_ mediaType: String) -> Bool {
-        let essence = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let essence =
+            mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return essence == "application/json" || essence.hasSuffix("+json")
     }
 

@@ -18,7 +18,8 @@ extension SpecDecoder {
         guard let entries = mapping(node, what: what) else { return nil }
         for entry in entries {
             guard let key = entry.key.scalarValue, !allowed.contains(key), !SpecKeys.isExtension(key) else { continue }
-            let hint = Suggestions.closest(to: key, among: allowed).map { "; did you mean '\($0)'?" }
+            let hint =
+                Suggestions.closest(to: key, among: allowed).map { "; did you mean '\($0)'?" }
                 ?? "; expected one of \(quotedList(allowed))"
             error("unknown key '\(key)' in \(what)\(hint)", at: entry.key.location)
         }
@@ -54,7 +55,8 @@ extension SpecDecoder {
             return nil
         }
         if let range, !range.contains(value) {
-            error("\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: node.location)
+            error(
+                "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: node.location)
             return nil
         }
         return value
@@ -105,7 +107,9 @@ extension SpecDecoder {
     /// `deprecated: true`, `deprecated: false` or `deprecated: "use X instead"`.
     mutating func deprecation(_ node: YAMLNode) -> Deprecation? {
         guard let scalar = node.scalar, !scalar.isNull else {
-            error("'deprecated' is true, false or a message saying what to use instead, not \(node.kindDescription)", at: node.location)
+            error(
+                "'deprecated' is true, false or a message saying what to use instead, not \(node.kindDescription)",
+                at: node.location)
             return nil
         }
         if scalar.style == .plain, scalar.value == "true" { return Deprecation() }
@@ -116,7 +120,9 @@ extension SpecDecoder {
     /// A type expression, with a syntax error reported at its exact column.
     mutating func typeReference(_ node: YAMLNode) -> TypeReference? {
         guard let scalar = node.scalar, !scalar.isNull else {
-            error("expected a type such as 'string', 'list<Payment>' or 'int32?', found \(node.kindDescription)", at: node.location)
+            error(
+                "expected a type such as 'string', 'list<Payment>' or 'int32?', found \(node.kindDescription)",
+                at: node.location)
             return nil
         }
         if let expression = parsedTypes[scalar.value] { return TypeReference(expression, at: node.location) }
@@ -217,9 +223,12 @@ extension SpecDecoder {
 
     /// Whether `name` is an HTTP field name (an RFC 9110 token).
     func isHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
-        }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+            }
     }
 }
 

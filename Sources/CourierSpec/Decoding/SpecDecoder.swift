@@ -18,8 +18,9 @@ struct SpecDecoder {
 
     mutating func decode(_ root: YAMLNode) -> SpecFile? {
         guard let fields = fields(root, allowed: SpecKeys.root, in: "the spec") else { return nil }
-        var file = SpecFile(path: path, formatVersion: 1, service: nil, description: nil, basePath: "", servers: [],
-                            authSchemes: [], headers: [], defaults: .builtIn, errors: [], models: [], endpoints: [], imports: [])
+        var file = SpecFile(
+            path: path, formatVersion: 1, service: nil, description: nil, basePath: "", servers: [],
+            authSchemes: [], headers: [], defaults: .builtIn, errors: [], models: [], endpoints: [], imports: [])
 
         if let version = fields["courier"] {
             if let number = integer(version, what: "'courier'") {
@@ -36,11 +37,15 @@ struct SpecDecoder {
             if name.first?.isLetter == true, name.allSatisfy({ $0.isLetter || $0.isNumber }) {
                 file.service = name
             } else {
-                error("a service name is letters and digits starting with a letter, as in 'Payments', not '\(name)'", at: service.location)
+                error(
+                    "a service name is letters and digits starting with a letter, as in 'Payments', not '\(name)'",
+                    at: service.location)
             }
         } else if !fields.has("service") {
             for key in SpecKeys.serviceOnly where fields.has(key) {
-                error("'\(key)' belongs to a service, but this file has no 'service:'; a file without one only shares models and errors", at: fields.keyLocation(key))
+                error(
+                    "'\(key)' belongs to a service, but this file has no 'service:'; a file without one only shares models and errors",
+                    at: fields.keyLocation(key))
             }
         }
         file.description = fields["description"].flatMap { string($0, what: "'description'") }
@@ -84,7 +89,9 @@ struct SpecDecoder {
             var urlNode = entry.value
             var description: String?
             if entry.value.entries != nil {
-                guard let fields = fields(entry.value, allowed: SpecKeys.server, in: "server '\(name)'") else { continue }
+                guard let fields = fields(entry.value, allowed: SpecKeys.server, in: "server '\(name)'") else {
+                    continue
+                }
                 description = fields["description"].flatMap { string($0, what: "'description'") }
                 guard let url = fields["url"] else {
                     error("server '\(name)' needs a 'url'", at: entry.key.location)
@@ -94,7 +101,8 @@ struct SpecDecoder {
             }
             guard let url = string(urlNode, what: "the URL of server '\(name)'") else { continue }
             guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+                scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+            else {
                 error("server '\(name)' needs an absolute http or https URL, not '\(url)'", at: urlNode.location)
                 continue
             }
@@ -113,9 +121,12 @@ struct SpecDecoder {
         var schemes: [AuthScheme] = []
         for entry in entries {
             guard let name = entry.key.scalarValue,
-                  let fields = fields(entry.value, allowed: SpecKeys.authScheme, in: "auth scheme '\(name)'") else { continue }
+                let fields = fields(entry.value, allowed: SpecKeys.authScheme, in: "auth scheme '\(name)'")
+            else { continue }
             guard let typeNode = fields["type"] else {
-                error("auth scheme '\(name)' needs a 'type': one of \(quotedList(SpecKeys.authTypes))", at: entry.key.location)
+                error(
+                    "auth scheme '\(name)' needs a 'type': one of \(quotedList(SpecKeys.authTypes))",
+                    at: entry.key.location)
                 continue
             }
             guard let type = string(typeNode, what: "'type'") else { continue }
@@ -125,7 +136,9 @@ struct SpecDecoder {
                 "apiKey": ["type", "description", "in", "name", "env"],
             ]
             guard let allowed = allowedByType[type] else {
-                error("unknown auth type '\(type)'; use one of \(quotedList(SpecKeys.authTypes))\(Suggestions.didYouMean(type, among: SpecKeys.authTypes))", at: typeNode.location)
+                error(
+                    "unknown auth type '\(type)'; use one of \(quotedList(SpecKeys.authTypes))\(Suggestions.didYouMean(type, among: SpecKeys.authTypes))",
+                    at: typeNode.location)
                 continue
             }
             for key in fields.keys where !allowed.contains(key) {
@@ -137,17 +150,21 @@ struct SpecDecoder {
             case "bearer":
                 kind = .bearer(env: fields["env"].flatMap { environmentVariable($0) })
             case "basic":
-                kind = .basic(usernameEnv: fields["usernameEnv"].flatMap { environmentVariable($0) },
-                              passwordEnv: fields["passwordEnv"].flatMap { environmentVariable($0) })
+                kind = .basic(
+                    usernameEnv: fields["usernameEnv"].flatMap { environmentVariable($0) },
+                    passwordEnv: fields["passwordEnv"].flatMap { environmentVariable($0) })
             default:
                 guard let placementNode = fields["in"], let nameNode = fields["name"] else {
                     error("apiKey auth '\(name)' needs 'in' (header or query) and 'name'", at: entry.key.location)
                     continue
                 }
                 guard let placementText = string(placementNode, what: "'in'"),
-                      let placement = AuthScheme.KeyPlacement(rawValue: placementText) else {
+                    let placement = AuthScheme.KeyPlacement(rawValue: placementText)
+                else {
                     if placementNode.scalar != nil {
-                        error("'in' is 'header' or 'query', not '\(placementNode.scalarValue ?? "")'", at: placementNode.location)
+                        error(
+                            "'in' is 'header' or 'query', not '\(placementNode.scalarValue ?? "")'",
+                            at: placementNode.location)
                     }
                     continue
                 }
@@ -164,10 +181,13 @@ struct SpecDecoder {
 
     mutating func environmentVariable(_ node: YAMLNode) -> String? {
         guard let name = string(node, what: "an environment variable name") else { return nil }
-        let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+        let valid =
+            name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
         guard valid else {
-            error("'\(name)' is not an environment variable name (letters, digits and '_', not starting with a digit)", at: node.location)
+            error(
+                "'\(name)' is not an environment variable name (letters, digits and '_', not starting with a digit)",
+                at: node.location)
             return nil
         }
         return name
@@ -182,14 +202,18 @@ struct SpecDecoder {
 
     /// Applies the resilience keys present in `fields` on top of `inherited`; `base` supplies
     /// the built-in values for a policy that `inherited` switched off.
-    mutating func applyResilience(_ fields: Fields, to inherited: ResiliencePolicy, base: ResiliencePolicy) -> ResiliencePolicy {
+    mutating func applyResilience(_ fields: Fields, to inherited: ResiliencePolicy, base: ResiliencePolicy)
+        -> ResiliencePolicy
+    {
         var policy = inherited
         if let node = fields["timeout"] { policy.timeout = decodeTimeout(node, base: inherited.timeout) }
         if let node = fields["retry"] {
             policy.retry = isNone(node) ? nil : decodeRetry(node, base: inherited.retry ?? RetryPolicy())
         }
         if let node = fields["circuitBreaker"] {
-            policy.circuitBreaker = isNone(node) ? nil : decodeCircuitBreaker(node, base: inherited.circuitBreaker ?? CircuitBreakerPolicy())
+            policy.circuitBreaker =
+                isNone(node)
+                ? nil : decodeCircuitBreaker(node, base: inherited.circuitBreaker ?? CircuitBreakerPolicy())
         }
         if let node = fields["bulkhead"] {
             policy.bulkhead = isNone(node) ? nil : decodeBulkhead(node, base: inherited.bulkhead ?? BulkheadPolicy())
@@ -207,10 +231,14 @@ struct SpecDecoder {
         guard let fields = fields(node, allowed: SpecKeys.timeout, in: "'timeout'") else { return base }
         var timeout = base
         if let total = fields["total"], let value = positiveDuration(total, what: "'total'") { timeout.total = value }
-        if let attempt = fields["attempt"], let value = positiveDuration(attempt, what: "'attempt'") { timeout.attempt = value }
+        if let attempt = fields["attempt"], let value = positiveDuration(attempt, what: "'attempt'") {
+            timeout.attempt = value
+        }
         if timeout.attempt > timeout.total {
             let at = fields["attempt"]?.location ?? fields["total"]?.location ?? node.location
-            error("the attempt timeout (\(SpecUnits.format(timeout.attempt))) is longer than the total timeout (\(SpecUnits.format(timeout.total)))", at: at)
+            error(
+                "the attempt timeout (\(SpecUnits.format(timeout.attempt))) is longer than the total timeout (\(SpecUnits.format(timeout.total)))",
+                at: at)
         }
         return timeout
     }
@@ -218,11 +246,19 @@ struct SpecDecoder {
     mutating func decodeRetry(_ node: YAMLNode, base: RetryPolicy) -> RetryPolicy {
         guard let fields = fields(node, allowed: SpecKeys.retry, in: "'retry'") else { return base }
         var retry = base
-        if let node = fields["maxAttempts"], let value = integer(node, what: "'maxAttempts'", in: 1...20) { retry.maxAttempts = value }
-        if let node = fields["maxRetryAfter"], let value = positiveDuration(node, what: "'maxRetryAfter'") { retry.maxRetryAfter = value }
+        if let node = fields["maxAttempts"], let value = integer(node, what: "'maxAttempts'", in: 1...20) {
+            retry.maxAttempts = value
+        }
+        if let node = fields["maxRetryAfter"], let value = positiveDuration(node, what: "'maxRetryAfter'") {
+            retry.maxRetryAfter = value
+        }
         if let node = fields["backoff"], let backoff = self.fields(node, allowed: SpecKeys.backoff, in: "'backoff'") {
-            if let node = backoff["initial"], let value = positiveDuration(node, what: "'initial'") { retry.backoff.initial = value }
-            if let node = backoff["max"], let value = positiveDuration(node, what: "'max'") { retry.backoff.max = value }
+            if let node = backoff["initial"], let value = positiveDuration(node, what: "'initial'") {
+                retry.backoff.initial = value
+            }
+            if let node = backoff["max"], let value = positiveDuration(node, what: "'max'") {
+                retry.backoff.max = value
+            }
             if let node = backoff["multiplier"], let value = number(node, what: "'multiplier'") {
                 if value >= 1, value <= 10 {
                     retry.backoff.multiplier = value
@@ -239,8 +275,9 @@ struct SpecDecoder {
                 }
             }
             if retry.backoff.initial > retry.backoff.max {
-                error("the initial backoff (\(SpecUnits.format(retry.backoff.initial))) is longer than the largest (\(SpecUnits.format(retry.backoff.max)))",
-                      at: backoff["initial"]?.location ?? node.location)
+                error(
+                    "the initial backoff (\(SpecUnits.format(retry.backoff.initial))) is longer than the largest (\(SpecUnits.format(retry.backoff.max)))",
+                    at: backoff["initial"]?.location ?? node.location)
             }
         }
         if let node = fields["on"] { retry.on = decodeRetryConditions(node) }
@@ -250,7 +287,9 @@ struct SpecDecoder {
             } else if let budget = self.fields(node, allowed: SpecKeys.budget, in: "'budget'") {
                 var value = retry.budget ?? RetryPolicy.Budget()
                 if let node = budget["ratio"], let ratio = percentage(node, what: "'ratio'") { value.ratio = ratio }
-                if let node = budget["perSecond"], let perSecond = integer(node, what: "'perSecond'", in: 0...100_000) { value.perSecond = perSecond }
+                if let node = budget["perSecond"], let perSecond = integer(node, what: "'perSecond'", in: 0...100_000) {
+                    value.perSecond = perSecond
+                }
                 retry.budget = value
             }
         }
@@ -262,7 +301,9 @@ struct SpecDecoder {
         guard let items = sequence(node, what: "'on'") else { return RetryPolicy.Conditions() }
         for item in items {
             guard let text = item.scalarValue else {
-                error("'on' lists 'connection', 'timeout' and HTTP statuses, not \(item.kindDescription)", at: item.location)
+                error(
+                    "'on' lists 'connection', 'timeout' and HTTP statuses, not \(item.kindDescription)",
+                    at: item.location)
                 continue
             }
             if text == "connection" {
@@ -280,7 +321,9 @@ struct SpecDecoder {
                     error("only 4xx and 5xx statuses can be retried, not \(status)", at: item.location)
                 }
             } else {
-                error("'on' lists 'connection', 'timeout' and HTTP statuses, not '\(text)'\(Suggestions.didYouMean(text, among: SpecKeys.retryConditions))", at: item.location)
+                error(
+                    "'on' lists 'connection', 'timeout' and HTTP statuses, not '\(text)'\(Suggestions.didYouMean(text, among: SpecKeys.retryConditions))",
+                    at: item.location)
             }
         }
         conditions.statuses.sort()
@@ -290,8 +333,12 @@ struct SpecDecoder {
     mutating func decodeCircuitBreaker(_ node: YAMLNode, base: CircuitBreakerPolicy) -> CircuitBreakerPolicy {
         guard let fields = fields(node, allowed: SpecKeys.circuitBreaker, in: "'circuitBreaker'") else { return base }
         var breaker = base
-        if let node = fields["failureRate"], let value = percentage(node, what: "'failureRate'") { breaker.failureRate = value }
-        if let node = fields["minimumCalls"], let value = integer(node, what: "'minimumCalls'", in: 1...1_000_000) { breaker.minimumCalls = value }
+        if let node = fields["failureRate"], let value = percentage(node, what: "'failureRate'") {
+            breaker.failureRate = value
+        }
+        if let node = fields["minimumCalls"], let value = integer(node, what: "'minimumCalls'", in: 1...1_000_000) {
+            breaker.minimumCalls = value
+        }
         if let node = fields["window"], let value = positiveDuration(node, what: "'window'") { breaker.window = value }
         if let node = fields["consecutiveFailures"] {
             if isNone(node) {
@@ -300,9 +347,15 @@ struct SpecDecoder {
                 breaker.consecutiveFailures = value
             }
         }
-        if let node = fields["openFor"], let value = positiveDuration(node, what: "'openFor'") { breaker.openFor = value }
-        if let node = fields["maxOpenFor"], let value = positiveDuration(node, what: "'maxOpenFor'") { breaker.maxOpenFor = value }
-        if let node = fields["halfOpenProbes"], let value = integer(node, what: "'halfOpenProbes'", in: 1...1_000) { breaker.halfOpenProbes = value }
+        if let node = fields["openFor"], let value = positiveDuration(node, what: "'openFor'") {
+            breaker.openFor = value
+        }
+        if let node = fields["maxOpenFor"], let value = positiveDuration(node, what: "'maxOpenFor'") {
+            breaker.maxOpenFor = value
+        }
+        if let node = fields["halfOpenProbes"], let value = integer(node, what: "'halfOpenProbes'", in: 1...1_000) {
+            breaker.halfOpenProbes = value
+        }
         if let node = fields["scope"], let text = string(node, what: "'scope'") {
             if let scope = CircuitBreakerPolicy.Scope(rawValue: text) {
                 breaker.scope = scope
@@ -311,8 +364,9 @@ struct SpecDecoder {
             }
         }
         if breaker.openFor > breaker.maxOpenFor {
-            error("'openFor' (\(SpecUnits.format(breaker.openFor))) is longer than 'maxOpenFor' (\(SpecUnits.format(breaker.maxOpenFor)))",
-                  at: fields["openFor"]?.location ?? fields["maxOpenFor"]?.location ?? node.location)
+            error(
+                "'openFor' (\(SpecUnits.format(breaker.openFor))) is longer than 'maxOpenFor' (\(SpecUnits.format(breaker.maxOpenFor)))",
+                at: fields["openFor"]?.location ?? fields["maxOpenFor"]?.location ?? node.location)
         }
         return breaker
     }
@@ -320,14 +374,17 @@ struct SpecDecoder {
     mutating func decodeBulkhead(_ node: YAMLNode, base: BulkheadPolicy) -> BulkheadPolicy {
         guard let fields = fields(node, allowed: SpecKeys.bulkhead, in: "'bulkhead'") else { return base }
         var bulkhead = base
-        if let node = fields["maxConcurrent"], let value = integer(node, what: "'maxConcurrent'", in: 1...1_000_000) { bulkhead.maxConcurrent = value }
+        if let node = fields["maxConcurrent"], let value = integer(node, what: "'maxConcurrent'", in: 1...1_000_000) {
+            bulkhead.maxConcurrent = value
+        }
         if let node = fields["maxWait"], let value = duration(node, what: "'maxWait'") { bulkhead.maxWait = value }
         return bulkhead
     }
 
     mutating func decodeRateLimit(_ node: YAMLNode, base: RateLimitPolicy?) -> RateLimitPolicy? {
         guard let fields = fields(node, allowed: SpecKeys.rateLimit, in: "'rateLimit'") else { return base }
-        let requests = fields["requests"].flatMap { integer($0, what: "'requests'", in: 1...1_000_000) } ?? base?.requests
+        let requests =
+            fields["requests"].flatMap { integer($0, what: "'requests'", in: 1...1_000_000) } ?? base?.requests
         let per = fields["per"].flatMap { positiveDuration($0, what: "'per'") } ?? base?.per
         guard let requests, let per else {
             if !fields.has("requests") || !fields.has("per") {
@@ -337,7 +394,9 @@ struct SpecDecoder {
         }
         var limit = RateLimitPolicy(requests: requests, per: per, burst: base?.burst, maxWait: base?.maxWait ?? .zero)
         if fields.has("requests"), !fields.has("burst") { limit.burst = requests }
-        if let node = fields["burst"], let value = integer(node, what: "'burst'", in: 1...1_000_000) { limit.burst = value }
+        if let node = fields["burst"], let value = integer(node, what: "'burst'", in: 1...1_000_000) {
+            limit.burst = value
+        }
         if let node = fields["maxWait"], let value = duration(node, what: "'maxWait'") { limit.maxWait = value }
         return limit
     }
@@ -346,8 +405,12 @@ struct SpecDecoder {
         guard let fields = fields(node, allowed: SpecKeys.cache, in: "'cache'") else { return base }
         var cache = base
         if let node = fields["ttl"], let value = duration(node, what: "'ttl'") { cache.ttl = value }
-        if let node = fields["staleWhileRevalidate"], let value = duration(node, what: "'staleWhileRevalidate'") { cache.staleWhileRevalidate = value }
-        if let node = fields["staleIfError"], let value = duration(node, what: "'staleIfError'") { cache.staleIfError = value }
+        if let node = fields["staleWhileRevalidate"], let value = duration(node, what: "'staleWhileRevalidate'") {
+            cache.staleWhileRevalidate = value
+        }
+        if let node = fields["staleIfError"], let value = duration(node, what: "'staleIfError'") {
+            cache.staleIfError = value
+        }
         return cache
     }
 
@@ -358,7 +421,8 @@ struct SpecDecoder {
         var errors: [ErrorDefinition] = []
         for entry in entries {
             guard let name = entry.key.scalarValue,
-                  let fields = fields(entry.value, allowed: SpecKeys.error, in: "error '\(name)'") else { continue }
+                let fields = fields(entry.value, allowed: SpecKeys.error, in: "error '\(name)'")
+            else { continue }
             guard let statusNode = fields["status"] else {
                 error("error '\(name)' needs a 'status'", at: entry.key.location)
                 continue
@@ -370,7 +434,9 @@ struct SpecDecoder {
             }
             let body = fields["body"].flatMap { typeReference($0) }
             let description = fields["description"].flatMap { string($0, what: "'description'") }
-            errors.append(ErrorDefinition(name: name, status: status, body: body, description: description, location: entry.key.location))
+            errors.append(
+                ErrorDefinition(
+                    name: name, status: status, body: body, description: description, location: entry.key.location))
         }
         return errors
     }
@@ -401,8 +467,9 @@ struct SpecDecoder {
             if kinds.isEmpty {
                 error("model '\(name)' needs one of 'properties', 'enum', 'oneOf' or 'type'", at: location)
             } else {
-                error("model '\(name)' has both '\(kinds[0])' and '\(kinds[1])'; a model is one of an object, an enum, a union or an alias",
-                      at: fields.keyLocation(kinds[1]))
+                error(
+                    "model '\(name)' has both '\(kinds[0])' and '\(kinds[1])'; a model is one of an object, an enum, a union or an alias",
+                    at: fields.keyLocation(kinds[1]))
             }
             return nil
         }
@@ -436,11 +503,15 @@ struct SpecDecoder {
             }
             if entry.value.scalar != nil {
                 guard let type = typeReference(entry.value) else { continue }
-                properties.append(Property(name: name, jsonName: name, type: type, defaultValue: nil, defaultLocation: nil,
-                                           description: nil, deprecation: nil, location: entry.key.location))
+                properties.append(
+                    Property(
+                        name: name, jsonName: name, type: type, defaultValue: nil, defaultLocation: nil,
+                        description: nil, deprecation: nil, location: entry.key.location))
                 continue
             }
-            guard let fields = fields(entry.value, allowed: SpecKeys.property, in: "property '\(name)'") else { continue }
+            guard let fields = fields(entry.value, allowed: SpecKeys.property, in: "property '\(name)'") else {
+                continue
+            }
             guard let typeNode = fields["type"] else {
                 error("property '\(name)' needs a 'type'", at: entry.key.location)
                 continue
@@ -448,14 +519,20 @@ struct SpecDecoder {
             guard let type = typeReference(typeNode) else { continue }
             var jsonName = name
             if let json = fields["json"], let value = string(json, what: "'json'") {
-                if value.isEmpty { error("'json' names a JSON key and cannot be empty", at: json.location) } else { jsonName = value }
+                if value.isEmpty {
+                    error("'json' names a JSON key and cannot be empty", at: json.location)
+                } else {
+                    jsonName = value
+                }
             }
-            properties.append(Property(
-                name: name, jsonName: jsonName, type: type,
-                defaultValue: fields["default"].flatMap { defaultValue($0) }, defaultLocation: fields["default"]?.location,
-                description: fields["description"].flatMap { string($0, what: "'description'") },
-                deprecation: fields["deprecated"].flatMap { deprecation($0) },
-                location: entry.key.location))
+            properties.append(
+                Property(
+                    name: name, jsonName: jsonName, type: type,
+                    defaultValue: fields["default"].flatMap { defaultValue($0) },
+                    defaultLocation: fields["default"]?.location,
+                    description: fields["description"].flatMap { string($0, what: "'description'") },
+                    deprecation: fields["deprecated"].flatMap { deprecation($0) },
+                    location: entry.key.location))
         }
         return properties
     }
@@ -471,11 +548,15 @@ struct SpecDecoder {
             // `enum: { USD: US dollar, EUR: Euro }` documents each value.
             for entry in entries {
                 guard let value = enumValue(entry.key) else { continue }
-                let description = entry.value.scalar?.isNull == true ? nil : string(entry.value, what: "the description of '\(value)'")
+                let description =
+                    entry.value.scalar?.isNull == true
+                    ? nil : string(entry.value, what: "the description of '\(value)'")
                 cases.append(EnumCase(value: value, description: description, location: entry.key.location))
             }
         } else {
-            error("'enum' lists the values, as in '[USD, EUR]', or maps each value to its description; found \(node.kindDescription)", at: node.location)
+            error(
+                "'enum' lists the values, as in '[USD, EUR]', or maps each value to its description; found \(node.kindDescription)",
+                at: node.location)
             return []
         }
         if cases.isEmpty, node.items?.isEmpty == true || node.entries?.isEmpty == true {
@@ -503,11 +584,14 @@ struct SpecDecoder {
     mutating func decodeOneOf(_ node: YAMLNode, model: String) -> Model.Kind? {
         guard let fields = fields(node, allowed: SpecKeys.oneOf, in: "'oneOf'") else { return nil }
         guard let discriminatorNode = fields["discriminator"], let variantsNode = fields["variants"] else {
-            error("union '\(model)' needs a 'discriminator' (the JSON key that names the variant) and 'variants'", at: node.location)
+            error(
+                "union '\(model)' needs a 'discriminator' (the JSON key that names the variant) and 'variants'",
+                at: node.location)
             return nil
         }
         guard let discriminator = string(discriminatorNode, what: "'discriminator'"),
-              let entries = mapping(variantsNode, what: "'variants'") else { return nil }
+            let entries = mapping(variantsNode, what: "'variants'")
+        else { return nil }
         var variants: [UnionVariant] = []
         for entry in entries {
             guard let tag = entry.key.scalarValue else { continue }
@@ -521,7 +605,8 @@ struct SpecDecoder {
         if entries.isEmpty {
             error("union '\(model)' needs at least one variant", at: variantsNode.location)
         }
-        return .oneOf(discriminator: discriminator, discriminatorLocation: discriminatorNode.location, variants: variants)
+        return .oneOf(
+            discriminator: discriminator, discriminatorLocation: discriminatorNode.location, variants: variants)
     }
 
     mutating func decodeImports(_ node: YAMLNode) -> [Import] {
@@ -533,7 +618,9 @@ struct SpecDecoder {
                 error("an import is a path relative to this file, not '\(path)'", at: item.location)
                 continue
             }
-            imports.append(Import(path: path, resolvedPath: SpecPaths.resolve(path, relativeTo: self.path), location: item.location))
+            imports.append(
+                Import(
+                    path: path, resolvedPath: SpecPaths.resolve(path, relativeTo: self.path), location: item.location))
         }
         return imports
     }

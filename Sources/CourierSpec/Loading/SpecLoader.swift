@@ -42,7 +42,9 @@ public struct SpecLoader {
             throw ReadError(description: "no such file")
         }
         guard !isDirectory.boolValue else { throw ReadError(description: "it is a folder") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReadError(description: "it cannot be read") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(description: "it cannot be read")
+        }
         return [UInt8](data)
     }
 
@@ -72,7 +74,9 @@ public struct SpecLoader {
     ///
     /// A file that cannot be read is reported where it is named: at each import that names it,
     /// or at the file itself when it is the spec being loaded.
-    private mutating func decode(_ path: String, importedFrom importLocation: SourceLocation?) -> (SpecFile?, [Diagnostic]) {
+    private mutating func decode(_ path: String, importedFrom importLocation: SourceLocation?) -> (
+        SpecFile?, [Diagnostic]
+    ) {
         if decoded[path] == nil {
             do {
                 decoded[path] = .success(Self.decode(try readFile(path), path: path))
@@ -96,7 +100,14 @@ public struct SpecLoader {
         let yaml = YAMLLoader.load(bytes, file: path)
         guard let root = yaml.root else {
             if yaml.diagnostics.isEmpty {
-                return (nil, [.error("the file holds no YAML document; a spec starts with 'courier: 1'", at: SourceLocation(file: path, line: 1, column: 1))])
+                return (
+                    nil,
+                    [
+                        .error(
+                            "the file holds no YAML document; a spec starts with 'courier: 1'",
+                            at: SourceLocation(file: path, line: 1, column: 1))
+                    ]
+                )
             }
             return (nil, yaml.diagnostics)
         }
@@ -166,7 +177,10 @@ public struct SpecLoader {
             diagnostics += importDiagnostics
             guard let imported else { continue }
             if imported.isService {
-                diagnostics.append(.error("'\(entry.path)' describes a service; imports name shared model files, which have no 'service:'", at: entry.location))
+                diagnostics.append(
+                    .error(
+                        "'\(entry.path)' describes a service; imports name shared model files, which have no 'service:'",
+                        at: entry.location))
                 continue
             }
             graph.direct[file.path, default: []].insert(path)

@@ -36,7 +36,10 @@ public struct RetryPolicy: Hashable, Sendable {
         public var jitter: Jitter
 
         /// Creates a backoff.
-        public init(initial: Duration = .milliseconds(100), max: Duration = .seconds(20), multiplier: Double = 2, jitter: Jitter = .full) {
+        public init(
+            initial: Duration = .milliseconds(100), max: Duration = .seconds(20), multiplier: Double = 2,
+            jitter: Jitter = .full
+        ) {
             self.initial = initial
             self.max = max
             self.multiplier = multiplier
@@ -87,8 +90,10 @@ public struct RetryPolicy: Hashable, Sendable {
     public var budget: Budget?
 
     /// Creates a retry policy.
-    public init(maxAttempts: Int = 3, backoff: Backoff = Backoff(), on: Conditions = Conditions(),
-                maxRetryAfter: Duration = .seconds(60), budget: Budget? = Budget()) {
+    public init(
+        maxAttempts: Int = 3, backoff: Backoff = Backoff(), on: Conditions = Conditions(),
+        maxRetryAfter: Duration = .seconds(60), budget: Budget? = Budget()
+    ) {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
         self.on = on
@@ -125,8 +130,12 @@ public struct CircuitBreakerPolicy: Hashable, Sendable {
     public var scope: Scope
 
     /// Creates a circuit-breaker policy.
-    public init(failureRate: Double = 0.5, minimumCalls: Int = 20, window: Duration = .seconds(30), consecutiveFailures: Int? = 5,
-                openFor: Duration = .seconds(5), maxOpenFor: Duration = .seconds(60), halfOpenProbes: Int = 1, scope: Scope = .host) {
+    public init(
+        failureRate: Double = 0.5, minimumCalls: Int = 20, window: Duration = .seconds(30),
+        consecutiveFailures: Int? = 5,
+        openFor: Duration = .seconds(5), maxOpenFor: Duration = .seconds(60), halfOpenProbes: Int = 1,
+        scope: Scope = .host
+    ) {
         self.failureRate = failureRate
         self.minimumCalls = minimumCalls
         self.window = window
@@ -207,9 +216,11 @@ public struct ResiliencePolicy: Hashable, Sendable {
     public var cache: CachePolicy?
 
     /// Creates a policy; the defaults are Courier's built-in ones.
-    public init(timeout: TimeoutPolicy = TimeoutPolicy(), retry: RetryPolicy? = RetryPolicy(),
-                circuitBreaker: CircuitBreakerPolicy? = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy? = BulkheadPolicy(),
-                rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil) {
+    public init(
+        timeout: TimeoutPolicy = TimeoutPolicy(), retry: RetryPolicy? = RetryPolicy(),
+        circuitBreaker: CircuitBreakerPolicy? = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy? = BulkheadPolicy(),
+        rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil
+    ) {
         self.timeout = timeout
         self.retry = retry
         self.circuitBreaker = circuitBreaker

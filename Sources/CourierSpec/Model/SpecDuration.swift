@@ -2,12 +2,15 @@
 public enum SpecUnits {
     /// Parses a duration such as `250ms`, `10s`, `1.5s`, `5m` or `1h`; `nil` if the text is not one.
     public static func duration(_ text: String) -> Duration? {
-        let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(suffix: String, milliseconds: Double)] = [
+            ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000),
+        ]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
             // "5ms" also ends in "s"; the longer suffix is tried first, and "5m" must not be read from "5ms".
             guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let value = Double(number), value.isFinite else { continue }
+                let value = Double(number), value.isFinite
+            else { continue }
             let milliseconds = value * unit.milliseconds
             guard milliseconds <= 365 * 24 * 3_600_000 else { return nil }
             return .milliseconds(Int64(milliseconds.rounded()))
@@ -20,7 +23,8 @@ public enum SpecUnits {
         guard text.hasSuffix("%") else { return nil }
         let number = text.dropLast()
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(number) else { return nil }
+            let value = Double(number)
+        else { return nil }
         return value / 100
     }
 
@@ -33,4 +37,3 @@ public enum SpecUnits {
         return "\(milliseconds)ms"
     }
 }
-

@@ -128,11 +128,15 @@ private struct TypeExpressionParser {
     mutating func parseType(depth: Int = 0) -> Result<TypeExpression, TypeExpressionError> {
         skipSpaces()
         guard depth < TypeExpression.maximumDepth else {
-            return .failure(.init(message: "a type nests 'list<…>' and 'map<…>' more than \(TypeExpression.maximumDepth) levels deep",
-                                  offset: index))
+            return .failure(
+                .init(
+                    message: "a type nests 'list<…>' and 'map<…>' more than \(TypeExpression.maximumDepth) levels deep",
+                    offset: index))
         }
         let start = index
-        while index < text.count, text[index].isLetter || text[index].isNumber || text[index] == "_" || text[index] == "." {
+        while index < text.count,
+            text[index].isLetter || text[index].isNumber || text[index] == "_" || text[index] == "."
+        {
             index += 1
         }
         let name = String(text[start..<index])
@@ -144,7 +148,8 @@ private struct TypeExpressionParser {
         skipSpaces()
         if name == "list" || name == "map" {
             guard index < text.count, text[index] == "<" else {
-                return .failure(.init(message: "'\(name)' needs an element type, as in '\(name)<string>'", offset: start))
+                return .failure(
+                    .init(message: "'\(name)' needs an element type, as in '\(name)<string>'", offset: start))
             }
             index += 1
             let element: TypeExpression
@@ -154,7 +159,9 @@ private struct TypeExpressionParser {
             }
             skipSpaces()
             if name == "map", index < text.count, text[index] == "," {
-                return .failure(.init(message: "map keys are always strings; write 'map<V>' with the value type only", offset: index))
+                return .failure(
+                    .init(
+                        message: "map keys are always strings; write 'map<V>' with the value type only", offset: index))
             }
             guard index < text.count, text[index] == ">" else {
                 return .failure(.init(message: "expected '>' to close '\(name)<'", offset: index))
@@ -172,7 +179,8 @@ private struct TypeExpressionParser {
             type = .optional(type)
             skipSpaces()
             if index < text.count, text[index] == "?" {
-                return .failure(.init(message: "a type can be optional only once; remove the second '?'", offset: index))
+                return .failure(
+                    .init(message: "a type can be optional only once; remove the second '?'", offset: index))
             }
         }
         return .success(type)

@@ -100,7 +100,8 @@ enum TopLevelYAMLKeys {
             remaining = remaining.dropFirst()
         }
         guard let close = flow.lastIndex(of: "]"),
-              flow[flow.index(after: close)...].trimmingCharacters(in: .whitespaces).isEmpty else { return .unreadable }
+            flow[flow.index(after: close)...].trimmingCharacters(in: .whitespaces).isEmpty
+        else { return .unreadable }
         var items: [String] = []
         for piece in splitOutsideQuotes(String(flow[..<close])) {
             let trimmed = piece.trimmingCharacters(in: .whitespaces)

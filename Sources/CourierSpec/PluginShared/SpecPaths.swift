@@ -11,7 +11,9 @@ public enum SpecPaths {
     /// is `Specs/shared/common.yaml`; `.` and `..` segments are folded where they can be.
     public static func resolve(_ path: String, relativeTo file: String) -> String {
         let folder = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
-        return normalize((folder + path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)).joined(separator: "/"))
+        return normalize(
+            (folder + path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)).joined(
+                separator: "/"))
     }
 
     /// Folds `.` and `a/..` segments and repeated slashes, keeping leading `..` of a relative path.

@@ -52,7 +52,9 @@ public enum ReservedNames {
     /// The member of every generated credentials type besides one per auth scheme.
     public static let authMembers: Set<String> = ["credentials"]
     /// Members every generated client has besides the methods of each endpoint.
-    public static let clientMembers: Set<String> = ["configuration", "fromEnvironment", "runtime", "headers", "service"]
+    public static let clientMembers: Set<String> = [
+        "configuration", "fromEnvironment", "runtime", "headers", "service",
+    ]
     /// The suffix of the method that returns an endpoint's value with the response's metadata:
     /// `getPaymentWithResponse`.
     public static let responseSuffix = "WithResponse"

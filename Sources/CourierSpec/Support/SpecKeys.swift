@@ -5,8 +5,10 @@
 /// drift apart.
 public enum SpecKeys {
     /// The top level of a spec or shared model file.
-    public static let root = ["courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
-                              "errors", "models", "endpoints", "imports"]
+    public static let root = [
+        "courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
+        "errors", "models", "endpoints", "imports",
+    ]
     /// Keys that only a service spec may have; a shared model file (no `service:`) may not.
     public static let serviceOnly = ["basePath", "servers", "auth", "headers", "defaults", "endpoints"]
     /// A server written as a mapping instead of a bare URL.
@@ -26,8 +28,10 @@ public enum SpecKeys {
     /// `retry.budget:`.
     public static let budget = ["ratio", "perSecond"]
     /// `circuitBreaker:`.
-    public static let circuitBreaker = ["failureRate", "minimumCalls", "window", "consecutiveFailures", "openFor",
-                                        "maxOpenFor", "halfOpenProbes", "scope"]
+    public static let circuitBreaker = [
+        "failureRate", "minimumCalls", "window", "consecutiveFailures", "openFor",
+        "maxOpenFor", "halfOpenProbes", "scope",
+    ]
     /// `bulkhead:`.
     public static let bulkhead = ["maxConcurrent", "maxWait"]
     /// `rateLimit:`.
@@ -43,9 +47,11 @@ public enum SpecKeys {
     /// `oneOf:`.
     public static let oneOf = ["discriminator", "variants"]
     /// An endpoint.
-    public static let endpoint = ["method", "path", "description", "deprecated", "params", "query", "headers", "body",
-                                  "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
-                                  "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit"]
+    public static let endpoint = [
+        "method", "path", "description", "deprecated", "params", "query", "headers", "body",
+        "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
+        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit",
+    ]
     /// `body:` written as a mapping.
     public static let body = ["type", "contentType", "description"]
     /// `response:` written as a mapping.

@@ -42,7 +42,8 @@ public enum Suggestions {
 
     /// Levenshtein distance, with a transposition of neighbours counting as one edit.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)

@@ -7,17 +7,21 @@ import Foundation
 public enum SwiftNaming {
     /// Words Swift reserves; an identifier spelled like one is written in backticks.
     public static let keywords: Set<String> = [
-        "associatedtype", "borrowing", "class", "consuming", "deinit", "enum", "extension", "fileprivate", "func", "import",
+        "associatedtype", "borrowing", "class", "consuming", "deinit", "enum", "extension", "fileprivate", "func",
+        "import",
         "init", "inout", "internal", "let", "nonisolated", "open", "operator", "private", "precedencegroup", "protocol",
         "public", "rethrows", "static", "struct", "subscript", "typealias", "var", "break", "case", "catch", "continue",
-        "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return", "throw", "switch",
+        "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return", "throw",
+        "switch",
         "where", "while", "Any", "as", "await", "false", "is", "nil", "self", "Self", "super", "throws", "true", "try",
         "_", "Protocol", "Type", "async", "package", "some", "any", "each", "repeat",
     ]
 
     /// Names that cannot be used even in backticks in the places Courier puts identifiers;
     /// they get a trailing underscore instead.
-    public static let unusable: Set<String> = ["self", "Self", "init", "deinit", "subscript", "super", "Type", "Protocol", "_"]
+    public static let unusable: Set<String> = [
+        "self", "Self", "init", "deinit", "subscript", "super", "Type", "Protocol", "_",
+    ]
 
     /// `user_id`, `user-id`, `User ID` → `userId`; `URLPath` → `urlPath`; `3ds` → `_3ds`.
     public static func lowerCamelCase(_ name: String) -> String {
@@ -88,12 +92,16 @@ public enum SwiftNaming {
         // Spec names are nearly always ASCII, where bytes answer what `Character` properties
         // would, at a fraction of the cost: naming runs for every name of every spec.
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            return name.utf8.split(whereSeparator: { !isASCIILetterOrDigit($0) }).map { String(decoding: $0, as: UTF8.self) }
+            return name.utf8.split(whereSeparator: { !isASCIILetterOrDigit($0) }).map {
+                String(decoding: $0, as: UTF8.self)
+            }
         }
         var words: [String] = []
         var current = ""
         for character in name {
-            if (character.isLetter || character.isNumber) && character.unicodeScalars.allSatisfy(SwiftIdentifier.isContinuation) {
+            if (character.isLetter || character.isNumber)
+                && character.unicodeScalars.allSatisfy(SwiftIdentifier.isContinuation)
+            {
                 current.append(character)
             } else if !current.isEmpty {
                 words.append(current)
@@ -112,7 +120,8 @@ public enum SwiftNaming {
             var upperRun = 0
             while upperRun < bytes.count, isUpper(bytes[upperRun]) { upperRun += 1 }
             if upperRun == 0 { return word }
-            let lowerCount = (upperRun > 1 && upperRun < bytes.count && isASCIILetter(bytes[upperRun])) ? upperRun - 1 : upperRun
+            let lowerCount =
+                (upperRun > 1 && upperRun < bytes.count && isASCIILetter(bytes[upperRun])) ? upperRun - 1 : upperRun
             var lowered = bytes
             for index in 0..<lowerCount { lowered[index] += 0x20 }
             return String(decoding: lowered, as: UTF8.self)
@@ -122,7 +131,8 @@ public enum SwiftNaming {
         while upperRun < characters.count, characters[upperRun].isUppercase { upperRun += 1 }
         if upperRun == 0 { return word }
         // In "URLPath" the run is "URLP"; the last capital starts the next word, so keep it.
-        let lowerCount = (upperRun > 1 && upperRun < characters.count && characters[upperRun].isLetter) ? upperRun - 1 : upperRun
+        let lowerCount =
+            (upperRun > 1 && upperRun < characters.count && characters[upperRun].isLetter) ? upperRun - 1 : upperRun
         return characters[..<lowerCount].map { $0.lowercased() }.joined() + String(characters[lowerCount...])
     }
 
@@ -138,7 +148,8 @@ public enum SwiftNaming {
     }
 
     private static func isASCIILetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
@@ -149,7 +160,8 @@ public enum SwiftNaming {
     /// suffixes ones Swift cannot use at all. Identifiers are in Unicode's composed form (NFC),
     /// so the spellings of a name that compare equal in the spec also compare equal in Swift.
     static func finish(_ identifier: String) -> String {
-        var result = identifier.utf8.allSatisfy({ $0 < 0x80 }) ? identifier : identifier.precomposedStringWithCanonicalMapping
+        var result =
+            identifier.utf8.allSatisfy({ $0 < 0x80 }) ? identifier : identifier.precomposedStringWithCanonicalMapping
         if let first = result.unicodeScalars.first, !SwiftIdentifier.isHead(first) { result = "_" + result }
         if unusable.contains(result) { result += "_" }
         return result

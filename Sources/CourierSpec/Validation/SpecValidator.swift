@@ -134,7 +134,8 @@ public struct SpecValidator {
     ///
     /// - Returns: the spec when there is no error (warnings allowed), and every diagnostic.
     public static func validate(_ file: SpecFile, imported: [SpecFile]) -> (spec: Spec?, diagnostics: [Diagnostic]) {
-        var validator = SpecValidator(file: file, imported: imported, scope: Scope(files: imported + [file]), canSee: nil)
+        var validator = SpecValidator(
+            file: file, imported: imported, scope: Scope(files: imported + [file]), canSee: nil)
         let checked = validator.run()
         let diagnostics = validator.diagnostics
         return (diagnostics.containsErrors ? nil : Spec(file: checked, imported: imported), diagnostics)
@@ -144,7 +145,9 @@ public struct SpecValidator {
     ///
     /// - Parameter canSee: whether the file can name the models of the file at a path: itself
     ///   or a file it imports, directly or not.
-    package static func validateShared(_ file: SpecFile, in scope: Scope, canSee: @escaping (String) -> Bool) -> [Diagnostic] {
+    package static func validateShared(_ file: SpecFile, in scope: Scope, canSee: @escaping (String) -> Bool)
+        -> [Diagnostic]
+    {
         var validator = SpecValidator(file: file, imported: [], scope: scope, canSee: canSee)
         _ = validator.run()
         return validator.diagnostics
@@ -157,10 +160,13 @@ public struct SpecValidator {
         for model in file.models { checkModel(model) }
         checkContainmentCycles()
         checkAliasCycles()
-        checkUniqueSwiftNames(file.servers.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "server",
-                              reserved: Self.reserving(ReservedNames.serverMembers, "the generated server type has; rename the server"))
-        checkUniqueSwiftNames(file.authSchemes.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "auth scheme",
-                              reserved: Self.reserving(ReservedNames.authMembers, "the generated credentials type has; rename the scheme"))
+        checkUniqueSwiftNames(
+            file.servers.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "server",
+            reserved: Self.reserving(ReservedNames.serverMembers, "the generated server type has; rename the server"))
+        checkUniqueSwiftNames(
+            file.authSchemes.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "auth scheme",
+            reserved: Self.reserving(ReservedNames.authMembers, "the generated credentials type has; rename the scheme")
+        )
         checkHeaderParameters(file.headers, what: "service header")
         checkUniqueHeaderNames(file.headers)
         checkEndpointNames()
@@ -184,8 +190,12 @@ public struct SpecValidator {
     private var reservedTypeNames: [String: String] {
         var reserved: [String: String] = [:]
         for module in ReservedNames.modules { reserved[module] = "the module '\(module)' that generated code names" }
-        for nested in ReservedNames.nestedTypes { reserved[nested] = "the type '\(nested)' that generated models declare inside themselves" }
-        for type in ReservedNames.fileScopeTypes { reserved[type] = "the type '\(type)' that every generated file declares" }
+        for nested in ReservedNames.nestedTypes {
+            reserved[nested] = "the type '\(nested)' that generated models declare inside themselves"
+        }
+        for type in ReservedNames.fileScopeTypes {
+            reserved[type] = "the type '\(type)' that every generated file declares"
+        }
         if let service = file.service {
             for type in ReservedNames.ServiceType.allCases {
                 let name = type.name(forService: SwiftNaming.upperCamelCase(service))
@@ -208,8 +218,11 @@ public struct SpecValidator {
             let swiftName = SwiftNaming.upperCamelCase(model.name)
             if let earlier = bySwiftName[swiftName] {
                 let same = earlier.name == model.name
-                error(same ? "model '\(model.name)' is defined twice" : "model '\(model.name)' and model '\(earlier.name)' both become the Swift type '\(swiftName)'",
-                      at: model.location, notes: [.init("'\(earlier.name)' is defined here", at: earlier.location)])
+                error(
+                    same
+                        ? "model '\(model.name)' is defined twice"
+                        : "model '\(model.name)' and model '\(earlier.name)' both become the Swift type '\(swiftName)'",
+                    at: model.location, notes: [.init("'\(earlier.name)' is defined here", at: earlier.location)])
                 continue
             }
             if let clash = reserved[swiftName], model.location.file == file.path {
@@ -230,8 +243,10 @@ public struct SpecValidator {
         }
     }
 
-    private mutating func checkUniqueSwiftNames(_ items: [(name: String, swiftName: String, location: SourceLocation)], what: String,
-                                                reserved: [String: String] = [:]) {
+    private mutating func checkUniqueSwiftNames(
+        _ items: [(name: String, swiftName: String, location: SourceLocation)], what: String,
+        reserved: [String: String] = [:]
+    ) {
         var seen: [String: (name: String, location: SourceLocation)] = [:]
         for item in items {
             if let clash = reserved[item.swiftName] {
@@ -239,10 +254,13 @@ public struct SpecValidator {
                 continue
             }
             if let earlier = seen[item.swiftName] {
-                let message = earlier.name == item.name
+                let message =
+                    earlier.name == item.name
                     ? "\(what) '\(item.name)' is declared twice"
                     : "\(what) '\(item.name)' and \(what) '\(earlier.name)' both become '\(item.swiftName)' in Swift"
-                error(message, at: item.location, notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+                error(
+                    message, at: item.location,
+                    notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
             } else {
                 seen[item.swiftName] = (item.name, item.location)
             }
@@ -259,7 +277,9 @@ public struct SpecValidator {
             if let model = models[name] {
                 let definedIn = model.location.file
                 if definedIn != file.path, let canSee, !canSee(definedIn) {
-                    error("unknown type '\(name)': it is defined in '\(definedIn)', which this file does not import", at: type.location)
+                    error(
+                        "unknown type '\(name)': it is defined in '\(definedIn)', which this file does not import",
+                        at: type.location)
                     resolved = false
                 }
                 continue
@@ -278,7 +298,9 @@ public struct SpecValidator {
         while true {
             switch current {
             case .model(let name):
-                guard let model = models[name], case .alias(let target) = model.kind, seen.insert(name).inserted else { return current }
+                guard let model = models[name], case .alias(let target) = model.kind, seen.insert(name).inserted else {
+                    return current
+                }
                 current = target.expression
             case .optional(let wrapped):
                 let inner = unaliased(wrapped)
@@ -302,14 +324,16 @@ public struct SpecValidator {
 
     private func objectProperties(_ expression: TypeExpression) -> (model: Model, properties: [Property])? {
         guard case .model(let name) = unaliased(expression.nonOptional), let model = models[name],
-              case .object(let properties) = model.kind else { return nil }
+            case .object(let properties) = model.kind
+        else { return nil }
         return (model, properties)
     }
 
     // MARK: - Errors and models
 
     private mutating func checkErrors() {
-        checkUniqueSwiftNames(file.errors.map { ($0.name, SwiftNaming.upperCamelCase($0.name), $0.location) }, what: "error")
+        checkUniqueSwiftNames(
+            file.errors.map { ($0.name, SwiftNaming.upperCamelCase($0.name), $0.location) }, what: "error")
         for definition in file.errors {
             if let body = definition.body {
                 checkNoFile(body)
@@ -321,14 +345,18 @@ public struct SpecValidator {
     private mutating func checkModel(_ model: Model) {
         switch model.kind {
         case .object(let properties):
-            checkUniqueSwiftNames(properties.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "property",
-                                  reserved: Self.reserving(ReservedNames.modelMembers,
-                                                           "every generated model has; rename the property and keep its JSON key with 'json:'"))
+            checkUniqueSwiftNames(
+                properties.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }, what: "property",
+                reserved: Self.reserving(
+                    ReservedNames.modelMembers,
+                    "every generated model has; rename the property and keep its JSON key with 'json:'"))
             var jsonKeys: [String: Property] = [:]
             for property in properties {
                 if let earlier = jsonKeys[property.jsonName] {
-                    error("properties '\(earlier.name)' and '\(property.name)' both use the JSON key '\(property.jsonName)'", at: property.location,
-                          notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+                    error(
+                        "properties '\(earlier.name)' and '\(property.name)' both use the JSON key '\(property.jsonName)'",
+                        at: property.location,
+                        notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
                 }
                 jsonKeys[property.jsonName] = property
                 var element = property.type.expression.nonOptional
@@ -348,23 +376,32 @@ public struct SpecValidator {
                     error("enum value '\(enumCase.value)' is listed twice", at: enumCase.location)
                 }
             }
-            checkUniqueSwiftNames(unique.map { ($0.value, SwiftNaming.lowerCamelCase($0.value), $0.location) }, what: "enum value",
-                                  reserved: [ReservedNames.unknownCase: "keeps values the spec does not list; rename the value or map it with a different spelling"])
+            checkUniqueSwiftNames(
+                unique.map { ($0.value, SwiftNaming.lowerCamelCase($0.value), $0.location) }, what: "enum value",
+                reserved: [
+                    ReservedNames.unknownCase:
+                        "keeps values the spec does not list; rename the value or map it with a different spelling"
+                ])
         case .oneOf(let discriminator, _, let variants):
             var tags = Set<String>()
             for variant in variants where !tags.insert(variant.tag).inserted {
                 error("variant '\(variant.tag)' is listed twice", at: variant.location)
             }
-            checkUniqueSwiftNames(variants.map { ($0.tag, SwiftNaming.lowerCamelCase($0.tag), $0.location) }, what: "variant",
-                                  reserved: [ReservedNames.unknownCase: "keeps variants the spec does not list"])
+            checkUniqueSwiftNames(
+                variants.map { ($0.tag, SwiftNaming.lowerCamelCase($0.tag), $0.location) }, what: "variant",
+                reserved: [ReservedNames.unknownCase: "keeps variants the spec does not list"])
             for variant in variants where resolve(variant.model) {
-                guard let (variantModel, properties) = objectProperties(variant.model.expression), !variant.model.expression.isOptional else {
+                guard let (variantModel, properties) = objectProperties(variant.model.expression),
+                    !variant.model.expression.isOptional
+                else {
                     error("a union variant is an object model, not '\(variant.model)'", at: variant.model.location)
                     continue
                 }
                 guard let field = properties.first(where: { $0.jsonName == discriminator }) else {
-                    error("variant model '\(variantModel.name)' has no property with the JSON key '\(discriminator)', the discriminator of '\(model.name)'",
-                          at: variant.model.location, notes: [.init("'\(variantModel.name)' is defined here", at: variantModel.location)])
+                    error(
+                        "variant model '\(variantModel.name)' has no property with the JSON key '\(discriminator)', the discriminator of '\(model.name)'",
+                        at: variant.model.location,
+                        notes: [.init("'\(variantModel.name)' is defined here", at: variantModel.location)])
                     continue
                 }
                 let fieldType = unaliased(field.type.expression)
@@ -372,13 +409,16 @@ public struct SpecValidator {
                 if case .model(let name) = fieldType, case .enumeration(let cases) = models[name]?.kind {
                     isTagType = true
                     if !cases.contains(where: { $0.value == variant.tag }) {
-                        error("variant '\(variant.tag)' is not a value of enum '\(name)', the type of '\(variantModel.name).\(field.name)'",
-                              at: variant.location, notes: [.init("'\(field.name)' is declared here", at: field.location)])
+                        error(
+                            "variant '\(variant.tag)' is not a value of enum '\(name)', the type of '\(variantModel.name).\(field.name)'",
+                            at: variant.location, notes: [.init("'\(field.name)' is declared here", at: field.location)]
+                        )
                     }
                 }
                 if !isTagType {
-                    error("the discriminator '\(variantModel.name).\(field.name)' must be a non-optional string or enum, not '\(field.type)'",
-                          at: field.type.location)
+                    error(
+                        "the discriminator '\(variantModel.name).\(field.name)' must be a non-optional string or enum, not '\(field.type)'",
+                        at: field.type.location)
                 }
             }
         case .alias(let target):
@@ -397,8 +437,9 @@ public struct SpecValidator {
             }
         }
         if containsFile(type.expression) {
-            error("a 'file' can only be the type of a model's property, or a list of them, sent in a multipart/form-data body",
-                  at: type.location)
+            error(
+                "a 'file' can only be the type of a model's property, or a list of them, sent in a multipart/form-data body",
+                at: type.location)
         }
     }
 
@@ -407,8 +448,9 @@ public struct SpecValidator {
     private mutating func checkFormBody(_ body: RequestBody) {
         guard let form = body.contentTypes.first(where: MediaType.isForm) else { return }
         guard let (model, properties) = objectProperties(body.type.expression), !body.type.expression.isOptional else {
-            error("a body sent as '\(SpecDecoder.essence(form))' is an object model, whose properties become the fields, not '\(body.type)'",
-                  at: body.type.location)
+            error(
+                "a body sent as '\(SpecDecoder.essence(form))' is an object model, whose properties become the fields, not '\(body.type)'",
+                at: body.type.location)
             return
         }
         // A file is a part of its own, which only multipart has (and JSON, as an object).
@@ -416,14 +458,16 @@ public struct SpecValidator {
         for property in properties {
             var element = unaliased(property.type.expression.nonOptional)
             if case .list(let inner) = element { element = unaliased(inner.nonOptional) }
-            let problem: String? = switch element {
-            case .primitive(.file): canSendFiles ? nil : "only a multipart/form-data body can send a 'file'"
-            case .primitive(.bytes): nil
-            default: isSingleValue(element) ? nil : "a form field is a single value or a list of them"
-            }
+            let problem: String? =
+                switch element {
+                case .primitive(.file): canSendFiles ? nil : "only a multipart/form-data body can send a 'file'"
+                case .primitive(.bytes): nil
+                default: isSingleValue(element) ? nil : "a form field is a single value or a list of them"
+                }
             if let problem {
-                error("property '\(property.name)' of '\(model.name)' cannot be sent in a form: \(problem), not '\(property.type)'",
-                      at: property.type.location, notes: [.init("the body is declared here", at: body.location)])
+                error(
+                    "property '\(property.name)' of '\(model.name)' cannot be sent in a form: \(problem), not '\(property.type)'",
+                    at: property.type.location, notes: [.init("the body is declared here", at: body.location)])
             }
         }
     }
@@ -437,11 +481,14 @@ public struct SpecValidator {
         for model in file.models {
             if case .alias = model.kind { continue }  // alias cycles are reported as such
             guard let component = scope.containmentComponent[model.name], scope.cyclicComponents.contains(component),
-                  !reported.contains(component), let through = shortestContainmentCycle(from: model.name, within: component) else { continue }
+                !reported.contains(component),
+                let through = shortestContainmentCycle(from: model.name, within: component)
+            else { continue }
             reported.insert(component)
             let steps = through.map { "'\($0)'" }.joined(separator: ", ")
-            error("model '\(model.name)' contains itself through \(steps) with no optional, list or map in between, so no finite value exists",
-                  at: model.location)
+            error(
+                "model '\(model.name)' contains itself through \(steps) with no optional, list or map in between, so no finite value exists",
+                at: model.location)
         }
     }
 
@@ -479,7 +526,9 @@ public struct SpecValidator {
     /// Swift type aliases cannot refer to themselves, even through a list.
     private mutating func checkAliasCycles() {
         for model in file.models where scope.cyclicAliases.contains(model.name) {
-            error("alias '\(model.name)' refers to itself; give the recursion an object model with properties", at: model.location)
+            error(
+                "alias '\(model.name)' refers to itself; give the recursion an object model with properties",
+                at: model.location)
         }
     }
 
@@ -509,8 +558,8 @@ public struct SpecValidator {
             }
             return nil
         case (.primitive(.float), .integer), (.primitive(.float), .number),
-             (.primitive(.double), .integer), (.primitive(.double), .number),
-             (.primitive(.decimal), .integer), (.primitive(.decimal), .number):
+            (.primitive(.double), .integer), (.primitive(.double), .number),
+            (.primitive(.decimal), .integer), (.primitive(.decimal), .number):
             return nil
         case (.primitive(.uuid), .string(let text)):
             return UUID(uuidString: text) == nil ? "default '\(text)' is not a UUID" : nil
@@ -519,18 +568,22 @@ public struct SpecValidator {
         case (.primitive(.date), .string(let text)):
             return SpecDates.isDate(text) ? nil : "default '\(text)' is not a date such as 2024-05-01"
         case (.primitive(.datetime), .string(let text)):
-            return SpecDates.isDateTime(text) ? nil : "default '\(text)' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z"
+            return SpecDates.isDateTime(text)
+                ? nil : "default '\(text)' is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z"
         case (.primitive(.bytes), _), (.primitive(.file), _):
             return "a '\(type)' value cannot have a default"
         case (.model(let name), .string(let text)):
             guard case .enumeration(let cases) = models[name]?.kind else {
-                return "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
+                return
+                    "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
             }
             if cases.contains(where: { $0.value == text }) { return nil }
-            return "'\(text)' is not a value of enum '\(name)'\(Suggestions.didYouMean(text, among: cases.map(\.value)))"
+            return
+                "'\(text)' is not a value of enum '\(name)'\(Suggestions.didYouMean(text, among: cases.map(\.value)))"
         case (.model(let name), _):
             if case .enumeration = models[name]?.kind { return "a default of enum '\(name)' is one of its values" }
-            return "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
+            return
+                "only enum, list, map and built-in types can have defaults, and '\(name)' is a \(kindWord(models[name]))"
         case (.list(let element), .list(let items)):
             return items.lazy.compactMap { defaultProblem($0, element) }.first
         case (.map(let element), .map(let values, _)):
@@ -549,7 +602,8 @@ public struct SpecValidator {
             switch next {
             case .number(let text):
                 guard let double = Double(text), double.isFinite, double == 0 || abs(double) >= 1e-127,
-                      text.prefix(while: { $0 != "e" }).filter(\.isNumber).drop(while: { $0 == "0" }).count <= 38 else { return text }
+                    text.prefix(while: { $0 != "e" }).filter(\.isNumber).drop(while: { $0 == "0" }).count <= 38
+                else { return text }
             case .list(let items):
                 pending += items
             case .map(let values, _):
@@ -593,24 +647,29 @@ public struct SpecValidator {
         }
         for endpoint in file.endpoints where endpoint.pagination != nil {
             let name = endpoint.name + ReservedNames.paginationSuffix
-            items.append((name, SwiftNaming.lowerCamelCase(name), endpoint.keyLocations["pagination"] ?? endpoint.location))
+            items.append(
+                (name, SwiftNaming.lowerCamelCase(name), endpoint.keyLocations["pagination"] ?? endpoint.location))
         }
         items.sort { $0.2 < $1.2 }
         var reserved: [String: String] = [:]
         for member in ReservedNames.clientMembers { reserved[member] = "every generated client already has" }
-        checkUniqueSwiftNames(items.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "endpoint", reserved: reserved)
+        checkUniqueSwiftNames(
+            items.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "endpoint", reserved: reserved)
     }
 
     private mutating func checkRoutes() {
         var routes: [String: Endpoint] = [:]
         for endpoint in file.endpoints where endpoint.hasRoute {
-            let shape = endpoint.method.rawValue + " " + endpoint.pathSegments.map { segment in
-                if case .literal(let text) = segment { return text }
-                return "{}"
-            }.joined()
+            let shape =
+                endpoint.method.rawValue + " "
+                + endpoint.pathSegments.map { segment in
+                    if case .literal(let text) = segment { return text }
+                    return "{}"
+                }.joined()
             if let earlier = routes[shape] {
-                error("endpoints '\(earlier.name)' and '\(endpoint.name)' are the same route, \(endpoint.method.rawValue) \(endpoint.path)",
-                      at: endpoint.location, notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
+                error(
+                    "endpoints '\(earlier.name)' and '\(endpoint.name)' are the same route, \(endpoint.method.rawValue) \(endpoint.path)",
+                    at: endpoint.location, notes: [.init("'\(earlier.name)' is declared here", at: earlier.location)])
             } else {
                 routes[shape] = endpoint
             }
@@ -620,7 +679,9 @@ public struct SpecValidator {
     private mutating func checkHeaderParameters(_ parameters: [Parameter], what: String) {
         for parameter in parameters where resolve(parameter.type) {
             if !isSingleValue(parameter.type.expression) {
-                error("\(what) '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'", at: parameter.type.location)
+                error(
+                    "\(what) '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'",
+                    at: parameter.type.location)
             } else if let value = parameter.defaultValue {
                 checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
             }
@@ -640,7 +701,9 @@ public struct SpecValidator {
         for (name, location) in all.sorted(by: { $0.1 < $1.1 }) {
             let key = name.lowercased()
             if let (earlier, earlierLocation) = seen[key] {
-                error("header '\(name)' is also set as '\(earlier)'", at: location, notes: [.init("'\(earlier)' is declared here", at: earlierLocation)])
+                error(
+                    "header '\(name)' is also set as '\(earlier)'", at: location,
+                    notes: [.init("'\(earlier)' is declared here", at: earlierLocation)])
             } else {
                 seen[key] = (name, location)
             }
@@ -651,14 +714,18 @@ public struct SpecValidator {
         var endpoint = endpoint
         for parameter in endpoint.pathParameters where resolve(parameter.type) {
             if !isSingleValue(parameter.type.expression) {
-                error("path parameter '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'", at: parameter.type.location)
+                error(
+                    "path parameter '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'",
+                    at: parameter.type.location)
             }
         }
         for parameter in endpoint.queryParameters where resolve(parameter.type) {
             var element = unaliased(parameter.type.expression.nonOptional)
             if case .list(let inner) = element { element = inner.nonOptional }
             if !isSingleValue(element) {
-                error("query parameter '\(parameter.name)' must be a single value or a list of them, not '\(parameter.type)'", at: parameter.type.location)
+                error(
+                    "query parameter '\(parameter.name)' must be a single value or a list of them, not '\(parameter.type)'",
+                    at: parameter.type.location)
             } else if let value = parameter.defaultValue {
                 checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
             }
@@ -675,31 +742,45 @@ public struct SpecValidator {
         var labels = parameters.map { ($0.name, $0.swiftName ?? SwiftNaming.lowerCamelCase($0.name), $0.location) }
         labels.sort { $0.2 < $1.2 }
         var reserved = ["options": "is the label of the per-call options; set 'swiftName' to rename the parameter"]
-        if endpoint.body != nil { reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter" }
-        if (endpoint.body?.contentTypes.count ?? 0) > 1 {
-            reserved["contentType"] = "is the label that picks the body's media type; set 'swiftName' to rename the parameter"
+        if endpoint.body != nil {
+            reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter"
         }
-        checkUniqueSwiftNames(labels.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "parameter", reserved: reserved)
+        if (endpoint.body?.contentTypes.count ?? 0) > 1 {
+            reserved["contentType"] =
+                "is the label that picks the body's media type; set 'swiftName' to rename the parameter"
+        }
+        checkUniqueSwiftNames(
+            labels.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "parameter", reserved: reserved)
 
         if let body = endpoint.body {
             checkNoFile(body.type)
             if resolve(body.type) { checkFormBody(body) }
         }
-        if let type = endpoint.response.type { checkNoFile(type); resolve(type) }
+        if let type = endpoint.response.type {
+            checkNoFile(type)
+            resolve(type)
+        }
         for response in endpoint.responseCases.dropFirst() {
-            if let type = response.type { checkNoFile(type); resolve(type) }
+            if let type = response.type {
+                checkNoFile(type)
+                resolve(type)
+            }
         }
 
         var statuses: [Int: String] = [:]
         for name in endpoint.errors {
             let location = endpoint.keyLocations["errors"] ?? endpoint.location
             guard let definition = errorsByName[name] else {
-                let hint = suggestion(for: name) { validator in (validator.imported.flatMap(\.errors) + validator.file.errors).map(\.name) }
+                let hint = suggestion(for: name) { validator in
+                    (validator.imported.flatMap(\.errors) + validator.file.errors).map(\.name)
+                }
                 error("unknown error '\(name)'\(hint)", at: location)
                 continue
             }
             if let other = statuses[definition.status] {
-                error("errors '\(other)' and '\(name)' of '\(endpoint.name)' both have status \(definition.status), so a response cannot tell them apart", at: location)
+                error(
+                    "errors '\(other)' and '\(name)' of '\(endpoint.name)' both have status \(definition.status), so a response cannot tell them apart",
+                    at: location)
             }
             statuses[definition.status] = name
         }
@@ -707,10 +788,14 @@ public struct SpecValidator {
         if case .schemes(let names) = endpoint.auth {
             let location = endpoint.keyLocations["auth"] ?? endpoint.location
             if file.authSchemes.isEmpty {
-                error("endpoint '\(endpoint.name)' names auth schemes, but the service declares none under 'auth'", at: location)
+                error(
+                    "endpoint '\(endpoint.name)' names auth schemes, but the service declares none under 'auth'",
+                    at: location)
             } else {
                 for name in names where !file.authSchemes.contains(where: { $0.name == name }) {
-                    error("unknown auth scheme '\(name)'\(Suggestions.didYouMean(name, among: file.authSchemes.map(\.name)))", at: location)
+                    error(
+                        "unknown auth scheme '\(name)'\(Suggestions.didYouMean(name, among: file.authSchemes.map(\.name)))",
+                        at: location)
                 }
             }
         }
@@ -725,24 +810,34 @@ public struct SpecValidator {
         var pagination = pagination
         guard let cursor = endpoint.queryParameters.first(where: { $0.name == pagination.cursorParameter }) else {
             let hint = Suggestions.didYouMean(pagination.cursorParameter, among: endpoint.queryParameters.map(\.name))
-            error("'\(pagination.cursorParameter)' is not a query parameter of '\(endpoint.name)'\(hint)", at: pagination.cursorLocation)
+            error(
+                "'\(pagination.cursorParameter)' is not a query parameter of '\(endpoint.name)'\(hint)",
+                at: pagination.cursorLocation)
             return nil
         }
         if cursor.isRequired {
-            error("the cursor parameter '\(cursor.name)' must be optional: the first page is asked for without one", at: pagination.cursorLocation)
+            error(
+                "the cursor parameter '\(cursor.name)' must be optional: the first page is asked for without one",
+                at: pagination.cursorLocation)
         }
         guard let responseType = endpoint.response.type else {
-            error("a paginated endpoint needs a 'response' type that holds the items and the next cursor", at: pagination.location)
+            error(
+                "a paginated endpoint needs a 'response' type that holds the items and the next cursor",
+                at: pagination.location)
             return nil
         }
         let next = fieldType(at: pagination.nextPath, in: responseType.expression, reportAt: pagination.nextLocation)
         let items = fieldType(at: pagination.itemsPath, in: responseType.expression, reportAt: pagination.itemsLocation)
         if let next, unaliased(next.nonOptional) != unaliased(cursor.type.expression.nonOptional) {
-            error("the next cursor is '\(next)' but the cursor parameter '\(cursor.name)' is '\(cursor.type)'", at: pagination.nextLocation)
+            error(
+                "the next cursor is '\(next)' but the cursor parameter '\(cursor.name)' is '\(cursor.type)'",
+                at: pagination.nextLocation)
         }
         guard let items else { return nil }
         guard case .list(let item) = unaliased(items.nonOptional) else {
-            error("'items' must point at a list, but '\(pagination.itemsPath.joined(separator: "."))' is '\(items)'", at: pagination.itemsLocation)
+            error(
+                "'items' must point at a list, but '\(pagination.itemsPath.joined(separator: "."))' is '\(items)'",
+                at: pagination.itemsLocation)
             return nil
         }
         pagination.itemType = item
@@ -750,7 +845,9 @@ public struct SpecValidator {
     }
 
     /// The type at a property path, walking object models; reports the first step that does not exist.
-    private mutating func fieldType(at path: [String], in type: TypeExpression, reportAt location: SourceLocation) -> TypeExpression? {
+    private mutating func fieldType(at path: [String], in type: TypeExpression, reportAt location: SourceLocation)
+        -> TypeExpression?
+    {
         var current = type
         var walked = "response"
         for name in path {
@@ -759,7 +856,9 @@ public struct SpecValidator {
                 return nil
             }
             guard let property = properties.first(where: { $0.name == name }) else {
-                error("model '\(model.name)' has no property '\(name)'\(Suggestions.didYouMean(name, among: properties.map(\.name)))", at: location)
+                error(
+                    "model '\(model.name)' has no property '\(name)'\(Suggestions.didYouMean(name, among: properties.map(\.name)))",
+                    at: location)
                 return nil
             }
             current = property.type.expression
@@ -774,7 +873,8 @@ enum SpecDates {
     static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+            let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil
+        else { return false }
         return (1...12).contains(month) && (1...31).contains(day)
     }
 

@@ -37,7 +37,13 @@ public enum YAMLLoader {
         if bytes.isEmpty { return Result(root: nil, diagnostics: []) }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            return Result(root: nil, diagnostics: [.error("libyaml could not start a parser (out of memory)", at: SourceLocation(file: file, line: 1, column: 1))])
+            return Result(
+                root: nil,
+                diagnostics: [
+                    .error(
+                        "libyaml could not start a parser (out of memory)",
+                        at: SourceLocation(file: file, line: 1, column: 1))
+                ])
         }
         defer { yaml_parser_delete(&parser) }
         return bytes.withUnsafeBufferPointer { buffer -> Result in
@@ -94,7 +100,10 @@ private struct TreeBuilder {
 
     /// What a mapping holds before its end event: explicit entries and `<<` merges, in order.
     struct MappingParts {
-        enum Part { case entry(YAMLNode.Entry), merge(YAMLNode) }
+        enum Part {
+            case entry(YAMLNode.Entry)
+            case merge(YAMLNode)
+        }
         var parts: [Part] = []
         var pendingKey: YAMLNode?
         var keyLocations: [String: SourceLocation] = [:]
@@ -143,12 +152,16 @@ private struct TreeBuilder {
             }
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(.scalar(.init(value: value, style: style, tag: tag)), at: at)
-            return complete(node, size: Size(nodes: 1, bytes: data.length), anchor: data.anchor.map { String(cString: $0) })
+            return complete(
+                node, size: Size(nodes: 1, bytes: data.length), anchor: data.anchor.map { String(cString: $0) })
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let anchored = anchors[name] else {
                 if stack.contains(where: { $0.anchor == name }) {
-                    diagnostics.append(.error("alias '*\(name)' refers to the node that contains it; recursive YAML is not supported", at: at))
+                    diagnostics.append(
+                        .error(
+                            "alias '*\(name)' refers to the node that contains it; recursive YAML is not supported",
+                            at: at))
                 } else {
                     diagnostics.append(.error("alias '*\(name)' has no anchor '&\(name)' before it", at: at))
                 }
@@ -156,9 +169,10 @@ private struct TreeBuilder {
             }
             aliasAdded += anchored.size
             if aliasAdded.nodes > YAMLLoader.maximumAliasNodes || aliasAdded.bytes > YAMLLoader.maximumAliasBytes {
-                diagnostics.append(.error(
-                    "aliases add more than \(YAMLLoader.maximumAliasNodes) nodes or \(YAMLLoader.maximumAliasBytes) bytes to this document; Courier refuses documents that multiply through aliases",
-                    at: at))
+                diagnostics.append(
+                    .error(
+                        "aliases add more than \(YAMLLoader.maximumAliasNodes) nodes or \(YAMLLoader.maximumAliasBytes) bytes to this document; Courier refuses documents that multiply through aliases",
+                        at: at))
                 return .aborted
             }
             return complete(anchored.node, size: anchored.size, anchor: nil)
@@ -190,7 +204,10 @@ private struct TreeBuilder {
     /// Refuses a collection that would nest deeper than ``YAMLLoader/maximumDepth``.
     mutating func enterCollection(at location: SourceLocation) -> Bool {
         guard stack.count >= YAMLLoader.maximumDepth else { return true }
-        diagnostics.append(.error("the document nests deeper than \(YAMLLoader.maximumDepth) levels here; a spec needs far fewer", at: location))
+        diagnostics.append(
+            .error(
+                "the document nests deeper than \(YAMLLoader.maximumDepth) levels here; a spec needs far fewer",
+                at: location))
         return false
     }
 
@@ -222,7 +239,8 @@ private struct TreeBuilder {
         guard let key = parts.pendingKey else {
             // A key arrives.
             guard let scalar = node.scalar else {
-                diagnostics.append(.error("a mapping key must be a plain value, not \(node.kindDescription)", at: node.location))
+                diagnostics.append(
+                    .error("a mapping key must be a plain value, not \(node.kindDescription)", at: node.location))
                 parts.pendingKey = node
                 parts.skipNextValue = true
                 return
@@ -232,8 +250,10 @@ private struct TreeBuilder {
                 return
             }
             if let first = parts.keyLocations[scalar.value] {
-                diagnostics.append(.error("duplicate key '\(scalar.value)'", at: node.location,
-                                          notes: [.init("'\(scalar.value)' first appears here", at: first)]))
+                diagnostics.append(
+                    .error(
+                        "duplicate key '\(scalar.value)'", at: node.location,
+                        notes: [.init("'\(scalar.value)' first appears here", at: first)]))
                 parts.skipNextValue = true
             } else {
                 parts.keyLocations[scalar.value] = node.location
@@ -269,12 +289,18 @@ private struct TreeBuilder {
                 } else if let items = source.items {
                     sources = items
                 } else {
-                    diagnostics.append(.error("'<<' merges a mapping or a list of mappings, not \(source.kindDescription)", at: source.location))
+                    diagnostics.append(
+                        .error(
+                            "'<<' merges a mapping or a list of mappings, not \(source.kindDescription)",
+                            at: source.location))
                     continue
                 }
                 for item in sources {
                     guard let inherited = item.entries else {
-                        diagnostics.append(.error("'<<' merges a mapping or a list of mappings, not \(item.kindDescription)", at: item.location))
+                        diagnostics.append(
+                            .error(
+                                "'<<' merges a mapping or a list of mappings, not \(item.kindDescription)",
+                                at: item.location))
                         continue
                     }
                     for entry in inherited {
@@ -313,7 +339,7 @@ private enum SyntaxError {
             let byte = value >= 0 ? " (byte 0x\(hex(value)))" : ""
             switch problem {
             case "invalid leading UTF-8 octet", "invalid trailing UTF-8 octet", "incomplete UTF-8 octet sequence",
-                 "invalid length of a UTF-8 sequence", "invalid Unicode character":
+                "invalid length of a UTF-8 sequence", "invalid Unicode character":
                 return .error("the file is not valid UTF-8\(byte); save it as UTF-8", at: at)
             case "control characters are not allowed":
                 return .error("the file contains a control character\(byte) that YAML does not allow", at: at)
@@ -322,7 +348,8 @@ private enum SyntaxError {
             }
         }
         if parser.error == YAML_MEMORY_ERROR {
-            return .error("libyaml ran out of memory reading this file", at: SourceLocation(file: file, line: 1, column: 1))
+            return .error(
+                "libyaml ran out of memory reading this file", at: SourceLocation(file: file, line: 1, column: 1))
         }
 
         let problemMark = parser.problem_mark
@@ -338,7 +365,8 @@ private enum SyntaxError {
             } else {
                 message = "unexpected character; quote the value"
             }
-        case "found a tab character that violates indentation", "found a tab character where an indentation space is expected":
+        case "found a tab character that violates indentation",
+            "found a tab character where an indentation space is expected":
             message = "tabs cannot indent YAML; use spaces"
         case "mapping values are not allowed in this context":
             message = "unexpected ':'; quote a value that contains ': ', or check the indentation of this line"
@@ -356,10 +384,12 @@ private enum SyntaxError {
         case "did not find expected ',' or ']'":
             message = "a '[...]' list is not closed, or its items lack a ','"
         case "did not find expected ',' or '}'":
-            message = "a '{...}' mapping is not closed, or its entries lack a ','; quote values with '{', '}' or ',' in them, such as \"/orders/{id}\""
+            message =
+                "a '{...}' mapping is not closed, or its entries lack a ','; quote values with '{', '}' or ',' in them, such as \"/orders/{id}\""
         case "found unexpected end of stream":
             if context?.contains("quoted") == true {
-                at = SourceLocation(file: file, line: parser.context_mark.line + 1, column: parser.context_mark.column + 1)
+                at = SourceLocation(
+                    file: file, line: parser.context_mark.line + 1, column: parser.context_mark.column + 1)
                 message = "this quoted string is not closed before the end of the file"
             } else {
                 message = "the file ends in the middle of a value"

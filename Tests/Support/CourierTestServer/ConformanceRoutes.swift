@@ -32,15 +32,20 @@ public enum ConformanceRoutes {
         // 8 MB of zeros in about 8 KB of gzip, compressed once per process.
         router.get("/conformance/bomb") { _, _ -> Response in
             let encoded = try bomb.get()
-            return Response(status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip",
-                                                   .contentLength: String(encoded.readableBytes)],
-                            body: ResponseBody(byteBuffer: encoded))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/json", .contentEncoding: "gzip",
+                    .contentLength: String(encoded.readableBytes),
+                ],
+                body: ResponseBody(byteBuffer: encoded))
         }
         // /conformance/redirect/N redirects N times, then echoes.
         router.get("/conformance/redirect/:count") { request, context -> Response in
             let count = Int(context.parameters.get("count") ?? "0") ?? 0
             guard count > 0 else { return echo(request) }
-            return Response(status: .found, headers: [.location: "/conformance/redirect/\(count - 1)", .contentLength: "0"])
+            return Response(
+                status: .found, headers: [.location: "/conformance/redirect/\(count - 1)", .contentLength: "0"])
         }
         // Redirects to the URL in `to`, with the status in `status` (302 by default).
         router.on("/conformance/redirect-to", method: .get) { request, _ in redirect(request) }
@@ -65,7 +70,8 @@ public enum ConformanceRoutes {
             received[name] = received[name].map { $0 + ", " + field.value } ?? field.value
         }
         let data = (try? JSONSerialization.data(withJSONObject: received, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json", .contentLength: String(data.count)],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .contentLength: String(data.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

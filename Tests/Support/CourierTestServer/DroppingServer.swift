@@ -47,14 +47,17 @@ public final class DroppingServer: Sendable {
 
     /// Starts a server that drops the connections of its first `drops` requests and answers the
     /// rest with `status` and the JSON `body`.
-    public static func start(drops: Int, status: Int = 200, body: Data = Data("{}".utf8)) async throws -> DroppingServer {
+    public static func start(drops: Int, status: Int = 200, body: Data = Data("{}".utf8)) async throws -> DroppingServer
+    {
         var head = "HTTP/1.1 \(status) Status\r\ncontent-type: application/json\r\n"
         head += "content-length: \(body.count)\r\nconnection: close\r\n\r\n"
         let state = State(drops: drops, response: Array(head.utf8) + Array(body))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Handler(state: state)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Handler(state: state))
+                }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
@@ -80,7 +83,8 @@ public final class DroppingServer: Sendable {
             let bytes = Array(unwrapInboundIn(data).readableBytesView)
             let complete = received.withLockedValue { buffer -> Bool in
                 buffer += bytes
-                return buffer.count >= 4 && (0...(buffer.count - 4)).contains { buffer[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) }
+                return buffer.count >= 4
+                    && (0...(buffer.count - 4)).contains { buffer[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) }
             }
             guard complete else { return }
             received.withLockedValue { $0.removeAll() }

@@ -52,8 +52,10 @@ enum ExampleRoutes {
             switch request.uri.queryParameters.get("cursor") {
             case nil:
                 return json([
-                    "data": [payment(id: "11111111-1111-1111-1111-111111111111"),
-                             payment(id: "22222222-2222-2222-2222-222222222222", status: "chargeback")],
+                    "data": [
+                        payment(id: "11111111-1111-1111-1111-111111111111"),
+                        payment(id: "22222222-2222-2222-2222-222222222222", status: "chargeback"),
+                    ],
                     "next_cursor": "page-2",
                 ])
             case "page-2":
@@ -72,7 +74,8 @@ enum ExampleRoutes {
                 response.headers[HTTPField.Name("X-Trace")!] = "trace-42"
                 return response
             case TestIDs.truncated:
-                return text(#"{"id": "00000000-0000-0000-0000-00000000000e", "amount": {"amo"#, contentType: "application/json")
+                return text(
+                    #"{"id": "00000000-0000-0000-0000-00000000000e", "amount": {"amo"#, contentType: "application/json")
             case TestIDs.wrongType:
                 var body = payment(id: id)
                 body["amount"] = ["amount": 5, "currency": 840]
@@ -85,9 +88,12 @@ enum ExampleRoutes {
             let body = try await jsonObject(request)
             let amount = (body["amount"] as? [String: Any])?["amount"] as? Int ?? 0
             if amount == 0 {
-                return json(["code": "card_declined", "decline_code": "insufficient_funds", "retryable": false], status: .init(code: 402))
+                return json(
+                    ["code": "card_declined", "decline_code": "insufficient_funds", "retryable": false],
+                    status: .init(code: 402))
             }
-            var created = payment(id: "44444444-4444-4444-4444-444444444444", status: "pending", note: body["note"] as? String)
+            var created = payment(
+                id: "44444444-4444-4444-4444-444444444444", status: "pending", note: body["note"] as? String)
             created["amount"] = body["amount"]
             return json(created, status: .created)
         }
@@ -96,12 +102,13 @@ enum ExampleRoutes {
         }
         router.post("/v1/payments/:id/refunds") { request, context -> Response in
             let body = try await jsonObject(request)
-            return json([
-                "id": "55555555-5555-5555-5555-555555555555",
-                "payment_id": context.parameters.get("id") ?? "",
-                "amount": body["amount"] ?? ["amount": 1050, "currency": "USD"],
-                "reason": body["reason"] ?? NSNull(),
-            ], status: .created)
+            return json(
+                [
+                    "id": "55555555-5555-5555-5555-555555555555",
+                    "payment_id": context.parameters.get("id") ?? "",
+                    "amount": body["amount"] ?? ["amount": 1050, "currency": "USD"],
+                    "reason": body["reason"] ?? NSNull(),
+                ], status: .created)
         }
         router.delete("/v1/payments/:id") { _, _ -> Response in
             Response(status: .noContent)
@@ -157,14 +164,19 @@ enum ExampleRoutes {
             Response(status: .noContent)
         }
         router.get("/api/users/:userId/avatar.png") { _, _ -> Response in
-            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF])))
+            var response = Response(
+                status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF])))
             response.headers[.contentType] = "image/png"
             return response
         }
         router.get("/api/org") { _, _ -> Response in
             let leaf: [String: Any] = ["name": "Compilers", "children": []]
-            return json(["name": "Engineering", "manager": user(id: "99999999-9999-9999-9999-999999999999"),
-                         "children": [leaf, ["name": "Runtime", "children": [], "parent": ["name": "Engineering", "children": []]]]])
+            return json([
+                "name": "Engineering", "manager": user(id: "99999999-9999-9999-9999-999999999999"),
+                "children": [
+                    leaf, ["name": "Runtime", "children": [], "parent": ["name": "Engineering", "children": []]],
+                ],
+            ])
         }
         router.get("/api/health") { _, _ -> Response in
             text("ok")
@@ -177,8 +189,10 @@ enum ExampleRoutes {
     // MARK: - Inventory
 
     static func product(_ page: Int) -> [String: Any] {
-        ["sku": "SKU-\(page)", "name": "Widget \(page)", "price": ["amount": 999, "currency": "EUR"],
-         "weight_kg": 1.25, "released_on": "2026-01-0\(page)"]
+        [
+            "sku": "SKU-\(page)", "name": "Widget \(page)", "price": ["amount": 999, "currency": "EUR"],
+            "weight_kg": 1.25, "released_on": "2026-01-0\(page)",
+        ]
     }
 
     static func addInventory(to router: Router<BasicRequestContext>) {
@@ -197,14 +211,18 @@ enum ExampleRoutes {
             case "none": return json(problem(404, "no such product"), status: .notFound)
             case "down": return Response(status: .serviceUnavailable)
             default:
-                return json(["sku": context.parameters.get("sku") ?? "", "warehouse": context.parameters.get("warehouse") ?? "",
-                             "on_hand": 12, "updated_at": "2026-11-21T09:30:00Z"])
+                return json([
+                    "sku": context.parameters.get("sku") ?? "", "warehouse": context.parameters.get("warehouse") ?? "",
+                    "on_hand": 12, "updated_at": "2026-11-21T09:30:00Z",
+                ])
             }
         }
         router.post("/inventory/v2/warehouses/:warehouse/stock/:sku/adjustments") { request, context -> Response in
             let body = try await jsonObject(request)
-            return json(["sku": context.parameters.get("sku") ?? "", "warehouse": context.parameters.get("warehouse") ?? "",
-                         "on_hand": 12 + (body["delta"] as? Int ?? 0), "reserved": 1, "updated_at": "2026-11-21T09:30:00Z"])
+            return json([
+                "sku": context.parameters.get("sku") ?? "", "warehouse": context.parameters.get("warehouse") ?? "",
+                "on_hand": 12 + (body["delta"] as? Int ?? 0), "reserved": 1, "updated_at": "2026-11-21T09:30:00Z",
+            ])
         }
         router.get("/inventory/v2/events") { _, _ -> Response in
             json([
@@ -237,7 +255,9 @@ enum ExampleRoutes {
         return response
     }
 
-    static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {
+    static func text(
+        _ text: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8"
+    ) -> Response {
         var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: text)))
         response.headers[.contentType] = contentType
         return response

@@ -12,13 +12,15 @@ enum FormRoutes {
         router.post("/api/users/:userId/documents") { request, _ -> Response in
             let parts = try await multipartParts(request)
             let title = parts.first { $0.name == "title" }.map { String(buffer: $0.body) } ?? ""
-            return ExampleRoutes.json(["title": title, "parts": parts.map(\.summary), "field_count": parts.count], status: .created)
+            return ExampleRoutes.json(
+                ["title": title, "parts": parts.map(\.summary), "field_count": parts.count], status: .created)
         }
         router.post("/api/sessions") { request, _ -> Response in
             let fields = try await urlEncodedFields(request)
             guard request.headers[.contentType] == "application/x-www-form-urlencoded",
-                  let username = fields.first(where: { $0.name == "username" })?.value,
-                  fields.first(where: { $0.name == "password" })?.value == "pa ss&word=+%" else {
+                let username = fields.first(where: { $0.name == "username" })?.value,
+                fields.first(where: { $0.name == "password" })?.value == "pa ss&word=+%"
+            else {
                 return ExampleRoutes.json(ExampleRoutes.problem(400, "bad form"), status: .badRequest)
             }
             let scopes = fields.filter { $0.name == "scopes" }.compactMap(\.value)
@@ -41,14 +43,17 @@ enum FormRoutes {
                 values["pinned"] = (object["pinned"] as? Bool).map { $0 ? "true" : "false" }
                 receivedAs = "json"
             }
-            return ExampleRoutes.json(["text": values["text"] ?? "", "pinned": values["pinned"] == "true", "received_as": receivedAs],
-                                      status: .created)
+            return ExampleRoutes.json(
+                ["text": values["text"] ?? "", "pinned": values["pinned"] == "true", "received_as": receivedAs],
+                status: .created)
         }
         router.get("/api/exports/:name") { _, context -> Response in
             switch context.parameters.get("name") {
             case "ready": ExampleRoutes.json([ExampleRoutes.user(id: "77777777-7777-7777-7777-777777777777")])
             case "running": ExampleRoutes.json(["id": "job-1", "retry_after_seconds": 5], status: .accepted)
-            case "mirror": ExampleRoutes.text("id,email\n7,a@example.com\n", status: .nonAuthoritativeInformation, contentType: "text/csv")
+            case "mirror":
+                ExampleRoutes.text(
+                    "id,email\n7,a@example.com\n", status: .nonAuthoritativeInformation, contentType: "text/csv")
             case "empty": Response(status: .noContent)
             default: ExampleRoutes.text("partial", status: .partialContent)
             }
@@ -59,7 +64,9 @@ enum FormRoutes {
     static func multipartParts(_ request: Request) async throws -> [MultipartPart] {
         var request = request
         let contentType = request.headers[.contentType] ?? ""
-        guard let range = contentType.range(of: "boundary=") else { throw HTTPError(.badRequest, message: "no boundary") }
+        guard let range = contentType.range(of: "boundary=") else {
+            throw HTTPError(.badRequest, message: "no boundary")
+        }
         let boundary = String(contentType[range.upperBound...])
         let body = try await request.collectBody(upTo: 16 << 20)
         let parser = MultipartParser(boundary: boundary)
@@ -92,7 +99,9 @@ extension MultipartPart {
     /// `<N bytes, sum S>` otherwise (S: the bytes' sum, a checksum cheap to compute both sides).
     var summary: String {
         let disposition = headers.first(name: "Content-Disposition") ?? ""
-        let fileName = disposition.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first ?? "-"
+        let fileName =
+            disposition.components(separatedBy: "filename=\"").dropFirst().first?.components(separatedBy: "\"").first
+            ?? "-"
         let contentType = headers.first(name: "Content-Type") ?? "-"
         let bytes = Array(body.readableBytesView)
         let sum = bytes.reduce(0) { $0 + Int($1) }

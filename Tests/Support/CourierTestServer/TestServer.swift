@@ -116,7 +116,9 @@ struct RecordingMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let log: RequestLog
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var request = request
         let buffer = try await request.collectBody(upTo: 8 << 20)
         var headers: [String: String] = [:]
@@ -124,13 +126,14 @@ struct RecordingMiddleware: RouterMiddleware {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
-        log.append(RecordedRequest(
-            method: request.method.rawValue,
-            target: request.head.path ?? "",
-            headers: headers,
-            body: Data(buffer.readableBytesView),
-            receivedAt: Date()
-        ))
+        log.append(
+            RecordedRequest(
+                method: request.method.rawValue,
+                target: request.head.path ?? "",
+                headers: headers,
+                body: Data(buffer.readableBytesView),
+                receivedAt: Date()
+            ))
         return try await next(request, context)
     }
 }
@@ -172,7 +175,8 @@ final class FaultPlan: @unchecked Sendable {
         lock.withLock {
             let matching = plans.indices.filter { path.hasPrefix(plans[$0].prefix) }
             guard let index = matching.max(by: { plans[$0].prefix.count < plans[$1].prefix.count }),
-                  let fault = plans[index].faults.first else { return .pass }
+                let fault = plans[index].faults.first
+            else { return .pass }
             if plans[index].faults.count > 1 || !plans[index].repeatLast { plans[index].faults.removeFirst() }
             return fault
         }
@@ -183,7 +187,9 @@ struct FaultMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let plan: FaultPlan
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         switch plan.next(for: request.head.path ?? "") {
         case .pass:
             return try await next(request, context)
@@ -214,21 +220,25 @@ struct FaultMiddleware: RouterMiddleware {
         case .slowBody(let chunks, let every):
             let (response, body) = try await collected(next(request, context))
             let size = max(1, (body.readableBytes + chunks - 1) / max(1, chunks))
-            return response.replacingBody(ResponseBody(contentLength: body.readableBytes) { writer in
-                var rest = body
-                while let piece = rest.readSlice(length: min(size, rest.readableBytes)), piece.readableBytes > 0 {
-                    try await Task.sleep(for: every)
-                    try await writer.write(piece)
-                }
-                try await writer.finish(nil)
-            })
+            return response.replacingBody(
+                ResponseBody(contentLength: body.readableBytes) { writer in
+                    var rest = body
+                    while let piece = rest.readSlice(length: min(size, rest.readableBytes)), piece.readableBytes > 0 {
+                        try await Task.sleep(for: every)
+                        try await writer.write(piece)
+                    }
+                    try await writer.finish(nil)
+                })
         case .drop:
             let (response, body) = try await collected(next(request, context))
-            return response.replacingBody(ResponseBody(contentLength: max(body.readableBytes, 2)) { writer in
-                var half = body
-                if let piece = half.readSlice(length: half.readableBytes / 2), piece.readableBytes > 0 { try await writer.write(piece) }
-                throw DroppedConnection()
-            })
+            return response.replacingBody(
+                ResponseBody(contentLength: max(body.readableBytes, 2)) { writer in
+                    var half = body
+                    if let piece = half.readSlice(length: half.readableBytes / 2), piece.readableBytes > 0 {
+                        try await writer.write(piece)
+                    }
+                    throw DroppedConnection()
+                })
         }
     }
 

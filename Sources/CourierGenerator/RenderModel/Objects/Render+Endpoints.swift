@@ -59,7 +59,9 @@ extension Render {
             return []
         }
 
-        static let keys = RenderKeys<Self>(.endpoint, """
+        static let keys = RenderKeys<Self>(
+            .endpoint,
+            """
             An endpoint. The body is sent in one of these ways: `bodyIsJSON`, `bodyIsText`, `bodyIsBytes`, \
             `bodyIsForm`, `bodyIsMultipart`, or `bodyHasChoices`. With `hasResponseCases`, `outputType` is \
             `responseEnumType`, whose cases are `responseCases`; otherwise one of `responseIsJSON`, \
@@ -72,7 +74,10 @@ extension Render {
             .text("responseMethodName", "The `…WithResponse` method's name.") { $0.responseMethodName },
             .text("handlerName", "The mock's handler property for the endpoint.") { $0.methodName + "Handler" },
             .text("specName", "The name in the spec, escaped for a string literal.") { $0.specName },
-            .text("summary", "`METHOD /path`, safe inside a comment: the first doc line of an endpoint without a description.") {
+            .text(
+                "summary",
+                "`METHOD /path`, safe inside a comment: the first doc line of an endpoint without a description."
+            ) {
                 $0.summary
             },
             .docLines { $0.docLines },
@@ -83,14 +88,20 @@ extension Render {
         private static let request: [RenderKey<Self>] = [
             .text("method", "The HTTP method in lower case, as a `HTTPRequest.Method` member.") { $0.method },
             .text("path", "The contents of the interpolated string literal that builds the path.") { $0.path },
-            .list("parameters", "Path, query, header and body parameters in signature order, then `contentType` with `bodyHasChoices`.") {
+            .list(
+                "parameters",
+                "Path, query, header and body parameters in signature order, then `contentType` with `bodyHasChoices`."
+            ) {
                 $0.parameters
             },
             .flag("hasParameters", "Whether `parameters` has any.") { !$0.parameters.isEmpty },
             .list("queryParameters", "The query parameters.") { $0.queryParameters },
             .list("headerParameters", "The header parameters.") { $0.headerParameters },
             .flag("hasBody", "Whether the endpoint sends a body.") { $0.hasBody },
-            .flag("mutatesRequest", "Whether the request is changed after it is created (query, headers, body, idempotency key).") {
+            .flag(
+                "mutatesRequest",
+                "Whether the request is changed after it is created (query, headers, body, idempotency key)."
+            ) {
                 $0.mutatesRequest
             },
             .flag("bodyIsJSON", "The body is sent as JSON.") { $0.bodyEncoding == .json },
@@ -126,7 +137,9 @@ extension Render {
             },
             .list("responseCases", "The success statuses of a `responses:` endpoint.") { $0.responseCases },
             .text("responseAccept", "The `Accept` header's value, escaped for a string literal.") { $0.responseAccept },
-            .flag("hasResponseAccept", "Whether `Accept` is sent: always for one response, with a body for `responses:`.") {
+            .flag(
+                "hasResponseAccept", "Whether `Accept` is sent: always for one response, with a body for `responses:`."
+            ) {
                 $0.singleResponse != nil || !$0.responseAccept.isEmpty
             },
             .text("successStatus", "The status a mock reports.") { String($0.successStatus) },
@@ -136,7 +149,9 @@ extension Render {
             .list("authSchemes", "The auth schemes the endpoint accepts, in order of preference.") { $0.authSchemes },
             .list("errorRoutes", "The declared errors the endpoint can answer with.") { $0.errorRoutes },
             .flag("hasErrorRoutes", "Whether the endpoint declares errors.") { !$0.errorRoutes.isEmpty },
-            .flag("hasIdempotencyKey", "Whether the endpoint sends an idempotency key.") { $0.idempotencyHeader != nil },
+            .flag("hasIdempotencyKey", "Whether the endpoint sends an idempotency key.") {
+                $0.idempotencyHeader != nil
+            },
             .text("idempotencyHeader", "The idempotency key's header, escaped for a string literal.") {
                 $0.idempotencyHeader ?? ""
             },
@@ -182,39 +197,50 @@ extension Render {
                 docLine: "", placement: .contentType)
         }
 
-        static let keys = RenderKeys<Self>(.parameter, """
+        static let keys = RenderKeys<Self>(
+            .parameter,
+            """
             A parameter or service-wide header. A parameter named like a local the templates declare \
             (`request`, `handler`, `page`, …) keeps its label and is called `request_` inside the method.
-            """, [
-            .text("name", "The escaped identifier inside the method.") { $0.name },
-            .text("label", "The argument label in calls.") { $0.label },
-            .text("declaration", "The spelling in a parameter list: `label name` when the two differ.") {
-                $0.declaration
-            },
-            .text("specName", "The name on the wire, escaped for a string literal.") { $0.specName },
-            .text("type", "The Swift type.") { $0.type },
-            .flag("hasSignatureDefault", "Whether the method's signature gives a default.") { $0.signatureDefault != nil },
-            .text("signatureDefault", "The signature's default: the spec's, or `nil` for an optional.") {
-                $0.signatureDefault ?? ""
-            },
-            .text("docName", "The name inside the method, without backticks, for `- Parameter` lines.") { $0.docName },
-            .text("docLine", "The description on one line.") { $0.docLine },
-            .flag("hasDocLine", "Whether the parameter has a description.") { !$0.docLine.isEmpty },
-            .flag("isPath", "A path parameter.") { $0.placement == .path },
-            .flag("isQuery", "A query parameter.") { $0.placement == .query },
-            .flag("isHeader", "A header.") { $0.placement == .header },
-            .flag("isBody", "The body.") { $0.placement == .body },
-            .flag("isContentType", "The argument that picks the body's media type.") { $0.placement == .contentType },
-        ])
+            """,
+            [
+                .text("name", "The escaped identifier inside the method.") { $0.name },
+                .text("label", "The argument label in calls.") { $0.label },
+                .text("declaration", "The spelling in a parameter list: `label name` when the two differ.") {
+                    $0.declaration
+                },
+                .text("specName", "The name on the wire, escaped for a string literal.") { $0.specName },
+                .text("type", "The Swift type.") { $0.type },
+                .flag("hasSignatureDefault", "Whether the method's signature gives a default.") {
+                    $0.signatureDefault != nil
+                },
+                .text("signatureDefault", "The signature's default: the spec's, or `nil` for an optional.") {
+                    $0.signatureDefault ?? ""
+                },
+                .text("docName", "The name inside the method, without backticks, for `- Parameter` lines.") {
+                    $0.docName
+                },
+                .text("docLine", "The description on one line.") { $0.docLine },
+                .flag("hasDocLine", "Whether the parameter has a description.") { !$0.docLine.isEmpty },
+                .flag("isPath", "A path parameter.") { $0.placement == .path },
+                .flag("isQuery", "A query parameter.") { $0.placement == .query },
+                .flag("isHeader", "A header.") { $0.placement == .header },
+                .flag("isBody", "The body.") { $0.placement == .body },
+                .flag("isContentType", "The argument that picks the body's media type.") {
+                    $0.placement == .contentType
+                },
+            ])
     }
 
     /// An auth scheme an endpoint accepts.
     struct SchemeReference: RenderObject {
         var specName: String
 
-        static let keys = RenderKeys<Self>(.schemeReference, "An auth scheme an endpoint accepts.", [
-            .text("specName", "The scheme's name, escaped for a string literal.") { $0.specName },
-        ])
+        static let keys = RenderKeys<Self>(
+            .schemeReference, "An auth scheme an endpoint accepts.",
+            [
+                .text("specName", "The scheme's name, escaped for a string literal.") { $0.specName }
+            ])
     }
 
     /// A declared error an endpoint can answer with.
@@ -223,20 +249,24 @@ extension Render {
         var status: Int
         var hasBody: Bool
 
-        static let keys = RenderKeys<Self>(.errorRoute, "A declared error an endpoint can answer with.", [
-            .text("caseName", "The case of the declared-error enum.") { $0.caseName },
-            .text("status", "The HTTP status.") { String($0.status) },
-            .flag("hasBody", "Whether the error carries a decoded body.") { $0.hasBody },
-        ])
+        static let keys = RenderKeys<Self>(
+            .errorRoute, "A declared error an endpoint can answer with.",
+            [
+                .text("caseName", "The case of the declared-error enum.") { $0.caseName },
+                .text("status", "The HTTP status.") { String($0.status) },
+                .flag("hasBody", "Whether the error carries a decoded body.") { $0.hasBody },
+            ])
     }
 
     /// A media type an endpoint's body may be sent as.
     struct MediaType: RenderObject {
         var mediaType: String
 
-        static let keys = RenderKeys<Self>(.mediaType, "A media type an endpoint's body may be sent as.", [
-            .text("mediaType", "The media type, escaped for a string literal.") { $0.mediaType },
-        ])
+        static let keys = RenderKeys<Self>(
+            .mediaType, "A media type an endpoint's body may be sent as.",
+            [
+                .text("mediaType", "The media type, escaped for a string literal.") { $0.mediaType }
+            ])
     }
 
     /// A success status of an endpoint whose response depends on the status.
@@ -248,18 +278,21 @@ extension Render {
         /// The Swift type of the body; empty without one.
         var payloadType: String
 
-        static let keys = RenderKeys<Self>(.responseCase, """
+        static let keys = RenderKeys<Self>(
+            .responseCase,
+            """
             A success status of an endpoint with `responses:`: its enum case, and how its body is read.
-            """, [
-            .text("caseName", "The escaped enum case.") { $0.caseName },
-            .text("status", "The HTTP status.") { String($0.status) },
-            .docLines { $0.docLines },
-            .flag("hasBody", "Whether the status has a body.") { $0.body != .empty },
-            .text("payloadType", "The body's Swift type.") { $0.payloadType },
-            .flag("isJSON", "The body is decoded from JSON.") { $0.body == .json },
-            .flag("isText", "The body is text.") { $0.body == .text },
-            .flag("isBytes", "The body is bytes.") { $0.body == .bytes },
-        ])
+            """,
+            [
+                .text("caseName", "The escaped enum case.") { $0.caseName },
+                .text("status", "The HTTP status.") { String($0.status) },
+                .docLines { $0.docLines },
+                .flag("hasBody", "Whether the status has a body.") { $0.body != .empty },
+                .text("payloadType", "The body's Swift type.") { $0.payloadType },
+                .flag("isJSON", "The body is decoded from JSON.") { $0.body == .json },
+                .flag("isText", "The body is text.") { $0.body == .text },
+                .flag("isBytes", "The body is bytes.") { $0.body == .bytes },
+            ])
     }
 
     /// How an endpoint pages.
@@ -275,15 +308,17 @@ extension Render {
         /// All the endpoint's parameters.
         var arguments: RenderList<Parameter>
 
-        static let keys = RenderKeys<Self>(.pagination, "How the `…Items` method pages; the page is named `page`.", [
-            .text("methodName", "The method that yields the items.") { $0.methodName },
-            .text("itemType", "The Swift type of an item.") { $0.itemType },
-            .text("cursorType", "The cursor's Swift type, not optional.") { $0.cursorType },
-            .text("cursorName", "The cursor parameter's name inside the method.") { $0.cursorName },
-            .text("nextExpression", "Reads the next cursor from `page`.") { $0.nextExpression },
-            .text("itemsExpression", "Reads the items from `page`.") { $0.itemsExpression },
-            .list("parameters", "The endpoint's parameters without the cursor.") { $0.parameters },
-            .list("arguments", "All the endpoint's parameters.") { $0.arguments },
-        ])
+        static let keys = RenderKeys<Self>(
+            .pagination, "How the `…Items` method pages; the page is named `page`.",
+            [
+                .text("methodName", "The method that yields the items.") { $0.methodName },
+                .text("itemType", "The Swift type of an item.") { $0.itemType },
+                .text("cursorType", "The cursor's Swift type, not optional.") { $0.cursorType },
+                .text("cursorName", "The cursor parameter's name inside the method.") { $0.cursorName },
+                .text("nextExpression", "Reads the next cursor from `page`.") { $0.nextExpression },
+                .text("itemsExpression", "Reads the items from `page`.") { $0.itemsExpression },
+                .list("parameters", "The endpoint's parameters without the cursor.") { $0.parameters },
+                .list("arguments", "All the endpoint's parameters.") { $0.arguments },
+            ])
     }
 }

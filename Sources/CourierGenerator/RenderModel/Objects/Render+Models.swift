@@ -10,22 +10,27 @@ extension Render {
         var models: RenderList<Model>
         var service: Service
 
-        static let keys = RenderKeys<Self>(.file, "The root of every file template.", [
-            .text("specFile", "The spec's file name, safe inside a comment.") { $0.specFile },
-            .text("access", "The access level of generated declarations: `public`, `package` or `internal`.") {
-                $0.access.rawValue
-            },
-            .text("runtimeVersion", "The `CourierRuntimeCompatibility` member generated code requires.") {
-                $0.runtimeVersion
-            },
-            .text("omittedKind", "The kind of file (`models`, `client`, `mock`) `omitted` stands in for; empty otherwise.") {
-                $0.omittedKind?.rawValue ?? ""
-            },
-            .flag("isService", "Whether the spec declares a `service:`.") { $0.isService },
-            .flag("hasModels", "Whether the spec declares models.") { !$0.models.isEmpty },
-            .list("models", "The spec's models, in the order it declares them.") { $0.models },
-            .object("service", "The service; meaningful when `isService`.") { $0.service },
-        ])
+        static let keys = RenderKeys<Self>(
+            .file, "The root of every file template.",
+            [
+                .text("specFile", "The spec's file name, safe inside a comment.") { $0.specFile },
+                .text("access", "The access level of generated declarations: `public`, `package` or `internal`.") {
+                    $0.access.rawValue
+                },
+                .text("runtimeVersion", "The `CourierRuntimeCompatibility` member generated code requires.") {
+                    $0.runtimeVersion
+                },
+                .text(
+                    "omittedKind",
+                    "The kind of file (`models`, `client`, `mock`) `omitted` stands in for; empty otherwise."
+                ) {
+                    $0.omittedKind?.rawValue ?? ""
+                },
+                .flag("isService", "Whether the spec declares a `service:`.") { $0.isService },
+                .flag("hasModels", "Whether the spec declares models.") { !$0.models.isEmpty },
+                .list("models", "The spec's models, in the order it declares them.") { $0.models },
+                .object("service", "The service; meaningful when `isService`.") { $0.service },
+            ])
     }
 
     /// A model: a struct, an enum, a union or an alias.
@@ -49,46 +54,48 @@ extension Render {
             return []
         }
 
-        static let keys = RenderKeys<Self>(.model, "A model. Exactly one of `isStruct`, `isEnum`, `isUnion` and `isAlias` is true.", [
-            .text("name", "The Swift type name.") { $0.name },
-            .text("specName", "The name in the spec.") { $0.specName },
-            .docLines { $0.docLines },
-            .flag("hasDocLines", "Whether `docLines` has lines.") { !$0.docLines.isEmpty },
-            .flag("isStruct", "Whether the model is an object with properties.") {
-                if case .structure = $0.form { return true }
-                return false
-            },
-            .flag("isEnum", "Whether the model is a string enum.") {
-                if case .enumeration = $0.form { return true }
-                return false
-            },
-            .flag("isUnion", "Whether the model is a `oneOf` union.") {
-                if case .union = $0.form { return true }
-                return false
-            },
-            .flag("isAlias", "Whether the model names another type.") {
-                if case .alias = $0.form { return true }
-                return false
-            },
-            .list("properties", "A struct's properties.") { $0.properties },
-            .flag("hasProperties", "Whether a struct has properties.") { !$0.properties.isEmpty },
-            .list("cases", "An enum's cases.") { model -> RenderList<EnumCase> in
-                if case .enumeration(let cases) = model.form { return cases }
-                return []
-            },
-            .list("variants", "A union's variants.") { model -> RenderList<Variant> in
-                if case .union(_, let variants) = model.form { return variants }
-                return []
-            },
-            .text("discriminator", "A union's discriminator property, escaped for a string literal.") {
-                if case .union(let discriminator, _) = $0.form { return discriminator }
-                return ""
-            },
-            .text("aliasedType", "The Swift type an alias names.") {
-                if case .alias(let type) = $0.form { return type }
-                return ""
-            },
-        ] + RenderKey<Self>.deprecation { $0.deprecation })
+        static let keys = RenderKeys<Self>(
+            .model, "A model. Exactly one of `isStruct`, `isEnum`, `isUnion` and `isAlias` is true.",
+            [
+                .text("name", "The Swift type name.") { $0.name },
+                .text("specName", "The name in the spec.") { $0.specName },
+                .docLines { $0.docLines },
+                .flag("hasDocLines", "Whether `docLines` has lines.") { !$0.docLines.isEmpty },
+                .flag("isStruct", "Whether the model is an object with properties.") {
+                    if case .structure = $0.form { return true }
+                    return false
+                },
+                .flag("isEnum", "Whether the model is a string enum.") {
+                    if case .enumeration = $0.form { return true }
+                    return false
+                },
+                .flag("isUnion", "Whether the model is a `oneOf` union.") {
+                    if case .union = $0.form { return true }
+                    return false
+                },
+                .flag("isAlias", "Whether the model names another type.") {
+                    if case .alias = $0.form { return true }
+                    return false
+                },
+                .list("properties", "A struct's properties.") { $0.properties },
+                .flag("hasProperties", "Whether a struct has properties.") { !$0.properties.isEmpty },
+                .list("cases", "An enum's cases.") { model -> RenderList<EnumCase> in
+                    if case .enumeration(let cases) = model.form { return cases }
+                    return []
+                },
+                .list("variants", "A union's variants.") { model -> RenderList<Variant> in
+                    if case .union(_, let variants) = model.form { return variants }
+                    return []
+                },
+                .text("discriminator", "A union's discriminator property, escaped for a string literal.") {
+                    if case .union(let discriminator, _) = $0.form { return discriminator }
+                    return ""
+                },
+                .text("aliasedType", "The Swift type an alias names.") {
+                    if case .alias(let type) = $0.form { return type }
+                    return ""
+                },
+            ] + RenderKey<Self>.deprecation { $0.deprecation })
     }
 
     /// A property of a struct model.
@@ -116,40 +123,43 @@ extension Render {
         /// Whether the value lives under its own name: not boxed, not deprecated.
         var isStored: Bool { !isBoxed && deprecation == nil }
 
-        static let keys = RenderKeys<Self>(.property, """
+        static let keys = RenderKeys<Self>(
+            .property,
+            """
             A struct property. Deprecated properties and boxed ones (`isBoxed`: recursion) are not \
             stored under `name` (`isStored`) but are computed properties over `storageName` of `storageType`.
-            """, [
-            .text("name", "The escaped Swift name.") { $0.name },
-            .text("codingKey", "The `CodingKeys` case.") { $0.name },
-            .text("jsonKey", "The JSON key, escaped for a string literal.") { $0.jsonKey },
-            .flag("hasCustomJSONKey", "Whether the JSON key differs from the Swift name.") { $0.hasCustomJSONKey },
-            .text("type", "The Swift type.") { $0.type },
-            .docLines { $0.docLines },
-            .flag("hasDefault", "Whether the spec gives a default.") { $0.defaultValue != nil },
-            .text("defaultValue", "The spec's default as a Swift expression.") { $0.defaultValue ?? "" },
-            .flag("hasInitDefault", "Whether the initializer's parameter has a default.") { $0.initDefault != nil },
-            .text("initDefault", "The initializer's default: the spec's, or `nil` for an optional.") {
-                $0.initDefault ?? ""
-            },
-            .text("decodeMethod", "`decodeIfPresent` for an optional or defaulted property, else `decode`.") {
-                $0.isOptional || $0.defaultValue != nil ? "decodeIfPresent" : "decode"
-            },
-            .text("decodeType", "The type a decoder reads: `type` without its optional.") { $0.decodeType },
-            .text("encodeMethod", "`encodeIfPresent` for an optional, else `encode`.") {
-                $0.isOptional ? "encodeIfPresent" : "encode"
-            },
-            .flag("isBoxed", "Whether the property leads back to its own model and is stored out of line.") {
-                $0.isBoxed
-            },
-            .flag("isStored", "Whether the value is stored under `name`.") { $0.isStored },
-            .text("storageName", "Where the value is stored: `name`, or `_name` when not `isStored`.") {
-                $0.isStored ? $0.name : "_" + $0.bareName
-            },
-            .text("storageType", "The stored type: `type`, or `CourierRuntime.Indirect<type>` when boxed.") {
-                $0.isBoxed ? "CourierRuntime.Indirect<\($0.type)>" : $0.type
-            },
-        ] + RenderKey<Self>.deprecation { $0.deprecation })
+            """,
+            [
+                .text("name", "The escaped Swift name.") { $0.name },
+                .text("codingKey", "The `CodingKeys` case.") { $0.name },
+                .text("jsonKey", "The JSON key, escaped for a string literal.") { $0.jsonKey },
+                .flag("hasCustomJSONKey", "Whether the JSON key differs from the Swift name.") { $0.hasCustomJSONKey },
+                .text("type", "The Swift type.") { $0.type },
+                .docLines { $0.docLines },
+                .flag("hasDefault", "Whether the spec gives a default.") { $0.defaultValue != nil },
+                .text("defaultValue", "The spec's default as a Swift expression.") { $0.defaultValue ?? "" },
+                .flag("hasInitDefault", "Whether the initializer's parameter has a default.") { $0.initDefault != nil },
+                .text("initDefault", "The initializer's default: the spec's, or `nil` for an optional.") {
+                    $0.initDefault ?? ""
+                },
+                .text("decodeMethod", "`decodeIfPresent` for an optional or defaulted property, else `decode`.") {
+                    $0.isOptional || $0.defaultValue != nil ? "decodeIfPresent" : "decode"
+                },
+                .text("decodeType", "The type a decoder reads: `type` without its optional.") { $0.decodeType },
+                .text("encodeMethod", "`encodeIfPresent` for an optional, else `encode`.") {
+                    $0.isOptional ? "encodeIfPresent" : "encode"
+                },
+                .flag("isBoxed", "Whether the property leads back to its own model and is stored out of line.") {
+                    $0.isBoxed
+                },
+                .flag("isStored", "Whether the value is stored under `name`.") { $0.isStored },
+                .text("storageName", "Where the value is stored: `name`, or `_name` when not `isStored`.") {
+                    $0.isStored ? $0.name : "_" + $0.bareName
+                },
+                .text("storageType", "The stored type: `type`, or `CourierRuntime.Indirect<type>` when boxed.") {
+                    $0.isBoxed ? "CourierRuntime.Indirect<\($0.type)>" : $0.type
+                },
+            ] + RenderKey<Self>.deprecation { $0.deprecation })
     }
 
     /// A case of an enum model.
@@ -158,11 +168,13 @@ extension Render {
         var value: String
         var docLines: [String]
 
-        static let keys = RenderKeys<Self>(.enumCase, "An enum value.", [
-            .text("name", "The Swift case.") { $0.name },
-            .text("value", "The string as sent, escaped for a string literal.") { $0.value },
-            .docLines { $0.docLines },
-        ])
+        static let keys = RenderKeys<Self>(
+            .enumCase, "An enum value.",
+            [
+                .text("name", "The Swift case.") { $0.name },
+                .text("value", "The string as sent, escaped for a string literal.") { $0.value },
+                .docLines { $0.docLines },
+            ])
     }
 
     /// A variant of a union model.
@@ -172,11 +184,15 @@ extension Render {
         var type: String
         var isIndirect: Bool
 
-        static let keys = RenderKeys<Self>(.variant, "A union variant.", [
-            .text("caseName", "The Swift case.") { $0.caseName },
-            .text("tag", "The discriminator value, escaped for a string literal.") { $0.tag },
-            .text("type", "The Swift type of the variant's payload.") { $0.type },
-            .flag("isIndirect", "Whether the variant leads back to the union (an `indirect` case).") { $0.isIndirect },
-        ])
+        static let keys = RenderKeys<Self>(
+            .variant, "A union variant.",
+            [
+                .text("caseName", "The Swift case.") { $0.caseName },
+                .text("tag", "The discriminator value, escaped for a string literal.") { $0.tag },
+                .text("type", "The Swift type of the variant's payload.") { $0.type },
+                .flag("isIndirect", "Whether the variant leads back to the union (an `indirect` case).") {
+                    $0.isIndirect
+                },
+            ])
     }
 }
