@@ -93,7 +93,16 @@ private enum {{operationsType}} {
 {{#endpoints}}
     static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
         name: "{{specName}}",
+{{^listsAuthSchemesPerLine}}
         authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
+{{/listsAuthSchemesPerLine}}
+{{#listsAuthSchemesPerLine}}
+        authSchemes: [
+{{#authSchemes}}
+            "{{specName}}",
+{{/authSchemes}}
+        ],
+{{/listsAuthSchemesPerLine}}
 {{^hasResponseCases}}
         output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
 {{/hasResponseCases}}
@@ -262,7 +271,11 @@ extension {{apiType}} {
 {{/authSchemes}}
 
     /// Creates credentials; by default none.
-    {{access}} init({{#authSchemes}}{{name}}: {{credentialType}}? = nil{{^isLast}}, {{/isLast}}{{/authSchemes}}) {
+    {{access}} init(
+{{#authSchemes}}
+        {{name}}: {{credentialType}}? = nil{{^isLast}},{{/isLast}}
+{{/authSchemes}}
+    ) {
 {{#authSchemes}}
         self.{{name}} = {{name}}
 {{/authSchemes}}
@@ -344,12 +357,19 @@ extension {{apiType}} {
 {{#headers}}
 {{#hasDocLine}}
     /// {{docLine}}
+{{#docMoreLines}}
+    /// {{.}}
+{{/docMoreLines}}
 {{/hasDocLine}}
     {{access}} var {{name}}: {{type}}
 {{/headers}}
 
     /// Creates the header values; the defaults are the spec's.
-    {{access}} init({{#headers}}{{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}}{{^isLast}}, {{/isLast}}{{/headers}}) {
+    {{access}} init(
+{{#headers}}
+        {{name}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}}{{^isLast}},{{/isLast}}
+{{/headers}}
+    ) {
 {{#headers}}
         self.{{name}} = {{name}}
 {{/headers}}
@@ -469,7 +489,15 @@ extension {{apiType}} {
     {{access}} func {{responseMethodName}}(
         {{>parameterList}}
     ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
+{{^hasLongPath}}
         {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
+{{/hasLongPath}}
+{{#hasLongPath}}
+        {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(
+            .{{method}},
+            path: "{{path}}"
+        )
+{{/hasLongPath}}
 {{#queryParameters}}
         request.query("{{specName}}", {{name}})
 {{/queryParameters}}
@@ -533,6 +561,14 @@ extension {{apiType}} {
 /// - Parameters:
 {{#parameters}}
 ///   - {{docName}}: {{#hasDocLine}}{{docLine}}{{/hasDocLine}}{{^hasDocLine}}{{>parameterDocs}}{{/hasDocLine}}
+{{#docMoreLines}}
+///     {{.}}
+{{/docMoreLines}}
+{{#isContentType}}
+{{#bodyContentTypes}}
+///     - `{{mediaType}}`
+{{/bodyContentTypes}}
+{{/isContentType}}
 {{/parameters}}
 ///   - options: Settings for this call, such as its timeout.
 {{#hasResponseCases}}
@@ -674,9 +710,20 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{#endpoints}}
 
     /// Answers `{{specName}}` calls.
+{{^listsParameterTypesPerLine}}
     {{access}} var {{handlerName}}: (
         @Sendable ({{#parameters}}{{type}}{{^isLast}}, {{/isLast}}{{/parameters}}) async throws({{errorType}}) -> {{outputType}}
     )? {
+{{/listsParameterTypesPerLine}}
+{{#listsParameterTypesPerLine}}
+    {{access}} var {{handlerName}}: (
+        @Sendable (
+{{#parameters}}
+            {{type}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+        ) async throws({{errorType}}) -> {{outputType}}
+    )? {
+{{/listsParameterTypesPerLine}}
         get { recorder.handler(for: "{{specName}}") }
         set { recorder.setHandler(newValue, for: "{{specName}}") }
     }
@@ -746,7 +793,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 
 """#,
         "parameterDocs": #"""
-{{#isPath}}The `{{specName}}` path parameter.{{/isPath}}{{#isQuery}}The `{{specName}}` query parameter.{{/isQuery}}{{#isHeader}}The `{{specName}}` header parameter.{{/isHeader}}{{#isBody}}The request body.{{/isBody}}{{#isContentType}}The media type to send the body as: one of {{#bodyContentTypes}}`{{mediaType}}`{{^isLast}}, {{/isLast}}{{/bodyContentTypes}}.{{/isContentType}}
+{{#isPath}}The `{{specName}}` path parameter.{{/isPath}}{{#isQuery}}The `{{specName}}` query parameter.{{/isQuery}}{{#isHeader}}The `{{specName}}` header parameter.{{/isHeader}}{{#isBody}}The request body.{{/isBody}}{{#isContentType}}The media type to send the body as, one of:{{/isContentType}}
 """#,
         "parameterList": #"""
 {{#parameters}}
@@ -876,7 +923,15 @@ cache: nil
     {{access}} init(from decoder: any Swift.Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
 {{#properties}}
+{{^decodesOnSeveralLines}}
         self.{{storageName}} = {{#isBoxed}}CourierRuntime.Indirect({{/isBoxed}}try container.{{decodeMethod}}({{decodeType}}.self, forKey: .{{codingKey}}){{#hasDefault}} ?? {{defaultValue}}{{/hasDefault}}{{#isBoxed}}){{/isBoxed}}
+{{/decodesOnSeveralLines}}
+{{#decodesOnSeveralLines}}
+        self.{{storageName}} = {{#isBoxed}}CourierRuntime.Indirect({{/isBoxed}}try container.{{decodeMethod}}(
+            {{decodeType}}.self,
+            forKey: .{{codingKey}}
+        ){{#hasDefault}} ?? {{defaultValue}}{{/hasDefault}}{{#isBoxed}}){{/isBoxed}}
+{{/decodesOnSeveralLines}}
 {{/properties}}
     }
 

@@ -239,6 +239,12 @@ public enum SpecLiteral {
         ISO8601.date(from: text) ?? Date(timeIntervalSince1970: 0)
     }
 
+    /// The UUID the spec wrote. The generator accepted only strings `UUID(uuidString:)` reads, so
+    /// the fallback, the nil UUID, is never reached.
+    public static func uuid(_ text: String) -> UUID {
+        UUID(uuidString: text) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    }
+
     /// The decimal number the spec wrote, for numbers with more significant digits than an
     /// integer literal holds. The generator accepted only numbers `Decimal` reads, so the
     /// fallback, zero, is never reached.

@@ -379,6 +379,68 @@ struct SnippetTests {
             """, in: files[.client])
     }
 
+    @Test("long statements break where Swift allows, so generated lines stay under 120 columns")
+    func lineBreaking() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            models:
+              Item:
+                properties:
+                  preferences: { type: "map<list<map<string>>>?" }
+            endpoints:
+              adjust:
+                method: POST
+                path: "/inventory/v2/warehouses/{warehouse}/stock/{sku}/adjustments"
+                params: { warehouse: string, sku: string }
+                query:
+                  reason:
+                    type: string?
+                    description: >-
+                      Why the stock changed, as the warehouse staff wrote it; it is kept with the
+                      adjustment and shown in audits for as long as the adjustment is kept.
+            """)
+        Self.expect("""
+                    self.preferences = try container.decodeIfPresent(
+                        [Swift.String: [[Swift.String: Swift.String]]].self,
+                        forKey: .preferences
+                    )
+            """, in: files[.models])
+        Self.expect("""
+                    var request = CourierRuntime.RequestBuilder(
+                        .post,
+                        path: "/inventory/v2/warehouses/\\(warehouse)/stock/\\(sku)/adjustments"
+                    )
+            """, in: files[.client])
+        Self.expect("""
+                ///   - reason: Why the stock changed, as the warehouse staff wrote it; it is kept with the adjustment and
+                ///     shown in audits for as long as the adjustment is kept.
+            """, in: files[.client])
+        for (kind, text) in files {
+            for line in (text ?? "").split(separator: "\n") {
+                #expect(line.count <= 120, "\(kind): \(line)")
+            }
+        }
+    }
+
+    @Test("a body with several media types documents each on its own line")
+    func mediaTypeChoices() throws {
+        let files = try Self.generate("""
+            servers: { main: https://shop.example.com }
+            models:
+              Note: { properties: { text: string } }
+            endpoints:
+              addNote:
+                method: POST
+                path: /notes
+                body: { type: Note, contentType: [application/json, application/x-www-form-urlencoded] }
+            """)
+        Self.expect("""
+                ///   - contentType: The media type to send the body as, one of:
+                ///     - `application/json`
+                ///     - `application/x-www-form-urlencoded`
+            """, in: files[.client])
+    }
+
     @Test("a kind left out of the generated set holds only a comment")
     func omittedKind() throws {
         let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })

@@ -46,7 +46,6 @@ struct FailureTests {
     }
 }
 
-
 @Suite("Error descriptions")
 struct ErrorDescriptionTests {
     @Test("a transport failure names its cause in one bounded line")

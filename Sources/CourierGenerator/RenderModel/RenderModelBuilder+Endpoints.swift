@@ -73,6 +73,7 @@ extension RenderModelBuilder {
                         hasBody: definition.body != nil)
                 }),
             idempotencyHeader: endpoint.idempotencyKey.map(SwiftSpelling.literal),
+            errorTypeLength: ReservedNames.ServiceType.error.name(forService: serviceTypePrefix).count,
             resilience: Render.Policy(policy: endpoint.resilience),
             usesDefaultResilience: endpoint.resilience == file.defaults,
             pagination: pagination,
@@ -104,7 +105,7 @@ extension RenderModelBuilder {
             signatureDefault: parameter.defaultValue.map { spelling.defaultValue($0, of: expression) }
                 ?? (optional ? "nil" : nil),
             docName: internalName,
-            docLine: SwiftSpelling.plainLines(parameter.description).joined(separator: " "),
+            docLines: docLines(parameter.description, name: internalName),
             placement: placement)
     }
 
@@ -112,7 +113,15 @@ extension RenderModelBuilder {
         Render.Parameter(
             name: "body", label: "body", declaration: "body", specName: "body",
             type: spelling.type(body.type.expression), signatureDefault: nil, docName: "body",
-            docLine: SwiftSpelling.plainLines(body.description).joined(separator: " "), placement: .body)
+            docLines: docLines(body.description, name: "body"), placement: .body)
+    }
+
+    /// A parameter's description wrapped for a `- Parameters:` list: its first line follows the
+    /// name, so it is shorter by the name's length.
+    private func docLines(_ description: String?, name: String) -> [String] {
+        let text = SwiftSpelling.plainLines(description).joined(separator: " ")
+        guard !text.isEmpty else { return [] }
+        return SwiftSpelling.wrapped(text, firstWidth: 96 - name.count, width: 96)
     }
 
     private func bodyKind(of response: ResponseBody) -> Render.BodyKind {

@@ -4,7 +4,7 @@ import Foundation
 extension RenderModelBuilder {
     func service() -> Render.Service {
         let file = spec.file
-        let name = SwiftNaming.upperCamelCase(file.service ?? SpecFileNames.typePrefix(of: file.path))
+        let name = serviceTypePrefix
         return Render.Service(
             name: name,
             serviceSpecName: SwiftSpelling.literal(file.service ?? name),

@@ -49,6 +49,11 @@ struct RenderModelBuilder {
             service: service())
     }
 
+    /// What the service's generated types start with: `Payments`.
+    var serviceTypePrefix: String {
+        SwiftNaming.upperCamelCase(spec.file.service ?? SpecFileNames.typePrefix(of: spec.file.path))
+    }
+
     /// A deprecation's render form: the message on one line, escaped for a string literal.
     func deprecation(_ deprecation: CourierSpec.Deprecation?) -> Render.Deprecation? {
         deprecation.map { deprecation in

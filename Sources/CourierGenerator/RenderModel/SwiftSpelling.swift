@@ -120,6 +120,23 @@ struct SwiftSpelling {
         return result
     }
 
+    /// `text` on lines at most `width` characters long (the first at most `firstWidth`), broken
+    /// between words; a word longer than a line stays whole.
+    static func wrapped(_ text: String, firstWidth: Int, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let limit = lines.isEmpty ? firstWidth : width
+            if !line.isEmpty, line.count + 1 + word.count > limit {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// Text split into lines at every line break Swift or an editor knows, without leading or
     /// trailing blank lines or trailing spaces; tabs become four spaces and other control
     /// characters visible escapes.
@@ -267,9 +284,7 @@ struct SwiftSpelling {
     /// A `UUID` built from its bytes, which needs no force unwrap.
     static func uuid(_ text: String) -> String {
         guard let uuid = UUID(uuidString: text) else { return "Foundation.UUID()" }
-        let bytes = withUnsafeBytes(of: uuid.uuid) { Array($0) }
-        let hex = bytes.map { "0x" + String($0, radix: 16, uppercase: true).leftPadded(to: 2) }
-        return "Foundation.UUID(uuid: (\(hex.joined(separator: ", "))))"
+        return "CourierRuntime.SpecLiteral.uuid(\"\(uuid.uuidString)\")"
     }
 }
 
@@ -279,9 +294,5 @@ extension String {
         var result = self
         while let last = result.last, last == " " { result.removeLast() }
         return result
-    }
-
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

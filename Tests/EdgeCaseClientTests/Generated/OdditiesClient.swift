@@ -69,7 +69,10 @@ public struct OdditiesAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var key: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
-    public init(`class`: CourierRuntime.Secret? = nil, key: CourierRuntime.Secret? = nil) {
+    public init(
+        `class`: CourierRuntime.Secret? = nil,
+        key: CourierRuntime.Secret? = nil
+    ) {
         self.`class` = `class`
         self.key = key
     }
@@ -104,7 +107,9 @@ public struct OdditiesHeaders: Swift.Hashable, Swift.Sendable {
     public var xTraceID: Foundation.UUID?
 
     /// Creates the header values; the defaults are the spec's.
-    public init(xTraceID: Foundation.UUID? = nil) {
+    public init(
+        xTraceID: Foundation.UUID? = nil
+    ) {
         self.xTraceID = xTraceID
     }
 

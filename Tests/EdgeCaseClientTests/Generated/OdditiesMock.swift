@@ -79,7 +79,14 @@ public final class OdditiesMock: OdditiesAPI {
 
     /// Answers `default` calls.
     public var defaultHandler: (
-        @Sendable (Swift.String, Protocol_, [Swift.Int]?, Swift.String, Foundation.Date?, Swift.String?) async throws(OdditiesError) -> Everything
+        @Sendable (
+            Swift.String,
+            Protocol_,
+            [Swift.Int]?,
+            Swift.String,
+            Foundation.Date?,
+            Swift.String?
+        ) async throws(OdditiesError) -> Everything
     )? {
         get { recorder.handler(for: "default") }
         set { recorder.setHandler(newValue, for: "default") }

@@ -194,7 +194,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         decimal: Foundation.Decimal = Foundation.Decimal(sign: .plus, exponent: -2, significand: 1250),
         date: CourierRuntime.CalendarDate = CourierRuntime.CalendarDate(year: 2024, month: 2, day: 29),
         datetime: Foundation.Date = CourierRuntime.SpecLiteral.dateTime("2024-02-29T12:00:00.5Z"),
-        uuid: Foundation.UUID = Foundation.UUID(uuid: (0x12, 0x3E, 0x45, 0x67, 0xE8, 0x9B, 0x12, 0xD3, 0xA4, 0x56, 0x42, 0x66, 0x14, 0x17, 0x40, 0x00)),
+        uuid: Foundation.UUID = CourierRuntime.SpecLiteral.uuid("123E4567-E89B-12D3-A456-426614174000"),
         url: Foundation.URL = CourierRuntime.SpecLiteral.url("https://example.com/a?b=c"),
         bytes: Foundation.Data,
         json: CourierRuntime.JSONValue = ["a": [1, true, "x"] as CourierRuntime.JSONValue, "b\"": 2.5] as CourierRuntime.JSONValue,
@@ -266,15 +266,36 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.int64 = try container.decodeIfPresent(Swift.Int64.self, forKey: .int64) ?? -9223372036854775808
         self.float = try container.decodeIfPresent(Swift.Float.self, forKey: .float) ?? 1.5
         self.double = try container.decodeIfPresent(Swift.Double.self, forKey: .double) ?? 1.0e-3
-        self.decimal = try container.decodeIfPresent(Foundation.Decimal.self, forKey: .decimal) ?? Foundation.Decimal(sign: .plus, exponent: -2, significand: 1250)
-        self.date = try container.decodeIfPresent(CourierRuntime.CalendarDate.self, forKey: .date) ?? CourierRuntime.CalendarDate(year: 2024, month: 2, day: 29)
-        self.datetime = try container.decodeIfPresent(Foundation.Date.self, forKey: .datetime) ?? CourierRuntime.SpecLiteral.dateTime("2024-02-29T12:00:00.5Z")
-        self.uuid = try container.decodeIfPresent(Foundation.UUID.self, forKey: .uuid) ?? Foundation.UUID(uuid: (0x12, 0x3E, 0x45, 0x67, 0xE8, 0x9B, 0x12, 0xD3, 0xA4, 0x56, 0x42, 0x66, 0x14, 0x17, 0x40, 0x00))
-        self.url = try container.decodeIfPresent(Foundation.URL.self, forKey: .url) ?? CourierRuntime.SpecLiteral.url("https://example.com/a?b=c")
+        self.decimal = try container.decodeIfPresent(
+            Foundation.Decimal.self,
+            forKey: .decimal
+        ) ?? Foundation.Decimal(sign: .plus, exponent: -2, significand: 1250)
+        self.date = try container.decodeIfPresent(
+            CourierRuntime.CalendarDate.self,
+            forKey: .date
+        ) ?? CourierRuntime.CalendarDate(year: 2024, month: 2, day: 29)
+        self.datetime = try container.decodeIfPresent(
+            Foundation.Date.self,
+            forKey: .datetime
+        ) ?? CourierRuntime.SpecLiteral.dateTime("2024-02-29T12:00:00.5Z")
+        self.uuid = try container.decodeIfPresent(
+            Foundation.UUID.self,
+            forKey: .uuid
+        ) ?? CourierRuntime.SpecLiteral.uuid("123E4567-E89B-12D3-A456-426614174000")
+        self.url = try container.decodeIfPresent(
+            Foundation.URL.self,
+            forKey: .url
+        ) ?? CourierRuntime.SpecLiteral.url("https://example.com/a?b=c")
         self.bytes = try container.decode(Foundation.Data.self, forKey: .bytes)
-        self.json = try container.decodeIfPresent(CourierRuntime.JSONValue.self, forKey: .json) ?? ["a": [1, true, "x"] as CourierRuntime.JSONValue, "b\"": 2.5] as CourierRuntime.JSONValue
+        self.json = try container.decodeIfPresent(
+            CourierRuntime.JSONValue.self,
+            forKey: .json
+        ) ?? ["a": [1, true, "x"] as CourierRuntime.JSONValue, "b\"": 2.5] as CourierRuntime.JSONValue
         self.list = try container.decodeIfPresent([[Swift.Int]].self, forKey: .list) ?? [[1], []]
-        self.map = try container.decodeIfPresent([Swift.String: [Protocol_]].self, forKey: .map) ?? ["k": [.`default`, ._2fa]]
+        self.map = try container.decodeIfPresent(
+            [Swift.String: [Protocol_]].self,
+            forKey: .map
+        ) ?? ["k": [.`default`, ._2fa]]
         self.optionalList = try container.decodeIfPresent([Swift.String?].self, forKey: .optionalList)
         self.model = try container.decodeIfPresent(String.self, forKey: .model)
         self.standardNamed = try container.decodeIfPresent(URL.self, forKey: .standardNamed)

@@ -58,7 +58,10 @@ public struct Problem: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.status = try container.decodeIfPresent(Swift.Int.self, forKey: .status)
         self.detail = try container.decodeIfPresent(Swift.String.self, forKey: .detail)
         self.instance = try container.decodeIfPresent(Swift.String.self, forKey: .instance)
-        self.extensions = try container.decodeIfPresent([Swift.String: CourierRuntime.JSONValue].self, forKey: .extensions)
+        self.extensions = try container.decodeIfPresent(
+            [Swift.String: CourierRuntime.JSONValue].self,
+            forKey: .extensions
+        )
     }
 
     /// Encodes the JSON object; `nil` properties are left out.

@@ -73,7 +73,9 @@ public struct InventoryAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var partnerKey: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
-    public init(partnerKey: CourierRuntime.Secret? = nil) {
+    public init(
+        partnerKey: CourierRuntime.Secret? = nil
+    ) {
         self.partnerKey = partnerKey
     }
 
@@ -522,7 +524,10 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         body: StockAdjustment,
         options: CourierRuntime.RequestOptions
     ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
-        var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)/adjustments")
+        var request = CourierRuntime.RequestBuilder(
+            .post,
+            path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)/adjustments"
+        )
         request.header("X-Request-ID", xRequestID)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")

@@ -74,7 +74,10 @@ public struct Product: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.name = try container.decode(Swift.String.self, forKey: .name)
         self.price = try container.decode(Money.self, forKey: .price)
         self.weightKg = try container.decodeIfPresent(Foundation.Decimal.self, forKey: .weightKg)
-        self.attributes = try container.decodeIfPresent([Swift.String: Swift.String].self, forKey: .attributes) ?? ["color": "unknown"]
+        self.attributes = try container.decodeIfPresent(
+            [Swift.String: Swift.String].self,
+            forKey: .attributes
+        ) ?? ["color": "unknown"]
         self.dimensions = try container.decodeIfPresent([Swift.Double].self, forKey: .dimensions)
         self._discontinued = try container.decodeIfPresent(Swift.Bool.self, forKey: .discontinued) ?? false
         self.releasedOn = try container.decodeIfPresent(CourierRuntime.CalendarDate.self, forKey: .releasedOn)

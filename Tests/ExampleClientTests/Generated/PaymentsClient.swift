@@ -101,7 +101,9 @@ public struct PaymentsAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var bearer: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
-    public init(bearer: CourierRuntime.Secret? = nil) {
+    public init(
+        bearer: CourierRuntime.Secret? = nil
+    ) {
         self.bearer = bearer
     }
 
@@ -129,7 +131,9 @@ public struct PaymentsHeaders: Swift.Hashable, Swift.Sendable {
     public var xClientName: Swift.String
 
     /// Creates the header values; the defaults are the spec's.
-    public init(xClientName: Swift.String = "courier") {
+    public init(
+        xClientName: Swift.String = "courier"
+    ) {
         self.xClientName = xClientName
     }
 

@@ -127,7 +127,12 @@ public final class PaymentsMock: PaymentsAPI {
 
     /// Answers `listPayments` calls.
     public var listPaymentsHandler: (
-        @Sendable (Swift.Int32, Swift.String?, [PaymentStatus]?, Foundation.Date?) async throws(PaymentsError) -> PaymentPage
+        @Sendable (
+            Swift.Int32,
+            Swift.String?,
+            [PaymentStatus]?,
+            Foundation.Date?
+        ) async throws(PaymentsError) -> PaymentPage
     )? {
         get { recorder.handler(for: "listPayments") }
         set { recorder.setHandler(newValue, for: "listPayments") }

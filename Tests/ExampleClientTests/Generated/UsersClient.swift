@@ -77,7 +77,10 @@ public struct UsersAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var basic: CourierRuntime.BasicCredentials?
 
     /// Creates credentials; by default none.
-    public init(apiKey: CourierRuntime.Secret? = nil, basic: CourierRuntime.BasicCredentials? = nil) {
+    public init(
+        apiKey: CourierRuntime.Secret? = nil,
+        basic: CourierRuntime.BasicCredentials? = nil
+    ) {
         self.apiKey = apiKey
         self.basic = basic
     }
@@ -117,7 +120,9 @@ public struct UsersHeaders: Swift.Hashable, Swift.Sendable {
     public var acceptLanguage: Swift.String?
 
     /// Creates the header values; the defaults are the spec's.
-    public init(acceptLanguage: Swift.String? = nil) {
+    public init(
+        acceptLanguage: Swift.String? = nil
+    ) {
         self.acceptLanguage = acceptLanguage
     }
 
@@ -621,7 +626,10 @@ extension UsersAPI {
     /// - Parameters:
     ///   - userId: The `userId` path parameter.
     ///   - body: The request body.
-    ///   - contentType: The media type to send the body as: one of `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`.
+    ///   - contentType: The media type to send the body as, one of:
+    ///     - `application/json`
+    ///     - `application/x-www-form-urlencoded`
+    ///     - `multipart/form-data`
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `addNote`:
     ///   `POST /api/users/{userId}/notes`.

@@ -155,7 +155,10 @@ public struct User: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.loginCount = try container.decodeIfPresent(Swift.Int.self, forKey: .loginCount) ?? 0
         self.ratio = try container.decodeIfPresent(Swift.Float.self, forKey: .ratio)
         self.homepage = try container.decodeIfPresent(Foundation.URL.self, forKey: .homepage)
-        self.preferences = try container.decodeIfPresent([Swift.String: CourierRuntime.JSONValue].self, forKey: .preferences) ?? [:]
+        self.preferences = try container.decodeIfPresent(
+            [Swift.String: CourierRuntime.JSONValue].self,
+            forKey: .preferences
+        ) ?? [:]
         self.avatar = try container.decodeIfPresent(Foundation.Data.self, forKey: .avatar)
         self.active = try container.decodeIfPresent(Swift.Bool.self, forKey: .active) ?? true
     }

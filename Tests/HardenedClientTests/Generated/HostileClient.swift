@@ -80,7 +80,10 @@ public struct HostileAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var key: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
-    public init(token: CourierRuntime.Secret? = nil, key: CourierRuntime.Secret? = nil) {
+    public init(
+        token: CourierRuntime.Secret? = nil,
+        key: CourierRuntime.Secret? = nil
+    ) {
         self.token = token
         self.key = key
     }
@@ -112,11 +115,14 @@ public struct HostileAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
 
 /// The header fields the Hostile spec sends with every request.
 public struct HostileHeaders: Swift.Hashable, Swift.Sendable {
-    /// Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    /// Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl
+    /// sep nel \0 nul tab \u{1B} esc \u{2066} isolate end
     public var xHostile: Swift.String?
 
     /// Creates the header values; the defaults are the spec's.
-    public init(xHostile: Swift.String? = "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end") {
+    public init(
+        xHostile: Swift.String? = "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"
+    ) {
         self.xHostile = xHostile
     }
 
@@ -222,7 +228,9 @@ extension HostileAPI {
     ///
     /// - Parameters:
     ///   - body: The request body.
-    ///   - contentType: The media type to send the body as: one of `text/plain; x=\"\\(INJECTED)\"`, `text/csv; y=\"\u{2028}\"`.
+    ///   - contentType: The media type to send the body as, one of:
+    ///     - `text/plain; x=\"\\(INJECTED)\"`
+    ///     - `text/csv; y=\"\u{2028}\"`
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `choices`:
     ///   `POST /base/choices`.
@@ -260,9 +268,13 @@ extension HostileAPI {
     ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
     ///
     /// - Parameters:
-    ///   - id: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
-    ///   - kind: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    ///   - id: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep nel
+    ///     \0 nul tab \u{1B} esc \u{2066} isolate end
+    ///   - textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Text. public func INJECTED() ->
+    ///     Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep nel \0 nul tab \u{1B} esc \u{2066}
+    ///     isolate end
+    ///   - kind: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep
+    ///     nel \0 nul tab \u{1B} esc \u{2066} isolate end
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
     /// - Remark: Generated from endpoint `read`:
@@ -302,7 +314,8 @@ extension HostileAPI {
     /// `POST /base/things`
     ///
     /// - Parameters:
-    ///   - body: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    ///   - body: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep
+    ///     nel \0 nul tab \u{1B} esc \u{2066} isolate end
     ///   - options: Settings for this call, such as its timeout.
     /// - Returns: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl  sep  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
     /// - Remark: Generated from endpoint `write`:

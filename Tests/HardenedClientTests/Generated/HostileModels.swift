@@ -70,11 +70,23 @@ public struct Thing: Swift.Codable, Swift.Hashable, Swift.Sendable {
     /// Decodes the JSON object; absent keys take the spec's defaults.
     public init(from decoder: any Swift.Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd = try container.decodeIfPresent(Swift.String.self, forKey: .textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd) ?? "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"
+        self.textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd = try container.decodeIfPresent(
+            Swift.String.self,
+            forKey: .textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd
+        ) ?? "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"
         self._other = try container.decodeIfPresent(Swift.String.self, forKey: .other)
-        self.list = try container.decodeIfPresent([Swift.String].self, forKey: .list) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", "b"]
-        self.map = try container.decodeIfPresent([Swift.String: Swift.String].self, forKey: .map) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"]
-        self.blob = try container.decodeIfPresent(CourierRuntime.JSONValue.self, forKey: .blob) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", 1.5, true] as CourierRuntime.JSONValue] as CourierRuntime.JSONValue
+        self.list = try container.decodeIfPresent(
+            [Swift.String].self,
+            forKey: .list
+        ) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", "b"]
+        self.map = try container.decodeIfPresent(
+            [Swift.String: Swift.String].self,
+            forKey: .map
+        ) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end"]
+        self.blob = try container.decodeIfPresent(
+            CourierRuntime.JSONValue.self,
+            forKey: .blob
+        ) ?? ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": ["Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", 1.5, true] as CourierRuntime.JSONValue] as CourierRuntime.JSONValue
     }
 
     /// Encodes the JSON object; `nil` properties are left out.

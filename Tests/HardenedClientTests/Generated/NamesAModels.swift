@@ -954,7 +954,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.foundation = try container.decodeIfPresent(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decodeIfPresent(Swift.String.self, forKey: .httpTypes)
         self.swift = try container.decodeIfPresent(Swift.String.self, forKey: .swift)
-        self.courierRuntimeRequirement = try container.decodeIfPresent(Swift.String.self, forKey: .courierRuntimeRequirement)
+        self.courierRuntimeRequirement = try container.decodeIfPresent(
+            Swift.String.self,
+            forKey: .courierRuntimeRequirement
+        )
     }
 
     /// Encodes the JSON object; `nil` properties are left out.
@@ -2067,7 +2070,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.foundation = try container.decode(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decode(Swift.String.self, forKey: .httpTypes)
         self.swift = try container.decode(Swift.String.self, forKey: .swift)
-        self.courierRuntimeRequirement = try container.decode(Swift.String.self, forKey: .courierRuntimeRequirement)
+        self.courierRuntimeRequirement = try container.decode(
+            Swift.String.self,
+            forKey: .courierRuntimeRequirement
+        )
     }
 
     /// Encodes the JSON object; `nil` properties are left out.

@@ -125,7 +125,18 @@ public struct NamesBAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var codingKeys: CourierRuntime.Secret?
 
     /// Creates credentials; by default none.
-    public init(`any`: CourierRuntime.Secret? = nil, `protocol`: CourierRuntime.Secret? = nil, self_: CourierRuntime.Secret? = nil, optional: CourierRuntime.Secret? = nil, url: CourierRuntime.Secret? = nil, decoder: CourierRuntime.Secret? = nil, encoder: CourierRuntime.Secret? = nil, error: CourierRuntime.Secret? = nil, indirect: CourierRuntime.Secret? = nil, codingKeys: CourierRuntime.Secret? = nil) {
+    public init(
+        `any`: CourierRuntime.Secret? = nil,
+        `protocol`: CourierRuntime.Secret? = nil,
+        self_: CourierRuntime.Secret? = nil,
+        optional: CourierRuntime.Secret? = nil,
+        url: CourierRuntime.Secret? = nil,
+        decoder: CourierRuntime.Secret? = nil,
+        encoder: CourierRuntime.Secret? = nil,
+        error: CourierRuntime.Secret? = nil,
+        indirect: CourierRuntime.Secret? = nil,
+        codingKeys: CourierRuntime.Secret? = nil
+    ) {
         self.`any` = `any`
         self.`protocol` = `protocol`
         self.self_ = self_
@@ -233,7 +244,18 @@ public struct NamesBHeaders: Swift.Hashable, Swift.Sendable {
     public var xCodingKeys: Swift.String?
 
     /// Creates the header values; the defaults are the spec's.
-    public init(xAny: Swift.String? = nil, xProtocol: Swift.String? = nil, xSelf: Swift.String? = nil, xOptional: Swift.String? = nil, xUrl: Swift.String? = nil, xDecoder: Swift.String? = nil, xEncoder: Swift.String? = nil, xError: Swift.String? = nil, xIndirect: Swift.String? = nil, xCodingKeys: Swift.String? = nil) {
+    public init(
+        xAny: Swift.String? = nil,
+        xProtocol: Swift.String? = nil,
+        xSelf: Swift.String? = nil,
+        xOptional: Swift.String? = nil,
+        xUrl: Swift.String? = nil,
+        xDecoder: Swift.String? = nil,
+        xEncoder: Swift.String? = nil,
+        xError: Swift.String? = nil,
+        xIndirect: Swift.String? = nil,
+        xCodingKeys: Swift.String? = nil
+    ) {
         self.xAny = xAny
         self.xProtocol = xProtocol
         self.xSelf = xSelf
@@ -1198,7 +1220,10 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error)/\(indirect)/\(codingKeys)")
+        var request = CourierRuntime.RequestBuilder(
+            .get,
+            path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error)/\(indirect)/\(codingKeys)"
+        )
         self.headers.apply(to: &request)
         return try await self.runtime.send(NamesBOperations.everyPath, request, options: options)
     }
@@ -1238,7 +1263,18 @@ private enum NamesBOperations {
 
     static let `any` = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "any",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1248,7 +1284,18 @@ private enum NamesBOperations {
 
     static let `protocol` = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "protocol",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1258,7 +1305,18 @@ private enum NamesBOperations {
 
     static let self_ = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "self",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1268,7 +1326,18 @@ private enum NamesBOperations {
 
     static let optional = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "Optional",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1278,7 +1347,18 @@ private enum NamesBOperations {
 
     static let url = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "url",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1288,7 +1368,18 @@ private enum NamesBOperations {
 
     static let decoder = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "decoder",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1298,7 +1389,18 @@ private enum NamesBOperations {
 
     static let encoder = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "encoder",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1308,7 +1410,18 @@ private enum NamesBOperations {
 
     static let error = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "error",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1318,7 +1431,18 @@ private enum NamesBOperations {
 
     static let indirect = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "Indirect",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1328,7 +1452,18 @@ private enum NamesBOperations {
 
     static let codingKeys = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(
         name: "CodingKeys",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1338,7 +1473,18 @@ private enum NamesBOperations {
 
     static let everyQuery = CourierRuntime.Operation<PageB, NamesBDeclaredError>(
         name: "everyQuery",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .json(accept: "application/json"),
         errors: [],
         service: "NamesB",
@@ -1348,7 +1494,18 @@ private enum NamesBOperations {
 
     static let everyHeader = CourierRuntime.Operation<Swift.Void, NamesBDeclaredError>(
         name: "everyHeader",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .empty,
         errors: [
             .empty(400, .`any`),
@@ -1364,7 +1521,18 @@ private enum NamesBOperations {
 
     static let everyPath = CourierRuntime.Operation<Swift.Void, NamesBDeclaredError>(
         name: "everyPath",
-        authSchemes: ["any", "protocol", "self", "Optional", "url", "decoder", "encoder", "error", "Indirect", "CodingKeys"],
+        authSchemes: [
+            "any",
+            "protocol",
+            "self",
+            "Optional",
+            "url",
+            "decoder",
+            "encoder",
+            "error",
+            "Indirect",
+            "CodingKeys",
+        ],
         output: .empty,
         errors: [],
         service: "NamesB",

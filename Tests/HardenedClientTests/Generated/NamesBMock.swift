@@ -475,7 +475,19 @@ public final class NamesBMock: NamesBAPI {
 
     /// Answers `everyQuery` calls.
     public var everyQueryHandler: (
-        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?) async throws(NamesBError) -> PageB
+        @Sendable (
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?
+        ) async throws(NamesBError) -> PageB
     )? {
         get { recorder.handler(for: "everyQuery") }
         set { recorder.setHandler(newValue, for: "everyQuery") }
@@ -520,7 +532,19 @@ public final class NamesBMock: NamesBAPI {
 
     /// Answers `everyHeader` calls.
     public var everyHeaderHandler: (
-        @Sendable (Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, Swift.String?, OptionalsB) async throws(NamesBError) -> Swift.Void
+        @Sendable (
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            OptionalsB
+        ) async throws(NamesBError) -> Swift.Void
     )? {
         get { recorder.handler(for: "everyHeader") }
         set { recorder.setHandler(newValue, for: "everyHeader") }
@@ -565,7 +589,18 @@ public final class NamesBMock: NamesBAPI {
 
     /// Answers `everyPath` calls.
     public var everyPathHandler: (
-        @Sendable (Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String, Swift.String) async throws(NamesBError) -> Swift.Void
+        @Sendable (
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String,
+            Swift.String
+        ) async throws(NamesBError) -> Swift.Void
     )? {
         get { recorder.handler(for: "everyPath") }
         set { recorder.setHandler(newValue, for: "everyPath") }

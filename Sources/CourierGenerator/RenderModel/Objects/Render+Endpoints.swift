@@ -44,6 +44,8 @@ extension Render {
         var authSchemes: RenderList<SchemeReference>
         var errorRoutes: RenderList<ErrorRoute>
         var idempotencyHeader: String?
+        /// The length of the service's error type's name, for `listsParameterTypesPerLine`.
+        var errorTypeLength: Int
         var resilience: Policy
         var usesDefaultResilience: Bool
         var pagination: Pagination?
@@ -88,6 +90,9 @@ extension Render {
         private static let request: [RenderKey<Self>] = [
             .text("method", "The HTTP method in lower case, as a `HTTPRequest.Method` member.") { $0.method },
             .text("path", "The contents of the interpolated string literal that builds the path.") { $0.path },
+            .flag("hasLongPath", "Whether `path` is long (over 56 characters), to place it on a line of its own.") {
+                $0.path.count > 56
+            },
             .list(
                 "parameters",
                 "Path, query, header and body parameters in signature order, then `contentType` with `bodyHasChoices`."
@@ -95,6 +100,12 @@ extension Render {
                 $0.parameters
             },
             .flag("hasParameters", "Whether `parameters` has any.") { !$0.parameters.isEmpty },
+            .flag(
+                "listsParameterTypesPerLine",
+                "Whether the parameter types, output and error are long (over 80 characters), to write a type a line."
+            ) {
+                $0.parameters.reduce(0) { $0 + $1.type.count + 2 } + $0.outputType.count + $0.errorTypeLength > 80
+            },
             .list("queryParameters", "The query parameters.") { $0.queryParameters },
             .list("headerParameters", "The header parameters.") { $0.headerParameters },
             .flag("hasBody", "Whether the endpoint sends a body.") { $0.hasBody },
@@ -147,6 +158,12 @@ extension Render {
 
         private static let behaviour: [RenderKey<Self>] = [
             .list("authSchemes", "The auth schemes the endpoint accepts, in order of preference.") { $0.authSchemes },
+            .flag(
+                "listsAuthSchemesPerLine",
+                "Whether `authSchemes` is long enough (over 60 characters) to write one a line."
+            ) {
+                $0.authSchemes.reduce(0) { $0 + $1.specName.count + 4 } > 60
+            },
             .list("errorRoutes", "The declared errors the endpoint can answer with.") { $0.errorRoutes },
             .flag("hasErrorRoutes", "Whether the endpoint declares errors.") { !$0.errorRoutes.isEmpty },
             .flag("hasIdempotencyKey", "Whether the endpoint sends an idempotency key.") {
@@ -186,7 +203,8 @@ extension Render {
         var signatureDefault: String?
         /// The name inside the method, without backticks, as doc comments write it.
         var docName: String
-        var docLine: String
+        /// The description, wrapped: the first line after the parameter's name, then the others.
+        var docLines: [String]
         var placement: Placement
 
         /// The argument that picks a body's media type, `first` unless the caller says otherwise.
@@ -194,7 +212,7 @@ extension Render {
             Parameter(
                 name: "contentType", label: "contentType", declaration: "contentType", specName: "contentType",
                 type: "CourierRuntime.MediaType", signatureDefault: "\"" + first + "\"", docName: "contentType",
-                docLine: "", placement: .contentType)
+                docLines: [], placement: .contentType)
         }
 
         static let keys = RenderKeys<Self>(
@@ -220,8 +238,13 @@ extension Render {
                 .text("docName", "The name inside the method, without backticks, for `- Parameter` lines.") {
                     $0.docName
                 },
-                .text("docLine", "The description on one line.") { $0.docLine },
-                .flag("hasDocLine", "Whether the parameter has a description.") { !$0.docLine.isEmpty },
+                .text("docLine", "The description's first line, after the name in a `- Parameters:` list.") {
+                    $0.docLines.first ?? ""
+                },
+                .lines("docMoreLines", "The description's other lines, wrapped under 100 columns.") {
+                    Array($0.docLines.dropFirst())
+                },
+                .flag("hasDocLine", "Whether the parameter has a description.") { !$0.docLines.isEmpty },
                 .flag("isPath", "A path parameter.") { $0.placement == .path },
                 .flag("isQuery", "A query parameter.") { $0.placement == .query },
                 .flag("isHeader", "A header.") { $0.placement == .header },

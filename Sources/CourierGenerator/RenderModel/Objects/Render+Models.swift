@@ -146,6 +146,13 @@ extension Render {
                     $0.isOptional || $0.defaultValue != nil ? "decodeIfPresent" : "decode"
                 },
                 .text("decodeType", "The type a decoder reads: `type` without its optional.") { $0.decodeType },
+                .flag(
+                    "decodesOnSeveralLines",
+                    "Whether the decode statement is long (names, type and default over 52 characters), to break after `(`."
+                ) {
+                    ($0.isStored ? 2 * $0.name.count : 2 * $0.bareName.count + 1) + $0.decodeType.count
+                        + ($0.defaultValue?.count ?? 0) > 52
+                },
                 .text("encodeMethod", "`encodeIfPresent` for an optional, else `encode`.") {
                     $0.isOptional ? "encodeIfPresent" : "encode"
                 },
