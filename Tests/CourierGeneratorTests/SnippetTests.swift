@@ -381,7 +381,8 @@ struct SnippetTests {
 
     @Test("long statements break where Swift allows, so generated lines stay under 120 columns")
     func lineBreaking() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             models:
               Item:
@@ -399,19 +400,22 @@ struct SnippetTests {
                       Why the stock changed, as the warehouse staff wrote it; it is kept with the
                       adjustment and shown in audits for as long as the adjustment is kept.
             """)
-        Self.expect("""
+        Self.expect(
+            """
                     self.preferences = try container.decodeIfPresent(
                         [Swift.String: [[Swift.String: Swift.String]]].self,
                         forKey: .preferences
                     )
             """, in: files[.models])
-        Self.expect("""
+        Self.expect(
+            """
                     var request = CourierRuntime.RequestBuilder(
                         .post,
                         path: "/inventory/v2/warehouses/\\(warehouse)/stock/\\(sku)/adjustments"
                     )
             """, in: files[.client])
-        Self.expect("""
+        Self.expect(
+            """
                 ///   - reason: Why the stock changed, as the warehouse staff wrote it; it is kept with the adjustment and
                 ///     shown in audits for as long as the adjustment is kept.
             """, in: files[.client])
@@ -424,7 +428,8 @@ struct SnippetTests {
 
     @Test("a body with several media types documents each on its own line")
     func mediaTypeChoices() throws {
-        let files = try Self.generate("""
+        let files = try Self.generate(
+            """
             servers: { main: https://shop.example.com }
             models:
               Note: { properties: { text: string } }
@@ -434,7 +439,8 @@ struct SnippetTests {
                 path: /notes
                 body: { type: Note, contentType: [application/json, application/x-www-form-urlencoded] }
             """)
-        Self.expect("""
+        Self.expect(
+            """
                 ///   - contentType: The media type to send the body as, one of:
                 ///     - `application/json`
                 ///     - `application/x-www-form-urlencoded`
