@@ -420,7 +420,7 @@ struct SnippetTests {
                 ///     shown in audits for as long as the adjustment is kept.
             """, in: files[.client])
         for (kind, text) in files {
-            for line in (text ?? "").split(separator: "\n") {
+            for line in text.split(separator: "\n") {
                 #expect(line.count <= 120, "\(kind): \(line)")
             }
         }
