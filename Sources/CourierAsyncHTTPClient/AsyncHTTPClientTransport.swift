@@ -77,6 +77,79 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// `true`: a stream's body is handed over as AsyncHTTPClient reads it, with its backpressure.
+    public var streamsResponseBodies: Bool { true }
+
+    /// Sends the request and returns once the head has arrived, following redirects as
+    /// ``RedirectPolicy`` says; the body is read as it arrives, with AsyncHTTPClient's
+    /// backpressure. The request's timeout bounds the wait for the head, not the body.
+    public func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
+        var current = request
+        if clientDecompresses, current.head.headerFields[.acceptEncoding] == nil {
+            current.head.headerFields[.acceptEncoding] = "gzip, deflate"
+        }
+        var redirects = 0
+        while true {
+            let response = try await streamingExchange(current, deadline: deadline)
+            guard
+                let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects)
+            else {
+                return response
+            }
+            redirects += 1
+            current = next
+        }
+    }
+
+    /// One streaming request and its response head, without following redirects.
+    private func streamingExchange(
+        _ request: TransportRequest, deadline: NIODeadline
+    ) async throws -> StreamingTransportResponse {
+        let head = request.head
+        guard let scheme = head.scheme, let authority = head.authority else {
+            throw TransportError(.invalidRequest, detail: "the request has no scheme or authority")
+        }
+        var outgoing = HTTPClientRequest(url: "\(scheme)://\(authority)\(head.path ?? "/")")
+        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: head.method.rawValue)
+        for field in head.headerFields {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        if let streamed = request.streamedBody {
+            var bytes: [UInt8] = []
+            let reader = streamed.makeReader()
+            while let chunk = try reader.next() { bytes += chunk }
+            outgoing.body = .bytes(ByteBuffer(bytes: bytes))
+        } else if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        try Task.checkCancellation()
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, deadline: deadline)
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw Self.transportError(for: error, afterResponseHead: false)
+        }
+        let encoding =
+            response.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased()
+            ?? "identity"
+        if encoding != "identity", !(clientDecompresses && ["gzip", "deflate"].contains(encoding)) {
+            throw TransportError(
+                .invalidResponse,
+                detail: "the body is encoded as '\(encoding)', which this transport does not decode")
+        }
+        var fields = HTTPFields()
+        for header in response.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            fields.append(HTTPField(name: name, value: header.value))
+        }
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        return StreamingTransportResponse(
+            head: HTTPResponse(status: status, headerFields: fields),
+            body: TransportBodyStream(ResponseChunks(body: response.body)))
+    }
+
     /// A body written chunk by chunk as `body` is read. The file reads run on NIO's blocking-I/O
     /// thread pool, never on an event loop; each chunk is written before the next is read.
     private static func streaming(_ body: StreamedBody) -> HTTPClient.Body {
@@ -145,7 +218,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     /// What `error` means; a failure of unknown kind while the body was being read (such as the
     /// parser's "stream ended at an unexpected time") is a connection lost mid-response.
-    private static func transportError(for error: any Error, afterResponseHead: Bool) -> any Error {
+    fileprivate static func transportError(for error: any Error, afterResponseHead: Bool) -> any Error {
         if error is CancellationError { return error }
         let unknown: TransportError.Kind = afterResponseHead ? .connectionLost : .other
         if let error = error as? HTTPClientError {
@@ -265,6 +338,27 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
         return TransportResponse(
             head: HTTPResponse(status: status, headerFields: fields),
             body: body.map { Data($0.readableBytesView) } ?? Data())
+    }
+}
+
+/// A streamed response's body as byte chunks, with AsyncHTTPClient's failures as transport errors.
+private struct ResponseChunks: AsyncSequence, Sendable {
+    let body: HTTPClientResponse.Body
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: HTTPClientResponse.Body.AsyncIterator
+
+        mutating func next() async throws -> [UInt8]? {
+            do {
+                return try await base.next().map { Array($0.readableBytesView) }
+            } catch {
+                throw AsyncHTTPClientTransport.transportError(for: error, afterResponseHead: true)
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: body.makeAsyncIterator())
     }
 }
 

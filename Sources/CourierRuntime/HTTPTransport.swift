@@ -56,6 +56,17 @@ public protocol HTTPTransport: Sendable {
     /// body into ``TransportRequest/body`` before the request reaches the transport, so a
     /// transport that only knows `body` still sends everything.
     var streamsRequestBodies: Bool { get }
+
+    /// Sends `request` and returns once the response head has arrived, with the body to read as
+    /// it arrives: for server-sent events and other streams.
+    ///
+    /// The request's timeout bounds the wait for the head only; the body has no deadline, and
+    /// whoever reads it decides how long to wait. Reading stops the exchange when it ends or is
+    /// dropped. The default sends with ``send(_:)`` and hands the whole body over at once.
+    func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse
+
+    /// Whether ``stream(_:)`` hands the body over as it arrives rather than once it is complete.
+    var streamsResponseBodies: Bool { get }
 }
 
 extension HTTPTransport {

@@ -81,6 +81,58 @@ public final class URLSessionTransport: HTTPTransport {
 
     /// Sends the request through the session, streaming the body up to the size limit.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let (task, upload) = try await prepare(request, idleTimeout: request.timeout)
+        defer { if let upload { try? FileManager.default.removeItem(at: upload) } }
+        let limit = request.maxResponseBodySize
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<TransportResponse, any Error>) in
+                delegate.register(task, request: request, limit: limit, delivery: .whole(continuation))
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    /// `true`: the body is handed over as URLSession receives it.
+    public var streamsResponseBodies: Bool { true }
+
+    /// Sends the request and returns once the head has arrived, handing the body over as it
+    /// arrives. The request's timeout bounds the wait for the head; after it, the body may pause
+    /// for as long as a day between chunks (URLSession's interval is an idle timeout), and its
+    /// reader decides how long to wait. Chunks the reader has not taken yet are bounded by the
+    /// request's response size limit: past it, the stream fails with `responseTooLarge`.
+    public func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
+        let (task, upload) = try await prepare(request, idleTimeout: .seconds(86_400))
+        defer { if let upload { try? FileManager.default.removeItem(at: upload) } }
+        let (body, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+        continuation.onTermination = { _ in task.cancel() }
+        let delegate = self.delegate
+        let headTimer = Task {
+            try await Task.sleep(for: request.timeout)
+            delegate.failBeforeHead(
+                task,
+                with: TransportError(
+                    .timedOut, detail: "no response head within \(request.timeout)"))
+        }
+        defer { headTimer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation {
+                (head: CheckedContinuation<StreamingTransportResponse, any Error>) in
+                delegate.register(
+                    task, request: request, limit: request.maxResponseBodySize,
+                    delivery: .streaming(
+                        head: head, body: body, continuation: continuation, buffered: BufferedByteCount()))
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    /// The task for `request`, and the file a streamed body was copied to, to remove after it.
+    private func prepare(_ request: TransportRequest, idleTimeout: Duration) async throws -> (URLSessionTask, URL?) {
         guard var urlRequest = URLRequest(httpRequest: request.head) else {
             throw TransportError(
                 .invalidRequest, detail: "URLSession cannot send \(request.head.method) \(request.head.path ?? "")")
@@ -91,33 +143,28 @@ public final class URLSessionTransport: HTTPTransport {
         } else {
             urlRequest.httpBody = request.body
         }
-        defer { if let upload { try? FileManager.default.removeItem(at: upload) } }
         #if canImport(FoundationNetworking)
             // swift-corelibs-foundation truncates the interval to whole seconds and treats it as an idle
             // timeout, so 0.4 s would fire at the first pause in the body. Round up to a whole second;
             // the pipeline's attempt timeout cuts the exchange at the exact limit.
-            urlRequest.timeoutInterval = max(1, request.timeout.seconds.rounded(.up))
+            urlRequest.timeoutInterval = max(1, idleTimeout.seconds.rounded(.up))
         #else
-            urlRequest.timeoutInterval = max(0.001, request.timeout.seconds)
+            urlRequest.timeoutInterval = max(0.001, idleTimeout.seconds)
         #endif
-        try Task.checkCancellation()
-
+        do {
+            try Task.checkCancellation()
+        } catch {
+            if let upload { try? FileManager.default.removeItem(at: upload) }
+            throw error
+        }
         let task =
             upload.map { session.uploadTask(with: urlRequest, fromFile: $0) } ?? session.dataTask(with: urlRequest)
-        let limit = request.maxResponseBodySize
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation {
-                (continuation: CheckedContinuation<TransportResponse, any Error>) in
-                delegate.register(task, request: request, limit: limit, continuation: continuation)
-                task.resume()
-            }
-        } onCancel: {
-            task.cancel()
-        }
+        return (task, upload)
     }
 }
 
-/// Collects each task's response and body and resumes its continuation exactly once.
+/// Collects each task's response and body and resumes its continuation exactly once, or, for a
+/// stream, resumes with the head and hands each chunk of the body over as it arrives.
 private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     // Safe: the only stored state is `exchanges`, a `Locked` value; URLSession calls the delegate
     // from its own serial queue, and `register` may run on any thread, so every access goes
@@ -128,21 +175,43 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
         /// How many redirects the exchange has followed.
         var redirects = 0
         var limit: Int
-        var continuation: CheckedContinuation<TransportResponse, any Error>
+        var delivery: Delivery
         var response: HTTPResponse?
         var body = Data()
         var failure: TransportError?
     }
 
+    /// How an exchange's response reaches its caller.
+    enum Delivery {
+        /// Whole, once the body is complete.
+        case whole(CheckedContinuation<TransportResponse, any Error>)
+        /// The head as soon as it arrives, then each chunk through `continuation`. `head` and
+        /// `body` are `nil` once the head is delivered: the exchange must not keep the body's
+        /// stream alive, since its reader dropping it is what cancels the task.
+        case streaming(
+            head: CheckedContinuation<StreamingTransportResponse, any Error>?,
+            body: AsyncThrowingStream<[UInt8], any Error>?,
+            continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation,
+            buffered: BufferedByteCount)
+    }
+
     private let exchanges = Locked<[Int: Exchange]>([:])
 
-    func register(
-        _ task: URLSessionTask, request: TransportRequest, limit: Int,
-        continuation: CheckedContinuation<TransportResponse, any Error>
-    ) {
+    func register(_ task: URLSessionTask, request: TransportRequest, limit: Int, delivery: Delivery) {
         exchanges.withLock {
-            $0[task.taskIdentifier] = Exchange(request: request, limit: limit, continuation: continuation)
+            $0[task.taskIdentifier] = Exchange(request: request, limit: limit, delivery: delivery)
         }
+    }
+
+    /// Fails a streaming exchange whose head has not arrived yet, and cancels its task.
+    func failBeforeHead(_ task: URLSessionTask, with failure: TransportError) {
+        let failed: Bool = exchanges.withLock { exchanges in
+            guard var exchange = exchanges[task.taskIdentifier], exchange.response == nil else { return false }
+            exchange.failure = failure
+            exchanges[task.taskIdentifier] = exchange
+            return true
+        }
+        if failed { task.cancel() }
     }
 
     /// Follows a redirect as ``RedirectPolicy`` says, as AsyncHTTPClientTransport does: at most
@@ -199,12 +268,42 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
             exchanges[dataTask.taskIdentifier] = exchange
             return .allow
         }
+        if disposition == .allow { deliverHead(of: dataTask) }
         completionHandler(disposition)
+    }
+
+    /// Resumes a streaming exchange's caller with the head that has just arrived.
+    private func deliverHead(of task: URLSessionTask) {
+        let ready: (CheckedContinuation<StreamingTransportResponse, any Error>, StreamingTransportResponse)? =
+            exchanges.withLock { exchanges in
+                guard var exchange = exchanges[task.taskIdentifier], let head = exchange.response,
+                    case .streaming(let waiting?, let body?, let continuation, let buffered) = exchange.delivery
+                else { return nil }
+                exchange.delivery = .streaming(head: nil, body: nil, continuation: continuation, buffered: buffered)
+                exchanges[task.taskIdentifier] = exchange
+                let chunks = body.map { chunk -> [UInt8] in
+                    buffered.remove(chunk.count)
+                    return chunk
+                }
+                return (waiting, StreamingTransportResponse(head: head, body: TransportBodyStream(chunks)))
+            }
+        if let (waiting, response) = ready { waiting.resume(returning: response) }
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let overLimit: Bool = exchanges.withLock { exchanges in
             guard var exchange = exchanges[dataTask.taskIdentifier], exchange.failure == nil else { return false }
+            if case .streaming(_, _, let continuation, let buffered) = exchange.delivery {
+                guard buffered.add(data.count, limit: exchange.limit) else {
+                    exchange.failure = TransportError(
+                        .responseTooLarge,
+                        detail: "the stream's reader left more than \(exchange.limit) bytes unread")
+                    exchanges[dataTask.taskIdentifier] = exchange
+                    return true
+                }
+                continuation.yield(Array(data))
+                return false
+            }
             if exchange.body.count + data.count > exchange.limit {
                 exchange.failure = TransportError(
                     .responseTooLarge, detail: "the body exceeds the limit of \(exchange.limit) bytes")
@@ -248,7 +347,12 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
             return exchanges.removeValue(forKey: task.taskIdentifier)
         }
         if let answered, let head = answered.response {
-            answered.continuation.resume(returning: TransportResponse(head: head, body: answered.body))
+            switch answered.delivery {
+            case .whole(let continuation):
+                continuation.resume(returning: TransportResponse(head: head, body: answered.body))
+            case .streaming(_, _, let continuation, _):
+                continuation.finish()
+            }
             completionHandler(.cancelAuthenticationChallenge, nil)
         } else {
             completionHandler(.rejectProtectionSpace, nil)
@@ -257,16 +361,29 @@ private final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecke
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let exchange = exchanges.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        if let failure = exchange.failure {
-            exchange.continuation.resume(throwing: failure)
-        } else if let error {
-            exchange.continuation.resume(
-                throwing: Self.transportError(for: error, afterResponseHead: exchange.response != nil))
-        } else if let response = exchange.response {
-            exchange.continuation.resume(returning: TransportResponse(head: response, body: exchange.body))
-        } else {
-            exchange.continuation.resume(
-                throwing: TransportError(.invalidResponse, detail: "the exchange ended without a response"))
+        let failure: (any Error)? =
+            if let failure = exchange.failure {
+                failure
+            } else if let error {
+                Self.transportError(for: error, afterResponseHead: exchange.response != nil)
+            } else if exchange.response == nil {
+                TransportError(.invalidResponse, detail: "the exchange ended without a response")
+            } else {
+                nil
+            }
+        switch exchange.delivery {
+        case .whole(let continuation):
+            if let failure {
+                continuation.resume(throwing: failure)
+            } else if let response = exchange.response {
+                continuation.resume(returning: TransportResponse(head: response, body: exchange.body))
+            }
+        case .streaming(let head, _, let continuation, _):
+            if let head {
+                head.resume(
+                    throwing: failure ?? TransportError(.invalidResponse, detail: "the stream ended without a head"))
+            }
+            continuation.finish(throwing: failure)
         }
     }
 

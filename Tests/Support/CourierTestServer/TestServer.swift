@@ -30,12 +30,15 @@ public final class ExampleServer: Sendable {
     private let task: Task<Void, any Error>
     private let log: RequestLog
     private let faults: FaultPlan
+    /// Signals between the streaming routes and the tests.
+    public let signals: StreamSignals
 
-    private init(port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan) {
+    private init(port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan, signals: StreamSignals) {
         self.port = port
         self.task = task
         self.log = log
         self.faults = faults
+        self.signals = signals
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -63,6 +66,8 @@ public final class ExampleServer: Sendable {
         router.middlewares.add(FaultMiddleware(plan: faults))
         ExampleRoutes.add(to: router)
         ConformanceRoutes.add(to: router)
+        let signals = StreamSignals()
+        StreamRoutes.add(to: router, signals: signals)
         let ready = PortBox()
         var logger = Logger(label: "courier-test-server")
         logger.logLevel = .critical
@@ -74,7 +79,9 @@ public final class ExampleServer: Sendable {
         )
         let task = Task { try await app.runService() }
         for _ in 0..<500 {
-            if let port = ready.value { return ExampleServer(port: port, task: task, log: log, faults: faults) }
+            if let port = ready.value {
+                return ExampleServer(port: port, task: task, log: log, faults: faults, signals: signals)
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
         task.cancel()
