@@ -60,21 +60,44 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// the request's size limit then bounds the decompressed body.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
+        return try await followingRedirects(request, head: \.head) { try await exchange($0, deadline: deadline) }
+    }
+
+    /// Sends `request` through `exchange`, asking for compressed bodies when the client decodes
+    /// them, and follows redirects as ``RedirectPolicy`` says.
+    private func followingRedirects<Response>(
+        _ request: TransportRequest, head: (Response) -> HTTPResponse,
+        _ exchange: (TransportRequest) async throws -> Response
+    ) async throws -> Response {
         var current = request
         if clientDecompresses, current.head.headerFields[.acceptEncoding] == nil {
             current.head.headerFields[.acceptEncoding] = "gzip, deflate"
         }
         var redirects = 0
         while true {
-            let response = try await exchange(current, deadline: deadline)
+            let response = try await exchange(current)
             guard
-                let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects)
+                let next = try RedirectPolicy.nextRequest(after: head(response), to: current, redirectsSoFar: redirects)
             else {
                 return response
             }
             redirects += 1
             current = next
         }
+    }
+
+    /// The failure of a response whose `Content-Encoding` this transport cannot decode; `nil` for
+    /// identity, and for gzip and deflate when the client decompresses.
+    fileprivate static func undecodable(_ headers: HTTPHeaders, clientDecompresses: Bool) -> TransportError? {
+        let encoding =
+            headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased() ?? "identity"
+        guard encoding != "identity", !(clientDecompresses && ["gzip", "deflate"].contains(encoding)) else {
+            return nil
+        }
+        let asked = clientDecompresses ? "gzip or deflate" : "no encoding"
+        return TransportError(
+            .invalidResponse,
+            detail: "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(asked))")
     }
 
     /// `true`: a stream's body is handed over as AsyncHTTPClient reads it, with its backpressure.
@@ -85,20 +108,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     /// backpressure. The request's timeout bounds the wait for the head, not the body.
     public func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
         let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(request.timeout))
-        var current = request
-        if clientDecompresses, current.head.headerFields[.acceptEncoding] == nil {
-            current.head.headerFields[.acceptEncoding] = "gzip, deflate"
-        }
-        var redirects = 0
-        while true {
-            let response = try await streamingExchange(current, deadline: deadline)
-            guard
-                let next = try RedirectPolicy.nextRequest(after: response.head, to: current, redirectsSoFar: redirects)
-            else {
-                return response
-            }
-            redirects += 1
-            current = next
+        return try await followingRedirects(request, head: \.head) {
+            try await streamingExchange($0, deadline: deadline)
         }
     }
 
@@ -131,14 +142,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             if Task.isCancelled { throw CancellationError() }
             throw Self.transportError(for: error, afterResponseHead: false)
         }
-        let encoding =
-            response.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased()
-            ?? "identity"
-        if encoding != "identity", !(clientDecompresses && ["gzip", "deflate"].contains(encoding)) {
-            throw TransportError(
-                .invalidResponse,
-                detail: "the body is encoded as '\(encoding)', which this transport does not decode")
-        }
+        if let failure = Self.undecodable(response.headers, clientDecompresses: clientDecompresses) { throw failure }
         var fields = HTTPFields()
         for header in response.headers {
             guard let name = HTTPField.Name(header.name) else { continue }
@@ -283,17 +287,12 @@ private final class ResponseCollector: HTTPClientResponseDelegate {
 
     func didReceiveHead(task: HTTPClient.Task<TransportResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         state.withLockedValue { $0.head = head }
+        if let failure = AsyncHTTPClientTransport.undecodable(head.headers, clientDecompresses: decompresses) {
+            return task.eventLoop.makeFailedFuture(failure)
+        }
         let encoding =
             head.headers.first(name: "content-encoding")?.trimmingCharacters(in: .whitespaces).lowercased()
             ?? "identity"
-        if encoding != "identity", !(decompresses && ["gzip", "deflate"].contains(encoding)) {
-            return task.eventLoop.makeFailedFuture(
-                TransportError(
-                    .invalidResponse,
-                    detail:
-                        "the body is encoded as '\(encoding)', which this transport does not decode (it asks for \(decompresses ? "gzip or deflate" : "no encoding"))"
-                ))
-        }
         // A compressed body's Content-Length is its compressed size; the limit applies to what it decodes to.
         if !isHead, encoding == "identity", let length = head.headers.first(name: "content-length").flatMap(Int.init),
             length > limit
