@@ -73,7 +73,8 @@ extension RenderModelBuilder {
                         hasBody: definition.body != nil)
                 }),
             idempotencyHeader: endpoint.idempotencyKey.map(SwiftSpelling.literal),
-            errorTypeLength: ReservedNames.ServiceType.error.name(forService: serviceTypePrefix).count,
+            listsParameterTypesPerLine: parameters.reduce(0) { $0 + $1.type.count + 2 } + outputType.count
+                + ReservedNames.ServiceType.error.name(forService: serviceTypePrefix).count > 80,
             resilience: Render.Policy(policy: endpoint.resilience),
             usesDefaultResilience: endpoint.resilience == file.defaults,
             pagination: pagination,

@@ -44,8 +44,9 @@ extension Render {
         var authSchemes: RenderList<SchemeReference>
         var errorRoutes: RenderList<ErrorRoute>
         var idempotencyHeader: String?
-        /// The length of the service's error type's name, for `listsParameterTypesPerLine`.
-        var errorTypeLength: Int
+        /// Whether the mock handler's type (parameter types, error and output) is long enough to
+        /// write a parameter type a line.
+        var listsParameterTypesPerLine: Bool
         var resilience: Policy
         var usesDefaultResilience: Bool
         var pagination: Pagination?
@@ -104,7 +105,7 @@ extension Render {
                 "listsParameterTypesPerLine",
                 "Whether the parameter types, output and error are long (over 80 characters), to write a type a line."
             ) {
-                $0.parameters.reduce(0) { $0 + $1.type.count + 2 } + $0.outputType.count + $0.errorTypeLength > 80
+                $0.listsParameterTypesPerLine
             },
             .list("queryParameters", "The query parameters.") { $0.queryParameters },
             .list("headerParameters", "The header parameters.") { $0.headerParameters },
