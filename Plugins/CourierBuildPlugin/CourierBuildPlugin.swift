@@ -121,7 +121,7 @@ struct BuildCommandPlanner {
             return [configuration]
         case .unreadable:
             Diagnostics.warning(
-                "\(configuration.path): warning: write 'templates:' as a plain path so the build notices template edits"
+                "\(configuration.path): write 'templates:' as a plain path so the build notices template edits"
             )
             return [configuration]
         case .value(let folder):

@@ -1,7 +1,9 @@
 // Shared by both plugins (Plugins/*/PluginSupport links here).
 
-/// A failure that stops the plugin: a message and, where one exists, the file it is about,
-/// printed in the compiler's format (`path: error: message`).
+/// A failure that stops the plugin: a message and, where one exists, the file it is about.
+///
+/// SwiftPM prints a plugin's error as `error: <description>`, so the description is the message,
+/// after the file's path when there is one.
 struct PluginError: Error, CustomStringConvertible {
     /// What went wrong.
     let message: String
@@ -15,6 +17,6 @@ struct PluginError: Error, CustomStringConvertible {
     }
 
     var description: String {
-        (file.map { "\($0): " } ?? "") + "error: " + message
+        (file.map { "\($0): " } ?? "") + message
     }
 }
