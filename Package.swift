@@ -113,14 +113,16 @@ let package = Package(
             ],
             path: "Tests/Support/CourierTestServer"
         ),
+        // What several test targets share: running CPU-bound work off the cooperative pool.
+        .target(name: "CourierTestSupport", path: "Tests/Support/CourierTestSupport"),
         .testTarget(
             name: "CourierSpecTests",
-            dependencies: ["CourierSpec"],
+            dependencies: ["CourierSpec", "CourierTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CourierGeneratorTests",
-            dependencies: ["CourierGenerator", "CourierSpec"],
+            dependencies: ["CourierGenerator", "CourierSpec", "CourierTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

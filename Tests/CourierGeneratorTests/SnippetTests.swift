@@ -1,14 +1,20 @@
 import CourierSpec
+import CourierTestSupport
 import Testing
 
 @testable import CourierGenerator
 
 /// A few lines of spec in, the exact Swift out: one test per template feature, so a change to a
 /// template shows here as the lines it changes.
-@Suite("Snippets")
+@Suite("Snippets", .serialized)
 struct SnippetTests {
     /// The generated files of a spec given as text (after `courier: 1` and `service: Shop`), by kind.
-    static func generate(_ yaml: String) throws -> [GeneratedKind: String] {
+    static func generate(_ yaml: String) async throws -> [GeneratedKind: String] {
+        try await offCooperativePool { try generateNow(yaml) }
+    }
+
+    /// ``generate(_:)`` on the calling thread.
+    private static func generateNow(_ yaml: String) throws -> [GeneratedKind: String] {
         let path = "shop.courier.yaml"
         let text = "courier: 1\nservice: Shop\n" + yaml
         var loader = SpecLoader { requested in
@@ -36,8 +42,8 @@ struct SnippetTests {
     }
 
     @Test("a property with its own JSON key, a default and an optional decode as the spec says")
-    func propertyForms() throws {
-        let files = try Self.generate(
+    func propertyForms() async throws {
+        let files = try await Self.generate(
             """
             models:
               Item:
@@ -71,8 +77,8 @@ struct SnippetTests {
     }
 
     @Test("a deprecated property is a computed property over private storage")
-    func deprecatedProperty() throws {
-        let files = try Self.generate(
+    func deprecatedProperty() async throws {
+        let files = try await Self.generate(
             """
             models:
               Item:
@@ -92,8 +98,8 @@ struct SnippetTests {
     }
 
     @Test("an enum keeps values it does not know")
-    func enumeration() throws {
-        let files = try Self.generate(
+    func enumeration() async throws {
+        let files = try await Self.generate(
             """
             models:
               Size:
@@ -112,8 +118,8 @@ struct SnippetTests {
     }
 
     @Test("a union decodes the variant its discriminator names")
-    func union() throws {
-        let files = try Self.generate(
+    func union() async throws {
+        let files = try await Self.generate(
             """
             models:
               Circle: { properties: { kind: string, radius: double } }
@@ -132,8 +138,8 @@ struct SnippetTests {
     }
 
     @Test("an alias is a typealias")
-    func alias() throws {
-        let files = try Self.generate(
+    func alias() async throws {
+        let files = try await Self.generate(
             """
             models:
               Sku: { type: string, description: A stock-keeping unit. }
@@ -148,8 +154,8 @@ struct SnippetTests {
     }
 
     @Test("an endpoint builds its request from path, query, header and body parameters")
-    func requestBuilding() throws {
-        let files = try Self.generate(
+    func requestBuilding() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             endpoints:
@@ -173,8 +179,8 @@ struct SnippetTests {
     }
 
     @Test("an endpoint without a description gets its method and path as its summary")
-    func endpointSummary() throws {
-        let files = try Self.generate(
+    func endpointSummary() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             endpoints:
@@ -193,8 +199,8 @@ struct SnippetTests {
     }
 
     @Test("a service without a description still opens its protocol's and client's docs with a summary")
-    func serviceSummary() throws {
-        let files = try Self.generate(
+    func serviceSummary() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             endpoints:
@@ -218,8 +224,8 @@ struct SnippetTests {
     }
 
     @Test("a declared error is a case, a flag on the error type and a route of the endpoint")
-    func declaredError() throws {
-        let files = try Self.generate(
+    func declaredError() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             errors:
@@ -252,8 +258,8 @@ struct SnippetTests {
     }
 
     @Test("an endpoint with the service's resilience shares it; one that differs writes its own, an argument a line")
-    func resilience() throws {
-        let files = try Self.generate(
+    func resilience() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             defaults:
@@ -292,8 +298,8 @@ struct SnippetTests {
     }
 
     @Test("a paginated endpoint gets an …Items sequence without the cursor parameter")
-    func pagination() throws {
-        let files = try Self.generate(
+    func pagination() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             models:
@@ -325,8 +331,8 @@ struct SnippetTests {
     }
 
     @Test("auth schemes become credentials read from the environment and applied by scheme name")
-    func auth() throws {
-        let files = try Self.generate(
+    func auth() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             auth:
@@ -356,8 +362,8 @@ struct SnippetTests {
     }
 
     @Test("a response that depends on the status is an enum with a case per status")
-    func responseCases() throws {
-        let files = try Self.generate(
+    func responseCases() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             endpoints:
@@ -380,8 +386,8 @@ struct SnippetTests {
     }
 
     @Test("long statements break where Swift allows, so generated lines stay under 120 columns")
-    func lineBreaking() throws {
-        let files = try Self.generate(
+    func lineBreaking() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             models:
@@ -427,8 +433,8 @@ struct SnippetTests {
     }
 
     @Test("a body with several media types documents each on its own line")
-    func mediaTypeChoices() throws {
-        let files = try Self.generate(
+    func mediaTypeChoices() async throws {
+        let files = try await Self.generate(
             """
             servers: { main: https://shop.example.com }
             models:
@@ -448,9 +454,9 @@ struct SnippetTests {
     }
 
     @Test("a kind left out of the generated set holds only a comment")
-    func omittedKind() throws {
+    func omittedKind() async throws {
         let spec = try #require(try Repository.allSpecs.first { $0.file.service == "Payments" })
-        let files = try CourierGenerator(kinds: [.models]).generate(spec)
+        let files = try await offCooperativePool { try CourierGenerator(kinds: [.models]).generate(spec) }
         #expect(files.map(\.name) == ["PaymentsModels.swift", "PaymentsClient.swift", "PaymentsMock.swift"])
         #expect(
             files[1].contents.contains("\n// No client code: generating 'client' is turned off"), "\(files[1].contents)"

@@ -1,4 +1,5 @@
 import CourierSpec
+import CourierTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CourierSpec
+import CourierTestSupport
 import Foundation
 import Testing
 
@@ -144,16 +145,5 @@ struct RobustnessTests {
             }
         }
         return (rounds, rejected, problems)
-    }
-}
-
-/// Runs CPU-bound work on a thread of its own instead of one of the cooperative pool's (two on a
-/// two-core machine): a long synchronous loop there would starve the async tests running beside
-/// it, whose servers, clients and timers need that pool to keep real time.
-func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 }

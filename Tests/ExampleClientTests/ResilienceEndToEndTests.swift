@@ -132,7 +132,9 @@ struct ResilienceEndToEndTests {
             // Exactly 3 is checked on ManualClock; real time under the sanitizer can fit only 2.
             #expect(counter.attempts >= 2, "the timed-out attempt was retried")
             #expect(server.requests.count >= 2, "the retries reached the server")
-            #expect(elapsed < .milliseconds(3000) + .milliseconds(1000), "never far past the deadline")
+            // The server holds every response 8 s: ending well before that shows the deadline
+            // ended the call; how soon after the 3 s is the injected clock's to check.
+            #expect(elapsed < .seconds(7), "the deadline ended the call, not the server")
         }
     }
 
