@@ -14,6 +14,8 @@ public final class ServiceRuntime: Sendable {
     /// The configuration every call starts from.
     public let configuration: ClientConfiguration
     let pipeline: Pipeline
+    /// Reports calls and streams to the configured logger, metrics and tracer.
+    let observer: CallObserver
     private let secrets: SecretFields
     /// Whether the observation stages run; without them an open circuit can refuse a call before
     /// it is built.
@@ -109,6 +111,7 @@ public final class ServiceRuntime: Sendable {
         ]
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
+        self.observer = observer
         self.secrets = secrets
         self.observing = observing
         self.appliedCredentials = configuration.credentials.byName.mapValues(AppliedCredential.init)
@@ -140,6 +143,36 @@ public final class ServiceRuntime: Sendable {
             status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
             source: response.source)
         return Response(value: value, metadata: metadata)
+    }
+
+    /// The events of a streaming endpoint, connecting when iteration starts and resuming after
+    /// `lastEventID` when one is given. Generated clients call it; other code calls their methods.
+    @_spi(Generated)
+    public func events<Element, Declared>(
+        _ operation: StreamOperation<Element, Declared>,
+        _ request: RequestBuilder,
+        lastEventID: String? = nil,
+        options: RequestOptions
+    ) -> EventStream<Element, Declared> {
+        var resilience = operation.resilience.applying(configuration.resilience)
+        if let endpoint = configuration.endpointResilience[operation.name] {
+            resilience = resilience.applying(endpoint)
+        }
+        resilience = resilience.applying(options.resilience)
+        var effective = operation
+        effective.resilience = resilience
+        let prepared: Result<TransportRequest, ClientError<Declared>>
+        if let problem = resilience.problem ?? operation.stream.reconnect.problem {
+            prepared = .failure(.invalidRequest("resilience settings of '\(operation.name)': \(problem)"))
+        } else {
+            prepared = Result { () throws(ClientError<Declared>) in
+                try prepare(operation, request, options: options, timeout: resilience.timeouts.attempt)
+            }
+        }
+        let connector = StreamConnector(
+            operation: effective, request: prepared, transport: configuration.transport,
+            state: configuration.resilienceState, host: hostState, observer: observer, lastEventID: lastEventID)
+        return EventStream(connector: connector)
     }
 
     /// The policy of one call: the spec's, then the client's, the client's for this endpoint, and the call's.
@@ -180,12 +213,12 @@ public final class ServiceRuntime: Sendable {
 
     // MARK: - Building
 
-    func prepare<Output, Declared>(
-        _ operation: Operation<Output, Declared>,
+    func prepare<Endpoint: EndpointDescription>(
+        _ operation: Endpoint,
         _ request: RequestBuilder,
         options: RequestOptions = RequestOptions(),
         timeout: Duration = .seconds(10)
-    ) throws(ClientError<Declared>) -> TransportRequest {
+    ) throws(ClientError<Endpoint.Declared>) -> TransportRequest {
         let server = configuration.server
         if let problem = server.problem { throw .invalidRequest("base URL \(problem)") }
         if let problem = request.problem { throw .invalidRequest(problem) }
@@ -195,7 +228,7 @@ public final class ServiceRuntime: Sendable {
         for field in request.headerFields {
             fields[field.name] = field.value
         }
-        if let accept = operation.output.accept, fields[.accept] == nil {
+        if let accept = operation.accept, fields[.accept] == nil {
             fields[.accept] = accept
         }
         if let credential = operation.authSchemes.lazy.compactMap({ self.appliedCredentials[$0] }).first {
@@ -302,4 +335,24 @@ public final class ServiceRuntime: Sendable {
         }
         throw .unexpectedStatus(UnexpectedResponse(head: response.head, body: response.body))
     }
+}
+
+/// What building a request needs to know about its endpoint, whether it is called or streamed.
+protocol EndpointDescription {
+    /// The errors the service declares.
+    associatedtype Declared: DeclaredError
+    /// The spec's auth schemes the endpoint accepts, in order of preference.
+    var authSchemes: [String] { get }
+    /// The media type sent in `Accept`, or `nil` for none.
+    var accept: String? { get }
+    /// The `User-Agent` its requests carry unless the configuration or the call sets one.
+    var userAgent: String { get }
+}
+
+extension Operation: EndpointDescription {
+    var accept: String? { output.accept }
+}
+
+extension StreamOperation: EndpointDescription {
+    var accept: String? { stream.format.mediaType }
 }

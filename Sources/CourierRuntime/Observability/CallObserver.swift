@@ -219,6 +219,54 @@ final class CallObserver: Sendable {
             metadata: ["courier.breaker": "\(event.key)", "courier.breaker_state": "\(event.to.rawValue)"])
     }
 
+    // MARK: - Streams
+
+    /// A stream is sending its request; `request` carries the header fields as sent.
+    func streamConnecting<Element, Declared>(_ operation: StreamOperation<Element, Declared>, request: TransportRequest)
+    {
+        guard let logger, logger.logLevel <= .debug else { return }
+        let head = request.head
+        logger.debug(
+            "stream \(operation.name): \(head.method.rawValue) \(secrets.url(of: head))",
+            metadata: [
+                "courier.service": "\(operation.service)", "courier.endpoint": "\(operation.name)",
+                "http.request.headers": secrets.describe(head.headerFields),
+            ])
+    }
+
+    /// A stream's connection opened.
+    func streamOpened<Element, Declared>(_ operation: StreamOperation<Element, Declared>, status: HTTPResponse.Status) {
+        guard !isSilent else { return }
+        counter("courier_stream_connections_total", ["service": operation.service, "endpoint": operation.name])
+            .increment()
+        logger?.debug(
+            "stream \(operation.name): open (\(status.code))",
+            metadata: ["courier.service": "\(operation.service)", "courier.endpoint": "\(operation.name)"])
+    }
+
+    /// A stream's connection broke or the server closed it.
+    func streamLost<Element, Declared>(_ operation: StreamOperation<Element, Declared>, _ error: ClientError<Declared>)
+    {
+        logger?.info(
+            "stream \(operation.name): connection lost: \(String(describing: error))",
+            metadata: ["courier.service": "\(operation.service)", "courier.endpoint": "\(operation.name)"])
+    }
+
+    /// A stream is about to reconnect, attempt `attempt` since its last open connection.
+    func streamReconnecting<Element, Declared>(
+        _ operation: StreamOperation<Element, Declared>, attempt: Int, after wait: Duration
+    ) {
+        guard !isSilent else { return }
+        counter("courier_stream_reconnects_total", ["service": operation.service, "endpoint": operation.name])
+            .increment()
+        logger?.notice(
+            "stream \(operation.name): reconnecting (attempt \(attempt)) in \(Self.milliseconds(wait)) ms",
+            metadata: [
+                "courier.service": "\(operation.service)", "courier.endpoint": "\(operation.name)",
+                "courier.attempt": "\(attempt)",
+            ])
+    }
+
     // MARK: - Formatting
 
     static func outcome(of result: Result<TransportResponse, any Error>) -> String {

@@ -76,6 +76,53 @@ enum StreamRoutes {
             signals.raise(request.uri.queryParameters["gate"].map(String.init) ?? "")
             return Response(status: .noContent)
         }
+        // Numbered `tick` events `{"n": i}` with ids, resuming after `Last-Event-ID`. Query:
+        // `count` events in all (10), `per` connection before the connection drops mid-event
+        // (all), `retry` milliseconds to announce, `unknown` to send an event of another name
+        // after the first, `done` to end with a `[DONE]` event. A reconnection after the last
+        // event is answered 204, which ends a server-sent event stream.
+        router.get("/streams/ticks") { request, _ -> Response in
+            let query = request.uri.queryParameters
+            let count = query["count"].flatMap { Int($0) } ?? 10
+            let perConnection = query["per"].flatMap { Int($0) } ?? count
+            let retry = query["retry"].flatMap { Int($0) }
+            let sendsUnknown = query["unknown"] != nil
+            let sendsDone = query["done"] != nil
+            let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? 0
+            guard resumeAfter < count else { return Response(status: .noContent) }
+            let body = ResponseBody { writer in
+                var text = ": heartbeat\n\n"
+                if let retry { text += "retry: \(retry)\n\n" }
+                try await writer.write(ByteBuffer(string: text))
+                var sent = 0
+                for number in (resumeAfter + 1)...count {
+                    if sent == perConnection {
+                        try await writer.write(ByteBuffer(string: "id: \(number)\nevent: tick\ndata: {\"n\":"))
+                        throw CancellationError()
+                    }
+                    try await writer.write(
+                        ByteBuffer(string: "id: \(number)\nevent: tick\ndata: {\"n\": \(number)}\n\n"))
+                    sent += 1
+                    if sendsUnknown && number == 1 {
+                        try await writer.write(ByteBuffer(string: "event: surprise\ndata: hello\n\n: keepalive\n\n"))
+                    }
+                }
+                if sendsDone { try await writer.write(ByteBuffer(string: "data: [DONE]\n\n")) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: body)
+        }
+        // The same ticks as JSON Lines, `count` of them (10).
+        router.get("/streams/ticks.ndjson") { request, _ -> Response in
+            let count = request.uri.queryParameters["count"].flatMap { Int($0) } ?? 10
+            let body = ResponseBody { writer in
+                for number in 1...max(1, count) {
+                    try await writer.write(ByteBuffer(string: "{\"n\": \(number)}\n"))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+        }
         // Sends an event every 10 ms until writing fails because the client went away, then
         // raises `<gate>-closed`.
         router.get("/streams/endless") { request, _ -> Response in

@@ -1,0 +1,494 @@
+import Foundation
+import HTTPTypes
+
+/// One event of a server-sent event stream: a value the spec describes, or an event whose name
+/// it does not list, kept instead of failing the stream so that a server can add event kinds
+/// without breaking its clients.
+public enum StreamEvent<Value: Sendable>: Sendable {
+    /// An event the spec describes, decoded.
+    case value(Value)
+    /// An event whose name the spec does not list, with its data as sent.
+    case unknown(name: String, data: String)
+
+    /// The decoded value, or `nil` for an unknown event.
+    public var value: Value? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+}
+
+extension StreamEvent: Equatable where Value: Equatable {}
+extension StreamEvent: Hashable where Value: Hashable {}
+
+/// How one event's data becomes a stream's element: which event names a stream knows and how
+/// each one's data decodes. Generated code makes one per streaming endpoint.
+@_spi(Generated)
+public struct EventDecoding<Element: Sendable>: Sendable {
+    let decode: @Sendable (_ name: String, _ data: Data) throws -> Element
+
+    /// Server-sent events: each listed name (`message` for events that name none) with how its
+    /// data decodes; any other name becomes ``StreamEvent/unknown(name:data:)``.
+    public static func serverSentEvents<Value>(_ cases: [String: EventCase<Value>]) -> EventDecoding
+    where Element == StreamEvent<Value> {
+        EventDecoding { name, data in
+            guard let match = cases[name] else {
+                return .unknown(name: name, data: String(decoding: data, as: UTF8.self))
+            }
+            return .value(try match.decode(data))
+        }
+    }
+
+    /// JSON Lines: every line is one JSON value of the element's type.
+    public static func jsonLines() -> EventDecoding where Element: Decodable {
+        EventDecoding { _, data in try JSONCoding.makeDecoder().decode(Element.self, from: data) }
+    }
+}
+
+/// How the data of one named server-sent event decodes.
+@_spi(Generated)
+public struct EventCase<Value: Sendable>: Sendable {
+    let decode: @Sendable (Data) throws -> Value
+
+    /// The data is the value, as JSON.
+    public static func json(_ type: Value.Type) -> EventCase where Value: Decodable {
+        EventCase { data in try JSONCoding.makeDecoder().decode(Value.self, from: data) }
+    }
+
+    /// The data is one variant of the value, as JSON: `.json(OrderShipped.self, OrderEvent.shipped)`.
+    public static func json<Variant: Decodable & Sendable>(
+        _ type: Variant.Type, _ make: @escaping @Sendable (Variant) -> Value
+    ) -> EventCase {
+        EventCase { data in make(try JSONCoding.makeDecoder().decode(Variant.self, from: data)) }
+    }
+}
+
+/// What a generated client knows about one streaming endpoint: the parts of an ``Operation`` a
+/// stream needs, how its body is framed and resumed, and how its events decode.
+@_spi(Generated)
+public struct StreamOperation<Element: Sendable, Declared: DeclaredError>: Sendable {
+    /// The endpoint's name in the spec, such as `watchOrders`.
+    public let name: String
+    /// The spec's auth schemes this endpoint accepts, in order of preference; empty for none.
+    public let authSchemes: [String]
+    /// The declared error statuses.
+    public let errors: [ErrorRoute<Declared>]
+    /// The service, as the spec names it.
+    public let service: String
+    /// The endpoint's resilience settings: the attempt timeout bounds the wait for each
+    /// connection's response head; the circuit breaker and the retry budget govern reconnections;
+    /// the retried statuses are the ones worth reconnecting after.
+    public internal(set) var resilience: ResiliencePolicy
+    /// How the body is framed and when the stream reconnects.
+    public let stream: StreamPolicy
+    /// How events decode.
+    public let events: EventDecoding<Element>
+    /// The `User-Agent` its requests carry unless the configuration or the call sets one.
+    public let userAgent: String
+
+    /// Describes a streaming endpoint.
+    public init(
+        name: String, authSchemes: [String], errors: [ErrorRoute<Declared>], service: String,
+        resilience: ResiliencePolicy = .standard, stream: StreamPolicy, events: EventDecoding<Element>
+    ) {
+        self.name = name
+        self.authSchemes = authSchemes
+        self.errors = errors
+        self.service = service
+        self.resilience = resilience
+        self.stream = stream
+        self.events = events
+        let product = "Courier/" + CourierRuntimeCompatibility.version
+        self.userAgent = service.isEmpty ? product : service + " " + product
+    }
+}
+
+/// The events of a streaming endpoint, read as they arrive: `for try await event in stream { … }`.
+///
+/// Iterating connects; the stream then stays connected on its own. A lost connection is opened
+/// again after a wait that backs off with jitter and honours the server's `retry:` field; a
+/// server-sent event stream resends the last event ID so that the server resumes after it, and
+/// an event is delivered only once it has arrived whole, so none is delivered twice. Each
+/// reconnection draws from the host's retry budget and is refused while the host's circuit is
+/// open. The stream ends at the spec's terminator or when the server answers 204; it fails with
+/// a typed error on a status not worth retrying (such as 401), when reconnection gives up, or
+/// with ``ClientError/cancelled`` when the consuming task is cancelled, which closes the
+/// connection at once. Leaving the loop closes it too.
+///
+/// Each iteration is a connection of its own, starting after ``lastEventID``.
+public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequence, Sendable {
+    /// Why the stream failed.
+    public typealias Failure = ClientError<Declared>
+
+    let connector: StreamConnector<Element, Declared>
+
+    /// The ID of the last event delivered (or the one the stream was asked to start after), which
+    /// a new iteration or reconnection resumes from; `nil` before any.
+    public var lastEventID: String? { connector.lastEventID.current }
+
+    /// Starts reading: the first call to `next()` connects.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(connector: connector)
+    }
+
+    /// Reads a stream's events, reconnecting as its policy says.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        private let connector: StreamConnector<Element, Declared>
+        private var body: TransportBodyStream.AsyncIterator?
+        private var status: HTTPResponse.Status = .ok
+        /// Decoded elements not yet returned, each with the event ID to record once it is.
+        private var ready: [(element: Element?, id: String?)] = []
+        private var readyIndex = 0
+        private var events: ServerSentEventParser
+        private var lines: JSONLinesFramer
+        private var lastEventID: String?
+        /// Connections opened so far.
+        private var connections = 0
+        /// Reconnections made since a connection last opened.
+        private var reconnections = 0
+        /// The server's `retry:` field, the base of the reconnection wait.
+        private var serverRetry: Duration?
+        /// A `Retry-After` the last failed attempt asked for.
+        private var retryAfter: Duration?
+        /// Why the last connection ended, thrown if the stream gives up reconnecting.
+        private var lastFailure: ClientError<Declared>?
+        /// Whether a JSON Lines value has arrived, after which the stream cannot resume.
+        private var delivered = false
+        private var finished = false
+
+        init(connector: StreamConnector<Element, Declared>) {
+            self.connector = connector
+            let start = connector.lastEventID.current
+            let limit = connector.operation.stream.maxEventSize
+            self.lastEventID = start
+            self.events = ServerSentEventParser(lastEventID: start ?? "", maxEventSize: limit)
+            self.lines = JSONLinesFramer(maxLineSize: limit)
+        }
+
+        /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
+        public mutating func next() async throws(ClientError<Declared>) -> Element? {
+            while true {
+                while readyIndex < ready.count {
+                    let (element, id) = ready[readyIndex]
+                    readyIndex += 1
+                    if let id { record(id) }
+                    if let element { return element }
+                }
+                ready.removeAll(keepingCapacity: true)
+                readyIndex = 0
+                if finished { return nil }
+                if Task.isCancelled { try fail(.cancelled) }
+                if body == nil {
+                    try await connect()
+                } else {
+                    try await read()
+                }
+            }
+        }
+
+        private var policy: StreamPolicy { connector.operation.stream }
+
+        private mutating func record(_ id: String) {
+            lastEventID = id
+            connector.lastEventID.withLock { $0 = id }
+        }
+
+        /// Ends the stream with `error`.
+        private mutating func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
+            finished = true
+            body = nil
+            throw error
+        }
+
+        // MARK: Connecting
+
+        private mutating func connect() async throws(ClientError<Declared>) {
+            if connections > 0 || lastFailure != nil {
+                reconnections += 1
+                let attempt = reconnections
+                let failure = lastFailure ?? .transport(TransportError(.connectionLost, detail: "the stream ended"))
+                if let limit = policy.reconnect.maxAttempts, attempt > limit { try fail(failure) }
+                guard connector.withdrawFromBudget() else { try fail(failure) }
+                let backoff = policy.reconnect.delay(
+                    beforeAttempt: attempt, base: serverRetry, random: connector.state.random)
+                let wait = Swift.max(backoff, retryAfter ?? .zero)
+                connector.observer.streamReconnecting(connector.operation, attempt: attempt, after: wait)
+                do {
+                    try await connector.state.clock.sleep(for: wait)
+                } catch {
+                    try fail(.cancelled)
+                }
+            } else {
+                connector.recordRequest()
+            }
+            switch await connector.open(resumingAfter: policy.resumesFromLastEventID ? lastEventID : nil) {
+            case .open(let head, let stream):
+                status = head.status
+                body = stream.makeAsyncIterator()
+                connections += 1
+                reconnections = 0
+                retryAfter = nil
+                events = ServerSentEventParser(lastEventID: lastEventID ?? "", maxEventSize: policy.maxEventSize)
+                lines = JSONLinesFramer(maxLineSize: policy.maxEventSize)
+            case .ended:
+                finished = true
+            case .failed(let error, let retryable, let wait):
+                guard retryable, !(policy.format == .jsonLines && delivered) else { try fail(error) }
+                lastFailure = error
+                retryAfter = wait
+            }
+        }
+
+        // MARK: Reading
+
+        private mutating func read() async throws(ClientError<Declared>) {
+            guard var reader = body else { return }
+            let chunk: [UInt8]?
+            do {
+                chunk = try await reader.next()
+            } catch {
+                body = nil
+                if Task.isCancelled || error is CancellationError { try fail(.cancelled) }
+                let failure = ClientError<Declared>.transport(
+                    error as? TransportError ?? TransportError(.connectionLost, detail: String(describing: error)))
+                try lost(failure)
+                return
+            }
+            guard let chunk else {
+                body = nil
+                try endOfBody()
+                return
+            }
+            body = reader
+            try frame(chunk)
+        }
+
+        /// The connection failed mid-stream.
+        private mutating func lost(_ failure: ClientError<Declared>) throws(ClientError<Declared>) {
+            if policy.format == .jsonLines && delivered { try fail(failure) }
+            connector.observer.streamLost(connector.operation, failure)
+            lastFailure = failure
+        }
+
+        /// The server closed the stream.
+        private mutating func endOfBody() throws(ClientError<Declared>) {
+            switch policy.format {
+            case .serverSentEvents:
+                // An event still open is dropped, as the standard says; the stream reconnects.
+                events.finish()
+                lastFailure = .transport(TransportError(.connectionLost, detail: "the server closed the event stream"))
+            case .jsonLines:
+                if let line = lines.finish() { try deliver(name: "message", data: Data(line), id: nil) }
+                finished = true
+            }
+        }
+
+        private mutating func frame(_ chunk: [UInt8]) throws(ClientError<Declared>) {
+            switch policy.format {
+            case .serverSentEvents:
+                let items: [ServerSentEventItem]
+                do {
+                    items = try events.parse(chunk)
+                } catch {
+                    try fail(.decoding(DecodingFailure(error, status: status, body: Data())))
+                }
+                for item in items {
+                    switch item {
+                    case .event(let event):
+                        try deliver(name: event.type, data: Data(event.data.utf8), id: event.id)
+                    case .retry(let milliseconds):
+                        serverRetry = .milliseconds(milliseconds)
+                    case .lastEventID(let id):
+                        ready.append((nil, id))
+                    }
+                    if finished { break }
+                }
+            case .jsonLines:
+                let values: [[UInt8]]
+                do {
+                    values = try lines.parse(chunk)
+                } catch {
+                    try fail(.decoding(DecodingFailure(error, status: status, body: Data())))
+                }
+                for value in values {
+                    try deliver(name: "message", data: Data(value), id: nil)
+                    if finished { break }
+                }
+            }
+        }
+
+        /// Decodes one event into the ready queue, or ends the stream at the terminator.
+        private mutating func deliver(name: String, data: Data, id: String?) throws(ClientError<Declared>) {
+            if let terminator = policy.terminator, data.elementsEqual(terminator.utf8) {
+                finished = true
+                body = nil
+                return
+            }
+            do {
+                ready.append((try connector.operation.events.decode(name, data), id))
+                delivered = true
+            } catch {
+                try fail(.decoding(DecodingFailure(error, status: status, body: data)))
+            }
+        }
+    }
+}
+
+/// How a stream connects: the prepared request, the resilience state it shares with calls, and
+/// the last event ID its iterations share.
+final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendable {
+    let operation: StreamOperation<Element, Declared>
+    /// The request, or why it could not be built, thrown by the first connection.
+    let request: Result<TransportRequest, ClientError<Declared>>
+    let transport: any HTTPTransport
+    let state: ResilienceState
+    let host: ResilienceState.HostState
+    let observer: CallObserver
+    let lastEventID: Locked<String?>
+
+    init(
+        operation: StreamOperation<Element, Declared>, request: Result<TransportRequest, ClientError<Declared>>,
+        transport: any HTTPTransport, state: ResilienceState, host: ResilienceState.HostState, observer: CallObserver,
+        lastEventID: String?
+    ) {
+        self.operation = operation
+        self.request = request
+        self.transport = transport
+        self.state = state
+        self.host = host
+        self.observer = observer
+        self.lastEventID = Locked(lastEventID)
+    }
+
+    /// How a connection attempt went.
+    enum Opening {
+        /// The server is sending the stream.
+        case open(HTTPResponse, TransportBodyStream)
+        /// The server answered 204: there is nothing more to stream.
+        case ended
+        /// The attempt failed; `retryable` says whether another is worth making, after at least `wait`.
+        case failed(ClientError<Declared>, retryable: Bool, wait: Duration?)
+    }
+
+    /// The most of an error response's body kept for its typed error.
+    static var errorBodyLimit: Int { 64 << 10 }
+
+    /// The header a reconnection names the last event it received in.
+    static var lastEventIDField: HTTPField.Name? { HTTPField.Name("Last-Event-ID") }
+
+    /// Counts a first connection toward the host's retry budget, as a call's first attempt is.
+    func recordRequest() {
+        if let budget = operation.resilience.retry.budget { host.budget.recordRequest(policy: budget) }
+    }
+
+    /// Takes a reconnection from the host's retry budget; `false` when it is spent.
+    func withdrawFromBudget() -> Bool {
+        guard let budget = operation.resilience.retry.budget else { return true }
+        return host.budget.withdraw(policy: budget, now: state.clock.now())
+    }
+
+    /// Sends the request, resuming after `lastEventID`, and reads the response head.
+    func open(resumingAfter lastEventID: String?) async -> Opening {
+        var request: TransportRequest
+        switch self.request {
+        case .success(let prepared): request = prepared
+        case .failure(let error): return .failed(error, retryable: false, wait: nil)
+        }
+        if let lastEventID, !lastEventID.isEmpty, let field = Self.lastEventIDField {
+            request.head.headerFields[field] = lastEventID
+        }
+        let breakerPolicy = operation.resilience.circuitBreaker
+        let key = breakerPolicy.key(host: host.host, endpoint: operation.name)
+        let breaker = breakerPolicy.scope == .host ? host.breaker : state.breaker(for: key)
+        let (admission, transition) = breaker.admit(policy: breakerPolicy, now: state.clock.now())
+        publish(transition)
+        let probe: Bool
+        switch admission {
+        case .rejected(let retryIn):
+            return .failed(.circuitOpen(host: key, retryIn: retryIn), retryable: false, wait: nil)
+        case .allowed(let isProbe): probe = isProbe
+        }
+        observer.streamConnecting(operation, request: request)
+        let response: StreamingTransportResponse
+        do {
+            response = try await transport.stream(request)
+        } catch {
+            let cancelled = Task.isCancelled || error is CancellationError
+            if cancelled {
+                breaker.release(probe: probe)
+                return .failed(.cancelled, retryable: false, wait: nil)
+            }
+            publish(breaker.record(failure: true, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+            let failure = error as? TransportError ?? TransportError(.other, detail: String(describing: error))
+            let retry = operation.resilience.retry
+            if failure.kind == .timedOut {
+                return .failed(.timeout(request.timeout), retryable: retry.retriesTimeouts, wait: nil)
+            }
+            return .failed(.transport(failure), retryable: retry.retriesConnectionFailures, wait: nil)
+        }
+        let head = response.head
+        publish(
+            breaker.record(
+                failure: head.status.code >= 500, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+        if head.status.kind == .successful {
+            if head.status.code == 204 { return .ended }
+            if let problem = unexpectedMediaType(head) {
+                return .failed(
+                    .decoding(DecodingFailure(codingPath: "", message: problem, status: head.status, bodyExcerpt: "")),
+                    retryable: false, wait: nil)
+            }
+            observer.streamOpened(operation, status: head.status)
+            return .open(head, response.body)
+        }
+        let body = await Self.collect(response.body, limit: Self.errorBodyLimit)
+        let error = failure(for: head, body: body)
+        let retryable = operation.resilience.retry.statuses.contains(head.status.code)
+        return .failed(error, retryable: retryable, wait: RetryAfter.wait(in: head, now: state.clock.date()))
+    }
+
+    /// Why a successful response is not the stream the endpoint declares, or `nil` when it is
+    /// (or names no media type, which is trusted).
+    private func unexpectedMediaType(_ head: HTTPResponse) -> String? {
+        guard let contentType = head.headerFields[.contentType] else { return nil }
+        let expected = operation.stream.format.mediaType
+        let essence = contentType.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        if essence == expected { return nil }
+        if operation.stream.format == .jsonLines, essence == "application/jsonl" || essence == "application/json-seq" {
+            return nil
+        }
+        return "expected a \(expected) stream, got \(contentType)"
+    }
+
+    /// A declared error for a declared status, otherwise an unexpected status, keeping the body.
+    private func failure(for head: HTTPResponse, body: Data) -> ClientError<Declared> {
+        guard let route = operation.errors.first(where: { $0.status == head.status.code }) else {
+            return .unexpectedStatus(UnexpectedResponse(head: head, body: body))
+        }
+        do {
+            return .declared(try route.make(body), response: head)
+        } catch {
+            return .decoding(DecodingFailure(error, status: head.status, body: body))
+        }
+    }
+
+    /// Up to `limit` bytes of `body`; the rest is not waited for.
+    private static func collect(_ body: TransportBodyStream, limit: Int) async -> Data {
+        var data = Data()
+        do {
+            for try await chunk in body {
+                data.append(contentsOf: chunk.prefix(limit - data.count))
+                if data.count >= limit { break }
+            }
+        } catch {
+            // What arrived before the failure is what the error keeps.
+        }
+        return data
+    }
+
+    private func publish(_ event: CircuitBreakerEvent?) {
+        guard let event else { return }
+        observer.breakerChanged(event)
+        state.publish(event)
+    }
+}

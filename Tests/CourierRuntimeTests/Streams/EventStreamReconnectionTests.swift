@@ -1,0 +1,150 @@
+import CourierRuntimeTesting
+import Foundation
+import HTTPTypes
+import Testing
+
+@_spi(Generated) @testable import CourierRuntime
+
+/// When an event stream reconnects, on the injected clock: the server's `retry:` field sets the
+/// wait, failures back off from it, a connection that opens resets the count, and an open
+/// circuit refuses the reconnection.
+@Suite("Event stream reconnection")
+struct EventStreamReconnectionTests {
+    struct Tick: Decodable, Sendable, Hashable {
+        var n: Int
+    }
+
+    /// A transport that answers each streaming request with the next scripted reply.
+    final class ScriptedStreams: HTTPTransport {
+        enum Reply: Sendable {
+            /// A 200 event stream sending `text`, then ending cleanly or breaking.
+            case events(String, breaks: Bool)
+            /// A response with `status` and no body.
+            case status(Int)
+        }
+
+        private let replies: Locked<[Reply]>
+        /// The `Last-Event-ID` of every request, in order.
+        let resumedAfter = Locked<[String?]>([])
+
+        init(_ replies: [Reply]) {
+            self.replies = Locked(replies)
+        }
+
+        func send(_ request: TransportRequest) async throws -> TransportResponse {
+            throw TransportError(.invalidRequest, detail: "streams only")
+        }
+
+        var streamsResponseBodies: Bool { true }
+
+        func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
+            resumedAfter.withLock { $0.append(request.head.headerFields[HTTPField.Name("Last-Event-ID")!]) }
+            let reply = replies.withLock { $0.isEmpty ? Reply.status(204) : $0.removeFirst() }
+            let (body, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+            switch reply {
+            case .events(let text, let breaks):
+                continuation.yield(Array(text.utf8))
+                continuation.finish(throwing: breaks ? TransportError(.connectionLost, detail: "reset") : nil)
+                return StreamingTransportResponse(
+                    head: HTTPResponse(status: .ok, headerFields: [.contentType: "text/event-stream"]),
+                    body: TransportBodyStream(body))
+            case .status(let code):
+                continuation.finish()
+                return StreamingTransportResponse(
+                    head: HTTPResponse(status: .init(code: code)), body: TransportBodyStream(body))
+            }
+        }
+    }
+
+    let clock = ManualClock()
+
+    func stream(
+        _ transport: ScriptedStreams, reconnect: ReconnectPolicy, breaker: CircuitBreakerPolicy = .disabled
+    ) -> EventStream<StreamEvent<Tick>, NoErrors> {
+        let state = ResilienceState(clock: clock, random: SeededRandom(seed: 7))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: ServerURL("https://events.example.com"), transport: transport, resilienceState: state))
+        let operation = StreamOperation<StreamEvent<Tick>, NoErrors>(
+            name: "ticks", authSchemes: [], errors: [], service: "Ticks",
+            resilience: ResiliencePolicy(circuitBreaker: breaker),
+            stream: StreamPolicy(reconnect: reconnect), events: .serverSentEvents(["message": .json(Tick.self)]))
+        return runtime.events(operation, RequestBuilder(.get, path: "/ticks"), options: RequestOptions())
+    }
+
+    /// Yields until `condition` holds; the stream's task runs on the same pool, so this waits
+    /// for its progress without sleeping.
+    func until(_ condition: () -> Bool) async {
+        for _ in 0..<100_000 where !condition() { await Task.yield() }
+    }
+
+    /// Advances the clock to just before `wait` and checks the stream has not reconnected, then
+    /// to `wait` and checks it has.
+    func expectWait(
+        _ wait: Duration, on transport: ScriptedStreams, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        await until { clock.sleeperCount == 1 }
+        #expect(clock.sleeperCount == 1, "the stream waits to reconnect", sourceLocation: sourceLocation)
+        let sent = transport.resumedAfter.current.count
+        clock.advance(by: wait - .milliseconds(1))
+        for _ in 0..<100 { await Task.yield() }
+        #expect(transport.resumedAfter.current.count == sent, "not yet", sourceLocation: sourceLocation)
+        clock.advance(by: .milliseconds(1))
+        await until { transport.resumedAfter.current.count > sent }
+        #expect(
+            transport.resumedAfter.current.count == sent + 1, "reconnected after \(wait)",
+            sourceLocation: sourceLocation)
+    }
+
+    @Test("the server's retry: field sets the wait, and a connection that opened resets the backoff")
+    func serverRetry() async throws {
+        let transport = ScriptedStreams([
+            .events("retry: 2500\n\nid: 1\ndata: {\"n\": 1}\n\n", breaks: false),
+            .status(503),
+            .events("id: 2\ndata: {\"n\": 2}\n\n", breaks: true),
+        ])
+        let events = stream(transport, reconnect: ReconnectPolicy(initial: .milliseconds(100), jitter: .none))
+        let reader = Task { try await events.reduce(into: [Int]()) { $0.append($1.value?.n ?? -1) } }
+        await expectWait(.milliseconds(2500), on: transport)  // after the clean end of the first connection
+        await expectWait(.milliseconds(5000), on: transport)  // after the 503: backing off from the server's wait
+        await expectWait(.milliseconds(2500), on: transport)  // after the break: the count starts again
+        #expect(try await reader.value == [1, 2])
+        #expect(transport.resumedAfter.current == [nil, "1", "1", "2"])
+    }
+
+    @Test("without retry:, waits grow from initial to max")
+    func backoff() async throws {
+        let transport = ScriptedStreams([.status(503), .status(503), .status(503), .status(503)])
+        let events = stream(
+            transport, reconnect: ReconnectPolicy(initial: .milliseconds(400), max: .seconds(1), jitter: .none))
+        let reader = Task { try await events.reduce(into: 0) { count, _ in count += 1 } }
+        await expectWait(.milliseconds(400), on: transport)
+        await expectWait(.milliseconds(800), on: transport)
+        await expectWait(.seconds(1), on: transport)
+        await expectWait(.seconds(1), on: transport)
+        #expect(try await reader.value == 0, "the 204 that follows ends the stream")
+    }
+
+    @Test("an open circuit refuses the reconnection with .circuitOpen")
+    func openCircuit() async throws {
+        let transport = ScriptedStreams([.status(503), .status(503)])
+        let breaker = CircuitBreakerPolicy(consecutiveFailures: 2, openFor: .seconds(30))
+        let events = stream(
+            transport, reconnect: ReconnectPolicy(initial: .milliseconds(10), jitter: .none), breaker: breaker)
+        let reader = Task { () async throws(ClientError<NoErrors>) -> Int in
+            var count = 0
+            for try await _ in events { count += 1 }
+            return count
+        }
+        await expectWait(.milliseconds(10), on: transport)
+        // The second 503 opened the circuit: the next reconnection is refused without a request.
+        await until { clock.sleeperCount == 1 }
+        clock.advance(by: .milliseconds(20))
+        let result = await reader.result
+        guard case .failure(ClientError<NoErrors>.circuitOpen) = result else {
+            Issue.record("expected an open circuit, got \(result)")
+            return
+        }
+        #expect(transport.resumedAfter.current.count == 2, "the third attempt was never sent")
+    }
+}
