@@ -93,16 +93,7 @@ private enum {{operationsType}} {
 {{#endpoints}}
     static let {{name}} = CourierRuntime.Operation<{{outputType}}, {{declaredErrorType}}>(
         name: "{{specName}}",
-{{^listsAuthSchemesPerLine}}
-        authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
-{{/listsAuthSchemesPerLine}}
-{{#listsAuthSchemesPerLine}}
-        authSchemes: [
-{{#authSchemes}}
-            "{{specName}}",
-{{/authSchemes}}
-        ],
-{{/listsAuthSchemesPerLine}}
+        {{>operationAuthSchemes}}
 {{^hasResponseCases}}
         output: {{#responseIsJSON}}.json(accept: "{{responseAccept}}"){{/responseIsJSON}}{{#responseIsText}}.text(accept: "{{responseAccept}}"){{/responseIsText}}{{#responseIsBytes}}.bytes(accept: "{{responseAccept}}"){{/responseIsBytes}}{{#responseIsEmpty}}.empty{{/responseIsEmpty}},
 {{/hasResponseCases}}
@@ -113,31 +104,55 @@ private enum {{operationsType}} {
 {{/responseCases}}
         ]),
 {{/hasResponseCases}}
-{{^hasErrorRoutes}}
-        errors: [],
-{{/hasErrorRoutes}}
-{{#hasErrorRoutes}}
-        errors: [
-{{#errorRoutes}}
-            {{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
-{{/errorRoutes}}
-        ],
-{{/hasErrorRoutes}}
-        service: "{{serviceSpecName}}",
-{{#usesDefaultResilience}}
-        resilience: resilience,
-{{/usesDefaultResilience}}
-{{^usesDefaultResilience}}
-        resilience: CourierRuntime.ResiliencePolicy(
-{{#resilience}}
-            {{>resilience}}
-{{/resilience}}
-        ),
-{{/usesDefaultResilience}}
+        {{>operationErrorsAndResilience}}
         hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}
     )
 
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+{{^hasLongOperationType}}
+    static let {{name}} = CourierRuntime.StreamOperation<{{elementType}}, {{declaredErrorType}}>(
+{{/hasLongOperationType}}
+{{#hasLongOperationType}}
+    static let {{name}} = CourierRuntime.StreamOperation<
+        {{elementType}},
+        {{declaredErrorType}}
+    >(
+{{/hasLongOperationType}}
+        name: "{{specName}}",
+        {{>operationAuthSchemes}}
+        {{>operationErrorsAndResilience}}
+        stream: CourierRuntime.StreamPolicy(
+            format: .{{format}},
+            resumesFromLastEventID: {{resumesFromLastEventID}},
+            terminator: {{#hasTerminator}}"{{terminator}}"{{/hasTerminator}}{{^hasTerminator}}nil{{/hasTerminator}},
+{{#reconnects}}
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: {{reconnectInitial}},
+                max: {{reconnectMax}},
+                jitter: .{{reconnectJitter}},
+                maxAttempts: {{reconnectMaxAttempts}}
+            )
+{{/reconnects}}
+{{^reconnects}}
+            reconnect: .never
+{{/reconnects}}
+        ),
+{{#isServerSentEvents}}
+        events: .serverSentEvents([
+{{#eventCases}}
+            "{{eventName}}": {{#hasVariant}}.json({{payloadType}}.self, {{eventType}}.{{variantCase}}){{/hasVariant}}{{^hasVariant}}.json({{payloadType}}.self){{/hasVariant}},
+{{/eventCases}}
+        ])
+{{/isServerSentEvents}}
+{{^isServerSentEvents}}
+        events: .jsonLines()
+{{/isServerSentEvents}}
+    )
+
+{{/stream}}
+{{/streams}}
 }
 
 """#,
@@ -162,6 +177,16 @@ private enum {{operationsType}} {
     ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}>
 
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+    /// Streams the events of `{{specName}}`.
+    {{>deprecation}}
+    func {{name}}(
+        {{>streamParameterList}}
+    ) -> {{streamType}}
+
+{{/stream}}
+{{/streams}}
 }
 
 extension {{apiType}} {
@@ -211,6 +236,20 @@ extension {{apiType}} {
 {{/isPaginated}}
 
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+    {{>streamDocs}}
+    {{>deprecation}}
+    {{access}} func {{name}}(
+        {{>streamParameterListWithDefaults}}
+    ) -> {{streamType}} {
+        self.{{name}}(
+            {{>streamArgumentList}}
+        )
+    }
+
+{{/stream}}
+{{/streams}}
 }
 
 """#,
@@ -489,52 +528,30 @@ extension {{apiType}} {
     {{access}} func {{responseMethodName}}(
         {{>parameterList}}
     ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
-{{^hasLongPath}}
-        {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
-{{/hasLongPath}}
-{{#hasLongPath}}
-        {{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(
-            .{{method}},
-            path: "{{path}}"
-        )
-{{/hasLongPath}}
-{{#queryParameters}}
-        request.query("{{specName}}", {{name}})
-{{/queryParameters}}
-{{#hasHeaders}}
-        self.headers.apply(to: &request)
-{{/hasHeaders}}
-{{#headerParameters}}
-        request.header("{{specName}}", {{name}})
-{{/headerParameters}}
-{{#hasIdempotencyKey}}
-        request.header("{{idempotencyHeader}}", Foundation.UUID())
-{{/hasIdempotencyKey}}
-{{#bodyIsJSON}}
-        request.jsonBody(body, contentType: "{{bodyContentType}}")
-{{/bodyIsJSON}}
-{{#bodyIsText}}
-        request.textBody(body, contentType: "{{bodyContentType}}")
-{{/bodyIsText}}
-{{#bodyIsBytes}}
-        request.bytesBody(body, contentType: "{{bodyContentType}}")
-{{/bodyIsBytes}}
-{{#bodyIsForm}}
-        request.formBody(body)
-{{/bodyIsForm}}
-{{#bodyIsMultipart}}
-        request.multipartBody(body)
-{{/bodyIsMultipart}}
-{{#bodyHasChoices}}
-        request.body(body, as: contentType, allowed: [
-{{#bodyContentTypes}}
-            "{{mediaType}}",
-{{/bodyContentTypes}}
-        ])
-{{/bodyHasChoices}}
+        {{>request}}
         return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
     }
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+
+    /// Streams the events of `{{specName}}`, connecting when the stream is first read.
+    {{>deprecation}}
+    {{access}} func {{name}}(
+        {{>streamParameterList}}
+    ) -> {{streamType}} {
+        {{>request}}
+        return self.runtime.events(
+            {{operationsType}}.{{name}},
+            request,
+{{#isServerSentEvents}}
+            lastEventID: lastEventID,
+{{/isServerSentEvents}}
+            options: options
+        )
+    }
+{{/stream}}
+{{/streams}}
 }
 
 """#,
@@ -682,6 +699,49 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 {{/hasParameters}}
 
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+    /// A stream of `{{specName}}`.
+{{#isServerSentEvents}}
+    {{access}} static func {{name}}(
+{{#parameters}}
+        {{declaration}}: {{type}},
+{{/parameters}}
+        lastEventID: Swift.String?
+    ) -> Self {
+        Self(
+            "{{specName}}",
+{{#parameters}}
+            .init("{{label}}", {{name}}),
+{{/parameters}}
+            .init("lastEventID", lastEventID)
+        )
+    }
+{{/isServerSentEvents}}
+{{^isServerSentEvents}}
+{{#hasParameters}}
+    {{access}} static func {{name}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+    ) -> Self {
+        Self(
+            "{{specName}}",
+{{#parameters}}
+            .init("{{label}}", {{name}}){{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
+    }
+{{/hasParameters}}
+{{^hasParameters}}
+    {{access}} static func {{name}}() -> Self {
+        Self("{{specName}}")
+    }
+{{/hasParameters}}
+{{/isServerSentEvents}}
+
+{{/stream}}
+{{/streams}}
 }
 
 /// Stands in for ``{{clientType}}`` in tests: set a handler for each endpoint the code under test
@@ -751,6 +811,51 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
         return self.recorder.answer(value, to: call, status: {{successStatus}})
     }
 {{/endpoints}}
+{{#streams}}
+{{#stream}}
+
+    /// Answers `{{specName}}` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    {{access}} var {{handlerName}}: (
+        @Sendable ({{mockCallType}}) -> {{streamType}}
+    )? {
+        get { recorder.handler(for: "{{specName}}") }
+        set { recorder.setHandler(newValue, for: "{{specName}}") }
+    }
+
+    /// Records the call and returns what ``{{handlerName}}`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    {{access}} func {{name}}(
+        {{>streamParameterList}}
+    ) -> {{streamType}} {
+{{#isServerSentEvents}}
+        let call = {{mockCallType}}.{{name}}(
+{{#parameters}}
+            {{label}}: {{name}},
+{{/parameters}}
+            lastEventID: lastEventID
+        )
+{{/isServerSentEvents}}
+{{^isServerSentEvents}}
+{{#hasParameters}}
+        let call = {{mockCallType}}.{{name}}(
+{{#parameters}}
+            {{label}}: {{name}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
+{{/hasParameters}}
+{{^hasParameters}}
+        let call = {{mockCallType}}.{{name}}()
+{{/hasParameters}}
+{{/isServerSentEvents}}
+        self.recorder.record(call)
+        guard let handler = self.{{handlerName}} else {
+            return .scripted([], then: .unhandledInMock("{{mockType}}", endpoint: "{{specName}}"))
+        }
+        return handler(call)
+    }
+{{/stream}}
+{{/streams}}
 }
 {{/service}}
 {{/isService}}
@@ -792,6 +897,43 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 // No {{omittedKind}} code: generating '{{omittedKind}}' is turned off ('generate' in courier-config.yaml, or --generate).
 
 """#,
+        "operationAuthSchemes": #"""
+{{^listsAuthSchemesPerLine}}
+authSchemes: [{{#authSchemes}}"{{specName}}"{{^isLast}}, {{/isLast}}{{/authSchemes}}],
+{{/listsAuthSchemesPerLine}}
+{{#listsAuthSchemesPerLine}}
+authSchemes: [
+{{#authSchemes}}
+    "{{specName}}",
+{{/authSchemes}}
+],
+{{/listsAuthSchemesPerLine}}
+
+"""#,
+        "operationErrorsAndResilience": #"""
+{{^hasErrorRoutes}}
+errors: [],
+{{/hasErrorRoutes}}
+{{#hasErrorRoutes}}
+errors: [
+{{#errorRoutes}}
+    {{#hasBody}}.json({{status}}, {{declaredErrorType}}.{{caseName}}){{/hasBody}}{{^hasBody}}.empty({{status}}, .{{caseName}}){{/hasBody}},
+{{/errorRoutes}}
+],
+{{/hasErrorRoutes}}
+service: "{{serviceSpecName}}",
+{{#usesDefaultResilience}}
+resilience: resilience,
+{{/usesDefaultResilience}}
+{{^usesDefaultResilience}}
+resilience: CourierRuntime.ResiliencePolicy(
+{{#resilience}}
+    {{>resilience}}
+{{/resilience}}
+),
+{{/usesDefaultResilience}}
+
+"""#,
         "parameterDocs": #"""
 {{#isPath}}The `{{specName}}` path parameter.{{/isPath}}{{#isQuery}}The `{{specName}}` query parameter.{{/isQuery}}{{#isHeader}}The `{{specName}}` header parameter.{{/isHeader}}{{#isBody}}The request body.{{/isBody}}{{#isContentType}}The media type to send the body as, one of:{{/isContentType}}
 """#,
@@ -807,6 +949,52 @@ options: CourierRuntime.RequestOptions
 {{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
 {{/parameters}}
 options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+
+"""#,
+        "request": #"""
+{{^hasLongPath}}
+{{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(.{{method}}, path: "{{path}}")
+{{/hasLongPath}}
+{{#hasLongPath}}
+{{#mutatesRequest}}var{{/mutatesRequest}}{{^mutatesRequest}}let{{/mutatesRequest}} request = CourierRuntime.RequestBuilder(
+    .{{method}},
+    path: "{{path}}"
+)
+{{/hasLongPath}}
+{{#queryParameters}}
+request.query("{{specName}}", {{name}})
+{{/queryParameters}}
+{{#hasHeaders}}
+self.headers.apply(to: &request)
+{{/hasHeaders}}
+{{#headerParameters}}
+request.header("{{specName}}", {{name}})
+{{/headerParameters}}
+{{#hasIdempotencyKey}}
+request.header("{{idempotencyHeader}}", Foundation.UUID())
+{{/hasIdempotencyKey}}
+{{#bodyIsJSON}}
+request.jsonBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsJSON}}
+{{#bodyIsText}}
+request.textBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsText}}
+{{#bodyIsBytes}}
+request.bytesBody(body, contentType: "{{bodyContentType}}")
+{{/bodyIsBytes}}
+{{#bodyIsForm}}
+request.formBody(body)
+{{/bodyIsForm}}
+{{#bodyIsMultipart}}
+request.multipartBody(body)
+{{/bodyIsMultipart}}
+{{#bodyHasChoices}}
+request.body(body, as: contentType, allowed: [
+{{#bodyContentTypes}}
+    "{{mediaType}}",
+{{/bodyContentTypes}}
+])
+{{/bodyHasChoices}}
 
 """#,
         "resilience": #"""
@@ -870,6 +1058,75 @@ cache: CourierRuntime.CachePolicy(
 {{^cache}}
 cache: nil
 {{/cache}}
+
+"""#,
+        "streamArgumentList": #"""
+{{#parameters}}
+{{label}}: {{name}},
+{{/parameters}}
+{{#isServerSentEvents}}
+lastEventID: lastEventID,
+{{/isServerSentEvents}}
+options: options
+
+"""#,
+        "streamDocs": #"""
+{{#docLines}}
+{{.}}
+{{/docLines}}
+{{^docLines}}
+/// {{summary}}
+{{/docLines}}
+///
+/// The events arrive as the server sends them: read them with `for try await event in …`.
+{{#reconnects}}
+{{#isServerSentEvents}}
+/// A lost connection is opened again{{#resumesFromLastEventID}}, resuming after the last event{{/resumesFromLastEventID}};
+/// leaving the loop or cancelling the task closes it.
+{{/isServerSentEvents}}
+{{^isServerSentEvents}}
+/// A failed connection attempt is tried again; once values have arrived, a lost connection ends
+/// the stream with its error. Leaving the loop or cancelling the task closes the connection.
+{{/isServerSentEvents}}
+{{/reconnects}}
+{{^reconnects}}
+/// The stream is not reconnected, since sending its request again would repeat it; leaving the
+/// loop or cancelling the task closes the connection.
+{{/reconnects}}
+///
+/// - Parameters:
+{{#parameters}}
+///   - {{docName}}: {{#hasDocLine}}{{docLine}}{{/hasDocLine}}{{^hasDocLine}}{{>parameterDocs}}{{/hasDocLine}}
+{{#docMoreLines}}
+///     {{.}}
+{{/docMoreLines}}
+{{/parameters}}
+{{#isServerSentEvents}}
+///   - lastEventID: The ID of the event to start after, as a stream's `lastEventID` reported it.
+{{/isServerSentEvents}}
+///   - options: Settings for this stream, such as its attempt timeout.
+/// - Remark: Generated from endpoint `{{specName}}`:
+///   {{summary}}.
+
+"""#,
+        "streamParameterList": #"""
+{{#parameters}}
+{{declaration}}: {{type}},
+{{/parameters}}
+{{#isServerSentEvents}}
+lastEventID: Swift.String?,
+{{/isServerSentEvents}}
+options: CourierRuntime.RequestOptions
+
+"""#,
+        "streamParameterListWithDefaults": #"""
+{{#parameters}}
+{{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+{{#isServerSentEvents}}
+lastEventID: Swift.String? = nil,
+{{/isServerSentEvents}}
+options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
 
 """#,
         "struct": #"""

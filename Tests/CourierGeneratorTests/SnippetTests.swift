@@ -330,6 +330,92 @@ struct SnippetTests {
             """, in: files[.client])
     }
 
+    @Test("a server-sent event stream knows each union variant's event name and resumes by default")
+    func serverSentEventStream() async throws {
+        let files = try await Self.generate(
+            """
+            servers: { main: https://shop.example.com }
+            models:
+              Placed: { properties: { kind: string, id: string } }
+              Shipped: { properties: { kind: string, id: string, carrier: string } }
+              OrderEvent:
+                oneOf: { discriminator: kind, variants: { placed: Placed, shipped: Shipped } }
+            endpoints:
+              watchOrders:
+                method: GET
+                path: /orders/events
+                query: { since: string? }
+                stream: { event: OrderEvent, terminator: "[DONE]", reconnect: { maxAttempts: unlimited } }
+            """)
+        Self.expect(
+            """
+                public func watchOrders(
+                    since: Swift.String?,
+                    lastEventID: Swift.String?,
+                    options: CourierRuntime.RequestOptions
+                ) -> CourierRuntime.ServerSentEventStream<OrderEvent, ShopDeclaredError> {
+                    var request = CourierRuntime.RequestBuilder(.get, path: "/orders/events")
+                    request.query("since", since)
+                    return self.runtime.events(
+                        ShopOperations.watchOrders,
+                        request,
+                        lastEventID: lastEventID,
+                        options: options
+                    )
+                }
+            """, in: files[.client])
+        Self.expect(
+            """
+                    stream: CourierRuntime.StreamPolicy(
+                        format: .serverSentEvents,
+                        resumesFromLastEventID: true,
+                        terminator: "[DONE]",
+                        reconnect: CourierRuntime.ReconnectPolicy(
+                            initial: .milliseconds(500),
+                            max: .seconds(30),
+                            jitter: .full,
+                            maxAttempts: nil
+                        )
+                    ),
+                    events: .serverSentEvents([
+                        "message": .json(OrderEvent.self),
+                        "placed": .json(Placed.self, OrderEvent.placed),
+                        "shipped": .json(Shipped.self, OrderEvent.shipped),
+                    ])
+            """, in: files[.client])
+    }
+
+    @Test("a POST stream of JSON Lines is never reconnected and takes no last event ID")
+    func jsonLinesStream() async throws {
+        let files = try await Self.generate(
+            """
+            servers: { main: https://shop.example.com }
+            models:
+              Chunk: { properties: { text: string } }
+            endpoints:
+              complete:
+                method: POST
+                path: /complete
+                body: string
+                stream: { format: ndjson, event: Chunk }
+            """)
+        Self.expect(
+            """
+                public func complete(
+                    body: Swift.String,
+                    options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+                ) -> CourierRuntime.EventStream<Chunk, ShopDeclaredError> {
+            """, in: files[.client])
+        Self.expect(
+            """
+                        resumesFromLastEventID: false,
+                        terminator: nil,
+                        reconnect: .never
+                    ),
+                    events: .jsonLines()
+            """, in: files[.client])
+    }
+
     @Test("auth schemes become credentials read from the environment and applied by scheme name")
     func auth() async throws {
         let files = try await Self.generate(

@@ -78,7 +78,51 @@ extension RenderModelBuilder {
             resilience: Render.Policy(policy: endpoint.resilience),
             usesDefaultResilience: endpoint.resilience == file.defaults,
             pagination: pagination,
+            stream: endpoint.stream.map { self.stream($0, of: endpoint) },
             deprecation: deprecation(endpoint.deprecation))
+    }
+
+    /// How a streaming endpoint's events arrive, decode and resume.
+    private func stream(_ stream: StreamSpec, of endpoint: Endpoint) -> Render.Stream {
+        let eventType = spelling.type(stream.event.expression)
+        let isServerSentEvents = stream.format == .sse
+        let elementType = isServerSentEvents ? "CourierRuntime.StreamEvent<\(eventType)>" : eventType
+        let declared = ReservedNames.ServiceType.declaredError.name(forService: serviceTypePrefix)
+        var cases = [Render.EventCase(eventName: "message", payloadType: eventType, variantCase: nil)]
+        if isServerSentEvents, case .model(let name) = spelling.unaliased(stream.event.expression),
+            let model = spec.model(named: name)
+        {
+            switch model.kind {
+            case .oneOf(_, _, let variants):
+                cases += variants.map { variant in
+                    Render.EventCase(
+                        eventName: SwiftSpelling.literal(variant.tag),
+                        payloadType: spelling.type(variant.model.expression),
+                        variantCase: SwiftSpelling.memberName(variant.tag))
+                }
+            default:
+                if name != "message" {
+                    cases.append(
+                        Render.EventCase(
+                            eventName: SwiftSpelling.literal(name), payloadType: eventType, variantCase: nil))
+                }
+            }
+        }
+        return Render.Stream(
+            eventType: eventType,
+            elementType: elementType,
+            streamType: isServerSentEvents
+                ? "CourierRuntime.ServerSentEventStream<\(eventType), \(declared)>"
+                : "CourierRuntime.EventStream<\(eventType), \(declared)>",
+            hasLongOperationType:
+                "    static let \(SwiftSpelling.memberName(endpoint.name)) = CourierRuntime.StreamOperation<\(elementType), \(declared)>("
+                .count > 120,
+            isServerSentEvents: isServerSentEvents,
+            resumesFromLastEventID: stream.resume == .lastEventId,
+            terminator: stream.terminator.map(SwiftSpelling.literal),
+            reconnects: stream.reconnects,
+            reconnect: stream.reconnect,
+            eventCases: RenderList(cases))
     }
 
     /// How a request body is sent.

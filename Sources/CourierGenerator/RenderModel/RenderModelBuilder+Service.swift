@@ -20,7 +20,8 @@ extension RenderModelBuilder {
             authSchemes: RenderList(file.authSchemes.map(authScheme)),
             headers: RenderList(file.headers.map { parameter($0, placement: .header) }),
             errors: RenderList(declaredErrors().map(declaredError)),
-            endpoints: RenderList(file.endpoints.map(endpoint)))
+            endpoints: RenderList(file.endpoints.filter { $0.stream == nil }.map(endpoint)),
+            streams: RenderList(file.endpoints.filter { $0.stream != nil }.map(endpoint)))
     }
 
     /// The errors the service's endpoints declare, in the order they are defined.

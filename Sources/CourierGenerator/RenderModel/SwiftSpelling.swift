@@ -101,7 +101,14 @@ struct SwiftSpelling {
 
     /// Text as doc-comment lines (`/// text`, or `///` for a blank line).
     static func docLines(_ text: String?) -> [String] {
-        commented(plainLines(text))
+        commented(plainLines(text).flatMap(wrappedProse))
+    }
+
+    /// A line of prose longer than 100 characters, such as a folded YAML paragraph, broken
+    /// between words; a line that starts indented (code, a nested list) is kept as written.
+    private static func wrappedProse(_ line: String) -> [String] {
+        guard line.count > 100, let first = line.first, !first.isWhitespace else { return [line] }
+        return wrapped(line, firstWidth: 100, width: 100)
     }
 
     /// Lines prefixed with `///`, without trailing spaces.

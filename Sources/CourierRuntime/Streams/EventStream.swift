@@ -20,6 +20,11 @@ public enum StreamEvent<Value: Sendable>: Sendable {
 extension StreamEvent: Equatable where Value: Equatable {}
 extension StreamEvent: Hashable where Value: Hashable {}
 
+/// A stream of server-sent events whose data decodes to `Value`: what a generated client's
+/// `stream: { format: sse }` endpoint returns.
+public typealias ServerSentEventStream<Value: Sendable, Declared: DeclaredError> =
+    EventStream<StreamEvent<Value>, Declared>
+
 /// How one event's data becomes a stream's element: which event names a stream knows and how
 /// each one's data decodes. Generated code makes one per streaming endpoint.
 @_spi(Generated)
@@ -115,23 +120,102 @@ public struct StreamOperation<Element: Sendable, Declared: DeclaredError>: Senda
 /// connection at once. Leaving the loop closes it too.
 ///
 /// Each iteration is a connection of its own, starting after ``lastEventID``.
+///
+/// A mock hands out a scripted stream instead: ``scripted(_:then:)`` or ``scripted(_:)``.
 public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequence, Sendable {
     /// Why the stream failed.
     public typealias Failure = ClientError<Declared>
 
-    let connector: StreamConnector<Element, Declared>
+    private enum Source: Sendable {
+        case live(StreamConnector<Element, Declared>)
+        case scripted(@Sendable () -> AsyncStream<Result<Element, ClientError<Declared>>>)
+    }
+
+    private let source: Source
+
+    init(connector: StreamConnector<Element, Declared>) {
+        self.source = .live(connector)
+    }
+
+    /// A stream that yields `elements` and then ends, or fails with `failure`: what a mock
+    /// returns to script a stream. Every iteration yields the same elements.
+    public static func scripted(_ elements: [Element], then failure: ClientError<Declared>? = nil) -> EventStream {
+        EventStream(
+            source: .scripted {
+                AsyncStream { continuation in
+                    for element in elements { continuation.yield(.success(element)) }
+                    if let failure { continuation.yield(.failure(failure)) }
+                    continuation.finish()
+                }
+            })
+    }
+
+    /// A stream that yields what `results` delivers, as a test feeds it: a failure ends the
+    /// stream with that error, and the end of `results` ends it cleanly. Iterate it once.
+    public static func scripted(_ results: AsyncStream<Result<Element, ClientError<Declared>>>) -> EventStream {
+        EventStream(source: .scripted { results })
+    }
+
+    private init(source: Source) {
+        self.source = source
+    }
 
     /// The ID of the last event delivered (or the one the stream was asked to start after), which
-    /// a new iteration or reconnection resumes from; `nil` before any.
-    public var lastEventID: String? { connector.lastEventID.current }
+    /// a new iteration or reconnection resumes from; `nil` before any, and for a scripted stream.
+    public var lastEventID: String? {
+        guard case .live(let connector) = source else { return nil }
+        return connector.lastEventID.current
+    }
 
     /// Starts reading: the first call to `next()` connects.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(connector: connector)
+        switch source {
+        case .live(let connector): AsyncIterator(.live(LiveReader(connector: connector)))
+        case .scripted(let make): AsyncIterator(.scripted(make().makeAsyncIterator()))
+        }
     }
 
     /// Reads a stream's events, reconnecting as its policy says.
     public struct AsyncIterator: AsyncIteratorProtocol {
+        fileprivate enum Reader {
+            case live(LiveReader)
+            case scripted(AsyncStream<Result<Element, ClientError<Declared>>>.AsyncIterator)
+            case finished
+        }
+
+        private var reader: Reader
+
+        fileprivate init(_ reader: Reader) {
+            self.reader = reader
+        }
+
+        /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
+        public mutating func next() async throws(ClientError<Declared>) -> Element? {
+            switch reader {
+            case .live(var live):
+                reader = .finished
+                defer { reader = .live(live) }
+                return try await live.next()
+            case .scripted(var results):
+                switch await results.next() {
+                case .success(let element)?:
+                    reader = .scripted(results)
+                    return element
+                case .failure(let error)?:
+                    reader = .finished
+                    throw error
+                case nil:
+                    reader = .finished
+                    return nil
+                }
+            case .finished:
+                return nil
+            }
+        }
+    }
+
+    /// Reads a live stream: connects, frames and decodes what arrives, and reconnects.
+    fileprivate struct LiveReader {
         private let connector: StreamConnector<Element, Declared>
         private var body: TransportBodyStream.AsyncIterator?
         private var status: HTTPResponse.Status = .ok
@@ -165,7 +249,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
-        public mutating func next() async throws(ClientError<Declared>) -> Element? {
+        mutating func next() async throws(ClientError<Declared>) -> Element? {
             while true {
                 while readyIndex < ready.count {
                     let (element, id) = ready[readyIndex]

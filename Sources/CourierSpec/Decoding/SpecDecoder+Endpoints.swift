@@ -14,12 +14,16 @@ extension SpecDecoder {
         }
     }
 
-    mutating func decodeEndpoints(_ node: YAMLNode, defaults: ResiliencePolicy) -> [Endpoint] {
+    mutating func decodeEndpoints(
+        _ node: YAMLNode, defaults: ResiliencePolicy, streamReconnect: ReconnectPolicy = ReconnectPolicy()
+    ) -> [Endpoint] {
         guard let entries = mapping(node, what: "'endpoints'") else { return [] }
         var endpoints: [Endpoint] = []
         for entry in entries {
             guard let name = entry.key.scalarValue else { continue }
-            if let endpoint = decodeEndpoint(name: name, entry.value, at: entry.key.location, defaults: defaults) {
+            if let endpoint = decodeEndpoint(
+                name: name, entry.value, at: entry.key.location, defaults: defaults, streamReconnect: streamReconnect)
+            {
                 endpoints.append(endpoint)
             }
         }
@@ -27,7 +31,8 @@ extension SpecDecoder {
     }
 
     mutating func decodeEndpoint(
-        name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy
+        name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy,
+        streamReconnect: ReconnectPolicy = ReconnectPolicy()
     ) -> Endpoint? {
         if !(name.first?.isLetter ?? false) {
             error("an endpoint name starts with a letter, not '\(name)'", at: location)
@@ -171,6 +176,17 @@ extension SpecDecoder {
                 at: fields.keyLocation("retry"))
         }
 
+        var stream: StreamSpec?
+        if let streamNode = fields["stream"] {
+            for key in ["response", "responses", "pagination", "cache"] where fields.has(key) {
+                error(
+                    "a streaming endpoint's events are its response; '\(key)' cannot be given with 'stream'",
+                    at: fields.keyLocation(key))
+            }
+            let repeatable = method.map { $0.isIdempotent } ?? true || idempotencyKey != nil
+            stream = decodeStream(streamNode, inherited: streamReconnect, reconnects: repeatable, method: method)
+        }
+
         return Endpoint(
             name: name, method: method ?? .get, path: pathText, pathSegments: segments ?? [],
             description: fields["description"].flatMap { string($0, what: "'description'") },
@@ -182,7 +198,62 @@ extension SpecDecoder {
             pagination: fields["pagination"].flatMap { decodePagination($0) },
             idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
             resilience: resilience, location: location, hasRoute: method != nil && segments != nil,
-            responseCases: responseCases)
+            responseCases: responseCases, stream: stream)
+    }
+
+    /// An endpoint's `stream:`. `reconnects` is false for a method that must not be sent twice.
+    mutating func decodeStream(
+        _ node: YAMLNode, inherited: ReconnectPolicy, reconnects: Bool, method: HTTPMethod?
+    ) -> StreamSpec? {
+        guard let fields = fields(node, allowed: SpecKeys.stream, in: "'stream'") else { return nil }
+        var format = StreamSpec.Format.sse
+        if let formatNode = fields["format"], let text = string(formatNode, what: "'format'") {
+            if let value = StreamSpec.Format(rawValue: text) {
+                format = value
+            } else {
+                let names = StreamSpec.Format.allCases.map(\.rawValue)
+                error("'format' is one of \(quotedList(names)), not '\(text)'", at: formatNode.location)
+            }
+        }
+        guard let eventNode = fields["event"] else {
+            error("'stream' needs 'event': the model or union each event decodes to", at: node.location)
+            return nil
+        }
+        guard let event = typeReference(eventNode) else { return nil }
+        var resume: StreamSpec.Resume = format == .sse ? .lastEventId : .none
+        if let resumeNode = fields["resume"], let text = string(resumeNode, what: "'resume'") {
+            if let value = StreamSpec.Resume(rawValue: text) {
+                resume = value
+                if value == .lastEventId, format == .ndjson {
+                    error(
+                        "JSON Lines carry no event IDs; 'resume: lastEventId' needs 'format: sse'",
+                        at: resumeNode.location)
+                }
+            } else {
+                let names = StreamSpec.Resume.allCases.map(\.rawValue)
+                error("'resume' is one of \(quotedList(names)), not '\(text)'", at: resumeNode.location)
+            }
+        }
+        var terminator: String?
+        if let terminatorNode = fields["terminator"], let text = string(terminatorNode, what: "'terminator'") {
+            if text.isEmpty || text.contains(where: \.isNewline) {
+                error("'terminator' is one line of data, such as '[DONE]'", at: terminatorNode.location)
+            } else {
+                terminator = text
+            }
+        }
+        var reconnect = inherited
+        if let reconnectNode = fields["reconnect"] {
+            reconnect = decodeReconnect(reconnectNode, base: inherited)
+            if !reconnects, let method {
+                error(
+                    "a \(method.rawValue) stream is never reconnected, since sending it again would repeat it; add 'idempotencyKey' or remove 'reconnect'",
+                    at: fields.keyLocation("reconnect"))
+            }
+        }
+        return StreamSpec(
+            format: format, event: event, resume: resume, terminator: terminator, reconnect: reconnect,
+            reconnects: reconnects, location: node.location)
     }
 
     /// Splits `/payments/{id}/refunds` into literals and placeholders.

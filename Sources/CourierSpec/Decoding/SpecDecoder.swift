@@ -55,11 +55,13 @@ struct SpecDecoder {
         if let headers = fields["headers"] {
             file.headers = decodeParameters(headers, kind: .header, in: "'headers'")
         }
-        if let defaults = fields["defaults"] { file.defaults = decodeDefaults(defaults) }
+        if let defaults = fields["defaults"] { (file.defaults, file.streamReconnect) = decodeDefaults(defaults) }
         if let errors = fields["errors"] { file.errors = decodeErrors(errors) }
         if let models = fields["models"] { file.models = decodeModels(models) }
         if let imports = fields["imports"] { file.imports = decodeImports(imports) }
-        if let endpoints = fields["endpoints"] { file.endpoints = decodeEndpoints(endpoints, defaults: file.defaults) }
+        if let endpoints = fields["endpoints"] {
+            file.endpoints = decodeEndpoints(endpoints, defaults: file.defaults, streamReconnect: file.streamReconnect)
+        }
         return file
     }
 
@@ -195,9 +197,51 @@ struct SpecDecoder {
 
     // MARK: - Resilience
 
-    mutating func decodeDefaults(_ node: YAMLNode) -> ResiliencePolicy {
-        guard let fields = fields(node, allowed: SpecKeys.defaults, in: "'defaults'") else { return .builtIn }
-        return applyResilience(fields, to: .builtIn, base: .builtIn)
+    /// The service's resilience defaults, and how its streams reconnect unless they say otherwise.
+    mutating func decodeDefaults(_ node: YAMLNode) -> (ResiliencePolicy, ReconnectPolicy) {
+        guard let fields = fields(node, allowed: SpecKeys.defaults, in: "'defaults'") else {
+            return (.builtIn, ReconnectPolicy())
+        }
+        var reconnect = ReconnectPolicy()
+        if let streamNode = fields["stream"],
+            let stream = self.fields(streamNode, allowed: SpecKeys.streamDefaults, in: "'defaults.stream'"),
+            let reconnectNode = stream["reconnect"]
+        {
+            reconnect = decodeReconnect(reconnectNode, base: reconnect)
+        }
+        return (applyResilience(fields, to: .builtIn, base: .builtIn), reconnect)
+    }
+
+    /// `reconnect: { initial: 1s, max: 30s, jitter: full, maxAttempts: 10 }` over `base`.
+    mutating func decodeReconnect(_ node: YAMLNode, base: ReconnectPolicy) -> ReconnectPolicy {
+        guard let fields = fields(node, allowed: SpecKeys.reconnect, in: "'reconnect'") else { return base }
+        var reconnect = base
+        if let node = fields["initial"], let value = positiveDuration(node, what: "'initial'") {
+            reconnect.initial = value
+        }
+        if let node = fields["max"], let value = positiveDuration(node, what: "'max'") { reconnect.max = value }
+        if let node = fields["jitter"], let text = string(node, what: "'jitter'") {
+            if let jitter = RetryPolicy.Backoff.Jitter(rawValue: text) {
+                reconnect.jitter = jitter
+            } else {
+                let names = RetryPolicy.Backoff.Jitter.allCases.map(\.rawValue)
+                error("'jitter' is one of \(quotedList(names)), not '\(text)'", at: node.location)
+            }
+        }
+        if let node = fields["maxAttempts"] {
+            if node.scalar?.style == .plain, node.scalarValue == "unlimited" {
+                reconnect.maxAttempts = nil
+            } else if let value = integer(node, what: "'maxAttempts' (or 'unlimited')", in: 0...1_000_000) {
+                reconnect.maxAttempts = value
+            }
+        }
+        // Only where this mapping sets a bound: an inherited pair was reported where it was written.
+        if fields.has("initial") || fields.has("max"), reconnect.initial > reconnect.max {
+            error(
+                "the first reconnect wait (\(SpecUnits.format(reconnect.initial))) is longer than the largest (\(SpecUnits.format(reconnect.max)))",
+                at: fields["initial"]?.location ?? node.location)
+        }
+        return reconnect
     }
 
     /// Applies the resilience keys present in `fields` on top of `inherited`; `base` supplies

@@ -232,3 +232,26 @@ public struct ResiliencePolicy: Hashable, Sendable {
     /// Courier's built-in defaults, used where a spec says nothing.
     public static let builtIn = ResiliencePolicy()
 }
+
+/// When a stream connects again after losing its connection (`reconnect:`).
+public struct ReconnectPolicy: Hashable, Sendable {
+    /// The first wait, before jitter (or the server's `retry:` for server-sent events). Default 500 ms.
+    public var initial: Duration
+    /// The longest wait, before jitter. Default 30 s.
+    public var max: Duration
+    /// How each wait is randomised. Default full.
+    public var jitter: RetryPolicy.Backoff.Jitter
+    /// Failed reconnections in a row before the stream gives up, or `nil` for `unlimited`. Default 10.
+    public var maxAttempts: Int?
+
+    /// Creates a reconnect policy; the defaults are a stream's.
+    public init(
+        initial: Duration = .milliseconds(500), max: Duration = .seconds(30),
+        jitter: RetryPolicy.Backoff.Jitter = .full, maxAttempts: Int? = 10
+    ) {
+        self.initial = initial
+        self.max = max
+        self.jitter = jitter
+        self.maxAttempts = maxAttempts
+    }
+}

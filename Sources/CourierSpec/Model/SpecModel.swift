@@ -231,6 +231,43 @@ public struct Pagination: Hashable, Sendable {
     public var location: SourceLocation
 }
 
+/// A streaming endpoint's response (`stream:`): events read as they arrive, over a connection
+/// that is opened again when it drops.
+public struct StreamSpec: Hashable, Sendable {
+    /// How the body is framed.
+    public enum Format: String, Hashable, Sendable, CaseIterable {
+        /// Server-sent events (`text/event-stream`).
+        case sse
+        /// Newline-delimited JSON (`application/x-ndjson`).
+        case ndjson
+    }
+
+    /// How a reconnection picks up where the stream left off.
+    public enum Resume: String, Hashable, Sendable, CaseIterable {
+        /// The last event's ID is sent as `Last-Event-ID` (server-sent events only).
+        case lastEventId
+        /// Nothing is sent; the server decides where to start.
+        case none
+    }
+
+    /// How the body is framed.
+    public var format: Format
+    /// The model, or `oneOf` union, each event's data decodes to.
+    public var event: TypeReference
+    /// How a reconnection resumes. Default `lastEventId` for `sse`, `none` for `ndjson`.
+    public var resume: Resume
+    /// A data value that ends the stream, such as `[DONE]`.
+    public var terminator: String?
+    /// When the stream connects again: the spec's `defaults.stream.reconnect` with this stream's
+    /// overrides.
+    public var reconnect: ReconnectPolicy
+    /// Whether the stream may be reconnected at all: not for a method that is not idempotent
+    /// (POST, PATCH without `idempotencyKey`), since sending it again would repeat its effect.
+    public var reconnects: Bool
+    /// Where `stream:` is written.
+    public var location: SourceLocation
+}
+
 /// Which auth schemes an endpoint uses.
 public enum AuthRequirement: Hashable, Sendable {
     /// Whatever credentials the client was given (the default).
@@ -317,6 +354,8 @@ public struct Endpoint: Hashable, Sendable {
     /// With `responses:`, each success status and its body, by status; ``response`` is then the
     /// first. Empty with `response:`.
     public var responseCases: [ResponseBody] = []
+    /// With `stream:`, how the events arrive; the endpoint then has no ``response``.
+    public var stream: StreamSpec?
 }
 
 /// An `imports:` entry.
@@ -349,6 +388,8 @@ public struct SpecFile: Hashable, Sendable {
     public var headers: [Parameter]
     /// The service-wide resilience settings (built-in defaults with the spec's `defaults:` applied).
     public var defaults: ResiliencePolicy
+    /// How streams reconnect unless they say otherwise: `defaults.stream.reconnect` over the built-in policy.
+    public var streamReconnect = ReconnectPolicy()
     /// Named errors.
     public var errors: [ErrorDefinition]
     /// Models, in source order.

@@ -58,6 +58,8 @@ public enum ReservedNames {
     /// The suffix of the method that returns an endpoint's value with the response's metadata:
     /// `getPaymentWithResponse`.
     public static let responseSuffix = "WithResponse"
+    /// The label of the argument a server-sent event stream starts after.
+    public static let lastEventIDLabel = "lastEventID"
     /// The suffix of the method that pages through a paginated endpoint's items: `listPaymentsItems`.
     public static let paginationSuffix = "Items"
 

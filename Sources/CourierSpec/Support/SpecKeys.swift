@@ -18,7 +18,13 @@ public enum SpecKeys {
     /// A parameter (path, query, header, service-wide header) written as a mapping.
     public static let parameter = ["type", "default", "description", "deprecated", "swiftName"]
     /// `defaults:`.
-    public static let defaults = ["timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache"]
+    public static let defaults = ["timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache", "stream"]
+    /// `defaults.stream:`: what every stream inherits.
+    public static let streamDefaults = ["reconnect"]
+    /// An endpoint's `stream:`.
+    public static let stream = ["format", "event", "resume", "terminator", "reconnect"]
+    /// `reconnect:`.
+    public static let reconnect = ["initial", "max", "jitter", "maxAttempts"]
     /// `timeout:`.
     public static let timeout = ["total", "attempt"]
     /// `retry:`.
@@ -50,7 +56,7 @@ public enum SpecKeys {
     public static let endpoint = [
         "method", "path", "description", "deprecated", "params", "query", "headers", "body",
         "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
-        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit",
+        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream",
     ]
     /// `body:` written as a mapping.
     public static let body = ["type", "contentType", "description"]
@@ -67,7 +73,8 @@ public enum SpecKeys {
         "timeout": timeout, "retry": retry, "backoff": backoff, "budget": budget, "circuitBreaker": circuitBreaker,
         "bulkhead": bulkhead, "rateLimit": rateLimit, "cache": cache, "error": error, "model": model,
         "property": property, "oneOf": oneOf, "endpoint": endpoint, "body": body, "response": response,
-        "responseCase": responseCase, "pagination": pagination,
+        "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
+        "reconnect": reconnect,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

@@ -745,6 +745,10 @@ public struct SpecValidator {
         if endpoint.body != nil {
             reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter"
         }
+        if endpoint.stream?.format == .sse {
+            reserved[ReservedNames.lastEventIDLabel] =
+                "is the label of the event ID a stream starts after; set 'swiftName' to rename the parameter"
+        }
         if (endpoint.body?.contentTypes.count ?? 0) > 1 {
             reserved["contentType"] =
                 "is the label that picks the body's media type; set 'swiftName' to rename the parameter"
@@ -760,6 +764,7 @@ public struct SpecValidator {
             checkNoFile(type)
             resolve(type)
         }
+        if let stream = endpoint.stream, resolve(stream.event) { checkStreamEvent(stream.event) }
         for response in endpoint.responseCases.dropFirst() {
             if let type = response.type {
                 checkNoFile(type)
@@ -804,6 +809,18 @@ public struct SpecValidator {
             endpoint.pagination = checkPagination(pagination, of: endpoint)
         }
         return endpoint
+    }
+
+    /// A stream's events are objects or unions: something a named event or a JSON line can be.
+    private mutating func checkStreamEvent(_ event: TypeReference) {
+        if case .model(let name) = unaliased(event.expression), let model = models[name] {
+            switch model.kind {
+            case .object, .oneOf: return
+            default: break
+            }
+        }
+        error(
+            "a stream's 'event' is an object model or a 'oneOf' union, not '\(event)'", at: event.location)
     }
 
     private mutating func checkPagination(_ pagination: Pagination, of endpoint: Endpoint) -> Pagination? {

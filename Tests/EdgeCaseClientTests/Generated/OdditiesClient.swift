@@ -152,6 +152,17 @@ public protocol OdditiesAPI: Swift.Sendable {
         after: Swift.String?,
         options: CourierRuntime.RequestOptions
     ) async throws(OdditiesError) -> CourierRuntime.Response<Node>
+
+    /// Streams the events of `events`.
+    func events(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, OdditiesDeclaredError>
+
+    /// Streams the events of `lines`.
+    func lines(
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError>
 }
 
 extension OdditiesAPI {
@@ -287,6 +298,45 @@ extension OdditiesAPI {
             return (page.children, page.cursor)
         }
     }
+
+    /// `GET /odd v1/events`
+    ///
+    /// The events arrive as the server sends them: read them with `for try await event in …`.
+    /// A lost connection is opened again, resuming after the last event;
+    /// leaving the loop or cancelling the task closes it.
+    ///
+    /// - Parameters:
+    ///   - lastEventID: The ID of the event to start after, as a stream's `lastEventID` reported it.
+    ///   - options: Settings for this stream, such as its attempt timeout.
+    /// - Remark: Generated from endpoint `events`:
+    ///   `GET /odd v1/events`.
+    public func events(
+        lastEventID: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.ServerSentEventStream<Shape, OdditiesDeclaredError> {
+        self.events(
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
+
+    /// `GET /odd v1/lines`
+    ///
+    /// The events arrive as the server sends them: read them with `for try await event in …`.
+    /// A failed connection attempt is tried again; once values have arrived, a lost connection ends
+    /// the stream with its error. Leaving the loop or cancelling the task closes the connection.
+    ///
+    /// - Parameters:
+    ///   - options: Settings for this stream, such as its attempt timeout.
+    /// - Remark: Generated from endpoint `lines`:
+    ///   `GET /odd v1/lines`.
+    public func lines(
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError> {
+        self.lines(
+            options: options
+        )
+    }
 }
 
 // MARK: - Client
@@ -393,6 +443,34 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         self.headers.apply(to: &request)
         return try await self.runtime.send(OdditiesOperations.walk, request, options: options)
     }
+
+    /// Streams the events of `events`, connecting when the stream is first read.
+    public func events(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, OdditiesDeclaredError> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/events")
+        self.headers.apply(to: &request)
+        return self.runtime.events(
+            OdditiesOperations.events,
+            request,
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
+
+    /// Streams the events of `lines`, connecting when the stream is first read.
+    public func lines(
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/lines")
+        self.headers.apply(to: &request)
+        return self.runtime.events(
+            OdditiesOperations.lines,
+            request,
+            options: options
+        )
+    }
 }
 
 /// What the runtime needs to know about each endpoint, made once.
@@ -458,5 +536,49 @@ private enum OdditiesOperations {
         service: "Oddities",
         resilience: resilience,
         hasIdempotencyKey: false
+    )
+
+    static let events = CourierRuntime.StreamOperation<CourierRuntime.StreamEvent<Shape>, OdditiesDeclaredError>(
+        name: "events",
+        authSchemes: ["class", "key"],
+        errors: [],
+        service: "Oddities",
+        resilience: resilience,
+        stream: CourierRuntime.StreamPolicy(
+            format: .serverSentEvents,
+            resumesFromLastEventID: false,
+            terminator: nil,
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(500),
+                max: .seconds(30),
+                jitter: .none,
+                maxAttempts: 0
+            )
+        ),
+        events: .serverSentEvents([
+            "message": .json(Shape.self),
+            "node": .json(Node.self, Shape.node),
+            "leaf": .json(Leaf.self, Shape.leaf),
+        ])
+    )
+
+    static let lines = CourierRuntime.StreamOperation<Empty, OdditiesDeclaredError>(
+        name: "lines",
+        authSchemes: ["class", "key"],
+        errors: [],
+        service: "Oddities",
+        resilience: resilience,
+        stream: CourierRuntime.StreamPolicy(
+            format: .jsonLines,
+            resumesFromLastEventID: false,
+            terminator: nil,
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(500),
+                max: .seconds(30),
+                jitter: .full,
+                maxAttempts: 10
+            )
+        ),
+        events: .jsonLines()
     )
 }

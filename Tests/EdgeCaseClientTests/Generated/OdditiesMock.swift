@@ -51,6 +51,21 @@ extension CourierRuntime.MockCall where Mock == OdditiesMock {
             .init("after", after)
         )
     }
+
+    /// A stream of `events`.
+    public static func events(
+        lastEventID: Swift.String?
+    ) -> Self {
+        Self(
+            "events",
+            .init("lastEventID", lastEventID)
+        )
+    }
+
+    /// A stream of `lines`.
+    public static func lines() -> Self {
+        Self("lines")
+    }
 }
 
 /// Stands in for ``OdditiesClient`` in tests: set a handler for each endpoint the code under test
@@ -169,5 +184,52 @@ public final class OdditiesMock: OdditiesAPI {
         }
         let value: Node = try await handler(after)
         return self.recorder.answer(value, to: call, status: 200)
+    }
+
+    /// Answers `events` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    public var eventsHandler: (
+        @Sendable (OdditiesMockCall) -> CourierRuntime.ServerSentEventStream<Shape, OdditiesDeclaredError>
+    )? {
+        get { recorder.handler(for: "events") }
+        set { recorder.setHandler(newValue, for: "events") }
+    }
+
+    /// Records the call and returns what ``eventsHandler`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    public func events(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, OdditiesDeclaredError> {
+        let call = OdditiesMockCall.events(
+            lastEventID: lastEventID
+        )
+        self.recorder.record(call)
+        guard let handler = self.eventsHandler else {
+            return .scripted([], then: .unhandledInMock("OdditiesMock", endpoint: "events"))
+        }
+        return handler(call)
+    }
+
+    /// Answers `lines` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    public var linesHandler: (
+        @Sendable (OdditiesMockCall) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError>
+    )? {
+        get { recorder.handler(for: "lines") }
+        set { recorder.setHandler(newValue, for: "lines") }
+    }
+
+    /// Records the call and returns what ``linesHandler`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    public func lines(
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError> {
+        let call = OdditiesMockCall.lines()
+        self.recorder.record(call)
+        guard let handler = self.linesHandler else {
+            return .scripted([], then: .unhandledInMock("OdditiesMock", endpoint: "lines"))
+        }
+        return handler(call)
     }
 }

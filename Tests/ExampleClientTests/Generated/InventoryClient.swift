@@ -160,6 +160,19 @@ public protocol InventoryAPI: Swift.Sendable {
         body: Report,
         options: CourierRuntime.RequestOptions
     ) async throws(InventoryError) -> CourierRuntime.Response<Report>
+
+    /// Streams the events of `watchStock`.
+    func watchStock(
+        warehouse: Warehouse?,
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<StockEvent, InventoryDeclaredError>
+
+    /// Streams the events of `exportStockLevels`.
+    func exportStockLevels(
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError>
 }
 
 extension InventoryAPI {
@@ -426,6 +439,52 @@ extension InventoryAPI {
             options: options
         )
     }
+
+    /// Stock events as they happen. A dropped connection resumes after the last event received, so none is
+    /// missed or seen twice.
+    ///
+    /// The events arrive as the server sends them: read them with `for try await event in …`.
+    /// A lost connection is opened again, resuming after the last event;
+    /// leaving the loop or cancelling the task closes it.
+    ///
+    /// - Parameters:
+    ///   - warehouse: The `warehouse` query parameter.
+    ///   - lastEventID: The ID of the event to start after, as a stream's `lastEventID` reported it.
+    ///   - options: Settings for this stream, such as its attempt timeout.
+    /// - Remark: Generated from endpoint `watchStock`:
+    ///   `GET /inventory/v2/events/live`.
+    public func watchStock(
+        warehouse: Warehouse? = nil,
+        lastEventID: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.ServerSentEventStream<StockEvent, InventoryDeclaredError> {
+        self.watchStock(
+            warehouse: warehouse,
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
+
+    /// Every stock level, one JSON line each, read out as the warehouses report them.
+    ///
+    /// The events arrive as the server sends them: read them with `for try await event in …`.
+    /// A failed connection attempt is tried again; once values have arrived, a lost connection ends
+    /// the stream with its error. Leaving the loop or cancelling the task closes the connection.
+    ///
+    /// - Parameters:
+    ///   - warehouse: The `warehouse` query parameter.
+    ///   - options: Settings for this stream, such as its attempt timeout.
+    /// - Remark: Generated from endpoint `exportStockLevels`:
+    ///   `GET /inventory/v2/stock.ndjson`.
+    public func exportStockLevels(
+        warehouse: Warehouse? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError> {
+        self.exportStockLevels(
+            warehouse: warehouse,
+            options: options
+        )
+    }
 }
 
 // MARK: - Client
@@ -568,6 +627,36 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/reports")
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(InventoryOperations.importReport, request, options: options)
+    }
+
+    /// Streams the events of `watchStock`, connecting when the stream is first read.
+    public func watchStock(
+        warehouse: Warehouse?,
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<StockEvent, InventoryDeclaredError> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/events/live")
+        request.query("warehouse", warehouse)
+        return self.runtime.events(
+            InventoryOperations.watchStock,
+            request,
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
+
+    /// Streams the events of `exportStockLevels`, connecting when the stream is first read.
+    public func exportStockLevels(
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/stock.ndjson")
+        request.query("warehouse", warehouse)
+        return self.runtime.events(
+            InventoryOperations.exportStockLevels,
+            request,
+            options: options
+        )
     }
 }
 
@@ -820,5 +909,54 @@ private enum InventoryOperations {
             cache: nil
         ),
         hasIdempotencyKey: false
+    )
+
+    static let watchStock = CourierRuntime.StreamOperation<
+        CourierRuntime.StreamEvent<StockEvent>,
+        InventoryDeclaredError
+    >(
+        name: "watchStock",
+        authSchemes: ["partnerKey"],
+        errors: [
+            .empty(503, .unavailable),
+        ],
+        service: "Inventory",
+        resilience: resilience,
+        stream: CourierRuntime.StreamPolicy(
+            format: .serverSentEvents,
+            resumesFromLastEventID: true,
+            terminator: "[DONE]",
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(250),
+                max: .seconds(60),
+                jitter: .full,
+                maxAttempts: 10
+            )
+        ),
+        events: .serverSentEvents([
+            "message": .json(StockEvent.self),
+            "adjusted": .json(StockAdjusted.self, StockEvent.adjusted),
+            "counted": .json(StockCounted.self, StockEvent.counted),
+        ])
+    )
+
+    static let exportStockLevels = CourierRuntime.StreamOperation<StockLevel, InventoryDeclaredError>(
+        name: "exportStockLevels",
+        authSchemes: ["partnerKey"],
+        errors: [],
+        service: "Inventory",
+        resilience: resilience,
+        stream: CourierRuntime.StreamPolicy(
+            format: .jsonLines,
+            resumesFromLastEventID: false,
+            terminator: nil,
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(500),
+                max: .seconds(60),
+                jitter: .full,
+                maxAttempts: 10
+            )
+        ),
+        events: .jsonLines()
     )
 }

@@ -95,6 +95,28 @@ extension CourierRuntime.MockCall where Mock == InventoryMock {
             .init("body", body)
         )
     }
+
+    /// A stream of `watchStock`.
+    public static func watchStock(
+        warehouse: Warehouse?,
+        lastEventID: Swift.String?
+    ) -> Self {
+        Self(
+            "watchStock",
+            .init("warehouse", warehouse),
+            .init("lastEventID", lastEventID)
+        )
+    }
+
+    /// A stream of `exportStockLevels`.
+    public static func exportStockLevels(
+        warehouse: Warehouse?
+    ) -> Self {
+        Self(
+            "exportStockLevels",
+            .init("warehouse", warehouse)
+        )
+    }
 }
 
 /// Stands in for ``InventoryClient`` in tests: set a handler for each endpoint the code under test
@@ -310,5 +332,57 @@ public final class InventoryMock: InventoryAPI {
         }
         let value: Report = try await handler(body)
         return self.recorder.answer(value, to: call, status: 200)
+    }
+
+    /// Answers `watchStock` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    public var watchStockHandler: (
+        @Sendable (InventoryMockCall) -> CourierRuntime.ServerSentEventStream<StockEvent, InventoryDeclaredError>
+    )? {
+        get { recorder.handler(for: "watchStock") }
+        set { recorder.setHandler(newValue, for: "watchStock") }
+    }
+
+    /// Records the call and returns what ``watchStockHandler`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    public func watchStock(
+        warehouse: Warehouse?,
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<StockEvent, InventoryDeclaredError> {
+        let call = InventoryMockCall.watchStock(
+            warehouse: warehouse,
+            lastEventID: lastEventID
+        )
+        self.recorder.record(call)
+        guard let handler = self.watchStockHandler else {
+            return .scripted([], then: .unhandledInMock("InventoryMock", endpoint: "watchStock"))
+        }
+        return handler(call)
+    }
+
+    /// Answers `exportStockLevels` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    public var exportStockLevelsHandler: (
+        @Sendable (InventoryMockCall) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError>
+    )? {
+        get { recorder.handler(for: "exportStockLevels") }
+        set { recorder.setHandler(newValue, for: "exportStockLevels") }
+    }
+
+    /// Records the call and returns what ``exportStockLevelsHandler`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    public func exportStockLevels(
+        warehouse: Warehouse?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError> {
+        let call = InventoryMockCall.exportStockLevels(
+            warehouse: warehouse
+        )
+        self.recorder.record(call)
+        guard let handler = self.exportStockLevelsHandler else {
+            return .scripted([], then: .unhandledInMock("InventoryMock", endpoint: "exportStockLevels"))
+        }
+        return handler(call)
     }
 }

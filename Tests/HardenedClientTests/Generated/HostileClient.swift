@@ -196,6 +196,12 @@ public protocol HostileAPI: Swift.Sendable {
         body: Shape,
         options: CourierRuntime.RequestOptions
     ) async throws(HostileError) -> CourierRuntime.Response<Swift.String>
+
+    /// Streams the events of `watch`.
+    func watch(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError>
 }
 
 extension HostileAPI {
@@ -341,6 +347,32 @@ extension HostileAPI {
             options: options
         )
     }
+
+    /// Text.
+    /// public func INJECTED() -> Swift.String { "x" }
+    /// //
+    /// */ /* """ \(x) #" \u{202E} rtl
+    ///  sep
+    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    ///
+    /// The events arrive as the server sends them: read them with `for try await event in …`.
+    /// A lost connection is opened again, resuming after the last event;
+    /// leaving the loop or cancelling the task closes it.
+    ///
+    /// - Parameters:
+    ///   - lastEventID: The ID of the event to start after, as a stream's `lastEventID` reported it.
+    ///   - options: Settings for this stream, such as its attempt timeout.
+    /// - Remark: Generated from endpoint `watch`:
+    ///   `GET /base/things/events`.
+    public func watch(
+        lastEventID: Swift.String? = nil,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError> {
+        self.watch(
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
 }
 
 // MARK: - Client
@@ -461,6 +493,21 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(HostileOperations.write, request, options: options)
     }
+
+    /// Streams the events of `watch`, connecting when the stream is first read.
+    public func watch(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/base/things/events")
+        self.headers.apply(to: &request)
+        return self.runtime.events(
+            HostileOperations.watch,
+            request,
+            lastEventID: lastEventID,
+            options: options
+        )
+    }
 }
 
 /// What the runtime needs to know about each endpoint, made once.
@@ -539,5 +586,28 @@ private enum HostileOperations {
         service: "Hostile",
         resilience: resilience,
         hasIdempotencyKey: false
+    )
+
+    static let watch = CourierRuntime.StreamOperation<CourierRuntime.StreamEvent<Shape>, HostileDeclaredError>(
+        name: "watch",
+        authSchemes: ["token", "key"],
+        errors: [],
+        service: "Hostile",
+        resilience: resilience,
+        stream: CourierRuntime.StreamPolicy(
+            format: .serverSentEvents,
+            resumesFromLastEventID: true,
+            terminator: "*/ /* \"\"\" \\(x) #\" \u{202E} rtl \0 nul \t tab \u{1B} esc \u{2066} INJECTED end",
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(500),
+                max: .seconds(30),
+                jitter: .full,
+                maxAttempts: 10
+            )
+        ),
+        events: .serverSentEvents([
+            "message": .json(Shape.self),
+            "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": .json(Circle.self, Shape.textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd),
+        ])
     )
 }

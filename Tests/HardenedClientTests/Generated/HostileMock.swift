@@ -50,6 +50,16 @@ extension CourierRuntime.MockCall where Mock == HostileMock {
             .init("body", body)
         )
     }
+
+    /// A stream of `watch`.
+    public static func watch(
+        lastEventID: Swift.String?
+    ) -> Self {
+        Self(
+            "watch",
+            .init("lastEventID", lastEventID)
+        )
+    }
 }
 
 /// Stands in for ``HostileClient`` in tests: set a handler for each endpoint the code under test
@@ -177,5 +187,30 @@ public final class HostileMock: HostileAPI {
         }
         let value: Swift.String = try await handler(body)
         return self.recorder.answer(value, to: call, status: 200)
+    }
+
+    /// Answers `watch` streams with the stream to hand out, such as
+    /// `.scripted([…], then: …)`; it receives the call's arguments.
+    public var watchHandler: (
+        @Sendable (HostileMockCall) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError>
+    )? {
+        get { recorder.handler(for: "watch") }
+        set { recorder.setHandler(newValue, for: "watch") }
+    }
+
+    /// Records the call and returns what ``watchHandler`` makes of it; without a handler,
+    /// a stream that fails with `ClientError.invalidRequest`.
+    public func watch(
+        lastEventID: Swift.String?,
+        options: CourierRuntime.RequestOptions
+    ) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError> {
+        let call = HostileMockCall.watch(
+            lastEventID: lastEventID
+        )
+        self.recorder.record(call)
+        guard let handler = self.watchHandler else {
+            return .scripted([], then: .unhandledInMock("HostileMock", endpoint: "watch"))
+        }
+        return handler(call)
     }
 }

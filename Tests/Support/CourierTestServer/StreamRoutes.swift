@@ -77,8 +77,8 @@ enum StreamRoutes {
             return Response(status: .noContent)
         }
         // Numbered `tick` events `{"n": i}` with ids, resuming after `Last-Event-ID`. Query:
-        // `count` events in all (10), `per` connection before the connection drops mid-event
-        // (all), `retry` milliseconds to announce, `unknown` to send an event of another name
+        // `count` events in all (10), `per` connection before the connection ends mid-event
+        // (all), `reset` to end it by resetting the connection rather than closing the stream, `retry` milliseconds to announce, `unknown` to send an event of another name
         // after the first, `done` to end with a `[DONE]` event. A reconnection after the last
         // event is answered 204, which ends a server-sent event stream.
         router.get("/streams/ticks") { request, _ -> Response in
@@ -88,6 +88,7 @@ enum StreamRoutes {
             let retry = query["retry"].flatMap { Int($0) }
             let sendsUnknown = query["unknown"] != nil
             let sendsDone = query["done"] != nil
+            let resets = query["reset"] != nil
             let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? 0
             guard resumeAfter < count else { return Response(status: .noContent) }
             let body = ResponseBody { writer in
@@ -98,7 +99,9 @@ enum StreamRoutes {
                 for number in (resumeAfter + 1)...count {
                     if sent == perConnection {
                         try await writer.write(ByteBuffer(string: "id: \(number)\nevent: tick\ndata: {\"n\":"))
-                        throw CancellationError()
+                        if resets { throw CancellationError() }
+                        try await writer.finish(nil)
+                        return
                     }
                     try await writer.write(
                         ByteBuffer(string: "id: \(number)\nevent: tick\ndata: {\"n\": \(number)}\n\n"))
@@ -111,6 +114,49 @@ enum StreamRoutes {
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8"], body: body)
+        }
+        // The Inventory spec's `watchStock`: six stock events (adjusted and counted in turn) with
+        // ids, four per connection before it ends mid-event, an unknown `audited` event after
+        // the second, then `[DONE]`.
+        router.get("/inventory/v2/events/live") { request, _ -> Response in
+            let resumeAfter = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? 0
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                var sent = 0
+                for number in (resumeAfter + 1)..<7 {
+                    if sent == 4 {
+                        // Ends cleanly mid-event: the client drops the unfinished event, as
+                        // the standard says. (Resetting the connection instead could lose
+                        // the events before it, which the ticks route covers.)
+                        try await writer.write(ByteBuffer(string: "id: \(number)\nevent: adjusted\ndata: {"))
+                        try await writer.finish(nil)
+                        return
+                    }
+                    let at = "\"at\": \"2026-12-07T10:00:0\(number)Z\""
+                    let event =
+                        number.isMultiple(of: 2)
+                        ? "event: counted\ndata: {\"kind\": \"counted\", \"counted\": \(number), \(at)}"
+                        : "event: adjusted\ndata: {\"kind\": \"adjusted\", \(at),\n"
+                            + "data: \"adjustment\": {\"delta\": \(number), \"reason\": \"delivery\"}}"
+                    try await writer.write(ByteBuffer(string: "id: \(number)\n\(event)\n\n"))
+                    sent += 1
+                    if number == 2 { try await writer.write(ByteBuffer(string: "event: audited\ndata: {}\n\n")) }
+                }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body)
+        }
+        // The Inventory spec's `exportStockLevels`: three stock levels as JSON Lines.
+        router.get("/inventory/v2/stock.ndjson") { _, _ -> Response in
+            let body = ResponseBody { writer in
+                for onHand in 1...3 {
+                    let level = "{\"sku\": \"A\(onHand)\", \"warehouse\": \"ams1\", \"on_hand\": \(onHand), "
+                    try await writer.write(ByteBuffer(string: level + "\"updated_at\": \"2026-12-07T10:00:00Z\"}\n"))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
         }
         // The same ticks as JSON Lines, `count` of them (10).
         router.get("/streams/ticks.ndjson") { request, _ -> Response in

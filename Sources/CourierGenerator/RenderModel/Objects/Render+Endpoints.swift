@@ -50,6 +50,8 @@ extension Render {
         var resilience: Policy
         var usesDefaultResilience: Bool
         var pagination: Pagination?
+        /// How the events arrive, for an endpoint with `stream:`.
+        var stream: Stream?
         var deprecation: Deprecation?
 
         private var singleResponse: BodyKind? {
@@ -179,6 +181,10 @@ extension Render {
             },
             .flag("isPaginated", "Whether the endpoint pages.") { $0.pagination != nil },
             .optional("pagination", "How the endpoint pages.") { $0.pagination },
+            .optional("stream", "How a streaming endpoint's events arrive; such endpoints are the service's `streams`.")
+            {
+                $0.stream
+            },
         ]
     }
 

@@ -14,6 +14,7 @@ extension Render {
         var headers: RenderList<Parameter>
         var errors: RenderList<DeclaredError>
         var endpoints: RenderList<Endpoint>
+        var streams: RenderList<Endpoint>
 
         /// The name of one of the service's generated types.
         func typeName(_ type: ReservedNames.ServiceType) -> String { type.name(forService: name) }
@@ -51,7 +52,13 @@ extension Render {
                 .flag("hasHeaders", "Whether the spec declares service-wide headers.") { !$0.headers.isEmpty },
                 .list("errors", "The errors the endpoints declare, in the order the spec defines them.") { $0.errors },
                 .flag("hasErrors", "Whether any endpoint declares an error.") { !$0.errors.isEmpty },
-                .list("endpoints", "The endpoints, in the order the spec declares them.") { $0.endpoints },
+                .list("endpoints", "The endpoints that are called, in the order the spec declares them.") {
+                    $0.endpoints
+                },
+                .list("streams", "The endpoints with `stream:`, each with its `stream`, in spec order.") {
+                    $0.streams
+                },
+                .flag("hasStreams", "Whether the service has streaming endpoints.") { !$0.streams.isEmpty },
             ])
 
         /// `Payments` → `PAYMENTS`; `UserAccounts` → `USER_ACCOUNTS`.

@@ -6,7 +6,7 @@ enum Render {}
 enum RenderKind: String, Sendable, CaseIterable {
     case file, model, property, enumCase, variant
     case service, server, authScheme, declaredError
-    case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination
+    case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination, stream, eventCase
     case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, status
 
     /// The struct that implements the kind.
@@ -28,6 +28,8 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .mediaType: Render.MediaType.self
         case .responseCase: Render.ResponseCase.self
         case .pagination: Render.Pagination.self
+        case .stream: Render.Stream.self
+        case .eventCase: Render.EventCase.self
         case .policy: Render.Policy.self
         case .retryPolicy: Render.Retry.self
         case .circuitBreakerPolicy: Render.CircuitBreaker.self
