@@ -1,7 +1,8 @@
 import Foundation
 
 /// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3]
-/// [--skip-openapi] [--iterations 200000] [--requests 20000] [--only generator,scale,compile,plugin,runtime,throughput]
+/// [--skip-openapi] [--iterations 200000] [--requests 20000]
+/// [--only generator,scale,compile,plugin,runtime,throughput,streams]
 /// [--scale 100000]`
 ///
 /// Prints one Markdown table per measurement, every figure measured in this run, side by side.
@@ -15,7 +16,7 @@ struct Options {
     var only: Set<String> = Options.measurements
     /// The largest size of the scale measurement (endpoints; the other inputs scale from it).
     var scale = 100_000
-    static let measurements: Set<String> = ["generator", "scale", "compile", "runtime", "throughput", "plugin"]
+    static let measurements: Set<String> = ["generator", "scale", "compile", "runtime", "throughput", "plugin", "streams"]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -128,6 +129,9 @@ do {
     }
     if options.only.contains("runtime") {
         try await RuntimeBenchmark(options: options).run()
+    }
+    if options.only.contains("streams") {
+        try await StreamBenchmark(options: options).run()
     }
     if options.only.contains("throughput") {
         try await ThroughputBenchmark(options: options).run()

@@ -27,43 +27,63 @@ public typealias ServerSentEventStream<Value: Sendable, Declared: DeclaredError>
 
 /// How one event's data becomes a stream's element: which event names a stream knows and how
 /// each one's data decodes. Generated code makes one per streaming endpoint.
+///
+/// The constructors are inlined into the generated code, so that decoding is specialised for the
+/// concrete event types there rather than going through generic metadata on every event.
 @_spi(Generated)
 public struct EventDecoding<Element: Sendable>: Sendable {
-    let decode: @Sendable (_ name: String, _ data: Data) throws -> Element
+    /// Decodes one event's data; each stream passes the decoder it made for itself.
+    @usableFromInline
+    let decode: @Sendable (_ name: String, _ data: Data, _ decoder: JSONDecoder) throws -> Element
+
+    @usableFromInline
+    init(decode: @escaping @Sendable (_ name: String, _ data: Data, _ decoder: JSONDecoder) throws -> Element) {
+        self.decode = decode
+    }
 
     /// Server-sent events: each listed name (`message` for events that name none) with how its
     /// data decodes; any other name becomes ``StreamEvent/unknown(name:data:)``.
+    @inlinable
     public static func serverSentEvents<Value>(_ cases: [String: EventCase<Value>]) -> EventDecoding
     where Element == StreamEvent<Value> {
-        EventDecoding { name, data in
+        EventDecoding { name, data, decoder in
             guard let match = cases[name] else {
                 return .unknown(name: name, data: String(decoding: data, as: UTF8.self))
             }
-            return .value(try match.decode(data))
+            return .value(try match.decode(data, decoder))
         }
     }
 
     /// JSON Lines: every line is one JSON value of the element's type.
+    @inlinable
     public static func jsonLines() -> EventDecoding where Element: Decodable {
-        EventDecoding { _, data in try JSONCoding.makeDecoder().decode(Element.self, from: data) }
+        EventDecoding { _, data, decoder in try decoder.decode(Element.self, from: data) }
     }
 }
 
 /// How the data of one named server-sent event decodes.
 @_spi(Generated)
 public struct EventCase<Value: Sendable>: Sendable {
-    let decode: @Sendable (Data) throws -> Value
+    @usableFromInline
+    let decode: @Sendable (Data, JSONDecoder) throws -> Value
+
+    @usableFromInline
+    init(decode: @escaping @Sendable (Data, JSONDecoder) throws -> Value) {
+        self.decode = decode
+    }
 
     /// The data is the value, as JSON.
+    @inlinable
     public static func json(_ type: Value.Type) -> EventCase where Value: Decodable {
-        EventCase { data in try JSONCoding.makeDecoder().decode(Value.self, from: data) }
+        EventCase { data, decoder in try decoder.decode(Value.self, from: data) }
     }
 
     /// The data is one variant of the value, as JSON: `.json(OrderShipped.self, OrderEvent.shipped)`.
+    @inlinable
     public static func json<Variant: Decodable & Sendable>(
         _ type: Variant.Type, _ make: @escaping @Sendable (Variant) -> Value
     ) -> EventCase {
-        EventCase { data in make(try JSONCoding.makeDecoder().decode(Variant.self, from: data)) }
+        EventCase { data, decoder in make(try decoder.decode(Variant.self, from: data)) }
     }
 }
 
@@ -192,9 +212,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
         public mutating func next() async throws(ClientError<Declared>) -> Element? {
             switch reader {
-            case .live(var live):
-                reader = .finished
-                defer { reader = .live(live) }
+            case .live(let live):
                 return try await live.next()
             case .scripted(var results):
                 switch await results.next() {
@@ -214,16 +232,22 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
     }
 
-    /// Reads a live stream: connects, frames and decodes what arrives, and reconnects.
-    fileprivate struct LiveReader {
+    /// Reads a live stream: connects, frames and decodes what arrives, and reconnects. A class,
+    /// so that the iterator reaches its state without moving it on every event; one iterator,
+    /// and so one task, uses it at a time.
+    fileprivate final class LiveReader {
         private let connector: StreamConnector<Element, Declared>
         private var body: TransportBodyStream.AsyncIterator?
         private var status: HTTPResponse.Status = .ok
-        /// Decoded elements not yet returned, each with the event ID to record once it is.
-        private var ready: [(element: Element?, id: String?)] = []
-        private var readyIndex = 0
+        /// What the last chunk completed and the consumer has not taken yet, decoded one at a
+        /// time as it is asked for: server-sent event items, or JSON Lines values.
+        private var pendingEvents: [ServerSentEventItem] = []
+        private var pendingLines: [[UInt8]] = []
+        private var pendingIndex = 0
         private var events: ServerSentEventParser
         private var lines: JSONLinesFramer
+        /// The stream's own decoder, made once rather than per event.
+        private let decoder = JSONCoding.makeDecoder()
         private var lastEventID: String?
         /// Connections opened so far.
         private var connections = 0
@@ -241,6 +265,10 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         init(connector: StreamConnector<Element, Declared>) {
             self.connector = connector
+            self.policy = connector.operation.stream
+            self.format = connector.operation.stream.format
+            self.terminator = connector.operation.stream.terminator.map { Array($0.utf8) }
+            self.decodeEvent = connector.operation.events.decode
             let start = connector.lastEventID.current
             let limit = connector.operation.stream.maxEventSize
             self.lastEventID = start
@@ -249,16 +277,9 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
-        mutating func next() async throws(ClientError<Declared>) -> Element? {
+        func next() async throws(ClientError<Declared>) -> Element? {
             while true {
-                while readyIndex < ready.count {
-                    let (element, id) = ready[readyIndex]
-                    readyIndex += 1
-                    if let id { record(id) }
-                    if let element { return element }
-                }
-                ready.removeAll(keepingCapacity: true)
-                readyIndex = 0
+                if let element = try takePending() { return element }
                 if finished { return nil }
                 if Task.isCancelled { try fail(.cancelled) }
                 if body == nil {
@@ -269,15 +290,20 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             }
         }
 
-        private var policy: StreamPolicy { connector.operation.stream }
+        /// The operation's policy, format, terminator and decoding, read once: they are
+        /// needed for every event.
+        private let policy: StreamPolicy
+        private let format: StreamPolicy.Format
+        private let terminator: [UInt8]?
+        private let decodeEvent: @Sendable (String, Data, JSONDecoder) throws -> Element
 
-        private mutating func record(_ id: String) {
+        private func record(_ id: String) {
             lastEventID = id
             connector.lastEventID.withLock { $0 = id }
         }
 
         /// Ends the stream with `error`.
-        private mutating func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
+        private func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
             finished = true
             body = nil
             throw error
@@ -285,7 +311,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         // MARK: Connecting
 
-        private mutating func connect() async throws(ClientError<Declared>) {
+        private func connect() async throws(ClientError<Declared>) {
             if connections > 0 || lastFailure != nil {
                 reconnections += 1
                 let attempt = reconnections
@@ -316,7 +342,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             case .ended:
                 finished = true
             case .failed(let error, let retryable, let wait):
-                guard retryable, !(policy.format == .jsonLines && delivered) else { try fail(error) }
+                guard retryable, !(format == .jsonLines && delivered) else { try fail(error) }
                 lastFailure = error
                 retryAfter = wait
             }
@@ -324,7 +350,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         // MARK: Reading
 
-        private mutating func read() async throws(ClientError<Declared>) {
+        private func read() async throws(ClientError<Declared>) {
             guard var reader = body else { return }
             let chunk: [UInt8]?
             do {
@@ -347,69 +373,82 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// The connection failed mid-stream.
-        private mutating func lost(_ failure: ClientError<Declared>) throws(ClientError<Declared>) {
-            if policy.format == .jsonLines && delivered { try fail(failure) }
+        private func lost(_ failure: ClientError<Declared>) throws(ClientError<Declared>) {
+            if format == .jsonLines && delivered { try fail(failure) }
             connector.observer.streamLost(connector.operation, failure)
             lastFailure = failure
         }
 
         /// The server closed the stream.
-        private mutating func endOfBody() throws(ClientError<Declared>) {
-            switch policy.format {
+        private func endOfBody() throws(ClientError<Declared>) {
+            switch format {
             case .serverSentEvents:
                 // An event still open is dropped, as the standard says; the stream reconnects.
                 events.finish()
                 lastFailure = .transport(TransportError(.connectionLost, detail: "the server closed the event stream"))
             case .jsonLines:
-                if let line = lines.finish() { try deliver(name: "message", data: Data(line), id: nil) }
+                if let line = lines.finish() { pendingLines.append(line) }
                 finished = true
             }
         }
 
-        private mutating func frame(_ chunk: [UInt8]) throws(ClientError<Declared>) {
-            switch policy.format {
-            case .serverSentEvents:
-                let items: [ServerSentEventItem]
-                do {
-                    items = try events.parse(chunk)
-                } catch {
-                    try fail(.decoding(DecodingFailure(error, status: status, body: Data())))
+        /// Frames a chunk into the pending events or lines.
+        private func frame(_ chunk: [UInt8]) throws(ClientError<Declared>) {
+            pendingIndex = 0
+            do {
+                switch format {
+                case .serverSentEvents: pendingEvents = try events.parse(chunk)
+                case .jsonLines: pendingLines = try lines.parse(chunk)
                 }
-                for item in items {
+            } catch {
+                try fail(.decoding(DecodingFailure(error, status: status, body: Data())))
+            }
+        }
+
+        /// Decodes the next pending event, applying the `retry:` and ID items before it; `nil`
+        /// when none is pending, or at the terminator, which ends the stream.
+        private func takePending() throws(ClientError<Declared>) -> Element? {
+            switch format {
+            case .serverSentEvents:
+                while pendingIndex < pendingEvents.count {
+                    let item = pendingEvents[pendingIndex]
+                    pendingIndex += 1
                     switch item {
                     case .event(let event):
-                        try deliver(name: event.type, data: Data(event.data.utf8), id: event.id)
+                        guard let element = try decode(name: event.type, data: Data(event.data.utf8)) else {
+                            return nil
+                        }
+                        record(event.id)
+                        return element
                     case .retry(let milliseconds):
                         serverRetry = .milliseconds(milliseconds)
                     case .lastEventID(let id):
-                        ready.append((nil, id))
+                        record(id)
                     }
-                    if finished { break }
                 }
             case .jsonLines:
-                let values: [[UInt8]]
-                do {
-                    values = try lines.parse(chunk)
-                } catch {
-                    try fail(.decoding(DecodingFailure(error, status: status, body: Data())))
-                }
-                for value in values {
-                    try deliver(name: "message", data: Data(value), id: nil)
-                    if finished { break }
+                if pendingIndex < pendingLines.count {
+                    let line = pendingLines[pendingIndex]
+                    pendingIndex += 1
+                    return try decode(name: "message", data: Data(line))
                 }
             }
+            return nil
         }
 
-        /// Decodes one event into the ready queue, or ends the stream at the terminator.
-        private mutating func deliver(name: String, data: Data, id: String?) throws(ClientError<Declared>) {
-            if let terminator = policy.terminator, data.elementsEqual(terminator.utf8) {
+        /// Decodes one event, or ends the stream at the terminator (returning `nil`).
+        private func decode(name: String, data: Data) throws(ClientError<Declared>) -> Element? {
+            if let terminator, data.elementsEqual(terminator) {
                 finished = true
                 body = nil
-                return
+                pendingEvents.removeAll()
+                pendingLines.removeAll()
+                return nil
             }
             do {
-                ready.append((try connector.operation.events.decode(name, data), id))
+                let element = try decodeEvent(name, data, decoder)
                 delivered = true
+                return element
             } catch {
                 try fail(.decoding(DecodingFailure(error, status: status, body: data)))
             }

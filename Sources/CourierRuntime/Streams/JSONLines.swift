@@ -15,7 +15,24 @@ public struct JSONLinesFramer: Sendable {
     }
 
     /// Reads the next bytes and returns the lines they complete, each one JSON value's bytes.
+    ///
+    /// Inlined into the caller, so that bytes in contiguous storage are read through a pointer
+    /// rather than a generic iterator.
+    @inlinable
     public mutating func parse(_ bytes: some Sequence<UInt8>) throws(JSONLinesError) -> [[UInt8]] {
+        let parsed =
+            bytes.withContiguousStorageIfAvailable { buffer in parseContiguous(buffer) }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in parseContiguous(buffer) }
+        return try parsed.get()
+    }
+
+    /// ``parse(_:)`` over bytes in memory.
+    @usableFromInline
+    mutating func parseContiguous(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<[[UInt8]], JSONLinesError> {
+        Result { () throws(JSONLinesError) in try parseBytes(bytes) }
+    }
+
+    private mutating func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONLinesError) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {

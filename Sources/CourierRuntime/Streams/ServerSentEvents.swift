@@ -77,7 +77,28 @@ public struct ServerSentEventParser: Sendable {
     }
 
     /// Reads the next bytes of the stream and returns what they complete.
+    ///
+    /// Inlined into the caller, so that bytes in contiguous storage (an array, `Data`, a buffer)
+    /// are read through a pointer rather than a generic iterator.
+    @inlinable
     public mutating func parse(_ bytes: some Sequence<UInt8>) throws(ServerSentEventError) -> [ServerSentEventItem] {
+        let parsed =
+            bytes.withContiguousStorageIfAvailable { buffer in parseContiguous(buffer) }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in parseContiguous(buffer) }
+        return try parsed.get()
+    }
+
+    /// ``parse(_:)`` over bytes in memory.
+    @usableFromInline
+    mutating func parseContiguous(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<
+        [ServerSentEventItem], ServerSentEventError
+    > {
+        Result { () throws(ServerSentEventError) in try parseBytes(bytes) }
+    }
+
+    private mutating func parseBytes(_ bytes: UnsafeBufferPointer<UInt8>) throws(ServerSentEventError)
+        -> [ServerSentEventItem]
+    {
         var items: [ServerSentEventItem] = []
         for byte in bytes {
             if byteOrderMarkSeen < 3 {
