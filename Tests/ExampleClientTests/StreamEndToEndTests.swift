@@ -43,6 +43,26 @@ struct StreamEndToEndTests {
         }
     }
 
+    @Test("the README's stream example, verbatim but for the prints")
+    func readmeExample() async throws {
+        try await withServer { server in
+            let inventory = inventory(server, .asyncHTTPClient)
+            var printed: [String] = []
+            let events = inventory.watchStock(warehouse: .ams1)
+            for try await event in events {
+                switch event {
+                case .value(.adjusted(let change)): printed.append("adjusted by \(change.adjustment.delta)")
+                case .value(.counted(let count)): printed.append("counted \(count.counted)")
+                case .value(.unknown), .unknown: continue
+                }
+            }
+            // Later, carry on where this one stopped:
+            let resumed = inventory.watchStock(lastEventID: events.lastEventID)
+            for try await _ in resumed { printed.append("more") }
+            #expect(printed.count == 6 && printed.last == "counted 6", "the resumed stream had nothing left")
+        }
+    }
+
     @Test("a stream can start after an event the app kept", arguments: TransportKind.allCases)
     func startsAfter(transport: TransportKind) async throws {
         try await withServer { server in
