@@ -179,6 +179,25 @@ struct EventStreamTests {
         }
     }
 
+    @Test("1,000 streams opened and left leave no connection open", arguments: TransportKind.allCases)
+    func noLeaks(transport: TransportKind) async throws {
+        try await withServer { server in
+            let runtime = ServiceRuntime(
+                configuration: ClientConfiguration(server: ServerURL(server.baseURL), transport: transport.make()))
+            let operation = StreamOperation<StreamEvent<String>, StreamErrors>(
+                name: "endless", authSchemes: [], errors: [], service: "Ticks",
+                stream: StreamPolicy(), events: .serverSentEvents([:]))
+            var request = RequestBuilder(.get, path: "/streams/endless")
+            request.query("gate", "cycles")
+            let stream = runtime.events(operation, request, options: RequestOptions())
+            for _ in 0..<1000 {
+                // Read one event, then leave the loop: the stream and its connection go away.
+                for try await _ in stream { break }
+            }
+            #expect(await server.signals.waitForNoOpenStreams(), "\(server.signals.openStreamCount) still open")
+        }
+    }
+
     @Test("JSON Lines arrive value by value and end with the body", arguments: TransportKind.allCases)
     func jsonLines(transport: TransportKind) async throws {
         try await withServer { server in

@@ -14,48 +14,6 @@ struct EventStreamReconnectionTests {
         var n: Int
     }
 
-    /// A transport that answers each streaming request with the next scripted reply.
-    final class ScriptedStreams: HTTPTransport {
-        enum Reply: Sendable {
-            /// A 200 event stream sending `text`, then ending cleanly or breaking.
-            case events(String, breaks: Bool)
-            /// A response with `status` and no body.
-            case status(Int)
-        }
-
-        private let replies: Locked<[Reply]>
-        /// The `Last-Event-ID` of every request, in order.
-        let resumedAfter = Locked<[String?]>([])
-
-        init(_ replies: [Reply]) {
-            self.replies = Locked(replies)
-        }
-
-        func send(_ request: TransportRequest) async throws -> TransportResponse {
-            throw TransportError(.invalidRequest, detail: "streams only")
-        }
-
-        var streamsResponseBodies: Bool { true }
-
-        func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
-            resumedAfter.withLock { $0.append(request.head.headerFields[HTTPField.Name("Last-Event-ID")!]) }
-            let reply = replies.withLock { $0.isEmpty ? Reply.status(204) : $0.removeFirst() }
-            let (body, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
-            switch reply {
-            case .events(let text, let breaks):
-                continuation.yield(Array(text.utf8))
-                continuation.finish(throwing: breaks ? TransportError(.connectionLost, detail: "reset") : nil)
-                return StreamingTransportResponse(
-                    head: HTTPResponse(status: .ok, headerFields: [.contentType: "text/event-stream"]),
-                    body: TransportBodyStream(body))
-            case .status(let code):
-                continuation.finish()
-                return StreamingTransportResponse(
-                    head: HTTPResponse(status: .init(code: code)), body: TransportBodyStream(body))
-            }
-        }
-    }
-
     let clock = ManualClock()
 
     func stream(

@@ -14,6 +14,24 @@ public final class StreamSignals: Sendable {
     }
 
     private let states = NIOLockedValueBox<[String: State]>([:])
+    private let openStreams = NIOLockedValueBox(0)
+
+    /// How many `/streams/endless` responses are being written now.
+    public var openStreamCount: Int { openStreams.withLockedValue { $0 } }
+
+    /// Waits until no `/streams/endless` response is being written (`true`), or `fallback` has
+    /// passed (`false`).
+    public func waitForNoOpenStreams(fallback: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + fallback
+        while openStreamCount > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    fileprivate func streamOpened() { openStreams.withLockedValue { $0 += 1 } }
+    fileprivate func streamClosed() { openStreams.withLockedValue { $0 -= 1 } }
 
     /// Raises `name`, waking whoever waits for it.
     public func raise(_ name: String) {
@@ -174,7 +192,11 @@ enum StreamRoutes {
         router.get("/streams/endless") { request, _ -> Response in
             let gate = request.uri.queryParameters["gate"].map(String.init) ?? ""
             let body = ResponseBody { writer in
-                defer { signals.raise(gate + "-closed") }
+                signals.streamOpened()
+                defer {
+                    signals.streamClosed()
+                    signals.raise(gate + "-closed")
+                }
                 var number = 0
                 while !Task.isCancelled {
                     number += 1
