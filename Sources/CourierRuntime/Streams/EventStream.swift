@@ -130,7 +130,9 @@ public struct StreamOperation<Element: Sendable, Declared: DeclaredError>: Senda
 /// The events of a streaming endpoint, read as they arrive: `for try await event in stream { … }`.
 ///
 /// Iterating connects; the stream then stays connected on its own. A lost connection is opened
-/// again after a wait that backs off with jitter and honours the server's `retry:` field; a
+/// again after a wait that backs off with jitter and honours the server's `retry:` field and
+/// `Retry-After` up to the retry policy's `maxRetryAfter` (a longer `Retry-After` ends the stream
+/// with its response; a longer `retry:` counts as `maxRetryAfter`); a
 /// server-sent event stream resends the last event ID so that the server resumes after it, and
 /// an event is delivered only once it has arrived whole, so none is delivered twice. Each
 /// reconnection draws from the host's retry budget and is refused while the host's circuit is
@@ -257,6 +259,9 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         private var serverRetry: Duration?
         /// A `Retry-After` the last failed attempt asked for.
         private var retryAfter: Duration?
+        /// The longest wait a server may ask for, with `Retry-After` or `retry:`: the retry
+        /// policy's `maxRetryAfter`.
+        private let maxServerWait: Duration
         /// Why the last connection ended, thrown if the stream gives up reconnecting.
         private var lastFailure: ClientError<Declared>?
         /// Whether a JSON Lines value has arrived, after which the stream cannot resume.
@@ -269,6 +274,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             self.format = connector.operation.stream.format
             self.terminator = connector.operation.stream.terminator.map { Array($0.utf8) }
             self.decodeEvent = connector.operation.events.decode
+            self.maxServerWait = connector.operation.resilience.retry.maxRetryAfter
             let start = connector.lastEventID.current
             let limit = connector.operation.stream.maxEventSize
             self.lastEventID = start
@@ -343,6 +349,9 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
                 finished = true
             case .failed(let error, let retryable, let wait):
                 guard retryable, !(format == .jsonLines && delivered) else { try fail(error) }
+                // A server asking for a longer wait than the policy allows is not waited for: the
+                // stream ends with its response, whose error reports the wait.
+                if let wait, wait > maxServerWait { try fail(error) }
                 lastFailure = error
                 retryAfter = wait
             }
@@ -421,7 +430,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
                         record(event.id)
                         return element
                     case .retry(let milliseconds):
-                        serverRetry = .milliseconds(milliseconds)
+                        serverRetry = Swift.min(.milliseconds(milliseconds), maxServerWait)
                     case .lastEventID(let id):
                         record(id)
                     }

@@ -83,6 +83,31 @@ struct EventStreamReconnectionTests {
         #expect(try await reader.value == 0, "the 204 that follows ends the stream")
     }
 
+    @Test(
+        "a server's wait beyond maxRetryAfter: a longer retry: counts as the bound, a longer Retry-After ends the stream"
+    )
+    func boundedServerWaits() async throws {
+        let transport = ScriptedStreams([
+            .events("retry: 999999999999\n\nid: 1\ndata: {\"n\": 1}\n\n", breaks: true),
+            .status(503, headers: ["Retry-After": "3600"]),
+        ])
+        let events = stream(transport, reconnect: ReconnectPolicy(initial: .milliseconds(100), jitter: .none))
+        let reader = Task { () async throws(ClientError<NoErrors>) -> Int in
+            var count = 0
+            for try await _ in events { count += 1 }
+            return count
+        }
+        await expectWait(.seconds(60), on: transport)  // the default maxRetryAfter
+        let result = await reader.result
+        guard case .failure(ClientError<NoErrors>.unexpectedStatus(let response)) = result else {
+            Issue.record("expected the 503, got \(result)")
+            return
+        }
+        #expect(response.status.code == 503)
+        #expect(transport.resumedAfter.current.count == 2, "the hour was not waited for")
+        #expect(clock.sleeperCount == 0)
+    }
+
     @Test("an open circuit refuses the reconnection with .circuitOpen")
     func openCircuit() async throws {
         let transport = ScriptedStreams([.status(503), .status(503)])

@@ -41,8 +41,8 @@ final class ScriptedStreams: HTTPTransport {
     enum Reply: Sendable {
         /// A 200 event stream sending `text`, then ending cleanly or breaking.
         case events(String, breaks: Bool)
-        /// A response with `status` and no body.
-        case status(Int)
+        /// A response with `status`, the given header fields and no body.
+        case status(Int, headers: [String: String] = [:])
     }
 
     private let replies: Locked<[Reply]>
@@ -70,10 +70,14 @@ final class ScriptedStreams: HTTPTransport {
             return StreamingTransportResponse(
                 head: HTTPResponse(status: .ok, headerFields: [.contentType: "text/event-stream"]),
                 body: TransportBodyStream(body))
-        case .status(let code):
+        case .status(let code, let headers):
             continuation.finish()
+            var fields = HTTPFields()
+            for (name, value) in headers {
+                if let name = HTTPField.Name(name) { fields[name] = value }
+            }
             return StreamingTransportResponse(
-                head: HTTPResponse(status: .init(code: code)), body: TransportBodyStream(body))
+                head: HTTPResponse(status: .init(code: code), headerFields: fields), body: TransportBodyStream(body))
         }
     }
 }
