@@ -234,6 +234,41 @@ final class CallObserver: Sendable {
             ])
     }
 
+    /// Starts the span of one stream connection, from its request until the connection ends,
+    /// and injects its context into the request; `nil` when nothing observes.
+    func startStreamSpan<Element, Declared>(
+        _ operation: StreamOperation<Element, Declared>, request: inout TransportRequest
+    ) -> (any Span)? {
+        guard !isSilent else { return nil }
+        let head = request.head
+        let span = tracer.startSpan(
+            operation.service + "." + operation.name, context: InstrumentationContext.current ?? .topLevel,
+            ofKind: .client)
+        if span.isRecording {
+            span.attributes["courier.service"] = operation.service
+            span.attributes["courier.endpoint"] = operation.name
+            span.attributes["http.request.method"] = head.method.rawValue
+            span.attributes["server.address"] = head.authority ?? ""
+            span.attributes["url.full"] = secrets.url(of: head)
+        }
+        tracer.inject(span.context, into: &request.head.headerFields, using: HTTPFieldsInjector())
+        return span
+    }
+
+    /// Ends a stream connection's span: with the response status it opened with, and the
+    /// error that ended it, if one did.
+    func endStreamSpan(_ span: (any Span)?, status: HTTPResponse.Status?, error: (any Error)?) {
+        guard let span else { return }
+        if span.isRecording {
+            if let status { span.attributes["http.response.status_code"] = Int(status.code) }
+            if let error {
+                span.recordError(error)
+                span.setStatus(SpanStatus(code: .error))
+            }
+        }
+        span.end()
+    }
+
     /// A stream's connection opened.
     func streamOpened<Element, Declared>(_ operation: StreamOperation<Element, Declared>, status: HTTPResponse.Status) {
         guard !isSilent else { return }

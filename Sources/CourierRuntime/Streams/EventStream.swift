@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Tracing
 
 /// One event of a server-sent event stream: a value the spec describes, or an event whose name
 /// it does not list, kept instead of failing the stream so that a server can add event kinds
@@ -239,6 +240,12 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
     /// and so one task, uses it at a time.
     fileprivate final class LiveReader {
         private let connector: StreamConnector<Element, Declared>
+        /// The operation's policy, format, terminator and decoding, read once: they are
+        /// needed for every event.
+        private let policy: StreamPolicy
+        private let format: StreamPolicy.Format
+        private let terminator: [UInt8]?
+        private let decodeEvent: @Sendable (String, Data, JSONDecoder) throws -> Element
         private var body: TransportBodyStream.AsyncIterator?
         private var status: HTTPResponse.Status = .ok
         /// What the last chunk completed and the consumer has not taken yet, decoded one at a
@@ -264,6 +271,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         private let maxServerWait: Duration
         /// Why the last connection ended, thrown if the stream gives up reconnecting.
         private var lastFailure: ClientError<Declared>?
+        /// The span of the open connection, ended when the connection ends.
+        private var connectionSpan: (any Span)?
         /// Whether a JSON Lines value has arrived, after which the stream cannot resume.
         private var delivered = false
         private var finished = false
@@ -296,13 +305,6 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             }
         }
 
-        /// The operation's policy, format, terminator and decoding, read once: they are
-        /// needed for every event.
-        private let policy: StreamPolicy
-        private let format: StreamPolicy.Format
-        private let terminator: [UInt8]?
-        private let decodeEvent: @Sendable (String, Data, JSONDecoder) throws -> Element
-
         private func record(_ id: String) {
             lastEventID = id
             connector.lastEventID.withLock { $0 = id }
@@ -312,7 +314,19 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         private func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
             finished = true
             body = nil
+            endConnectionSpan(error: error)
             throw error
+        }
+
+        /// Ends the open connection's span, if there is one.
+        private func endConnectionSpan(error: ClientError<Declared>?) {
+            connector.observer.endStreamSpan(connectionSpan, status: status, error: error)
+            connectionSpan = nil
+        }
+
+        /// A reader dropped mid-stream (the consumer left its loop) ends its connection's span.
+        deinit {
+            connector.observer.endStreamSpan(connectionSpan, status: status, error: nil)
         }
 
         // MARK: Connecting
@@ -337,8 +351,9 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
                 connector.recordRequest()
             }
             switch await connector.open(resumingAfter: policy.resumesFromLastEventID ? lastEventID : nil) {
-            case .open(let head, let stream):
+            case .open(let head, let stream, let span):
                 status = head.status
+                connectionSpan = span
                 body = stream.makeAsyncIterator()
                 connections += 1
                 reconnections = 0
@@ -384,12 +399,14 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         /// The connection failed mid-stream.
         private func lost(_ failure: ClientError<Declared>) throws(ClientError<Declared>) {
             if format == .jsonLines && delivered { try fail(failure) }
+            endConnectionSpan(error: failure)
             connector.observer.streamLost(connector.operation, failure)
             lastFailure = failure
         }
 
         /// The server closed the stream.
         private func endOfBody() throws(ClientError<Declared>) {
+            endConnectionSpan(error: nil)
             switch format {
             case .serverSentEvents:
                 // An event still open is dropped, as the standard says; the stream reconnects.
@@ -450,6 +467,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             if let terminator, data.elementsEqual(terminator) {
                 finished = true
                 body = nil
+                endConnectionSpan(error: nil)
                 pendingEvents.removeAll()
                 pendingLines.removeAll()
                 return nil
@@ -493,8 +511,8 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
 
     /// How a connection attempt went.
     enum Opening {
-        /// The server is sending the stream.
-        case open(HTTPResponse, TransportBodyStream)
+        /// The server is sending the stream; the span lasts as long as the connection.
+        case open(HTTPResponse, TransportBodyStream, span: (any Span)?)
         /// The server answered 204: there is nothing more to stream.
         case ended
         /// The attempt failed; `retryable` says whether another is worth making, after at least `wait`.
@@ -539,11 +557,13 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
             return .failed(.circuitOpen(host: key, retryIn: retryIn), retryable: false, wait: nil)
         case .allowed(let isProbe): probe = isProbe
         }
+        let span = observer.startStreamSpan(operation, request: &request)
         observer.streamConnecting(operation, request: request)
         let response: StreamingTransportResponse
         do {
             response = try await transport.stream(request)
         } catch {
+            observer.endStreamSpan(span, status: nil, error: error)
             let cancelled = Task.isCancelled || error is CancellationError
             if cancelled {
                 breaker.release(probe: probe)
@@ -562,17 +582,22 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
             breaker.record(
                 failure: head.status.code >= 500, probe: probe, policy: breakerPolicy, now: state.clock.now()))
         if head.status.kind == .successful {
-            if head.status.code == 204 { return .ended }
+            if head.status.code == 204 {
+                observer.endStreamSpan(span, status: head.status, error: nil)
+                return .ended
+            }
             if let problem = unexpectedMediaType(head) {
+                observer.endStreamSpan(span, status: head.status, error: nil)
                 return .failed(
                     .decoding(DecodingFailure(codingPath: "", message: problem, status: head.status, bodyExcerpt: "")),
                     retryable: false, wait: nil)
             }
             observer.streamOpened(operation, status: head.status)
-            return .open(head, response.body)
+            return .open(head, response.body, span: span)
         }
         let body = await Self.collect(response.body, limit: Self.errorBodyLimit)
         let error = failure(for: head, body: body)
+        observer.endStreamSpan(span, status: head.status, error: error)
         let retryable = operation.resilience.retry.statuses.contains(head.status.code)
         return .failed(error, retryable: retryable, wait: RetryAfter.wait(in: head, now: state.clock.date()))
     }

@@ -2,6 +2,7 @@ import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
 import InMemoryLogging
+import InMemoryTracing
 import Logging
 import MetricsTestKit
 import Testing
@@ -20,6 +21,7 @@ struct EventStreamObservabilityTests {
     func reported() async throws {
         let logs = InMemoryLogHandler()
         let metrics = TestMetrics()
+        let tracer = InMemoryTracer()
         var logger = Logger(label: "courier-test") { _ in logs }
         logger.logLevel = .debug
         var credentials = Credentials()
@@ -30,7 +32,7 @@ struct EventStreamObservabilityTests {
             configuration: ClientConfiguration(
                 server: "https://events.example/v1", transport: transport, credentials: credentials,
                 resilienceState: ResilienceState(clock: ManualClock(), random: SeededRandom(seed: 1)),
-                observability: Observability(logger: logger, metricsFactory: metrics)))
+                observability: Observability(logger: logger, metricsFactory: metrics, tracer: tracer)))
         let operation = StreamOperation<StreamEvent<Tick>, NoErrors>(
             name: "ticks", authSchemes: ["bearer", "query"], errors: [], service: "Things",
             stream: StreamPolicy(reconnect: ReconnectPolicy(initial: .zero, max: .zero, jitter: .none)),
@@ -56,5 +58,15 @@ struct EventStreamObservabilityTests {
         #expect(
             everything.contains("last-event-id") || everything.contains("Last-Event-ID"),
             "the resumed request is described")
+
+        // A span per connection, from its request to its end, its context sent with the request.
+        let spans = tracer.finishedSpans.filter { $0.operationName == "Things.ticks" }
+        #expect(spans.count == 2)
+        #expect(spans.allSatisfy { $0.kind == .client })
+        #expect(
+            spans.map { $0.attributes["http.response.status_code"]?.toSpanAttribute() } == [.int64(200), .int64(204)])
+        #expect(spans.first?.errors.count == 1, "the first connection broke")
+        #expect(!"\(spans.map(\.attributes))".contains("query-secret"))
+        #expect(transport.requestedSpanIDs.current == spans.map(\.spanID))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import InMemoryTracing
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
@@ -48,6 +49,8 @@ final class ScriptedStreams: HTTPTransport {
     private let replies: Locked<[Reply]>
     /// The `Last-Event-ID` of every request, in order.
     let resumedAfter = Locked<[String?]>([])
+    /// The span ID an in-memory tracer injected into each request that carried one.
+    let requestedSpanIDs = Locked<[String]>([])
 
     init(_ replies: [Reply]) {
         self.replies = Locked(replies)
@@ -61,6 +64,9 @@ final class ScriptedStreams: HTTPTransport {
 
     func stream(_ request: TransportRequest) async throws -> StreamingTransportResponse {
         resumedAfter.withLock { $0.append(request.head.headerFields[HTTPField.Name("Last-Event-ID")!]) }
+        if let spanID = request.head.headerFields[HTTPField.Name(InMemoryTracer.spanIDKey)!] {
+            requestedSpanIDs.withLock { $0.append(spanID) }
+        }
         let reply = replies.withLock { $0.isEmpty ? Reply.status(204) : $0.removeFirst() }
         let (body, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
         switch reply {
