@@ -37,9 +37,16 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
         self.service = service
         self.resilience = resilience
         self.hasIdempotencyKey = hasIdempotencyKey
-        let product = "Courier/" + CourierRuntimeCompatibility.version
-        self.userAgent = service.isEmpty ? product : service + " " + product
+        self.userAgent = defaultUserAgent(service: service)
     }
+}
+
+/// `Payments Courier/0.1.0`: the service and the runtime's version, or the runtime alone when the
+/// service has no name. What an endpoint's requests carry unless the configuration or the call
+/// sets a `User-Agent`.
+func defaultUserAgent(service: String) -> String {
+    let product = "Courier/" + CourierRuntimeCompatibility.version
+    return service.isEmpty ? product : service + " " + product
 }
 
 /// How a successful response body becomes the endpoint's result.

@@ -40,6 +40,21 @@ struct EventStreamTests {
         return runtime.events(operation, request, lastEventID: lastEventID, options: RequestOptions())
     }
 
+    /// A stream of `/streams/endless`, which sends an event every 10 ms until the client goes
+    /// away and then raises `<gate>-closed`.
+    func endless(_ server: ExampleServer, _ transport: TransportKind, gate: String) -> EventStream<
+        StreamEvent<String>, StreamErrors
+    > {
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(server: ServerURL(server.baseURL), transport: transport.make()))
+        let operation = StreamOperation<StreamEvent<String>, StreamErrors>(
+            name: "endless", authSchemes: [], errors: [], service: "Ticks",
+            stream: StreamPolicy(), events: .serverSentEvents([:]))
+        var request = RequestBuilder(.get, path: "/streams/endless")
+        request.query("gate", gate)
+        return runtime.events(operation, request, options: RequestOptions())
+    }
+
     /// The requests the server received for the ticks route.
     func tickRequests(_ server: ExampleServer) -> [RecordedRequest] {
         server.requests.filter { $0.target.hasPrefix("/streams/ticks?") || $0.target == "/streams/ticks" }
@@ -152,21 +167,14 @@ struct EventStreamTests {
     func cancelling(transport: TransportKind) async throws {
         try await withServer { server in
             let gate = UUID().uuidString
-            let runtime = ServiceRuntime(
-                configuration: ClientConfiguration(server: ServerURL(server.baseURL), transport: transport.make()))
-            let operation = StreamOperation<StreamEvent<String>, StreamErrors>(
-                name: "endless", authSchemes: [], errors: [], service: "Ticks",
-                stream: StreamPolicy(), events: .serverSentEvents([:]))
-            var request = RequestBuilder(.get, path: "/streams/endless")
-            request.query("gate", gate)
-            let stream = runtime.events(operation, request, options: RequestOptions())
+            let stream = endless(server, transport, gate: gate)
             let reader = Task { () async throws(ClientError<StreamErrors>) -> Int in
                 var count = 0
                 for try await _ in stream { count += 1 }
                 return count
             }
-            // The endless route numbers its events; wait until some have been read.
-            while stream.lastEventID.flatMap({ Int($0) }).map({ $0 < 3 }) ?? true {
+            // The endless route numbers its events; wait until some have been read (10 s at most).
+            for _ in 0..<2000 where stream.lastEventID.flatMap({ Int($0) }).map({ $0 < 3 }) ?? true {
                 try await Task.sleep(for: .milliseconds(5))
             }
             reader.cancel()
@@ -182,14 +190,7 @@ struct EventStreamTests {
     @Test("1,000 streams opened and left leave no connection open", arguments: TransportKind.allCases)
     func noLeaks(transport: TransportKind) async throws {
         try await withServer { server in
-            let runtime = ServiceRuntime(
-                configuration: ClientConfiguration(server: ServerURL(server.baseURL), transport: transport.make()))
-            let operation = StreamOperation<StreamEvent<String>, StreamErrors>(
-                name: "endless", authSchemes: [], errors: [], service: "Ticks",
-                stream: StreamPolicy(), events: .serverSentEvents([:]))
-            var request = RequestBuilder(.get, path: "/streams/endless")
-            request.query("gate", "cycles")
-            let stream = runtime.events(operation, request, options: RequestOptions())
+            let stream = endless(server, transport, gate: "cycles")
             for _ in 0..<1000 {
                 // Read one event, then leave the loop: the stream and its connection go away.
                 for try await _ in stream { break }

@@ -123,8 +123,7 @@ public struct StreamOperation<Element: Sendable, Declared: DeclaredError>: Senda
         self.resilience = resilience
         self.stream = stream
         self.events = events
-        let product = "Courier/" + CourierRuntimeCompatibility.version
-        self.userAgent = service.isEmpty ? product : service + " " + product
+        self.userAgent = defaultUserAgent(service: service)
     }
 }
 
