@@ -148,12 +148,14 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
     /// Why the stream failed.
     public typealias Failure = ClientError<Declared>
 
-    private enum Source: Sendable {
+    @usableFromInline
+    enum Source: Sendable {
         case live(StreamConnector<Element, Declared>)
         case scripted(@Sendable () -> AsyncStream<Result<Element, ClientError<Declared>>>)
     }
 
-    private let source: Source
+    @usableFromInline
+    let source: Source
 
     init(connector: StreamConnector<Element, Declared>) {
         self.source = .live(connector)
@@ -190,6 +192,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
     }
 
     /// Starts reading: the first call to `next()` connects.
+    @inlinable
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
         case .live(let connector): AsyncIterator(.live(LiveReader(connector: connector)))
@@ -199,19 +202,26 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
     /// Reads a stream's events, reconnecting as its policy says.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        fileprivate enum Reader {
+        @usableFromInline
+        enum Reader {
             case live(LiveReader)
             case scripted(AsyncStream<Result<Element, ClientError<Declared>>>.AsyncIterator)
             case finished
         }
 
-        private var reader: Reader
+        @usableFromInline
+        var reader: Reader
 
-        fileprivate init(_ reader: Reader) {
+        @usableFromInline
+        init(_ reader: Reader) {
             self.reader = reader
         }
 
         /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
+        ///
+        /// Inlined into the caller, with the reader's per-event path, so that it is specialised
+        /// for the stream's element type.
+        @inlinable
         public mutating func next() async throws(ClientError<Declared>) -> Element? {
             switch reader {
             case .live(let live):
@@ -237,45 +247,70 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
     /// Reads a live stream: connects, frames and decodes what arrives, and reconnects. A class,
     /// so that the iterator reaches its state without moving it on every event; one iterator,
     /// and so one task, uses it at a time.
-    fileprivate final class LiveReader {
-        private let connector: StreamConnector<Element, Declared>
+    @usableFromInline
+    final class LiveReader {
+        @usableFromInline
+        let connector: StreamConnector<Element, Declared>
         /// The operation's policy, format, terminator and decoding, read once: they are
         /// needed for every event.
-        private let policy: StreamPolicy
-        private let format: StreamPolicy.Format
-        private let terminator: [UInt8]?
-        private let decodeEvent: @Sendable (String, Data, JSONDecoder) throws -> Element
-        private var body: TransportBodyStream.AsyncIterator?
-        private var status: HTTPResponse.Status = .ok
+        @usableFromInline
+        let policy: StreamPolicy
+        @usableFromInline
+        let format: StreamPolicy.Format
+        @usableFromInline
+        let terminator: [UInt8]?
+        @usableFromInline
+        let decodeEvent: @Sendable (String, Data, JSONDecoder) throws -> Element
+        @usableFromInline
+        var body: TransportBodyStream.AsyncIterator?
+        @usableFromInline
+        var status: HTTPResponse.Status = .ok
         /// What the last chunk completed and the consumer has not taken yet, decoded one at a
         /// time as it is asked for: server-sent event items, or JSON Lines values.
-        private var pendingEvents: [ServerSentEventItem] = []
-        private var pendingLines: [[UInt8]] = []
-        private var pendingIndex = 0
-        private var events: ServerSentEventParser
-        private var lines: JSONLinesFramer
+        @usableFromInline
+        var pendingEvents: [ServerSentEventItem] = []
+        @usableFromInline
+        var pendingLines: [[UInt8]] = []
+        @usableFromInline
+        var pendingIndex = 0
+        @usableFromInline
+        var events: ServerSentEventParser
+        @usableFromInline
+        var lines: JSONLinesFramer
         /// The stream's own decoder, made once rather than per event.
-        private let decoder = JSONCoding.makeDecoder()
-        private var lastEventID: String?
+        @usableFromInline
+        let decoder = JSONCoding.makeDecoder()
+        @usableFromInline
+        var lastEventID: String?
         /// Connections opened so far.
-        private var connections = 0
+        @usableFromInline
+        var connections = 0
         /// Reconnections made since a connection last opened.
-        private var reconnections = 0
+        @usableFromInline
+        var reconnections = 0
         /// The server's `retry:` field, the base of the reconnection wait.
-        private var serverRetry: Duration?
+        @usableFromInline
+        var serverRetry: Duration?
         /// A `Retry-After` the last failed attempt asked for.
-        private var retryAfter: Duration?
+        @usableFromInline
+        var retryAfter: Duration?
         /// The longest wait a server may ask for, with `Retry-After` or `retry:`: the retry
         /// policy's `maxRetryAfter`.
-        private let maxServerWait: Duration
+        @usableFromInline
+        let maxServerWait: Duration
         /// Why the last connection ended, thrown if the stream gives up reconnecting.
-        private var lastFailure: ClientError<Declared>?
+        @usableFromInline
+        var lastFailure: ClientError<Declared>?
         /// The span of the open connection, ended when the connection ends.
-        private var connectionSpan: (any Span)?
+        @usableFromInline
+        var connectionSpan: (any Span)?
         /// Whether a JSON Lines value has arrived, after which the stream cannot resume.
-        private var delivered = false
-        private var finished = false
+        @usableFromInline
+        var delivered = false
+        @usableFromInline
+        var finished = false
 
+        @usableFromInline
         init(connector: StreamConnector<Element, Declared>) {
             self.connector = connector
             self.policy = connector.operation.stream
@@ -291,6 +326,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// The next event, connecting or reconnecting as needed; `nil` once the stream has ended.
+        @inlinable
         func next() async throws(ClientError<Declared>) -> Element? {
             while true {
                 if let element = try takePending() { return element }
@@ -304,13 +340,15 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
             }
         }
 
-        private func record(_ id: String) {
+        @inlinable
+        func record(_ id: String) {
             lastEventID = id
             connector.lastEventID.withLock { $0 = id }
         }
 
         /// Ends the stream with `error`.
-        private func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
+        @usableFromInline
+        func fail(_ error: ClientError<Declared>) throws(ClientError<Declared>) -> Never {
             finished = true
             body = nil
             endConnectionSpan(error: error)
@@ -318,7 +356,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// Ends the open connection's span, if there is one.
-        private func endConnectionSpan(error: ClientError<Declared>?) {
+        @usableFromInline
+        func endConnectionSpan(error: ClientError<Declared>?) {
             connector.observer.endStreamSpan(connectionSpan, status: status, error: error)
             connectionSpan = nil
         }
@@ -330,7 +369,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         // MARK: Connecting
 
-        private func connect() async throws(ClientError<Declared>) {
+        @usableFromInline
+        func connect() async throws(ClientError<Declared>) {
             if connections > 0 || lastFailure != nil {
                 reconnections += 1
                 let attempt = reconnections
@@ -373,7 +413,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         // MARK: Reading
 
-        private func read() async throws(ClientError<Declared>) {
+        @usableFromInline
+        func read() async throws(ClientError<Declared>) {
             guard var reader = body else { return }
             let chunk: [UInt8]?
             do {
@@ -432,7 +473,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
         /// Decodes the next pending event, applying the `retry:` and ID items before it; `nil`
         /// when none is pending, or at the terminator, which ends the stream.
-        private func takePending() throws(ClientError<Declared>) -> Element? {
+        @inlinable
+        func takePending() throws(ClientError<Declared>) -> Element? {
             switch format {
             case .serverSentEvents:
                 while pendingIndex < pendingEvents.count {
@@ -462,7 +504,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         }
 
         /// Decodes one event, or ends the stream at the terminator (returning `nil`).
-        private func decode(name: String, data: Data) throws(ClientError<Declared>) -> Element? {
+        @inlinable
+        func decode(name: String, data: Data) throws(ClientError<Declared>) -> Element? {
             if let terminator, data.elementsEqual(terminator) {
                 finished = true
                 body = nil
@@ -484,6 +527,7 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
 
 /// How a stream connects: the prepared request, the resilience state it shares with calls, and
 /// the last event ID its iterations share.
+@usableFromInline
 final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendable {
     let operation: StreamOperation<Element, Declared>
     /// The request, or why it could not be built, thrown by the first connection.
@@ -492,6 +536,7 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
     let state: ResilienceState
     let host: ResilienceState.HostState
     let observer: CallObserver
+    @usableFromInline
     let lastEventID: Locked<String?>
 
     init(
