@@ -385,6 +385,26 @@ struct SnippetTests {
             """, in: files[.client])
     }
 
+    @Test("a union variant tagged message decodes the events that name none")
+    func messageVariant() async throws {
+        let files = try await Self.generate(
+            """
+            models:
+              Note: { properties: { type: string, text: string } }
+              Ping: { properties: { type: string } }
+              Update: { oneOf: { discriminator: type, variants: { message: Note, ping: Ping } } }
+            endpoints:
+              updates: { method: GET, path: /updates, stream: { event: Update } }
+            """)
+        Self.expect(
+            """
+                    events: .serverSentEvents([
+                        "message": .json(Note.self, Update.message),
+                        "ping": .json(Ping.self, Update.ping),
+                    ])
+            """, in: files[.client])
+    }
+
     @Test("a POST stream of JSON Lines is never reconnected and takes no last event ID")
     func jsonLinesStream() async throws {
         let files = try await Self.generate(

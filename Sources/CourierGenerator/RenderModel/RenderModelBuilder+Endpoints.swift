@@ -94,6 +94,8 @@ extension RenderModelBuilder {
         {
             switch model.kind {
             case .oneOf(_, _, let variants):
+                // A variant tagged `message` takes that name: events without a name are that variant.
+                if variants.contains(where: { $0.tag == "message" }) { cases.removeAll() }
                 cases += variants.map { variant in
                     Render.EventCase(
                         eventName: SwiftSpelling.literal(variant.tag),
