@@ -17,7 +17,8 @@ struct EventStreamReconnectionTests {
     let clock = ManualClock()
 
     func stream(
-        _ transport: ScriptedStreams, reconnect: ReconnectPolicy, breaker: CircuitBreakerPolicy = .disabled
+        _ transport: ScriptedStreams, reconnect: ReconnectPolicy, breaker: CircuitBreakerPolicy = .disabled,
+        budget: RetryBudgetPolicy? = RetryBudgetPolicy()
     ) -> EventStream<StreamEvent<Tick>, NoErrors> {
         let state = ResilienceState(clock: clock, random: SeededRandom(seed: 7))
         let runtime = ServiceRuntime(
@@ -25,7 +26,7 @@ struct EventStreamReconnectionTests {
                 server: ServerURL("https://events.example.com"), transport: transport, resilienceState: state))
         let operation = StreamOperation<StreamEvent<Tick>, NoErrors>(
             name: "ticks", authSchemes: [], errors: [], service: "Ticks",
-            resilience: ResiliencePolicy(circuitBreaker: breaker),
+            resilience: ResiliencePolicy(retry: RetryPolicy(budget: budget), circuitBreaker: breaker),
             stream: StreamPolicy(reconnect: reconnect), events: .serverSentEvents(["message": .json(Tick.self)]))
         return runtime.events(operation, RequestBuilder(.get, path: "/ticks"), options: RequestOptions())
     }
@@ -106,6 +107,27 @@ struct EventStreamReconnectionTests {
         #expect(response.status.code == 503)
         #expect(transport.resumedAfter.current.count == 2, "the hour was not waited for")
         #expect(clock.sleeperCount == 0)
+    }
+
+    @Test("a spent retry budget ends the stream with the failure that needed the reconnection")
+    func spentBudget() async throws {
+        let transport = ScriptedStreams([.events("id: 1\ndata: {\"n\": 1}\n\n", breaks: true)])
+        let events = stream(
+            transport, reconnect: ReconnectPolicy(initial: .milliseconds(10), jitter: .none),
+            budget: RetryBudgetPolicy(ratio: 0, perSecond: 0))
+        var ticks: [Int] = []
+        do throws(ClientError<NoErrors>) {
+            for try await event in events { ticks.append(event.value?.n ?? -1) }
+            Issue.record("the stream should have failed")
+        } catch {
+            guard case .transport(let failure) = error else {
+                Issue.record("expected the lost connection, got \(error)")
+                return
+            }
+            #expect(failure.kind == .connectionLost)
+        }
+        #expect(ticks == [1])
+        #expect(transport.resumedAfter.current.count == 1, "no reconnection was sent")
     }
 
     @Test("an open circuit refuses the reconnection with .circuitOpen")
