@@ -15,7 +15,7 @@ extension SpecDecoder {
     }
 
     mutating func decodeEndpoints(
-        _ node: YAMLNode, defaults: ResiliencePolicy, streamReconnect: ReconnectPolicy = ReconnectPolicy()
+        _ node: YAMLNode, defaults: ResiliencePolicy, streamReconnect: ReconnectPolicy
     ) -> [Endpoint] {
         guard let entries = mapping(node, what: "'endpoints'") else { return [] }
         var endpoints: [Endpoint] = []
@@ -32,7 +32,7 @@ extension SpecDecoder {
 
     mutating func decodeEndpoint(
         name: String, _ node: YAMLNode, at location: SourceLocation, defaults: ResiliencePolicy,
-        streamReconnect: ReconnectPolicy = ReconnectPolicy()
+        streamReconnect: ReconnectPolicy
     ) -> Endpoint? {
         if !(name.first?.isLetter ?? false) {
             error("an endpoint name starts with a letter, not '\(name)'", at: location)
