@@ -1,6 +1,6 @@
 import Foundation
 
-/// How long a stream or channel waits before connecting again, and how often it tries.
+/// How long a stream waits before connecting again, and how often it tries.
 ///
 /// The wait before reconnection `n` (1 for the first) is `min(max, base × 2^(n-1))` with
 /// ``jitter`` applied, where `base` is ``initial``, or the server's `retry:` field for a
@@ -35,7 +35,8 @@ public struct ReconnectPolicy: Hashable, Sendable {
     public func delay(beforeAttempt attempt: Int, base: Duration? = nil, random: some RandomSource) -> Duration {
         let start = base ?? initial
         let grown = start.seconds * pow(2, Double(Swift.max(0, attempt - 1)))
-        let capped = Swift.max(start.seconds, Swift.min(grown, max.seconds))
+        // Bounded to a year, so that no policy or server value can overflow the conversion.
+        let capped = Swift.min(Swift.max(start.seconds, Swift.min(grown, max.seconds)), 365 * 86_400)
         let wait = Duration.nanoseconds(Int64((capped * 1e9).rounded()))
         switch jitter {
         case .none: return wait

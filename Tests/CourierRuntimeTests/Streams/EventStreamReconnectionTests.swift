@@ -130,6 +130,16 @@ struct EventStreamReconnectionTests {
         #expect(transport.resumedAfter.current.count == 1, "no reconnection was sent")
     }
 
+    @Test("reconnection waits stay finite whatever the policy and the attempt")
+    func extremeWaits() {
+        let huge = ReconnectPolicy(initial: .seconds(1), max: .seconds(Int64.max / 2), jitter: .none, maxAttempts: nil)
+        #expect(huge.delay(beforeAttempt: 10_000, random: SeededRandom(seed: 1)) == .seconds(365 * 86_400))
+        let small = ReconnectPolicy(initial: .milliseconds(500), max: .seconds(30), jitter: .none)
+        #expect(small.delay(beforeAttempt: 1, random: SeededRandom(seed: 1)) == .milliseconds(500))
+        #expect(small.delay(beforeAttempt: 3, random: SeededRandom(seed: 1)) == .seconds(2))
+        #expect(small.delay(beforeAttempt: 1_000, random: SeededRandom(seed: 1)) == .seconds(30))
+    }
+
     @Test("an open circuit refuses the reconnection with .circuitOpen")
     func openCircuit() async throws {
         let transport = ScriptedStreams([.status(503), .status(503)])
