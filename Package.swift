@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "courier", targets: ["courier"]),
         .library(name: "CourierRuntime", targets: ["CourierRuntime"]),
         .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
+        .library(name: "CourierWebSocket", targets: ["CourierWebSocket"]),
         .library(name: "CourierRuntimeTesting", targets: ["CourierRuntimeTesting"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
         .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
@@ -22,8 +23,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // The WebSocket client of product CourierWebSocket.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        // TLS settings of the WebSocket transport (already in the graph through async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Tests only: the test server's WebSocket routes.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         // Tests only: the test server's gzip and deflate responses.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         // Tests only: the test server parses multipart/form-data bodies with a parser not Courier's.
@@ -99,11 +106,27 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // The WebSocket transport for channels, on swift-websocket's client (SwiftNIO): a separate
+        // product, like the AsyncHTTPClient transport, so that only apps with channels pay for it.
+        .target(
+            name: "CourierWebSocket",
+            dependencies: [
+                "CourierRuntime",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Test support: a Hummingbird server implementing the example services on 127.0.0.1.
         .target(
             name: "CourierTestServer",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -139,7 +162,9 @@ let package = Package(
         // compiled in Swift 6 mode and driven against the test server through both transports.
         .testTarget(
             name: "ExampleClientTests",
-            dependencies: ["CourierRuntime", "CourierRuntimeTesting", "CourierAsyncHTTPClient", "CourierTestServer"]
+            dependencies: [
+                "CourierRuntime", "CourierRuntimeTesting", "CourierAsyncHTTPClient", "CourierWebSocket", "CourierTestServer",
+            ]
         ),
         // The generated code for the edge-case fixture specs: odd names, keywords, recursion, every type.
         .testTarget(

@@ -30,6 +30,10 @@ public struct ClientConfiguration: Sendable {
     public var middleware: [any Middleware]
     /// The largest response body accepted, in bytes. 16 MiB by default.
     public var maxResponseBodySize: Int
+    /// Opens the connections of the spec's `channels:`; `nil` (the default) until you set one,
+    /// such as `SwiftWebSocketTransport()` from product `CourierWebSocket`. A channel opened
+    /// without one closes at once with ``ChannelError/invalidRequest(_:)``.
+    public var webSocketTransport: (any WebSocketTransport)?
 
     /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).
     public var timeout: Duration? {
@@ -50,7 +54,8 @@ public struct ClientConfiguration: Sendable {
         responseCache: ResponseCache = ResponseCache(),
         observability: Observability = Observability(),
         middleware: [any Middleware] = [],
-        maxResponseBodySize: Int = 16 << 20
+        maxResponseBodySize: Int = 16 << 20,
+        webSocketTransport: (any WebSocketTransport)? = nil
     ) {
         self.server = server
         self.transport = transport
@@ -63,6 +68,7 @@ public struct ClientConfiguration: Sendable {
         self.observability = observability
         self.middleware = middleware
         self.maxResponseBodySize = maxResponseBodySize
+        self.webSocketTransport = webSocketTransport
         if let timeout { self.resilience.totalTimeout = timeout }
     }
 }

@@ -62,7 +62,7 @@ final class CallObserver: Sendable {
         }
     }
 
-    private func counter(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Counter {
+    func counter(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Counter {
         metric(counters, label, dimensions) { Counter(label: $0, dimensions: $1, factory: $2) }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -32,14 +33,23 @@ public final class ExampleServer: Sendable {
     private let faults: FaultPlan
     /// Signals between the streaming routes and the tests.
     public let signals: StreamSignals
+    /// What the WebSocket routes saw.
+    public let webSockets: WebSocketSignals
 
-    private init(port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan, signals: StreamSignals) {
+    private init(
+        port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan, signals: StreamSignals,
+        webSockets: WebSocketSignals
+    ) {
         self.port = port
         self.task = task
         self.log = log
         self.faults = faults
         self.signals = signals
+        self.webSockets = webSockets
     }
+
+    /// `ws://127.0.0.1:<port>`.
+    public var webSocketURL: String { "ws://127.0.0.1:\(port)" }
 
     /// `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -68,11 +78,17 @@ public final class ExampleServer: Sendable {
         ConformanceRoutes.add(to: router)
         let signals = StreamSignals()
         StreamRoutes.add(to: router, signals: signals)
+        let webSockets = WebSocketSignals()
+        router.get("/ws/denied") { _, _ in Response(status: .unauthorized) }
         let ready = PortBox()
         var logger = Logger(label: "courier-test-server")
         logger.logLevel = .critical
         let app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: WebSocketRoutes.configuration)) {
+                request, channel, _ in
+                WebSocketRoutes.shouldUpgrade(request, channel: channel, signals: webSockets)
+            },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in ready.set(channel.localAddress?.port ?? 0) },
             logger: logger
@@ -80,7 +96,8 @@ public final class ExampleServer: Sendable {
         let task = Task { try await app.runService() }
         for _ in 0..<500 {
             if let port = ready.value {
-                return ExampleServer(port: port, task: task, log: log, faults: faults, signals: signals)
+                return ExampleServer(
+                    port: port, task: task, log: log, faults: faults, signals: signals, webSockets: webSockets)
             }
             try await Task.sleep(for: .milliseconds(10))
         }
