@@ -64,6 +64,10 @@ public struct SwiftWebSocketTransport: WebSocketTransport {
             url: request.url.absoluteString, configuration: configuration, tlsConfiguration: tlsConfiguration,
             eventLoopGroup: eventLoopGroup, logger: logger
         ) { inbound, outbound, _ in
+            // Once the channel has sent its close frame, reading stops and swift-websocket waits
+            // for the server's answer for at most `closeTimeout`: a server that no longer reads
+            // (the very one keepalive is for) cannot hold the close up.
+            let (closing, closed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             let writer = WebSocketWriter(
                 send: { message in
                     switch message {
@@ -72,14 +76,24 @@ public struct SwiftWebSocketTransport: WebSocketTransport {
                     }
                 },
                 close: { code, reason in
+                    defer { closed.yield() }
                     try await outbound.close(WebSocketErrorCode(codeNumber: Int(code.rawValue)), reason: reason)
                 })
             await handler.opened(writer)
-            for try await message in inbound.messages(maxSize: maxMessageSize) {
-                switch message {
-                case .text(let text): await handler.received(.text(text))
-                case .binary(let buffer): await handler.received(.binary(Data(buffer.readableBytesView)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: maxMessageSize) {
+                        switch message {
+                        case .text(let text): await handler.received(.text(text))
+                        case .binary(let buffer): await handler.received(.binary(Data(buffer.readableBytesView)))
+                        }
+                    }
                 }
+                group.addTask {
+                    for await _ in closing { return }
+                }
+                try await group.next()
+                group.cancelAll()
             }
         }
         guard let frame = try await client.run() else { return nil }
