@@ -38,6 +38,10 @@ public struct WebSocketCloseCode: RawRepresentable, Hashable, Sendable, CustomSt
 }
 
 /// How a channel checks that its connection is alive: protocol pings, and how long an answer may take.
+///
+/// The transport sends the pings. `SwiftWebSocketTransport` checks a ping's answer when the next
+/// ping is due, so it pings every `min(interval, timeout)`: more often than `interval` when
+/// `timeout` is shorter, and never later than `timeout` to notice a missing answer.
 public struct KeepalivePolicy: Hashable, Sendable {
     /// The time between pings.
     public var interval: Duration
