@@ -131,11 +131,13 @@ public final class Channel<Outgoing: Encodable & Sendable, Incoming: Decodable &
 
     /// A channel that plays `script` instead of connecting, for mocks and tests: each connection
     /// attempt takes the next scripted connection, and the channel reconnects between them as
-    /// `policy` says (at once, by default).
+    /// `policy` says. By default it reconnects at once after a connection that opened, and gives
+    /// up after a refused one, so a spent script ends the channel with ``ChannelError/gaveUp(attempts:last:)``;
+    /// end the script with `.close(.normalClosure)` to end it cleanly.
     public static func scripted(
         _ script: [ScriptedWebSocketTransport.Connection], name: String = "channel",
         policy: ChannelPolicy = ChannelPolicy(
-            reconnect: ReconnectPolicy(initial: .zero, max: .zero, maxAttempts: 0), keepalive: nil),
+            reconnect: ReconnectPolicy(initial: .zero, max: .zero, maxAttempts: 1), keepalive: nil),
         onConnect: ChannelConnectHook<Outgoing>? = nil
     ) -> Channel {
         Channel(

@@ -241,6 +241,23 @@ struct ChannelTests {
         #expect(channel.health.undecodableMessages == 1)
     }
 
+    @Test("a scripted channel plays its connections in turn, reconnecting at once, and records what was sent")
+    func scripted() async throws {
+        let clean = Channel<String, Tick>.scripted(
+            [.json(ticks(1, 2), then: .close(.internalError)), .json(ticks(3), then: .close(.normalClosure))],
+            onConnect: { connection in try await connection.send("subscribe") })
+        #expect(try await clean.messages.reduce(into: [Int]()) { $0.append($1.n) } == [1, 2, 3])
+        #expect(clean.health.connections == 2 && clean.health.messagesSent == 2)
+
+        let spent = Channel<String, Tick>.scripted([.json(ticks(1), then: .drop)])
+        await #expect {
+            for try await _ in spent.messages {}
+        } throws: { error in
+            guard case .gaveUp(1, let last) = error as? ChannelError else { return false }
+            return last.reason.contains("no more connections")
+        }
+    }
+
     @Test("releasing the channel closes its connection")
     func release() async throws {
         let transport = ScriptedWebSocketTransport([.open([], then: .stayOpen)])
