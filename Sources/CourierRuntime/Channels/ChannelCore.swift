@@ -87,14 +87,13 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
     // MARK: - Starting and closing
 
     func startIfNeeded() {
-        let start = state.withLock { state -> Bool in
-            guard !state.started else { return false }
+        // The task is stored with the flag, so that `close` and `release` always find it once
+        // the channel has started; creating it does not run it, so the lock is held only briefly.
+        state.withLock { state in
+            guard !state.started else { return }
             state.started = true
-            return true
+            state.task = Task { await self.run() }
         }
-        guard start else { return }
-        let task = Task { await self.run() }
-        state.withLock { $0.task = task }
     }
 
     func close(_ close: WebSocketClose) async {
@@ -126,7 +125,6 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
             }
             task = running
         }
-        // The loop task is stored just after it starts; until then there is nothing to wait for.
         await withTaskCancellationHandler {
             await task?.value
         } onCancel: {
