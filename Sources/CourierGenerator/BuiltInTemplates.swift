@@ -21,6 +21,55 @@ enum BuiltInTemplates {
 options: options
 
 """#,
+        "channelArgumentList": #"""
+{{#parameters}}
+{{label}}: {{name}},
+{{/parameters}}
+policy: policy,
+onConnect: onConnect
+
+"""#,
+        "channelDocs": #"""
+{{#docLines}}
+{{.}}
+{{/docLines}}
+{{^docLines}}
+/// {{summary}}
+{{/docLines}}
+///
+/// The channel connects when it is first used and stays connected, reconnecting with backoff
+/// after a lost connection{{#hasKeepalive}}, unanswered pings{{/hasKeepalive}} or a close code worth retrying.
+/// Read `messages` with `for try await message in …`: each read is a new subscriber.
+///
+/// - Parameters:
+{{#parameters}}
+///   - {{docName}}: {{#hasDocLine}}{{docLine}}{{/hasDocLine}}{{^hasDocLine}}{{>parameterDocs}}{{/hasDocLine}}
+{{#docMoreLines}}
+///     {{.}}
+{{/docMoreLines}}
+{{/parameters}}
+///   - policy: Replaces the spec's reconnection, keepalive and buffering settings; `nil` keeps them.
+///   - onConnect: Runs after every connection opens, before queued messages are sent: subscribe here.
+/// - Remark: Generated from channel `{{specName}}`:
+///   {{summary}}.
+
+"""#,
+        "channelParameterList": #"""
+{{#parameters}}
+{{declaration}}: {{type}},
+{{/parameters}}
+policy: CourierRuntime.ChannelPolicy?,
+onConnect: CourierRuntime.ChannelConnectHook<{{sendType}}>?
+
+"""#,
+        "channelParameterListWithDefaults": #"""
+{{#parameters}}
+{{declaration}}: {{type}}{{#hasSignatureDefault}} = {{signatureDefault}}{{/hasSignatureDefault}},
+{{/parameters}}
+policy: CourierRuntime.ChannelPolicy? = nil,
+onConnect: CourierRuntime.ChannelConnectHook<{{sendType}}>? = nil
+
+"""#,
         "client": #"""
 {{>header}}
 {{^isService}}
@@ -153,6 +202,38 @@ private enum {{operationsType}} {
 
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+{{^hasLongOperationType}}
+    static let {{name}} = CourierRuntime.ChannelOperation<{{sendType}}, {{receiveType}}>(
+{{/hasLongOperationType}}
+{{#hasLongOperationType}}
+    static let {{name}} = CourierRuntime.ChannelOperation<
+        {{sendType}},
+        {{receiveType}}
+    >(
+{{/hasLongOperationType}}
+        name: "{{specName}}",
+        {{>operationAuthSchemes}}
+        service: "{{serviceSpecName}}",
+        policy: CourierRuntime.ChannelPolicy(
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: {{reconnectInitial}},
+                max: {{reconnectMax}},
+                jitter: .{{reconnectJitter}},
+                maxAttempts: {{reconnectMaxAttempts}}
+            ),
+{{#hasKeepalive}}
+            keepalive: CourierRuntime.KeepalivePolicy(interval: {{keepaliveInterval}}, timeout: {{keepaliveTimeout}})
+{{/hasKeepalive}}
+{{^hasKeepalive}}
+            keepalive: nil
+{{/hasKeepalive}}
+        )
+    )
+
+{{/channel}}
+{{/channels}}
 }
 
 """#,
@@ -187,6 +268,16 @@ private enum {{operationsType}} {
 
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+    /// Opens the `{{specName}}` channel.
+    {{>deprecation}}
+    func {{name}}(
+        {{>channelParameterList}}
+    ) -> {{channelType}}
+
+{{/channel}}
+{{/channels}}
 }
 
 extension {{apiType}} {
@@ -250,6 +341,20 @@ extension {{apiType}} {
 
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+    {{>channelDocs}}
+    {{>deprecation}}
+    {{access}} func {{name}}(
+        {{>channelParameterListWithDefaults}}
+    ) -> {{channelType}} {
+        self.{{name}}(
+            {{>channelArgumentList}}
+        )
+    }
+
+{{/channel}}
+{{/channels}}
 }
 
 """#,
@@ -499,6 +604,10 @@ extension {{apiType}} {
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
     ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
+{{#hasChannels}}
+    ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
+    ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
+{{/hasChannels}}
     {{access}} init(
         server: {{serverType}}{{#hasDefaultServer}} = .{{defaultServerCase}}{{/hasDefaultServer}},
 {{#hasAuthSchemes}}
@@ -508,7 +617,13 @@ extension {{apiType}} {
         headers: {{headersType}} = {{headersType}}(),
 {{/hasHeaders}}
         timeout: Swift.Duration? = nil,
+{{^hasChannels}}
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+{{/hasChannels}}
+{{#hasChannels}}
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
+{{/hasChannels}}
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
             server: server.url,
@@ -516,7 +631,10 @@ extension {{apiType}} {
 {{#hasAuthSchemes}}
             credentials: auth.credentials,
 {{/hasAuthSchemes}}
-            timeout: timeout
+            timeout: timeout{{#hasChannels}},{{/hasChannels}}
+{{#hasChannels}}
+            webSocketTransport: webSocketTransport
+{{/hasChannels}}
         )
         self.init(configuration: configuration{{#hasHeaders}}, headers: headers{{/hasHeaders}})
     }
@@ -552,6 +670,19 @@ extension {{apiType}} {
     }
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+
+    /// Opens the `{{specName}}` channel; it connects when it is first used.
+    {{>deprecation}}
+    {{access}} func {{name}}(
+        {{>channelParameterList}}
+    ) -> {{channelType}} {
+        {{>request}}
+        return self.runtime.channel({{operationsType}}.{{name}}, request, policy: policy, onConnect: onConnect)
+    }
+{{/channel}}
+{{/channels}}
 }
 
 """#,
@@ -742,6 +873,31 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
 
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+    /// An opening of channel `{{specName}}`.
+{{#hasParameters}}
+    {{access}} static func {{name}}(
+{{#parameters}}
+        {{declaration}}: {{type}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+    ) -> Self {
+        Self(
+            "{{specName}}",
+{{#parameters}}
+            .init("{{label}}", {{name}}){{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
+    }
+{{/hasParameters}}
+{{^hasParameters}}
+    {{access}} static func {{name}}() -> Self {
+        Self("{{specName}}")
+    }
+{{/hasParameters}}
+
+{{/channel}}
+{{/channels}}
 }
 
 /// Stands in for ``{{clientType}}`` in tests: set a handler for each endpoint the code under test
@@ -856,6 +1012,50 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     }
 {{/stream}}
 {{/streams}}
+{{#channels}}
+{{#channel}}
+
+    /// Answers `{{specName}}` openings with the channel to hand out, such as
+    /// `.scripted([…], onConnect: onConnect)`; it receives the call's arguments and the caller's
+    /// `onConnect` hook, so that a test can check what the hook sends after each scripted connection.
+    {{access}} var {{handlerName}}: (
+        @Sendable (
+            {{mockCallType}},
+            CourierRuntime.ChannelConnectHook<{{sendType}}>?
+        ) -> {{channelType}}
+    )? {
+        get { recorder.handler(for: "{{specName}}") }
+        set { recorder.setHandler(newValue, for: "{{specName}}") }
+    }
+
+    /// Records the call and returns what ``{{handlerName}}`` makes of it; without a handler,
+    /// a channel that closes at once, saying why.
+    {{access}} func {{name}}(
+        {{>channelParameterList}}
+    ) -> {{channelType}} {
+{{#hasParameters}}
+        let call = {{mockCallType}}.{{name}}(
+{{#parameters}}
+            {{label}}: {{name}}{{^isLast}},{{/isLast}}
+{{/parameters}}
+        )
+{{/hasParameters}}
+{{^hasParameters}}
+        let call = {{mockCallType}}.{{name}}()
+{{/hasParameters}}
+        self.recorder.record(call)
+        guard let handler = self.{{handlerName}} else {
+            return .scripted(
+                [.refused("{{mockType}} has no handler for channel '{{specName}}'")],
+                name: "{{specName}}",
+                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                onConnect: onConnect
+            )
+        }
+        return handler(call, onConnect)
+    }
+{{/channel}}
+{{/channels}}
 }
 {{/service}}
 {{/isService}}

@@ -436,6 +436,95 @@ struct SnippetTests {
             """, in: files[.client])
     }
 
+    @Test("a channel opens through the runtime with its handshake request, policy and onConnect hook")
+    func channel() async throws {
+        let files = try await Self.generate(
+            """
+            servers: { main: https://shop.example.com }
+            defaults:
+              keepalive: { interval: 30s }
+              channel: { reconnect: { maxAttempts: 20 } }
+            models:
+              PriceCommand: { properties: { symbols: list<string> } }
+              PriceUpdate: { properties: { symbol: string, price: decimal } }
+            channels:
+              prices:
+                path: /ws/prices
+                query: { symbols: list<string> }
+                headers: { X-Tenant: string? }
+                send: PriceCommand
+                receive: PriceUpdate
+                reconnect: { initial: 2s }
+            """)
+        Self.expect(
+            """
+                public func prices(
+                    symbols: [Swift.String],
+                    xTenant: Swift.String?,
+                    policy: CourierRuntime.ChannelPolicy?,
+                    onConnect: CourierRuntime.ChannelConnectHook<PriceCommand>?
+                ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate> {
+                    var request = CourierRuntime.RequestBuilder(.get, path: "/ws/prices")
+                    request.query("symbols", symbols)
+                    request.header("X-Tenant", xTenant)
+                    return self.runtime.channel(ShopOperations.prices, request, policy: policy, onConnect: onConnect)
+                }
+            """, in: files[.client])
+        Self.expect(
+            """
+                static let prices = CourierRuntime.ChannelOperation<PriceCommand, PriceUpdate>(
+                    name: "prices",
+                    authSchemes: [],
+                    service: "Shop",
+                    policy: CourierRuntime.ChannelPolicy(
+                        reconnect: CourierRuntime.ReconnectPolicy(
+                            initial: .seconds(2),
+                            max: .seconds(30),
+                            jitter: .full,
+                            maxAttempts: 20
+                        ),
+                        keepalive: CourierRuntime.KeepalivePolicy(interval: .seconds(30), timeout: .seconds(10))
+                    )
+                )
+            """, in: files[.client])
+        Self.expect(
+            """
+                    policy: CourierRuntime.ChannelPolicy? = nil,
+                    onConnect: CourierRuntime.ChannelConnectHook<PriceCommand>? = nil
+                ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate> {
+            """, in: files[.client])
+        Self.expect(
+            """
+                public var pricesHandler: (
+                    @Sendable (
+                        ShopMockCall,
+                        CourierRuntime.ChannelConnectHook<PriceCommand>?
+                    ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate>
+                )? {
+            """, in: files[.mock])
+    }
+
+    @Test("a channel without send sends NoMessage, and keepalive: none turns pings off")
+    func receiveOnlyChannel() async throws {
+        let files = try await Self.generate(
+            """
+            models:
+              Tick: { properties: { n: int32 } }
+            channels:
+              ticks: { path: /ws/ticks, receive: Tick, keepalive: none }
+            """)
+        Self.expect(
+            """
+                static let ticks = CourierRuntime.ChannelOperation<CourierRuntime.NoMessage, Tick>(
+            """, in: files[.client])
+        Self.expect(
+            """
+                        keepalive: nil
+                    )
+                )
+            """, in: files[.client])
+    }
+
     @Test("auth schemes become credentials read from the environment and applied by scheme name")
     func auth() async throws {
         let files = try await Self.generate(

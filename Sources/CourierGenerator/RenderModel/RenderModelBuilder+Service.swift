@@ -21,7 +21,22 @@ extension RenderModelBuilder {
             headers: RenderList(file.headers.map { parameter($0, placement: .header) }),
             errors: RenderList(declaredErrors().map(declaredError)),
             endpoints: RenderList(file.endpoints.filter { $0.stream == nil }.map(endpoint)),
-            streams: RenderList(file.endpoints.filter { $0.stream != nil }.map(endpoint)))
+            streams: RenderList(file.endpoints.filter { $0.stream != nil }.map(endpoint)),
+            channels: RenderList(file.channels.map(channel)))
+    }
+
+    /// A channel: its handshake as an endpoint, with what it sends and receives.
+    private func channel(_ channel: ChannelSpec) -> Render.Endpoint {
+        var handshake = endpoint(channel.handshake)
+        let sendType = channel.send.map { spelling.type($0.expression) } ?? "CourierRuntime.NoMessage"
+        let receiveType = spelling.type(channel.receive.expression)
+        handshake.channel = Render.Channel(
+            sendType: sendType, receiveType: receiveType,
+            hasLongOperationType:
+                "    static let \(handshake.name) = CourierRuntime.ChannelOperation<\(sendType), \(receiveType)>(".count
+                > 120,
+            keepalive: channel.keepalive, reconnect: channel.reconnect)
+        return handshake
     }
 
     /// The errors the service's endpoints declare, in the order they are defined.

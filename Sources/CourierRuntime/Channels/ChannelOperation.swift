@@ -95,3 +95,12 @@ extension ServiceRuntime {
                 url: url, headerFields: fields, keepalive: policy.keepalive, maxMessageSize: policy.maxMessageSize))
     }
 }
+
+/// The message type of a channel that sends nothing: its spec has `receive` but no `send`.
+/// It has no values, so `send(_:)` cannot be called.
+public enum NoMessage: Encodable, Sendable {
+    /// Never called: there is no value to encode.
+    public func encode(to encoder: any Encoder) throws {
+        switch self {}
+    }
+}

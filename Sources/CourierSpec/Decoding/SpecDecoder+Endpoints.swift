@@ -69,27 +69,7 @@ extension SpecDecoder {
         var keyLocations: [String: SourceLocation] = [:]
         for key in fields.keys { keyLocations[key] = fields.keyLocation(key) }
 
-        var parameters = fields["params"].map { decodeParameters($0, kind: .path, in: "'params'") } ?? []
-        if let segments, let pathNode {
-            let placeholders = segments.compactMap { segment -> String? in
-                if case .parameter(let name) = segment { return name }
-                return nil
-            }
-            // Placeholders and params must match exactly; params follow the placeholders' order.
-            var byName: [String: Parameter] = [:]
-            for parameter in parameters where byName[parameter.name] == nil { byName[parameter.name] = parameter }
-            let placeholderNames = Set(placeholders)
-            for placeholder in placeholders where byName[placeholder] == nil {
-                let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
-                error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
-            }
-            for parameter in parameters where !placeholderNames.contains(parameter.name) {
-                error(
-                    "'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'",
-                    at: parameter.location)
-            }
-            parameters = placeholders.compactMap { byName[$0] }
-        }
+        let parameters = decodePathParameters(fields, segments: segments, pathNode: pathNode)
 
         var body: RequestBody?
         if let bodyNode = fields["body"] {
@@ -149,16 +129,7 @@ extension SpecDecoder {
             }
         }
 
-        var auth = AuthRequirement.inherited
-        if let authNode = fields["auth"] {
-            if isNone(authNode) {
-                auth = .none
-            } else if let scalar = authNode.scalarValue {
-                auth = .schemes([scalar])
-            } else if let items = sequence(authNode, what: "'auth'") {
-                auth = .schemes(items.compactMap { string($0, what: "an auth scheme name") })
-            }
-        }
+        let auth = decodeAuth(fields)
 
         var resilience = applyResilience(fields, to: defaults, base: .builtIn)
         if let method, fields.has("cache"), resilience.cache != nil, !method.isCacheable {
@@ -199,6 +170,41 @@ extension SpecDecoder {
             idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
             resilience: resilience, location: location, hasRoute: method != nil && segments != nil,
             responseCases: responseCases, stream: stream)
+    }
+
+    /// `params:`, checked against the path's placeholders and put in their order.
+    mutating func decodePathParameters(_ fields: Fields, segments: [PathSegment]?, pathNode: YAMLNode?) -> [Parameter] {
+        let parameters = fields["params"].map { decodeParameters($0, kind: .path, in: "'params'") } ?? []
+        guard let segments, let pathNode else { return parameters }
+        let placeholders = segments.compactMap { segment -> String? in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }
+        // Placeholders and params must match exactly; params follow the placeholders' order.
+        var byName: [String: Parameter] = [:]
+        for parameter in parameters where byName[parameter.name] == nil { byName[parameter.name] = parameter }
+        let placeholderNames = Set(placeholders)
+        for placeholder in placeholders where byName[placeholder] == nil {
+            let hint = Suggestions.didYouMean(placeholder, among: parameters.map(\.name))
+            error("path parameter '\(placeholder)' is not declared in 'params'\(hint)", at: pathNode.location)
+        }
+        for parameter in parameters where !placeholderNames.contains(parameter.name) {
+            error(
+                "'params' declares '\(parameter.name)', but the path has no '{\(parameter.name)}'",
+                at: parameter.location)
+        }
+        return placeholders.compactMap { byName[$0] }
+    }
+
+    /// `auth:` of an endpoint or channel: `none`, one scheme, or a list.
+    mutating func decodeAuth(_ fields: Fields) -> AuthRequirement {
+        guard let authNode = fields["auth"] else { return .inherited }
+        if isNone(authNode) { return .none }
+        if let scalar = authNode.scalarValue { return .schemes([scalar]) }
+        if let items = sequence(authNode, what: "'auth'") {
+            return .schemes(items.compactMap { string($0, what: "an auth scheme name") })
+        }
+        return .inherited
     }
 
     /// An endpoint's `stream:`. `reconnects` is false for a method that must not be sent twice.

@@ -55,12 +55,15 @@ struct SpecDecoder {
         if let headers = fields["headers"] {
             file.headers = decodeParameters(headers, kind: .header, in: "'headers'")
         }
-        if let defaults = fields["defaults"] { (file.defaults, file.streamReconnect) = decodeDefaults(defaults) }
+        if let defaults = fields["defaults"] { decodeDefaults(defaults, into: &file) }
         if let errors = fields["errors"] { file.errors = decodeErrors(errors) }
         if let models = fields["models"] { file.models = decodeModels(models) }
         if let imports = fields["imports"] { file.imports = decodeImports(imports) }
         if let endpoints = fields["endpoints"] {
             file.endpoints = decodeEndpoints(endpoints, defaults: file.defaults, streamReconnect: file.streamReconnect)
+        }
+        if let channels = fields["channels"] {
+            file.channels = decodeChannels(channels, reconnect: file.channelReconnect, keepalive: file.keepalive)
         }
         return file
     }
@@ -197,19 +200,40 @@ struct SpecDecoder {
 
     // MARK: - Resilience
 
-    /// The service's resilience defaults, and how its streams reconnect unless they say otherwise.
-    mutating func decodeDefaults(_ node: YAMLNode) -> (ResiliencePolicy, ReconnectPolicy) {
-        guard let fields = fields(node, allowed: SpecKeys.defaults, in: "'defaults'") else {
-            return (.builtIn, ReconnectPolicy())
-        }
-        var reconnect = ReconnectPolicy()
+    /// The service's resilience defaults, how its streams and channels reconnect, and how its
+    /// channels keep alive, unless they say otherwise.
+    mutating func decodeDefaults(_ node: YAMLNode, into file: inout SpecFile) {
+        guard let fields = fields(node, allowed: SpecKeys.defaults, in: "'defaults'") else { return }
         if let streamNode = fields["stream"],
             let stream = self.fields(streamNode, allowed: SpecKeys.streamDefaults, in: "'defaults.stream'"),
             let reconnectNode = stream["reconnect"]
         {
-            reconnect = decodeReconnect(reconnectNode, base: reconnect)
+            file.streamReconnect = decodeReconnect(reconnectNode, base: file.streamReconnect)
         }
-        return (applyResilience(fields, to: .builtIn, base: .builtIn), reconnect)
+        if let channelNode = fields["channel"],
+            let channel = self.fields(channelNode, allowed: SpecKeys.channelDefaults, in: "'defaults.channel'"),
+            let reconnectNode = channel["reconnect"]
+        {
+            file.channelReconnect = decodeReconnect(reconnectNode, base: file.channelReconnect)
+        }
+        if let keepaliveNode = fields["keepalive"] {
+            file.keepalive = decodeKeepalive(keepaliveNode, base: file.keepalive)
+        }
+        file.defaults = applyResilience(fields, to: .builtIn, base: .builtIn)
+    }
+
+    /// `keepalive: { interval: 20s, timeout: 10s }` over `base`, or `keepalive: none`.
+    mutating func decodeKeepalive(_ node: YAMLNode, base: KeepaliveSpec?) -> KeepaliveSpec? {
+        if isNone(node) { return nil }
+        guard let fields = fields(node, allowed: SpecKeys.keepalive, in: "'keepalive'") else { return base }
+        var keepalive = base ?? KeepaliveSpec()
+        if let node = fields["interval"], let value = positiveDuration(node, what: "'interval'") {
+            keepalive.interval = value
+        }
+        if let node = fields["timeout"], let value = positiveDuration(node, what: "'timeout'") {
+            keepalive.timeout = value
+        }
+        return keepalive
     }
 
     /// `reconnect: { initial: 1s, max: 30s, jitter: full, maxAttempts: 10 }` over `base`.

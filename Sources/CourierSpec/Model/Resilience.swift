@@ -254,4 +254,7 @@ public struct ReconnectPolicy: Hashable, Sendable {
         self.jitter = jitter
         self.maxAttempts = maxAttempts
     }
+
+    /// A channel's built-in policy: 1 s growing to 30 s, full jitter, for as long as the channel is open.
+    public static let channel = ReconnectPolicy(initial: .seconds(1), max: .seconds(30), maxAttempts: nil)
 }

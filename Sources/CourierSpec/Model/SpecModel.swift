@@ -268,6 +268,40 @@ public struct StreamSpec: Hashable, Sendable {
     public var location: SourceLocation
 }
 
+/// How a channel checks that its connection is alive (`keepalive:`): a protocol ping every
+/// `interval`, each answered within `timeout`.
+public struct KeepaliveSpec: Hashable, Sendable {
+    /// The time between pings. Default 20 s.
+    public var interval: Duration
+    /// How long a ping may go unanswered before the connection counts as dead. Default 10 s.
+    public var timeout: Duration
+
+    /// Creates a keepalive; the defaults are a channel's.
+    public init(interval: Duration = .seconds(20), timeout: Duration = .seconds(10)) {
+        self.interval = interval
+        self.timeout = timeout
+    }
+}
+
+/// A WebSocket channel (`channels:`): a connection that stays open, with JSON messages both ways.
+public struct ChannelSpec: Hashable, Sendable {
+    /// The name, which becomes the client's method name.
+    public var name: String
+    /// The opening handshake as an endpoint: `GET` of the channel's path with its parameters and
+    /// auth, no body and no response. Validation checks it as it checks endpoints.
+    public var handshake: Endpoint
+    /// What the client sends, or `nil` for a channel that only receives.
+    public var send: TypeReference?
+    /// What the server sends.
+    public var receive: TypeReference
+    /// Pings: the spec's `defaults.keepalive` with this channel's overrides, or `nil` for `keepalive: none`.
+    public var keepalive: KeepaliveSpec?
+    /// When the channel connects again: `defaults.channel.reconnect` with this channel's overrides.
+    public var reconnect: ReconnectPolicy
+    /// Where the channel is declared.
+    public var location: SourceLocation
+}
+
 /// Which auth schemes an endpoint uses.
 public enum AuthRequirement: Hashable, Sendable {
     /// Whatever credentials the client was given (the default).
@@ -390,6 +424,12 @@ public struct SpecFile: Hashable, Sendable {
     public var defaults: ResiliencePolicy
     /// How streams reconnect unless they say otherwise: `defaults.stream.reconnect` over the built-in policy.
     public var streamReconnect = ReconnectPolicy()
+    /// How channels reconnect unless they say otherwise: `defaults.channel.reconnect` over a
+    /// channel's built-in policy (1 s to 30 s, full jitter, unlimited).
+    public var channelReconnect = ReconnectPolicy.channel
+    /// How channels keep their connections alive unless they say otherwise (`defaults.keepalive`);
+    /// `nil` for `none`.
+    public var keepalive: KeepaliveSpec? = KeepaliveSpec()
     /// Named errors.
     public var errors: [ErrorDefinition]
     /// Models, in source order.
@@ -398,6 +438,8 @@ public struct SpecFile: Hashable, Sendable {
     public var endpoints: [Endpoint]
     /// Imported model files.
     public var imports: [Import]
+    /// WebSocket channels, in source order.
+    public var channels: [ChannelSpec] = []
 
     /// Whether this file describes a service (rather than only shared models).
     public var isService: Bool { service != nil }

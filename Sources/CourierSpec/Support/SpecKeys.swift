@@ -7,10 +7,10 @@ public enum SpecKeys {
     /// The top level of a spec or shared model file.
     public static let root = [
         "courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
-        "errors", "models", "endpoints", "imports",
+        "errors", "models", "endpoints", "channels", "imports",
     ]
     /// Keys that only a service spec may have; a shared model file (no `service:`) may not.
-    public static let serviceOnly = ["basePath", "servers", "auth", "headers", "defaults", "endpoints"]
+    public static let serviceOnly = ["basePath", "servers", "auth", "headers", "defaults", "endpoints", "channels"]
     /// A server written as a mapping instead of a bare URL.
     public static let server = ["url", "description"]
     /// An auth scheme; which keys apply depends on `type`.
@@ -18,13 +18,24 @@ public enum SpecKeys {
     /// A parameter (path, query, header, service-wide header) written as a mapping.
     public static let parameter = ["type", "default", "description", "deprecated", "swiftName"]
     /// `defaults:`.
-    public static let defaults = ["timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache", "stream"]
+    public static let defaults = [
+        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache", "stream", "channel", "keepalive",
+    ]
     /// `defaults.stream:`: what every stream inherits.
     public static let streamDefaults = ["reconnect"]
     /// An endpoint's `stream:`.
     public static let stream = ["format", "event", "resume", "terminator", "reconnect"]
     /// `reconnect:`.
     public static let reconnect = ["initial", "max", "jitter", "maxAttempts"]
+    /// `defaults.channel`.
+    public static let channelDefaults = ["reconnect"]
+    /// An entry of `channels:`.
+    public static let channel = [
+        "path", "description", "deprecated", "params", "query", "headers", "auth", "send", "receive", "keepalive",
+        "reconnect",
+    ]
+    /// `keepalive:` of a channel or of `defaults`.
+    public static let keepalive = ["interval", "timeout"]
     /// `timeout:`.
     public static let timeout = ["total", "attempt"]
     /// `retry:`.
@@ -74,7 +85,7 @@ public enum SpecKeys {
         "bulkhead": bulkhead, "rateLimit": rateLimit, "cache": cache, "error": error, "model": model,
         "property": property, "oneOf": oneOf, "endpoint": endpoint, "body": body, "response": response,
         "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
-        "reconnect": reconnect,
+        "reconnect": reconnect, "channel": channel, "channelDefaults": channelDefaults, "keepalive": keepalive,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

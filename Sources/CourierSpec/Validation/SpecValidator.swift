@@ -172,6 +172,7 @@ public struct SpecValidator {
         checkEndpointNames()
         checkRoutes()
         checked.endpoints = file.endpoints.map { checkEndpoint($0) }
+        checked.channels = file.channels.map { checkChannel($0) }
         return checked
     }
 
@@ -650,11 +651,14 @@ public struct SpecValidator {
             items.append(
                 (name, SwiftNaming.lowerCamelCase(name), endpoint.keyLocations["pagination"] ?? endpoint.location))
         }
+        // A channel's method shares the client's namespace with the endpoints'.
+        items += file.channels.map { ($0.name, SwiftNaming.lowerCamelCase($0.name), $0.location) }
         items.sort { $0.2 < $1.2 }
         var reserved: [String: String] = [:]
         for member in ReservedNames.clientMembers { reserved[member] = "every generated client already has" }
         checkUniqueSwiftNames(
-            items.map { (name: $0.0, swiftName: $0.1, location: $0.2) }, what: "endpoint", reserved: reserved)
+            items.map { (name: $0.0, swiftName: $0.1, location: $0.2) },
+            what: file.channels.isEmpty ? "endpoint" : "endpoint or channel", reserved: reserved)
     }
 
     private mutating func checkRoutes() {
@@ -710,7 +714,26 @@ public struct SpecValidator {
         }
     }
 
-    private mutating func checkEndpoint(_ endpoint: Endpoint) -> Endpoint {
+    /// A channel: its handshake as an endpoint, and the types of its messages.
+    private mutating func checkChannel(_ channel: ChannelSpec) -> ChannelSpec {
+        var channel = channel
+        channel.handshake = checkEndpoint(
+            channel.handshake,
+            reserved: [
+                "policy": "is the label of the channel's policy; set 'swiftName' to rename the parameter",
+                "onConnect":
+                    "is the label of the hook run after every connection; set 'swiftName' to rename the parameter",
+            ])
+        for type in [channel.send, channel.receive].compactMap({ $0 }) {
+            checkNoFile(type)
+            resolve(type)
+        }
+        return channel
+    }
+
+    private mutating func checkEndpoint(_ endpoint: Endpoint, reserved channelLabels: [String: String]? = nil)
+        -> Endpoint
+    {
         var endpoint = endpoint
         for parameter in endpoint.pathParameters where resolve(parameter.type) {
             if !isSingleValue(parameter.type.expression) {
@@ -741,7 +764,10 @@ public struct SpecValidator {
         let parameters = endpoint.pathParameters + endpoint.queryParameters + endpoint.headerParameters
         var labels = parameters.map { ($0.name, $0.swiftName ?? SwiftNaming.lowerCamelCase($0.name), $0.location) }
         labels.sort { $0.2 < $1.2 }
-        var reserved = ["options": "is the label of the per-call options; set 'swiftName' to rename the parameter"]
+        var reserved =
+            channelLabels ?? [
+                "options": "is the label of the per-call options; set 'swiftName' to rename the parameter"
+            ]
         if endpoint.body != nil {
             reserved["body"] = "is the label of the request body; set 'swiftName' to rename the parameter"
         }
@@ -793,8 +819,9 @@ public struct SpecValidator {
         if case .schemes(let names) = endpoint.auth {
             let location = endpoint.keyLocations["auth"] ?? endpoint.location
             if file.authSchemes.isEmpty {
+                let noun = channelLabels == nil ? "endpoint" : "channel"
                 error(
-                    "endpoint '\(endpoint.name)' names auth schemes, but the service declares none under 'auth'",
+                    "\(noun) '\(endpoint.name)' names auth schemes, but the service declares none under 'auth'",
                     at: location)
             } else {
                 for name in names where !file.authSchemes.contains(where: { $0.name == name }) {

@@ -163,6 +163,21 @@ public protocol OdditiesAPI: Swift.Sendable {
     func lines(
         options: CourierRuntime.RequestOptions
     ) -> CourierRuntime.EventStream<Empty, OdditiesDeclaredError>
+
+    /// Opens the `feed` channel.
+    func feed(
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
+    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty>
+
+    /// Opens the `roomUpdates` channel.
+    func roomUpdates(
+        room: Swift.Int64,
+        since: Foundation.Date?,
+        tags: [Swift.String],
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Shape>
 }
 
 extension OdditiesAPI {
@@ -337,6 +352,57 @@ extension OdditiesAPI {
             options: options
         )
     }
+
+    /// A channel that only receives, with no parameters.
+    ///
+    /// The channel connects when it is first used and stays connected, reconnecting with backoff
+    /// after a lost connection, unanswered pings or a close code worth retrying.
+    /// Read `messages` with `for try await message in …`: each read is a new subscriber.
+    ///
+    /// - Parameters:
+    ///   - policy: Replaces the spec's reconnection, keepalive and buffering settings; `nil` keeps them.
+    ///   - onConnect: Runs after every connection opens, before queued messages are sent: subscribe here.
+    /// - Remark: Generated from channel `feed`:
+    ///   `GET /odd v1/feed`.
+    public func feed(
+        policy: CourierRuntime.ChannelPolicy? = nil,
+        onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>? = nil
+    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+        self.feed(
+            policy: policy,
+            onConnect: onConnect
+        )
+    }
+
+    /// `GET /odd v1/rooms/{room}/updates`
+    ///
+    /// The channel connects when it is first used and stays connected, reconnecting with backoff
+    /// after a lost connection, unanswered pings or a close code worth retrying.
+    /// Read `messages` with `for try await message in …`: each read is a new subscriber.
+    ///
+    /// - Parameters:
+    ///   - room: The `room` path parameter.
+    ///   - since: The `since` query parameter.
+    ///   - tags: The `tags` query parameter.
+    ///   - policy: Replaces the spec's reconnection, keepalive and buffering settings; `nil` keeps them.
+    ///   - onConnect: Runs after every connection opens, before queued messages are sent: subscribe here.
+    /// - Remark: Generated from channel `roomUpdates`:
+    ///   `GET /odd v1/rooms/{room}/updates`.
+    public func roomUpdates(
+        room: Swift.Int64,
+        since: Foundation.Date? = nil,
+        tags: [Swift.String],
+        policy: CourierRuntime.ChannelPolicy? = nil,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>? = nil
+    ) -> CourierRuntime.Channel<Shape, Shape> {
+        self.roomUpdates(
+            room: room,
+            since: since,
+            tags: tags,
+            policy: policy,
+            onConnect: onConnect
+        )
+    }
 }
 
 // MARK: - Client
@@ -383,18 +449,22 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
     ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
+    ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
+    ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
     public init(
         server: OdditiesServer = .`default`,
         auth: OdditiesAuth = OdditiesAuth(),
         headers: OdditiesHeaders = OdditiesHeaders(),
         timeout: Swift.Duration? = nil,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
             server: server.url,
             transport: transport,
             credentials: auth.credentials,
-            timeout: timeout
+            timeout: timeout,
+            webSocketTransport: webSocketTransport
         )
         self.init(configuration: configuration, headers: headers)
     }
@@ -470,6 +540,31 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
             request,
             options: options
         )
+    }
+
+    /// Opens the `feed` channel; it connects when it is first used.
+    public func feed(
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
+    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/feed")
+        self.headers.apply(to: &request)
+        return self.runtime.channel(OdditiesOperations.feed, request, policy: policy, onConnect: onConnect)
+    }
+
+    /// Opens the `roomUpdates` channel; it connects when it is first used.
+    public func roomUpdates(
+        room: Swift.Int64,
+        since: Foundation.Date?,
+        tags: [Swift.String],
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Shape> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/rooms/\(room)/updates")
+        request.query("since", since)
+        request.query("tags", tags)
+        self.headers.apply(to: &request)
+        return self.runtime.channel(OdditiesOperations.roomUpdates, request, policy: policy, onConnect: onConnect)
     }
 }
 
@@ -580,5 +675,35 @@ private enum OdditiesOperations {
             )
         ),
         events: .jsonLines()
+    )
+
+    static let feed = CourierRuntime.ChannelOperation<CourierRuntime.NoMessage, Empty>(
+        name: "feed",
+        authSchemes: ["class", "key"],
+        service: "Oddities",
+        policy: CourierRuntime.ChannelPolicy(
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .seconds(1),
+                max: .seconds(30),
+                jitter: .full,
+                maxAttempts: nil
+            ),
+            keepalive: CourierRuntime.KeepalivePolicy(interval: .seconds(20), timeout: .seconds(10))
+        )
+    )
+
+    static let roomUpdates = CourierRuntime.ChannelOperation<Shape, Shape>(
+        name: "roomUpdates",
+        authSchemes: [],
+        service: "Oddities",
+        policy: CourierRuntime.ChannelPolicy(
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .seconds(1),
+                max: .seconds(30),
+                jitter: .full,
+                maxAttempts: 3
+            ),
+            keepalive: CourierRuntime.KeepalivePolicy(interval: .seconds(1), timeout: .milliseconds(500))
+        )
     )
 }

@@ -66,6 +66,25 @@ extension CourierRuntime.MockCall where Mock == OdditiesMock {
     public static func lines() -> Self {
         Self("lines")
     }
+
+    /// An opening of channel `feed`.
+    public static func feed() -> Self {
+        Self("feed")
+    }
+
+    /// An opening of channel `roomUpdates`.
+    public static func roomUpdates(
+        room: Swift.Int64,
+        since: Foundation.Date?,
+        tags: [Swift.String]
+    ) -> Self {
+        Self(
+            "roomUpdates",
+            .init("room", room),
+            .init("since", since),
+            .init("tags", tags)
+        )
+    }
 }
 
 /// Stands in for ``OdditiesClient`` in tests: set a handler for each endpoint the code under test
@@ -231,5 +250,76 @@ public final class OdditiesMock: OdditiesAPI {
             return .scripted([], then: .unhandledInMock("OdditiesMock", endpoint: "lines"))
         }
         return handler(call)
+    }
+
+    /// Answers `feed` openings with the channel to hand out, such as
+    /// `.scripted([…], onConnect: onConnect)`; it receives the call's arguments and the caller's
+    /// `onConnect` hook, so that a test can check what the hook sends after each scripted connection.
+    public var feedHandler: (
+        @Sendable (
+            OdditiesMockCall,
+            CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
+        ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty>
+    )? {
+        get { recorder.handler(for: "feed") }
+        set { recorder.setHandler(newValue, for: "feed") }
+    }
+
+    /// Records the call and returns what ``feedHandler`` makes of it; without a handler,
+    /// a channel that closes at once, saying why.
+    public func feed(
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
+    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+        let call = OdditiesMockCall.feed()
+        self.recorder.record(call)
+        guard let handler = self.feedHandler else {
+            return .scripted(
+                [.refused("OdditiesMock has no handler for channel 'feed'")],
+                name: "feed",
+                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                onConnect: onConnect
+            )
+        }
+        return handler(call, onConnect)
+    }
+
+    /// Answers `roomUpdates` openings with the channel to hand out, such as
+    /// `.scripted([…], onConnect: onConnect)`; it receives the call's arguments and the caller's
+    /// `onConnect` hook, so that a test can check what the hook sends after each scripted connection.
+    public var roomUpdatesHandler: (
+        @Sendable (
+            OdditiesMockCall,
+            CourierRuntime.ChannelConnectHook<Shape>?
+        ) -> CourierRuntime.Channel<Shape, Shape>
+    )? {
+        get { recorder.handler(for: "roomUpdates") }
+        set { recorder.setHandler(newValue, for: "roomUpdates") }
+    }
+
+    /// Records the call and returns what ``roomUpdatesHandler`` makes of it; without a handler,
+    /// a channel that closes at once, saying why.
+    public func roomUpdates(
+        room: Swift.Int64,
+        since: Foundation.Date?,
+        tags: [Swift.String],
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Shape> {
+        let call = OdditiesMockCall.roomUpdates(
+            room: room,
+            since: since,
+            tags: tags
+        )
+        self.recorder.record(call)
+        guard let handler = self.roomUpdatesHandler else {
+            return .scripted(
+                [.refused("OdditiesMock has no handler for channel 'roomUpdates'")],
+                name: "roomUpdates",
+                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                onConnect: onConnect
+            )
+        }
+        return handler(call, onConnect)
     }
 }

@@ -173,6 +173,14 @@ public protocol InventoryAPI: Swift.Sendable {
         warehouse: Warehouse?,
         options: CourierRuntime.RequestOptions
     ) -> CourierRuntime.EventStream<StockLevel, InventoryDeclaredError>
+
+    /// Opens the `stockLevels` channel.
+    func stockLevels(
+        warehouse: Warehouse?,
+        xTenant: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
+    ) -> CourierRuntime.Channel<StockSubscription, StockLevel>
 }
 
 extension InventoryAPI {
@@ -485,6 +493,34 @@ extension InventoryAPI {
             options: options
         )
     }
+
+    /// Live stock levels of the SKUs a client subscribes to. Subscriptions are per connection: send them
+    /// again from `onConnect`, which runs after every reconnection.
+    ///
+    /// The channel connects when it is first used and stays connected, reconnecting with backoff
+    /// after a lost connection, unanswered pings or a close code worth retrying.
+    /// Read `messages` with `for try await message in …`: each read is a new subscriber.
+    ///
+    /// - Parameters:
+    ///   - warehouse: The `warehouse` query parameter.
+    ///   - xTenant: The `X-Tenant` header parameter.
+    ///   - policy: Replaces the spec's reconnection, keepalive and buffering settings; `nil` keeps them.
+    ///   - onConnect: Runs after every connection opens, before queued messages are sent: subscribe here.
+    /// - Remark: Generated from channel `stockLevels`:
+    ///   `GET /inventory/v2/ws/stock`.
+    public func stockLevels(
+        warehouse: Warehouse? = nil,
+        xTenant: Swift.String? = nil,
+        policy: CourierRuntime.ChannelPolicy? = nil,
+        onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>? = nil
+    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+        self.stockLevels(
+            warehouse: warehouse,
+            xTenant: xTenant,
+            policy: policy,
+            onConnect: onConnect
+        )
+    }
 }
 
 // MARK: - Client
@@ -523,17 +559,21 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
     ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
+    ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
+    ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
     public init(
         server: InventoryServer = .production,
         auth: InventoryAuth = InventoryAuth(),
         timeout: Swift.Duration? = nil,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
             server: server.url,
             transport: transport,
             credentials: auth.credentials,
-            timeout: timeout
+            timeout: timeout,
+            webSocketTransport: webSocketTransport
         )
         self.init(configuration: configuration)
     }
@@ -657,6 +697,19 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
             request,
             options: options
         )
+    }
+
+    /// Opens the `stockLevels` channel; it connects when it is first used.
+    public func stockLevels(
+        warehouse: Warehouse?,
+        xTenant: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
+    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/ws/stock")
+        request.query("warehouse", warehouse)
+        request.header("X-Tenant", xTenant)
+        return self.runtime.channel(InventoryOperations.stockLevels, request, policy: policy, onConnect: onConnect)
     }
 }
 
@@ -958,5 +1011,20 @@ private enum InventoryOperations {
             )
         ),
         events: .jsonLines()
+    )
+
+    static let stockLevels = CourierRuntime.ChannelOperation<StockSubscription, StockLevel>(
+        name: "stockLevels",
+        authSchemes: ["partnerKey"],
+        service: "Inventory",
+        policy: CourierRuntime.ChannelPolicy(
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .seconds(1),
+                max: .seconds(30),
+                jitter: .full,
+                maxAttempts: nil
+            ),
+            keepalive: CourierRuntime.KeepalivePolicy(interval: .seconds(20), timeout: .seconds(5))
+        )
     )
 }

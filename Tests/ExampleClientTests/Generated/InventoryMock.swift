@@ -117,6 +117,18 @@ extension CourierRuntime.MockCall where Mock == InventoryMock {
             .init("warehouse", warehouse)
         )
     }
+
+    /// An opening of channel `stockLevels`.
+    public static func stockLevels(
+        warehouse: Warehouse?,
+        xTenant: Swift.String?
+    ) -> Self {
+        Self(
+            "stockLevels",
+            .init("warehouse", warehouse),
+            .init("xTenant", xTenant)
+        )
+    }
 }
 
 /// Stands in for ``InventoryClient`` in tests: set a handler for each endpoint the code under test
@@ -384,5 +396,42 @@ public final class InventoryMock: InventoryAPI {
             return .scripted([], then: .unhandledInMock("InventoryMock", endpoint: "exportStockLevels"))
         }
         return handler(call)
+    }
+
+    /// Answers `stockLevels` openings with the channel to hand out, such as
+    /// `.scripted([…], onConnect: onConnect)`; it receives the call's arguments and the caller's
+    /// `onConnect` hook, so that a test can check what the hook sends after each scripted connection.
+    public var stockLevelsHandler: (
+        @Sendable (
+            InventoryMockCall,
+            CourierRuntime.ChannelConnectHook<StockSubscription>?
+        ) -> CourierRuntime.Channel<StockSubscription, StockLevel>
+    )? {
+        get { recorder.handler(for: "stockLevels") }
+        set { recorder.setHandler(newValue, for: "stockLevels") }
+    }
+
+    /// Records the call and returns what ``stockLevelsHandler`` makes of it; without a handler,
+    /// a channel that closes at once, saying why.
+    public func stockLevels(
+        warehouse: Warehouse?,
+        xTenant: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
+    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+        let call = InventoryMockCall.stockLevels(
+            warehouse: warehouse,
+            xTenant: xTenant
+        )
+        self.recorder.record(call)
+        guard let handler = self.stockLevelsHandler else {
+            return .scripted(
+                [.refused("InventoryMock has no handler for channel 'stockLevels'")],
+                name: "stockLevels",
+                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                onConnect: onConnect
+            )
+        }
+        return handler(call, onConnect)
     }
 }

@@ -200,6 +200,84 @@ public enum Warehouse:
     }
 }
 
+/// What a `stockLevels` channel sends to choose the SKUs it hears about.
+///
+/// - Remark: Generated from model `StockSubscription`.
+public struct StockSubscription: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var action: SubscriptionAction
+
+    public var skus: [SKU]
+
+    /// Creates a value from its properties.
+    public init(
+        action: SubscriptionAction,
+        skus: [SKU]
+    ) {
+        self.action = action
+        self.skus = skus
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case action
+        case skus
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.action = try container.decode(SubscriptionAction.self, forKey: .action)
+        self.skus = try container.decode([SKU].self, forKey: .skus)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.action, forKey: .action)
+        try container.encode(self.skus, forKey: .skus)
+    }
+}
+
+/// Values this client does not know decode as ``unknown(_:)`` and encode back unchanged.
+///
+/// - Remark: Generated from model `SubscriptionAction`.
+public enum SubscriptionAction:
+    Swift.RawRepresentable, Swift.Codable, Swift.Hashable, Swift.Sendable, CourierRuntime.ParameterValue
+{
+    case subscribe
+    case unsubscribe
+    /// A value the spec does not list, kept as received.
+    case unknown(Swift.String)
+
+    /// The case for `rawValue`; values the spec does not list become ``unknown(_:)``.
+    public init(rawValue: Swift.String) {
+        switch rawValue {
+        case "subscribe": self = .subscribe
+        case "unsubscribe": self = .unsubscribe
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    /// The value as the server writes it.
+    public var rawValue: Swift.String {
+        switch self {
+        case .subscribe: "subscribe"
+        case .unsubscribe: "unsubscribe"
+        case .unknown(let value): value
+        }
+    }
+
+    /// Decodes a string, known or not.
+    public init(from decoder: any Swift.Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(Swift.String.self))
+    }
+
+    /// Encodes the raw value.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 /// A change of stock; positive adds, negative removes.
 ///
 /// - Remark: Generated from model `StockAdjustment`.

@@ -202,6 +202,16 @@ public protocol HostileAPI: Swift.Sendable {
         lastEventID: Swift.String?,
         options: CourierRuntime.RequestOptions
     ) -> CourierRuntime.ServerSentEventStream<Shape, HostileDeclaredError>
+
+    /// Opens the `protocol` channel.
+    func `protocol`(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        xHostileChannel: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Thing>
 }
 
 extension HostileAPI {
@@ -373,6 +383,48 @@ extension HostileAPI {
             options: options
         )
     }
+
+    /// Text.
+    /// public func INJECTED() -> Swift.String { "x" }
+    /// //
+    /// */ /* """ \(x) #" \u{202E} rtl
+    ///  sep
+    ///  nel \0 nul      tab \u{1B} esc \u{2066} isolate end
+    ///
+    /// The channel connects when it is first used and stays connected, reconnecting with backoff
+    /// after a lost connection or a close code worth retrying.
+    /// Read `messages` with `for try await message in …`: each read is a new subscriber.
+    ///
+    /// - Parameters:
+    ///   - id: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep nel
+    ///     \0 nul tab \u{1B} esc \u{2066} isolate end
+    ///   - textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Text. public func INJECTED() ->
+    ///     Swift.String { "x" } // */ /* """ \(x) #" \u{202E} rtl sep nel \0 nul tab \u{1B} esc \u{2066}
+    ///     isolate end
+    ///   - kind: The `kind` query parameter.
+    ///   - xHostileChannel: Text. public func INJECTED() -> Swift.String { "x" } // */ /* """ \(x) #"
+    ///     \u{202E} rtl sep nel \0 nul tab \u{1B} esc \u{2066} isolate end
+    ///   - policy: Replaces the spec's reconnection, keepalive and buffering settings; `nil` keeps them.
+    ///   - onConnect: Runs after every connection opens, before queued messages are sent: subscribe here.
+    /// - Remark: Generated from channel `protocol`:
+    ///   `GET /base/ws/{id}/*\/ "quoted" \(x)`.
+    public func `protocol`(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String? = nil,
+        kind: Kinds? = nil,
+        xHostileChannel: Swift.String? = nil,
+        policy: CourierRuntime.ChannelPolicy? = nil,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>? = nil
+    ) -> CourierRuntime.Channel<Shape, Thing> {
+        self.`protocol`(
+            id: id,
+            textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
+            kind: kind,
+            xHostileChannel: xHostileChannel,
+            policy: policy,
+            onConnect: onConnect
+        )
+    }
 }
 
 // MARK: - Client
@@ -424,18 +476,22 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
     ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
+    ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
+    ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
     public init(
         server: HostileServer = .main,
         auth: HostileAuth = HostileAuth(),
         headers: HostileHeaders = HostileHeaders(),
         timeout: Swift.Duration? = nil,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
             server: server.url,
             transport: transport,
             credentials: auth.credentials,
-            timeout: timeout
+            timeout: timeout,
+            webSocketTransport: webSocketTransport
         )
         self.init(configuration: configuration, headers: headers)
     }
@@ -507,6 +563,23 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
             lastEventID: lastEventID,
             options: options
         )
+    }
+
+    /// Opens the `protocol` channel; it connects when it is first used.
+    public func `protocol`(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        xHostileChannel: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Thing> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/base/ws/\(id)/*%5C/%20%22quoted%22%20%5C(x)")
+        request.query("Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd)
+        request.query("kind", kind)
+        self.headers.apply(to: &request)
+        request.header("X-Hostile-Channel", xHostileChannel)
+        return self.runtime.channel(HostileOperations.`protocol`, request, policy: policy, onConnect: onConnect)
     }
 }
 
@@ -609,5 +682,20 @@ private enum HostileOperations {
             "message": .json(Shape.self),
             "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end": .json(Circle.self, Shape.textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd),
         ])
+    )
+
+    static let `protocol` = CourierRuntime.ChannelOperation<Shape, Thing>(
+        name: "protocol",
+        authSchemes: ["token", "key"],
+        service: "Hostile",
+        policy: CourierRuntime.ChannelPolicy(
+            reconnect: CourierRuntime.ReconnectPolicy(
+                initial: .milliseconds(1),
+                max: .milliseconds(1),
+                jitter: .none,
+                maxAttempts: 0
+            ),
+            keepalive: nil
+        )
     )
 }

@@ -60,6 +60,22 @@ extension CourierRuntime.MockCall where Mock == HostileMock {
             .init("lastEventID", lastEventID)
         )
     }
+
+    /// An opening of channel `protocol`.
+    public static func `protocol`(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        xHostileChannel: Swift.String?
+    ) -> Self {
+        Self(
+            "protocol",
+            .init("id", id),
+            .init("textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd),
+            .init("kind", kind),
+            .init("xHostileChannel", xHostileChannel)
+        )
+    }
 }
 
 /// Stands in for ``HostileClient`` in tests: set a handler for each endpoint the code under test
@@ -212,5 +228,46 @@ public final class HostileMock: HostileAPI {
             return .scripted([], then: .unhandledInMock("HostileMock", endpoint: "watch"))
         }
         return handler(call)
+    }
+
+    /// Answers `protocol` openings with the channel to hand out, such as
+    /// `.scripted([…], onConnect: onConnect)`; it receives the call's arguments and the caller's
+    /// `onConnect` hook, so that a test can check what the hook sends after each scripted connection.
+    public var protocolHandler: (
+        @Sendable (
+            HostileMockCall,
+            CourierRuntime.ChannelConnectHook<Shape>?
+        ) -> CourierRuntime.Channel<Shape, Thing>
+    )? {
+        get { recorder.handler(for: "protocol") }
+        set { recorder.setHandler(newValue, for: "protocol") }
+    }
+
+    /// Records the call and returns what ``protocolHandler`` makes of it; without a handler,
+    /// a channel that closes at once, saying why.
+    public func `protocol`(
+        id: Swift.String,
+        textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+        kind: Kinds?,
+        xHostileChannel: Swift.String?,
+        policy: CourierRuntime.ChannelPolicy?,
+        onConnect: CourierRuntime.ChannelConnectHook<Shape>?
+    ) -> CourierRuntime.Channel<Shape, Thing> {
+        let call = HostileMockCall.`protocol`(
+            id: id,
+            textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
+            kind: kind,
+            xHostileChannel: xHostileChannel
+        )
+        self.recorder.record(call)
+        guard let handler = self.protocolHandler else {
+            return .scripted(
+                [.refused("HostileMock has no handler for channel 'protocol'")],
+                name: "protocol",
+                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                onConnect: onConnect
+            )
+        }
+        return handler(call, onConnect)
     }
 }

@@ -61,7 +61,7 @@ public final class WebSocketSignals: Sendable {
 /// - `/ws/sequence`: the `n`th connection (counted per path) sends `{"n":…}` values continuing
 ///   where the last one stopped, `per` at a time (3 by default), then closes with 1011; the
 ///   connection after `connections` (2 by default) closes with 1000.
-/// - `/inventory/v2/ws/stock`: the Inventory spec's `stockUpdates` channel: answers each
+/// - `/inventory/v2/ws/stock`: the Inventory spec's `stockLevels` channel: answers each
 ///   `{"action":"subscribe","skus":[…]}` with one `StockLevel` per SKU.
 /// - `/ws/denied`: never upgrades; the HTTP router answers 401.
 enum WebSocketRoutes {
@@ -167,7 +167,10 @@ enum WebSocketRoutes {
                     command["action"] as? String == "subscribe", let skus = command["skus"] as? [String]
                 else { continue }
                 for (index, sku) in skus.enumerated() {
-                    try await outbound.write(.text(#"{"sku":"\#(sku)","warehouse":"main","quantity":\#(index * 10)}"#))
+                    try await outbound.write(
+                        .text(
+                            #"{"sku":"\#(sku)","warehouse":"ams1","on_hand":\#(index * 10),"updated_at":"2026-12-01T10:00:00Z"}"#
+                        ))
                 }
             }
         }

@@ -53,6 +53,8 @@ extension Render {
         /// How the events arrive, for an endpoint with `stream:`.
         var stream: Stream?
         var deprecation: Deprecation?
+        /// What the channel sends and receives, for the handshake endpoint of a `channels:` entry.
+        var channel: Channel? = nil
 
         private var singleResponse: BodyKind? {
             if case .single(let kind) = response { return kind }
@@ -184,6 +186,10 @@ extension Render {
             .optional("stream", "How a streaming endpoint's events arrive; such endpoints are the service's `streams`.")
             {
                 $0.stream
+            },
+            .optional("channel", "What a channel sends and receives; its handshake is one of the service's `channels`.")
+            {
+                $0.channel
             },
         ]
     }

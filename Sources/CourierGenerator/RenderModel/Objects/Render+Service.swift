@@ -15,6 +15,8 @@ extension Render {
         var errors: RenderList<DeclaredError>
         var endpoints: RenderList<Endpoint>
         var streams: RenderList<Endpoint>
+        /// The handshakes of the spec's `channels:`, each with its `channel`.
+        var channels: RenderList<Endpoint>
 
         /// The name of one of the service's generated types.
         func typeName(_ type: ReservedNames.ServiceType) -> String { type.name(forService: name) }
@@ -59,6 +61,12 @@ extension Render {
                     $0.streams
                 },
                 .flag("hasStreams", "Whether the service has streaming endpoints.") { !$0.streams.isEmpty },
+                .list(
+                    "channels", "The WebSocket channels, as handshake endpoints each with its `channel`, in spec order."
+                ) {
+                    $0.channels
+                },
+                .flag("hasChannels", "Whether the service has WebSocket channels.") { !$0.channels.isEmpty },
             ])
 
         /// `Payments` → `PAYMENTS`; `UserAccounts` → `USER_ACCOUNTS`.

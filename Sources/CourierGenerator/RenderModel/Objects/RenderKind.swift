@@ -7,6 +7,7 @@ enum RenderKind: String, Sendable, CaseIterable {
     case file, model, property, enumCase, variant
     case service, server, authScheme, declaredError
     case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination, stream, eventCase
+    case channel
     case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, status
 
     /// The struct that implements the kind.
@@ -30,6 +31,7 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .pagination: Render.Pagination.self
         case .stream: Render.Stream.self
         case .eventCase: Render.EventCase.self
+        case .channel: Render.Channel.self
         case .policy: Render.Policy.self
         case .retryPolicy: Render.Retry.self
         case .circuitBreakerPolicy: Render.CircuitBreaker.self
