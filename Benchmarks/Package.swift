@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The channel benchmark: a WebSocket server, and swift-websocket's client read by hand.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         // Counts heap allocations, for allocations per call.
@@ -33,6 +37,10 @@ let package = Package(
                 .product(name: "CourierRuntime", package: "Courier"),
                 .product(name: "CourierRuntimeTesting", package: "Courier"),
                 .product(name: "CourierAsyncHTTPClient", package: "Courier"),
+                .product(name: "CourierWebSocket", package: "Courier"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -32,7 +32,7 @@ public struct ClientConfiguration: Sendable {
     public var maxResponseBodySize: Int
     /// Opens the connections of the spec's `channels:`; `nil` (the default) until you set one,
     /// such as `SwiftWebSocketTransport()` from product `CourierWebSocket`. A channel opened
-    /// without one closes at once with ``ChannelError/invalidRequest(_:)``.
+    /// without one closes at once with ``WebSocketChannelError/invalidRequest(_:)``.
     public var webSocketTransport: (any WebSocketTransport)?
 
     /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).

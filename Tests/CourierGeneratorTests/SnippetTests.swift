@@ -463,7 +463,7 @@ struct SnippetTests {
                     xTenant: Swift.String?,
                     policy: CourierRuntime.ChannelPolicy?,
                     onConnect: CourierRuntime.ChannelConnectHook<PriceCommand>?
-                ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate> {
+                ) -> CourierRuntime.WebSocketChannel<PriceCommand, PriceUpdate> {
                     var request = CourierRuntime.RequestBuilder(.get, path: "/ws/prices")
                     request.query("symbols", symbols)
                     request.header("X-Tenant", xTenant)
@@ -491,7 +491,7 @@ struct SnippetTests {
             """
                     policy: CourierRuntime.ChannelPolicy? = nil,
                     onConnect: CourierRuntime.ChannelConnectHook<PriceCommand>? = nil
-                ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate> {
+                ) -> CourierRuntime.WebSocketChannel<PriceCommand, PriceUpdate> {
             """, in: files[.client])
         Self.expect(
             """
@@ -499,7 +499,7 @@ struct SnippetTests {
                     @Sendable (
                         ShopMockCall,
                         CourierRuntime.ChannelConnectHook<PriceCommand>?
-                    ) -> CourierRuntime.Channel<PriceCommand, PriceUpdate>
+                    ) -> CourierRuntime.WebSocketChannel<PriceCommand, PriceUpdate>
                 )? {
             """, in: files[.mock])
     }

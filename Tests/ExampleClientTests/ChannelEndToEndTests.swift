@@ -14,7 +14,7 @@ struct ChannelEndToEndTests {
         var n: Int
     }
 
-    typealias Numbers = Channel<String, Number>
+    typealias Numbers = WebSocketChannel<String, Number>
 
     /// A channel to `path` with `query`, reconnecting after 10 ms (no jitter).
     func channel(
@@ -126,7 +126,7 @@ struct ChannelEndToEndTests {
         await #expect {
             for try await _ in channel.messages {}
         } throws: { error in
-            guard case .gaveUp(2, let last) = error as? ChannelError else { return false }
+            guard case .gaveUp(2, let last) = error as? WebSocketChannelError else { return false }
             return last.code == .abnormalClosure
         }
         #expect(server.webSockets.allHandshakes.filter { $0.path == "/ws/denied" }.count == 3)

@@ -79,7 +79,7 @@ struct InventoryChannelTests {
         await #expect {
             for try await _ in unhandled.messages {}
         } throws: { error in
-            guard case .gaveUp(0, let last) = error as? ChannelError else { return false }
+            guard case .gaveUp(0, let last) = error as? WebSocketChannelError else { return false }
             return last.reason.contains("InventoryMock has no handler for channel 'stockLevels'")
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3]
 /// [--skip-openapi] [--iterations 200000] [--requests 20000]
-/// [--only generator,scale,compile,plugin,runtime,throughput,streams]
+/// [--only generator,scale,compile,plugin,runtime,throughput,streams,channels]
 /// [--scale 100000]`
 ///
 /// Prints one Markdown table per measurement, every figure measured in this run, side by side.
@@ -16,7 +16,9 @@ struct Options {
     var only: Set<String> = Options.measurements
     /// The largest size of the scale measurement (endpoints; the other inputs scale from it).
     var scale = 100_000
-    static let measurements: Set<String> = ["generator", "scale", "compile", "runtime", "throughput", "plugin", "streams"]
+    static let measurements: Set<String> = [
+        "generator", "scale", "compile", "runtime", "throughput", "plugin", "streams", "channels",
+    ]
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -132,6 +134,9 @@ do {
     }
     if options.only.contains("streams") {
         try await StreamBenchmark(options: options).run()
+    }
+    if options.only.contains("channels") {
+        try await ChannelBenchmark(options: options).run()
     }
     if options.only.contains("throughput") {
         try await ThroughputBenchmark(options: options).run()

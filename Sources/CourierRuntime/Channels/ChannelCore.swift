@@ -13,7 +13,7 @@ private enum ChannelClosePlan {
     case finishNow
 }
 
-/// The state and connection loop behind a ``Channel``: the loop task and the subscribers hold
+/// The state and connection loop behind a ``WebSocketChannel``: the loop task and the subscribers hold
 /// this, not the channel, so that releasing the channel closes it.
 final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Sendable>: WebSocketConnectionHandler {
     typealias Subscriber = AsyncThrowingStream<Incoming, any Error>.Continuation
@@ -31,7 +31,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
         /// The close asked for by ``close(_:)`` or by releasing the channel.
         var closeRequest: WebSocketClose?
         /// What ended the subscribers' sequences once closed; `nil` for a clean end.
-        var finalError: ChannelError?
+        var finalError: WebSocketChannelError?
         var subscribers: [Int: Subscriber] = [:]
         var stateObservers: [Int: StateObserver] = [:]
         var queue: [QueuedSend] = []
@@ -50,7 +50,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
 
     let name: String
     let service: String
-    private let request: Result<WebSocketRequest, ChannelError>
+    private let request: Result<WebSocketRequest, WebSocketChannelError>
     private let transport: any WebSocketTransport
     private let policy: ChannelPolicy
     private let onConnect: ChannelConnectHook<Outgoing>?
@@ -61,7 +61,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
     private let state: Locked<State>
 
     init(
-        name: String, service: String, request: Result<WebSocketRequest, ChannelError>,
+        name: String, service: String, request: Result<WebSocketRequest, WebSocketChannelError>,
         transport: any WebSocketTransport, policy: ChannelPolicy, onConnect: ChannelConnectHook<Outgoing>?,
         clock: any ResilienceClock = SystemClock(), random: any RandomSource = SystemRandom(),
         observer: ChannelObserver? = nil
@@ -256,7 +256,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
                 countSent()
                 next.waiter.resume(returning: nil)
             } catch {
-                next.waiter.resume(throwing: ChannelError.sendFailed(String(describing: error)))
+                next.waiter.resume(throwing: WebSocketChannelError.sendFailed(String(describing: error)))
             }
         }
     }
@@ -285,7 +285,8 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
             case .dropped:
                 dropped += 1
                 if policy.overflow == .endSubscriber {
-                    subscriber.finish(throwing: ChannelError.subscriberOverflow(limit: policy.subscriberBuffer))
+                    subscriber.finish(
+                        throwing: WebSocketChannelError.subscriberOverflow(limit: policy.subscriberBuffer))
                     overflowed.append(id)
                 }
             case .terminated: overflowed.append(id)
@@ -307,7 +308,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
             policy.overflow == .dropOldest
             ? .bufferingNewest(policy.subscriberBuffer) : .bufferingOldest(policy.subscriberBuffer)
         let (stream, subscriber) = AsyncThrowingStream.makeStream(of: Incoming.self, bufferingPolicy: buffering)
-        let (id, ended) = state.withLock { state -> (Int, ChannelError??) in
+        let (id, ended) = state.withLock { state -> (Int, WebSocketChannelError??) in
             let id = state.makeID()
             if state.isClosed { return (id, .some(state.finalError)) }
             state.subscribers[id] = subscriber
@@ -346,7 +347,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
 
     // MARK: - Sending
 
-    func send(_ message: WebSocketMessage) async throws(ChannelError) {
+    func send(_ message: WebSocketMessage) async throws(WebSocketChannelError) {
         startIfNeeded()
         let id = state.withLock { $0.makeID() }
         let writer: WebSocketWriter?
@@ -354,7 +355,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
             writer = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation {
                     (waiter: CheckedContinuation<WebSocketWriter?, any Error>) in
-                    let refusal = state.withLock { state -> ChannelError? in
+                    let refusal = state.withLock { state -> WebSocketChannelError? in
                         if state.isClosed { return state.finalError ?? .closed(closedState(state)) }
                         if state.health.state == .open, let writer = state.writer {
                             waiter.resume(returning: writer)
@@ -373,9 +374,9 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
                     guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
                     return state.queue.remove(at: index).waiter
                 }
-                waiter?.resume(throwing: ChannelError.cancelled)
+                waiter?.resume(throwing: WebSocketChannelError.cancelled)
             }
-        } catch let error as ChannelError {
+        } catch let error as WebSocketChannelError {
             throw error
         } catch {
             throw .sendFailed(String(describing: error))
@@ -414,7 +415,7 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
 
     /// Ends the channel: its state, its subscribers, its queued sends. Continuations are finished
     /// outside the lock, since finishing runs their termination handlers, which take it.
-    private func finish(_ close: WebSocketClose, error: ChannelError?) {
+    private func finish(_ close: WebSocketClose, error: WebSocketChannelError?) {
         let (subscribers, observers, queue, alreadyClosed) = state.withLock { state in
             let alreadyClosed = state.isClosed
             if !alreadyClosed {

@@ -47,10 +47,10 @@ extension ServiceRuntime {
     public func channel<Outgoing, Incoming>(
         _ operation: ChannelOperation<Outgoing, Incoming>, _ request: RequestBuilder, policy: ChannelPolicy? = nil,
         onConnect: ChannelConnectHook<Outgoing>? = nil
-    ) -> Channel<Outgoing, Incoming> {
+    ) -> WebSocketChannel<Outgoing, Incoming> {
         let policy = policy ?? operation.policy
         var head = HTTPRequest(method: .get, scheme: "ws", authority: nil, path: nil)
-        let prepared: Result<WebSocketRequest, ChannelError>
+        let prepared: Result<WebSocketRequest, WebSocketChannelError>
         if let transport = configuration.webSocketTransport {
             do throws(ClientError<NoDeclaredError>) {
                 let built = try prepare(operation, request)
@@ -59,7 +59,7 @@ extension ServiceRuntime {
             } catch {
                 prepared = .failure(.invalidRequest(error.description))
             }
-            return Channel(
+            return WebSocketChannel(
                 core: ChannelCore(
                     name: operation.name, service: operation.service, request: prepared, transport: transport,
                     policy: policy, onConnect: onConnect, clock: configuration.resilienceState.clock,
@@ -67,7 +67,7 @@ extension ServiceRuntime {
                     observer: ChannelObserver(observer, service: operation.service, channel: operation.name, head: head)
                 ))
         }
-        return Channel(
+        return WebSocketChannel(
             core: ChannelCore(
                 name: operation.name, service: operation.service,
                 request: .failure(
@@ -78,7 +78,9 @@ extension ServiceRuntime {
     }
 
     /// The handshake of `head`'s request: its URL with `ws` for `http` and `wss` for `https`.
-    static func webSocketRequest(_ head: HTTPRequest, policy: ChannelPolicy) -> Result<WebSocketRequest, ChannelError> {
+    static func webSocketRequest(_ head: HTTPRequest, policy: ChannelPolicy) -> Result<
+        WebSocketRequest, WebSocketChannelError
+    > {
         let scheme: String
         switch head.scheme?.lowercased() {
         case "http", "ws": scheme = "ws"

@@ -63,18 +63,18 @@ public struct KeepalivePolicy: Hashable, Sendable {
 
 /// How a channel connects, stays connected, and buffers messages on both sides.
 public struct ChannelPolicy: Hashable, Sendable {
-    /// What ``Channel/send(_:)`` does while the channel is not connected.
+    /// What ``WebSocketChannel/send(_:)`` does while the channel is not connected.
     public enum SendWhileDisconnected: Hashable, Sendable {
         /// Waits in a queue of at most `limit` messages, sent in order once the channel is open
         /// again (after the `onConnect` hook). A send beyond the limit fails at once with
-        /// ``ChannelError/sendQueueFull(limit:)``; a waiting send fails when the channel closes
+        /// ``WebSocketChannelError/sendQueueFull(limit:)``; a waiting send fails when the channel closes
         /// for good, and leaves the queue when its task is cancelled.
         case queue(limit: Int)
-        /// Fails at once with ``ChannelError/notConnected``.
+        /// Fails at once with ``WebSocketChannelError/notConnected``.
         case fail
     }
 
-    /// What happens to a subscriber of ``Channel/messages`` that falls `subscriberBuffer`
+    /// What happens to a subscriber of ``WebSocketChannel/messages`` that falls `subscriberBuffer`
     /// messages behind. The reader never waits for a subscriber, so a slow one never holds up the
     /// others or the connection.
     public enum Overflow: Hashable, Sendable {
@@ -83,7 +83,7 @@ public struct ChannelPolicy: Hashable, Sendable {
         case dropOldest
         /// The new message is dropped; the subscriber reads what it had.
         case dropNewest
-        /// The subscriber's sequence ends with ``ChannelError/subscriberOverflow(limit:)``
+        /// The subscriber's sequence ends with ``WebSocketChannelError/subscriberOverflow(limit:)``
         /// after the messages it had; the other subscribers go on.
         case endSubscriber
     }

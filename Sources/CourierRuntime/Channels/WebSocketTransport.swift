@@ -81,7 +81,7 @@ public struct WebSocketWriter: Sendable {
     }
 }
 
-/// What a transport tells about one connection while it is open. A ``Channel`` is one.
+/// What a transport tells about one connection while it is open. A ``WebSocketChannel`` is one.
 public protocol WebSocketConnectionHandler: Sendable {
     /// The handshake succeeded; `writer` sends on this connection. The transport reads no message
     /// until this returns.

@@ -113,7 +113,7 @@ struct ChannelObserver: Sendable {
     }
 
     /// The channel closed for good.
-    func closed(_ close: WebSocketClose, error: ChannelError?) {
+    func closed(_ close: WebSocketClose, error: WebSocketChannelError?) {
         if let error {
             base.logger?.warning("channel \(channel): \(error.description)", metadata: metadata)
         } else {

@@ -17,7 +17,7 @@ struct ChannelTests {
     func channel(
         _ transport: ScriptedWebSocketTransport, policy: ChannelPolicy,
         onConnect: ChannelConnectHook<String>? = nil
-    ) -> Channel<String, Tick> {
+    ) -> WebSocketChannel<String, Tick> {
         let state = ResilienceState(clock: clock, random: SeededRandom(seed: 3))
         let runtime = ServiceRuntime(
             configuration: ClientConfiguration(
@@ -108,7 +108,9 @@ struct ChannelTests {
         ])
         let channel = channel(transport, policy: policy())
         let received = Locked<[Int]>([])
-        await #expect(throws: ChannelError.closed(WebSocketClose(code: .policyViolation, reason: "bad subscription"))) {
+        await #expect(
+            throws: WebSocketChannelError.closed(WebSocketClose(code: .policyViolation, reason: "bad subscription"))
+        ) {
             for try await tick in channel.messages { received.withLock { $0.append(tick.n) } }
         }
         #expect(received.current == [1])
@@ -128,7 +130,7 @@ struct ChannelTests {
         await #expect {
             _ = try await reader.value
         } throws: { error in
-            guard case .gaveUp(2, let last) = error as? ChannelError else { return false }
+            guard case .gaveUp(2, let last) = error as? WebSocketChannelError else { return false }
             return last.code == .abnormalClosure && last.reason.contains("still down")
         }
         #expect(transport.requests.count == 3)
@@ -147,7 +149,7 @@ struct ChannelTests {
         for _ in 0..<100 { await Task.yield() }
         let second = Task { try await channel.send("two") }
         for _ in 0..<100 { await Task.yield() }
-        await #expect(throws: ChannelError.sendQueueFull(limit: 2)) { try await channel.send("three") }
+        await #expect(throws: WebSocketChannelError.sendQueueFull(limit: 2)) { try await channel.send("three") }
         clock.advance(by: .seconds(1))
         try await first.value
         try await second.value
@@ -157,7 +159,7 @@ struct ChannelTests {
         #expect(channel.health.messagesSent == 4)
         await channel.close(code: .normalClosure, reason: "bye")
         #expect(channel.state == .closed(WebSocketClose(code: .normalClosure, reason: "bye")))
-        await #expect(throws: ChannelError.closed(WebSocketClose(code: .normalClosure, reason: "bye"))) {
+        await #expect(throws: WebSocketChannelError.closed(WebSocketClose(code: .normalClosure, reason: "bye"))) {
             try await channel.send("five")
         }
     }
@@ -167,7 +169,7 @@ struct ChannelTests {
         let failing = channel(ScriptedWebSocketTransport([.refused("down")]), policy: policy(send: .fail))
         failing.connect()
         await until { clock.sleeperCount == 1 }
-        await #expect(throws: ChannelError.notConnected) { try await failing.send("x") }
+        await #expect(throws: WebSocketChannelError.notConnected) { try await failing.send("x") }
 
         let transport = ScriptedWebSocketTransport([.refused("down"), .open([], then: .stayOpen)])
         let queued = channel(transport, policy: policy())
@@ -176,7 +178,7 @@ struct ChannelTests {
         let waiting = Task { try await queued.send("cancelled") }
         for _ in 0..<100 { await Task.yield() }
         waiting.cancel()
-        await #expect(throws: ChannelError.cancelled) { try await waiting.value }
+        await #expect(throws: WebSocketChannelError.cancelled) { try await waiting.value }
         clock.advance(by: .seconds(1))
         await until { queued.state == .open }
         try await queued.send("sent")
@@ -196,11 +198,11 @@ struct ChannelTests {
             #expect(channel.health.messagesReceived == 50, "delivery went on while the subscriber read nothing")
             await channel.close()
             var slowValues: [Int] = []
-            var slowError: ChannelError?
+            var slowError: WebSocketChannelError?
             do {
                 for try await tick in slow { slowValues.append(tick.n) }
             } catch {
-                slowError = error as? ChannelError
+                slowError = error as? WebSocketChannelError
             }
             switch overflow {
             case .dropOldest:
@@ -243,17 +245,17 @@ struct ChannelTests {
 
     @Test("a scripted channel plays its connections in turn, reconnecting at once, and records what was sent")
     func scripted() async throws {
-        let clean = Channel<String, Tick>.scripted(
+        let clean = WebSocketChannel<String, Tick>.scripted(
             [.json(ticks(1, 2), then: .close(.internalError)), .json(ticks(3), then: .close(.normalClosure))],
             onConnect: { connection in try await connection.send("subscribe") })
         #expect(try await clean.messages.reduce(into: [Int]()) { $0.append($1.n) } == [1, 2, 3])
         #expect(clean.health.connections == 2 && clean.health.messagesSent == 2)
 
-        let spent = Channel<String, Tick>.scripted([.json(ticks(1), then: .drop)])
+        let spent = WebSocketChannel<String, Tick>.scripted([.json(ticks(1), then: .drop)])
         await #expect {
             for try await _ in spent.messages {}
         } throws: { error in
-            guard case .gaveUp(1, let last) = error as? ChannelError else { return false }
+            guard case .gaveUp(1, let last) = error as? WebSocketChannelError else { return false }
             return last.reason.contains("no more connections")
         }
     }
@@ -261,7 +263,7 @@ struct ChannelTests {
     @Test("releasing the channel closes its connection")
     func release() async throws {
         let transport = ScriptedWebSocketTransport([.open([], then: .stayOpen)])
-        var channel: Channel<String, Tick>? = channel(transport, policy: policy())
+        var channel: WebSocketChannel<String, Tick>? = channel(transport, policy: policy())
         let states = try #require(channel?.states)
         await until { channel?.state == .open }
         channel = nil
@@ -279,13 +281,15 @@ struct ChannelTests {
         await #expect {
             for try await _ in unconfigured.messages {}
         } throws: { error in
-            guard case .invalidRequest(let problem) = error as? ChannelError else { return false }
+            guard case .invalidRequest(let problem) = error as? WebSocketChannelError else { return false }
             return problem.contains("webSocketTransport")
         }
         var invalid = policy()
         invalid.subscriberBuffer = 0
         let misconfigured = channel(ScriptedWebSocketTransport([]), policy: invalid)
-        await #expect(throws: ChannelError.invalidRequest("the subscriber buffer must hold at least one message")) {
+        await #expect(
+            throws: WebSocketChannelError.invalidRequest("the subscriber buffer must hold at least one message")
+        ) {
             for try await _ in misconfigured.messages {}
         }
     }

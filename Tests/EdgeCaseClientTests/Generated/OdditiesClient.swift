@@ -168,7 +168,7 @@ public protocol OdditiesAPI: Swift.Sendable {
     func feed(
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
-    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty>
+    ) -> CourierRuntime.WebSocketChannel<CourierRuntime.NoMessage, Empty>
 
     /// Opens the `roomUpdates` channel.
     func roomUpdates(
@@ -177,7 +177,7 @@ public protocol OdditiesAPI: Swift.Sendable {
         tags: [Swift.String],
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Shape>
+    ) -> CourierRuntime.WebSocketChannel<Shape, Shape>
 }
 
 extension OdditiesAPI {
@@ -367,7 +367,7 @@ extension OdditiesAPI {
     public func feed(
         policy: CourierRuntime.ChannelPolicy? = nil,
         onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>? = nil
-    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+    ) -> CourierRuntime.WebSocketChannel<CourierRuntime.NoMessage, Empty> {
         self.feed(
             policy: policy,
             onConnect: onConnect
@@ -394,7 +394,7 @@ extension OdditiesAPI {
         tags: [Swift.String],
         policy: CourierRuntime.ChannelPolicy? = nil,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>? = nil
-    ) -> CourierRuntime.Channel<Shape, Shape> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Shape> {
         self.roomUpdates(
             room: room,
             since: since,
@@ -546,7 +546,7 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     public func feed(
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
-    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+    ) -> CourierRuntime.WebSocketChannel<CourierRuntime.NoMessage, Empty> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/feed")
         self.headers.apply(to: &request)
         return self.runtime.channel(OdditiesOperations.feed, request, policy: policy, onConnect: onConnect)
@@ -559,7 +559,7 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         tags: [Swift.String],
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Shape> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Shape> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/rooms/\(room)/updates")
         request.query("since", since)
         request.query("tags", tags)

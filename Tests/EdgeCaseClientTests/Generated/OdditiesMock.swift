@@ -259,7 +259,7 @@ public final class OdditiesMock: OdditiesAPI {
         @Sendable (
             OdditiesMockCall,
             CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
-        ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty>
+        ) -> CourierRuntime.WebSocketChannel<CourierRuntime.NoMessage, Empty>
     )? {
         get { recorder.handler(for: "feed") }
         set { recorder.setHandler(newValue, for: "feed") }
@@ -270,7 +270,7 @@ public final class OdditiesMock: OdditiesAPI {
     public func feed(
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
-    ) -> CourierRuntime.Channel<CourierRuntime.NoMessage, Empty> {
+    ) -> CourierRuntime.WebSocketChannel<CourierRuntime.NoMessage, Empty> {
         let call = OdditiesMockCall.feed()
         self.recorder.record(call)
         guard let handler = self.feedHandler else {
@@ -291,7 +291,7 @@ public final class OdditiesMock: OdditiesAPI {
         @Sendable (
             OdditiesMockCall,
             CourierRuntime.ChannelConnectHook<Shape>?
-        ) -> CourierRuntime.Channel<Shape, Shape>
+        ) -> CourierRuntime.WebSocketChannel<Shape, Shape>
     )? {
         get { recorder.handler(for: "roomUpdates") }
         set { recorder.setHandler(newValue, for: "roomUpdates") }
@@ -305,7 +305,7 @@ public final class OdditiesMock: OdditiesAPI {
         tags: [Swift.String],
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Shape> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Shape> {
         let call = OdditiesMockCall.roomUpdates(
             room: room,
             since: since,

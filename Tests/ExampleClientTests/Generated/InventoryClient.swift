@@ -180,7 +180,7 @@ public protocol InventoryAPI: Swift.Sendable {
         xTenant: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
-    ) -> CourierRuntime.Channel<StockSubscription, StockLevel>
+    ) -> CourierRuntime.WebSocketChannel<StockSubscription, StockLevel>
 }
 
 extension InventoryAPI {
@@ -513,7 +513,7 @@ extension InventoryAPI {
         xTenant: Swift.String? = nil,
         policy: CourierRuntime.ChannelPolicy? = nil,
         onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>? = nil
-    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+    ) -> CourierRuntime.WebSocketChannel<StockSubscription, StockLevel> {
         self.stockLevels(
             warehouse: warehouse,
             xTenant: xTenant,
@@ -705,7 +705,7 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         xTenant: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
-    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+    ) -> CourierRuntime.WebSocketChannel<StockSubscription, StockLevel> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/ws/stock")
         request.query("warehouse", warehouse)
         request.header("X-Tenant", xTenant)

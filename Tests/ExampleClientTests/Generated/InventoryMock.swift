@@ -405,7 +405,7 @@ public final class InventoryMock: InventoryAPI {
         @Sendable (
             InventoryMockCall,
             CourierRuntime.ChannelConnectHook<StockSubscription>?
-        ) -> CourierRuntime.Channel<StockSubscription, StockLevel>
+        ) -> CourierRuntime.WebSocketChannel<StockSubscription, StockLevel>
     )? {
         get { recorder.handler(for: "stockLevels") }
         set { recorder.setHandler(newValue, for: "stockLevels") }
@@ -418,7 +418,7 @@ public final class InventoryMock: InventoryAPI {
         xTenant: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<StockSubscription>?
-    ) -> CourierRuntime.Channel<StockSubscription, StockLevel> {
+    ) -> CourierRuntime.WebSocketChannel<StockSubscription, StockLevel> {
         let call = InventoryMockCall.stockLevels(
             warehouse: warehouse,
             xTenant: xTenant

@@ -211,7 +211,7 @@ public protocol HostileAPI: Swift.Sendable {
         xHostileChannel: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Thing>
+    ) -> CourierRuntime.WebSocketChannel<Shape, Thing>
 }
 
 extension HostileAPI {
@@ -415,7 +415,7 @@ extension HostileAPI {
         xHostileChannel: Swift.String? = nil,
         policy: CourierRuntime.ChannelPolicy? = nil,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>? = nil
-    ) -> CourierRuntime.Channel<Shape, Thing> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Thing> {
         self.`protocol`(
             id: id,
             textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,
@@ -573,7 +573,7 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         xHostileChannel: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Thing> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Thing> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/base/ws/\(id)/*%5C/%20%22quoted%22%20%5C(x)")
         request.query("Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd)
         request.query("kind", kind)

@@ -237,7 +237,7 @@ public final class HostileMock: HostileAPI {
         @Sendable (
             HostileMockCall,
             CourierRuntime.ChannelConnectHook<Shape>?
-        ) -> CourierRuntime.Channel<Shape, Thing>
+        ) -> CourierRuntime.WebSocketChannel<Shape, Thing>
     )? {
         get { recorder.handler(for: "protocol") }
         set { recorder.setHandler(newValue, for: "protocol") }
@@ -252,7 +252,7 @@ public final class HostileMock: HostileAPI {
         xHostileChannel: Swift.String?,
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<Shape>?
-    ) -> CourierRuntime.Channel<Shape, Thing> {
+    ) -> CourierRuntime.WebSocketChannel<Shape, Thing> {
         let call = HostileMockCall.`protocol`(
             id: id,
             textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd,

@@ -25,7 +25,7 @@ extension Render {
                 },
                 .text("receiveType", "What the server sends.") { $0.receiveType },
                 .text("channelType", "The `CourierRuntime.Channel` the methods return.") {
-                    "CourierRuntime.Channel<\($0.sendType), \($0.receiveType)>"
+                    "CourierRuntime.WebSocketChannel<\($0.sendType), \($0.receiveType)>"
                 },
                 .flag(
                     "hasLongOperationType",

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 
-/// Where a ``Channel`` is in its life. ``Channel/states`` reports each change.
+/// Where a ``WebSocketChannel`` is in its life. ``WebSocketChannel/states`` reports each change.
 public enum ChannelState: Hashable, Sendable {
     /// Opening a connection: the first, or the next after ``reconnecting(attempt:delay:after:)``.
     case connecting
@@ -10,15 +10,15 @@ public enum ChannelState: Hashable, Sendable {
     /// The connection ended as `after` says; reconnection `attempt` (1 for the first since the
     /// channel was last open) starts after `delay`.
     case reconnecting(attempt: Int, delay: Duration, after: WebSocketClose)
-    /// The channel is closed for good, as `close` says: by ``Channel/close(code:reason:)``, by
+    /// The channel is closed for good, as `close` says: by ``WebSocketChannel/close(code:reason:)``, by
     /// the server with a final code, or after the last reconnection failed.
     case closed(WebSocketClose)
 }
 
 /// Why a channel operation failed, or why its messages ended.
-public enum ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
+public enum WebSocketChannelError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The channel is closed: the server closed it with a final code (1008 by default; 1000
-    /// ends the messages without an error), or it was closed by ``Channel/close(code:reason:)``.
+    /// ends the messages without an error), or it was closed by ``WebSocketChannel/close(code:reason:)``.
     case closed(WebSocketClose)
     /// Every reconnection the policy allows failed; `last` is how the last one ended.
     case gaveUp(attempts: Int, last: WebSocketClose)
@@ -55,7 +55,7 @@ public enum ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A snapshot of a channel's connection and traffic: what ``Channel/health`` returns.
+/// A snapshot of a channel's connection and traffic: what ``WebSocketChannel/health`` returns.
 ///
 /// swift-websocket answers and checks pings inside its connection handler and does not report
 /// pongs, so there is no round-trip time here: a ping left unanswered past the keepalive timeout
@@ -88,7 +88,7 @@ public struct ChannelConnection<Outgoing: Encodable & Sendable>: Sendable {
     let sent: @Sendable () -> Void
 
     /// Sends `message` on this connection at once, ahead of messages queued while disconnected.
-    public func send(_ message: Outgoing) async throws(ChannelError) {
+    public func send(_ message: Outgoing) async throws(WebSocketChannelError) {
         let encoded = try encodeChannelMessage(message)
         do {
             try await writer.send(encoded)
@@ -118,7 +118,10 @@ public typealias ChannelConnectHook<Outgoing: Encodable & Sendable> =
 /// Every subscriber of ``messages`` sees every message that arrives after it subscribed, in order;
 /// each has its own bounded buffer, so a slow one never holds up the others.
 /// ``close(code:reason:)`` ends it; so does releasing the last reference to it.
-public final class Channel<Outgoing: Encodable & Sendable, Incoming: Decodable & Sendable>: Sendable {
+///
+/// (Named `WebSocketChannel`, and its error `WebSocketChannelError`, so that apps that also
+/// import SwiftNIO, whose `Channel` and `ChannelError` are everywhere, need not qualify either.)
+public final class WebSocketChannel<Outgoing: Encodable & Sendable, Incoming: Decodable & Sendable>: Sendable {
     private let core: ChannelCore<Outgoing, Incoming>
 
     init(core: ChannelCore<Outgoing, Incoming>) {
@@ -132,15 +135,15 @@ public final class Channel<Outgoing: Encodable & Sendable, Incoming: Decodable &
     /// A channel that plays `script` instead of connecting, for mocks and tests: each connection
     /// attempt takes the next scripted connection, and the channel reconnects between them as
     /// `policy` says. By default it reconnects at once after a connection that opened, and gives
-    /// up after a refused one, so a spent script ends the channel with ``ChannelError/gaveUp(attempts:last:)``;
+    /// up after a refused one, so a spent script ends the channel with ``WebSocketChannelError/gaveUp(attempts:last:)``;
     /// end the script with `.close(.normalClosure)` to end it cleanly.
     public static func scripted(
         _ script: [ScriptedWebSocketTransport.Connection], name: String = "channel",
         policy: ChannelPolicy = ChannelPolicy(
             reconnect: ReconnectPolicy(initial: .zero, max: .zero, maxAttempts: 1), keepalive: nil),
         onConnect: ChannelConnectHook<Outgoing>? = nil
-    ) -> Channel {
-        Channel(
+    ) -> WebSocketChannel {
+        WebSocketChannel(
             core: ChannelCore(
                 name: name, service: "mock", request: .success(WebSocketRequest(url: URL(fileURLWithPath: "/"))),
                 transport: ScriptedWebSocketTransport(script), policy: policy, onConnect: onConnect))
@@ -149,7 +152,7 @@ public final class Channel<Outgoing: Encodable & Sendable, Incoming: Decodable &
     /// A new subscriber: every message decoded from now on, in order, until the channel closes.
     ///
     /// The sequence ends without an error when the channel is closed by ``close(code:reason:)``
-    /// or by the server with 1000, and with a ``ChannelError`` otherwise. Messages that arrive
+    /// or by the server with 1000, and with a ``WebSocketChannelError`` otherwise. Messages that arrive
     /// while nobody subscribes are not kept.
     public var messages: AsyncThrowingStream<Incoming, any Error> {
         core.subscribe()
@@ -180,18 +183,18 @@ public final class Channel<Outgoing: Encodable & Sendable, Incoming: Decodable &
     ///
     /// While the channel is open, this writes at once. Otherwise it waits in the send queue
     /// until the channel opens, or fails, as ``ChannelPolicy/sendWhileDisconnected`` says.
-    public func send(_ message: Outgoing) async throws(ChannelError) {
+    public func send(_ message: Outgoing) async throws(WebSocketChannelError) {
         try await core.send(encodeChannelMessage(message))
     }
 
     /// Closes the channel with `code` and `reason` and waits until its connection has ended. Its
-    /// subscribers' sequences end, and queued sends fail with ``ChannelError/closed(_:)``.
+    /// subscribers' sequences end, and queued sends fail with ``WebSocketChannelError/closed(_:)``.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") async {
         await core.close(WebSocketClose(code: code, reason: reason))
     }
 }
 
-func encodeChannelMessage(_ message: some Encodable) throws(ChannelError) -> WebSocketMessage {
+func encodeChannelMessage(_ message: some Encodable) throws(WebSocketChannelError) -> WebSocketMessage {
     do {
         return .text(String(decoding: try JSONCoding.makeEncoder().encode(message), as: UTF8.self))
     } catch {
