@@ -1029,7 +1029,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
     }
 
     /// Records the call and returns what ``{{handlerName}}`` makes of it; without a handler,
-    /// a channel that closes at once, saying why.
+    /// a channel that closes at once, saying why, whatever `policy` says.
     {{access}} func {{name}}(
         {{>channelParameterList}}
     ) -> {{channelType}} {
@@ -1048,7 +1048,7 @@ extension CourierRuntime.MockCall where Mock == {{mockType}} {
             return .scripted(
                 [.refused("{{mockType}} has no handler for channel '{{specName}}'")],
                 name: "{{specName}}",
-                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                policy: CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
                 onConnect: onConnect
             )
         }

@@ -220,16 +220,17 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
 
     func opened(_ writer: WebSocketWriter) async {
         let now = clock.date()
-        let proceed = state.withLock { state -> Bool in
-            guard state.closeRequest == nil else { return false }
+        let requested = state.withLock { state -> WebSocketClose? in
+            if let requested = state.closeRequest { return requested }
             state.writer = writer
             state.openedThisAttempt = true
             state.health.connections += 1
             state.health.connectedSince = now
-            return true
+            return nil
         }
-        guard proceed else {
-            try? await writer.close(code: .goingAway, reason: "the channel is closing")
+        if let requested {
+            // Closed while the handshake was under way: close with what the caller asked for.
+            try? await writer.close(code: requested.code, reason: requested.reason)
             return
         }
         observer?.opened()

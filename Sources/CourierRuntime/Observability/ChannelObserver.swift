@@ -27,6 +27,14 @@ struct ChannelObserver: Sendable {
             "courier_channel_messages_total", ["service": service, "channel": channel, "direction": "out"])
     }
 
+    /// The handshake's URL as connected to (`ws`/`wss`), with secrets redacted.
+    private var url: String {
+        let url = base.secrets.url(of: head)
+        if url.hasPrefix("https://") { return "wss://" + url.dropFirst(8) }
+        if url.hasPrefix("http://") { return "ws://" + url.dropFirst(7) }
+        return url
+    }
+
     private var metadata: Logger.Metadata {
         ["courier.service": "\(service)", "courier.channel": "\(channel)"]
     }
@@ -36,7 +44,7 @@ struct ChannelObserver: Sendable {
         guard let logger = base.logger, logger.logLevel <= .debug else { return }
         var metadata = self.metadata
         metadata["http.request.headers"] = base.secrets.describe(request.headerFields)
-        logger.debug("channel \(channel): connecting to \(base.secrets.url(of: head))", metadata: metadata)
+        logger.debug("channel \(channel): connecting to \(url)", metadata: metadata)
     }
 
     /// Starts the span of one connection, from its handshake until it ends, and injects its
@@ -48,7 +56,7 @@ struct ChannelObserver: Sendable {
             span.attributes["courier.service"] = service
             span.attributes["courier.channel"] = channel
             span.attributes["server.address"] = head.authority ?? ""
-            span.attributes["url.full"] = base.secrets.url(of: head)
+            span.attributes["url.full"] = url
         }
         base.tracer.inject(span.context, into: &request.headerFields, using: HTTPFieldsInjector())
         return span
@@ -78,7 +86,8 @@ struct ChannelObserver: Sendable {
     /// A connection ended, not at the channel's request.
     func ended(_ close: WebSocketClose, opened: Bool) {
         let what = opened ? "connection closed" : "connection failed"
-        base.logger?.info("channel \(channel): \(what) (\(close.code) \(close.reason))", metadata: metadata)
+        let how = close.reason.isEmpty ? "\(close.code)" : "\(close.code) \(close.reason)"
+        base.logger?.info("channel \(channel): \(what) (\(how))", metadata: metadata)
     }
 
     /// The channel waits `wait` before reconnection `attempt`.

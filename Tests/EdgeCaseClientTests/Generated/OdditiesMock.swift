@@ -266,7 +266,7 @@ public final class OdditiesMock: OdditiesAPI {
     }
 
     /// Records the call and returns what ``feedHandler`` makes of it; without a handler,
-    /// a channel that closes at once, saying why.
+    /// a channel that closes at once, saying why, whatever `policy` says.
     public func feed(
         policy: CourierRuntime.ChannelPolicy?,
         onConnect: CourierRuntime.ChannelConnectHook<CourierRuntime.NoMessage>?
@@ -277,7 +277,7 @@ public final class OdditiesMock: OdditiesAPI {
             return .scripted(
                 [.refused("OdditiesMock has no handler for channel 'feed'")],
                 name: "feed",
-                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                policy: CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
                 onConnect: onConnect
             )
         }
@@ -298,7 +298,7 @@ public final class OdditiesMock: OdditiesAPI {
     }
 
     /// Records the call and returns what ``roomUpdatesHandler`` makes of it; without a handler,
-    /// a channel that closes at once, saying why.
+    /// a channel that closes at once, saying why, whatever `policy` says.
     public func roomUpdates(
         room: Swift.Int64,
         since: Foundation.Date?,
@@ -316,7 +316,7 @@ public final class OdditiesMock: OdditiesAPI {
             return .scripted(
                 [.refused("OdditiesMock has no handler for channel 'roomUpdates'")],
                 name: "roomUpdates",
-                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                policy: CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
                 onConnect: onConnect
             )
         }

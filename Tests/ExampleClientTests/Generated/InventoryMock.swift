@@ -412,7 +412,7 @@ public final class InventoryMock: InventoryAPI {
     }
 
     /// Records the call and returns what ``stockLevelsHandler`` makes of it; without a handler,
-    /// a channel that closes at once, saying why.
+    /// a channel that closes at once, saying why, whatever `policy` says.
     public func stockLevels(
         warehouse: Warehouse?,
         xTenant: Swift.String?,
@@ -428,7 +428,7 @@ public final class InventoryMock: InventoryAPI {
             return .scripted(
                 [.refused("InventoryMock has no handler for channel 'stockLevels'")],
                 name: "stockLevels",
-                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                policy: CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
                 onConnect: onConnect
             )
         }

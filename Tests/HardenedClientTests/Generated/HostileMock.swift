@@ -244,7 +244,7 @@ public final class HostileMock: HostileAPI {
     }
 
     /// Records the call and returns what ``protocolHandler`` makes of it; without a handler,
-    /// a channel that closes at once, saying why.
+    /// a channel that closes at once, saying why, whatever `policy` says.
     public func `protocol`(
         id: Swift.String,
         textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
@@ -264,7 +264,7 @@ public final class HostileMock: HostileAPI {
             return .scripted(
                 [.refused("HostileMock has no handler for channel 'protocol'")],
                 name: "protocol",
-                policy: policy ?? CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
+                policy: CourierRuntime.ChannelPolicy(reconnect: .never, keepalive: nil),
                 onConnect: onConnect
             )
         }
