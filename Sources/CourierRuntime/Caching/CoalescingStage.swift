@@ -59,7 +59,7 @@ final class Coalescer: @unchecked Sendable {
             nextWaiter += 1
             return nextWaiter
         }
-        return try await withTaskCancellationHandler {
+        let response = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 lock.withLock {
                     if Task.isCancelled {
@@ -87,6 +87,12 @@ final class Coalescer: @unchecked Sendable {
         } onCancel: {
             leave(key, waiter: id)
         }
+        // When the flight ends before this task has suspended, the concurrency runtime hands the
+        // response over on its fast path, which the thread sanitizer cannot see (it reported the
+        // response's storage as raced). Taking the lock that `finish` released before resuming
+        // shows it the ordering, which is real either way.
+        lock.withLock {}
+        return response
     }
 
     private func finish(_ key: Key, flight: Flight, with result: Result<TransportResponse, any Error>) {
