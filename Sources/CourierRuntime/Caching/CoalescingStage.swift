@@ -59,7 +59,7 @@ final class Coalescer: @unchecked Sendable {
             nextWaiter += 1
             return nextWaiter
         }
-        let response = try await withTaskCancellationHandler {
+        let response: TransportResponse = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 lock.withLock {
                     if Task.isCancelled {
