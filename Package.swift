@@ -43,6 +43,10 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // The platform's DNS resolver library, for DNS discovery of instances: glibc's libresolv
+        // (part of libc6-dev) on Linux, the system's on Apple platforms. The module map wraps the
+        // few resolv.h macros Swift cannot call.
+        .systemLibrary(name: "CResolv"),
         .target(
             name: "CourierSpec",
             dependencies: ["CYAML"]
@@ -78,11 +82,13 @@ let package = Package(
             ),
             dependencies: ["courier"]
         ),
-        // What generated clients import: Foundation, swift-http-types, and the three API-only
-        // observability packages (no backends), so apps pay for little.
+        // What generated clients import: Foundation, swift-http-types, the three API-only
+        // observability packages (no backends), and the system's resolver library, so apps pay
+        // for little.
         .target(
             name: "CourierRuntime",
             dependencies: [
+                "CResolv",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

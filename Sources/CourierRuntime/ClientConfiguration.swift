@@ -34,6 +34,11 @@ public struct ClientConfiguration: Sendable {
     /// such as `SwiftWebSocketTransport()` from product `CourierWebSocket`. A channel opened
     /// without one closes at once with ``WebSocketChannelError/invalidRequest(_:)``.
     public var webSocketTransport: (any WebSocketTransport)?
+    /// Where the service's instances are found and how calls are spread over them; `nil` (the
+    /// default unless the spec declares `discovery:`) sends every call to ``server``. With it,
+    /// ``server`` still gives the path prefix and names the service's breaker, bulkhead and rate
+    /// limiter, but its host is not called.
+    public var discovery: Discovery?
 
     /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).
     public var timeout: Duration? {
@@ -55,7 +60,8 @@ public struct ClientConfiguration: Sendable {
         observability: Observability = Observability(),
         middleware: [any Middleware] = [],
         maxResponseBodySize: Int = 16 << 20,
-        webSocketTransport: (any WebSocketTransport)? = nil
+        webSocketTransport: (any WebSocketTransport)? = nil,
+        discovery: Discovery? = nil
     ) {
         self.server = server
         self.transport = transport
@@ -69,6 +75,7 @@ public struct ClientConfiguration: Sendable {
         self.middleware = middleware
         self.maxResponseBodySize = maxResponseBodySize
         self.webSocketTransport = webSocketTransport
+        self.discovery = discovery
         if let timeout { self.resilience.totalTimeout = timeout }
     }
 }
@@ -169,6 +176,56 @@ public struct EnvironmentReader: Sendable {
             throw ConfigurationError(variable: name, message: "'\(text)' is not a positive whole number")
         }
         return value
+    }
+
+    /// The discovery `PREFIX_INSTANCES`, `PREFIX_DNS_SRV` or `PREFIX_DNS` names, with `base`'s
+    /// refresh, balancing and outlier detection; `nil` when none is set. Instances found through
+    /// DNS use `base`'s scheme, else `scheme`.
+    public func discovery(prefix: String, base: Discovery?, scheme: String) throws(ConfigurationError) -> Discovery? {
+        let names = [prefix + "_INSTANCES", prefix + "_DNS_SRV", prefix + "_DNS"]
+        let set = names.filter { string($0) != nil }
+        guard let name = set.first else { return nil }
+        if set.count > 1 {
+            throw ConfigurationError(
+                variable: name, message: "set together with \(set.dropFirst().joined(separator: " and ")); set one")
+        }
+        var discovery = base ?? Discovery(resolver: StaticInstanceResolver([]))
+        let dnsScheme = (base?.resolver as? DNSInstanceResolver)?.scheme ?? scheme
+        let text = string(name) ?? ""
+        switch name {
+        case prefix + "_INSTANCES":
+            var instances: [ServiceInstance] = []
+            for item in text.split(separator: ",") {
+                let url = item.trimmingCharacters(in: .whitespaces)
+                guard let instance = ServiceInstance(url: url) else {
+                    throw ConfigurationError(
+                        variable: name, message: "'\(url)' is not an http or https URL of an instance")
+                }
+                instances.append(instance)
+            }
+            if instances.isEmpty { throw ConfigurationError(variable: name, message: "lists no instance") }
+            discovery.resolver = StaticInstanceResolver(instances)
+        case prefix + "_DNS_SRV":
+            discovery.resolver = DNSInstanceResolver(.service(text), scheme: dnsScheme)
+        default:
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                (1...65535).contains(port), colon > text.startIndex
+            else {
+                throw ConfigurationError(variable: name, message: "'\(text)' is not host:port")
+            }
+            discovery.resolver = DNSInstanceResolver(
+                .addresses(host: String(text[..<colon]), port: port), scheme: dnsScheme)
+        }
+        return discovery
+    }
+
+    /// The variable as a name server, `address:port` or `address`.
+    public func nameServer(_ name: String) throws(ConfigurationError) -> DNSNameServer? {
+        guard let text = string(name) else { return nil }
+        guard let server = DNSNameServer(text) else {
+            throw ConfigurationError(variable: name, message: "'\(text)' is not an IPv4 address with an optional port")
+        }
+        return server
     }
 
     static func parseDuration(_ text: String) -> Duration? {

@@ -9,12 +9,16 @@ public struct ServiceDescription: Sendable {
     /// The spec's first server, used when the environment names none; `nil` when the spec names
     /// no server and the environment must.
     public var defaultServer: ServerURL?
+    /// The spec's `discovery:`, `loadBalancing:` and `outlierDetection:`; `nil` when the spec
+    /// declares no discovery and every call goes to the server.
+    public var discovery: Discovery?
 
     /// Describes a service.
-    public init(name: String, environmentPrefix: String, defaultServer: ServerURL?) {
+    public init(name: String, environmentPrefix: String, defaultServer: ServerURL?, discovery: Discovery? = nil) {
         self.name = name
         self.environmentPrefix = environmentPrefix
         self.defaultServer = defaultServer
+        self.discovery = discovery
     }
 }
 
@@ -67,6 +71,12 @@ extension ServiceClient {
     /// - `PREFIX_TIMEOUT`: how long a call may take in all, such as `10s` or `500ms`; unset, the
     ///   spec's total timeout.
     /// - `PREFIX_MAX_ATTEMPTS`: attempts per call, the first included; unset, the spec's.
+    /// - `PREFIX_INSTANCES` (comma-separated URLs), `PREFIX_DNS_SRV` (an SRV name) or `PREFIX_DNS`
+    ///   (`host:port`, every A and AAAA address): where the instances are, replacing the spec's
+    ///   `discovery:` (at most one of the three). With none of them, `PREFIX_BASE_URL` alone sends
+    ///   every call to that URL; with neither, the spec's discovery, if any, is used.
+    /// - `PREFIX_DNS_SERVER`: the name server DNS look-ups ask (`127.0.0.1:5353`), instead of the
+    ///   system's.
     ///
     /// - Throws: `ConfigurationError` naming the variable whose value cannot be used.
     public static func fromEnvironment(
@@ -75,7 +85,8 @@ extension ServiceClient {
     ) throws(ConfigurationError) -> Self {
         let reader = EnvironmentReader(environment)
         let prefix = service.environmentPrefix
-        guard let server = try reader.server(prefix + "_BASE_URL") ?? service.defaultServer else {
+        let baseURL = try reader.server(prefix + "_BASE_URL")
+        guard let server = baseURL ?? service.defaultServer else {
             throw ConfigurationError(
                 variable: prefix + "_BASE_URL", message: "is not set, and the spec names no server")
         }
@@ -85,6 +96,22 @@ extension ServiceClient {
             credentials: Auth(environment: reader).credentials,
             timeout: try reader.duration(prefix + "_TIMEOUT"))
         configuration.resilience.maxAttempts = try reader.positiveInteger(prefix + "_MAX_ATTEMPTS")
+        configuration.discovery =
+            try reader.discovery(prefix: prefix, base: service.discovery, scheme: server.scheme)
+            ?? (baseURL == nil ? service.discovery : nil)
+        if let nameServer = try reader.nameServer(prefix + "_DNS_SERVER") {
+            configuration.discovery = configuration.discovery?.askingNameServer(nameServer)
+        }
         return Self(configuration: configuration)
     }
+
+    /// How the service's instances stand, or `nil` when the client sends every call to its server.
+    public func health() -> ServiceHealth? { runtime.health() }
+
+    /// Changes to the service's instances from now on, until the client shuts down.
+    public var healthChanges: AsyncStream<InstanceEvent> { runtime.healthChanges }
+
+    /// Stops the client's background work (instance look-ups); calls that need an instance fail
+    /// afterwards. Releasing the last copy of a client does the same.
+    public func shutdown() { runtime.shutdown() }
 }

@@ -6,8 +6,9 @@ import HTTPTypes
 /// ``ClientError``.
 ///
 /// The pipeline, outermost first: observe call → cache → coalesce identical GETs → retry within
-/// the total deadline → circuit breaker → rate limiter → bulkhead → attempt timeout → observe
-/// attempt → the configuration's ``Middleware`` → transport.
+/// the total deadline → circuit breaker → rate limiter → bulkhead → choose an instance (with
+/// ``ClientConfiguration/discovery``) → attempt timeout → observe attempt → the configuration's
+/// ``Middleware`` → transport.
 ///
 /// A generated client holds one and shares it between its copies.
 public final class ServiceRuntime: Sendable {
@@ -24,6 +25,8 @@ public final class ServiceRuntime: Sendable {
     private let hostState: ResilienceState.HostState
     /// Each credential as requests carry it, by scheme name, made once instead of on every call.
     private let appliedCredentials: [String: AppliedCredential]
+    /// The service's instances, when the configuration has ``ClientConfiguration/discovery``.
+    let instances: InstancePool?
 
     /// A credential ready to add to a request. Its description and mirror name the kind only.
     private enum AppliedCredential: Sendable, CustomStringConvertible, CustomReflectable {
@@ -104,10 +107,18 @@ public final class ServiceRuntime: Sendable {
             CircuitBreakerStage(state: state, observer: observer),
             RateLimitStage(state: state),
             BulkheadStage(state: state),
+        ]
+        let instances = configuration.discovery.map {
+            InstancePool(
+                discovery: $0, service: configuration.server.authority, clock: state.clock, random: state.random,
+                deadlines: state.deadlines, observer: observer)
+        }
+        if let instances { stages.append(BalancingStage(pool: instances)) }
+        stages += [
             // The transport's own bound suffices only if nothing else runs inside the attempt.
             AttemptTimeoutStage(
                 state: state,
-                transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty),
+                transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty)
         ]
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
@@ -116,6 +127,32 @@ public final class ServiceRuntime: Sendable {
         self.observing = observing
         self.appliedCredentials = configuration.credentials.byName.mapValues(AppliedCredential.init)
         self.hostState = state.hostState(for: configuration.server.authority)
+        self.instances = instances
+    }
+
+    /// How the service's instances stand, or `nil` when the client sends every call to its server.
+    public func health() -> ServiceHealth? {
+        instances?.health()
+    }
+
+    /// Changes to the service's instances (found, gone, ejected, back, a failed look-up) from now
+    /// on; the sequence ends when the client shuts down. Empty when the client has no
+    /// ``ClientConfiguration/discovery``.
+    public var healthChanges: AsyncStream<InstanceEvent> {
+        guard let instances else { return AsyncStream { $0.finish() } }
+        return instances.changes()
+    }
+
+    /// Starts looking the service's instances up now rather than with the first call.
+    public func start() {
+        instances?.start()
+    }
+
+    /// Stops the client's background work: instance look-ups end, calls waiting for instances
+    /// fail, and later calls that need an instance fail with a connection failure saying the
+    /// client has shut down. Releasing the last copy of a client does the same.
+    public func shutdown() {
+        instances?.stop()
     }
 
     /// Sends `request` for `operation` and returns its decoded result with the response's
@@ -137,6 +174,7 @@ public final class ServiceRuntime: Sendable {
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
             isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), secrets: secrets)
         pipelineRequest.hostState = hostState
+        if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         let value = try interpret(response, to: method, for: operation)
         let metadata = ResponseMetadata(
@@ -171,7 +209,8 @@ public final class ServiceRuntime: Sendable {
         }
         let connector = StreamConnector(
             operation: effective, request: prepared, transport: configuration.transport,
-            state: configuration.resilienceState, host: hostState, observer: observer, lastEventID: lastEventID)
+            state: configuration.resilienceState, host: hostState, observer: observer, instances: instances,
+            lastEventID: lastEventID)
         return EventStream(connector: connector)
     }
 
@@ -221,6 +260,7 @@ public final class ServiceRuntime: Sendable {
     ) throws(ClientError<Endpoint.Declared>) -> TransportRequest {
         let server = configuration.server
         if let problem = server.problem { throw .invalidRequest("base URL \(problem)") }
+        if let problem = configuration.discovery?.problem { throw .invalidRequest(problem) }
         if let problem = request.problem { throw .invalidRequest(problem) }
 
         var queryItems = request.queryItems

@@ -171,6 +171,9 @@ final class CallObserver: Sendable {
             "courier.attempt": "\(request.attempt)", "courier.duration_ms": "\(Self.milliseconds(duration))",
             "http.request.headers": secrets.describe(head.headerFields),
         ]
+        let (address, port) = Self.addressAndPort(of: head)
+        metadata["server.address"] = "\(address)"
+        if let port { metadata["server.port"] = "\(port)" }
         if logsBodies, let body = request.transportRequest.body { metadata["http.request.body"] = Self.excerpt(body) }
         let line = "attempt \(request.attempt): \(head.method.rawValue) \(secrets.url(of: head))"
         switch result {
@@ -182,6 +185,38 @@ final class CallObserver: Sendable {
         case .failure(let error):
             logger.debug("\(line) → \(Self.outcome(of: result)): \(String(describing: error))", metadata: metadata)
         }
+    }
+
+    /// The instances of a service changed: an ejection or a return, a look-up's change or failure.
+    func instanceChanged(_ event: InstanceEvent, service: String) {
+        guard !isSilent else { return }
+        switch event {
+        case .ejected(let instance, let length):
+            counter(
+                "courier_instance_ejections_total",
+                ["service": service, "server.address": instance.host, "server.port": "\(instance.port)"]
+            ).increment()
+            logger?.warning(
+                "\(service): instance \(instance) ejected for \(Self.milliseconds(length)) ms after failures in a row",
+                metadata: Self.instanceMetadata(service, instance))
+        case .returned(let instance):
+            logger?.notice(
+                "\(service): instance \(instance) is back in rotation",
+                metadata: Self.instanceMetadata(service, instance))
+        case .added(let instance):
+            logger?.info("\(service): instance \(instance) found", metadata: Self.instanceMetadata(service, instance))
+        case .removed(let instance):
+            logger?.info("\(service): instance \(instance) gone", metadata: Self.instanceMetadata(service, instance))
+        case .resolutionFailed(let reason):
+            counter("courier_instance_resolution_failures_total", ["service": service]).increment()
+            logger?.warning(
+                "\(service): looking instances up failed, keeping the last good set: \(reason)",
+                metadata: ["courier.service": "\(service)"])
+        }
+    }
+
+    private static func instanceMetadata(_ service: String, _ instance: ServiceInstance) -> Logger.Metadata {
+        ["courier.service": "\(service)", "server.address": "\(instance.host)", "server.port": "\(instance.port)"]
     }
 
     /// The retry stage is about to send attempt `request.attempt + 1`.
@@ -325,6 +360,23 @@ final class CallObserver: Sendable {
         }
     }
 
+    /// The request's host and port, as OpenTelemetry's `server.address` and `server.port` hold
+    /// them: the host without IPv6 brackets, and the port the authority names or the scheme's.
+    static func addressAndPort(of head: HTTPRequest) -> (address: String, port: Int?) {
+        let authority = head.authority ?? ""
+        var host = Substring(authority)
+        var port: Int?
+        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]"),
+            let number = Int(authority[authority.index(after: colon)...])
+        {
+            host = authority[..<colon]
+            port = number
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        if port == nil { port = head.scheme == "https" ? 443 : head.scheme == "http" ? 80 : nil }
+        return (String(host), port)
+    }
+
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
@@ -395,8 +447,10 @@ struct ObserveAttemptStage: Middleware {
             head.method.rawValue, context: InstrumentationContext.current ?? .topLevel, ofKind: .client)
         defer { span.end() }
         if span.isRecording {
+            let (address, port) = CallObserver.addressAndPort(of: head)
             span.attributes["http.request.method"] = head.method.rawValue
-            span.attributes["server.address"] = head.authority ?? ""
+            span.attributes["server.address"] = address
+            if let port { span.attributes["server.port"] = port }
             span.attributes["url.full"] = observer.secrets.url(of: head)
             if request.attempt > 1 { span.attributes["http.request.resend_count"] = request.attempt - 1 }
         }

@@ -23,6 +23,8 @@ public struct PipelineRequest: Sendable {
     var facts: Locked<CallFacts>?
     /// The client's host state, found when the client was made; `nil` for requests made otherwise.
     var hostState: ResilienceState.HostState?
+    /// The instances the call's attempts have gone to, when the client balances over instances.
+    var routing: CallRouting?
 
     /// The state of the request's host without a lookup by name, when the client found it.
     var knownHost: ResilienceState.HostState? {
@@ -96,7 +98,7 @@ public struct PipelineNext: Sendable {
 ///
 /// Courier's own stages run in this order, outermost first: observe call → cache → coalesce
 /// identical GETs → retry within the total deadline → circuit breaker → rate limiter → bulkhead →
-/// attempt timeout → observe attempt → **your middleware** → transport. Yours
+/// choose an instance (with ``Discovery``) → attempt timeout → observe attempt → **your middleware** → transport. Yours
 /// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
 /// attempt, inside the attempt timeout and the attempt's span, with the final header fields
 /// (trace context included): the place to sign requests or add per-attempt headers. Throw a

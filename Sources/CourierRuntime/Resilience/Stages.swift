@@ -81,7 +81,8 @@ struct RetryStage: Middleware {
     }
 }
 
-/// Rejects calls while the host's (or endpoint's) breaker is open, and feeds it outcomes.
+/// Rejects calls while the host's (or endpoint's) breaker is open, and feeds it outcomes. With
+/// instances (``Discovery``), a failed attempt counts only when no instance is healthy.
 struct CircuitBreakerStage: ConditionalStage {
     let state: ResilienceState
     let observer: CallObserver
@@ -104,10 +105,16 @@ struct CircuitBreakerStage: ConditionalStage {
         do {
             let response = try await next(request)
             let failed = response.head.status.code >= 500
-            publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
+            // With instances, a failure counts only when no instance is healthy: one bad instance
+            // is outlier detection's to eject, not a reason to refuse calls the others would take.
+            if failed, request.routing?.pool.hasHealthyInstance == true {
+                breaker.release(probe: probe)
+            } else {
+                publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
+            }
             return response
         } catch {
-            if Self.countsAsFailure(error) {
+            if Self.countsAsFailure(error), request.routing?.pool.hasHealthyInstance != true {
                 publish(breaker.record(failure: true, probe: probe, policy: policy, now: state.clock.now()))
             } else {
                 breaker.release(probe: probe)

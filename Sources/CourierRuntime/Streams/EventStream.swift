@@ -536,13 +536,16 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
     let state: ResilienceState
     let host: ResilienceState.HostState
     let observer: CallObserver
+    /// The service's instances, when the client balances over them: each connection goes to one,
+    /// a reconnection elsewhere when another can take it.
+    let routing: CallRouting?
     @usableFromInline
     let lastEventID: Locked<String?>
 
     init(
         operation: StreamOperation<Element, Declared>, request: Result<TransportRequest, ClientError<Declared>>,
         transport: any HTTPTransport, state: ResilienceState, host: ResilienceState.HostState, observer: CallObserver,
-        lastEventID: String?
+        instances: InstancePool?, lastEventID: String?
     ) {
         self.operation = operation
         self.request = request
@@ -550,6 +553,7 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
         self.state = state
         self.host = host
         self.observer = observer
+        self.routing = instances.map(CallRouting.init)
         self.lastEventID = Locked(lastEventID)
     }
 
@@ -601,6 +605,25 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
             return .failed(.circuitOpen(host: key, retryIn: retryIn), retryable: false, wait: nil)
         case .allowed(let isProbe): probe = isProbe
         }
+        var pick: InstancePool.Pick?
+        if let routing {
+            do {
+                pick = try await routing.pool.pick(avoiding: routing, timeout: request.timeout)
+            } catch {
+                breaker.release(probe: probe)
+                if Task.isCancelled || error is CancellationError {
+                    return .failed(.cancelled, retryable: false, wait: nil)
+                }
+                let failure = error as? TransportError ?? TransportError(.other, detail: String(describing: error))
+                return .failed(
+                    .transport(failure), retryable: operation.resilience.retry.retriesConnectionFailures, wait: nil)
+            }
+            if let pick {
+                routing.record(pick)
+                request.head.scheme = pick.instance.scheme
+                request.head.authority = pick.instance.authority
+            }
+        }
         let span = observer.startStreamSpan(operation, request: &request)
         observer.streamConnecting(operation, request: request)
         let response: StreamingTransportResponse
@@ -609,11 +632,16 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
         } catch {
             observer.endStreamSpan(span, status: nil, error: error)
             let cancelled = Task.isCancelled || error is CancellationError
+            if let pick { routing?.pool.finish(pick, failed: cancelled ? nil : true) }
             if cancelled {
                 breaker.release(probe: probe)
                 return .failed(.cancelled, retryable: false, wait: nil)
             }
-            publish(breaker.record(failure: true, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+            if routing?.pool.hasHealthyInstance == true {
+                breaker.release(probe: probe)
+            } else {
+                publish(breaker.record(failure: true, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+            }
             let failure = error as? TransportError ?? TransportError(.other, detail: String(describing: error))
             let retry = operation.resilience.retry
             if failure.kind == .timedOut {
@@ -622,9 +650,13 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
             return .failed(.transport(failure), retryable: retry.retriesConnectionFailures, wait: nil)
         }
         let head = response.head
-        publish(
-            breaker.record(
-                failure: head.status.code >= 500, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+        let failed = head.status.code >= 500
+        if let pick { routing?.pool.finish(pick, failed: failed) }
+        if failed, routing?.pool.hasHealthyInstance == true {
+            breaker.release(probe: probe)
+        } else {
+            publish(breaker.record(failure: failed, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+        }
         if head.status.kind == .successful {
             if head.status.code == 204 {
                 observer.endStreamSpan(span, status: head.status, error: nil)

@@ -1,0 +1,549 @@
+import Foundation
+
+/// The instances of one client's service, kept current by its resolver, with what balancing and
+/// outlier detection know about each: calls in flight, failures in a row, ejections.
+///
+/// Look-ups start with the first call (or ``start()``) and run in one background task until the
+/// pool is stopped or released.
+final class InstancePool: @unchecked Sendable {
+    // Safe: every stored `var` is read and written only while `lock` is held; events and
+    // continuations are handed out after it is released.
+    private let lock = NSLock()
+    let discovery: Discovery
+    let service: String
+    let clock: any ResilienceClock
+    private let random: any RandomSource
+    private let deadlines: Deadlines
+    private let observer: CallObserver
+
+    private var members: [Member] = []
+    private var indexByKey: [String: Int] = [:]
+    /// The members' indexes by priority, lowest first, with their cumulative weights for drawing.
+    private var tiers: [Tier] = []
+    /// Changes whenever `members` is replaced, so that a finished attempt finds its member again.
+    private var generation: UInt64 = 0
+    private var ejectedCount = 0
+    /// The earliest end of an ejection, when one is in force.
+    private var nextReturn: Duration?
+    private var lastError: String?
+    /// Whether a look-up has failed while no instances were known.
+    private var hasFailedOnce = false
+    private var state: RunState = .idle
+    private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+    private var subscribers: [UInt64: AsyncStream<InstanceEvent>.Continuation] = [:]
+    private var nextID: UInt64 = 0
+
+    private enum RunState {
+        case idle
+        case running(Task<Void, Never>)
+        case stopped
+    }
+
+    private struct Member {
+        var instance: ServiceInstance
+        var key: String
+        var outstanding = 0
+        var consecutiveFailures = 0
+        var ejectedUntil: Duration?
+        var ejections = 0
+        /// When the last ejection ended; the ejection count decays by one per `ejectFor` after it.
+        var returnedAt: Duration = .zero
+        /// Smooth weighted round robin's running weight.
+        var currentWeight = 0
+
+        init(_ instance: ServiceInstance) {
+            self.instance = instance
+            self.key = instance.description
+        }
+    }
+
+    private struct Tier {
+        var priority: Int
+        var indexes: [Int] = []
+        /// `cumulative[i]` is the sum of the weights of `indexes[0...i]`, each at least 1.
+        var cumulative: [Int] = []
+        var total: Int { cumulative.last ?? 0 }
+    }
+
+    /// The instance chosen for an attempt, to hand back to ``finish(_:failed:)``.
+    struct Pick: Sendable {
+        let instance: ServiceInstance
+        fileprivate let index: Int
+        fileprivate let generation: UInt64
+        fileprivate let key: String
+    }
+
+    init(
+        discovery: Discovery, service: String, clock: any ResilienceClock, random: any RandomSource,
+        deadlines: Deadlines, observer: CallObserver
+    ) {
+        self.discovery = discovery
+        self.service = service
+        self.clock = clock
+        self.random = random
+        self.deadlines = deadlines
+        self.observer = observer
+    }
+
+    deinit {
+        if case .running(let task) = state { task.cancel() }
+    }
+
+    // MARK: - Choosing
+
+    /// An instance for an attempt that has not been to any of `tried` (when another is available),
+    /// waiting up to `timeout` for the first look-up. Throws ``TransportError`` (connection failed)
+    /// when no instance can take the call.
+    func pick(avoiding tried: CallRouting?, timeout: Duration) async throws -> Pick {
+        while true {
+            switch choose(avoiding: tried?.tried ?? []) {
+            case .chosen(let pick): return pick
+            case .unavailable(let reason): throw TransportError(.connectionFailed, detail: reason)
+            case .waitForInstances: try await waitForInstances(timeout: timeout)
+            }
+        }
+    }
+
+    private enum Choice {
+        case chosen(Pick)
+        case unavailable(String)
+        case waitForInstances
+    }
+
+    private func choose(avoiding tried: [String]) -> Choice {
+        let now = clock.now()
+        let (choice, events): (Choice, [InstanceEvent]) = lock.withLock {
+            switch state {
+            case .stopped: return (.unavailable("the \(service) client has shut down"), [])
+            case .idle: startLocked()
+            case .running: break
+            }
+            if members.isEmpty {
+                // A look-up has failed and left nothing to call: fail now rather than wait.
+                if hasFailedOnce, let lastError {
+                    return (.unavailable("no instances of \(service) (\(discovery.resolver)): \(lastError)"), [])
+                }
+                return (.waitForInstances, [])
+            }
+            let events = returnExpired(now: now)
+            let panicking = isPanicking
+            let index =
+                chooseIndex(now: now, ignoringEjections: panicking, avoiding: tried)
+                ?? (tried.isEmpty ? nil : chooseIndex(now: now, ignoringEjections: panicking, avoiding: []))
+            guard let index else {
+                return (.unavailable("every instance of \(service) is ejected"), events)
+            }
+            members[index].outstanding += 1
+            let member = members[index]
+            return (
+                .chosen(Pick(instance: member.instance, index: index, generation: generation, key: member.key)), events
+            )
+        }
+        publish(events)
+        return choice
+    }
+
+    /// Whether more instances are ejected than the panic threshold allows; call with `lock` held.
+    private var isPanicking: Bool {
+        ejectedCount > 0
+            && Double(ejectedCount) > discovery.loadBalancing.panicThreshold * Double(members.count)
+    }
+
+    /// The member for the next attempt, from the lowest priority with one that can take it;
+    /// call with `lock` held.
+    private func chooseIndex(now: Duration, ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
+        func eligible(_ index: Int) -> Bool {
+            let member = members[index]
+            return (ignoringEjections || member.ejectedUntil == nil) && (tried.isEmpty || !tried.contains(member.key))
+        }
+        for tier in tiers {
+            let chosen: Int?
+            switch discovery.loadBalancing.strategy {
+            case .p2c: chosen = powerOfTwoChoices(in: tier, eligible: eligible)
+            case .roundRobin: chosen = roundRobin(in: tier, eligible: eligible)
+            case .pickFirst: chosen = tier.indexes.first(where: eligible)
+            }
+            if let chosen { return chosen }
+        }
+        return nil
+    }
+
+    /// Two members drawn by weight; the one with fewer attempts in flight. Draws that land on a
+    /// member that cannot take the call are tried again a few times before a scan.
+    private func powerOfTwoChoices(in tier: Tier, eligible: (Int) -> Bool) -> Int? {
+        if tier.indexes.count == 1 { return eligible(tier.indexes[0]) ? tier.indexes[0] : nil }
+        var first: Int?
+        for _ in 0..<4 {
+            let drawn = draw(from: tier)
+            if eligible(drawn) {
+                first = drawn
+                break
+            }
+        }
+        guard let first else {
+            // Most of the tier cannot take the call: choose among those that can.
+            let candidates = tier.indexes.filter(eligible)
+            guard !candidates.isEmpty else { return nil }
+            let a = candidates[Int(random.nextUnit() * Double(candidates.count)) % candidates.count]
+            let b = candidates[Int(random.nextUnit() * Double(candidates.count)) % candidates.count]
+            return members[b].outstanding < members[a].outstanding ? b : a
+        }
+        var second: Int?
+        for _ in 0..<4 {
+            let drawn = draw(from: tier)
+            if drawn != first, eligible(drawn) {
+                second = drawn
+                break
+            }
+        }
+        if second == nil {
+            // The draws kept landing on the first (a heavy weight) or on members that cannot take
+            // the call: the second is any other that can.
+            let others = tier.indexes.filter { $0 != first && eligible($0) }
+            if !others.isEmpty { second = others[Int(random.nextUnit() * Double(others.count)) % others.count] }
+        }
+        guard let second else { return first }
+        return members[second].outstanding < members[first].outstanding ? second : first
+    }
+
+    /// A member of `tier` drawn at random in proportion to its weight.
+    private func draw(from tier: Tier) -> Int {
+        let target = Int(random.nextUnit() * Double(tier.total))
+        var low = 0
+        var high = tier.cumulative.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if tier.cumulative[middle] > target { high = middle } else { low = middle + 1 }
+        }
+        return tier.indexes[low]
+    }
+
+    /// Smooth weighted round robin: every eligible member gains its weight, the one with the most
+    /// is chosen and pays back the total.
+    private func roundRobin(in tier: Tier, eligible: (Int) -> Bool) -> Int? {
+        var best: Int?
+        var total = 0
+        for index in tier.indexes where eligible(index) {
+            let weight = max(1, members[index].instance.weight)
+            members[index].currentWeight += weight
+            total += weight
+            if best.map({ members[index].currentWeight > members[$0].currentWeight }) ?? true { best = index }
+        }
+        if let best { members[best].currentWeight -= total }
+        return best
+    }
+
+    // MARK: - Outcomes
+
+    /// Records how an attempt to `pick` ended: `failed` by the circuit breaker's rules, or `nil`
+    /// when it says nothing about the instance (cancelled, refused before sending).
+    func finish(_ pick: Pick, failed: Bool?) {
+        let now = clock.now()
+        let events: [InstanceEvent] = lock.withLock {
+            guard let index = currentIndex(of: pick) else { return [] }
+            members[index].outstanding = max(0, members[index].outstanding - 1)
+            guard let failed else { return [] }
+            if !failed {
+                members[index].consecutiveFailures = 0
+                decay(index, now: now)
+                return []
+            }
+            members[index].consecutiveFailures += 1
+            guard let policy = discovery.outlierDetection, members[index].ejectedUntil == nil,
+                members[index].consecutiveFailures >= policy.consecutiveFailures,
+                Double(ejectedCount + 1) <= policy.maxEjected * Double(members.count)
+            else { return [] }
+            decay(index, now: now)
+            members[index].ejections += 1
+            let length = min(policy.ejectFor * members[index].ejections, policy.maxEjectFor)
+            members[index].ejectedUntil = now + length
+            ejectedCount += 1
+            nextReturn = min(nextReturn ?? now + length, now + length)
+            return [.ejected(members[index].instance, for: length)]
+        }
+        publish(events)
+    }
+
+    /// Whether some instance is serving with no failure since its last success: the service's
+    /// circuit breaker counts a failed attempt only when none is, so that one bad instance is
+    /// left to outlier detection while a service failing everywhere still opens the circuit.
+    var hasHealthyInstance: Bool {
+        let now = clock.now()
+        let (healthy, events): (Bool, [InstanceEvent]) = lock.withLock {
+            let events = returnExpired(now: now)
+            return (members.contains { $0.ejectedUntil == nil && $0.consecutiveFailures == 0 }, events)
+        }
+        publish(events)
+        return healthy
+    }
+
+    private func currentIndex(of pick: Pick) -> Int? {
+        if pick.generation == generation { return pick.index }
+        return indexByKey[pick.key]
+    }
+
+    /// One fewer past ejection for each `ejectFor` the member has served since its last one.
+    private func decay(_ index: Int, now: Duration) {
+        guard let policy = discovery.outlierDetection, members[index].ejections > 0,
+            members[index].ejectedUntil == nil
+        else { return }
+        while members[index].ejections > 0, now - members[index].returnedAt >= policy.ejectFor {
+            members[index].ejections -= 1
+            members[index].returnedAt += policy.ejectFor
+        }
+    }
+
+    /// Returns the members whose ejection has ended; call with `lock` held.
+    private func returnExpired(now: Duration) -> [InstanceEvent] {
+        guard let due = nextReturn, now >= due else { return [] }
+        var events: [InstanceEvent] = []
+        var next: Duration?
+        for index in members.indices {
+            guard let until = members[index].ejectedUntil else { continue }
+            if until <= now {
+                members[index].ejectedUntil = nil
+                members[index].consecutiveFailures = 0
+                members[index].returnedAt = now
+                ejectedCount -= 1
+                events.append(.returned(members[index].instance))
+            } else {
+                next = min(next ?? until, until)
+            }
+        }
+        nextReturn = next
+        return events
+    }
+
+    // MARK: - Health
+
+    /// Every instance's state now.
+    func health() -> ServiceHealth {
+        let now = clock.now()
+        let (health, events): (ServiceHealth, [InstanceEvent]) = lock.withLock {
+            let events = returnExpired(now: now)
+            let instances = members.map { member in
+                InstanceHealth(
+                    instance: member.instance,
+                    state: member.ejectedUntil.map { .ejected(remaining: $0 - now) } ?? .serving,
+                    outstanding: member.outstanding, consecutiveFailures: member.consecutiveFailures,
+                    ejections: member.ejections)
+            }
+            return (ServiceHealth(instances: instances, lastResolutionError: lastError, panicking: isPanicking), events)
+        }
+        publish(events)
+        return health
+    }
+
+    /// Changes from now on, to each subscriber, until the pool stops or the subscriber goes.
+    func changes() -> AsyncStream<InstanceEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: InstanceEvent.self, bufferingPolicy: .bufferingNewest(256))
+        let id: UInt64? = lock.withLock {
+            if case .stopped = state { return nil }
+            nextID += 1
+            subscribers[nextID] = continuation
+            return nextID
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.lock.withLock { self?.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    private func publish(_ events: [InstanceEvent]) {
+        guard !events.isEmpty else { return }
+        let current = lock.withLock { Array(subscribers.values) }
+        for event in events {
+            observer.instanceChanged(event, service: service)
+            for subscriber in current { subscriber.yield(event) }
+        }
+    }
+
+    // MARK: - Look-ups
+
+    /// Starts looking instances up, if not started.
+    func start() {
+        lock.withLock {
+            if case .idle = state { startLocked() }
+        }
+    }
+
+    /// Stops looking up and fails the calls waiting for instances; later calls are refused.
+    func stop() {
+        let (task, waiting, listening):
+            (Task<Void, Never>?, [CheckedContinuation<Void, any Error>], [AsyncStream<InstanceEvent>.Continuation]) =
+                lock.withLock {
+                    let task: Task<Void, Never>?
+                    if case .running(let running) = state { task = running } else { task = nil }
+                    state = .stopped
+                    defer {
+                        waiters = [:]
+                        subscribers = [:]
+                    }
+                    return (task, Array(waiters.values), Array(subscribers.values))
+                }
+        task?.cancel()
+        let failure = TransportError(.connectionFailed, detail: "the \(service) client has shut down")
+        for waiter in waiting { waiter.resume(throwing: failure) }
+        for subscriber in listening { subscriber.finish() }
+    }
+
+    /// Starts the look-up task; call with `lock` held and `state` idle.
+    private func startLocked() {
+        // Detached: the look-ups outlive the call that started them and must not keep its
+        // task-locals. The task holds the pool weakly, so releasing the client ends it.
+        let task = Task.detached { [weak self] in
+            var failures = 0
+            while !Task.isCancelled {
+                guard let pool = self else { return }
+                guard let delay = await pool.lookUp(failures: &failures) else { return }
+                do {
+                    try await pool.clock.sleep(for: delay)
+                } catch {
+                    return
+                }
+            }
+        }
+        state = .running(task)
+    }
+
+    /// Looks the instances up once and returns how long to wait before the next look-up, or
+    /// `nil` when there is nothing more to look up.
+    private func lookUp(failures: inout Int) async -> Duration? {
+        let resolver = discovery.resolver
+        do {
+            let resolution = try await resolver.resolve()
+            guard !resolution.instances.isEmpty else {
+                throw DNSResolutionError(name: String(describing: resolver), kind: .noRecords)
+            }
+            failures = 0
+            update(resolution.instances)
+            if resolver is StaticInstanceResolver { return nil }
+            return min(resolution.timeToLive ?? discovery.refresh, discovery.refresh)
+        } catch {
+            if Task.isCancelled { return nil }
+            failures += 1
+            failed(error)
+            let backoff = Duration.seconds(1) * (1 << min(failures - 1, 10))
+            return min(backoff, discovery.refresh) * (0.5 + 0.5 * random.nextUnit())
+        }
+    }
+
+    private func update(_ instances: [ServiceInstance]) {
+        var seen: Set<String> = []
+        let unique = instances.filter { seen.insert($0.description).inserted }
+        let (events, waiting): ([InstanceEvent], [CheckedContinuation<Void, any Error>]) = lock.withLock {
+            var events: [InstanceEvent] = []
+            var next: [Member] = []
+            for instance in unique {
+                var member = indexByKey[instance.description].map { members[$0] } ?? Member(instance)
+                if indexByKey[instance.description] == nil { events.append(.added(instance)) }
+                member.instance = instance
+                next.append(member)
+            }
+            for member in members where !seen.contains(member.key) { events.append(.removed(member.instance)) }
+            members = next
+            indexByKey = Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].key, $0) })
+            ejectedCount = members.filter { $0.ejectedUntil != nil }.count
+            nextReturn = members.compactMap(\.ejectedUntil).min()
+            tiers = Self.tiers(of: members)
+            generation += 1
+            lastError = nil
+            let waiting = Array(waiters.values)
+            waiters = [:]
+            return (events, waiting)
+        }
+        for waiter in waiting { waiter.resume() }
+        publish(events)
+    }
+
+    private func failed(_ error: any Error) {
+        let description = String(describing: error)
+        let waiting: [CheckedContinuation<Void, any Error>] = lock.withLock {
+            lastError = description
+            hasFailedOnce = true
+            guard members.isEmpty else { return [] }
+            defer { waiters = [:] }
+            return Array(waiters.values)
+        }
+        let failure = TransportError(
+            .connectionFailed, detail: "no instances of \(service) (\(discovery.resolver)): \(description)")
+        for waiter in waiting { waiter.resume(throwing: failure) }
+        publish([.resolutionFailed(description)])
+    }
+
+    private static func tiers(of members: [Member]) -> [Tier] {
+        var byPriority: [Int: Tier] = [:]
+        for (index, member) in members.enumerated() {
+            let priority = member.instance.priority
+            var tier = byPriority[priority] ?? Tier(priority: priority)
+            tier.indexes.append(index)
+            tier.cumulative.append(tier.total + max(1, member.instance.weight))
+            byPriority[priority] = tier
+        }
+        return byPriority.values.sorted { $0.priority < $1.priority }
+    }
+
+    /// Waits for the first look-up to find instances, up to `timeout`.
+    private func waitForInstances(timeout: Duration) async throws {
+        let id = lock.withLock {
+            nextID += 1
+            return nextID
+        }
+        let timer = deadlines.schedule(at: clock.now() + timeout) { [weak self] in
+            self?.resumeWaiter(
+                id,
+                throwing: TransportError(
+                    .timedOut, detail: "no instances of \(self?.service ?? "the service") found within \(timeout)"))
+        }
+        defer { deadlines.cancel(timer) }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Bool = lock.withLock {
+                    if !members.isEmpty || hasFailedOnce { return true }
+                    if case .stopped = state { return true }
+                    waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            resumeWaiter(id, throwing: CancellationError())
+        }
+        // The look-up task resumed this one after releasing the lock; taking it shows the thread
+        // sanitizer the hand-over.
+        lock.withLock {}
+    }
+
+    private func resumeWaiter(_ id: UInt64, throwing error: any Error) {
+        let waiter = lock.withLock { waiters.removeValue(forKey: id) }
+        waiter?.resume(throwing: error)
+    }
+}
+
+/// Where the attempts of one call have been, so that a retry goes elsewhere; shared by the copies
+/// of the call's ``PipelineRequest``.
+final class CallRouting: Sendable {
+    let pool: InstancePool
+    private let visited = Locked<[String]>([])
+
+    init(pool: InstancePool) {
+        self.pool = pool
+    }
+
+    /// The instances tried so far, by description.
+    var tried: [String] { visited.current }
+
+    /// Notes that an attempt went to `pick`'s instance. The last eight are kept: enough for any
+    /// call's attempts, and bounded for a stream that reconnects for days.
+    func record(_ pick: InstancePool.Pick) {
+        visited.withLock { visited in
+            if visited.count == 8 { visited.removeFirst() }
+            visited.append(pick.instance.description)
+        }
+    }
+}

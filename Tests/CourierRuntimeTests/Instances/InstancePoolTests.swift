@@ -1,0 +1,318 @@
+import CourierRuntimeTesting
+import Foundation
+import HTTPTypes
+import Testing
+
+@_spi(Generated) @testable import CourierRuntime
+
+/// A resolver that answers from a script: each look-up takes the next answer (the last repeats).
+private final class ScriptedResolver: InstanceResolver {
+    enum Answer: Sendable {
+        case instances([ServiceInstance], ttl: Duration?)
+        case failure(String)
+    }
+
+    private let answers: Locked<[Answer]>
+    let lookUps = Locked(0)
+
+    init(_ answers: [Answer]) {
+        self.answers = Locked(answers)
+    }
+
+    func resolve() async throws -> InstanceResolution {
+        lookUps.withLock { $0 += 1 }
+        let answer = answers.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] }
+        switch answer {
+        case .instances(let instances, let ttl): return InstanceResolution(instances: instances, timeToLive: ttl)
+        case .failure(let reason): throw TransportError(.connectionFailed, detail: reason)
+        }
+    }
+
+    var description: String { "scripted" }
+}
+
+/// A transport that answers by the instance a request goes to, and records where each went.
+private final class InstanceTransport: HTTPTransport {
+    let answers: @Sendable (String) async throws -> Int
+    let authorities = Locked<[String]>([])
+
+    init(_ answers: @escaping @Sendable (String) async throws -> Int) {
+        self.answers = answers
+    }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let authority = request.head.authority ?? ""
+        authorities.withLock { $0.append(authority) }
+        let status = try await answers(authority)
+        return TransportResponse(head: HTTPResponse(status: .init(code: status)))
+    }
+}
+
+private func instance(_ last: Int, weight: Int = 1, priority: Int = 0) -> ServiceInstance {
+    ServiceInstance(host: "10.0.0.\(last)", port: 8080, weight: weight, priority: priority)
+}
+
+@Suite("Instances: balancing, outlier ejection, look-ups")
+struct InstancePoolTests {
+    let clock = ManualClock()
+
+    private func pool(
+        _ discovery: Discovery, seed: UInt64 = 7
+    ) -> InstancePool {
+        let state = ResilienceState(clock: clock, random: SeededRandom(seed: seed))
+        return InstancePool(
+            discovery: discovery, service: "payments", clock: clock, random: state.random, deadlines: state.deadlines,
+            observer: CallObserver(Observability(), secrets: noSecrets))
+    }
+
+    /// `count` picks, each finished at once with `failed`, by instance host.
+    private func tally(_ pool: InstancePool, _ count: Int, failed: Bool? = false) async throws -> [String: Int] {
+        var tally: [String: Int] = [:]
+        for _ in 0..<count {
+            let pick = try await pool.pick(avoiding: nil, timeout: .seconds(1))
+            tally[pick.instance.host, default: 0] += 1
+            pool.finish(pick, failed: failed)
+        }
+        return tally
+    }
+
+    @Test("p2c steers away from an instance with many calls in flight")
+    func powerOfTwoChoices() async throws {
+        let pool = pool(.instances([instance(1), instance(2), instance(3)]))
+        var held: [InstancePool.Pick] = []
+        // Hold calls open until 10.0.0.1 has several more in flight than the others ever get.
+        while held.filter({ $0.instance.host == "10.0.0.1" }).count < 5 {
+            held.append(try await pool.pick(avoiding: nil, timeout: .seconds(1)))
+        }
+        let busiest = held.filter { $0.instance.host == "10.0.0.1" }.count
+        for pick in held where pick.instance.host != "10.0.0.1" { pool.finish(pick, failed: false) }
+        let tally = try await tally(pool, 300)
+        #expect(busiest == 5)
+        #expect(tally["10.0.0.1"] == nil, "\(tally)")
+        #expect((tally["10.0.0.2"] ?? 0) > 100 && (tally["10.0.0.3"] ?? 0) > 100, "\(tally)")
+    }
+
+    @Test("round robin follows SRV weights exactly; p2c in proportion")
+    func weights() async throws {
+        let weighted = [instance(1, weight: 10), instance(2, weight: 30)]
+        let roundRobin = try await tally(
+            pool(.instances(weighted, loadBalancing: LoadBalancingPolicy(.roundRobin))), 400)
+        #expect(roundRobin == ["10.0.0.1": 100, "10.0.0.2": 300])
+        // p2c draws by weight, then takes the less busy; with every call finished at once the
+        // first draw wins ties, so the shares follow the weights.
+        let p2c = try await tally(pool(.instances(weighted)), 4000)
+        let share = Double(p2c["10.0.0.2"] ?? 0) / 4000
+        #expect(share > 0.68 && share < 0.82, "\(p2c)")
+    }
+
+    @Test("pick-first sends everything to the first instance while it serves")
+    func pickFirst() async throws {
+        let pool = pool(
+            .instances(
+                [instance(1), instance(2)], loadBalancing: LoadBalancingPolicy(.pickFirst),
+                outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 2)))
+        #expect(try await tally(pool, 20) == ["10.0.0.1": 20])
+        _ = try await tally(pool, 2, failed: true)
+        #expect(try await tally(pool, 20) == ["10.0.0.2": 20], "the first is ejected after two failures")
+    }
+
+    @Test("a higher SRV priority gets calls only when every instance of the lowest is ejected")
+    func priorities() async throws {
+        let pool = pool(
+            .instances(
+                [instance(1, priority: 10), instance(2, priority: 20)],
+                loadBalancing: LoadBalancingPolicy(panicThreshold: 1),
+                outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 1, maxEjected: 1)))
+        #expect(try await tally(pool, 50) == ["10.0.0.1": 50])
+        _ = try await tally(pool, 1, failed: true)
+        #expect(try await tally(pool, 50) == ["10.0.0.2": 50])
+    }
+
+    @Test("failures in a row eject an instance for ejectFor, longer each time, up to maxEjectFor")
+    func ejection() async throws {
+        let policy = OutlierDetectionPolicy(
+            consecutiveFailures: 3, ejectFor: .seconds(10), maxEjectFor: .seconds(25), maxEjected: 0.5)
+        let pool = pool(
+            .instances(
+                [instance(1), instance(2)], loadBalancing: LoadBalancingPolicy(.pickFirst), outlierDetection: policy))
+        let events = pool.changes()
+        _ = try await tally(pool, 1)
+        func failOn1(_ times: Int) async throws {
+            #expect(try await tally(pool, 2, failed: true) == ["10.0.0.1": 2])
+            #expect(try await tally(pool, 1) == ["10.0.0.1": 1], "a success starts the count again")
+            #expect(try await tally(pool, times, failed: true) == ["10.0.0.1": times])
+        }
+        try await failOn1(3)
+        var health = pool.health()
+        let ejected = try #require(health.instances.first { $0.instance.host == "10.0.0.1" })
+        #expect(ejected.state == .ejected(remaining: .seconds(10)))
+        #expect(try await tally(pool, 20) == ["10.0.0.2": 20])
+
+        clock.advance(by: .seconds(10))
+        #expect(pool.health().instances.allSatisfy { $0.state == .serving })
+        try await failOn1(3)
+        health = pool.health()
+        #expect(health.instances.first { $0.instance.host == "10.0.0.1" }?.state == .ejected(remaining: .seconds(20)))
+        clock.advance(by: .seconds(20))
+        try await failOn1(3)
+        #expect(
+            pool.health().instances.first { $0.instance.host == "10.0.0.1" }?.state
+                == .ejected(remaining: .seconds(25)),
+            "the third ejection would last 30 s; maxEjectFor caps it")
+
+        var seen: [InstanceEvent] = []
+        for await event in events {
+            seen.append(event)
+            if seen.count == 6 { break }
+        }
+        #expect(
+            seen == [
+                .added(instance(1)), .added(instance(2)), .ejected(instance(1), for: .seconds(10)),
+                .returned(instance(1)), .ejected(instance(1), for: .seconds(20)), .returned(instance(1)),
+            ])
+    }
+
+    @Test("maxEjected keeps failing instances in rotation past its share; the panic threshold ignores ejections")
+    func maxEjectedAndPanic() async throws {
+        let four = [instance(1), instance(2), instance(3), instance(4)]
+        let capped = pool(
+            .instances(four, outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 1, maxEjected: 0.5)))
+        _ = try await tally(capped, 40, failed: true)
+        #expect(capped.health().instances.filter { $0.state != .serving }.count == 2)
+        #expect(!capped.health().panicking)
+
+        let panicking = pool(
+            .instances(
+                four, loadBalancing: LoadBalancingPolicy(panicThreshold: 0.5),
+                outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 1, maxEjected: 0.75)))
+        _ = try await tally(panicking, 40, failed: true)
+        let health = panicking.health()
+        #expect(health.instances.filter { $0.state != .serving }.count == 3)
+        #expect(health.panicking)
+        #expect(health.serving.count == 4, "past the threshold every instance takes calls")
+        #expect(try await tally(panicking, 200, failed: nil).count == 4)
+    }
+
+    @Test("a retry goes to an instance the call has not tried")
+    func retryElsewhere() async throws {
+        let transport = InstanceTransport { authority in authority == "10.0.0.1:8080" ? 503 : 200 }
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://payments.internal", transport: transport,
+                resilience: ResilienceOverrides(maxAttempts: 3),
+                resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 3)),
+                discovery: .instances(
+                    [instance(1), instance(2)], loadBalancing: LoadBalancingPolicy(.pickFirst))))
+        let retried = Task { await call(runtime) }
+        // Past the backoff before the retry.
+        while transport.authorities.current.count < 2 {
+            if clock.sleeperCount > 0 { clock.advance(by: .milliseconds(100)) }
+            await Task.yield()
+        }
+        #expect(await retried.value == nil)
+        #expect(transport.authorities.current == ["10.0.0.1:8080", "10.0.0.2:8080"])
+    }
+
+    @Test("the service's circuit opens only when no instance is healthy")
+    func breakerWithInstances() async throws {
+        let everywhere = Locked(false)
+        let transport = InstanceTransport { authority in
+            everywhere.current || authority == "10.0.0.1:8080" ? 503 : 200
+        }
+        let state = ResilienceState(clock: clock, random: SeededRandom(seed: 5))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://payments.internal", transport: transport,
+                resilience: ResilienceOverrides(maxAttempts: 1),
+                resilienceState: state,
+                discovery: .instances(
+                    [instance(1), instance(2), instance(3)],
+                    outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 100))))
+        for _ in 0..<60 { _ = await call(runtime) }
+        #expect(state.circuitState(for: "payments.internal") == .closed, "one bad instance of three")
+        everywhere.withLock { $0 = true }
+        for _ in 0..<60 { _ = await call(runtime) }
+        #expect(state.circuitState(for: "payments.internal") != .closed, "every instance failing")
+    }
+
+    @Test("the first call waits for the first look-up; a failed look-up keeps the last good set, then backs off")
+    func lookUps() async throws {
+        let resolver = ScriptedResolver([
+            .instances([instance(1)], ttl: .seconds(5)),
+            .failure("name server down"),
+            .failure("name server down"),
+            .instances([instance(2)], ttl: .seconds(5)),
+        ])
+        let pool = pool(Discovery(resolver: resolver, refresh: .seconds(30)))
+        #expect(try await tally(pool, 3) == ["10.0.0.1": 3])
+        while clock.sleeperCount == 0 { await Task.yield() }
+        clock.advance(by: .seconds(5))
+        while resolver.lookUps.current < 2 || clock.sleeperCount == 0 { await Task.yield() }
+        #expect(pool.health().lastResolutionError?.contains("name server down") == true)
+        #expect(try await tally(pool, 3) == ["10.0.0.1": 3], "the last good set stays")
+        // The failure's backoff is about a second (jittered), far below the TTL.
+        clock.advance(by: .seconds(1))
+        while resolver.lookUps.current < 3 || clock.sleeperCount == 0 { await Task.yield() }
+        clock.advance(by: .seconds(2))
+        while resolver.lookUps.current < 4 { await Task.yield() }
+        while pool.health().instances.map(\.instance) != [instance(2)] { await Task.yield() }
+        #expect(try await tally(pool, 3) == ["10.0.0.2": 3])
+        #expect(pool.health().lastResolutionError == nil)
+        pool.stop()
+    }
+
+    @Test("with no instance found yet, calls fail with why; after shutdown they fail saying so")
+    func unavailable() async throws {
+        let pool = pool(Discovery(resolver: ScriptedResolver([.failure("NXDOMAIN")])))
+        await #expect {
+            _ = try await pool.pick(avoiding: nil, timeout: .seconds(5))
+        } throws: { error in
+            (error as? TransportError)?.kind == .connectionFailed && "\(error)".contains("NXDOMAIN")
+        }
+        pool.stop()
+        await #expect {
+            _ = try await pool.pick(avoiding: nil, timeout: .seconds(5))
+        } throws: { error in
+            "\(error)".contains("shut down")
+        }
+    }
+
+    @Test("fromEnvironment reads instances, DNS names and the name server; the base URL alone turns discovery off")
+    func environment() throws {
+        struct Client: ServiceClient {
+            static let service = ServiceDescription(
+                name: "Pay", environmentPrefix: "PAY", defaultServer: "https://pay.example.com",
+                discovery: .dnsSRV("_http._tcp.pay.example.com", scheme: "https", refresh: .seconds(10)))
+            let runtime: ServiceRuntime
+            init(configuration: ClientConfiguration) { runtime = ServiceRuntime(configuration: configuration) }
+        }
+        let spec = try Client.fromEnvironment(["PAY_DNS_SERVER": "127.0.0.1:5353"])
+        let dns = try #require(spec.configuration.discovery?.resolver as? DNSInstanceResolver)
+        #expect(dns.query == .service("_http._tcp.pay.example.com"))
+        #expect(dns.nameServer == DNSNameServer("127.0.0.1:5353"))
+        #expect(spec.configuration.discovery?.refresh == .seconds(10))
+
+        let listed = try Client.fromEnvironment(["PAY_INSTANCES": "http://10.0.0.1:8080, https://[fd00::2]"])
+        let instances = try #require(listed.configuration.discovery?.resolver as? StaticInstanceResolver)
+        #expect(
+            instances.instances == [
+                ServiceInstance(host: "10.0.0.1", port: 8080),
+                ServiceInstance(scheme: "https", host: "fd00::2", port: 443),
+            ])
+        #expect(instances.instances[1].authority == "[fd00::2]:443")
+
+        let addresses = try Client.fromEnvironment(["PAY_DNS": "pay.internal:8443"])
+        let byAddress = try #require(addresses.configuration.discovery?.resolver as? DNSInstanceResolver)
+        #expect(byAddress.query == .addresses(host: "pay.internal", port: 8443))
+        #expect(byAddress.scheme == "https")
+
+        #expect(try Client.fromEnvironment(["PAY_BASE_URL": "http://127.0.0.1:9000"]).configuration.discovery == nil)
+
+        for bad in [
+            ["PAY_DNS": "pay.internal"], ["PAY_INSTANCES": "10.0.0.1:8080"], ["PAY_INSTANCES": " , "],
+            ["PAY_DNS_SERVER": "localhost:53"], ["PAY_DNS": "a:1", "PAY_DNS_SRV": "b"],
+        ] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try Client.fromEnvironment(bad) }
+        }
+    }
+}
