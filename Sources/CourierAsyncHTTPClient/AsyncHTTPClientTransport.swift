@@ -244,8 +244,26 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         if error is NIOConnectionError {
             return TransportError(.connectionFailed, detail: String(describing: error))
         }
-        if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
-            return TransportError(.connectionFailed, detail: String(describing: error))
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ECONNREFUSED:
+                return TransportError(.connectionFailed, detail: String(describing: error))
+            case ECONNRESET, ECONNABORTED, EPIPE:
+                // The server closed the connection under the request (a restart, an instance
+                // killed): the request may have been received, so it is retried only when
+                // idempotent.
+                return TransportError(.connectionLost, detail: String(describing: error))
+            default:
+                break
+            }
+        }
+        if let error = error as? NIOCore.ChannelError {
+            switch error {
+            case .ioOnClosedChannel, .eof, .alreadyClosed, .outputClosed:
+                return TransportError(.connectionLost, detail: String(describing: error))
+            default:
+                break
+            }
         }
         return TransportError(unknown, detail: String(describing: error))
     }

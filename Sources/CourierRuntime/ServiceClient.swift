@@ -106,10 +106,11 @@ extension ServiceClient {
     }
 
     /// How the service's instances stand, or `nil` when the client sends every call to its server.
-    public func health() -> ServiceHealth? { runtime.health() }
+    /// (Not `health()`: that is a common endpoint name.)
+    public func instanceHealth() -> ServiceHealth? { runtime.instanceHealth() }
 
     /// Changes to the service's instances from now on, until the client shuts down.
-    public var healthChanges: AsyncStream<InstanceEvent> { runtime.healthChanges }
+    public var instanceChanges: AsyncStream<InstanceEvent> { runtime.instanceChanges }
 
     /// Stops the client's background work (instance look-ups); calls that need an instance fail
     /// afterwards. Releasing the last copy of a client does the same.

@@ -131,14 +131,14 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// How the service's instances stand, or `nil` when the client sends every call to its server.
-    public func health() -> ServiceHealth? {
+    public func instanceHealth() -> ServiceHealth? {
         instances?.health()
     }
 
     /// Changes to the service's instances (found, gone, ejected, back, a failed look-up) from now
     /// on; the sequence ends when the client shuts down. Empty when the client has no
     /// ``ClientConfiguration/discovery``.
-    public var healthChanges: AsyncStream<InstanceEvent> {
+    public var instanceChanges: AsyncStream<InstanceEvent> {
         guard let instances else { return AsyncStream { $0.finish() } }
         return instances.changes()
     }

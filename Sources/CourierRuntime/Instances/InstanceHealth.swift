@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the instances of a service stand: `client.health()`.
+/// How the instances of a service stand: `client.instanceHealth()`.
 public struct ServiceHealth: Sendable, Hashable {
     /// Every instance known now, in the order found.
     public var instances: [InstanceHealth]
@@ -38,7 +38,7 @@ public struct InstanceHealth: Sendable, Hashable {
     public var ejections: Int
 }
 
-/// A change to the instances of a service: `client.healthChanges`.
+/// A change to the instances of a service: `client.instanceChanges`.
 public enum InstanceEvent: Sendable, Hashable {
     /// A look-up found a new instance.
     case added(ServiceInstance)

@@ -53,7 +53,8 @@ public enum ReservedNames {
     public static let authMembers: Set<String> = ["credentials"]
     /// Members every generated client has besides the methods of each endpoint.
     public static let clientMembers: Set<String> = [
-        "configuration", "fromEnvironment", "runtime", "headers", "service",
+        "configuration", "fromEnvironment", "runtime", "headers", "service", "instanceHealth", "instanceChanges",
+        "shutdown",
     ]
     /// The suffix of the method that returns an endpoint's value with the response's metadata:
     /// `getPaymentWithResponse`.

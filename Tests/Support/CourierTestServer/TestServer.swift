@@ -22,12 +22,14 @@ public struct RecordedRequest: Sendable, Hashable {
     public var receivedAt: Date
 }
 
-/// An HTTP server on 127.0.0.1 implementing the example services of `Specs/`, with routes that
+/// An HTTP server on 127.0.0.1 (or another loopback address) implementing the example services of `Specs/`, with routes that
 /// misbehave on purpose (undeclared statuses, malformed JSON, unknown enum values), for
 /// end-to-end tests of generated clients.
 public final class ExampleServer: Sendable {
     /// The port the server listens on.
     public let port: Int
+    /// The address it listens on: `127.0.0.1` unless started on another.
+    public let host: String
     private let task: Task<Void, any Error>
     private let log: RequestLog
     private let faults: FaultPlan
@@ -37,9 +39,11 @@ public final class ExampleServer: Sendable {
     public let webSockets: WebSocketSignals
 
     private init(
-        port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan, signals: StreamSignals,
+        host: String, port: Int, task: Task<Void, any Error>, log: RequestLog, faults: FaultPlan,
+        signals: StreamSignals,
         webSockets: WebSocketSignals
     ) {
+        self.host = host
         self.port = port
         self.task = task
         self.log = log
@@ -48,11 +52,11 @@ public final class ExampleServer: Sendable {
         self.webSockets = webSockets
     }
 
-    /// `ws://127.0.0.1:<port>`.
-    public var webSocketURL: String { "ws://127.0.0.1:\(port)" }
+    /// `ws://<host>:<port>`.
+    public var webSocketURL: String { "ws://\(host):\(port)" }
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://<host>:<port>`.
+    public var baseURL: String { "http://\(host):\(port)" }
 
     /// Every request so far, oldest first.
     public var requests: [RecordedRequest] { log.all }
@@ -67,8 +71,9 @@ public final class ExampleServer: Sendable {
         self.faults.set(faults, for: pathPrefix, repeatLast: repeatLast)
     }
 
-    /// Starts a server on a free port and returns once it accepts connections.
-    public static func start() async throws -> ExampleServer {
+    /// Starts a server on `port` (by default a free one) of `host` (a loopback address; Linux
+    /// routes all of 127.0.0.0/8 to the loopback interface) and returns once it accepts connections.
+    public static func start(host: String = "127.0.0.1", port: Int = 0) async throws -> ExampleServer {
         let log = RequestLog()
         let faults = FaultPlan()
         let router = Router()
@@ -89,7 +94,7 @@ public final class ExampleServer: Sendable {
                 request, channel, _ in
                 WebSocketRoutes.shouldUpgrade(request, channel: channel, signals: webSockets)
             },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in ready.set(channel.localAddress?.port ?? 0) },
             logger: logger
         )
@@ -97,7 +102,8 @@ public final class ExampleServer: Sendable {
         for _ in 0..<500 {
             if let port = ready.value {
                 return ExampleServer(
-                    port: port, task: task, log: log, faults: faults, signals: signals, webSockets: webSockets)
+                    host: host, port: port, task: task, log: log, faults: faults, signals: signals,
+                    webSockets: webSockets)
             }
             try await Task.sleep(for: .milliseconds(10))
         }

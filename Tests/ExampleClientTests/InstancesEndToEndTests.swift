@@ -1,0 +1,194 @@
+import CourierAsyncHTTPClient
+import CourierRuntime
+import CourierTestServer
+import Foundation
+import Testing
+
+/// Three example servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3, and dnsmasq serving their
+/// records; the Users client (its `health` endpoint, `GET /api/health`) spread over them.
+@Suite("Instances found through a real DNS server")
+struct InstancesEndToEndTests {
+    /// The servers, started for one test on the three loopback addresses.
+    private static func servers(samePort: Bool = false) async throws -> [ExampleServer] {
+        let first = try await ExampleServer.start(host: "127.0.0.1")
+        let port = samePort ? first.port : 0
+        return [
+            first, try await ExampleServer.start(host: "127.0.0.2", port: port),
+            try await ExampleServer.start(host: "127.0.0.3", port: port),
+        ]
+    }
+
+    private static func srvRecords(_ servers: [ExampleServer], weights: [Int] = [1, 1, 1]) -> [DNSServer.Record] {
+        servers.enumerated().flatMap { index, server in
+            [
+                DNSServer.Record.service(
+                    name: "_http._tcp.users.test", target: "node\(index).users.test", port: server.port,
+                    weight: weights[index]),
+                .address(name: "node\(index).users.test", address: server.host),
+            ]
+        }
+    }
+
+    private static func client(
+        _ discovery: Discovery, nameServer dns: DNSServer, transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        maxAttempts: Int = 3
+    ) throws -> UsersClient {
+        var configuration = ClientConfiguration(
+            server: "http://users.test", transport: transport, resilience: ResilienceOverrides(maxAttempts: maxAttempts)
+        )
+        configuration.discovery = discovery.askingNameServer(try #require(DNSNameServer(dns.address)))
+        return UsersClient(configuration: configuration)
+    }
+
+    /// Requests each server has had to `/api/health`.
+    private static func counts(_ servers: [ExampleServer]) -> [Int] {
+        servers.map { server in server.requests.filter { $0.target == "/api/health" }.count }
+    }
+
+    @Test("SRV records: their ports, weights and priorities; addresses from the additional records")
+    func serviceRecords() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        var records = Self.srvRecords(Array(servers.prefix(2)), weights: [10, 30])
+        records.append(
+            .service(name: "_http._tcp.users.test", target: "backup.users.test", port: servers[2].port, priority: 5))
+        records.append(.address(name: "backup.users.test", address: servers[2].host))
+        let dns = try await DNSServer.start(records, ttl: 7)
+        defer { dns.stop() }
+
+        let resolver = DNSInstanceResolver(.service("_http._tcp.users.test"), nameServer: DNSNameServer(dns.address))
+        let resolution = try await resolver.resolve()
+        #expect(
+            Set(resolution.instances) == [
+                ServiceInstance(host: "127.0.0.1", port: servers[0].port, weight: 10),
+                ServiceInstance(host: "127.0.0.2", port: servers[1].port, weight: 30),
+                ServiceInstance(host: "127.0.0.3", port: servers[2].port, weight: 1, priority: 5),
+            ])
+        #expect(resolution.timeToLive == .seconds(7))
+
+        let client = try Self.client(
+            .dnsSRV("_http._tcp.users.test", loadBalancing: LoadBalancingPolicy(.roundRobin)), nameServer: dns)
+        defer { client.shutdown() }
+        for _ in 0..<40 { #expect(try await client.health() == "ok") }
+        #expect(Self.counts(servers) == [10, 30, 0], "weights 10:30; the priority-5 backup gets nothing")
+    }
+
+    @Test("A records: every address is an instance on the port given", arguments: TransportKind.allCases)
+    func addressRecords(_ transport: TransportKind) async throws {
+        let servers = try await Self.servers(samePort: true)
+        defer { servers.forEach { $0.stop() } }
+        let dns = try await DNSServer.start(servers.map { .address(name: "users.test", address: $0.host) })
+        defer { dns.stop() }
+        let client = try Self.client(
+            .dns(host: "users.test", port: servers[0].port, loadBalancing: LoadBalancingPolicy(.roundRobin)),
+            nameServer: dns, transport: transport.make())
+        defer { client.shutdown() }
+        for _ in 0..<30 { #expect(try await client.health() == "ok") }
+        #expect(Self.counts(servers) == [10, 10, 10])
+        #expect(client.instanceHealth()?.instances.count == 3)
+    }
+
+    @Test(
+        "the records change and the client follows within the TTL; with the DNS server gone the last good set keeps working"
+    )
+    func recordsChange() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        let dns = try await DNSServer.start(Self.srvRecords([servers[0]]), ttl: 1)
+        defer { dns.stop() }
+        let client = try Self.client(.dnsSRV("_http._tcp.users.test"), nameServer: dns)
+        defer { client.shutdown() }
+        let changes = client.instanceChanges
+        for _ in 0..<5 { _ = try await client.health() }
+        #expect(Self.counts(servers) == [5, 0, 0])
+
+        try await dns.replace(Self.srvRecords([servers[1]]), ttl: 1)
+        var events = changes.makeAsyncIterator()
+        var seen: [InstanceEvent] = []
+        while seen.count < 3, let event = await events.next() {
+            if case .resolutionFailed = event { continue }
+            seen.append(event)
+        }
+        #expect(seen.contains(.added(ServiceInstance(host: "127.0.0.2", port: servers[1].port))))
+        #expect(seen.contains(.removed(ServiceInstance(host: "127.0.0.1", port: servers[0].port))))
+        for _ in 0..<5 { _ = try await client.health() }
+        #expect(Self.counts(servers) == [5, 5, 0])
+
+        dns.stop()
+        while true {
+            guard let event = await events.next() else { break }
+            if case .resolutionFailed = event { break }
+        }
+        for _ in 0..<5 { _ = try await client.health() }
+        #expect(Self.counts(servers) == [5, 10, 0], "the last good set")
+        #expect(client.instanceHealth()?.lastResolutionError?.contains("users.test") == true)
+    }
+
+    @Test("an instance killed under load is ejected, and no idempotent call is lost")
+    func instanceKilled() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        let dns = try await DNSServer.start(Self.srvRecords(servers), ttl: 30)
+        defer { dns.stop() }
+        let client = try Self.client(
+            .dnsSRV("_http._tcp.users.test", outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 3)),
+            nameServer: dns)
+        defer { client.shutdown() }
+        _ = try await client.health()
+        let failures = Locked<[String]>([])
+        let completed = Locked(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    for _ in 0..<40 {
+                        do {
+                            _ = try await client.health()
+                        } catch {
+                            failures.withLock { $0.append("\(error)") }
+                        }
+                        completed.withLock { $0 += 1 }
+                    }
+                }
+            }
+            while completed.current < 100 { try await Task.sleep(for: .milliseconds(5)) }
+            servers[2].stop()
+            try await group.waitForAll()
+        }
+        #expect(failures.current == [])
+        let health = try #require(client.instanceHealth())
+        let killed = health.instances.first { $0.instance.host == "127.0.0.3" }
+        #expect(killed.map { if case .ejected = $0.state { true } else { false } } == true, "\(health)")
+    }
+
+    @Test("under p2c a slow instance receives fewer calls")
+    func slowInstance() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        servers[0].inject([.delay(.milliseconds(40))], forPathPrefix: "/api/health")
+        let dns = try await DNSServer.start(Self.srvRecords(servers), ttl: 30)
+        defer { dns.stop() }
+        let client = try Self.client(.dnsSRV("_http._tcp.users.test"), nameServer: dns)
+        defer { client.shutdown() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 {
+                group.addTask { for _ in 0..<25 { _ = try await client.health() } }
+            }
+            try await group.waitForAll()
+        }
+        let counts = Self.counts(servers)
+        #expect(counts.reduce(0, +) == 300)
+        #expect(counts[0] < 50, "a fair share would be 100: \(counts)")
+    }
+
+    @Test("without a DNS answer the call fails saying why; after shutdown calls are refused")
+    func unavailable() async throws {
+        let dns = try await DNSServer.start([])
+        defer { dns.stop() }
+        let client = try Self.client(.dnsSRV("_http._tcp.nowhere.test"), nameServer: dns, maxAttempts: 1)
+        let error = await failure { () async throws(UsersError) in try await client.health() }
+        #expect("\(String(describing: error))".contains("_http._tcp.nowhere.test"))
+        client.shutdown()
+        let refused = await failure { () async throws(UsersError) in try await client.health() }
+        #expect("\(String(describing: refused))".contains("shut down"))
+    }
+}

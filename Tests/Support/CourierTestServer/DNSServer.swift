@@ -1,0 +1,168 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A real DNS server for the tests: dnsmasq (Debian's `dnsmasq-base`, which `.ci/run` installs),
+/// serving only the records it is given, on a free port of 127.0.0.1, until stopped.
+public final class DNSServer: @unchecked Sendable {
+    // Safe: `process` and `records` are read and written only while `lock` is held.
+    private let lock = NSLock()
+    private var process: Process?
+    private var records: [Record]
+    /// The UDP and TCP port it answers on.
+    public let port: Int
+
+    /// A record to serve.
+    public enum Record: Sendable, Hashable {
+        /// An A (or AAAA) record.
+        case address(name: String, address: String)
+        /// An SRV record: `name` points at `target` on `port`.
+        case service(name: String, target: String, port: Int, priority: Int = 0, weight: Int = 1)
+    }
+
+    /// `127.0.0.1:<port>`, as `NAME_DNS_SERVER` takes it.
+    public var address: String { "127.0.0.1:\(port)" }
+
+    private init(port: Int, records: [Record]) {
+        self.port = port
+        self.records = records
+    }
+
+    /// Starts dnsmasq with `records`, every one with a time to live of `ttl` seconds.
+    public static func start(_ records: [Record], ttl: Int = 1) async throws -> DNSServer {
+        let server = DNSServer(port: try freePort(), records: records)
+        try await server.launch(ttl: ttl)
+        return server
+    }
+
+    /// Serves `records` instead, on the same port: dnsmasq is restarted with them.
+    public func replace(_ records: [Record], ttl: Int = 1) async throws {
+        stop()
+        lock.withLock { self.records = records }
+        try await launch(ttl: ttl)
+    }
+
+    /// Stops answering (the process ends).
+    public func stop() {
+        let running = lock.withLock {
+            defer { process = nil }
+            return process
+        }
+        guard let running else { return }
+        // Not `waitUntilExit()`, which waits on a run loop that a test's thread does not run.
+        kill(running.processIdentifier, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(running.processIdentifier, &status, 0)
+    }
+
+    deinit {
+        stop()
+    }
+
+    private func launch(ttl: Int) async throws {
+        guard let executable = Self.executable else { throw DNSServerError.notInstalled }
+        let process = Process()
+        process.executableURL = executable
+        var arguments = [
+            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--pid-file=", "--local-ttl=\(ttl)",
+        ]
+        // dnsmasq started by root gives its privileges up to `nobody`, which a sandbox may not have.
+        if getuid() == 0 { arguments.append("--user=root") }
+        for record in lock.withLock({ records }) {
+            switch record {
+            case .address(let name, let address):
+                arguments.append("--host-record=\(name),\(address)")
+            case .service(let name, let target, let port, let priority, let weight):
+                arguments.append("--srv-host=\(name),\(target),\(port),\(priority),\(weight)")
+            }
+        }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        lock.withLock { self.process = process }
+        // Listening once the port cannot be bound by anyone else.
+        for _ in 0..<500 {
+            if !process.isRunning { throw DNSServerError.exited(process.terminationStatus) }
+            if !Self.canBind(port) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        stop()
+        throw DNSServerError.notListening
+    }
+
+    private static var executable: URL? {
+        let paths = ["/usr/sbin/dnsmasq", "/usr/local/sbin/dnsmasq", "/opt/homebrew/sbin/dnsmasq"]
+        return paths.first { FileManager.default.isExecutableFile(atPath: $0) }.map(URL.init(fileURLWithPath:))
+    }
+
+    /// A UDP port of 127.0.0.1 that nothing uses now.
+    private static func freePort() throws -> Int {
+        let socket = Self.udpSocket()
+        guard socket >= 0 else { throw DNSServerError.noPort }
+        defer { close(socket) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw DNSServerError.noPort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
+        let socket = Self.udpSocket()
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    private static func udpSocket() -> Int32 {
+        #if canImport(Glibc)
+            socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        #else
+            socket(AF_INET, SOCK_DGRAM, 0)
+        #endif
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return address
+    }
+}
+
+/// Why the DNS server did not start.
+public enum DNSServerError: Error, CustomStringConvertible {
+    /// dnsmasq is not installed.
+    case notInstalled
+    /// dnsmasq ended with this status at once.
+    case exited(Int32)
+    /// dnsmasq did not take its port within five seconds.
+    case notListening
+    /// No free port was found.
+    case noPort
+
+    public var description: String {
+        switch self {
+        case .notInstalled: "dnsmasq is not installed (Debian: apt-get install dnsmasq-base); the DNS tests need it"
+        case .exited(let status): "dnsmasq exited at once with status \(status)"
+        case .notListening: "dnsmasq did not start answering within five seconds"
+        case .noPort: "no free UDP port on 127.0.0.1"
+        }
+    }
+}
