@@ -559,10 +559,15 @@ extension {{apiType}} {
 {{/hasEnv}}
 {{/authSchemes}}
     /// - `{{envPrefix}}_TIMEOUT` and `{{envPrefix}}_MAX_ATTEMPTS`: the total timeout and attempts per call.
+{{#discovery}}
+    /// - `{{envPrefix}}_INSTANCES`, `{{envPrefix}}_DNS_SRV` or `{{envPrefix}}_DNS`: where the instances
+    ///   are, instead of the spec's `discovery:`; `{{envPrefix}}_DNS_SERVER`: the name server to ask.
+{{/discovery}}
     {{access}} static let service = CourierRuntime.ServiceDescription(
         name: "{{serviceSpecName}}",
         environmentPrefix: "{{envPrefix}}",
-        defaultServer: {{#hasDefaultServer}}{{serverType}}.{{defaultServerCase}}.url{{/hasDefaultServer}}{{^hasDefaultServer}}nil{{/hasDefaultServer}}
+        defaultServer: {{#hasDefaultServer}}{{serverType}}.{{defaultServerCase}}.url{{/hasDefaultServer}}{{^hasDefaultServer}}nil{{/hasDefaultServer}}{{#discovery}},
+        discovery: {{>discovery}}{{/discovery}}
     )
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
@@ -594,7 +599,13 @@ extension {{apiType}} {
     /// Creates a client for a server.
     ///
     /// - Parameters:
+{{#discovery}}
+    ///   - server: Where to send every request; `nil` (the default) sends each to an instance of
+    ///     the service, found as `discovery` says.
+{{/discovery}}
+{{^discovery}}
     ///   - server: Where to send requests.
+{{/discovery}}
 {{#hasAuthSchemes}}
     ///   - auth: The credentials to send.
 {{/hasAuthSchemes}}
@@ -608,8 +619,17 @@ extension {{apiType}} {
     ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
     ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
 {{/hasChannels}}
+{{#discovery}}
+    ///   - discovery: Where the instances are and how calls spread over them; `nil` takes the spec's
+    ///     when `server` is `nil`.
+{{/discovery}}
     {{access}} init(
+{{#discovery}}
+        server: {{serverType}}? = nil,
+{{/discovery}}
+{{^discovery}}
         server: {{serverType}}{{#hasDefaultServer}} = .{{defaultServerCase}}{{/hasDefaultServer}},
+{{/discovery}}
 {{#hasAuthSchemes}}
         auth: {{authType}} = {{authType}}(),
 {{/hasAuthSchemes}}
@@ -617,24 +637,24 @@ extension {{apiType}} {
         headers: {{headersType}} = {{headersType}}(),
 {{/hasHeaders}}
         timeout: Swift.Duration? = nil,
-{{^hasChannels}}
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
-{{/hasChannels}}
-{{#hasChannels}}
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
-        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
-{{/hasChannels}}
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(){{#hasChannels}},
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil{{/hasChannels}}{{#discovery}},
+        discovery: CourierRuntime.Discovery? = nil{{/discovery}}
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
+{{#discovery}}
+            server: server?.url ?? Self.service.defaultURL,
+{{/discovery}}
+{{^discovery}}
             server: server.url,
+{{/discovery}}
             transport: transport,
 {{#hasAuthSchemes}}
             credentials: auth.credentials,
 {{/hasAuthSchemes}}
-            timeout: timeout{{#hasChannels}},{{/hasChannels}}
-{{#hasChannels}}
-            webSocketTransport: webSocketTransport
-{{/hasChannels}}
+            timeout: timeout{{#hasChannels}},
+            webSocketTransport: webSocketTransport{{/hasChannels}}{{#discovery}},
+            discovery: discovery ?? (server == nil ? Self.service.discovery : nil){{/discovery}}
         )
         self.init(configuration: configuration{{#hasHeaders}}, headers: headers{{/hasHeaders}})
     }
@@ -691,6 +711,42 @@ extension {{apiType}} {
 @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
 {{/isDeprecated}}
 
+"""#,
+        "discovery": #"""
+CourierRuntime.Discovery(
+{{#isDNSSRV}}
+            resolver: CourierRuntime.DNSInstanceResolver(
+                .service("{{srvName}}"),
+                scheme: "{{scheme}}"
+            ),
+{{/isDNSSRV}}
+{{#isDNS}}
+            resolver: CourierRuntime.DNSInstanceResolver(
+                .addresses(host: "{{host}}", port: {{port}}),
+                scheme: "{{scheme}}"
+            ),
+{{/isDNS}}
+{{#isInstances}}
+            resolver: CourierRuntime.StaticInstanceResolver([
+{{#instances}}
+                CourierRuntime.ServiceInstance(scheme: "{{scheme}}", host: "{{host}}", port: {{port}}),
+{{/instances}}
+            ]),
+{{/isInstances}}
+            refresh: {{refresh}},
+            loadBalancing: CourierRuntime.LoadBalancingPolicy(.{{policy}}, panicThreshold: {{panicThreshold}}),
+{{#hasOutlierDetection}}
+            outlierDetection: CourierRuntime.OutlierDetectionPolicy(
+                consecutiveFailures: {{consecutiveFailures}},
+                ejectFor: {{ejectFor}},
+                maxEjectFor: {{maxEjectFor}},
+                maxEjected: {{maxEjected}}
+            )
+{{/hasOutlierDetection}}
+{{^hasOutlierDetection}}
+            outlierDetection: nil
+{{/hasOutlierDetection}}
+        )
 """#,
         "docs": #"""
 {{#docLines}}

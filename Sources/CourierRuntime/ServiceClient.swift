@@ -13,6 +13,11 @@ public struct ServiceDescription: Sendable {
     /// declares no discovery and every call goes to the server.
     public var discovery: Discovery?
 
+    /// The base URL of calls whose client names no server: the spec's first server, else one naming
+    /// the service after its discovery (``Discovery/serviceURL``), else an empty URL with which
+    /// every call fails saying so.
+    public var defaultURL: ServerURL { defaultServer ?? discovery?.serviceURL ?? ServerURL("") }
+
     /// Describes a service.
     public init(name: String, environmentPrefix: String, defaultServer: ServerURL?, discovery: Discovery? = nil) {
         self.name = name
@@ -86,7 +91,9 @@ extension ServiceClient {
         let reader = EnvironmentReader(environment)
         let prefix = service.environmentPrefix
         let baseURL = try reader.server(prefix + "_BASE_URL")
-        guard let server = baseURL ?? service.defaultServer else {
+        let discovery = try reader.discovery(
+            prefix: prefix, base: service.discovery, scheme: (baseURL ?? service.defaultServer)?.scheme ?? "http")
+        guard let server = baseURL ?? service.defaultServer ?? (discovery ?? service.discovery)?.serviceURL else {
             throw ConfigurationError(
                 variable: prefix + "_BASE_URL", message: "is not set, and the spec names no server")
         }
@@ -96,9 +103,7 @@ extension ServiceClient {
             credentials: Auth(environment: reader).credentials,
             timeout: try reader.duration(prefix + "_TIMEOUT"))
         configuration.resilience.maxAttempts = try reader.positiveInteger(prefix + "_MAX_ATTEMPTS")
-        configuration.discovery =
-            try reader.discovery(prefix: prefix, base: service.discovery, scheme: server.scheme)
-            ?? (baseURL == nil ? service.discovery : nil)
+        configuration.discovery = discovery ?? (baseURL == nil ? service.discovery : nil)
         if let nameServer = try reader.nameServer(prefix + "_DNS_SERVER") {
             configuration.discovery = configuration.discovery?.askingNameServer(nameServer)
         }

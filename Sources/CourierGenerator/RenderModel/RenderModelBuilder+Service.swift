@@ -22,7 +22,27 @@ extension RenderModelBuilder {
             errors: RenderList(declaredErrors().map(declaredError)),
             endpoints: RenderList(file.endpoints.filter { $0.stream == nil }.map(endpoint)),
             streams: RenderList(file.endpoints.filter { $0.stream != nil }.map(endpoint)),
-            channels: RenderList(file.channels.map(channel)))
+            channels: RenderList(file.channels.map(channel)),
+            discovery: file.discovery.map(discovery))
+    }
+
+    /// The spec's discovery, with the instances of `instances:` parsed (validation checked them).
+    private func discovery(_ discovery: DiscoverySpec) -> Render.Discovery {
+        var instances: [Render.Instance] = []
+        if case .instances(let urls) = discovery.source {
+            for url in urls {
+                guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+                    var host = components.host
+                else { continue }
+                if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+                instances.append(
+                    Render.Instance(scheme: scheme, host: host, port: components.port ?? (scheme == "https" ? 443 : 80))
+                )
+            }
+        }
+        let serverScheme = spec.file.servers.first.flatMap { URLComponents(string: $0.url)?.scheme?.lowercased() }
+        return Render.Discovery(
+            spec: discovery, scheme: discovery.scheme ?? serverScheme ?? "http", instances: RenderList(instances))
     }
 
     /// A channel: its handshake as an endpoint, with what it sends and receives.

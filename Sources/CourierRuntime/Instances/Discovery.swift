@@ -70,6 +70,25 @@ public struct Discovery: Sendable {
         return changed
     }
 
+    /// A base URL naming the service, for a client whose spec names no server: the DNS name
+    /// (without an SRV name's `_service._proto.` labels) or the first instance. Its host is never
+    /// called; it names the breaker, bulkhead and rate limiter.
+    public var serviceURL: ServerURL? {
+        switch resolver {
+        case let dns as DNSInstanceResolver:
+            switch dns.query {
+            case .addresses(let host, let port): return ServerURL("\(dns.scheme)://\(host):\(port)")
+            case .service(let name):
+                let labels = name.split(separator: ".").drop { $0.hasPrefix("_") }
+                return ServerURL("\(dns.scheme)://" + labels.joined(separator: "."))
+            }
+        case let listed as StaticInstanceResolver:
+            return listed.instances.first.map { ServerURL($0.description) }
+        default:
+            return nil
+        }
+    }
+
     /// Why these settings cannot be used, or `nil`.
     var problem: String? {
         if refresh <= .zero { return "discovery refresh must be positive" }

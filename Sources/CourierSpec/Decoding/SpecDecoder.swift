@@ -65,6 +65,7 @@ struct SpecDecoder {
         if let channels = fields["channels"] {
             file.channels = decodeChannels(channels, reconnect: file.channelReconnect, keepalive: file.keepalive)
         }
+        file.discovery = decodeDiscovery(fields)
         return file
     }
 

@@ -440,6 +440,8 @@ public struct SpecFile: Hashable, Sendable {
     public var imports: [Import]
     /// WebSocket channels, in source order.
     public var channels: [ChannelSpec] = []
+    /// Where the service's instances are (`discovery:`), or `nil` for the server URL alone.
+    public var discovery: DiscoverySpec?
 
     /// Whether this file describes a service (rather than only shared models).
     public var isService: Bool { service != nil }
@@ -469,4 +471,59 @@ public struct Spec: Hashable, Sendable {
 
     /// The error with this name, if any is visible.
     public func error(named name: String) -> ErrorDefinition? { allErrors.first { $0.name == name } }
+}
+
+/// Where a service's instances are and how calls spread over them: `discovery:`, with
+/// `loadBalancing:` and `outlierDetection:` beside it.
+public struct DiscoverySpec: Hashable, Sendable {
+    /// Where the instances come from.
+    public enum Source: Hashable, Sendable {
+        /// The SRV records of a name (`dnsSrv:`).
+        case dnsSRV(String)
+        /// Every A and AAAA address of a host, on a port (`dns: host:port`).
+        case dns(host: String, port: Int)
+        /// A fixed list of base URLs (`instances:`).
+        case instances([String])
+    }
+
+    /// How an instance is chosen for each attempt (`loadBalancing.policy`).
+    public enum Policy: String, Hashable, Sendable, CaseIterable {
+        case p2c, roundRobin, pickFirst
+    }
+
+    /// Where the instances come from.
+    public var source: Source
+    /// The scheme of instances found through DNS; `nil` takes the first server's, else `http`.
+    public var scheme: String?
+    /// The longest gap between look-ups. Default 30 s.
+    public var refresh: Duration = .seconds(30)
+    /// How an instance is chosen. Default p2c.
+    public var policy: Policy = .p2c
+    /// With a larger share of instances ejected than this, ejections are ignored. Default 50 %.
+    public var panicThreshold: Double = 0.5
+    /// Passive outlier ejection, or `nil` for `outlierDetection: none`.
+    public var outlierDetection: OutlierDetectionSpec? = OutlierDetectionSpec()
+    /// Where `discovery:` is written.
+    public var location: SourceLocation
+
+    /// Creates discovery settings with the defaults.
+    public init(source: Source, location: SourceLocation) {
+        self.source = source
+        self.location = location
+    }
+}
+
+/// `outlierDetection:`: failures in a row that eject an instance, and for how long.
+public struct OutlierDetectionSpec: Hashable, Sendable {
+    /// Failures in a row that eject an instance. Default 5.
+    public var consecutiveFailures = 5
+    /// The first ejection's length, growing with each ejection. Default 30 s.
+    public var ejectFor: Duration = .seconds(30)
+    /// The longest ejection. Default 5 min.
+    public var maxEjectFor: Duration = .seconds(300)
+    /// The largest share of instances ejected at once. Default 50 %.
+    public var maxEjected: Double = 0.5
+
+    /// Creates the defaults.
+    public init() {}
 }

@@ -7,10 +7,19 @@ public enum SpecKeys {
     /// The top level of a spec or shared model file.
     public static let root = [
         "courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
-        "errors", "models", "endpoints", "channels", "imports",
+        "errors", "models", "endpoints", "channels", "imports", "discovery", "loadBalancing", "outlierDetection",
     ]
     /// Keys that only a service spec may have; a shared model file (no `service:`) may not.
-    public static let serviceOnly = ["basePath", "servers", "auth", "headers", "defaults", "endpoints", "channels"]
+    public static let serviceOnly = [
+        "basePath", "servers", "auth", "headers", "defaults", "endpoints", "channels", "discovery", "loadBalancing",
+        "outlierDetection",
+    ]
+    /// `discovery:`; exactly one of `dnsSrv`, `dns` and `instances` says where instances are.
+    public static let discovery = ["dnsSrv", "dns", "instances", "scheme", "refresh"]
+    /// `loadBalancing:`.
+    public static let loadBalancing = ["policy", "panicThreshold"]
+    /// `outlierDetection:`.
+    public static let outlierDetection = ["consecutiveFailures", "ejectFor", "maxEjectFor", "maxEjected"]
     /// A server written as a mapping instead of a bare URL.
     public static let server = ["url", "description"]
     /// An auth scheme; which keys apply depends on `type`.
@@ -86,6 +95,7 @@ public enum SpecKeys {
         "property": property, "oneOf": oneOf, "endpoint": endpoint, "body": body, "response": response,
         "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
         "reconnect": reconnect, "channel": channel, "channelDefaults": channelDefaults, "keepalive": keepalive,
+        "discovery": discovery, "loadBalancing": loadBalancing, "outlierDetection": outlierDetection,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

@@ -418,10 +418,26 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     ///
     /// - `ODDITIES_BASE_URL`: the base URL; unset, the ``default`` server.
     /// - `ODDITIES_TIMEOUT` and `ODDITIES_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    /// - `ODDITIES_INSTANCES`, `ODDITIES_DNS_SRV` or `ODDITIES_DNS`: where the instances
+    ///   are, instead of the spec's `discovery:`; `ODDITIES_DNS_SERVER`: the name server to ask.
     public static let service = CourierRuntime.ServiceDescription(
         name: "Oddities",
         environmentPrefix: "ODDITIES",
-        defaultServer: OdditiesServer.`default`.url
+        defaultServer: OdditiesServer.`default`.url,
+        discovery: CourierRuntime.Discovery(
+            resolver: CourierRuntime.DNSInstanceResolver(
+                .addresses(host: "odd-host_1.internal.", port: 8443),
+                scheme: "http"
+            ),
+            refresh: .milliseconds(1500),
+            loadBalancing: CourierRuntime.LoadBalancingPolicy(.p2c, panicThreshold: 0.5),
+            outlierDetection: CourierRuntime.OutlierDetectionPolicy(
+                consecutiveFailures: 1,
+                ejectFor: .seconds(1),
+                maxEjectFor: .seconds(1),
+                maxEjected: 1.0
+            )
+        )
     )
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
@@ -443,7 +459,8 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     /// Creates a client for a server.
     ///
     /// - Parameters:
-    ///   - server: Where to send requests.
+    ///   - server: Where to send every request; `nil` (the default) sends each to an instance of
+    ///     the service, found as `discovery` says.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
@@ -451,20 +468,24 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     ///   - transport: Sends the requests; URLSession unless you pass another.
     ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
     ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
+    ///   - discovery: Where the instances are and how calls spread over them; `nil` takes the spec's
+    ///     when `server` is `nil`.
     public init(
-        server: OdditiesServer = .`default`,
+        server: OdditiesServer? = nil,
         auth: OdditiesAuth = OdditiesAuth(),
         headers: OdditiesHeaders = OdditiesHeaders(),
         timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
-        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil,
+        discovery: CourierRuntime.Discovery? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
-            server: server.url,
+            server: server?.url ?? Self.service.defaultURL,
             transport: transport,
             credentials: auth.credentials,
             timeout: timeout,
-            webSocketTransport: webSocketTransport
+            webSocketTransport: webSocketTransport,
+            discovery: discovery ?? (server == nil ? Self.service.discovery : nil)
         )
         self.init(configuration: configuration, headers: headers)
     }

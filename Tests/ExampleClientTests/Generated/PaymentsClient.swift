@@ -512,10 +512,26 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
     /// - `PAYMENTS_BASE_URL`: the base URL; unset, the `production` server.
     /// - `PAYMENTS_TOKEN`: the `bearer` credential.
     /// - `PAYMENTS_TIMEOUT` and `PAYMENTS_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    /// - `PAYMENTS_INSTANCES`, `PAYMENTS_DNS_SRV` or `PAYMENTS_DNS`: where the instances
+    ///   are, instead of the spec's `discovery:`; `PAYMENTS_DNS_SERVER`: the name server to ask.
     public static let service = CourierRuntime.ServiceDescription(
         name: "Payments",
         environmentPrefix: "PAYMENTS",
-        defaultServer: PaymentsServer.production.url
+        defaultServer: PaymentsServer.production.url,
+        discovery: CourierRuntime.Discovery(
+            resolver: CourierRuntime.DNSInstanceResolver(
+                .service("_http._tcp.payments.default.svc.cluster.local"),
+                scheme: "http"
+            ),
+            refresh: .seconds(30),
+            loadBalancing: CourierRuntime.LoadBalancingPolicy(.p2c, panicThreshold: 0.5),
+            outlierDetection: CourierRuntime.OutlierDetectionPolicy(
+                consecutiveFailures: 5,
+                ejectFor: .seconds(30),
+                maxEjectFor: .seconds(300),
+                maxEjected: 0.5
+            )
+        )
     )
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
@@ -537,24 +553,29 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
     /// Creates a client for a server.
     ///
     /// - Parameters:
-    ///   - server: Where to send requests.
+    ///   - server: Where to send every request; `nil` (the default) sends each to an instance of
+    ///     the service, found as `discovery` says.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
     ///     say otherwise; `nil` keeps the spec's total timeout.
     ///   - transport: Sends the requests; URLSession unless you pass another.
+    ///   - discovery: Where the instances are and how calls spread over them; `nil` takes the spec's
+    ///     when `server` is `nil`.
     public init(
-        server: PaymentsServer = .production,
+        server: PaymentsServer? = nil,
         auth: PaymentsAuth = PaymentsAuth(),
         headers: PaymentsHeaders = PaymentsHeaders(),
         timeout: Swift.Duration? = nil,
-        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport()
+        transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
+        discovery: CourierRuntime.Discovery? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
-            server: server.url,
+            server: server?.url ?? Self.service.defaultURL,
             transport: transport,
             credentials: auth.credentials,
-            timeout: timeout
+            timeout: timeout,
+            discovery: discovery ?? (server == nil ? Self.service.discovery : nil)
         )
         self.init(configuration: configuration, headers: headers)
     }

@@ -445,10 +445,22 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
     ///
     /// - `HOSTILE_BASE_URL`: the base URL; unset, the `main` server.
     /// - `HOSTILE_TIMEOUT` and `HOSTILE_MAX_ATTEMPTS`: the total timeout and attempts per call.
+    /// - `HOSTILE_INSTANCES`, `HOSTILE_DNS_SRV` or `HOSTILE_DNS`: where the instances
+    ///   are, instead of the spec's `discovery:`; `HOSTILE_DNS_SERVER`: the name server to ask.
     public static let service = CourierRuntime.ServiceDescription(
         name: "Hostile",
         environmentPrefix: "HOSTILE",
-        defaultServer: HostileServer.main.url
+        defaultServer: HostileServer.main.url,
+        discovery: CourierRuntime.Discovery(
+            resolver: CourierRuntime.StaticInstanceResolver([
+                CourierRuntime.ServiceInstance(scheme: "http", host: "fd00::1", port: 8080),
+                CourierRuntime.ServiceInstance(scheme: "https", host: "example.com", port: 443),
+                CourierRuntime.ServiceInstance(scheme: "http", host: "10.0.0.1", port: 1),
+            ]),
+            refresh: .seconds(30),
+            loadBalancing: CourierRuntime.LoadBalancingPolicy(.roundRobin, panicThreshold: 1.0),
+            outlierDetection: nil
+        )
     )
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
@@ -470,7 +482,8 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
     /// Creates a client for a server.
     ///
     /// - Parameters:
-    ///   - server: Where to send requests.
+    ///   - server: Where to send every request; `nil` (the default) sends each to an instance of
+    ///     the service, found as `discovery` says.
     ///   - auth: The credentials to send.
     ///   - headers: Header fields for every request.
     ///   - timeout: How long a call may take in all, attempts and backoff included, unless its options
@@ -478,20 +491,24 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
     ///   - transport: Sends the requests; URLSession unless you pass another.
     ///   - webSocketTransport: Opens the channels' connections, such as `SwiftWebSocketTransport()`
     ///     from product `CourierWebSocket`; without one, a channel closes at once saying so.
+    ///   - discovery: Where the instances are and how calls spread over them; `nil` takes the spec's
+    ///     when `server` is `nil`.
     public init(
-        server: HostileServer = .main,
+        server: HostileServer? = nil,
         auth: HostileAuth = HostileAuth(),
         headers: HostileHeaders = HostileHeaders(),
         timeout: Swift.Duration? = nil,
         transport: any CourierRuntime.HTTPTransport = CourierRuntime.URLSessionTransport(),
-        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil
+        webSocketTransport: (any CourierRuntime.WebSocketTransport)? = nil,
+        discovery: CourierRuntime.Discovery? = nil
     ) {
         let configuration = CourierRuntime.ClientConfiguration(
-            server: server.url,
+            server: server?.url ?? Self.service.defaultURL,
             transport: transport,
             credentials: auth.credentials,
             timeout: timeout,
-            webSocketTransport: webSocketTransport
+            webSocketTransport: webSocketTransport,
+            discovery: discovery ?? (server == nil ? Self.service.discovery : nil)
         )
         self.init(configuration: configuration, headers: headers)
     }

@@ -1672,7 +1672,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        instanceChanges: Swift.String?,
+        instanceHealth: Swift.String?,
         service: Swift.String?,
+        shutdown: Swift.String?,
         call call_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
@@ -1833,7 +1836,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("instanceChanges", instanceChanges),
+            .init("instanceHealth", instanceHealth),
             .init("service", service),
+            .init("shutdown", shutdown),
             .init("call", call_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
@@ -1996,7 +2002,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yInstanceChanges: Swift.String?,
+        yInstanceHealth: Swift.String?,
         yService: Swift.String?,
+        yShutdown: Swift.String?,
         yCall: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
@@ -2157,7 +2166,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("yNext", yNext),
             .init("yIsLast", yIsLast),
             .init("yJSONValue", yJSONValue),
+            .init("yInstanceChanges", yInstanceChanges),
+            .init("yInstanceHealth", yInstanceHealth),
             .init("yService", yService),
+            .init("yShutdown", yShutdown),
             .init("yCall", yCall),
             .init("yCourierRuntime", yCourierRuntime),
             .init("yFoundation", yFoundation),
@@ -2320,7 +2332,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        instanceChanges: Swift.String,
+        instanceHealth: Swift.String,
         service: Swift.String,
+        shutdown: Swift.String,
         call call_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -2480,7 +2495,10 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("instanceChanges", instanceChanges),
+            .init("instanceHealth", instanceHealth),
             .init("service", service),
+            .init("shutdown", shutdown),
             .init("call", call_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
@@ -6450,6 +6468,9 @@ public final class NamesAMock: NamesAAPI {
             Swift.String?,
             Swift.String?,
             Swift.String?,
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
             Swift.String?
         ) async throws(NamesAError) -> PageA
     )? {
@@ -6610,7 +6631,10 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        instanceChanges: Swift.String?,
+        instanceHealth: Swift.String?,
         service: Swift.String?,
+        shutdown: Swift.String?,
         call call_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
@@ -6771,7 +6795,10 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            instanceChanges: instanceChanges,
+            instanceHealth: instanceHealth,
             service: service,
+            shutdown: shutdown,
             call: call_,
             courierRuntime: courierRuntime,
             foundation: foundation,
@@ -6784,13 +6811,16 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyQuery")
         }
-        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, service, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
+        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, instanceChanges, instanceHealth, service, shutdown, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
     public var everyHeaderHandler: (
         @Sendable (
+            Swift.String?,
+            Swift.String?,
+            Swift.String?,
             Swift.String?,
             Swift.String?,
             Swift.String?,
@@ -7108,7 +7138,10 @@ public final class NamesAMock: NamesAAPI {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yInstanceChanges: Swift.String?,
+        yInstanceHealth: Swift.String?,
         yService: Swift.String?,
+        yShutdown: Swift.String?,
         yCall: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
@@ -7269,7 +7302,10 @@ public final class NamesAMock: NamesAAPI {
             yNext: yNext,
             yIsLast: yIsLast,
             yJSONValue: yJSONValue,
+            yInstanceChanges: yInstanceChanges,
+            yInstanceHealth: yInstanceHealth,
             yService: yService,
+            yShutdown: yShutdown,
             yCall: yCall,
             yCourierRuntime: yCourierRuntime,
             yFoundation: yFoundation,
@@ -7282,13 +7318,16 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyHeader")
         }
-        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yService, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
+        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yInstanceChanges, yInstanceHealth, yService, yShutdown, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
         return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
     public var everyPathHandler: (
         @Sendable (
+            Swift.String,
+            Swift.String,
+            Swift.String,
             Swift.String,
             Swift.String,
             Swift.String,
@@ -7605,7 +7644,10 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        instanceChanges: Swift.String,
+        instanceHealth: Swift.String,
         service: Swift.String,
+        shutdown: Swift.String,
         call call_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -7765,7 +7807,10 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            instanceChanges: instanceChanges,
+            instanceHealth: instanceHealth,
             service: service,
+            shutdown: shutdown,
             call: call_,
             courierRuntime: courierRuntime,
             foundation: foundation,
@@ -7777,7 +7822,7 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyPath")
         }
-        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, service, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, instanceChanges, instanceHealth, service, shutdown, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
         return self.recorder.answer(value, to: call, status: 204)
     }
 }

@@ -306,7 +306,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String?
 
+    public var instanceChanges: Swift.String?
+
+    public var instanceHealth: Swift.String?
+
     public var service: Swift.String?
+
+    public var shutdown: Swift.String?
 
     public var call: Swift.String?
 
@@ -471,7 +477,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        instanceChanges: Swift.String? = nil,
+        instanceHealth: Swift.String? = nil,
         service: Swift.String? = nil,
+        shutdown: Swift.String? = nil,
         call: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
@@ -628,7 +637,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.instanceChanges = instanceChanges
+        self.instanceHealth = instanceHealth
         self.service = service
+        self.shutdown = shutdown
         self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
@@ -787,7 +799,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case instanceChanges
+        case instanceHealth
         case service
+        case shutdown
         case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
@@ -948,7 +963,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decodeIfPresent(Swift.String.self, forKey: .next)
         self.isLast = try container.decodeIfPresent(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decodeIfPresent(Swift.String.self, forKey: .jsonValue)
+        self.instanceChanges = try container.decodeIfPresent(Swift.String.self, forKey: .instanceChanges)
+        self.instanceHealth = try container.decodeIfPresent(Swift.String.self, forKey: .instanceHealth)
         self.service = try container.decodeIfPresent(Swift.String.self, forKey: .service)
+        self.shutdown = try container.decodeIfPresent(Swift.String.self, forKey: .shutdown)
         self.call = try container.decodeIfPresent(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decodeIfPresent(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decodeIfPresent(Swift.String.self, forKey: .foundation)
@@ -1112,7 +1130,10 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encodeIfPresent(self.next, forKey: .next)
         try container.encodeIfPresent(self.isLast, forKey: .isLast)
         try container.encodeIfPresent(self.jsonValue, forKey: .jsonValue)
+        try container.encodeIfPresent(self.instanceChanges, forKey: .instanceChanges)
+        try container.encodeIfPresent(self.instanceHealth, forKey: .instanceHealth)
         try container.encodeIfPresent(self.service, forKey: .service)
+        try container.encodeIfPresent(self.shutdown, forKey: .shutdown)
         try container.encodeIfPresent(self.call, forKey: .call)
         try container.encodeIfPresent(self.courierRuntime, forKey: .courierRuntime)
         try container.encodeIfPresent(self.foundation, forKey: .foundation)
@@ -1422,7 +1443,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String
 
+    public var instanceChanges: Swift.String
+
+    public var instanceHealth: Swift.String
+
     public var service: Swift.String
+
+    public var shutdown: Swift.String
 
     public var call: Swift.String
 
@@ -1587,7 +1614,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        instanceChanges: Swift.String,
+        instanceHealth: Swift.String,
         service: Swift.String,
+        shutdown: Swift.String,
         call: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
@@ -1744,7 +1774,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.instanceChanges = instanceChanges
+        self.instanceHealth = instanceHealth
         self.service = service
+        self.shutdown = shutdown
         self.call = call
         self.courierRuntime = courierRuntime
         self.foundation = foundation
@@ -1903,7 +1936,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case instanceChanges
+        case instanceHealth
         case service
+        case shutdown
         case call
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
@@ -2064,7 +2100,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decode(Swift.String.self, forKey: .next)
         self.isLast = try container.decode(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decode(Swift.String.self, forKey: .jsonValue)
+        self.instanceChanges = try container.decode(Swift.String.self, forKey: .instanceChanges)
+        self.instanceHealth = try container.decode(Swift.String.self, forKey: .instanceHealth)
         self.service = try container.decode(Swift.String.self, forKey: .service)
+        self.shutdown = try container.decode(Swift.String.self, forKey: .shutdown)
         self.call = try container.decode(Swift.String.self, forKey: .call)
         self.courierRuntime = try container.decode(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decode(Swift.String.self, forKey: .foundation)
@@ -2228,7 +2267,10 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.next, forKey: .next)
         try container.encode(self.isLast, forKey: .isLast)
         try container.encode(self.jsonValue, forKey: .jsonValue)
+        try container.encode(self.instanceChanges, forKey: .instanceChanges)
+        try container.encode(self.instanceHealth, forKey: .instanceHealth)
         try container.encode(self.service, forKey: .service)
+        try container.encode(self.shutdown, forKey: .shutdown)
         try container.encode(self.call, forKey: .call)
         try container.encode(self.courierRuntime, forKey: .courierRuntime)
         try container.encode(self.foundation, forKey: .foundation)
@@ -2429,7 +2471,10 @@ public enum ValuesA:
     case next
     case isLast
     case jsonValue
+    case instanceChanges
+    case instanceHealth
     case service
+    case shutdown
     case call
     case courierRuntime
     case foundation
@@ -2592,7 +2637,10 @@ public enum ValuesA:
         case "next": self = .next
         case "isLast": self = .isLast
         case "JSONValue": self = .jsonValue
+        case "instanceChanges": self = .instanceChanges
+        case "instanceHealth": self = .instanceHealth
         case "service": self = .service
+        case "shutdown": self = .shutdown
         case "call": self = .call
         case "CourierRuntime": self = .courierRuntime
         case "Foundation": self = .foundation
@@ -2756,7 +2804,10 @@ public enum ValuesA:
         case .next: "next"
         case .isLast: "isLast"
         case .jsonValue: "JSONValue"
+        case .instanceChanges: "instanceChanges"
+        case .instanceHealth: "instanceHealth"
         case .service: "service"
+        case .shutdown: "shutdown"
         case .call: "call"
         case .courierRuntime: "CourierRuntime"
         case .foundation: "Foundation"
@@ -3112,8 +3163,14 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     case isLast(VariantA)
     /// `kind` is `JSONValue`.
     case jsonValue(VariantA)
+    /// `kind` is `instanceChanges`.
+    case instanceChanges(VariantA)
+    /// `kind` is `instanceHealth`.
+    case instanceHealth(VariantA)
     /// `kind` is `service`.
     case service(VariantA)
+    /// `kind` is `shutdown`.
+    case shutdown(VariantA)
     /// `kind` is `call`.
     case call(VariantA)
     /// `kind` is `CourierRuntime`.
@@ -3282,7 +3339,10 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case "next": self = .next(try VariantA(from: decoder))
         case "isLast": self = .isLast(try VariantA(from: decoder))
         case "JSONValue": self = .jsonValue(try VariantA(from: decoder))
+        case "instanceChanges": self = .instanceChanges(try VariantA(from: decoder))
+        case "instanceHealth": self = .instanceHealth(try VariantA(from: decoder))
         case "service": self = .service(try VariantA(from: decoder))
+        case "shutdown": self = .shutdown(try VariantA(from: decoder))
         case "call": self = .call(try VariantA(from: decoder))
         case "CourierRuntime": self = .courierRuntime(try VariantA(from: decoder))
         case "Foundation": self = .foundation(try VariantA(from: decoder))
@@ -3596,8 +3656,14 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
             try CourierRuntime.Discriminator.encode(value, tag: "isLast", key: "kind", to: encoder)
         case .jsonValue(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "JSONValue", key: "kind", to: encoder)
+        case .instanceChanges(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "instanceChanges", key: "kind", to: encoder)
+        case .instanceHealth(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "instanceHealth", key: "kind", to: encoder)
         case .service(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "service", key: "kind", to: encoder)
+        case .shutdown(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "shutdown", key: "kind", to: encoder)
         case .call(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "call", key: "kind", to: encoder)
         case .courierRuntime(let value):
@@ -7760,8 +7826,92 @@ public struct JSONValue: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+/// - Remark: Generated from model `instanceChanges`.
+public struct InstanceChanges: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
+/// - Remark: Generated from model `instanceHealth`.
+public struct InstanceHealth: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
 /// - Remark: Generated from model `service`.
 public struct Service: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
+/// - Remark: Generated from model `shutdown`.
+public struct Shutdown: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var x: Swift.String?
 
     /// Creates a value from its properties.

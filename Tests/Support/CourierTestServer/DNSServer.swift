@@ -11,7 +11,10 @@ import Foundation
 public final class DNSServer: @unchecked Sendable {
     // Safe: `process` and `records` are read and written only while `lock` is held.
     private let lock = NSLock()
-    private var process: Process?
+    /// The running dnsmasq's process ID. Spawned and reaped here rather than through Foundation's
+    /// `Process`, whose child monitoring this must not share: the CLI tests' `waitUntilExit()`
+    /// hung when a dnsmasq they did not start was reaped beside them.
+    private var process: pid_t?
     private var records: [Record]
     /// The UDP and TCP port it answers on.
     public let port: Int
@@ -53,10 +56,9 @@ public final class DNSServer: @unchecked Sendable {
             return process
         }
         guard let running else { return }
-        // Not `waitUntilExit()`, which waits on a run loop that a test's thread does not run.
-        kill(running.processIdentifier, SIGKILL)
+        kill(running, SIGKILL)
         var status: Int32 = 0
-        _ = waitpid(running.processIdentifier, &status, 0)
+        _ = waitpid(running, &status, 0)
     }
 
     deinit {
@@ -65,10 +67,8 @@ public final class DNSServer: @unchecked Sendable {
 
     private func launch(ttl: Int) async throws {
         guard let executable = Self.executable else { throw DNSServerError.notInstalled }
-        let process = Process()
-        process.executableURL = executable
         var arguments = [
-            "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            executable, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
             "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--pid-file=", "--local-ttl=\(ttl)",
         ]
         // dnsmasq started by root gives its privileges up to `nobody`, which a sandbox may not have.
@@ -81,14 +81,15 @@ public final class DNSServer: @unchecked Sendable {
                 arguments.append("--srv-host=\(name),\(target),\(port),\(priority),\(weight)")
             }
         }
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        lock.withLock { self.process = process }
+        let pid = try Self.spawn(arguments)
+        lock.withLock { self.process = pid }
         // Listening once the port cannot be bound by anyone else.
         for _ in 0..<500 {
-            if !process.isRunning { throw DNSServerError.exited(process.terminationStatus) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                lock.withLock { self.process = nil }
+                throw DNSServerError.exited(status)
+            }
             if !Self.canBind(port) { return }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -96,9 +97,24 @@ public final class DNSServer: @unchecked Sendable {
         throw DNSServerError.notListening
     }
 
-    private static var executable: URL? {
+    /// Starts `arguments[0]` with `arguments`, its output and errors discarded.
+    private static func spawn(_ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard result == 0 else { throw DNSServerError.exited(result) }
+        return pid
+    }
+
+    private static var executable: String? {
         let paths = ["/usr/sbin/dnsmasq", "/usr/local/sbin/dnsmasq", "/opt/homebrew/sbin/dnsmasq"]
-        return paths.first { FileManager.default.isExecutableFile(atPath: $0) }.map(URL.init(fileURLWithPath:))
+        return paths.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// A UDP port of 127.0.0.1 that nothing uses now.

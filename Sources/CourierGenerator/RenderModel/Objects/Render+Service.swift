@@ -17,6 +17,8 @@ extension Render {
         var streams: RenderList<Endpoint>
         /// The handshakes of the spec's `channels:`, each with its `channel`.
         var channels: RenderList<Endpoint>
+        /// Where the instances are, when the spec says.
+        var discovery: Discovery?
 
         /// The name of one of the service's generated types.
         func typeName(_ type: ReservedNames.ServiceType) -> String { type.name(forService: name) }
@@ -67,6 +69,9 @@ extension Render {
                     $0.channels
                 },
                 .flag("hasChannels", "Whether the service has WebSocket channels.") { !$0.channels.isEmpty },
+                .optional("discovery", "Where the service's instances are, when the spec has `discovery:`.") {
+                    $0.discovery
+                },
             ])
 
         /// `Payments` → `PAYMENTS`; `UserAccounts` → `USER_ACCOUNTS`.

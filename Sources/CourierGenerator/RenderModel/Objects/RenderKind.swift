@@ -7,7 +7,7 @@ enum RenderKind: String, Sendable, CaseIterable {
     case file, model, property, enumCase, variant
     case service, server, authScheme, declaredError
     case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination, stream, eventCase
-    case channel
+    case channel, discovery, instance
     case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, status
 
     /// The struct that implements the kind.
@@ -32,6 +32,8 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .stream: Render.Stream.self
         case .eventCase: Render.EventCase.self
         case .channel: Render.Channel.self
+        case .discovery: Render.Discovery.self
+        case .instance: Render.Instance.self
         case .policy: Render.Policy.self
         case .retryPolicy: Render.Retry.self
         case .circuitBreakerPolicy: Render.CircuitBreaker.self
