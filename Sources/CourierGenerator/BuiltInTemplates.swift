@@ -1309,11 +1309,17 @@ cache: CourierRuntime.CachePolicy(
     ttl: {{ttl}},
     staleWhileRevalidate: {{staleWhileRevalidate}},
     staleIfError: {{staleIfError}}
-)
+),
 {{/cache}}
 {{^cache}}
-cache: nil
+cache: nil,
 {{/cache}}
+{{#hedge}}
+hedge: CourierRuntime.HedgePolicy(delay: {{#isFixed}}.fixed({{delay}}){{/isFixed}}{{^isFixed}}.percentile({{quantile}}){{/isFixed}}, maxAttempts: {{maxAttempts}})
+{{/hedge}}
+{{^hedge}}
+hedge: nil
+{{/hedge}}
 
 """#,
         "streamArgumentList": #"""

@@ -6,7 +6,7 @@ import HTTPTypes
 /// ``ClientError``.
 ///
 /// The pipeline, outermost first: observe call → cache → coalesce identical GETs → retry within
-/// the total deadline → circuit breaker → rate limiter → bulkhead → choose an instance (with
+/// the total deadline → hedge → circuit breaker → rate limiter → bulkhead → choose an instance (with
 /// ``ClientConfiguration/discovery``) → attempt timeout → observe attempt → the configuration's
 /// ``Middleware`` → transport.
 ///
@@ -104,6 +104,7 @@ public final class ServiceRuntime: Sendable {
             CacheStage(cache: configuration.responseCache, state: state, observer: observer),
             CoalescingStage(flights: Coalescer()),
             RetryStage(state: state, observer: observer),
+            HedgeStage(state: state, observer: observer, latencies: LatencyWindows()),
             CircuitBreakerStage(state: state, observer: observer),
             RateLimitStage(state: state),
             BulkheadStage(state: state),
@@ -141,6 +142,16 @@ public final class ServiceRuntime: Sendable {
     public var instanceChanges: AsyncStream<InstanceEvent> {
         guard let instances else { return AsyncStream { $0.finish() } }
         return instances.changes()
+    }
+
+    /// Chooses an instance as an attempt would, and hands it back as if the attempt succeeded: what
+    /// the benchmarks measure of balancing alone. `nil` without discovery.
+    @_spi(Benchmarks)
+    public func chooseInstance() async throws -> ServiceInstance? {
+        guard let instances else { return nil }
+        let pick = try await instances.pick(avoiding: nil, timeout: .seconds(10))
+        instances.finish(pick, failed: false)
+        return pick.instance
     }
 
     /// Starts looking the service's instances up now rather than with the first call.

@@ -267,7 +267,7 @@ struct SnippetTests {
               circuitBreaker: none
             endpoints:
               a: { method: GET, path: /a }
-              b: { method: GET, path: /b, rateLimit: { requests: 5, per: 1s } }
+              b: { method: GET, path: /b, rateLimit: { requests: 5, per: 1s }, hedge: { delay: p99, maxAttempts: 3 } }
             """)
         let client = files[.client]
         Self.expect(
@@ -278,7 +278,8 @@ struct SnippetTests {
                     circuitBreaker: CourierRuntime.CircuitBreakerPolicy.disabled,
                     bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
                     rateLimit: nil,
-                    cache: nil
+                    cache: nil,
+                    hedge: nil
                 )
             """, in: client)
         Self.expect(
@@ -294,6 +295,8 @@ struct SnippetTests {
                             burst: 5,
                             maxWait: .zero
                         ),
+                        cache: nil,
+                        hedge: CourierRuntime.HedgePolicy(delay: .percentile(0.99), maxAttempts: 3)
             """, in: client)
     }
 

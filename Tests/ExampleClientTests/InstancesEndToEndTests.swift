@@ -1,5 +1,5 @@
 import CourierAsyncHTTPClient
-import CourierRuntime
+@_spi(Benchmarks) import CourierRuntime
 import CourierTestServer
 import Foundation
 import Testing
@@ -180,6 +180,36 @@ struct InstancesEndToEndTests {
         // Each caller waits for its answer, so the slow instance holds calls in flight the longest
         // and p2c sends it less than half of what each fast one gets (a third each would be fair).
         #expect(counts[0] * 2 < counts[1] && counts[0] * 2 < counts[2], "\(counts)")
+    }
+
+    @Test("a hedge to another instance wins against a slow one, and the slow copy is cancelled")
+    func hedgeWins() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        servers[0].inject([.delay(.seconds(3))], forPathPrefix: "/api/health")
+        let dns = try await DNSServer.start(Self.srvRecords(servers), ttl: 30)
+        defer { dns.stop() }
+        var configuration = ClientConfiguration(server: "http://users.test", transport: AsyncHTTPClientTransport())
+        configuration.discovery = Discovery.dnsSRV(
+            "_http._tcp.users.test", loadBalancing: LoadBalancingPolicy(.pickFirst)
+        ).askingNameServer(try #require(DNSNameServer(dns.address)))
+        configuration.endpointResilience["health"] = ResilienceOverrides(
+            hedge: .use(HedgePolicy(delay: .fixed(.milliseconds(100)))))
+        let client = UsersClient(configuration: configuration)
+        defer { client.shutdown() }
+        // pick-first sends the first copy to the first instance found; make that the slow one.
+        let first = try #require(try await client.runtime.chooseInstance())
+        let slow = try #require(servers.firstIndex { $0.host == first.host && $0.port == first.port })
+        if slow != 0 {
+            servers[0].inject([.pass], forPathPrefix: "/api/health")
+            servers[slow].inject([.delay(.seconds(3))], forPathPrefix: "/api/health")
+        }
+        let started = ContinuousClock.now
+        #expect(try await client.health() == "ok")
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(2), "the hedge answered, and the slow copy was given up at once: \(elapsed)")
+        #expect(Self.counts(servers)[slow] == 1, "the slow instance got the first copy")
+        #expect(Self.counts(servers).reduce(0, +) == 2)
     }
 
     @Test("the Payments spec's own discovery: its SRV name, through the name server PAYMENTS_DNS_SERVER names")

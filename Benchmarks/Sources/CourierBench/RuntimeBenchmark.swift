@@ -13,6 +13,8 @@ struct RuntimeBenchmark {
         let observed = try await RuntimeOverhead.observed(iterations: count)
         let rejected = try await RuntimeOverhead.openCircuit(iterations: count)
         let hit = try await RuntimeOverhead.cacheHit(iterations: count)
+        let balanced = try await RuntimeOverhead.pipeline(iterations: count, client: RuntimeOverhead.client(instances: 10))
+        let choice = try await RuntimeOverhead.choice(among: 1000, iterations: count)
 
         print("## Runtime: cost per call over an in-memory transport (fastest of 5 batches of \(count / 5) calls each)\n")
         print("| call | time per call | allocations per call | added to the bare transport | target |")
@@ -29,6 +31,10 @@ struct RuntimeBenchmark {
         row("the same with the observation stages on (a logger that discards)", observed, target: "–")
         row("open circuit (whole call, rejected before the transport)", rejected, target: "rejection under 200 ns, no allocation")
         row("cache hit (whole call)", hit, target: "under 1 µs")
+        row("full default pipeline balanced (p2c) over 10 instances", balanced,
+            target: "under 100 ns added to the full default pipeline")
+        print("| choosing an instance among 1,000 (p2c), alone | \(String(format: "%.0f ns", choice.nanoseconds)) | \(String(format: "%.1f", choice.allocations)) | – | under 100 ns, no allocation |")
         print("")
+        print("Balancing adds \(String(format: "%+.0f ns, %+.1f allocations", balanced.nanoseconds - full.nanoseconds, balanced.allocations - full.allocations)) per call to the full default pipeline.\n")
     }
 }

@@ -1,5 +1,5 @@
 import CMallocCounter
-@_spi(Generated) import CourierRuntime
+@_spi(Generated) @_spi(Benchmarks) import CourierRuntime
 import Foundation
 import HTTPTypes
 import Logging
@@ -34,12 +34,22 @@ enum RuntimeOverhead {
                                                         service: "Bench")
 
     static func client(_ resilience: ResilienceOverrides = ResilienceOverrides(),
-                       observability: Observability = Observability(), transportEnforcesTimeout: Bool = true) -> ServiceRuntime {
+                       observability: Observability = Observability(), transportEnforcesTimeout: Bool = true,
+                       instances: Int? = nil) -> ServiceRuntime {
         var credentials = Credentials()
         credentials[scheme: "bearer"] = .bearer("token")
+        let discovery = instances.map { count in
+            Discovery.instances((0..<count).map { ServiceInstance(host: "10.0.\($0 / 256).\($0 % 256)", port: 8080) })
+        }
         return ServiceRuntime(configuration: ClientConfiguration(
             server: "https://api.example.com/v1", transport: InMemoryTransport(enforcesTimeout: transportEnforcesTimeout),
-            credentials: credentials, resilience: resilience, observability: observability))
+            credentials: credentials, resilience: resilience, observability: observability, discovery: discovery))
+    }
+
+    /// Choosing an instance (p2c) among `count`, alone: a pick and its release.
+    static func choice(among count: Int, iterations: Int) async throws -> PerCall {
+        let balanced = client(instances: count)
+        return try await perCall(iterations: iterations) { _ = try await balanced.chooseInstance() }
     }
 
     static func request() -> RequestBuilder {

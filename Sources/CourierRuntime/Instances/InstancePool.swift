@@ -70,7 +70,8 @@ final class InstancePool: @unchecked Sendable {
         let instance: ServiceInstance
         fileprivate let index: Int
         fileprivate let generation: UInt64
-        fileprivate let key: String
+        /// The instance's `scheme://authority`, made once per look-up.
+        let key: String
     }
 
     init(
@@ -527,23 +528,34 @@ final class InstancePool: @unchecked Sendable {
 
 /// Where the attempts of one call have been, so that a retry goes elsewhere; shared by the copies
 /// of the call's ``PipelineRequest``.
-final class CallRouting: Sendable {
+final class CallRouting: @unchecked Sendable {
+    // Safe: `first` and `later` are read and written only while `lock` is held.
     let pool: InstancePool
-    private let visited = Locked<[String]>([])
+    private let lock = NSLock()
+    /// The first attempt's instance, kept apart so that a call that is not retried allocates no list.
+    private var first: String?
+    private var later: [String] = []
 
     init(pool: InstancePool) {
         self.pool = pool
     }
 
-    /// The instances tried so far, by description.
-    var tried: [String] { visited.current }
+    /// The instances tried so far, as their picks' keys.
+    var tried: [String] {
+        lock.withLock { first.map { [$0] + later } ?? [] }
+    }
 
     /// Notes that an attempt went to `pick`'s instance. The last eight are kept: enough for any
     /// call's attempts, and bounded for a stream that reconnects for days.
     func record(_ pick: InstancePool.Pick) {
-        visited.withLock { visited in
-            if visited.count == 8 { visited.removeFirst() }
-            visited.append(pick.instance.description)
+        let key = pick.key
+        lock.withLock {
+            guard first != nil else {
+                first = key
+                return
+            }
+            if later.count == 7 { first = later.removeFirst() }
+            later.append(key)
         }
     }
 }

@@ -219,6 +219,15 @@ final class CallObserver: Sendable {
         ["courier.service": "\(service)", "server.address": "\(instance.host)", "server.port": "\(instance.port)"]
     }
 
+    /// The hedge stage is about to send copy `copy` of `request`'s attempt.
+    func hedging(_ request: PipelineRequest, copy: Int) {
+        guard !isSilent else { return }
+        counter("courier_hedges_total", ["service": request.service, "endpoint": request.endpoint]).increment()
+        logger?.debug(
+            "\(request.service).\(request.endpoint): no answer yet, sending copy \(copy)",
+            metadata: ["courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)"])
+    }
+
     /// The retry stage is about to send attempt `request.attempt + 1`.
     func retrying(_ request: PipelineRequest) {
         guard !isSilent else { return }

@@ -97,8 +97,8 @@ public struct PipelineNext: Sendable {
 /// call `next`, and change or replace the response.
 ///
 /// Courier's own stages run in this order, outermost first: observe call → cache → coalesce
-/// identical GETs → retry within the total deadline → circuit breaker → rate limiter → bulkhead →
-/// choose an instance (with ``Discovery``) → attempt timeout → observe attempt → **your middleware** → transport. Yours
+/// identical GETs → retry within the total deadline → hedge → circuit breaker → rate limiter →
+/// bulkhead → choose an instance (with ``Discovery``) → attempt timeout → observe attempt → **your middleware** → transport. Yours
 /// (``ClientConfiguration/middleware``, first in the list is outermost) therefore runs once per
 /// attempt, inside the attempt timeout and the attempt's span, with the final header fields
 /// (trace context included): the place to sign requests or add per-attempt headers. Throw a

@@ -237,6 +237,31 @@ public struct CachePolicy: Hashable, Sendable {
     }
 }
 
+/// Hedged requests: after `delay` with no answer, the same idempotent request is sent again (to
+/// another instance when the client has several); the first answer wins and the other copies are
+/// cancelled. Each copy beyond the first draws from the host's retry budget.
+public struct HedgePolicy: Hashable, Sendable {
+    /// How long to wait for an answer before sending the next copy.
+    public enum Delay: Hashable, Sendable {
+        /// A fixed wait.
+        case fixed(Duration)
+        /// The given quantile (0...1) of the endpoint's recent latency, as this client observed
+        /// it; no copy is sent until 20 answers have been seen.
+        case percentile(Double)
+    }
+
+    /// How long to wait before each further copy.
+    public var delay: Delay
+    /// Copies in all, the first included; at least 2.
+    public var maxAttempts: Int
+
+    /// Creates a policy.
+    public init(delay: Delay, maxAttempts: Int = 2) {
+        self.delay = delay
+        self.maxAttempts = maxAttempts
+    }
+}
+
 /// Every resilience setting of one call.
 ///
 /// A generated client holds one per endpoint, made from the spec's `defaults` and the endpoint's
@@ -255,12 +280,14 @@ public struct ResiliencePolicy: Hashable, Sendable {
     public var rateLimit: RateLimitPolicy?
     /// The response cache, or `nil` for none (the default). Applies to GET and HEAD only.
     public var cache: CachePolicy?
+    /// Hedged requests, or `nil` for none (the default). Applies to idempotent requests only.
+    public var hedge: HedgePolicy?
 
     /// Creates a policy; the defaults are Courier's.
     public init(
         timeouts: Timeouts = Timeouts(), retry: RetryPolicy = RetryPolicy(),
         circuitBreaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), bulkhead: BulkheadPolicy = BulkheadPolicy(),
-        rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil
+        rateLimit: RateLimitPolicy? = nil, cache: CachePolicy? = nil, hedge: HedgePolicy? = nil
     ) {
         self.timeouts = timeouts
         self.retry = retry
@@ -268,6 +295,7 @@ public struct ResiliencePolicy: Hashable, Sendable {
         self.bulkhead = bulkhead
         self.rateLimit = rateLimit
         self.cache = cache
+        self.hedge = hedge
     }
 
     /// Courier's defaults.
@@ -287,6 +315,7 @@ public struct ResiliencePolicy: Hashable, Sendable {
         if let bulkhead = overrides.bulkhead { policy.bulkhead = bulkhead }
         policy.rateLimit = overrides.rateLimit.applied(to: policy.rateLimit)
         policy.cache = overrides.cache.applied(to: policy.cache)
+        policy.hedge = overrides.hedge.applied(to: policy.hedge)
         return policy
     }
 
@@ -329,6 +358,15 @@ public struct ResiliencePolicy: Hashable, Sendable {
         }
         if let cache, cache.ttl < .zero || cache.staleWhileRevalidate < .zero || cache.staleIfError < .zero {
             return "the cache durations must not be negative"
+        }
+        if let hedge {
+            if hedge.maxAttempts < 2 { return "hedging needs maxAttempts of at least 2" }
+            switch hedge.delay {
+            case .fixed(let delay) where delay <= .zero: return "the hedge delay must be positive"
+            case .percentile(let quantile) where !(quantile > 0 && quantile < 1):
+                return "the hedge percentile must be between 0 and 1"
+            default: break
+            }
         }
         return nil
     }
@@ -376,12 +414,16 @@ public struct ResilienceOverrides: Hashable, Sendable {
     /// The response cache: `.use(CachePolicy())` caches a GET endpoint the spec does not cache,
     /// `.off` bypasses the cache for this level (nothing read, nothing stored).
     public var cache: Setting<CachePolicy>
+    /// Hedged requests: `.use(HedgePolicy(...))` hedges an idempotent endpoint the spec does not,
+    /// `.off` sends one copy at a time.
+    public var hedge: Setting<HedgePolicy>
 
     /// Creates overrides; the defaults change nothing.
     public init(
         timeouts: Timeouts? = nil, totalTimeout: Duration? = nil, retry: RetryPolicy? = nil, maxAttempts: Int? = nil,
         circuitBreaker: CircuitBreakerPolicy? = nil, bulkhead: BulkheadPolicy? = nil,
-        rateLimit: Setting<RateLimitPolicy> = .inherit, cache: Setting<CachePolicy> = .inherit
+        rateLimit: Setting<RateLimitPolicy> = .inherit, cache: Setting<CachePolicy> = .inherit,
+        hedge: Setting<HedgePolicy> = .inherit
     ) {
         self.timeouts = timeouts
         self.totalTimeout = totalTimeout
@@ -391,5 +433,6 @@ public struct ResilienceOverrides: Hashable, Sendable {
         self.bulkhead = bulkhead
         self.rateLimit = rateLimit
         self.cache = cache
+        self.hedge = hedge
     }
 }

@@ -131,6 +131,31 @@ extension SpecDecoder {
         return detection
     }
 
+    /// `hedge: { delay: 50ms, maxAttempts: 2 }`, or `delay: p95` for a quantile of observed latency.
+    mutating func decodeHedge(_ node: YAMLNode) -> HedgePolicy? {
+        guard let fields = fields(node, allowed: SpecKeys.hedge, in: "'hedge'") else { return nil }
+        guard let delayNode = fields["delay"] else {
+            error("'hedge' needs 'delay': a duration such as 50ms, or a percentile such as p95", at: node.location)
+            return nil
+        }
+        var delay: HedgePolicy.Delay?
+        if let text = delayNode.scalarValue, text.hasPrefix("p"), let quantile = Double(text.dropFirst()),
+            quantile > 0, quantile < 100
+        {
+            // Rounded so that p99.9 is 0.999, not the nearest double to 99.9 / 100.
+            delay = .percentile((quantile * 10_000).rounded() / 1_000_000)
+        } else if let text = delayNode.scalarValue, text.hasPrefix("p") {
+            error("a percentile 'delay' is above p0 and below p100, such as p95, not '\(text)'", at: delayNode.location)
+        } else if let value = positiveDuration(delayNode, what: "'delay' (or a percentile such as p95)") {
+            delay = .fixed(value)
+        }
+        var maxAttempts = 2
+        if let node = fields["maxAttempts"], let value = integer(node, what: "'maxAttempts'", in: 2...10) {
+            maxAttempts = value
+        }
+        return delay.map { HedgePolicy(delay: $0, maxAttempts: maxAttempts) }
+    }
+
     /// Letters, digits, `-` and `_` in dot-separated labels of at most 63 characters, 253 in all.
     static func isDNSName(_ name: String) -> Bool {
         var trimmed = Substring(name)

@@ -138,6 +138,14 @@ extension SpecDecoder {
                 at: fields.keyLocation("cache"))
         }
         if let method, !method.isCacheable { resilience.cache = nil }
+        if let hedgeNode = fields["hedge"] {
+            resilience.hedge = isNone(hedgeNode) ? nil : decodeHedge(hedgeNode)
+            if resilience.hedge != nil, let method, !method.isIdempotent, idempotencyKey == nil {
+                error(
+                    "only idempotent endpoints can hedge, since every copy may reach the server; '\(name)' is \(method.rawValue) without an 'idempotencyKey'",
+                    at: fields.keyLocation("hedge"))
+            }
+        }
         if let method, let retry = resilience.retry, fields.has("retry"), retry.maxAttempts > 1, !method.isIdempotent,
             idempotencyKey == nil,
             retry.on.timeout || !retry.on.statuses.isEmpty
@@ -149,7 +157,7 @@ extension SpecDecoder {
 
         var stream: StreamSpec?
         if let streamNode = fields["stream"] {
-            for key in ["response", "responses", "pagination", "cache"] where fields.has(key) {
+            for key in ["response", "responses", "pagination", "cache", "hedge"] where fields.has(key) {
                 error(
                     "a streaming endpoint's events are its response; '\(key)' cannot be given with 'stream'",
                     at: fields.keyLocation(key))

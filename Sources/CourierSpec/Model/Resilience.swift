@@ -214,6 +214,8 @@ public struct ResiliencePolicy: Hashable, Sendable {
     public var rateLimit: RateLimitPolicy?
     /// The response cache, or `nil` for none (the default; only GET and HEAD may cache).
     public var cache: CachePolicy?
+    /// Hedged requests, or `nil` for none (the default; only idempotent endpoints may hedge).
+    public var hedge: HedgePolicy?
 
     /// Creates a policy; the defaults are Courier's built-in ones.
     public init(
@@ -231,6 +233,29 @@ public struct ResiliencePolicy: Hashable, Sendable {
 
     /// Courier's built-in defaults, used where a spec says nothing.
     public static let builtIn = ResiliencePolicy()
+}
+
+/// Hedged requests (`hedge:`): after `delay` with no answer, the same request goes to another
+/// instance; the first answer wins.
+public struct HedgePolicy: Hashable, Sendable {
+    /// How long to wait for an answer before sending the next copy.
+    public enum Delay: Hashable, Sendable {
+        /// A fixed wait (`delay: 50ms`).
+        case fixed(Duration)
+        /// The given quantile (0...1) of the endpoint's observed latency (`delay: p95`).
+        case percentile(Double)
+    }
+
+    /// How long to wait before each further copy.
+    public var delay: Delay
+    /// Copies in all, the first included. Default 2.
+    public var maxAttempts: Int
+
+    /// Creates a policy.
+    public init(delay: Delay, maxAttempts: Int = 2) {
+        self.delay = delay
+        self.maxAttempts = maxAttempts
+    }
 }
 
 /// When a stream connects again after losing its connection (`reconnect:`).

@@ -76,8 +76,10 @@ public enum SpecKeys {
     public static let endpoint = [
         "method", "path", "description", "deprecated", "params", "query", "headers", "body",
         "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
-        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream",
+        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream", "hedge",
     ]
+    /// An endpoint's `hedge:`.
+    public static let hedge = ["delay", "maxAttempts"]
     /// `body:` written as a mapping.
     public static let body = ["type", "contentType", "description"]
     /// `response:` written as a mapping.
@@ -96,6 +98,7 @@ public enum SpecKeys {
         "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
         "reconnect": reconnect, "channel": channel, "channelDefaults": channelDefaults, "keepalive": keepalive,
         "discovery": discovery, "loadBalancing": loadBalancing, "outlierDetection": outlierDetection,
+        "hedge": hedge,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

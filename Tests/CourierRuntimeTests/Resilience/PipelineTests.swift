@@ -16,12 +16,13 @@ struct PipelineTests {
             configuration: ClientConfiguration(
                 server: "https://a.example", transport: transport, resilienceState: ResilienceState(clock: clock)))
         let conditional = runtime.pipeline.conditional.compactMap { $0 }
-        #expect(conditional.count == 5, "cache, coalescing, breaker, rate limiter, bulkhead")
+        #expect(conditional.count == 6, "cache, coalescing, hedge, breaker, rate limiter, bulkhead")
 
         let idle = ResiliencePolicy(circuitBreaker: .disabled, bulkhead: BulkheadPolicy(maxConcurrent: .max))
         let busy = ResiliencePolicy(
             circuitBreaker: CircuitBreakerPolicy(), bulkhead: BulkheadPolicy(maxConcurrent: 4),
-            rateLimit: RateLimitPolicy(requests: 10, per: .seconds(1)), cache: CachePolicy(ttl: .seconds(60)))
+            rateLimit: RateLimitPolicy(requests: 10, per: .seconds(1)), cache: CachePolicy(ttl: .seconds(60)),
+            hedge: HedgePolicy(delay: .fixed(.milliseconds(50))))
         for stage in conditional {
             #expect(stage.passesThrough(request(.get, policy: idle)), "\(type(of: stage)) has nothing to do")
             #expect(!stage.passesThrough(request(.get, policy: busy)), "\(type(of: stage)) has work")

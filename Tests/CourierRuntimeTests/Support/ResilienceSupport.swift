@@ -82,7 +82,7 @@ let noSecrets = SecretFields(credentials: Credentials(), redacting: [])
 func pipeline(
     _ state: ResilienceState, _ kinds: [String], transport: any HTTPTransport,
     observability: Observability = Observability(), cache: ResponseCache = ResponseCache(),
-    flights: Coalescer = Coalescer(), secrets: SecretFields = noSecrets
+    flights: Coalescer = Coalescer(), secrets: SecretFields = noSecrets, latencies: LatencyWindows = LatencyWindows()
 ) -> Pipeline {
     let observer = CallObserver(observability, secrets: secrets)
     let stages: [any Middleware] = kinds.map { kind in
@@ -95,6 +95,7 @@ func pipeline(
         case "observe-attempt": ObserveAttemptStage(observer: observer, clock: state.clock)
         case "rate": RateLimitStage(state: state)
         case "bulkhead": BulkheadStage(state: state)
+        case "hedge": HedgeStage(state: state, observer: observer, latencies: latencies)
         default: AttemptTimeoutStage(state: state, transportEnforcesTimeout: transport.enforcesTimeout)
         }
     }

@@ -519,6 +519,7 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
     ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/odd%20v1/%C3%BCn%C3%AFc%C3%B6d%C3%A9/\(id)")
         self.headers.apply(to: &request)
+        request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(OdditiesOperations.post, request, options: options)
     }
@@ -618,7 +619,8 @@ private enum OdditiesOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let `default` = CourierRuntime.Operation<Everything, OdditiesDeclaredError>(
@@ -640,8 +642,36 @@ private enum OdditiesOperations {
         output: .json(accept: "application/json"),
         errors: [],
         service: "Oddities",
-        resilience: resilience,
-        hasIdempotencyKey: false
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy(
+                maxAttempts: 3,
+                initialBackoff: .milliseconds(100),
+                maxBackoff: .seconds(20),
+                multiplier: 2.0,
+                jitter: .full,
+                retriesConnectionFailures: true,
+                retriesTimeouts: true,
+                statuses: [408, 429, 500, 502, 503, 504],
+                maxRetryAfter: .seconds(60),
+                budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)
+            ),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(
+                failureRate: 0.5,
+                minimumCalls: 20,
+                window: .seconds(30),
+                consecutiveFailures: 5,
+                openFor: .seconds(5),
+                maxOpenFor: .seconds(60),
+                halfOpenProbes: 1,
+                scope: .host
+            ),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: nil,
+            cache: nil,
+            hedge: CourierRuntime.HedgePolicy(delay: .percentile(0.999), maxAttempts: 2)
+        ),
+        hasIdempotencyKey: true
     )
 
     static let walk = CourierRuntime.Operation<Node, OdditiesDeclaredError>(
@@ -650,7 +680,35 @@ private enum OdditiesOperations {
         output: .json(accept: "application/json"),
         errors: [],
         service: "Oddities",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy(
+                maxAttempts: 3,
+                initialBackoff: .milliseconds(100),
+                maxBackoff: .seconds(20),
+                multiplier: 2.0,
+                jitter: .full,
+                retriesConnectionFailures: true,
+                retriesTimeouts: true,
+                statuses: [408, 429, 500, 502, 503, 504],
+                maxRetryAfter: .seconds(60),
+                budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)
+            ),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(
+                failureRate: 0.5,
+                minimumCalls: 20,
+                window: .seconds(30),
+                consecutiveFailures: 5,
+                openFor: .seconds(5),
+                maxOpenFor: .seconds(60),
+                halfOpenProbes: 1,
+                scope: .host
+            ),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: nil,
+            cache: nil,
+            hedge: CourierRuntime.HedgePolicy(delay: .fixed(.milliseconds(25)), maxAttempts: 3)
+        ),
         hasIdempotencyKey: false
     )
 

@@ -746,7 +746,8 @@ private enum InventoryOperations {
             ttl: .seconds(10),
             staleWhileRevalidate: .zero,
             staleIfError: .zero
-        )
+        ),
+        hedge: nil
     )
 
     static let listProducts = CourierRuntime.Operation<ProductPage, InventoryDeclaredError>(
@@ -797,7 +798,8 @@ private enum InventoryOperations {
                 ttl: .seconds(300),
                 staleWhileRevalidate: .seconds(60),
                 staleIfError: .zero
-            )
+            ),
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -855,7 +857,8 @@ private enum InventoryOperations {
                 burst: 10,
                 maxWait: .zero
             ),
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: true
     )
@@ -892,7 +895,8 @@ private enum InventoryOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -933,7 +937,8 @@ private enum InventoryOperations {
                 ttl: .seconds(10),
                 staleWhileRevalidate: .zero,
                 staleIfError: .zero
-            )
+            ),
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -959,7 +964,8 @@ private enum InventoryOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 32, maxWait: .milliseconds(500)),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )

@@ -714,7 +714,8 @@ private enum PaymentsOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let listPayments = CourierRuntime.Operation<PaymentPage, PaymentsDeclaredError>(
@@ -756,7 +757,8 @@ private enum PaymentsOperations {
                 ttl: .seconds(60),
                 staleWhileRevalidate: .seconds(30),
                 staleIfError: .seconds(300)
-            )
+            ),
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -770,7 +772,35 @@ private enum PaymentsOperations {
             .json(401, PaymentsDeclaredError.unauthorized),
         ],
         service: "Payments",
-        resilience: resilience,
+        resilience: CourierRuntime.ResiliencePolicy(
+            timeouts: CourierRuntime.Timeouts(total: .seconds(30), attempt: .seconds(10)),
+            retry: CourierRuntime.RetryPolicy(
+                maxAttempts: 3,
+                initialBackoff: .milliseconds(100),
+                maxBackoff: .seconds(20),
+                multiplier: 2.0,
+                jitter: .full,
+                retriesConnectionFailures: true,
+                retriesTimeouts: true,
+                statuses: [408, 429, 500, 502, 503, 504],
+                maxRetryAfter: .seconds(60),
+                budget: CourierRuntime.RetryBudgetPolicy(ratio: 0.2, perSecond: 10)
+            ),
+            circuitBreaker: CourierRuntime.CircuitBreakerPolicy(
+                failureRate: 0.5,
+                minimumCalls: 20,
+                window: .seconds(30),
+                consecutiveFailures: 5,
+                openFor: .seconds(5),
+                maxOpenFor: .seconds(60),
+                halfOpenProbes: 1,
+                scope: .host
+            ),
+            bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
+            rateLimit: nil,
+            cache: nil,
+            hedge: CourierRuntime.HedgePolicy(delay: .percentile(0.95), maxAttempts: 2)
+        ),
         hasIdempotencyKey: false
     )
 
@@ -811,7 +841,8 @@ private enum PaymentsOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: true
     )
@@ -840,7 +871,8 @@ private enum PaymentsOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -882,7 +914,8 @@ private enum PaymentsOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -931,7 +964,8 @@ private enum PaymentsOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )

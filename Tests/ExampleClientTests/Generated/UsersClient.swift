@@ -964,7 +964,8 @@ private enum UsersOperations {
             burst: 100,
             maxWait: .milliseconds(250)
         ),
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let listUsers = CourierRuntime.Operation<UserList, UsersDeclaredError>(
@@ -1008,7 +1009,8 @@ private enum UsersOperations {
                 ttl: .seconds(30),
                 staleWhileRevalidate: .zero,
                 staleIfError: .zero
-            )
+            ),
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -1053,7 +1055,8 @@ private enum UsersOperations {
                 burst: 100,
                 maxWait: .milliseconds(250)
             ),
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -1097,7 +1100,8 @@ private enum UsersOperations {
                 burst: 100,
                 maxWait: .milliseconds(250)
             ),
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -1164,7 +1168,8 @@ private enum UsersOperations {
                 burst: 100,
                 maxWait: .milliseconds(250)
             ),
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -1222,7 +1227,8 @@ private enum UsersOperations {
                 ttl: .seconds(300),
                 staleWhileRevalidate: .zero,
                 staleIfError: .seconds(3600)
-            )
+            ),
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )
@@ -1239,7 +1245,8 @@ private enum UsersOperations {
             circuitBreaker: CourierRuntime.CircuitBreakerPolicy.disabled,
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil
+            cache: nil,
+            hedge: nil
         ),
         hasIdempotencyKey: false
     )

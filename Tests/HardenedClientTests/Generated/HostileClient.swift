@@ -629,7 +629,8 @@ private enum HostileOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let byStatus = CourierRuntime.Operation<ByStatusResponse, HostileDeclaredError>(

@@ -14172,7 +14172,8 @@ private enum NamesAOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let `any` = CourierRuntime.Operation<ValuesA, NamesADeclaredError>(

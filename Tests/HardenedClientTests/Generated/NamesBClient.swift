@@ -1258,7 +1258,8 @@ private enum NamesBOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let `any` = CourierRuntime.Operation<ValuesB, NamesBDeclaredError>(

@@ -25,6 +25,27 @@ extension Render {
                 .optional("bulkhead", "The concurrency limit.") { $0.policy.bulkhead.map(Bulkhead.init) },
                 .optional("rateLimit", "The rate limit.") { $0.policy.rateLimit.map(RateLimit.init) },
                 .optional("cache", "The response cache.") { $0.policy.cache.map(Cache.init) },
+                .optional("hedge", "Hedged requests.") { $0.policy.hedge.map(Hedge.init) },
+            ])
+    }
+
+    /// Hedged requests of a policy.
+    struct Hedge: RenderObject {
+        var hedge: HedgePolicy
+
+        static let keys = RenderKeys<Self>(
+            .hedgePolicy, "Hedged requests: a further copy after `delay` with no answer.",
+            [
+                .flag("isFixed", "Whether the delay is a fixed duration rather than a percentile.") {
+                    if case .fixed = $0.hedge.delay { true } else { false }
+                },
+                .text("delay", "The fixed delay, when `isFixed`.") {
+                    if case .fixed(let delay) = $0.hedge.delay { Literal.duration(delay) } else { ".zero" }
+                },
+                .text("quantile", "The quantile of observed latency (0 to 1), when not `isFixed`.") {
+                    if case .percentile(let quantile) = $0.hedge.delay { Literal.number(quantile) } else { "0.0" }
+                },
+                .text("maxAttempts", "Copies in all, the first included.") { String($0.hedge.maxAttempts) },
             ])
     }
 

@@ -8,7 +8,7 @@ enum RenderKind: String, Sendable, CaseIterable {
     case service, server, authScheme, declaredError
     case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination, stream, eventCase
     case channel, discovery, instance
-    case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, status
+    case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, hedgePolicy, status
 
     /// The struct that implements the kind.
     var objectType: any RenderObject.Type {
@@ -40,6 +40,7 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .bulkheadPolicy: Render.Bulkhead.self
         case .rateLimitPolicy: Render.RateLimit.self
         case .cachePolicy: Render.Cache.self
+        case .hedgePolicy: Render.Hedge.self
         case .status: Render.Status.self
         }
     }

@@ -178,7 +178,8 @@ private enum AlertsOperations {
         ),
         bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
         rateLimit: nil,
-        cache: nil
+        cache: nil,
+        hedge: nil
     )
 
     static let activeAlerts = CourierRuntime.Operation<[Alert], AlertsDeclaredError>(
