@@ -741,11 +741,23 @@ CourierRuntime.Discovery(
                 ejectFor: {{ejectFor}},
                 maxEjectFor: {{maxEjectFor}},
                 maxEjected: {{maxEjected}}
-            )
+            ),
 {{/hasOutlierDetection}}
 {{^hasOutlierDetection}}
-            outlierDetection: nil
+            outlierDetection: nil,
 {{/hasOutlierDetection}}
+{{#hasHealthCheck}}
+            healthCheck: CourierRuntime.HealthCheckPolicy(
+                path: "{{healthPath}}",
+                interval: {{healthInterval}},
+                timeout: {{healthTimeout}},
+                unhealthyAfter: {{unhealthyAfter}},
+                healthyAfter: {{healthyAfter}}
+            )
+{{/hasHealthCheck}}
+{{^hasHealthCheck}}
+            healthCheck: nil
+{{/hasHealthCheck}}
         )
 """#,
         "docs": #"""

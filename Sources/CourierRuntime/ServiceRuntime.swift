@@ -112,7 +112,8 @@ public final class ServiceRuntime: Sendable {
         let instances = configuration.discovery.map {
             InstancePool(
                 discovery: $0, service: configuration.server.authority, clock: state.clock, random: state.random,
-                deadlines: state.deadlines, observer: observer)
+                deadlines: state.deadlines, observer: observer, transport: configuration.transport,
+                headerFields: configuration.headerFields, pathPrefix: configuration.server.pathPrefix)
         }
         if let instances { stages.append(BalancingStage(pool: instances)) }
         stages += [

@@ -212,6 +212,39 @@ struct InstancesEndToEndTests {
         #expect(Self.counts(servers).reduce(0, +) == 2)
     }
 
+    @Test("active health checks: an instance that fails them leaves the rotation and comes back when they pass")
+    func healthChecks() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        let dns = try await DNSServer.start(Self.srvRecords(servers), ttl: 30)
+        defer { dns.stop() }
+        var discovery = Discovery.dnsSRV("_http._tcp.users.test", outlierDetection: nil)
+        discovery.healthCheck = HealthCheckPolicy(
+            path: "/api/health", interval: .milliseconds(50), timeout: .seconds(1), unhealthyAfter: 2, healthyAfter: 2)
+        let client = try Self.client(discovery, nameServer: dns)
+        defer { client.shutdown() }
+        var changes = client.instanceChanges.makeAsyncIterator()
+        func next(_ wanted: (InstanceEvent) -> Bool) async -> InstanceEvent? {
+            while let event = await changes.next() {
+                if wanted(event) { return event }
+            }
+            return nil
+        }
+        _ = try await client.health()
+        let first = ServiceInstance(host: "127.0.0.1", port: servers[0].port)
+        servers[0].inject([.status(503)], forPathPrefix: "/api/health")
+        #expect(await next { if case .unhealthy = $0 { true } else { false } } == .unhealthy(first))
+        #expect(client.instanceHealth()?.instances.first { $0.instance == first }?.state == .unhealthy)
+        let before = Self.counts(servers)[0]
+        for _ in 0..<20 { #expect(try await client.health() == "ok") }
+        // Only the health checks reach the unhealthy instance.
+        let checksMeanwhile = Self.counts(servers)[0] - before
+        #expect(checksMeanwhile < 20, "\(checksMeanwhile) requests to the unhealthy instance")
+        servers[0].inject([.pass], forPathPrefix: "/api/health")
+        #expect(await next { if case .healthy = $0 { true } else { false } } == .healthy(first))
+        #expect(client.instanceHealth()?.instances.allSatisfy { $0.state == .serving } == true)
+    }
+
     @Test("the Payments spec's own discovery: its SRV name, through the name server PAYMENTS_DNS_SERVER names")
     func specDiscovery() async throws {
         let servers = try await Self.servers()
@@ -234,7 +267,11 @@ struct InstancesEndToEndTests {
         let counts = servers.map { server in server.requests.filter { $0.target.hasPrefix("/v1/payments") }.count }
         #expect(counts.reduce(0, +) == 30)
         #expect(counts.allSatisfy { $0 > 0 }, "p2c spreads calls over every instance: \(counts)")
-        #expect(servers.allSatisfy { $0.requests.allSatisfy { $0.headers["authorization"] == "Bearer token" } })
+        let calls = servers.flatMap { $0.requests.filter { $0.target.hasPrefix("/v1/payments") } }
+        #expect(calls.allSatisfy { $0.headers["authorization"] == "Bearer token" })
+        // The spec's health check, GET /v1/health, went to every instance, without credentials.
+        let checks = servers.map { $0.requests.filter { $0.target == "/v1/health" } }
+        #expect(checks.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.headers["authorization"] == nil } })
 
         let direct = try PaymentsClient.fromEnvironment(
             ["PAYMENTS_BASE_URL": servers[0].baseURL, "PAYMENTS_TOKEN": "token"], transport: AsyncHTTPClientTransport())

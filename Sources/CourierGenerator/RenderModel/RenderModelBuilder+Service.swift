@@ -41,8 +41,12 @@ extension RenderModelBuilder {
             }
         }
         let serverScheme = spec.file.servers.first.flatMap { URLComponents(string: $0.url)?.scheme?.lowercased() }
+        let healthPath = discovery.healthCheck.map {
+            Self.encodedLiteralPath(spec.file.basePath) + Self.encodedLiteralPath($0.path)
+        }
         return Render.Discovery(
-            spec: discovery, scheme: discovery.scheme ?? serverScheme ?? "http", instances: RenderList(instances))
+            spec: discovery, scheme: discovery.scheme ?? serverScheme ?? "http", instances: RenderList(instances),
+            healthPath: healthPath ?? "")
     }
 
     /// A channel: its handshake as an endpoint, with what it sends and receives.

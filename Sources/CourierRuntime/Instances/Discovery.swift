@@ -14,17 +14,20 @@ public struct Discovery: Sendable {
     public var loadBalancing: LoadBalancingPolicy
     /// When an instance that keeps failing is taken out of rotation; `nil` never ejects one.
     public var outlierDetection: OutlierDetectionPolicy?
+    /// Active health checks of every instance; `nil` (the default) for none.
+    public var healthCheck: HealthCheckPolicy?
 
     /// Creates settings with any resolver.
     public init(
         resolver: any InstanceResolver, refresh: Duration = .seconds(30),
         loadBalancing: LoadBalancingPolicy = LoadBalancingPolicy(),
-        outlierDetection: OutlierDetectionPolicy? = OutlierDetectionPolicy()
+        outlierDetection: OutlierDetectionPolicy? = OutlierDetectionPolicy(), healthCheck: HealthCheckPolicy? = nil
     ) {
         self.resolver = resolver
         self.refresh = refresh
         self.loadBalancing = loadBalancing
         self.outlierDetection = outlierDetection
+        self.healthCheck = healthCheck
     }
 
     /// A fixed list of instances.
@@ -92,7 +95,42 @@ public struct Discovery: Sendable {
     /// Why these settings cannot be used, or `nil`.
     var problem: String? {
         if refresh <= .zero { return "discovery refresh must be positive" }
-        if let problem = loadBalancing.problem ?? outlierDetection?.problem { return problem }
+        if let problem = loadBalancing.problem ?? outlierDetection?.problem ?? healthCheck?.problem { return problem }
+        return nil
+    }
+}
+
+/// Active health checks: every `interval`, a `GET` of `path` to each instance, without
+/// credentials. An instance whose checks fail (no 2xx within `timeout`) `unhealthyAfter` times in a
+/// row takes no calls until `healthyAfter` checks in a row pass.
+public struct HealthCheckPolicy: Sendable, Hashable {
+    /// The path checked, after the server URL's path as a call's path is, such as `/v1/health`.
+    public var path: String
+    /// The time between checks of an instance.
+    public var interval: Duration
+    /// How long a check may take.
+    public var timeout: Duration
+    /// Failed checks in a row that take an instance out of rotation.
+    public var unhealthyAfter: Int
+    /// Passed checks in a row that bring it back.
+    public var healthyAfter: Int
+
+    /// Creates a policy: every 10 s, 2 s each, out after 3 failures, back after 2 passes.
+    public init(
+        path: String, interval: Duration = .seconds(10), timeout: Duration = .seconds(2), unhealthyAfter: Int = 3,
+        healthyAfter: Int = 2
+    ) {
+        self.path = path
+        self.interval = interval
+        self.timeout = timeout
+        self.unhealthyAfter = unhealthyAfter
+        self.healthyAfter = healthyAfter
+    }
+
+    var problem: String? {
+        if !path.hasPrefix("/") { return "the health check path must start with '/'" }
+        if interval <= .zero || timeout <= .zero { return "the health check interval and timeout must be positive" }
+        if unhealthyAfter < 1 || healthyAfter < 1 { return "unhealthyAfter and healthyAfter must be at least 1" }
         return nil
     }
 }

@@ -24,6 +24,8 @@ public struct InstanceHealth: Sendable, Hashable {
         case serving
         /// Outlier detection took it out of rotation for `remaining` more.
         case ejected(remaining: Duration)
+        /// Its active health checks fail; it takes calls again once enough pass.
+        case unhealthy
     }
 
     /// The instance.
@@ -48,6 +50,10 @@ public enum InstanceEvent: Sendable, Hashable {
     case ejected(ServiceInstance, for: Duration)
     /// An ejected instance is back in rotation.
     case returned(ServiceInstance)
+    /// An instance failed `unhealthyAfter` active health checks in a row: out of rotation.
+    case unhealthy(ServiceInstance)
+    /// An unhealthy instance passed `healthyAfter` checks in a row: back in rotation.
+    case healthy(ServiceInstance)
     /// A look-up failed; the last good set stays in use.
     case resolutionFailed(String)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// The instances of one client's service, kept current by its resolver, with what balancing and
 /// outlier detection know about each: calls in flight, failures in a row, ejections.
@@ -15,6 +16,12 @@ final class InstancePool: @unchecked Sendable {
     private let random: any RandomSource
     private let deadlines: Deadlines
     private let observer: CallObserver
+    /// Sends the active health checks.
+    private let transport: any HTTPTransport
+    /// The header fields health checks carry (the configuration's, such as `User-Agent`).
+    private let headerFields: HTTPFields
+    /// The server URL's path, before a health check's as before a call's.
+    private let pathPrefix: String
 
     private var members: [Member] = []
     private var indexByKey: [String: Int] = [:]
@@ -23,12 +30,15 @@ final class InstancePool: @unchecked Sendable {
     /// Changes whenever `members` is replaced, so that a finished attempt finds its member again.
     private var generation: UInt64 = 0
     private var ejectedCount = 0
+    /// Members out of rotation: ejected, failing their health checks, or both.
+    private var outCount = 0
     /// The earliest end of an ejection, when one is in force.
     private var nextReturn: Duration?
     private var lastError: String?
     /// Whether a look-up has failed while no instances were known.
     private var hasFailedOnce = false
     private var state: RunState = .idle
+    private var healthTask: Task<Void, Never>?
     private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var subscribers: [UInt64: AsyncStream<InstanceEvent>.Continuation] = [:]
     private var nextID: UInt64 = 0
@@ -50,6 +60,13 @@ final class InstancePool: @unchecked Sendable {
         var returnedAt: Duration = .zero
         /// Smooth weighted round robin's running weight.
         var currentWeight = 0
+        /// Whether its active health checks fail.
+        var unhealthy = false
+        var checkFailures = 0
+        var checkPasses = 0
+
+        /// Whether it takes calls outside a panic.
+        var inRotation: Bool { ejectedUntil == nil && !unhealthy }
 
         init(_ instance: ServiceInstance) {
             self.instance = instance
@@ -76,18 +93,23 @@ final class InstancePool: @unchecked Sendable {
 
     init(
         discovery: Discovery, service: String, clock: any ResilienceClock, random: any RandomSource,
-        deadlines: Deadlines, observer: CallObserver
+        deadlines: Deadlines, observer: CallObserver, transport: any HTTPTransport, headerFields: HTTPFields = [:],
+        pathPrefix: String = ""
     ) {
+        self.pathPrefix = pathPrefix
         self.discovery = discovery
         self.service = service
         self.clock = clock
         self.random = random
         self.deadlines = deadlines
         self.observer = observer
+        self.transport = transport
+        self.headerFields = headerFields
     }
 
     deinit {
         if case .running(let task) = state { task.cancel() }
+        healthTask?.cancel()
     }
 
     // MARK: - Choosing
@@ -144,10 +166,15 @@ final class InstancePool: @unchecked Sendable {
         return choice
     }
 
-    /// Whether more instances are ejected than the panic threshold allows; call with `lock` held.
+    /// Whether more instances are out of rotation than the panic threshold allows; call with
+    /// `lock` held.
     private var isPanicking: Bool {
-        ejectedCount > 0
-            && Double(ejectedCount) > discovery.loadBalancing.panicThreshold * Double(members.count)
+        outCount > 0 && Double(outCount) > discovery.loadBalancing.panicThreshold * Double(members.count)
+    }
+
+    /// Counts the members out of rotation again, after a change; call with `lock` held.
+    private func recountOut() {
+        outCount = members.reduce(0) { $0 + ($1.inRotation ? 0 : 1) }
     }
 
     /// The member for the next attempt, from the lowest priority with one that can take it;
@@ -155,7 +182,7 @@ final class InstancePool: @unchecked Sendable {
     private func chooseIndex(now: Duration, ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
         func eligible(_ index: Int) -> Bool {
             let member = members[index]
-            return (ignoringEjections || member.ejectedUntil == nil) && (tried.isEmpty || !tried.contains(member.key))
+            return (ignoringEjections || member.inRotation) && (tried.isEmpty || !tried.contains(member.key))
         }
         for tier in tiers {
             let chosen: Int?
@@ -259,6 +286,7 @@ final class InstancePool: @unchecked Sendable {
             let length = min(policy.ejectFor * members[index].ejections, policy.maxEjectFor)
             members[index].ejectedUntil = now + length
             ejectedCount += 1
+            recountOut()
             nextReturn = min(nextReturn ?? now + length, now + length)
             return [.ejected(members[index].instance, for: length)]
         }
@@ -272,7 +300,7 @@ final class InstancePool: @unchecked Sendable {
         let now = clock.now()
         let (healthy, events): (Bool, [InstanceEvent]) = lock.withLock {
             let events = returnExpired(now: now)
-            return (members.contains { $0.ejectedUntil == nil && $0.consecutiveFailures == 0 }, events)
+            return (members.contains { $0.inRotation && $0.consecutiveFailures == 0 }, events)
         }
         publish(events)
         return healthy
@@ -312,6 +340,7 @@ final class InstancePool: @unchecked Sendable {
             }
         }
         nextReturn = next
+        if !events.isEmpty { recountOut() }
         return events
     }
 
@@ -325,7 +354,8 @@ final class InstancePool: @unchecked Sendable {
             let instances = members.map { member in
                 InstanceHealth(
                     instance: member.instance,
-                    state: member.ejectedUntil.map { .ejected(remaining: $0 - now) } ?? .serving,
+                    state: member.ejectedUntil.map { .ejected(remaining: $0 - now) }
+                        ?? (member.unhealthy ? .unhealthy : .serving),
                     outstanding: member.outstanding, consecutiveFailures: member.consecutiveFailures,
                     ejections: member.ejections)
             }
@@ -381,6 +411,8 @@ final class InstancePool: @unchecked Sendable {
                     let task: Task<Void, Never>?
                     if case .running(let running) = state { task = running } else { task = nil }
                     state = .stopped
+                    healthTask?.cancel()
+                    healthTask = nil
                     defer {
                         waiters = [:]
                         subscribers = [:]
@@ -396,20 +428,106 @@ final class InstancePool: @unchecked Sendable {
     /// Starts the look-up task; call with `lock` held and `state` idle.
     private func startLocked() {
         // Detached: the look-ups outlive the call that started them and must not keep its
-        // task-locals. The task holds the pool weakly, so releasing the client ends it.
+        // task-locals. The tasks hold the pool weakly, and not while they sleep, so releasing the
+        // client ends them.
+        let clock = self.clock
         let task = Task.detached { [weak self] in
             var failures = 0
             while !Task.isCancelled {
-                guard let pool = self else { return }
-                guard let delay = await pool.lookUp(failures: &failures) else { return }
+                guard let delay = await self?.lookUp(failures: &failures) else { return }
                 do {
-                    try await pool.clock.sleep(for: delay)
+                    try await clock.sleep(for: delay)
                 } catch {
                     return
                 }
             }
         }
         state = .running(task)
+    }
+
+    /// Starts the health checks, once the first look-up has found instances; call with `lock` held.
+    private func startHealthChecksLocked() {
+        guard healthTask == nil, case .running = state, let policy = discovery.healthCheck else { return }
+        let clock = self.clock
+        healthTask = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                guard await self?.checkHealth(policy) != nil else { return }
+                do {
+                    try await clock.sleep(for: policy.interval)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    // MARK: - Active health checks
+
+    /// Checks every instance once, at the same time, and records the results.
+    private func checkHealth(_ policy: HealthCheckPolicy) async {
+        let targets = lock.withLock { members.map { ($0.key, $0.instance) } }
+        await withTaskGroup(of: (String, Bool).self) { group in
+            for (key, instance) in targets {
+                group.addTask { (key, await self.check(instance, policy)) }
+            }
+            for await (key, passed) in group {
+                record(check: passed, of: key, policy)
+            }
+        }
+    }
+
+    /// Whether `instance` answers the health check with a 2xx status within the timeout.
+    private func check(_ instance: ServiceInstance, _ policy: HealthCheckPolicy) async -> Bool {
+        let head = HTTPRequest(
+            method: .get, scheme: instance.scheme, authority: instance.authority, path: pathPrefix + policy.path,
+            headerFields: headerFields)
+        let request = TransportRequest(head: head, timeout: policy.timeout, maxResponseBodySize: 64 << 10)
+        let (transport, clock) = (self.transport, self.clock)
+        return await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                let response = try? await transport.send(request)
+                return response.map { $0.head.status.kind == .successful } ?? false
+            }
+            group.addTask {
+                // The transport may not bound the check itself; this does.
+                try? await clock.sleep(for: policy.timeout)
+                return Task.isCancelled ? nil : false
+            }
+            var passed = false
+            for await result in group {
+                guard let result else { continue }
+                passed = result
+                break
+            }
+            group.cancelAll()
+            return passed
+        }
+    }
+
+    /// Health check results recorded so far, for tests that wait for a round to finish.
+    var checksRecorded: Int { lock.withLock { recordedChecks } }
+    private var recordedChecks = 0
+
+    private func record(check passed: Bool, of key: String, _ policy: HealthCheckPolicy) {
+        let events: [InstanceEvent] = lock.withLock {
+            recordedChecks += 1
+            guard let index = indexByKey[key] else { return [] }
+            if passed {
+                members[index].checkFailures = 0
+                members[index].checkPasses += 1
+                guard members[index].unhealthy, members[index].checkPasses >= policy.healthyAfter else { return [] }
+                members[index].unhealthy = false
+                recountOut()
+                return [.healthy(members[index].instance)]
+            }
+            members[index].checkPasses = 0
+            members[index].checkFailures += 1
+            guard !members[index].unhealthy, members[index].checkFailures >= policy.unhealthyAfter else { return [] }
+            members[index].unhealthy = true
+            recountOut()
+            return [.unhealthy(members[index].instance)]
+        }
+        publish(events)
     }
 
     /// Looks the instances up once and returns how long to wait before the next look-up, or
@@ -450,10 +568,12 @@ final class InstancePool: @unchecked Sendable {
             members = next
             indexByKey = Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].key, $0) })
             ejectedCount = members.filter { $0.ejectedUntil != nil }.count
+            recountOut()
             nextReturn = members.compactMap(\.ejectedUntil).min()
             tiers = Self.tiers(of: members)
             generation += 1
             lastError = nil
+            startHealthChecksLocked()
             let waiting = Array(waiters.values)
             waiters = [:]
             return (events, waiting)

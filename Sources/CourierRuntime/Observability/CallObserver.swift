@@ -203,6 +203,28 @@ final class CallObserver: Sendable {
             logger?.notice(
                 "\(service): instance \(instance) is back in rotation",
                 metadata: Self.instanceMetadata(service, instance))
+        case .unhealthy(let instance):
+            counter(
+                "courier_instance_health_changes_total",
+                [
+                    "service": service, "server.address": instance.host, "server.port": "\(instance.port)",
+                    "state": "unhealthy",
+                ]
+            ).increment()
+            logger?.warning(
+                "\(service): instance \(instance) fails its health checks; out of rotation",
+                metadata: Self.instanceMetadata(service, instance))
+        case .healthy(let instance):
+            counter(
+                "courier_instance_health_changes_total",
+                [
+                    "service": service, "server.address": instance.host, "server.port": "\(instance.port)",
+                    "state": "healthy",
+                ]
+            ).increment()
+            logger?.notice(
+                "\(service): instance \(instance) passes its health checks again",
+                metadata: Self.instanceMetadata(service, instance))
         case .added(let instance):
             logger?.info("\(service): instance \(instance) found", metadata: Self.instanceMetadata(service, instance))
         case .removed(let instance):

@@ -2,9 +2,9 @@ import Foundation
 
 extension SpecDecoder {
     /// `discovery:`, with `loadBalancing:` and `outlierDetection:` beside it at the top level.
-    mutating func decodeDiscovery(_ root: Fields) -> DiscoverySpec? {
+    mutating func decodeDiscovery(_ root: Fields, endpoints: [Endpoint]) -> DiscoverySpec? {
         guard let node = root["discovery"] else {
-            for key in ["loadBalancing", "outlierDetection"] where root.has(key) {
+            for key in ["loadBalancing", "outlierDetection", "health"] where root.has(key) {
                 error(
                     "'\(key)' applies to the instances 'discovery:' finds, and this spec has no 'discovery:'",
                     at: root.keyLocation(key))
@@ -44,7 +44,61 @@ extension SpecDecoder {
         if let node = root["outlierDetection"] {
             discovery.outlierDetection = isNone(node) ? nil : decodeOutlierDetection(node)
         }
+        if let node = root["health"] { discovery.healthCheck = decodeHealthCheck(node, endpoints: endpoints) }
         return source == nil ? nil : discovery
+    }
+
+    /// `health: { endpoint: health, interval: 10s, timeout: 2s, unhealthyAfter: 3, healthyAfter: 2 }`.
+    private mutating func decodeHealthCheck(_ node: YAMLNode, endpoints: [Endpoint]) -> HealthCheckSpec? {
+        guard let fields = fields(node, allowed: SpecKeys.health, in: "'health'") else { return nil }
+        var path: String?
+        switch (fields["endpoint"], fields["path"]) {
+        case (nil, nil):
+            error("'health' needs 'endpoint' (an endpoint of this spec) or 'path'", at: node.location)
+        case (.some, .some):
+            error("'health' takes 'endpoint' or 'path', not both", at: fields.keyLocation("path"))
+        case (let endpointNode?, nil):
+            guard let name = string(endpointNode, what: "'endpoint'") else { break }
+            guard let endpoint = endpoints.first(where: { $0.name == name }) else {
+                let hint =
+                    Suggestions.closest(to: name, among: endpoints.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+                error(
+                    "'health' names endpoint '\(name)', which this spec does not declare\(hint)",
+                    at: endpointNode.location)
+                break
+            }
+            if endpoint.method != .get || !endpoint.pathParameters.isEmpty || endpoint.stream != nil
+                || endpoint.queryParameters.contains(where: \.isRequired)
+                || endpoint.headerParameters.contains(where: \.isRequired)
+            {
+                error(
+                    "the health check is a GET with no path parameters, required parameters or stream, and endpoint '\(name)' is not",
+                    at: endpointNode.location)
+                break
+            }
+            path = endpoint.path
+        case (nil, let pathNode?):
+            guard let text = string(pathNode, what: "'path'") else { break }
+            guard text.hasPrefix("/"), !text.contains(where: { "{}?#".contains($0) || $0.isWhitespace }) else {
+                error(
+                    "'path' is a fixed path such as /health, without '{', '}', '?', '#' or spaces, not '\(text)'",
+                    at: pathNode.location)
+                break
+            }
+            path = text
+        }
+        var check = HealthCheckSpec(path: path ?? "/")
+        if let node = fields["interval"], let value = positiveDuration(node, what: "'interval'") {
+            check.interval = value
+        }
+        if let node = fields["timeout"], let value = positiveDuration(node, what: "'timeout'") { check.timeout = value }
+        if let node = fields["unhealthyAfter"], let value = integer(node, what: "'unhealthyAfter'", in: 1...100) {
+            check.unhealthyAfter = value
+        }
+        if let node = fields["healthyAfter"], let value = integer(node, what: "'healthyAfter'", in: 1...100) {
+            check.healthyAfter = value
+        }
+        return path == nil ? nil : check
     }
 
     private mutating func discoverySource(_ key: String, _ node: YAMLNode) -> DiscoverySpec.Source? {

@@ -65,7 +65,7 @@ struct SpecDecoder {
         if let channels = fields["channels"] {
             file.channels = decodeChannels(channels, reconnect: file.channelReconnect, keepalive: file.keepalive)
         }
-        file.discovery = decodeDiscovery(fields)
+        file.discovery = decodeDiscovery(fields, endpoints: file.endpoints)
         return file
     }
 

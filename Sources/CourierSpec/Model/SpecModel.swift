@@ -503,6 +503,8 @@ public struct DiscoverySpec: Hashable, Sendable {
     public var panicThreshold: Double = 0.5
     /// Passive outlier ejection, or `nil` for `outlierDetection: none`.
     public var outlierDetection: OutlierDetectionSpec? = OutlierDetectionSpec()
+    /// Active health checks (`health:`), or `nil` for none.
+    public var healthCheck: HealthCheckSpec?
     /// Where `discovery:` is written.
     public var location: SourceLocation
 
@@ -526,4 +528,24 @@ public struct OutlierDetectionSpec: Hashable, Sendable {
 
     /// Creates the defaults.
     public init() {}
+}
+
+/// `health:`: the active check of every instance.
+public struct HealthCheckSpec: Hashable, Sendable {
+    /// The path checked, as an endpoint's path is written (the spec's `basePath` goes before it):
+    /// the path of the endpoint `endpoint:` names, or `path:`.
+    public var path: String
+    /// The time between checks. Default 10 s.
+    public var interval: Duration = .seconds(10)
+    /// How long a check may take. Default 2 s.
+    public var timeout: Duration = .seconds(2)
+    /// Failed checks in a row that take an instance out of rotation. Default 3.
+    public var unhealthyAfter = 3
+    /// Passed checks in a row that bring it back. Default 2.
+    public var healthyAfter = 2
+
+    /// Creates a check of `path` with the defaults.
+    public init(path: String) {
+        self.path = path
+    }
 }

@@ -8,12 +8,15 @@ public enum SpecKeys {
     public static let root = [
         "courier", "service", "description", "basePath", "servers", "auth", "headers", "defaults",
         "errors", "models", "endpoints", "channels", "imports", "discovery", "loadBalancing", "outlierDetection",
+        "health",
     ]
     /// Keys that only a service spec may have; a shared model file (no `service:`) may not.
     public static let serviceOnly = [
         "basePath", "servers", "auth", "headers", "defaults", "endpoints", "channels", "discovery", "loadBalancing",
-        "outlierDetection",
+        "outlierDetection", "health",
     ]
+    /// `health:`; exactly one of `endpoint` and `path` says what is checked.
+    public static let health = ["endpoint", "path", "interval", "timeout", "unhealthyAfter", "healthyAfter"]
     /// `discovery:`; exactly one of `dnsSrv`, `dns` and `instances` says where instances are.
     public static let discovery = ["dnsSrv", "dns", "instances", "scheme", "refresh"]
     /// `loadBalancing:`.
@@ -98,7 +101,7 @@ public enum SpecKeys {
         "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
         "reconnect": reconnect, "channel": channel, "channelDefaults": channelDefaults, "keepalive": keepalive,
         "discovery": discovery, "loadBalancing": loadBalancing, "outlierDetection": outlierDetection,
-        "hedge": hedge,
+        "hedge": hedge, "health": health,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

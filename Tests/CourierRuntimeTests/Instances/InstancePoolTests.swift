@@ -57,12 +57,13 @@ struct InstancePoolTests {
     let clock = ManualClock()
 
     private func pool(
-        _ discovery: Discovery, seed: UInt64 = 7
+        _ discovery: Discovery, seed: UInt64 = 7,
+        transport: any HTTPTransport = FailingTransport(error: TransportError(.connectionFailed, detail: "unused"))
     ) -> InstancePool {
         let state = ResilienceState(clock: clock, random: SeededRandom(seed: seed))
         return InstancePool(
             discovery: discovery, service: "payments", clock: clock, random: state.random, deadlines: state.deadlines,
-            observer: CallObserver(Observability(), secrets: noSecrets))
+            observer: CallObserver(Observability(), secrets: noSecrets), transport: transport)
     }
 
     /// `count` picks, each finished at once with `failed`, by instance host.
@@ -275,6 +276,67 @@ struct InstancePoolTests {
         } throws: { error in
             "\(error)".contains("shut down")
         }
+    }
+
+    @Test("active health checks: an instance flaps unhealthy and healthy, and takes no calls while unhealthy")
+    func healthChecks() async throws {
+        let failing = Locked<Set<String>>([])
+        let checks = InstanceTransport { authority in failing.current.contains(authority) ? 503 : 200 }
+        let policy = HealthCheckPolicy(
+            path: "/health", interval: .seconds(10), timeout: .seconds(1), unhealthyAfter: 2, healthyAfter: 2)
+        let pool = pool(
+            Discovery(resolver: StaticInstanceResolver([instance(1), instance(2)]), healthCheck: policy),
+            transport: checks)
+        let events = pool.changes()
+        pool.start()
+        /// Runs one round of checks: the clock moves past the interval and every instance is asked.
+        func round() async {
+            let recorded = pool.checksRecorded
+            // The last round's timeouts are cancelled before its results are recorded, so the one
+            // sleeper left is the loop waiting for the next round.
+            while clock.sleeperCount < 1 { await Task.yield() }
+            clock.advance(by: .seconds(10))
+            while pool.checksRecorded < recorded + 2 { await Task.yield() }
+        }
+        // The first round runs at once; later ones after each interval.
+        while pool.checksRecorded < 2 { await Task.yield() }
+        failing.withLock { $0 = ["10.0.0.1:8080"] }
+        await round()
+        #expect(pool.health().instances.allSatisfy { $0.state == .serving }, "one failure is not enough")
+        await round()
+        #expect(pool.health().instances.first?.state == .unhealthy)
+        #expect(try await tally(pool, 10) == ["10.0.0.2": 10])
+        failing.withLock { $0 = [] }
+        await round()
+        #expect(pool.health().instances.first?.state == .unhealthy, "one pass is not enough")
+        await round()
+        #expect(pool.health().instances.allSatisfy { $0.state == .serving })
+        #expect(checks.authorities.current.allSatisfy { ["10.0.0.1:8080", "10.0.0.2:8080"].contains($0) })
+
+        var seen: [InstanceEvent] = []
+        for await event in events {
+            seen.append(event)
+            if seen.count == 4 { break }
+        }
+        #expect(seen == [.added(instance(1)), .added(instance(2)), .unhealthy(instance(1)), .healthy(instance(1))])
+        pool.stop()
+    }
+
+    @Test("releasing the pool ends its look-ups")
+    func releaseEndsLookUps() async throws {
+        let resolver = ScriptedResolver([.instances([instance(1)], ttl: .seconds(1))])
+        var pool: InstancePool? = pool(Discovery(resolver: resolver))
+        _ = try await pool?.pick(avoiding: nil, timeout: .seconds(1))
+        while clock.sleeperCount == 0 { await Task.yield() }
+        weak let released = pool
+        pool = nil
+        #expect(released == nil, "no task holds the pool while it sleeps")
+        clock.advance(by: .seconds(1))
+        while clock.sleeperCount > 0 { await Task.yield() }
+        let lookUps = resolver.lookUps.current
+        clock.advance(by: .seconds(5))
+        for _ in 0..<100 { await Task.yield() }
+        #expect(resolver.lookUps.current == lookUps)
     }
 
     @Test("fromEnvironment reads instances, DNS names and the name server; the base URL alone turns discovery off")

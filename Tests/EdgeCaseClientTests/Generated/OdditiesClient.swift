@@ -436,7 +436,8 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
                 ejectFor: .seconds(1),
                 maxEjectFor: .seconds(1),
                 maxEjected: 1.0
-            )
+            ),
+            healthCheck: nil
         )
     )
 

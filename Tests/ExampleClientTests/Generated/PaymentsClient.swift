@@ -530,6 +530,13 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
                 ejectFor: .seconds(30),
                 maxEjectFor: .seconds(300),
                 maxEjected: 0.5
+            ),
+            healthCheck: CourierRuntime.HealthCheckPolicy(
+                path: "/v1/health",
+                interval: .seconds(10),
+                timeout: .seconds(2),
+                unhealthyAfter: 3,
+                healthyAfter: 2
             )
         )
     )

@@ -459,7 +459,8 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
             ]),
             refresh: .seconds(30),
             loadBalancing: CourierRuntime.LoadBalancingPolicy(.roundRobin, panicThreshold: 1.0),
-            outlierDetection: nil
+            outlierDetection: nil,
+            healthCheck: nil
         )
     )
 

@@ -181,6 +181,10 @@ enum ExampleRoutes {
         router.get("/api/health") { _, _ -> Response in
             text("ok")
         }
+        // The Payments spec's active health check.
+        router.get("/v1/health") { _, _ -> Response in
+            text("ok")
+        }
         router.on("/api/users", method: .options) { _, _ -> Response in
             Response(status: .noContent)
         }

@@ -10,6 +10,9 @@ extension Render {
         var scheme: String
         /// The instances of `instances:`, parsed.
         var instances: RenderList<Instance>
+        /// The health check's path with the spec's `basePath`, percent-encoded and escaped for a
+        /// string literal; empty without `health:`.
+        var healthPath: String
 
         static let keys = RenderKeys<Self>(
             .discovery,
@@ -58,6 +61,24 @@ extension Render {
                 },
                 .text("maxEjected", "The largest share of instances ejected at once, a `Double` literal.") {
                     Literal.number($0.spec.outlierDetection?.maxEjected ?? 0)
+                },
+                .flag("hasHealthCheck", "Whether instances are checked actively (`health:`).") {
+                    $0.spec.healthCheck != nil
+                },
+                .text("healthPath", "The checked path with `basePath`, encoded and escaped for a string literal.") {
+                    $0.healthPath
+                },
+                .text("healthInterval", "The time between checks.") {
+                    Literal.duration($0.spec.healthCheck?.interval ?? .zero)
+                },
+                .text("healthTimeout", "How long a check may take.") {
+                    Literal.duration($0.spec.healthCheck?.timeout ?? .zero)
+                },
+                .text("unhealthyAfter", "Failed checks in a row that take an instance out.") {
+                    String($0.spec.healthCheck?.unhealthyAfter ?? 0)
+                },
+                .text("healthyAfter", "Passed checks in a row that bring it back.") {
+                    String($0.spec.healthCheck?.healthyAfter ?? 0)
                 },
             ])
     }
