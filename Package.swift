@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CourierRuntime", targets: ["CourierRuntime"]),
         .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
         .library(name: "CourierWebSocket", targets: ["CourierWebSocket"]),
+        .library(name: "CourierServiceLifecycle", targets: ["CourierServiceLifecycle"]),
         .library(name: "CourierRuntimeTesting", targets: ["CourierRuntimeTesting"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
         .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // The WebSocket client of product CourierWebSocket.
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        // Product CourierServiceLifecycle: clients as services of a ServiceGroup.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // TLS settings of the WebSocket transport (already in the graph through async-http-client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
@@ -127,6 +130,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A client as a swift-service-lifecycle `Service`: a separate product, so that only apps
+        // that run a ServiceGroup pay for the dependency.
+        .target(
+            name: "CourierServiceLifecycle",
+            dependencies: [
+                "CourierRuntime",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Test support: a Hummingbird server implementing the example services on 127.0.0.1.
         .target(
             name: "CourierTestServer",
@@ -170,6 +182,8 @@ let package = Package(
             name: "ExampleClientTests",
             dependencies: [
                 "CourierRuntime", "CourierRuntimeTesting", "CourierAsyncHTTPClient", "CourierWebSocket", "CourierTestServer",
+                "CourierServiceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The generated code for the edge-case fixture specs: odd names, keywords, recursion, every type.

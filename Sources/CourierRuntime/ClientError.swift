@@ -52,10 +52,13 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
     /// The client-side rate limit for `host` has no room within the allowed wait; nothing was sent.
     /// A request would be allowed after `retryIn`.
     case rateLimited(host: String, retryIn: Duration)
+    /// The client has shut down, or is shutting down and lets only the calls in flight finish;
+    /// nothing was sent.
+    case shutDown
 
     /// A short stable label for the case: `declared`, `unexpected_status`, `invalid_request`,
-    /// `transport`, `timeout`, `cancelled`, `decoding`, `circuit_open`, `bulkhead_full` or
-    /// `rate_limited`. Use it as a metric dimension.
+    /// `transport`, `timeout`, `cancelled`, `decoding`, `circuit_open`, `bulkhead_full`,
+    /// `rate_limited` or `shut_down`. Use it as a metric dimension.
     public var kind: String {
         switch self {
         case .declared: "declared"
@@ -68,6 +71,7 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .circuitOpen: "circuit_open"
         case .bulkheadFull: "bulkhead_full"
         case .rateLimited: "rate_limited"
+        case .shutDown: "shut_down"
         }
     }
 
@@ -77,7 +81,8 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .declared(_, let response): response.status
         case .unexpectedStatus(let response): response.status
         case .decoding(let failure): failure.status
-        case .invalidRequest, .transport, .timeout, .cancelled, .circuitOpen, .bulkheadFull, .rateLimited: nil
+        case .invalidRequest, .transport, .timeout, .cancelled, .circuitOpen, .bulkheadFull, .rateLimited, .shutDown:
+            nil
         }
     }
 
@@ -110,6 +115,8 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
             "bulkhead full for \(host) (\(limit) in flight)"
         case .rateLimited(let host, let retryIn):
             "rate limited for \(host); retry in \(retryIn)"
+        case .shutDown:
+            "the client has shut down; nothing was sent"
         }
     }
 
@@ -123,7 +130,7 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
         case .declared(_, let response): RetryAfter.wait(in: response, now: Date())
         case .unexpectedStatus(let response): RetryAfter.wait(in: response.head, now: Date())
         case .circuitOpen(_, let retryIn), .rateLimited(_, let retryIn): retryIn
-        case .invalidRequest, .transport, .timeout, .cancelled, .decoding, .bulkheadFull: nil
+        case .invalidRequest, .transport, .timeout, .cancelled, .decoding, .bulkheadFull, .shutDown: nil
         }
     }
 }

@@ -117,7 +117,11 @@ extension ServiceClient {
     /// Changes to the service's instances from now on, until the client shuts down.
     public var instanceChanges: AsyncStream<InstanceEvent> { runtime.instanceChanges }
 
-    /// Stops the client's background work (instance look-ups); calls that need an instance fail
-    /// afterwards. Releasing the last copy of a client does the same.
+    /// Shuts the client down at once (see ``ServiceRuntime/shutdown()``): new calls are refused
+    /// with ``ClientError/shutDown``, channels close, background work ends.
     public func shutdown() { runtime.shutdown() }
+
+    /// Shuts the client down gracefully (see ``ServiceRuntime/shutdown(gracePeriod:)``): new calls
+    /// are refused, and those in flight get up to `gracePeriod` to finish.
+    public func shutdown(gracePeriod: Duration) async { await runtime.shutdown(gracePeriod: gracePeriod) }
 }

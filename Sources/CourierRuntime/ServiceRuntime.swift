@@ -27,6 +27,10 @@ public final class ServiceRuntime: Sendable {
     private let appliedCredentials: [String: AppliedCredential]
     /// The service's instances, when the configuration has ``ClientConfiguration/discovery``.
     let instances: InstancePool?
+    /// The calls in flight, and whether new ones are let in.
+    let gate = CallGate()
+    /// The channels this client opened, closed when it shuts down.
+    let channels = OpenChannels()
 
     /// A credential ready to add to a request. Its description and mirror name the kind only.
     private enum AppliedCredential: Sendable, CustomStringConvertible, CustomReflectable {
@@ -160,12 +164,33 @@ public final class ServiceRuntime: Sendable {
         instances?.start()
     }
 
-    /// Stops the client's background work: instance look-ups end, calls waiting for instances
-    /// fail, and later calls that need an instance fail with a connection failure saying the
-    /// client has shut down. Releasing the last copy of a client does the same.
+    /// Shuts the client down at once: new calls, streams and channels are refused with
+    /// ``ClientError/shutDown``, open channels close (code 1001, going away), and instance look-ups
+    /// and health checks end. Calls in flight go on; streams end at their next reconnection.
+    /// Releasing the last copy of a client ends its background work too.
     public func shutdown() {
+        gate.close()
+        instances?.stop()
+        let channels = self.channels
+        Task { await channels.closeAll(WebSocketClose(code: .goingAway, reason: "the client shut down")) }
+    }
+
+    /// Shuts the client down gracefully: new calls are refused with ``ClientError/shutDown`` at
+    /// once, open channels close (code 1001), and the calls in flight get up to `gracePeriod` to
+    /// finish before instance look-ups and health checks end. Returns when they have finished or
+    /// the period is over.
+    public func shutdown(gracePeriod: Duration) async {
+        gate.close()
+        await channels.closeAll(WebSocketClose(code: .goingAway, reason: "the client is shutting down"))
+        await gate.drain(within: gracePeriod, clock: configuration.resilienceState.clock)
         instances?.stop()
     }
+
+    /// Calls let in and not yet finished.
+    public var callsInFlight: Int { gate.callsInFlight }
+
+    /// Whether new calls are let in: `false` once the client has begun shutting down.
+    public var acceptsCalls: Bool { gate.isOpen }
 
     /// Sends `request` for `operation` and returns its decoded result with the response's
     /// metadata. Generated clients call it; other code calls their methods.
@@ -175,6 +200,8 @@ public final class ServiceRuntime: Sendable {
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
+        guard gate.enter() else { throw .shutDown }
+        defer { gate.leave() }
         let policy = effectivePolicy(for: operation, options: options)
         if let problem = policy.problem {
             throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
@@ -220,7 +247,7 @@ public final class ServiceRuntime: Sendable {
             }
         }
         let connector = StreamConnector(
-            operation: effective, request: prepared, transport: configuration.transport,
+            operation: effective, request: prepared, gate: gate, transport: configuration.transport,
             state: configuration.resilienceState, host: hostState, observer: observer, instances: instances,
             lastEventID: lastEventID)
         return EventStream(connector: connector)

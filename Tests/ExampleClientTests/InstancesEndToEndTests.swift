@@ -1,7 +1,10 @@
 import CourierAsyncHTTPClient
 @_spi(Benchmarks) import CourierRuntime
+import CourierServiceLifecycle
 import CourierTestServer
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// Three example servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3, and dnsmasq serving their
@@ -243,6 +246,35 @@ struct InstancesEndToEndTests {
         servers[0].inject([.pass], forPathPrefix: "/api/health")
         #expect(await next { if case .healthy = $0 { true } else { false } } == .healthy(first))
         #expect(client.instanceHealth()?.instances.allSatisfy { $0.state == .serving } == true)
+    }
+
+    @Test(
+        "a graceful shutdown under load: a ServiceGroup stops the client; calls in flight finish, new ones are refused")
+    func gracefulShutdown() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        for server in servers { server.inject([.delay(.milliseconds(300))], forPathPrefix: "/api/health") }
+        let dns = try await DNSServer.start(Self.srvRecords(servers), ttl: 30)
+        defer { dns.stop() }
+        let client = try Self.client(.dnsSRV("_http._tcp.users.test"), nameServer: dns)
+        var logger = Logger(label: "courier-tests")
+        logger.logLevel = .critical
+        let group = ServiceGroup(services: [ClientService(client, gracePeriod: .seconds(10))], logger: logger)
+        let running = Task { try await group.run() }
+        while client.instanceHealth()?.instances.count != 3 { try await Task.sleep(for: .milliseconds(5)) }
+
+        let inFlight = (0..<12).map { _ in Task { try await client.health() } }
+        while client.runtime.callsInFlight < 12 { try await Task.sleep(for: .milliseconds(1)) }
+        await group.triggerGracefulShutdown()
+        while client.runtime.acceptsCalls { try await Task.sleep(for: .milliseconds(1)) }
+        let refused = await failure { () async throws(UsersError) in try await client.health() }
+        #expect(
+            refused.map { if case .shutDown = $0 { true } else { false } } == true, "\(String(describing: refused))")
+        for call in inFlight { #expect(try await call.value == "ok", "every call in flight finished") }
+        try await running.value
+        #expect(client.runtime.callsInFlight == 0)
+        let afterwards = await failure { () async throws(UsersError) in try await client.health() }
+        #expect(afterwards.map { if case .shutDown = $0 { true } else { false } } == true)
     }
 
     @Test("the Payments spec's own discovery: its SRV name, through the name server PAYMENTS_DNS_SERVER names")

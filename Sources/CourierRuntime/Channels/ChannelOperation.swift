@@ -59,13 +59,20 @@ extension ServiceRuntime {
             } catch {
                 prepared = .failure(.invalidRequest(error.description))
             }
-            return WebSocketChannel(
-                core: ChannelCore(
-                    name: operation.name, service: operation.service, request: prepared, transport: transport,
-                    policy: policy, onConnect: onConnect, clock: configuration.resilienceState.clock,
-                    random: configuration.resilienceState.random,
-                    observer: ChannelObserver(observer, service: operation.service, channel: operation.name, head: head)
-                ))
+            if !gate.isOpen {
+                return WebSocketChannel(
+                    core: ChannelCore(
+                        name: operation.name, service: operation.service,
+                        request: .failure(.invalidRequest(ClientError<NoDeclaredError>.shutDown.description)),
+                        transport: ScriptedWebSocketTransport([]), policy: policy, onConnect: nil))
+            }
+            let core = ChannelCore<Outgoing, Incoming>(
+                name: operation.name, service: operation.service, request: prepared, transport: transport,
+                policy: policy, onConnect: onConnect, clock: configuration.resilienceState.clock,
+                random: configuration.resilienceState.random,
+                observer: ChannelObserver(observer, service: operation.service, channel: operation.name, head: head))
+            channels.add(core)
+            return WebSocketChannel(core: core)
         }
         return WebSocketChannel(
             core: ChannelCore(

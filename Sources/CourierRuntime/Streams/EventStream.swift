@@ -532,6 +532,8 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
     let operation: StreamOperation<Element, Declared>
     /// The request, or why it could not be built, thrown by the first connection.
     let request: Result<TransportRequest, ClientError<Declared>>
+    /// The client's gate: once it closes, the stream connects no more.
+    let gate: CallGate
     let transport: any HTTPTransport
     let state: ResilienceState
     let host: ResilienceState.HostState
@@ -544,11 +546,13 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
 
     init(
         operation: StreamOperation<Element, Declared>, request: Result<TransportRequest, ClientError<Declared>>,
-        transport: any HTTPTransport, state: ResilienceState, host: ResilienceState.HostState, observer: CallObserver,
+        gate: CallGate, transport: any HTTPTransport, state: ResilienceState, host: ResilienceState.HostState,
+        observer: CallObserver,
         instances: InstancePool?, lastEventID: String?
     ) {
         self.operation = operation
         self.request = request
+        self.gate = gate
         self.transport = transport
         self.state = state
         self.host = host
@@ -591,6 +595,7 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
         case .success(let prepared): request = prepared
         case .failure(let error): return .failed(error, retryable: false, wait: nil)
         }
+        if !gate.isOpen { return .failed(.shutDown, retryable: false, wait: nil) }
         if let lastEventID, !lastEventID.isEmpty, let field = Self.lastEventIDField {
             request.head.headerFields[field] = lastEventID
         }
