@@ -2,6 +2,7 @@ import CourierAsyncHTTPClient
 @_spi(Benchmarks) import CourierRuntime
 import CourierServiceLifecycle
 import CourierTestServer
+import CourierWebSocket
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -275,6 +276,42 @@ struct InstancesEndToEndTests {
         #expect(client.runtime.callsInFlight == 0)
         let afterwards = await failure { () async throws(UsersError) in try await client.health() }
         #expect(afterwards.map { if case .shutDown = $0 { true } else { false } } == true)
+    }
+
+    @Test("a channel connects to an instance, not to the server URL")
+    func channelToInstance() async throws {
+        let servers = try await Self.servers()
+        defer { servers.forEach { $0.stop() } }
+        let dns = try await DNSServer.start(
+            servers.enumerated().flatMap { index, server in
+                [
+                    DNSServer.Record.service(
+                        name: "_http._tcp.inventory.test", target: "node\(index).inventory.test", port: server.port),
+                    .address(name: "node\(index).inventory.test", address: server.host),
+                ]
+            })
+        defer { dns.stop() }
+        let inventory = try InventoryClient.fromEnvironment(
+            // The base URL names the service (and its scheme); the instances come from DNS.
+            [
+                "INVENTORY_BASE_URL": "http://inventory.test", "INVENTORY_DNS_SRV": "_http._tcp.inventory.test",
+                "INVENTORY_DNS_SERVER": dns.address,
+            ],
+            transport: AsyncHTTPClientTransport())
+        var configuration = inventory.configuration
+        configuration.webSocketTransport = SwiftWebSocketTransport()
+        let client = InventoryClient(configuration: configuration)
+        defer { client.shutdown() }
+        let levels = client.stockLevels(warehouse: .ams1) { connection in
+            try await connection.send(StockSubscription(action: .subscribe, skus: ["A-1"]))
+        }
+        for try await level in levels.messages {
+            #expect(level.sku == "A-1")
+            break
+        }
+        await levels.close()
+        let handshakes = servers.map { $0.webSockets.allHandshakes.count }
+        #expect(handshakes.reduce(0, +) == 1, "one connection, to one of the instances: \(handshakes)")
     }
 
     @Test("the Payments spec's own discovery: its SRV name, through the name server PAYMENTS_DNS_SERVER names")

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Tracing
 
 /// What ``ChannelCore/close(_:)`` does, decided under the lock.
 private enum ChannelClosePlan {
@@ -57,6 +58,8 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
     private let clock: any ResilienceClock
     private let random: any RandomSource
     private let observer: ChannelObserver?
+    /// Sends each connection to one of the service's instances, when the client has several.
+    private let route: ChannelRoute?
     private let decoder = JSONCoding.makeDecoder()
     private let state: Locked<State>
 
@@ -64,8 +67,9 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
         name: String, service: String, request: Result<WebSocketRequest, WebSocketChannelError>,
         transport: any WebSocketTransport, policy: ChannelPolicy, onConnect: ChannelConnectHook<Outgoing>?,
         clock: any ResilienceClock = SystemClock(), random: any RandomSource = SystemRandom(),
-        observer: ChannelObserver? = nil
+        observer: ChannelObserver? = nil, route: ChannelRoute? = nil
     ) {
+        self.route = route
         self.name = name
         self.service = service
         self.request = request
@@ -173,11 +177,13 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
             }
             publish(.connecting)
             var attempt = request
-            observer?.connecting(attempt)
-            let span = observer?.startSpan(&attempt)
             let close: WebSocketClose
             var failure: (any Error)?
+            var span: (any Span)?
             do {
+                if let route { attempt = try await route.instance(for: attempt) }
+                observer?.connecting(attempt)
+                span = observer?.startSpan(&attempt)
                 close =
                     try await transport.connect(attempt, handler: self)
                     ?? WebSocketClose(code: .abnormalClosure, reason: "the connection ended without a close frame")

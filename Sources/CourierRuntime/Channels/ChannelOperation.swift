@@ -70,7 +70,8 @@ extension ServiceRuntime {
                 name: operation.name, service: operation.service, request: prepared, transport: transport,
                 policy: policy, onConnect: onConnect, clock: configuration.resilienceState.clock,
                 random: configuration.resilienceState.random,
-                observer: ChannelObserver(observer, service: operation.service, channel: operation.name, head: head))
+                observer: ChannelObserver(observer, service: operation.service, channel: operation.name, head: head),
+                route: instances.map(ChannelRoute.init))
             channels.add(core)
             return WebSocketChannel(core: core)
         }

@@ -26,3 +26,33 @@ struct BalancingStage: Middleware {
         }
     }
 }
+
+/// Sends each connection of a channel to an instance of the service: elsewhere than the last
+/// ones when another can take it. A connection is long-lived, so it is not counted as a call in
+/// flight, and outlier detection judges instances by calls, not by channels.
+struct ChannelRoute: Sendable {
+    let routing: CallRouting
+
+    init(pool: InstancePool) {
+        routing = CallRouting(pool: pool)
+    }
+
+    /// `request` sent to the instance chosen for this connection: `ws` for `http`, `wss` for `https`.
+    func instance(for request: WebSocketRequest) async throws -> WebSocketRequest {
+        let pick = try await routing.pool.pick(avoiding: routing, timeout: .seconds(10))
+        routing.record(pick)
+        routing.pool.finish(pick, failed: nil)
+        guard var components = URLComponents(url: request.url, resolvingAgainstBaseURL: false) else { return request }
+        components.scheme = pick.instance.scheme == "https" ? "wss" : "ws"
+        if pick.instance.host.contains(":") {
+            components.percentEncodedHost = "[\(pick.instance.host)]"
+        } else {
+            components.host = pick.instance.host
+        }
+        components.port = pick.instance.port
+        guard let url = components.url else { return request }
+        var routed = request
+        routed.url = url
+        return routed
+    }
+}

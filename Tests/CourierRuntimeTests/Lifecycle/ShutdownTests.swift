@@ -82,6 +82,30 @@ struct ShutdownTests {
         _ = await stuck.value
     }
 
+    @Test("with instances, each channel connection goes to one, a reconnection to another")
+    func channelsOverInstances() async throws {
+        let webSockets = ScriptedWebSocketTransport([
+            .json([Tick(n: 1)], then: .drop), .json([Tick(n: 2)], then: .close(.normalClosure)),
+        ])
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://ticks.example.com/v1", transport: HeldTransport(),
+                resilienceState: ResilienceState(clock: clock), webSocketTransport: webSockets,
+                discovery: .instances([
+                    ServiceInstance(scheme: "https", host: "10.0.0.1", port: 8443),
+                    ServiceInstance(scheme: "https", host: "fd00::2", port: 8443),
+                ])))
+        let operation = ChannelOperation<String, Tick>(
+            name: "ticks", authSchemes: [], service: "Ticks",
+            policy: ChannelPolicy(reconnect: ReconnectPolicy(initial: .zero, max: .zero, jitter: .none, maxAttempts: 3))
+        )
+        let channel = runtime.channel(operation, RequestBuilder(.get, path: "/ws"))
+        let ticks = try await channel.messages.reduce(into: [Int]()) { $0.append($1.n) }
+        #expect(ticks == [1, 2])
+        let urls = webSockets.requests.map(\.url.absoluteString)
+        #expect(Set(urls) == ["wss://10.0.0.1:8443/v1/ws", "wss://[fd00::2]:8443/v1/ws"], "\(urls)")
+    }
+
     @Test("shutdown closes the open channels with 1001; a channel opened afterwards is refused")
     func channelsClose() async throws {
         let webSockets = ScriptedWebSocketTransport([.open([], then: .stayOpen)])
