@@ -8,4 +8,11 @@ extension CatalogClient {
     public init(port: Int, transport: any HTTPTransport) {
         self.init(server: .custom(ServerURL("http://127.0.0.1:\(port)")), transport: transport)
     }
+
+    /// A client balancing (p2c) over the benchmark's servers at `authorities` (`127.0.0.2:PORT`).
+    public init(balancingOver authorities: [(host: String, port: Int)], transport: any HTTPTransport) {
+        var configuration = ClientConfiguration(server: ServerURL("http://catalog.local"), transport: transport)
+        configuration.discovery = .instances(authorities.map { ServiceInstance(host: $0.host, port: $0.port) })
+        self.init(configuration: configuration)
+    }
 }

@@ -27,22 +27,28 @@ struct ThroughputBenchmark {
 
     func run() async throws {
         let server = try await CatalogServer.start()
+        // Three more servers, on three loopback addresses, for the client that balances over them.
+        var instances: [CatalogServer] = []
+        for host in ["127.0.0.1", "127.0.0.2", "127.0.0.3"] { instances.append(try await CatalogServer.start(host: host)) }
         let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         let outcome: Result<Void, any Error>
         do {
-            outcome = .success(try await compare(server: server, httpClient: httpClient))
+            outcome = .success(try await compare(server: server, instances: instances, httpClient: httpClient))
         } catch {
             outcome = .failure(error)
         }
         // Shut down whether or not the measurement failed, then report its outcome.
         try await httpClient.shutdown()
         try await server.stop()
+        for instance in instances { try await instance.stop() }
         try outcome.get()
     }
 
     /// The rounds against `server`, and the table.
-    private func compare(server: CatalogServer, httpClient: HTTPClient) async throws {
+    private func compare(server: CatalogServer, instances: [CatalogServer], httpClient: HTTPClient) async throws {
         let catalog = CatalogClient(port: server.port, transport: AsyncHTTPClientTransport(client: httpClient))
+        let balanced = CatalogClient(
+            balancingOver: instances.map { ($0.host, $0.port) }, transport: AsyncHTTPClientTransport(client: httpClient))
         let raw = RawCatalog(client: httpClient, base: "http://127.0.0.1:\(server.port)")
         let bare = TransportCatalog(transport: AsyncHTTPClientTransport(client: httpClient), authority: "127.0.0.1:\(server.port)")
 
@@ -51,26 +57,30 @@ struct ThroughputBenchmark {
         _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await raw.item(id: id) }
         _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await bare.item(id: id) }
         _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await catalog.item(id: id) }
-        var rates: [[Double]] = [[], [], []]
+        _ = try await requestsPerSecond(options.requests / 4) { id in _ = try await balanced.item(id: id) }
+        var rates: [[Double]] = [[], [], [], []]
         var bareShares: [Double] = []
         var courierShares: [Double] = []
+        var balancedShares: [Double] = []
         let clients: [@Sendable (Int64) async throws -> Void] = [
             { id in _ = try await raw.item(id: id) },
             { id in _ = try await bare.item(id: id) },
             { id in _ = try await catalog.item(id: id) },
+            { id in _ = try await balanced.item(id: id) },
         ]
         // Each round measures the three clients back to back, starting with a different one each
         // time, and compares them within the round: on a shared machine the load drifts between
         // rounds by more than the differences measured, but little within one.
         for round in 0..<options.runs {
-            var measured = [Double](repeating: 0, count: 3)
-            for offset in 0..<3 {
-                let client = (round + offset) % 3
+            var measured = [Double](repeating: 0, count: clients.count)
+            for offset in 0..<clients.count {
+                let client = (round + offset) % clients.count
                 measured[client] = try await requestsPerSecond(options.requests, clients[client])
             }
-            for client in 0..<3 { rates[client].append(measured[client]) }
+            for client in clients.indices { rates[client].append(measured[client]) }
             bareShares.append(measured[1] / measured[0])
             courierShares.append(measured[2] / measured[0])
+            balancedShares.append(measured[3] / measured[2])
         }
         let (rawRate, bareRate, courierRate) = (median(rates[0]), median(rates[1]), median(rates[2]))
         let range = "\(share(courierShares.min() ?? 0, of: 1))–\(share(courierShares.max() ?? 0, of: 1))"
@@ -81,6 +91,7 @@ struct ThroughputBenchmark {
         print("| raw AsyncHTTPClient (GET, collect, decode) | \(String(format: "%.0f", rawRate)) | – | – |")
         print("| `AsyncHTTPClientTransport` alone (send, status check, decode) | \(String(format: "%.0f", bareRate)) | \(share(median(bareShares), of: 1)) | – |")
         print("| generated client, full default pipeline | \(String(format: "%.0f", courierRate)) | \(share(median(courierShares), of: 1)) (rounds: \(range)) | at least 95 % |")
+        print("| generated client balancing (p2c) over three servers on 127.0.0.1, .2 and .3 | \(String(format: "%.0f", median(rates[3]))) | \(share(median(balancedShares), of: 1)) of the generated client against one server | – |")
         print("")
     }
 
@@ -144,9 +155,10 @@ struct TransportCatalog: Sendable {
 /// that the server's own cost is small and equal for both clients.
 struct CatalogServer {
     let channel: any Channel
+    let host: String
     let port: Int
 
-    static func start() async throws -> CatalogServer {
+    static func start(host: String = "127.0.0.1") async throws -> CatalogServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -157,10 +169,10 @@ struct CatalogServer {
                     try channel.pipeline.syncOperations.addHandler(ItemHandler())
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
+            .bind(host: host, port: 0)
             .get()
         guard let port = channel.localAddress?.port else { throw ServerError.noPort }
-        return CatalogServer(channel: channel, port: port)
+        return CatalogServer(channel: channel, host: host, port: port)
     }
 
     func stop() async throws {
