@@ -15,7 +15,7 @@ struct BalancingStage: Middleware {
         request.routing?.record(pick)
         var routed = request
         routed.transportRequest.head.scheme = pick.instance.scheme
-        routed.transportRequest.head.authority = pick.instance.authority
+        routed.transportRequest.head.authority = pick.authority
         do {
             let response = try await next(routed)
             pool.finish(pick, failed: response.head.status.code >= 500)

@@ -42,6 +42,10 @@ final class InstancePool: @unchecked Sendable {
     private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var subscribers: [UInt64: AsyncStream<InstanceEvent>.Continuation] = [:]
     private var nextID: UInt64 = 0
+    /// The draws of balancing, when the source is the system's: a SplitMix64 generator seeded from
+    /// it once, since the system generator costs a system call per draw on Linux. `nil` uses
+    /// `random` itself, as tests that inject a seeded source need.
+    private var generator: UInt64?
 
     private enum RunState {
         case idle
@@ -52,6 +56,8 @@ final class InstancePool: @unchecked Sendable {
     private struct Member {
         var instance: ServiceInstance
         var key: String
+        /// `host:port`, made once for the requests' authority.
+        var authority: String
         var outstanding = 0
         var consecutiveFailures = 0
         var ejectedUntil: Duration?
@@ -71,6 +77,7 @@ final class InstancePool: @unchecked Sendable {
         init(_ instance: ServiceInstance) {
             self.instance = instance
             self.key = instance.description
+            self.authority = instance.authority
         }
     }
 
@@ -85,6 +92,8 @@ final class InstancePool: @unchecked Sendable {
     /// The instance chosen for an attempt, to hand back to ``finish(_:failed:)``.
     struct Pick: Sendable {
         let instance: ServiceInstance
+        /// The instance's `host:port`, for the request's authority.
+        let authority: String
         fileprivate let index: Int
         fileprivate let generation: UInt64
         /// The instance's `scheme://authority`, made once per look-up.
@@ -105,6 +114,18 @@ final class InstancePool: @unchecked Sendable {
         self.observer = observer
         self.transport = transport
         self.headerFields = headerFields
+        if random is SystemRandom { generator = UInt64.random(in: .min ... .max) }
+    }
+
+    /// A value in `0..<1` for a balancing draw; call with `lock` held.
+    private func draw() -> Double {
+        guard var state = generator else { return random.nextUnit() }
+        state &+= 0x9E37_79B9_7F4A_7C15
+        generator = state
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((mixed ^ (mixed >> 31)) >> 11) / Double(UInt64(1) << 53)
     }
 
     deinit {
@@ -134,7 +155,6 @@ final class InstancePool: @unchecked Sendable {
     }
 
     private func choose(avoiding tried: [String]) -> Choice {
-        let now = clock.now()
         let (choice, events): (Choice, [InstanceEvent]) = lock.withLock {
             switch state {
             case .stopped: return (.unavailable("the \(service) client has shut down"), [])
@@ -148,19 +168,21 @@ final class InstancePool: @unchecked Sendable {
                 }
                 return (.waitForInstances, [])
             }
-            let events = returnExpired(now: now)
+            // The clock is read only while an ejection may have ended.
+            let events = nextReturn == nil ? [] : returnExpired(now: clock.now())
             let panicking = isPanicking
             let index =
-                chooseIndex(now: now, ignoringEjections: panicking, avoiding: tried)
-                ?? (tried.isEmpty ? nil : chooseIndex(now: now, ignoringEjections: panicking, avoiding: []))
+                chooseIndex(ignoringEjections: panicking, avoiding: tried)
+                ?? (tried.isEmpty ? nil : chooseIndex(ignoringEjections: panicking, avoiding: []))
             guard let index else {
                 return (.unavailable("every instance of \(service) is ejected"), events)
             }
             members[index].outstanding += 1
             let member = members[index]
-            return (
-                .chosen(Pick(instance: member.instance, index: index, generation: generation, key: member.key)), events
-            )
+            let pick = Pick(
+                instance: member.instance, authority: member.authority, index: index, generation: generation,
+                key: member.key)
+            return (.chosen(pick), events)
         }
         publish(events)
         return choice
@@ -179,7 +201,7 @@ final class InstancePool: @unchecked Sendable {
 
     /// The member for the next attempt, from the lowest priority with one that can take it;
     /// call with `lock` held.
-    private func chooseIndex(now: Duration, ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
+    private func chooseIndex(ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
         func eligible(_ index: Int) -> Bool {
             let member = members[index]
             return (ignoringEjections || member.inRotation) && (tried.isEmpty || !tried.contains(member.key))
@@ -212,8 +234,8 @@ final class InstancePool: @unchecked Sendable {
             // Most of the tier cannot take the call: choose among those that can.
             let candidates = tier.indexes.filter(eligible)
             guard !candidates.isEmpty else { return nil }
-            let a = candidates[Int(random.nextUnit() * Double(candidates.count)) % candidates.count]
-            let b = candidates[Int(random.nextUnit() * Double(candidates.count)) % candidates.count]
+            let a = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
+            let b = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
             return members[b].outstanding < members[a].outstanding ? b : a
         }
         var second: Int?
@@ -228,7 +250,7 @@ final class InstancePool: @unchecked Sendable {
             // The draws kept landing on the first (a heavy weight) or on members that cannot take
             // the call: the second is any other that can.
             let others = tier.indexes.filter { $0 != first && eligible($0) }
-            if !others.isEmpty { second = others[Int(random.nextUnit() * Double(others.count)) % others.count] }
+            if !others.isEmpty { second = others[Int(draw() * Double(others.count)) % others.count] }
         }
         guard let second else { return first }
         return members[second].outstanding < members[first].outstanding ? second : first
@@ -236,7 +258,7 @@ final class InstancePool: @unchecked Sendable {
 
     /// A member of `tier` drawn at random in proportion to its weight.
     private func draw(from tier: Tier) -> Int {
-        let target = Int(random.nextUnit() * Double(tier.total))
+        let target = Int(draw() * Double(tier.total))
         var low = 0
         var high = tier.cumulative.count - 1
         while low < high {
@@ -266,14 +288,14 @@ final class InstancePool: @unchecked Sendable {
     /// Records how an attempt to `pick` ended: `failed` by the circuit breaker's rules, or `nil`
     /// when it says nothing about the instance (cancelled, refused before sending).
     func finish(_ pick: Pick, failed: Bool?) {
-        let now = clock.now()
         let events: [InstanceEvent] = lock.withLock {
             guard let index = currentIndex(of: pick) else { return [] }
             members[index].outstanding = max(0, members[index].outstanding - 1)
             guard let failed else { return [] }
             if !failed {
                 members[index].consecutiveFailures = 0
-                decay(index, now: now)
+                // The clock is read only when past ejections may decay.
+                if members[index].ejections > 0 { decay(index, now: clock.now()) }
                 return []
             }
             members[index].consecutiveFailures += 1
@@ -281,6 +303,7 @@ final class InstancePool: @unchecked Sendable {
                 members[index].consecutiveFailures >= policy.consecutiveFailures,
                 Double(ejectedCount + 1) <= policy.maxEjected * Double(members.count)
             else { return [] }
+            let now = clock.now()
             decay(index, now: now)
             members[index].ejections += 1
             let length = min(policy.ejectFor * members[index].ejections, policy.maxEjectFor)
@@ -297,9 +320,8 @@ final class InstancePool: @unchecked Sendable {
     /// circuit breaker counts a failed attempt only when none is, so that one bad instance is
     /// left to outlier detection while a service failing everywhere still opens the circuit.
     var hasHealthyInstance: Bool {
-        let now = clock.now()
         let (healthy, events): (Bool, [InstanceEvent]) = lock.withLock {
-            let events = returnExpired(now: now)
+            let events = nextReturn == nil ? [] : returnExpired(now: clock.now())
             return (members.contains { $0.inRotation && $0.consecutiveFailures == 0 }, events)
         }
         publish(events)

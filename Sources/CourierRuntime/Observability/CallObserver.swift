@@ -48,10 +48,13 @@ final class CallObserver: Sendable {
         isSilent = logger == nil && metrics is NOOPMetricsHandler && tracer is NoOpTracer
     }
 
-    /// A metric's label and dimension values; the dimension names are fixed per label.
+    /// A metric's label and dimension values; the dimension names are fixed per label. Up to
+    /// ``maxDimensions`` values, held inline so that a lookup allocates nothing.
     private struct MetricKey: Hashable {
         var label: String
-        var values: (String, String, String)
+        var values: (String, String, String, String, String)
+
+        static let maxDimensions = 5
 
         static func == (lhs: MetricKey, rhs: MetricKey) -> Bool { lhs.label == rhs.label && lhs.values == rhs.values }
         func hash(into hasher: inout Hasher) {
@@ -59,6 +62,8 @@ final class CallObserver: Sendable {
             hasher.combine(values.0)
             hasher.combine(values.1)
             hasher.combine(values.2)
+            hasher.combine(values.3)
+            hasher.combine(values.4)
         }
     }
 
@@ -90,8 +95,9 @@ final class CallObserver: Sendable {
     }
 
     private static func key(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> MetricKey {
+        assert(dimensions.count <= MetricKey.maxDimensions, "\(label) has more dimensions than a metric key holds")
         func value(_ index: Int) -> String { index < dimensions.count ? dimensions[index].value : "" }
-        return MetricKey(label: label, values: (value(0), value(1), value(2)))
+        return MetricKey(label: label, values: (value(0), value(1), value(2), value(3), value(4)))
     }
 
     // MARK: - Events
@@ -153,6 +159,14 @@ final class CallObserver: Sendable {
     func attemptEnded(
         _ request: PipelineRequest, result: Result<TransportResponse, any Error>, duration: Duration, span: any Span
     ) {
+        let (address, port) = Self.addressAndPort(of: request.transportRequest.head)
+        counter(
+            "courier_attempts_total",
+            [
+                "service": request.service, "endpoint": request.endpoint, "server.address": address,
+                "server.port": port.map(String.init) ?? "", "outcome": Self.outcome(of: result),
+            ]
+        ).increment()
         if span.isRecording {
             switch result {
             case .success(let response):
@@ -171,7 +185,6 @@ final class CallObserver: Sendable {
             "courier.attempt": "\(request.attempt)", "courier.duration_ms": "\(Self.milliseconds(duration))",
             "http.request.headers": secrets.describe(head.headerFields),
         ]
-        let (address, port) = Self.addressAndPort(of: head)
         metadata["server.address"] = "\(address)"
         if let port { metadata["server.port"] = "\(port)" }
         if logsBodies, let body = request.transportRequest.body { metadata["http.request.body"] = Self.excerpt(body) }

@@ -1,6 +1,7 @@
 import CourierRuntimeTesting
 import Foundation
 import HTTPTypes
+import MetricsTestKit
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
@@ -234,6 +235,38 @@ struct InstancePoolTests {
         everywhere.withLock { $0 = true }
         for _ in 0..<60 { _ = await call(runtime) }
         #expect(state.circuitState(for: "payments.internal") != .closed, "every instance failing")
+    }
+
+    @Test("attempts are counted by instance; ejections and health changes by instance and state")
+    func metrics() async throws {
+        let metrics = TestMetrics()
+        let transport = InstanceTransport { authority in authority == "10.0.0.1:8080" ? 503 : 200 }
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://payments.internal", transport: transport,
+                resilience: ResilienceOverrides(maxAttempts: 1),
+                resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 3)),
+                observability: Observability(metricsFactory: metrics),
+                discovery: .instances(
+                    [instance(1), instance(2)], loadBalancing: LoadBalancingPolicy(.roundRobin),
+                    outlierDetection: OutlierDetectionPolicy(consecutiveFailures: 2))))
+        for _ in 0..<4 { _ = await call(runtime) }
+        func attempts(_ address: String, _ outcome: String) throws -> Int64 {
+            try metrics.expectCounter(
+                "courier_attempts_total",
+                [
+                    ("service", ""), ("endpoint", "ping"), ("server.address", address), ("server.port", "8080"),
+                    ("outcome", outcome),
+                ]
+            ).totalValue
+        }
+        #expect(try attempts("10.0.0.1", "server_error") == 2, "\(metrics.counters.map { ($0.label, $0.dimensions) })")
+        #expect(try attempts("10.0.0.2", "success") == 2)
+        #expect(
+            try metrics.expectCounter(
+                "courier_instance_ejections_total",
+                [("service", "payments.internal"), ("server.address", "10.0.0.1"), ("server.port", "8080")]
+            ).totalValue == 1)
     }
 
     @Test("the first call waits for the first look-up; a failed look-up keeps the last good set, then backs off")
