@@ -217,27 +217,9 @@ final class CallObserver: Sendable {
                 "\(service): instance \(instance) is back in rotation",
                 metadata: Self.instanceMetadata(service, instance))
         case .unhealthy(let instance):
-            counter(
-                "courier_instance_health_changes_total",
-                [
-                    "service": service, "server.address": instance.host, "server.port": "\(instance.port)",
-                    "state": "unhealthy",
-                ]
-            ).increment()
-            logger?.warning(
-                "\(service): instance \(instance) fails its health checks; out of rotation",
-                metadata: Self.instanceMetadata(service, instance))
+            healthChanged(instance, of: service, healthy: false)
         case .healthy(let instance):
-            counter(
-                "courier_instance_health_changes_total",
-                [
-                    "service": service, "server.address": instance.host, "server.port": "\(instance.port)",
-                    "state": "healthy",
-                ]
-            ).increment()
-            logger?.notice(
-                "\(service): instance \(instance) passes its health checks again",
-                metadata: Self.instanceMetadata(service, instance))
+            healthChanged(instance, of: service, healthy: true)
         case .added(let instance):
             logger?.info("\(service): instance \(instance) found", metadata: Self.instanceMetadata(service, instance))
         case .removed(let instance):
@@ -247,6 +229,22 @@ final class CallObserver: Sendable {
             logger?.warning(
                 "\(service): looking instances up failed, keeping the last good set: \(reason)",
                 metadata: ["courier.service": "\(service)"])
+        }
+    }
+
+    /// An instance's active health checks took it out of rotation, or brought it back.
+    private func healthChanged(_ instance: ServiceInstance, of service: String, healthy: Bool) {
+        let state = healthy ? "healthy" : "unhealthy"
+        counter(
+            "courier_instance_health_changes_total",
+            ["service": service, "server.address": instance.host, "server.port": "\(instance.port)", "state": state]
+        ).increment()
+        let metadata = Self.instanceMetadata(service, instance)
+        if healthy {
+            logger?.notice("\(service): instance \(instance) passes its health checks again", metadata: metadata)
+        } else {
+            logger?.warning(
+                "\(service): instance \(instance) fails its health checks; out of rotation", metadata: metadata)
         }
     }
 
