@@ -69,17 +69,27 @@ struct HedgeTests {
         return result
     }
 
+    /// Waits until exactly `sleepers` tasks sleep on the clock (every copy and wait of this moment
+    /// has started), then moves the clock by `duration`. Moving it sooner would race the stage:
+    /// a wait that starts late would find the clock already past its copy's answer.
+    private func step(when sleepers: Int, by duration: Duration) async {
+        while clock.sleeperCount != sleepers { await Task.yield() }
+        clock.advance(by: duration)
+    }
+
     @Test("a slow first copy: after the delay a second goes out, wins, and the first is cancelled")
     func slowFirstCopy() async throws {
         let transport = PacedTransport(clock: clock, delays: [.seconds(5), .milliseconds(20)])
         let state = ResilienceState(clock: clock)
-        let result = await run(
-            pipeline(state, ["hedge"], transport: transport), request(policy: policy(.fixed(.milliseconds(50)))))
-        let response = try result.get()
+        let run = pipeline(state, ["hedge"], transport: transport)
+        let call = Task { try await run.run(request(policy: policy(.fixed(.milliseconds(50))))) }
+        await step(when: 2, by: .milliseconds(50))  // the first copy and the wait
+        await step(when: 2, by: .milliseconds(20))  // the first copy and the second
+        let response = try await call.value
         #expect(String(decoding: response.body, as: UTF8.self) == "1")
         #expect(transport.sent.current == 2)
         #expect(transport.cancelled.current == [0])
-        #expect(clock.now() < .seconds(1), "the call ended with the second copy, not the first")
+        #expect(clock.now() == .milliseconds(70), "the call ended with the second copy, not the first")
     }
 
     @Test("an answer before the delay sends no copy; a POST without a key never hedges")
@@ -98,25 +108,33 @@ struct HedgeTests {
         #expect(slowPost.sent.current == 1)
     }
 
-    @Test("a failing copy waits for the others; when every copy fails the last failure is the outcome")
+    @Test("a failing copy waits for the others; when every copy fails, a failure is the outcome")
     func failures() async throws {
         let transport = PacedTransport(
             clock: clock, delays: [.milliseconds(100), .milliseconds(300), .milliseconds(10)],
             statuses: [503, 200, 502])
         let state = ResilienceState(clock: clock)
-        let response = try await run(
-            pipeline(state, ["hedge"], transport: transport),
-            request(policy: policy(.fixed(.milliseconds(50)), maxAttempts: 3))
-        ).get()
+        let run = pipeline(state, ["hedge"], transport: transport)
+        let call = Task { try await run.run(request(policy: policy(.fixed(.milliseconds(50)), maxAttempts: 3))) }
+        await step(when: 2, by: .milliseconds(50))  // copy 0 (due at 100 ms) and the wait
+        await step(when: 3, by: .milliseconds(50))  // copy 0, copy 1 (due at 350 ms), the next wait
+        await step(when: 2, by: .milliseconds(10))  // copy 0 answered 503; copy 1, copy 2 (due at 110 ms)
+        await step(when: 1, by: .milliseconds(240))  // copy 2 answered 502; copy 1
+        let response = try await call.value
         #expect(response.head.status.code == 200, "the 503 and the 502 did not end the call while a copy was out")
         #expect(transport.sent.current == 3)
 
         let failing = PacedTransport(
             clock: clock, delays: [.milliseconds(100), .milliseconds(100)], statuses: [503, 500])
-        let last = try await run(
-            pipeline(state, ["hedge"], transport: failing), request(policy: policy(.fixed(.milliseconds(50))))
-        ).get()
-        #expect(last.head.status.code == 500)
+        let failingRun = pipeline(state, ["hedge"], transport: failing)
+        let failingCall = Task { try await failingRun.run(request(policy: policy(.fixed(.milliseconds(50))))) }
+        await step(when: 2, by: .milliseconds(50))  // copy 0 (due at 100 ms from its start) and the wait
+        await step(when: 2, by: .milliseconds(50))  // copy 0 and copy 1 (due 50 ms later)
+        await step(when: 1, by: .milliseconds(50))  // copy 0 answered 503; copy 1
+        // Which failure is last depends on which answer the stage reads last; either is a failure.
+        let last = try await failingCall.value.head.status.code
+        #expect(last == 500 || last == 503)
+        #expect(failing.sent.current == 2)
     }
 
     @Test("copies draw from the host's retry budget; a spent budget sends none")
@@ -143,9 +161,12 @@ struct HedgeTests {
         #expect(transport.sent.current == 20, "no copy before 20 answers")
         #expect(latencies.quantile(0.5, of: "op") == .milliseconds(100))
         let started = clock.now()
-        let response = try await self.run(run, request(policy: policy(.percentile(0.5)))).get()
+        let call = Task { try await run.run(request(policy: policy(.percentile(0.5)))) }
+        await step(when: 2, by: .milliseconds(100))  // the slow copy and the wait of the median
+        await step(when: 2, by: .milliseconds(10))  // the slow copy and the second
+        let response = try await call.value
         #expect(String(decoding: response.body, as: UTF8.self) == "21")
-        #expect(clock.now() - started < .milliseconds(200), "the copy went out after the median, about 100 ms")
+        #expect(clock.now() - started == .milliseconds(110), "the copy went out after the median, 100 ms")
     }
 
     @Test("a hedge that cannot work fails the call before sending")
