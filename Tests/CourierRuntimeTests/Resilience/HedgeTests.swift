@@ -96,15 +96,17 @@ struct HedgeTests {
     func noCopy() async throws {
         let fast = PacedTransport(clock: clock, delays: [.milliseconds(20)])
         let state = ResilienceState(clock: clock)
-        _ = try await run(
-            pipeline(state, ["hedge"], transport: fast), request(policy: policy(.fixed(.milliseconds(50))))
-        ).get()
+        let fastRun = pipeline(state, ["hedge"], transport: fast)
+        let answered = Task { try await fastRun.run(request(policy: policy(.fixed(.milliseconds(50))))) }
+        await step(when: 2, by: .milliseconds(20))  // the copy and the wait; the copy answers first
+        _ = try await answered.value
         #expect(fast.sent.current == 1)
 
         let slowPost = PacedTransport(clock: clock, delays: [.milliseconds(200)])
-        _ = try await run(
-            pipeline(state, ["hedge"], transport: slowPost), request(.post, policy: policy(.fixed(.milliseconds(50))))
-        ).get()
+        let postRun = pipeline(state, ["hedge"], transport: slowPost)
+        let post = Task { try await postRun.run(request(.post, policy: policy(.fixed(.milliseconds(50))))) }
+        await step(when: 1, by: .milliseconds(200))  // the copy alone: a POST gets no wait
+        _ = try await post.value
         #expect(slowPost.sent.current == 1)
     }
 
@@ -142,10 +144,11 @@ struct HedgeTests {
         let transport = PacedTransport(clock: clock, delays: [.milliseconds(200)])
         let state = ResilienceState(clock: clock)
         let spent = RetryBudgetPolicy(ratio: 0, perSecond: 0)
-        _ = try await run(
-            pipeline(state, ["hedge"], transport: transport),
-            request(policy: policy(.fixed(.milliseconds(50)), budget: spent))
-        ).get()
+        let run = pipeline(state, ["hedge"], transport: transport)
+        let call = Task { try await run.run(request(policy: policy(.fixed(.milliseconds(50)), budget: spent))) }
+        await step(when: 2, by: .milliseconds(50))  // the copy and the wait, which finds the budget spent
+        await step(when: 1, by: .milliseconds(150))  // the copy alone
+        _ = try await call.value
         #expect(transport.sent.current == 1)
     }
 
