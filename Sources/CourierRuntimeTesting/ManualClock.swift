@@ -12,6 +12,8 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
     private var wallOrigin: Date
     private var sleepers: [UInt64: (deadline: Duration, continuation: CheckedContinuation<Void, any Error>)] = [:]
     private var nextID: UInt64 = 0
+    /// Sleepers cancelled before they registered: their registration wakes them at once.
+    private var cancelledEarly: Set<UInt64> = []
 
     /// Creates a clock at time zero whose wall date starts at `date`.
     public init(date: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
@@ -32,6 +34,10 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
     /// How many tasks are sleeping on this clock.
     public var sleeperCount: Int { lock.withLock { sleepers.count } }
 
+    /// When each sleeping task wakes, earliest first, for tests that wait for one particular
+    /// sleeper rather than for any.
+    public var sleeperDeadlines: [Duration] { lock.withLock { sleepers.values.map(\.deadline).sorted() } }
+
     /// Sleeps until the clock has advanced by `duration`.
     public func sleep(for duration: Duration) async throws {
         try Task.checkCancellation()
@@ -41,15 +47,29 @@ public final class ManualClock: ResilienceClock, @unchecked Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow: Bool = lock.withLock {
-                    if duration <= .zero { return true }
+                enum Outcome { case sleep, wake, cancelled }
+                let outcome: Outcome = lock.withLock {
+                    if cancelledEarly.remove(id) != nil { return .cancelled }
+                    if duration <= .zero { return .wake }
                     sleepers[id] = (current + duration, continuation)
-                    return false
+                    return .sleep
                 }
-                if resumeNow { continuation.resume() }
+                switch outcome {
+                case .sleep: break
+                case .wake: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
-            let continuation = lock.withLock { sleepers.removeValue(forKey: id)?.continuation }
+            // The handler can run before the continuation registers; it then leaves a mark that
+            // the registration finds, so a cancelled sleeper never sleeps until its deadline.
+            let continuation: CheckedContinuation<Void, any Error>? = lock.withLock {
+                guard let sleeper = sleepers.removeValue(forKey: id) else {
+                    cancelledEarly.insert(id)
+                    return nil
+                }
+                return sleeper.continuation
+            }
             continuation?.resume(throwing: CancellationError())
         }
     }

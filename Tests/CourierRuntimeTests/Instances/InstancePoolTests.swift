@@ -279,14 +279,21 @@ struct InstancePoolTests {
         ])
         let pool = pool(Discovery(resolver: resolver, refresh: .seconds(30)))
         #expect(try await tally(pool, 3) == ["10.0.0.1": 3])
-        while clock.sleeperCount == 0 { await Task.yield() }
+        // The clock has other sleepers (the first call's timeout timer): wait for the look-up
+        // task's own sleep, by its deadline, before moving time.
+        func lookUpSleeps(within range: ClosedRange<Duration>) async {
+            while !clock.sleeperDeadlines.contains(where: range.contains) { await Task.yield() }
+        }
+        await lookUpSleeps(within: .seconds(5)...(.seconds(5)))
         clock.advance(by: .seconds(5))
-        while resolver.lookUps.current < 2 || clock.sleeperCount == 0 { await Task.yield() }
+        while resolver.lookUps.current < 2 { await Task.yield() }
+        // The first failure's backoff is half a second to a second (jittered), far below the TTL.
+        await lookUpSleeps(within: .milliseconds(5_500)...(.seconds(6)))
         #expect(pool.health().lastResolutionError?.contains("name server down") == true)
         #expect(try await tally(pool, 3) == ["10.0.0.1": 3], "the last good set stays")
-        // The failure's backoff is about a second (jittered), far below the TTL.
         clock.advance(by: .seconds(1))
-        while resolver.lookUps.current < 3 || clock.sleeperCount == 0 { await Task.yield() }
+        while resolver.lookUps.current < 3 { await Task.yield() }
+        await lookUpSleeps(within: .seconds(7)...(.seconds(8)))
         clock.advance(by: .seconds(2))
         while resolver.lookUps.current < 4 { await Task.yield() }
         while pool.health().instances.map(\.instance) != [instance(2)] { await Task.yield() }
@@ -325,9 +332,10 @@ struct InstancePoolTests {
         /// Runs one round of checks: the clock moves past the interval and every instance is asked.
         func round() async {
             let recorded = pool.checksRecorded
-            // The last round's timeouts are cancelled before its results are recorded, so the one
-            // sleeper left is the loop waiting for the next round.
-            while clock.sleeperCount < 1 { await Task.yield() }
+            // The check loop sleeps an interval from now once the last round is recorded; other
+            // sleepers (the timer of the last round's timeouts) may be on the clock too.
+            let nextRound = clock.now() + .seconds(10)
+            while !clock.sleeperDeadlines.contains(nextRound) { await Task.yield() }
             clock.advance(by: .seconds(10))
             while pool.checksRecorded < recorded + 2 { await Task.yield() }
         }
@@ -357,16 +365,18 @@ struct InstancePoolTests {
 
     @Test("releasing the pool ends its look-ups")
     func releaseEndsLookUps() async throws {
-        let resolver = ScriptedResolver([.instances([instance(1)], ttl: .seconds(1))])
+        let resolver = ScriptedResolver([.instances([instance(1)], ttl: .seconds(2))])
         var pool: InstancePool? = pool(Discovery(resolver: resolver))
         _ = try await pool?.pick(avoiding: nil, timeout: .seconds(1))
-        while clock.sleeperCount == 0 { await Task.yield() }
+        // The look-up task sleeps until the TTL ends (the pick's timeout timer sleeps until 1 s).
+        while !clock.sleeperDeadlines.contains(.seconds(2)) { await Task.yield() }
         weak let released = pool
         pool = nil
         #expect(released == nil, "no task holds the pool while it sleeps")
-        clock.advance(by: .seconds(1))
-        while clock.sleeperCount > 0 { await Task.yield() }
         let lookUps = resolver.lookUps.current
+        clock.advance(by: .seconds(2))
+        for _ in 0..<1_000 { await Task.yield() }
+        #expect(clock.sleeperCount == 0, "the woken look-up task ended instead of sleeping again")
         clock.advance(by: .seconds(5))
         for _ in 0..<100 { await Task.yield() }
         #expect(resolver.lookUps.current == lookUps)
