@@ -706,6 +706,33 @@ extension {{apiType}} {
 }
 
 """#,
+        "constraintCheck": #"""
+{{#hasRules}}
+{{#rulesFitOneLine}}
+try {{rules}}.check({{value}}, at: "{{key}}")
+{{/rulesFitOneLine}}
+{{^rulesFitOneLine}}
+{{#rulesFitOwnLine}}
+try {{rules}}
+    .check({{value}}, at: "{{key}}")
+{{/rulesFitOwnLine}}
+{{^rulesFitOwnLine}}
+try {{rulesType}}(
+{{#ruleArguments}}
+    {{.}}
+{{/ruleArguments}}
+)
+.check({{value}}, at: "{{key}}")
+{{/rulesFitOwnLine}}
+{{/rulesFitOneLine}}
+{{/hasRules}}
+{{#isMember}}
+try CourierRuntime.Constraints.member({{value}}, at: "{{key}}")
+{{/isMember}}
+{{#isWhole}}
+try {{value}}.validate()
+{{/isWhole}}
+"""#,
         "deprecation": #"""
 {{#isDeprecated}}
 @available(*, deprecated{{#hasDeprecationMessage}}, message: "{{deprecationMessage}}"{{/hasDeprecationMessage}})
@@ -1229,6 +1256,13 @@ options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     path: "{{path}}"
 )
 {{/hasLongPath}}
+{{#constraintParts}}
+request.validate("{{part}}") { () throws(CourierRuntime.ConstraintViolation) in
+{{#checks}}
+    {{>constraintCheck}}
+{{/checks}}
+}
+{{/constraintParts}}
 {{#queryParameters}}
 request.query("{{specName}}", {{name}})
 {{/queryParameters}}
@@ -1487,6 +1521,18 @@ options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     }
 {{/hasProperties}}
 }
+{{#isValidatable}}
+
+extension {{name}}: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    {{access}} func validate() throws(CourierRuntime.ConstraintViolation) {
+{{#constraintChecks}}
+        {{>constraintCheck}}
+{{/constraintChecks}}
+    }
+}
+{{/isValidatable}}
 
 """#,
         "union": #"""
@@ -1528,6 +1574,22 @@ options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
         }
     }
 }
+{{#isValidatable}}
+
+extension {{name}}: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the variant's value.
+    {{access}} func validate() throws(CourierRuntime.ConstraintViolation) {
+        switch self {
+{{#variants}}
+{{#isValidatable}}
+        case .{{caseName}}(let value): try value.validate()
+{{/isValidatable}}
+{{/variants}}
+        default: break
+        }
+    }
+}
+{{/isValidatable}}
 
 """#,
     ]

@@ -33,8 +33,9 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
     /// The server answered with a status the spec does not declare for this endpoint.
     case unexpectedStatus(UnexpectedResponse)
     /// The request could not be built or was refused before sending: an invalid header value, base
-    /// URL or body. Nothing was sent.
-    case invalidRequest(String)
+    /// URL or body, or a value that breaks a constraint of the spec (`violation` says which, where
+    /// and the limit). Nothing was sent.
+    case invalidRequest(String, violation: ConstraintViolation? = nil)
     /// The transport failed: no connection, a dropped connection, a response that is not HTTP, or a
     /// body over the size limit.
     case transport(TransportError)
@@ -96,7 +97,7 @@ public enum ClientError<Declared: DeclaredError>: Error, CustomStringConvertible
             "declared error \(error.name) (\(response.status.code))"
         case .unexpectedStatus(let response):
             "unexpected status \(response)"
-        case .invalidRequest(let reason):
+        case .invalidRequest(let reason, _):
             "invalid request: \(OneLine.bounded(reason))"
         case .transport(let error):
             "transport failure (\(error.kind.rawValue)): \(OneLine.bounded(error.detail))"

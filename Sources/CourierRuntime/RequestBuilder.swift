@@ -105,7 +105,7 @@ public enum PercentEncoding {
 ///
 /// Generated methods fill it in and hand it to ``ServiceRuntime/send(_:_:options:)``. Problems
 /// (a header value with a line break, a body that cannot be encoded) are recorded, not thrown, and
-/// the call fails with ``ClientError/invalidRequest(_:)`` before anything is sent.
+/// the call fails with ``ClientError/invalidRequest(_:violation:)`` before anything is sent.
 @_spi(Generated)
 public struct RequestBuilder: Sendable {
     /// The method.
@@ -122,12 +122,27 @@ public struct RequestBuilder: Sendable {
     public var streamedBody: StreamedBody?
     /// The first problem found while building, or `nil`.
     public private(set) var problem: String?
+    /// The constraint a parameter or the body breaks, when that is the ``problem``.
+    public private(set) var violation: ConstraintViolation?
 
     /// Starts a request.
     public init(_ method: HTTPRequest.Method, path: PathTemplate) {
         self.method = method
         self.path = path.encoded
         self.problem = path.problem
+    }
+
+    /// Runs the constraint checks of one part of the request (`path`, `query`, `header` or
+    /// `body`, the first component of a violation's path); a violation becomes the ``problem``.
+    public mutating func validate(_ part: String, _ checks: () throws(ConstraintViolation) -> Void) {
+        guard problem == nil else { return }
+        do {
+            try checks()
+        } catch {
+            let violation = error.inside(part)
+            self.violation = violation
+            problem = violation.description
+        }
     }
 
     /// Adds a query item, or nothing when `value` is `nil`.

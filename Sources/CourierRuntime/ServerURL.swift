@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Spec servers become `ServerURL` literals in generated code. A string that is not an absolute
 /// `http` or `https` URL does not crash: every request through it fails with
-/// ``ClientError/invalidRequest(_:)`` naming the string.
+/// ``ClientError/invalidRequest(_:violation:)`` naming the string.
 public struct ServerURL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// `http` or `https`.
     public let scheme: String

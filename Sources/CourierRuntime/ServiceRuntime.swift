@@ -300,7 +300,7 @@ public final class ServiceRuntime: Sendable {
         let server = configuration.server
         if let problem = server.problem { throw .invalidRequest("base URL \(problem)") }
         if let problem = configuration.discovery?.problem { throw .invalidRequest(problem) }
-        if let problem = request.problem { throw .invalidRequest(problem) }
+        if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
 
         var queryItems = request.queryItems
         var fields = configuration.headerFields

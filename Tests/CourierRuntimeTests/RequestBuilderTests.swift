@@ -47,7 +47,7 @@ struct RequestBuildingTests {
 
         let badServer = ServiceRuntime(
             configuration: ClientConfiguration(server: "ftp://example.com", transport: HangingTransport()))
-        guard case .invalidRequest(let reason)? = await call(badServer) else {
+        guard case .invalidRequest(let reason, _)? = await call(badServer) else {
             Issue.record("a bad base URL must be refused")
             return
         }

@@ -20,6 +20,16 @@ final class CannedTransport: HTTPTransport {
     }
 }
 
+/// The error `body` throws, or `nil` when it returns.
+func failure<T, E: Error>(_ body: () async throws(E) -> T) async -> E? {
+    do throws(E) {
+        _ = try await body()
+        return nil
+    } catch {
+        return error
+    }
+}
+
 @Suite("Generated code for odd names, every type and recursion")
 struct EdgeCaseTests {
     @Test func defaultsFillAbsentKeys() throws {
@@ -70,6 +80,72 @@ struct EdgeCaseTests {
         #expect(leaf.owner?.atType == "node")
         let again = try JSONCoding.makeDecoder().decode(Node.self, from: JSONCoding.makeEncoder().encode(node))
         #expect(again == node)
+    }
+
+    @Test func constraintsReachThroughRecursionUnionsAndAliases() throws {
+        let unicode = Node(cursor: "Zoë日本2", children: [])
+        #expect(throws: Never.self) { try unicode.validate() }
+        var node = Node(next: unicode, children: [Node(cursor: "two words", children: [])])
+        #expect(
+            throws: ConstraintViolation(
+                .pattern("^[\\p{L}\\p{N}]+$"), at: [.key("children"), .index(0), .key("cursor")])
+        ) { try node.validate() }
+
+        let leaf = Leaf(atType: "leaf", owner: Node(next: Node(cursor: "-", children: []), children: []))
+        node = Node(children: [], shape: .leaf(leaf))
+        #expect(throws: ConstraintViolation.self) { try node.validate() }
+        do throws(ConstraintViolation) {
+            try node.validate()
+        } catch {
+            #expect(error.pathDescription == "shape.owner.next.cursor", "through a union and boxed properties")
+        }
+        let weightless = Node(children: [], shape: .leaf(Leaf(atType: "leaf", weight: 0)))
+        let alias: Alias = [unicode, weightless]
+        #expect(throws: ConstraintViolation(.exclusiveMinimum("0.0"), at: [.index(1), .key("shape"), .key("weight")])) {
+            try alias.validate()
+        }
+
+        var everything = try JSONCoding.makeDecoder().decode(
+            Everything.self, from: Data(#"{"string": "s", "bytes": ""}"#.utf8))
+        #expect(throws: Never.self, "the spec's defaults keep the constraints") { try everything.validate() }
+        everything.int64 = .min
+        everything.optionalList = ["123e4567-e89b-12d3-a456-426614174000", nil]
+        #expect(throws: Never.self, "limits are inclusive; nil items are skipped") { try everything.validate() }
+        everything.list = [[1], [2, -1]]
+        #expect(throws: ConstraintViolation(.minimum("0"), at: [.key("list"), .index(1), .index(1)])) {
+            try everything.validate()
+        }
+        everything.list = []
+        everything.addresses = ["b": "::1", "a": "10.0.0.1"]
+        #expect(throws: ConstraintViolation(.format(.ipv6), at: [.key("addresses"), .key("a")])) {
+            try everything.validate()
+        }
+    }
+
+    @Test func constraintsOnPathAndHeaderParametersAndDeprecatedProperties() async throws {
+        let transport = CannedTransport(body: #"{"string": "s", "bytes": ""}"#)
+        let client = OdditiesClient(server: .default, transport: transport)
+        _ = try await client.default(inside: "x", selfValue: .default, emoji: "✓ é 日本")
+        let refused = await failure { () async throws(OdditiesError) in
+            try await client.default(inside: "x", selfValue: .default, emoji: "✓ 1")
+        }
+        guard case .invalidRequest(_, let violation?)? = refused else {
+            Issue.record("expected a violation, got \(Swift.String(describing: refused))")
+            return
+        }
+        #expect(violation.pathDescription == "header.X-Emoji")
+        let tooLong = await failure { () async throws(OdditiesError) in
+            try await client.default(inside: Swift.String(repeating: "a", count: 64), selfValue: .default)
+        }
+        #expect(tooLong?.description == "invalid request: path.in: must have at most 63 characters")
+        #expect(transport.requests.current.count == 1, "only the valid call was sent")
+
+        var everything = try JSONCoding.makeDecoder().decode(
+            Everything.self, from: Data(#"{"string": "s", "bytes": "", "op/erator": "\"12\""}"#.utf8))
+        #expect(throws: ConstraintViolation(.maxLength(3), at: [.key("op/erator")])) { try everything.validate() }
+        everything = try JSONCoding.makeDecoder().decode(
+            Everything.self, from: Data(#"{"string": "s", "bytes": "", "op/erator": "\"1\""}"#.utf8))
+        #expect(throws: Never.self) { try everything.validate() }
     }
 
     @Test func enumsWithOddValues() throws {

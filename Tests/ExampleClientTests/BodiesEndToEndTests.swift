@@ -88,7 +88,7 @@ struct BodiesEndToEndTests {
             let error = await failure { () async throws(UsersError) in
                 try await users(server, .urlSession).uploadDocument(userId: UUID(), body: upload)
             }
-            guard case .invalidRequest(let reason)? = error else {
+            guard case .invalidRequest(let reason, _)? = error else {
                 Issue.record("expected invalidRequest, got \(String(describing: error))")
                 return
             }
@@ -137,7 +137,7 @@ struct BodiesEndToEndTests {
             let error = await failure { () async throws(UsersError) in
                 try await client.addNote(userId: UUID(), body: note, contentType: "text/plain")
             }
-            guard case .invalidRequest(let reason)? = error else {
+            guard case .invalidRequest(let reason, _)? = error else {
                 Issue.record("expected invalidRequest, got \(String(describing: error))")
                 return
             }

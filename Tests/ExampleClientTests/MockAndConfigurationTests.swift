@@ -40,7 +40,7 @@ struct MockAndConfigurationTests {
     @Test func mockWithoutHandlerThrowsATypedError() async {
         let mock = PaymentsMock()
         let error = await failure { () async throws(PaymentsError) in try await mock.deletePayment(id: UUID()) }
-        guard case .invalidRequest(let reason)? = error else {
+        guard case .invalidRequest(let reason, _)? = error else {
             Issue.record("expected invalidRequest, got \(String(describing: error))")
             return
         }

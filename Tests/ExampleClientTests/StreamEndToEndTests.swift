@@ -112,7 +112,7 @@ struct StreamEndToEndTests {
             for try await _ in unscripted.exportStockLevels() {}
             Issue.record("an unhandled stream should fail")
         } catch {
-            guard case .invalidRequest(let reason) = error else {
+            guard case .invalidRequest(let reason, _) = error else {
                 Issue.record("expected invalidRequest, got \(error)")
                 return
             }

@@ -193,7 +193,7 @@ struct UsersAndInventoryEndToEndTests {
             let error = await failure { () async throws(UsersError) in
                 try await users(server, transport).getUser(userId: UUID(), ifNoneMatch: "v1\r\nX-Evil: yes")
             }
-            guard case .invalidRequest(let reason)? = error else {
+            guard case .invalidRequest(let reason, _)? = error else {
                 Issue.record("expected an invalid request, got \(String(describing: error))")
                 return
             }

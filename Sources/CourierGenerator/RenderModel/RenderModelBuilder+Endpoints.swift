@@ -42,6 +42,7 @@ extension RenderModelBuilder {
             case .schemes(let names): names
             }
         let pagination = endpoint.pagination.flatMap { self.pagination($0, of: endpoint, parameters: parameters) }
+        let constraintParts = self.constraintParts(endpoint)
 
         return Render.Endpoint(
             name: SwiftSpelling.memberName(endpoint.name),
@@ -59,7 +60,9 @@ extension RenderModelBuilder {
             bodyContentType: SwiftSpelling.literal(endpoint.body?.contentType ?? ""),
             bodyEncoding: endpoint.body.map(bodyEncoding),
             mutatesRequest: !endpoint.queryParameters.isEmpty || !endpoint.headerParameters.isEmpty
-                || !file.headers.isEmpty || endpoint.idempotencyKey != nil || endpoint.body != nil,
+                || !file.headers.isEmpty || endpoint.idempotencyKey != nil || endpoint.body != nil
+                || !constraintParts.isEmpty,
+            constraintParts: RenderList(constraintParts),
             outputType: outputType,
             response: response,
             responseAccept: SwiftSpelling.literal(responseAccept),
@@ -135,6 +138,29 @@ extension RenderModelBuilder {
         if MediaType.isMultipart(body.contentType) { return .multipart }
         if spelling.unaliased(body.type.expression.nonOptional) == .primitive(.bytes) { return .bytes }
         return .text
+    }
+
+    /// The checks a request runs before it is sent, by part: the parameters' constraints and the
+    /// body's `validate()`.
+    private func constraintParts(_ endpoint: Endpoint) -> [Render.ConstraintPart] {
+        var parts: [Render.ConstraintPart] = []
+        let placed: [(String, [Parameter], Render.Parameter.Placement)] = [
+            ("path", endpoint.pathParameters, .path), ("query", endpoint.queryParameters, .query),
+            ("header", endpoint.headerParameters, .header),
+        ]
+        for (part, parameters, placement) in placed {
+            let checks = parameters.flatMap { declared in
+                constraintChecks(
+                    declared.constraints, of: declared.type.expression,
+                    value: parameter(declared, placement: placement).name, key: declared.name)
+            }
+            if !checks.isEmpty { parts.append(Render.ConstraintPart(part: part, checks: RenderList(checks))) }
+        }
+        if let body = endpoint.body, isValidatable(body.type.expression) {
+            let check = Render.ConstraintCheck(form: .whole, value: "body", key: "")
+            parts.append(Render.ConstraintPart(part: "body", checks: [check]))
+        }
+        return parts
     }
 
     func parameter(_ parameter: Parameter, placement: Render.Parameter.Placement) -> Render.Parameter {

@@ -5,7 +5,9 @@ extension RenderModelBuilder {
         let form: Render.Model.Form
         switch model.kind {
         case .object(let properties):
-            form = .structure(RenderList(properties.map { property($0, of: model) }))
+            form = .structure(
+                RenderList(properties.map { property($0, of: model) }),
+                checks: RenderList(properties.flatMap { constraintChecks(of: $0, in: model) }))
         case .enumeration(let cases):
             form = .enumeration(
                 RenderList(
@@ -24,7 +26,8 @@ extension RenderModelBuilder {
                             caseName: SwiftSpelling.memberName(variant.tag),
                             tag: SwiftSpelling.literal(variant.tag),
                             type: spelling.type(variant.model.expression),
-                            isIndirect: recursiveEdges.contains(model.name + "." + variant.tag))
+                            isIndirect: recursiveEdges.contains(model.name + "." + variant.tag),
+                            isValidatable: isValidatable(variant.model.expression))
                     }))
         case .alias(let target):
             form = .alias(spelling.type(target.expression))
@@ -34,7 +37,21 @@ extension RenderModelBuilder {
             specName: model.name,
             docLines: SwiftSpelling.docLines(model.description),
             deprecation: deprecation(model.deprecation),
-            form: form)
+            form: form,
+            isValidatable: validatableModels.contains(model.name))
+    }
+
+    /// The checks of a property in its model's `validate()`, on the stored value so that a
+    /// deprecated property's accessor is not used.
+    private func constraintChecks(of property: Property, in model: Model) -> [Render.ConstraintCheck] {
+        let boxed = recursiveEdges.contains(model.name + "." + property.name)
+        let stored = !boxed && property.deprecation == nil
+        let value =
+            stored
+            ? "self." + SwiftSpelling.memberName(property.name)
+            : "self._" + SwiftSpelling.bareMemberName(property.name) + (boxed ? ".value" : "")
+        return constraintChecks(
+            property.constraints, of: property.type.expression, value: value, key: property.jsonName)
     }
 
     private func property(_ property: Property, of model: Model) -> Render.Property {

@@ -23,6 +23,8 @@ struct RenderModelBuilder {
     /// Properties (`Model.property`) and union variants (`Model.tag`) that lead back to their own
     /// model without passing a list or map, and so need out-of-line storage.
     let recursiveEdges: Set<String>
+    /// The models with something to check in `validate()`: constraints, or models that have them.
+    let validatableModels: Set<String>
     /// The errors the spec can name, by name (the first definition, as ``Spec/error(named:)`` finds).
     let errorsByName: [String: ErrorDefinition]
 
@@ -31,6 +33,7 @@ struct RenderModelBuilder {
         self.access = access
         self.spelling = SwiftSpelling(spec: spec)
         self.recursiveEdges = Self.findRecursiveEdges(spelling: spelling, models: spec.allModels)
+        self.validatableModels = Self.findValidatableModels(spelling: spelling, models: spec.allModels)
         var errors: [String: ErrorDefinition] = [:]
         for definition in spec.allErrors where errors[definition.name] == nil { errors[definition.name] = definition }
         self.errorsByName = errors

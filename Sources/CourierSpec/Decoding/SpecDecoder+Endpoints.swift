@@ -357,6 +357,7 @@ extension SpecDecoder {
                 }
                 parameter.description = fields["description"].flatMap { string($0, what: "'description'") }
                 parameter.deprecation = fields["deprecated"].flatMap { deprecation($0) }
+                parameter.constraints = constraints(fields)
                 if let swiftNameNode = fields["swiftName"], let swiftName = string(swiftNameNode, what: "'swiftName'") {
                     if SwiftNaming.lowerCamelCase(swiftName) == swiftName {
                         parameter.swiftName = swiftName

@@ -601,7 +601,8 @@ struct SpecDecoder {
                     defaultLocation: fields["default"]?.location,
                     description: fields["description"].flatMap { string($0, what: "'description'") },
                     deprecation: fields["deprecated"].flatMap { deprecation($0) },
-                    location: entry.key.location))
+                    location: entry.key.location,
+                    constraints: constraints(fields)))
         }
         return properties
     }

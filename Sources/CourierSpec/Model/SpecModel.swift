@@ -100,6 +100,8 @@ public struct Parameter: Hashable, Sendable {
     public var deprecation: Deprecation?
     /// Where the parameter is declared.
     public var location: SourceLocation
+    /// The values the parameter accepts, checked before a request is sent.
+    public var constraints = Constraints()
 
     /// Whether the caller may leave the parameter out (optional type or a default).
     public var isRequired: Bool { !type.expression.isOptional && defaultValue == nil }
@@ -123,6 +125,8 @@ public struct Property: Hashable, Sendable {
     public var deprecation: Deprecation?
     /// Where the property is declared.
     public var location: SourceLocation
+    /// The values the property accepts, checked before a request is sent.
+    public var constraints = Constraints()
 }
 
 /// One value of an enum model.

@@ -66,6 +66,18 @@ public indirect enum TypeExpression: Hashable, Sendable, CustomStringConvertible
         return false
     }
 
+    /// Whether the expression is `list<T>`.
+    public var isListType: Bool {
+        if case .list = self { return true }
+        return false
+    }
+
+    /// Whether the expression is `map<T>`.
+    public var isMapType: Bool {
+        if case .map = self { return true }
+        return false
+    }
+
     /// The expression without a trailing `?`.
     public var nonOptional: TypeExpression {
         if case .optional(let wrapped) = self { return wrapped }

@@ -28,7 +28,7 @@ public enum SpecKeys {
     /// An auth scheme; which keys apply depends on `type`.
     public static let authScheme = ["type", "description", "env", "usernameEnv", "passwordEnv", "in", "name"]
     /// A parameter (path, query, header, service-wide header) written as a mapping.
-    public static let parameter = ["type", "default", "description", "deprecated", "swiftName"]
+    public static let parameter = ["type", "default", "description", "deprecated", "swiftName"] + constraints
     /// `defaults:`.
     public static let defaults = [
         "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "cache", "stream", "channel", "keepalive",
@@ -72,7 +72,12 @@ public enum SpecKeys {
     /// An entry of `models:`; exactly one of `properties`, `enum`, `oneOf`, `type` says what it is.
     public static let model = ["description", "deprecated", "properties", "enum", "oneOf", "type"]
     /// A property written as a mapping.
-    public static let property = ["type", "json", "default", "description", "deprecated"]
+    public static let property = ["type", "json", "default", "description", "deprecated"] + constraints
+    /// The constraint keywords of properties and parameters.
+    public static let constraints = [
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "format",
+        "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+    ]
     /// `oneOf:`.
     public static let oneOf = ["discriminator", "variants"]
     /// An endpoint.

@@ -363,8 +363,14 @@ public struct SpecValidator {
                 var element = property.type.expression.nonOptional
                 if case .list(let inner) = element { element = inner.nonOptional }
                 if element != .primitive(.file) { checkNoFile(property.type) }
-                if resolve(property.type), let value = property.defaultValue {
-                    checkDefault(value, of: property.type.expression, at: property.defaultLocation ?? property.location)
+                if resolve(property.type) {
+                    if let value = property.defaultValue {
+                        checkDefault(
+                            value, of: property.type.expression, at: property.defaultLocation ?? property.location)
+                    }
+                    checkConstraints(
+                        property.constraints, of: property.type, defaultValue: property.defaultValue,
+                        defaultLocation: property.defaultLocation, what: "property '\(property.name)'")
                 }
             }
         case .enumeration(let cases):
@@ -689,6 +695,18 @@ public struct SpecValidator {
             } else if let value = parameter.defaultValue {
                 checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
             }
+            if what == "service header", let key = parameter.constraints.locations.keys.sorted().first,
+                let location = parameter.constraints.locations[key]
+            {
+                error(
+                    "'\(key)': a service header is set once, on the client, and takes no constraints; "
+                        + "declare the header on the endpoints to check it on every call",
+                    at: location)
+            } else {
+                checkConstraints(
+                    parameter.constraints, of: parameter.type, defaultValue: parameter.defaultValue,
+                    defaultLocation: parameter.defaultLocation, what: "\(what) '\(parameter.name)'")
+            }
             if parameter.name.lowercased() == "authorization" {
                 error("'Authorization' is set by the auth schemes; declare it under 'auth'", at: parameter.location)
             }
@@ -741,6 +759,9 @@ public struct SpecValidator {
                     "path parameter '\(parameter.name)' must be a single value (a built-in type or an enum), not '\(parameter.type)'",
                     at: parameter.type.location)
             }
+            checkConstraints(
+                parameter.constraints, of: parameter.type, defaultValue: parameter.defaultValue,
+                defaultLocation: parameter.defaultLocation, what: "path parameter '\(parameter.name)'")
         }
         for parameter in endpoint.queryParameters where resolve(parameter.type) {
             var element = unaliased(parameter.type.expression.nonOptional)
@@ -752,6 +773,9 @@ public struct SpecValidator {
             } else if let value = parameter.defaultValue {
                 checkDefault(value, of: parameter.type.expression, at: parameter.defaultLocation ?? parameter.location)
             }
+            checkConstraints(
+                parameter.constraints, of: parameter.type, defaultValue: parameter.defaultValue,
+                defaultLocation: parameter.defaultLocation, what: "query parameter '\(parameter.name)'")
         }
         checkHeaderParameters(endpoint.headerParameters, what: "header")
         var extraHeaders: [(String, SourceLocation)] = []
@@ -927,5 +951,132 @@ enum SpecDates {
         if formatter.date(from: text) != nil { return true }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text) != nil
+    }
+}
+
+// MARK: - Constraints
+
+extension SpecValidator {
+    /// Reports constraint keywords that do not fit `type`, number bounds its numbers cannot hold,
+    /// and a default that breaks the constraints.
+    mutating func checkConstraints(
+        _ constraints: Constraints, of type: TypeReference, defaultValue: DefaultValue?,
+        defaultLocation: SourceLocation?, what: String
+    ) {
+        guard !constraints.isEmpty else { return }
+        let container = unaliased(type.expression.nonOptional)
+        let leaf = constraintLeaf(of: container)
+        func misplaced(_ keys: [String], _ needs: String) {
+            for key in keys {
+                guard let location = constraints.locations[key] else { continue }
+                error("'\(key)' applies to \(needs); \(what) is '\(type)'", at: location)
+            }
+        }
+        if constraints.hasListRules, !container.isListType {
+            misplaced(["minItems", "maxItems", "uniqueItems"], "lists")
+        }
+        if constraints.hasMapRules, !container.isMapType {
+            misplaced(["minProperties", "maxProperties"], "maps")
+        }
+        if constraints.hasTextRules, leaf != .primitive(.string) {
+            misplaced(["minLength", "maxLength", "pattern", "format"], "strings (or lists and maps of them)")
+        }
+        if constraints.hasNumberRules {
+            guard case .primitive(let primitive) = leaf, let range = Self.numberRange(of: primitive) else {
+                misplaced(
+                    ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"],
+                    "numbers (or lists and maps of them)")
+                return
+            }
+            for limit in [
+                constraints.minimum, constraints.maximum, constraints.exclusiveMinimum, constraints.exclusiveMaximum,
+            ] {
+                guard let limit, let range else { continue }
+                if let whole = limit.wholeValue, range.contains(whole) { continue }
+                error("\(limit.text) is not a value of \(primitive.rawValue)", at: limit.location)
+            }
+        }
+        if let defaultValue, let problem = Self.constraintProblem(of: defaultValue, constraints) {
+            error("the default of \(what) \(problem)", at: defaultLocation ?? type.location)
+        }
+    }
+
+    /// The number or string type the constraints of a value of `container` apply to, through
+    /// lists, maps, optionals and aliases.
+    private func constraintLeaf(of container: TypeExpression) -> TypeExpression {
+        switch unaliased(container) {
+        case .list(let inner), .map(let inner), .optional(let inner): constraintLeaf(of: inner)
+        case let other: other
+        }
+    }
+
+    /// The whole numbers a primitive holds (`nil`: any number), or `nil` for types that are not numbers.
+    private static func numberRange(of primitive: PrimitiveType) -> ClosedRange<Int64>?? {
+        switch primitive {
+        case .int32: .some(Int64(Int32.min)...Int64(Int32.max))
+        case .int, .int64: .some(Int64.min...Int64.max)
+        case .float, .double, .decimal: .some(nil)
+        default: nil
+        }
+    }
+
+    /// What a default value breaks, phrased to follow "the default of …", or `nil`.
+    private static func constraintProblem(of value: DefaultValue, _ constraints: Constraints) -> String? {
+        switch value {
+        case .integer(let number):
+            return numberProblem(Decimal(number), String(number), constraints)
+        case .number(let text):
+            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            return numberProblem(number, text, constraints)
+        case .string(let text):
+            let length = text.unicodeScalars.count
+            if let minimum = constraints.minLength, length < minimum {
+                return "has \(length) characters, fewer than 'minLength' (\(minimum))"
+            }
+            if let maximum = constraints.maxLength, length > maximum {
+                return "has \(length) characters, more than 'maxLength' (\(maximum))"
+            }
+            if let pattern = constraints.pattern, let expression = try? NSRegularExpression(pattern: pattern),
+                expression.firstMatch(in: text, range: NSRange(text.startIndex..<text.endIndex, in: text)) == nil
+            {
+                return "does not match 'pattern'"
+            }
+            return nil
+        case .list(let items):
+            if let minimum = constraints.minItems, items.count < minimum {
+                return "has \(items.count) items, fewer than 'minItems' (\(minimum))"
+            }
+            if let maximum = constraints.maxItems, items.count > maximum {
+                return "has \(items.count) items, more than 'maxItems' (\(maximum))"
+            }
+            if constraints.uniqueItems, Set(items).count < items.count { return "repeats an item" }
+            return items.lazy.compactMap { constraintProblem(of: $0, constraints) }.first
+        case .map(let entries, _):
+            if let minimum = constraints.minProperties, entries.count < minimum {
+                return "has \(entries.count) entries, fewer than 'minProperties' (\(minimum))"
+            }
+            if let maximum = constraints.maxProperties, entries.count > maximum {
+                return "has \(entries.count) entries, more than 'maxProperties' (\(maximum))"
+            }
+            return entries.values.lazy.compactMap { constraintProblem(of: $0, constraints) }.first
+        case .bool:
+            return nil
+        }
+    }
+
+    private static func numberProblem(_ number: Decimal, _ text: String, _ constraints: Constraints) -> String? {
+        if let limit = constraints.minimum, number < limit.value {
+            return "(\(text)) is below 'minimum' (\(limit.text))"
+        }
+        if let limit = constraints.maximum, number > limit.value {
+            return "(\(text)) is above 'maximum' (\(limit.text))"
+        }
+        if let limit = constraints.exclusiveMinimum, number <= limit.value {
+            return "(\(text)) is not above 'exclusiveMinimum' (\(limit.text))"
+        }
+        if let limit = constraints.exclusiveMaximum, number >= limit.value {
+            return "(\(text)) is not below 'exclusiveMaximum' (\(limit.text))"
+        }
+        return nil
     }
 }

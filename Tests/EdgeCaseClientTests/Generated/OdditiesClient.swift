@@ -503,6 +503,16 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(OdditiesError) -> CourierRuntime.Response<Everything> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/items/\(inside)/\(selfValue)")
+        request.validate("path") { () throws(CourierRuntime.ConstraintViolation) in
+            try CourierRuntime.TextRules(minLength: 1, maxLength: 63).check(inside, at: "in")
+        }
+        request.validate("query") { () throws(CourierRuntime.ConstraintViolation) in
+            try CourierRuntime.TextRules(maxLength: 10).check(`class`, at: "class")
+        }
+        request.validate("header") { () throws(CourierRuntime.ConstraintViolation) in
+            try CourierRuntime.TextRules(pattern: .cached("^[✓\\p{L} ]*$"))
+                .check(emoji, at: "X-Emoji")
+        }
         request.query("for", forValues)
         request.query("class", `class`)
         request.query("case", caseDate)
@@ -519,6 +529,9 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(OdditiesError) -> CourierRuntime.Response<Node> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/odd%20v1/%C3%BCn%C3%AFc%C3%B6d%C3%A9/\(id)")
+        request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+            try body.validate()
+        }
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")

@@ -166,6 +166,8 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var optionalList: [Swift.String?]?
 
+    public var addresses: [Swift.String: Swift.String]?
+
     public var model: String?
 
     public var standardNamed: URL?
@@ -201,6 +203,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         list: [[Swift.Int]] = [[1], []],
         map: [Swift.String: [Protocol_]] = ["k": [.`default`, ._2fa]],
         optionalList: [Swift.String?]? = nil,
+        addresses: [Swift.String: Swift.String]? = nil,
         model: String? = nil,
         standardNamed: URL? = nil,
         enumDefault: Protocol_ = .café,
@@ -224,6 +227,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.list = list
         self.map = map
         self.optionalList = optionalList
+        self.addresses = addresses
         self.model = model
         self.standardNamed = standardNamed
         self.enumDefault = enumDefault
@@ -249,6 +253,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case list
         case map
         case optionalList
+        case addresses
         case model
         case standardNamed
         case enumDefault
@@ -297,6 +302,7 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
             forKey: .map
         ) ?? ["k": [.`default`, ._2fa]]
         self.optionalList = try container.decodeIfPresent([Swift.String?].self, forKey: .optionalList)
+        self.addresses = try container.decodeIfPresent([Swift.String: Swift.String].self, forKey: .addresses)
         self.model = try container.decodeIfPresent(String.self, forKey: .model)
         self.standardNamed = try container.decodeIfPresent(URL.self, forKey: .standardNamed)
         self.enumDefault = try container.decodeIfPresent(Protocol_.self, forKey: .enumDefault) ?? .café
@@ -324,11 +330,45 @@ public struct Everything: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.list, forKey: .list)
         try container.encode(self.map, forKey: .map)
         try container.encodeIfPresent(self.optionalList, forKey: .optionalList)
+        try container.encodeIfPresent(self.addresses, forKey: .addresses)
         try container.encodeIfPresent(self.model, forKey: .model)
         try container.encodeIfPresent(self.standardNamed, forKey: .standardNamed)
         try container.encode(self.enumDefault, forKey: .enumDefault)
         try container.encodeIfPresent(self._operator, forKey: .`operator`)
         try container.encodeIfPresent(self.`for`, forKey: .`for`)
+    }
+}
+
+extension Everything: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.NumberRules<Swift.Int>(minimum: -10).check(self.int, at: "int")
+        try CourierRuntime.NumberRules<Swift.Int32>(maximum: 2147483647)
+            .check(self.int32, at: "int32")
+        try CourierRuntime.NumberRules<Swift.Int64>(minimum: -9223372036854775808)
+            .check(self.int64, at: "int64")
+        try CourierRuntime.NumberRules<Swift.Float>(exclusiveMaximum: 2.5)
+            .check(self.float, at: "float")
+        try CourierRuntime.NumberRules<Swift.Double>(minimum: 0)
+            .check(self.double, at: "double")
+        try CourierRuntime.NumberRules<Foundation.Decimal>(
+            maximum: Foundation.Decimal(sign: .plus, exponent: -2, significand: 9999999999999),
+            exclusiveMinimum: Foundation.Decimal(sign: .plus, exponent: -2, significand: 1)
+        )
+        .check(self.decimal, at: "decimal")
+        try CourierRuntime.ListRules(maxItems: 4).check(self.list, at: "list")
+        try CourierRuntime.NumberRules<Swift.Int>(minimum: 0).check(self.list, at: "list")
+        try CourierRuntime.MapRules(minProperties: 1).check(self.map, at: "map")
+        try CourierRuntime.ListRules(minItems: 1).check(self.optionalList, at: "optionalList")
+        try CourierRuntime.TextRules(minLength: 1, format: .uuid)
+            .check(self.optionalList, at: "optionalList")
+        try CourierRuntime.MapRules(maxProperties: 3).check(self.addresses, at: "addresses")
+        try CourierRuntime.TextRules(format: .ipv6).check(self.addresses, at: "addresses")
+        try CourierRuntime.TextRules(maxLength: 3, pattern: .cached("^\"\\d+\"$"))
+            .check(self._operator, at: "op/erator")
+        try CourierRuntime.NumberRules<Swift.Int>(exclusiveMinimum: -1)
+            .check(self.`for`, at: "for")
     }
 }
 
@@ -406,6 +446,20 @@ public struct Node: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Node: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self._next.value, at: "next")
+        try CourierRuntime.TextRules(pattern: .cached("^[\\p{L}\\p{N}]+$"))
+            .check(self.cursor, at: "cursor")
+        try CourierRuntime.ListRules(maxItems: 100).check(self.children, at: "children")
+        try CourierRuntime.Constraints.member(self.children, at: "children")
+        try CourierRuntime.Constraints.member(self.byName, at: "byName")
+        try CourierRuntime.Constraints.member(self._shape.value, at: "shape")
+    }
+}
+
 /// The JSON field `@type` names the variant. An object with a value this client does
 /// not know decodes as ``unknown(_:)`` and encodes back unchanged.
 ///
@@ -440,6 +494,17 @@ public enum Shape: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Shape: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the variant's value.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        switch self {
+        case .node(let value): try value.validate()
+        case .leaf(let value): try value.validate()
+        default: break
+        }
+    }
+}
+
 /// - Remark: Generated from model `Leaf`.
 public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var atType: Swift.String
@@ -449,20 +514,25 @@ public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
         set { _owner = CourierRuntime.Indirect(newValue) }
     }
 
+    public var weight: Swift.Double?
+
     private var _owner: CourierRuntime.Indirect<Node?>
 
     /// Creates a value from its properties.
     public init(
         atType: Swift.String,
-        owner: Node? = nil
+        owner: Node? = nil,
+        weight: Swift.Double? = nil
     ) {
         self.atType = atType
         self._owner = CourierRuntime.Indirect(owner)
+        self.weight = weight
     }
 
     private enum CodingKeys: Swift.String, Swift.CodingKey {
         case atType = "@type"
         case owner
+        case weight
     }
 
     /// Decodes the JSON object; absent keys take the spec's defaults.
@@ -470,6 +540,7 @@ public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.atType = try container.decode(Swift.String.self, forKey: .atType)
         self._owner = CourierRuntime.Indirect(try container.decodeIfPresent(Node.self, forKey: .owner))
+        self.weight = try container.decodeIfPresent(Swift.Double.self, forKey: .weight)
     }
 
     /// Encodes the JSON object; `nil` properties are left out.
@@ -477,6 +548,17 @@ public struct Leaf: Swift.Codable, Swift.Hashable, Swift.Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.atType, forKey: .atType)
         try container.encodeIfPresent(self._owner.value, forKey: .owner)
+        try container.encodeIfPresent(self.weight, forKey: .weight)
+    }
+}
+
+extension Leaf: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self._owner.value, at: "owner")
+        try CourierRuntime.NumberRules<Swift.Double>(exclusiveMinimum: 0)
+            .check(self.weight, at: "weight")
     }
 }
 

@@ -167,6 +167,15 @@ public struct Money: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Money: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.NumberRules<Swift.Int64>(minimum: 0, maximum: 100000000000)
+            .check(self.amount, at: "amount")
+    }
+}
+
 /// Who changed a record, and when.
 ///
 /// - Remark: Generated from model `Audit`.

@@ -97,6 +97,14 @@ public struct Product: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Product: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.price, at: "price")
+    }
+}
+
 /// - Remark: Generated from model `StockLevel`.
 public struct StockLevel: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var sku: SKU
@@ -561,6 +569,14 @@ public struct ProductPage: Swift.Codable, Swift.Hashable, Swift.Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.page, forKey: .page)
         try container.encode(self.items, forKey: .items)
+    }
+}
+
+extension ProductPage: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.items, at: "items")
     }
 }
 

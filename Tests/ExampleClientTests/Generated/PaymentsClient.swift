@@ -218,7 +218,7 @@ extension PaymentsAPI {
     /// Lists payments, newest first.
     ///
     /// - Parameters:
-    ///   - limit: Payments per page, 1 to 100.
+    ///   - limit: Payments per page.
     ///   - cursor: The `cursor` query parameter.
     ///   - status: The `status` query parameter.
     ///   - createdAfter: The `createdAfter` query parameter.
@@ -597,6 +597,10 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(PaymentsError) -> CourierRuntime.Response<PaymentPage> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments")
+        request.validate("query") { () throws(CourierRuntime.ConstraintViolation) in
+            try CourierRuntime.NumberRules<Swift.Int32>(minimum: 1, maximum: 100)
+                .check(limit, at: "limit")
+        }
         request.query("limit", limit)
         request.query("cursor", cursor)
         request.query("status", status)
@@ -623,6 +627,9 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments")
+        request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+            try body.validate()
+        }
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
@@ -648,6 +655,9 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(PaymentsError) -> CourierRuntime.Response<Refund> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(paymentId)/refunds")
+        request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+            try body.validate()
+        }
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
@@ -686,6 +696,9 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/charges")
+        request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+            try body.validate()
+        }
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(PaymentsOperations.legacyCharge, request, options: options)

@@ -164,6 +164,14 @@ public struct Payment: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Payment: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.amount, at: "amount")
+    }
+}
+
 /// How a payment is paid.
 ///
 /// The JSON field `type` names the variant. An object with a value this client does
@@ -315,6 +323,8 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var metadata: [Swift.String: Swift.String]?
 
+    public var receiptEmail: Swift.String?
+
     /// Creates a value from its properties.
     public init(
         amount: Money,
@@ -322,7 +332,8 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
         capture: Swift.Bool = true,
         note: Swift.String? = nil,
         tags: [Swift.String] = [],
-        metadata: [Swift.String: Swift.String]? = nil
+        metadata: [Swift.String: Swift.String]? = nil,
+        receiptEmail: Swift.String? = nil
     ) {
         self.amount = amount
         self.source = source
@@ -330,6 +341,7 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.note = note
         self.tags = tags
         self.metadata = metadata
+        self.receiptEmail = receiptEmail
     }
 
     private enum CodingKeys: Swift.String, Swift.CodingKey {
@@ -339,6 +351,7 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case note
         case tags
         case metadata
+        case receiptEmail = "receipt_email"
     }
 
     /// Decodes the JSON object; absent keys take the spec's defaults.
@@ -350,6 +363,7 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.note = try container.decodeIfPresent(Swift.String.self, forKey: .note)
         self.tags = try container.decodeIfPresent([Swift.String].self, forKey: .tags) ?? []
         self.metadata = try container.decodeIfPresent([Swift.String: Swift.String].self, forKey: .metadata)
+        self.receiptEmail = try container.decodeIfPresent(Swift.String.self, forKey: .receiptEmail)
     }
 
     /// Encodes the JSON object; `nil` properties are left out.
@@ -361,6 +375,30 @@ public struct CreatePayment: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encodeIfPresent(self.note, forKey: .note)
         try container.encode(self.tags, forKey: .tags)
         try container.encodeIfPresent(self.metadata, forKey: .metadata)
+        try container.encodeIfPresent(self.receiptEmail, forKey: .receiptEmail)
+    }
+}
+
+extension CreatePayment: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.amount, at: "amount")
+        try CourierRuntime.TextRules(
+            minLength: 3,
+            maxLength: 255,
+            pattern: .cached("^[a-z]+(_[A-Za-z0-9]+)*$")
+        )
+        .check(self.source, at: "source")
+        try CourierRuntime.TextRules(minLength: 1, maxLength: 140).check(self.note, at: "note")
+        try CourierRuntime.ListRules(maxItems: 20, uniqueItems: true)
+            .check(self.tags, at: "tags")
+        try CourierRuntime.TextRules(pattern: .cached("^[\\p{Ll}\\p{N}-]+$"))
+            .check(self.tags, at: "tags")
+        try CourierRuntime.MapRules(maxProperties: 50).check(self.metadata, at: "metadata")
+        try CourierRuntime.TextRules(maxLength: 500).check(self.metadata, at: "metadata")
+        try CourierRuntime.TextRules(format: .email)
+            .check(self.receiptEmail, at: "receipt_email")
     }
 }
 
@@ -441,6 +479,14 @@ public struct PaymentPage: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension PaymentPage: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.data, at: "data")
+    }
+}
+
 /// - Remark: Generated from model `Refund`.
 public struct Refund: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var id: Foundation.UUID
@@ -487,6 +533,14 @@ public struct Refund: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.paymentId, forKey: .paymentId)
         try container.encode(self.amount, forKey: .amount)
         try container.encodeIfPresent(self.reason, forKey: .reason)
+    }
+}
+
+extension Refund: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.amount, at: "amount")
     }
 }
 
@@ -567,5 +621,13 @@ public struct RefundRequest: Swift.Codable, Swift.Hashable, Swift.Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(self.amount, forKey: .amount)
         try container.encodeIfPresent(self.reason, forKey: .reason)
+    }
+}
+
+extension RefundRequest: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.Constraints.member(self.amount, at: "amount")
     }
 }

@@ -563,6 +563,9 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(HostileError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/base/things")
+        request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+            try body.validate()
+        }
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
         return try await self.runtime.send(HostileOperations.write, request, options: options)

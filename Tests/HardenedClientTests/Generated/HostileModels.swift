@@ -191,6 +191,16 @@ public enum Shape: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+extension Shape: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the variant's value.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        switch self {
+        case .textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd(let value): try value.validate()
+        default: break
+        }
+    }
+}
+
 /// - Remark: Generated from model `Circle`.
 public struct Circle: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var kind: Swift.String
@@ -216,5 +226,17 @@ public struct Circle: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public func encode(to encoder: any Swift.Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.kind, forKey: .kind)
+    }
+}
+
+extension Circle: CourierRuntime.Validatable {
+    /// Checks the spec's constraints on the properties and the models they hold; throws the first
+    /// value that breaks one.
+    public func validate() throws(CourierRuntime.ConstraintViolation) {
+        try CourierRuntime.TextRules(
+            maxLength: 5000,
+            pattern: .cached("^[^\"]*\"\"\"\\(x\\)\r\n\\*/ /\\* \u{202E}\u{2066}\\\\\\{\\}$")
+        )
+        .check(self.kind, at: "Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end")
     }
 }

@@ -36,17 +36,37 @@ public final class DNSServer: @unchecked Sendable {
     }
 
     /// Starts dnsmasq with `records`, every one with a time to live of `ttl` seconds.
+    ///
+    /// dnsmasq listens on UDP and TCP; a port free for UDP when chosen may be taken for TCP by a
+    /// connection of a test running alongside, so a start that fails that way tries another port.
     public static func start(_ records: [Record], ttl: Int = 1) async throws -> DNSServer {
-        let server = DNSServer(port: try freePort(), records: records)
-        try await server.launch(ttl: ttl)
-        return server
+        var attempt = 1
+        while true {
+            let server = DNSServer(port: try freePort(), records: records)
+            do {
+                try await server.launch(ttl: ttl)
+                return server
+            } catch DNSServerError.exited where attempt < 5 {
+                attempt += 1
+            }
+        }
     }
 
-    /// Serves `records` instead, on the same port: dnsmasq is restarted with them.
+    /// Serves `records` instead, on the same port: dnsmasq is restarted with them. The port can
+    /// be taken for a moment by another test's connection, so the restart is tried a few times.
     public func replace(_ records: [Record], ttl: Int = 1) async throws {
         stop()
         lock.withLock { self.records = records }
-        try await launch(ttl: ttl)
+        var attempt = 1
+        while true {
+            do {
+                try await launch(ttl: ttl)
+                return
+            } catch DNSServerError.exited where attempt < 10 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     /// Stops answering (the process ends).

@@ -35,6 +35,8 @@ extension Render {
         var bodyContentType: String
         var bodyEncoding: BodyEncoding?
         var mutatesRequest: Bool
+        /// The checks run before the request is sent, by part of the request.
+        var constraintParts: RenderList<ConstraintPart>
         var outputType: String
         var response: ResponseForm
         /// The media types a response body is accepted as, escaped for a string literal.
@@ -116,9 +118,12 @@ extension Render {
             .flag("hasBody", "Whether the endpoint sends a body.") { $0.hasBody },
             .flag(
                 "mutatesRequest",
-                "Whether the request is changed after it is created (query, headers, body, idempotency key)."
+                "Whether the request is changed after it is created (query, headers, body, idempotency key, checks)."
             ) {
                 $0.mutatesRequest
+            },
+            .list("constraintParts", "The checks run before the request is sent, by part: path, query, header, body.") {
+                $0.constraintParts
             },
             .flag("bodyIsJSON", "The body is sent as JSON.") { $0.bodyEncoding == .json },
             .flag("bodyIsText", "The body is sent as text.") { $0.bodyEncoding == .text },

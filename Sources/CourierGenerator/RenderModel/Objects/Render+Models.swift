@@ -37,7 +37,7 @@ extension Render {
     struct Model: RenderObject {
         /// What the model is, with what belongs to that form.
         enum Form: Sendable {
-            case structure(RenderList<Property>)
+            case structure(RenderList<Property>, checks: RenderList<ConstraintCheck>)
             case enumeration(RenderList<EnumCase>)
             case union(discriminator: String, RenderList<Variant>)
             case alias(String)
@@ -48,9 +48,16 @@ extension Render {
         var docLines: [String]
         var deprecation: Deprecation?
         var form: Form
+        /// Whether the model has something to check: it gets a `validate()`.
+        var isValidatable: Bool
 
         var properties: RenderList<Property> {
-            if case .structure(let properties) = form { return properties }
+            if case .structure(let properties, _) = form { return properties }
+            return []
+        }
+
+        var constraintChecks: RenderList<ConstraintCheck> {
+            if case .structure(_, let checks) = form { return checks }
             return []
         }
 
@@ -78,6 +85,13 @@ extension Render {
                     return false
                 },
                 .list("properties", "A struct's properties.") { $0.properties },
+                .flag(
+                    "isValidatable",
+                    "Whether a struct or union has constraints to check, its own or its members' models', and gets `validate()`."
+                ) { $0.isValidatable },
+                .list("constraintChecks", "A struct's checks in `validate()`, in property order.") {
+                    $0.constraintChecks
+                },
                 .flag("hasProperties", "Whether a struct has properties.") { !$0.properties.isEmpty },
                 .list("cases", "An enum's cases.") { model -> RenderList<EnumCase> in
                     if case .enumeration(let cases) = model.form { return cases }
@@ -190,6 +204,8 @@ extension Render {
         var tag: String
         var type: String
         var isIndirect: Bool
+        /// Whether the variant's model has constraints to check.
+        var isValidatable: Bool
 
         static let keys = RenderKeys<Self>(
             .variant, "A union variant.",
@@ -200,6 +216,7 @@ extension Render {
                 .flag("isIndirect", "Whether the variant leads back to the union (an `indirect` case).") {
                     $0.isIndirect
                 },
+                .flag("isValidatable", "Whether the variant's model has constraints to check.") { $0.isValidatable },
             ])
     }
 }

@@ -4,9 +4,10 @@ enum Render {}
 
 /// The kinds of object in the render model, in the order `Docs/Templates.md` lists them.
 enum RenderKind: String, Sendable, CaseIterable {
-    case file, model, property, enumCase, variant
+    case file, model, property, constraintCheck, enumCase, variant
     case service, server, authScheme, declaredError
-    case endpoint, parameter, schemeReference, errorRoute, mediaType, responseCase, pagination, stream, eventCase
+    case endpoint, parameter, constraintPart, schemeReference, errorRoute, mediaType, responseCase, pagination, stream,
+        eventCase
     case channel, discovery, instance
     case policy, retryPolicy, circuitBreakerPolicy, bulkheadPolicy, rateLimitPolicy, cachePolicy, hedgePolicy, status
 
@@ -16,6 +17,7 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .file: Render.File.self
         case .model: Render.Model.self
         case .property: Render.Property.self
+        case .constraintCheck: Render.ConstraintCheck.self
         case .enumCase: Render.EnumCase.self
         case .variant: Render.Variant.self
         case .service: Render.Service.self
@@ -24,6 +26,7 @@ enum RenderKind: String, Sendable, CaseIterable {
         case .declaredError: Render.DeclaredError.self
         case .endpoint: Render.Endpoint.self
         case .parameter: Render.Parameter.self
+        case .constraintPart: Render.ConstraintPart.self
         case .schemeReference: Render.SchemeReference.self
         case .errorRoute: Render.ErrorRoute.self
         case .mediaType: Render.MediaType.self
