@@ -39,6 +39,9 @@ public struct ClientConfiguration: Sendable {
     /// ``server`` still gives the path prefix and names the service's breaker, bulkhead and rate
     /// limiter, but its host is not called.
     public var discovery: Discovery?
+    /// Whether responses are checked against the spec's constraints: `.off` (the default),
+    /// `.warn` (logged, the value returned) or `.error` (the call fails with `.decoding`).
+    public var responseValidation: ResponseValidation = .off
 
     /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).
     public var timeout: Duration? {
@@ -86,6 +89,9 @@ public struct RequestOptions: Sendable {
     public var resilience: ResilienceOverrides
     /// Header fields added to this request; they replace fields of the same name.
     public var headerFields: HTTPFields
+    /// Whether this call's response is checked against the spec's constraints; `nil` keeps the
+    /// client's ``ClientConfiguration/responseValidation``.
+    public var responseValidation: ResponseValidation?
 
     /// How long this call may take in all; `nil` keeps the client's or the spec's.
     public var timeout: Duration? {
@@ -103,13 +109,29 @@ public struct RequestOptions: Sendable {
     /// Creates options; the defaults change nothing.
     public init(
         timeout: Duration? = nil, cache: ResilienceOverrides.Setting<CachePolicy> = .inherit,
-        resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:]
+        resilience: ResilienceOverrides = ResilienceOverrides(), headerFields: HTTPFields = [:],
+        responseValidation: ResponseValidation? = nil
     ) {
         self.resilience = resilience
         self.headerFields = headerFields
+        self.responseValidation = responseValidation
         if let timeout { self.resilience.totalTimeout = timeout }
         if cache != .inherit { self.resilience.cache = cache }
     }
+}
+
+/// Whether responses are checked against the constraints of the spec.
+///
+/// A server is the authority on what it sends, so checking is off by default; turn it on to catch
+/// a server that drifts from the spec, in tests or staging (`.error`) or in production (`.warn`).
+public enum ResponseValidation: String, Sendable, Hashable, CaseIterable {
+    /// Responses are not checked.
+    case off
+    /// A violation is logged at warning level, with its path, and the value is returned.
+    case warn
+    /// A violation fails the call with ``ClientError/decoding(_:)``, whose coding path is the
+    /// violation's.
+    case error
 }
 
 /// A configuration value from the environment that cannot be used.

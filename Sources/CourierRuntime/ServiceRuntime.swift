@@ -216,6 +216,8 @@ public final class ServiceRuntime: Sendable {
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         let value = try interpret(response, to: method, for: operation)
+        let validation = options.responseValidation ?? configuration.responseValidation
+        if validation != .off { try check(value, of: response, for: operation, validation) }
         let metadata = ResponseMetadata(
             status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
             source: response.source)
@@ -382,6 +384,31 @@ public final class ServiceRuntime: Sendable {
     }
 
     // MARK: - Interpreting
+
+    /// Checks a decoded response against the spec's constraints: a violation is logged, or fails
+    /// the call as a body that does not match the spec.
+    private func check<Output, Declared>(
+        _ value: Output, of response: TransportResponse, for operation: Operation<Output, Declared>,
+        _ validation: ResponseValidation
+    ) throws(ClientError<Declared>) {
+        guard let value = value as? any Validatable else { return }
+        do {
+            try value.validate()
+        } catch {
+            let status = response.head.status
+            switch validation {
+            case .off:
+                return
+            case .warn:
+                observer.responseBroke(error, service: operation.service, endpoint: operation.name, status: status)
+            case .error:
+                throw .decoding(
+                    DecodingFailure(
+                        codingPath: error.pathDescription, message: error.rule.description, status: status,
+                        bodyExcerpt: DecodingFailure.excerpt(of: response.body)))
+            }
+        }
+    }
 
     /// A successful response becomes the output; a declared status becomes `.declared`, except for
     /// HEAD, whose responses have no body to decode, where a declared error with a body is reported

@@ -261,6 +261,16 @@ final class CallObserver: Sendable {
             metadata: ["courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)"])
     }
 
+    /// A response broke a constraint of the spec, and the client logs such responses.
+    func responseBroke(_ violation: ConstraintViolation, service: String, endpoint: String, status: HTTPResponse.Status)
+    {
+        guard !isSilent else { return }
+        counter("courier_response_violations_total", ["service": service, "endpoint": endpoint]).increment()
+        logger?.warning(
+            "\(service).\(endpoint): the response (\(status.code)) breaks the spec at \(OneLine.bounded(violation.description))",
+            metadata: ["courier.service": "\(service)", "courier.endpoint": "\(endpoint)"])
+    }
+
     /// The retry stage is about to send attempt `request.attempt + 1`.
     func retrying(_ request: PipelineRequest) {
         guard !isSilent else { return }

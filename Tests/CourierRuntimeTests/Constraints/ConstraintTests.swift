@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import InMemoryLogging
+import Logging
 import Testing
 
 @_spi(Generated) @testable import CourierRuntime
@@ -238,5 +241,78 @@ struct ConstraintTests {
             try NumberRules<Int32>(minimum: 1).check(Int32(1), at: "limit")
         }
         #expect(valid.problem == nil && valid.violation == nil)
+    }
+}
+
+/// A response model as generated code writes one (internal: the test suite's operation names it).
+struct Reading: Decodable, Sendable, Validatable {
+    var value: Int32
+
+    func validate() throws(ConstraintViolation) {
+        try NumberRules<Int32>(minimum: 0).check(value, at: "value")
+    }
+}
+
+/// Answers every request with one JSON body.
+struct FixedTransport: HTTPTransport {
+    let body: String
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        TransportResponse(
+            head: HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"]), body: Data(body.utf8))
+    }
+}
+
+@Suite("Response constraints")
+struct ResponseConstraintTests {
+    let logs = InMemoryLogHandler()
+
+    func runtime(_ validation: ResponseValidation) -> ServiceRuntime {
+        var logger = Logger(label: "courier-test") { _ in logs }
+        logger.logLevel = .warning  // calls log at info: only the violation shows
+        var configuration = ClientConfiguration(
+            server: "https://api.example", transport: FixedTransport(body: #"{"value": -1}"#),
+            observability: Observability(logger: logger))
+        configuration.responseValidation = validation
+        return ServiceRuntime(configuration: configuration)
+    }
+
+    let operation = CourierRuntime.Operation<Reading, NoErrors>(
+        name: "read", authSchemes: [], output: .json(accept: "application/json"), errors: [], service: "Meters",
+        resilience: ResiliencePolicy())
+
+    func send(_ runtime: ServiceRuntime, _ options: RequestOptions = RequestOptions())
+        async -> Result<Reading, ClientError<NoErrors>>
+    {
+        do throws(ClientError<NoErrors>) {
+            return .success(
+                try await runtime.send(operation, RequestBuilder(.get, path: "/reading"), options: options).value)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("off by default; warn logs the path and returns the value; error fails as a body that does not match")
+    func modes() async throws {
+        #expect(try await send(runtime(.off)).get().value == -1)
+        #expect(logs.entries.isEmpty)
+
+        #expect(try await send(runtime(.warn)).get().value == -1)
+        #expect(logs.entries.count == 1)
+        #expect(logs.entries.first?.level == .warning)
+        let message = logs.entries.first.map { "\($0.message)" } ?? ""
+        #expect(message.contains("breaks the spec at value: must be at least 0"), "\(message)")
+
+        guard
+            case .failure(.decoding(let failure)) = await send(
+                runtime(.off), RequestOptions(responseValidation: .error))
+        else {
+            Issue.record("a call can turn checking on")
+            return
+        }
+        #expect(failure.codingPath == "value")
+        #expect(failure.message == "must be at least 0")
+        #expect(failure.bodyExcerpt == #"{"value": -1}"#, "what was received is kept")
+        #expect(try await send(runtime(.error), RequestOptions(responseValidation: .off)).get().value == -1)
     }
 }
