@@ -80,6 +80,24 @@ struct ConstraintEndToEndTests {
         }
     }
 
+    @Test("the README's constraint example, verbatim but for the print and the error type a closure needs")
+    func readme() async throws {
+        try await withServer { server in
+            let payments = client(server)
+            var seen: ConstraintViolation?
+            var payment = CreatePayment(amount: Money(amount: 2500, currency: .eur), source: "tok_visa")
+            payment.tags = ["coffee", "Coffee"]
+            do throws(PaymentsError) {
+                _ = try await payments.createPayment(body: payment)
+            } catch .invalidRequest(_, let violation?) {
+                seen = violation
+            } catch {
+                Issue.record("expected a violation, got \(error)")
+            }
+            #expect(seen?.description == "body.tags[1]: must match ^[\\p{Ll}\\p{N}-]+$")
+        }
+    }
+
     @Test("validate() checks a value early; descriptions of the error name the path and rule")
     func validateEarly() async throws {
         var body = valid
