@@ -1,4 +1,5 @@
 import CMallocCounter
+import CatalogClient
 @_spi(Generated) @_spi(Benchmarks) import CourierRuntime
 import Foundation
 import HTTPTypes
@@ -50,6 +51,16 @@ enum RuntimeOverhead {
     static func choice(among count: Int, iterations: Int) async throws -> PerCall {
         let balanced = client(instances: count)
         return try await perCall(iterations: iterations) { _ = try await balanced.chooseInstance() }
+    }
+
+    /// Checking a valid body of 10 constrained fields, two of them with patterns, as a generated
+    /// client does before sending it.
+    static func validation(iterations: Int) async throws -> PerCall {
+        let order = Order(
+            id: "ord_8fJ2kQ9xLm", currency: "EUR", amount: 2_500, quantity: 3, note: "Leave at the door",
+            tags: ["gift", "express", "fragile"], customer: "Ada Lovelace", discount: 0.1,
+            metadata: ["channel": "web", "campaign": "winter"], country: "GB")
+        return try await perCall(iterations: iterations) { try order.validate() }
     }
 
     static func request() -> RequestBuilder {
