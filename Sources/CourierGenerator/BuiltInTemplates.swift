@@ -154,7 +154,10 @@ private enum {{operationsType}} {
         ]),
 {{/hasResponseCases}}
         {{>operationErrorsAndResilience}}
-        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}
+        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}{{#hasTags}},{{/hasTags}}
+{{#hasTags}}
+        tags: [{{tagList}}]
+{{/hasTags}}
     )
 
 {{/endpoints}}

@@ -24,12 +24,16 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     /// The `User-Agent` its requests carry unless the configuration or the call sets one:
     /// `Payments Courier/0.1.0`, the service and the runtime's version. Made once per endpoint.
     public let userAgent: String
+    /// The endpoint's `tags:`, which select middleware (``Middleware/forEndpoints(tagged:)``).
+    public let tags: [String]
 
     /// Describes an endpoint.
     public init(
         name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
-        service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false
+        service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false,
+        tags: [String] = []
     ) {
+        self.tags = tags
         self.name = name
         self.authSchemes = authSchemes
         self.output = output

@@ -211,7 +211,8 @@ public final class ServiceRuntime: Sendable {
         let method = transportRequest.head.method
         var pipelineRequest = PipelineRequest(
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
-            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), secrets: secrets)
+            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), tags: operation.tags,
+            secrets: secrets)
         pipelineRequest.hostState = hostState
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)

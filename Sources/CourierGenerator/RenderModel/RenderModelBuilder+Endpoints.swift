@@ -63,6 +63,7 @@ extension RenderModelBuilder {
                 || !file.headers.isEmpty || endpoint.idempotencyKey != nil || endpoint.body != nil
                 || !constraintParts.isEmpty,
             constraintParts: RenderList(constraintParts),
+            tags: endpoint.tags.map(SwiftSpelling.literal),
             outputType: outputType,
             response: response,
             responseAccept: SwiftSpelling.literal(responseAccept),

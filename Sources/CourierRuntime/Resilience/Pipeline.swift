@@ -13,6 +13,9 @@ public struct PipelineRequest: Sendable {
     public let policy: ResiliencePolicy
     /// Whether sending the request twice is safe: an idempotent method or an idempotency key.
     public let isIdempotent: Bool
+    /// The endpoint's `tags:` in the spec, which select middleware made with
+    /// ``Middleware/forEndpoints(tagged:)``.
+    public let tags: [String]
     /// The attempt number, from 1; set by the retry stage.
     public internal(set) var attempt: Int = 1
     /// When the whole call must end, on the registry's clock; set by the retry stage.
@@ -38,9 +41,11 @@ public struct PipelineRequest: Sendable {
     init(
         transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy,
         isIdempotent: Bool,
+        tags: [String] = [],
         secrets: SecretFields
     ) {
         self.transportRequest = transportRequest
+        self.tags = tags
         self.secrets = secrets
         self.service = service
         self.endpoint = endpoint
@@ -107,6 +112,41 @@ public struct PipelineNext: Sendable {
 public protocol Middleware: Sendable {
     /// Handles `request`, usually by calling `next` once.
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse
+}
+
+extension Middleware {
+    /// This middleware for the endpoints whose spec lists `tag` under `tags:` only; the others
+    /// skip it.
+    ///
+    /// ```swift
+    /// configuration.middleware = [RequestSigner(key: key).forEndpoints(tagged: "writes")]
+    /// ```
+    public func forEndpoints(tagged tag: String) -> TaggedMiddleware<Self> {
+        TaggedMiddleware(tag: tag, self)
+    }
+}
+
+/// Middleware that runs for the endpoints with a tag only; make one with
+/// ``Middleware/forEndpoints(tagged:)``.
+public struct TaggedMiddleware<Wrapped: Middleware>: Middleware, ConditionalStage {
+    /// The tag an endpoint must list for ``wrapped`` to run.
+    public let tag: String
+    /// The middleware that runs for tagged endpoints.
+    public let wrapped: Wrapped
+
+    /// `wrapped`, for the endpoints tagged `tag`.
+    public init(tag: String, _ wrapped: Wrapped) {
+        self.tag = tag
+        self.wrapped = wrapped
+    }
+
+    /// Runs ``wrapped`` when the request's endpoint is tagged ``tag``; otherwise passes it on.
+    public func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        guard request.tags.contains(tag) else { return try await next(request) }
+        return try await wrapped.intercept(request, next: next)
+    }
+
+    func passesThrough(_ request: PipelineRequest) -> Bool { !request.tags.contains(tag) }
 }
 
 /// A stage of Courier's that, for some requests, would only pass the request on and return the

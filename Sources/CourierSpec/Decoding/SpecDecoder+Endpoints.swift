@@ -166,7 +166,7 @@ extension SpecDecoder {
             stream = decodeStream(streamNode, inherited: streamReconnect, reconnects: repeatable, method: method)
         }
 
-        return Endpoint(
+        var endpoint = Endpoint(
             name: name, method: method ?? .get, path: pathText, pathSegments: segments ?? [],
             description: fields["description"].flatMap { string($0, what: "'description'") },
             deprecation: fields["deprecated"].flatMap { deprecation($0) },
@@ -178,6 +178,25 @@ extension SpecDecoder {
             idempotencyKey: idempotencyKey, auth: auth, keyLocations: keyLocations,
             resilience: resilience, location: location, hasRoute: method != nil && segments != nil,
             responseCases: responseCases, stream: stream)
+        if let tagsNode = fields["tags"] { endpoint.tags = decodeTags(tagsNode) }
+        return endpoint
+    }
+
+    /// `tags: [reads, audited]`: names of groups of endpoints, which middleware can be registered for.
+    mutating func decodeTags(_ node: YAMLNode) -> [String] {
+        guard let items = sequence(node, what: "'tags'") else { return [] }
+        var tags: [String] = []
+        for item in items {
+            guard let tag = string(item, what: "a tag") else { continue }
+            if tag.isEmpty || tag.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) {
+                error("a tag is a word without spaces, such as 'reads', not '\(tag)'", at: item.location)
+            } else if tags.contains(tag) {
+                error("tag '\(tag)' is listed twice", at: item.location)
+            } else {
+                tags.append(tag)
+            }
+        }
+        return tags
     }
 
     /// `params:`, checked against the path's placeholders and put in their order.

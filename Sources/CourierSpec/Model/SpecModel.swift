@@ -394,6 +394,8 @@ public struct Endpoint: Hashable, Sendable {
     public var responseCases: [ResponseBody] = []
     /// With `stream:`, how the events arrive; the endpoint then has no ``response``.
     public var stream: StreamSpec?
+    /// Group names (`tags: [reads]`) that select middleware registered for them.
+    public var tags: [String] = []
 }
 
 /// An `imports:` entry.

@@ -84,7 +84,7 @@ public enum SpecKeys {
     public static let endpoint = [
         "method", "path", "description", "deprecated", "params", "query", "headers", "body",
         "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
-        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream", "hedge",
+        "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream", "hedge", "tags",
     ]
     /// An endpoint's `hedge:`.
     public static let hedge = ["delay", "maxAttempts"]

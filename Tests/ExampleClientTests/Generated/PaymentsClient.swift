@@ -780,7 +780,8 @@ private enum PaymentsOperations {
             ),
             hedge: nil
         ),
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["reads"]
     )
 
     static let getPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
@@ -821,7 +822,8 @@ private enum PaymentsOperations {
             cache: nil,
             hedge: CourierRuntime.HedgePolicy(delay: .percentile(0.95), maxAttempts: 2)
         ),
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["reads"]
     )
 
     static let createPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
@@ -864,7 +866,8 @@ private enum PaymentsOperations {
             cache: nil,
             hedge: nil
         ),
-        hasIdempotencyKey: true
+        hasIdempotencyKey: true,
+        tags: ["writes"]
     )
 
     static let capturePayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
@@ -894,7 +897,8 @@ private enum PaymentsOperations {
             cache: nil,
             hedge: nil
         ),
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["writes"]
     )
 
     static let refundPayment = CourierRuntime.Operation<Refund, PaymentsDeclaredError>(
@@ -907,7 +911,8 @@ private enum PaymentsOperations {
         ],
         service: "Payments",
         resilience: resilience,
-        hasIdempotencyKey: true
+        hasIdempotencyKey: true,
+        tags: ["writes"]
     )
 
     static let deletePayment = CourierRuntime.Operation<Swift.Void, PaymentsDeclaredError>(
@@ -937,7 +942,8 @@ private enum PaymentsOperations {
             cache: nil,
             hedge: nil
         ),
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["writes"]
     )
 
     static let updateNote = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
@@ -949,7 +955,8 @@ private enum PaymentsOperations {
         ],
         service: "Payments",
         resilience: resilience,
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["writes"]
     )
 
     static let legacyCharge = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(

@@ -648,7 +648,8 @@ private enum HostileOperations {
         errors: [],
         service: "Hostile",
         resilience: resilience,
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        tags: ["a\"b\\(INJECTED)#\"", "\u{202E}rtl", "*/"]
     )
 
     static let choices = CourierRuntime.Operation<Swift.Void, HostileDeclaredError>(

@@ -37,6 +37,8 @@ extension Render {
         var mutatesRequest: Bool
         /// The checks run before the request is sent, by part of the request.
         var constraintParts: RenderList<ConstraintPart>
+        /// The spec's `tags:`, each escaped for a string literal.
+        var tags: [String]
         var outputType: String
         var response: ResponseForm
         /// The media types a response body is accepted as, escaped for a string literal.
@@ -124,6 +126,10 @@ extension Render {
             },
             .list("constraintParts", "The checks run before the request is sent, by part: path, query, header, body.") {
                 $0.constraintParts
+            },
+            .flag("hasTags", "Whether the spec gives the endpoint `tags:`.") { !$0.tags.isEmpty },
+            .text("tagList", "The tags as the elements of a Swift array literal: `\"reads\", \"audited\"`.") {
+                $0.tags.map { "\"\($0)\"" }.joined(separator: ", ")
             },
             .flag("bodyIsJSON", "The body is sent as JSON.") { $0.bodyEncoding == .json },
             .flag("bodyIsText", "The body is sent as text.") { $0.bodyEncoding == .text },
