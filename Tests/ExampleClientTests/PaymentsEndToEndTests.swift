@@ -245,6 +245,40 @@ struct ReadmeExampleTests {
         }
     }
 
+    /// The README's concurrent calls, verbatim.
+    static func payments(_ ids: [UUID], from payments: PaymentsClient) async -> [UUID: Result<Payment, PaymentsError>] {
+        await withTaskGroup(of: (UUID, Result<Payment, PaymentsError>).self) { group in
+            for id in ids {
+                group.addTask {
+                    do throws(PaymentsError) {
+                        return (id, .success(try await payments.getPayment(id: id)))
+                    } catch {
+                        return (id, .failure(error))
+                    }
+                }
+            }
+            var results: [UUID: Result<Payment, PaymentsError>] = [:]
+            for await (id, result) in group { results[id] = result }
+            return results
+        }
+    }
+
+    @Test("the README's concurrent calls: each call has its own result, a failure does not end the others")
+    func concurrentCalls() async throws {
+        try await withServer { server in
+            let client = PaymentsClient(server: .custom(ServerURL(server.baseURL)), auth: .bearer("token"))
+            let found = (0..<20).map { _ in UUID() }
+            let missing = try #require(UUID(uuidString: TestIDs.missing))
+            let results = await Self.payments(found + [missing], from: client)
+            #expect(results.count == 21)
+            #expect(found.allSatisfy { (try? results[$0]?.get())?.id == $0 })
+            guard case .failure(.declared(.notFound, _))? = results[missing] else {
+                Issue.record("expected NotFound for the missing payment, got \(String(describing: results[missing]))")
+                return
+            }
+        }
+    }
+
     @Test func readmeExampleCompilesAndRuns() async throws {
         try await withServer { server in
             let payments = PaymentsClient(server: .custom(ServerURL(server.baseURL)), auth: .bearer("token"))
