@@ -154,10 +154,22 @@ private enum {{operationsType}} {
         ]),
 {{/hasResponseCases}}
         {{>operationErrorsAndResilience}}
-        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}{{#hasTags}},{{/hasTags}}
+        hasIdempotencyKey: {{#hasIdempotencyKey}}true{{/hasIdempotencyKey}}{{^hasIdempotencyKey}}false{{/hasIdempotencyKey}}{{#hasTags}},{{/hasTags}}{{^hasTags}}{{#hasFallback}},{{/hasFallback}}{{/hasTags}}
 {{#hasTags}}
-        tags: [{{tagList}}]
+        tags: [{{tagList}}]{{#hasFallback}},{{/hasFallback}}
 {{/hasTags}}
+{{#hasFallback}}
+{{#hasFallbackServer}}
+        fallback: CourierRuntime.FallbackPolicy(
+            server: "{{fallbackServer}}",
+            at: {{serverType}}.{{fallbackServerCase}}.url{{#fallbackStaleCache}},
+            staleCache: true{{/fallbackStaleCache}}
+        )
+{{/hasFallbackServer}}
+{{^hasFallbackServer}}
+        fallback: CourierRuntime.FallbackPolicy(staleCache: true)
+{{/hasFallbackServer}}
+{{/hasFallback}}
     )
 
 {{/endpoints}}

@@ -42,6 +42,9 @@ public struct ClientConfiguration: Sendable {
     /// Whether responses are checked against the spec's constraints: `.off` (the default),
     /// `.warn` (logged, the value returned) or `.error` (the call fails with `.decoding`).
     public var responseValidation: ResponseValidation = .off
+    /// Where the spec's servers are, by name, for endpoints whose `fallback:` names one; a server
+    /// missing here is at its URL in the spec.
+    public var fallbackServers: [String: ServerURL] = [:]
 
     /// The total timeout of every call, overriding the spec's; `nil` keeps the spec's (30 s unless it says).
     public var timeout: Duration? {

@@ -26,14 +26,17 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     public let userAgent: String
     /// The endpoint's `tags:`, which select middleware (``Middleware/forEndpoints(tagged:)``).
     public let tags: [String]
+    /// What answers when a call fails after its retries: the spec's `fallback:`.
+    public let fallback: FallbackPolicy?
 
     /// Describes an endpoint.
     public init(
         name: String, authSchemes: [String], output: ResponseBody<Output>, errors: [ErrorRoute<Declared>],
         service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false,
-        tags: [String] = []
+        tags: [String] = [], fallback: FallbackPolicy? = nil
     ) {
         self.tags = tags
+        self.fallback = fallback
         self.name = name
         self.authSchemes = authSchemes
         self.output = output

@@ -54,16 +54,20 @@ public struct ResponseMetadata: Sendable, Hashable {
     public var attempts: Int
     /// Where the answer came from: the network, the response cache, or a mock.
     public var source: ResponseSource
+    /// When the call failed and the endpoint's fallback answered: which one, and why; `nil` when
+    /// the call itself was answered.
+    public var fallback: FallbackAnswer?
 
     /// Describes a response.
     public init(
         status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), attempts: Int = 1,
-        source: ResponseSource = .network
+        source: ResponseSource = .network, fallback: FallbackAnswer? = nil
     ) {
         self.status = status
         self.headerFields = headerFields
         self.attempts = attempts
         self.source = source
+        self.fallback = fallback
     }
 
     /// The request id the server sent, from the first of `X-Request-Id`, `Request-Id`,

@@ -31,6 +31,8 @@ public final class ServiceRuntime: Sendable {
     let gate = CallGate()
     /// The channels this client opened, closed when it shuts down.
     let channels = OpenChannels()
+    /// Clients of the spec's other servers that fallbacks call, by URL, made when first needed.
+    private let fallbackRuntimes = Locked<[ServerURL: ServiceRuntime]>([:])
 
     /// A credential ready to add to a request. Its description and mirror name the kind only.
     private enum AppliedCredential: Sendable, CustomStringConvertible, CustomReflectable {
@@ -202,6 +204,20 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Response<Output> {
         guard gate.enter() else { throw .shutDown }
         defer { gate.leave() }
+        do {
+            return try await call(operation, request, options: options)
+        } catch {
+            guard let fallback = operation.fallback, FallbackPolicy.answers(error) else { throw error }
+            return try await answer(operation, request, options: options, with: fallback, after: error)
+        }
+    }
+
+    /// One call through the pipeline, without its fallback.
+    private func call<Output, Declared>(
+        _ operation: Operation<Output, Declared>,
+        _ request: RequestBuilder,
+        options: RequestOptions
+    ) async throws(ClientError<Declared>) -> Response<Output> {
         let policy = effectivePolicy(for: operation, options: options)
         if let problem = policy.problem {
             throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
@@ -381,6 +397,80 @@ public final class ServiceRuntime: Sendable {
             return error.kind == .timedOut ? .timeout(request.policy.timeouts.attempt) : .transport(error)
         default:
             return .transport(TransportError(.other, detail: String(describing: error)))
+        }
+    }
+
+    // MARK: - Fallbacks
+
+    /// The answer of `fallback` to a call that failed with `failure`: a stored copy, however
+    /// stale, then the same call on the fallback server. When neither answers, the call fails
+    /// with `failure`.
+    private func answer<Output, Declared>(
+        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions,
+        with fallback: FallbackPolicy, after failure: ClientError<Declared>
+    ) async throws(ClientError<Declared>) -> Response<Output> {
+        let reason = failure.description
+        if fallback.staleCache, let stored = storedResponse(operation, request, options: options) {
+            do {
+                let value = try interpret(stored, to: request.method, for: operation)
+                let answer = FallbackAnswer(kind: .staleCache, reason: reason)
+                observer.fellBack(service: operation.service, endpoint: operation.name, answer)
+                let metadata = ResponseMetadata(
+                    status: stored.head.status, headerFields: stored.head.headerFields, attempts: 0,
+                    source: .staleCache, fallback: answer)
+                return Response(value: value, metadata: metadata)
+            } catch {
+                // A stored copy that no longer decodes is no answer; the server may still give one.
+            }
+        }
+        guard let name = fallback.server, let url = configuration.fallbackServers[name] ?? fallback.serverURL else {
+            throw failure
+        }
+        do {
+            var response = try await fallbackRuntime(for: url).call(operation, request, options: options)
+            let answer = FallbackAnswer(kind: .server(name), reason: reason)
+            observer.fellBack(service: operation.service, endpoint: operation.name, answer)
+            response.metadata.fallback = answer
+            return response
+        } catch {
+            observer.fallbackFailed(
+                service: operation.service, endpoint: operation.name, server: name, error.description)
+            throw failure
+        }
+    }
+
+    /// The response the cache holds for this call, however stale, or `nil`.
+    private func storedResponse<Output, Declared>(
+        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions
+    ) -> TransportResponse? {
+        let policy = effectivePolicy(for: operation, options: options)
+        let prepared: TransportRequest
+        do {
+            prepared = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
+        } catch {
+            return nil
+        }
+        let pipelineRequest = PipelineRequest(
+            transportRequest: prepared, service: operation.service, endpoint: operation.name, policy: policy,
+            isIdempotent: true, secrets: secrets)
+        guard let key = CacheKey(pipelineRequest),
+            let entry = configuration.responseCache.entry(for: key, matching: prepared.head.headerFields)
+        else { return nil }
+        return entry.served(at: configuration.resilienceState.clock.now(), as: .staleCache)
+    }
+
+    /// The client of another server of the spec: this configuration, with that server and no
+    /// discovery. It shares the resilience state (its host keeps its own breaker), the cache and
+    /// the observability.
+    private func fallbackRuntime(for url: ServerURL) -> ServiceRuntime {
+        fallbackRuntimes.withLock { runtimes in
+            if let runtime = runtimes[url] { return runtime }
+            var configuration = configuration
+            configuration.server = url
+            configuration.discovery = nil
+            let runtime = ServiceRuntime(configuration: configuration)
+            runtimes[url] = runtime
+            return runtime
         }
     }
 

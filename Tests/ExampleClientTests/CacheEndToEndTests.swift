@@ -145,7 +145,10 @@ struct CacheEndToEndTests {
             let stored = try await payments.listPayments()
             clock.advance(by: .seconds(120))
             server.inject([.status(503)], forPathPrefix: "/v1/payments")
-            #expect(try await payments.listPayments() == stored, "served stale on 503")
+            let onError = try await payments.listPaymentsWithResponse()
+            #expect(onError.value == stored, "served stale on 503")
+            #expect(onError.source == .staleCache)
+            #expect(onError.fallback == nil, "the cache's stale-if-error answered, not the fallback")
             #expect(server.requests.count == 2)
 
             // Five failures of another endpoint on the host open the host's breaker.
@@ -156,10 +159,13 @@ struct CacheEndToEndTests {
             #expect(try await payments.listPayments() == stored, "served stale on an open circuit")
             #expect(server.requests.count == sent, "nothing was sent while the circuit was open")
 
-            // Five minutes on, the breaker lets a probe through and the copy is too old to serve.
+            // Five minutes on, the breaker lets a probe through and the copy is too old for
+            // stale-if-error; the spec's fallback (`staleCache: true`) serves it all the same.
             clock.advance(by: .seconds(300))
-            let error = await failure { () async throws(PaymentsError) in try await payments.listPayments() }
-            #expect(error?.status?.code == 503)
+            let fallback = try await payments.listPaymentsWithResponse()
+            #expect(fallback.value == stored)
+            #expect(fallback.fallback?.kind == .staleCache)
+            #expect(fallback.fallback?.reason.hasPrefix("unexpected status 503") == true)
         }
     }
 }

@@ -64,6 +64,12 @@ extension RenderModelBuilder {
                 || !constraintParts.isEmpty,
             constraintParts: RenderList(constraintParts),
             tags: endpoint.tags.map(SwiftSpelling.literal),
+            fallback: endpoint.fallback.map { fallback in
+                (
+                    fallback.server.map { (SwiftSpelling.literal($0), SwiftSpelling.memberName($0)) },
+                    fallback.staleCache
+                )
+            },
             outputType: outputType,
             response: response,
             responseAccept: SwiftSpelling.literal(responseAccept),

@@ -271,6 +271,28 @@ final class CallObserver: Sendable {
             metadata: ["courier.service": "\(service)", "courier.endpoint": "\(endpoint)"])
     }
 
+    /// A call failed and its fallback answered.
+    func fellBack(service: String, endpoint: String, _ answer: FallbackAnswer) {
+        guard !isSilent else { return }
+        let kind: String
+        switch answer.kind {
+        case .server: kind = "server"
+        case .staleCache: kind = "stale_cache"
+        }
+        counter("courier_fallbacks_total", ["service": service, "endpoint": endpoint, "fallback": kind]).increment()
+        logger?.notice(
+            "\(service).\(endpoint): answered by the \(OneLine.bounded(answer.description))",
+            metadata: ["courier.service": "\(service)", "courier.endpoint": "\(endpoint)"])
+    }
+
+    /// A call failed and so did its fallback server.
+    func fallbackFailed(service: String, endpoint: String, server: String, _ reason: String) {
+        guard !isSilent else { return }
+        logger?.warning(
+            "\(service).\(endpoint): the fallback server \(server) failed too: \(OneLine.bounded(reason))",
+            metadata: ["courier.service": "\(service)", "courier.endpoint": "\(endpoint)"])
+    }
+
     /// The retry stage is about to send attempt `request.attempt + 1`.
     func retrying(_ request: PipelineRequest) {
         guard !isSilent else { return }

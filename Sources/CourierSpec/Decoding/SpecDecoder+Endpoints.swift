@@ -179,7 +179,43 @@ extension SpecDecoder {
             resilience: resilience, location: location, hasRoute: method != nil && segments != nil,
             responseCases: responseCases, stream: stream)
         if let tagsNode = fields["tags"] { endpoint.tags = decodeTags(tagsNode) }
+        if let fallbackNode = fields["fallback"] {
+            if stream != nil {
+                error(
+                    "a streaming endpoint reconnects instead of falling back; 'fallback' cannot be given with 'stream'",
+                    at: fields.keyLocation("fallback"))
+            } else {
+                endpoint.fallback = decodeFallback(fallbackNode, cached: resilience.cache != nil, endpoint: name)
+            }
+        }
         return endpoint
+    }
+
+    /// `fallback: { server: legacy }` or `fallback: { staleCache: true }`, or both.
+    mutating func decodeFallback(_ node: YAMLNode, cached: Bool, endpoint: String) -> FallbackSpec? {
+        guard let fields = fields(node, allowed: SpecKeys.fallback, in: "'fallback'") else { return nil }
+        var fallback = FallbackSpec(server: nil, serverLocation: nil, staleCache: false, location: node.location)
+        if let serverNode = fields["server"], let server = string(serverNode, what: "'server'") {
+            fallback.server = server
+            fallback.serverLocation = serverNode.location
+        }
+        if let staleNode = fields["staleCache"] {
+            switch staleNode.scalar.map({ ($0.style, $0.value) }) {
+            case (.plain, "true")?: fallback.staleCache = true
+            case (.plain, "false")?: fallback.staleCache = false
+            default: error("'staleCache' is true or false, not \(describe(staleNode))", at: staleNode.location)
+            }
+            if fallback.staleCache, !cached {
+                error(
+                    "'staleCache' answers from stored responses, and '\(endpoint)' stores none: give it a 'cache' policy",
+                    at: staleNode.location)
+            }
+        }
+        guard fallback.server != nil || fallback.staleCache else {
+            error("'fallback' needs 'server' (another server of this spec) or 'staleCache: true'", at: node.location)
+            return nil
+        }
+        return fallback
     }
 
     /// `tags: [reads, audited]`: names of groups of endpoints, which middleware can be registered for.

@@ -396,6 +396,21 @@ public struct Endpoint: Hashable, Sendable {
     public var stream: StreamSpec?
     /// Group names (`tags: [reads]`) that select middleware registered for them.
     public var tags: [String] = []
+    /// What answers when the call fails after its retries, if anything.
+    public var fallback: FallbackSpec?
+}
+
+/// An endpoint's `fallback:`: what answers a call that failed after its retries with an open
+/// circuit, a 5xx, 408 or 429, a timeout or a connection failure.
+public struct FallbackSpec: Hashable, Sendable {
+    /// The same call on this server of the spec (an older version of the service), by name.
+    public var server: String?
+    /// Where `server` is written.
+    public var serverLocation: SourceLocation?
+    /// Whether a stored copy of the response answers, however stale; tried before `server`.
+    public var staleCache: Bool
+    /// Where `fallback` is written.
+    public var location: SourceLocation
 }
 
 /// An `imports:` entry.

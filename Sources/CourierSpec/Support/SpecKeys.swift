@@ -85,7 +85,10 @@ public enum SpecKeys {
         "method", "path", "description", "deprecated", "params", "query", "headers", "body",
         "response", "responses", "errors", "pagination", "cache", "idempotencyKey", "auth",
         "timeout", "retry", "circuitBreaker", "bulkhead", "rateLimit", "stream", "hedge", "tags",
+        "fallback",
     ]
+    /// An endpoint's `fallback:`.
+    public static let fallback = ["server", "staleCache"]
     /// An endpoint's `hedge:`.
     public static let hedge = ["delay", "maxAttempts"]
     /// `body:` written as a mapping.
@@ -106,7 +109,7 @@ public enum SpecKeys {
         "responseCase": responseCase, "pagination": pagination, "stream": stream, "streamDefaults": streamDefaults,
         "reconnect": reconnect, "channel": channel, "channelDefaults": channelDefaults, "keepalive": keepalive,
         "discovery": discovery, "loadBalancing": loadBalancing, "outlierDetection": outlierDetection,
-        "hedge": hedge, "health": health,
+        "hedge": hedge, "health": health, "fallback": fallback,
     ]
 
     /// Whether a key is an extension (`x-…`), which every mapping of the spec ignores.

@@ -753,6 +753,13 @@ public struct SpecValidator {
         -> Endpoint
     {
         var endpoint = endpoint
+        if let server = endpoint.fallback?.server, !file.servers.contains(where: { $0.name == server }) {
+            let names = file.servers.map(\.name)
+            let hint = Suggestions.closest(to: server, among: names).map { "; did you mean '\($0)'?" } ?? ""
+            error(
+                "the fallback server '\(server)' is not among the spec's servers\(hint)",
+                at: endpoint.fallback?.serverLocation ?? endpoint.location)
+        }
         for parameter in endpoint.pathParameters where resolve(parameter.type) {
             if !isSingleValue(parameter.type.expression) {
                 error(

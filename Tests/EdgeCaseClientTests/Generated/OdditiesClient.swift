@@ -720,10 +720,19 @@ private enum OdditiesOperations {
             ),
             bulkhead: CourierRuntime.BulkheadPolicy(maxConcurrent: 100, maxWait: .zero),
             rateLimit: nil,
-            cache: nil,
+            cache: CourierRuntime.CachePolicy(
+                ttl: .seconds(1),
+                staleWhileRevalidate: .zero,
+                staleIfError: .zero
+            ),
             hedge: CourierRuntime.HedgePolicy(delay: .fixed(.milliseconds(25)), maxAttempts: 3)
         ),
-        hasIdempotencyKey: false
+        hasIdempotencyKey: false,
+        fallback: CourierRuntime.FallbackPolicy(
+            server: "2nd-server",
+            at: OdditiesServer._2ndServer.url,
+            staleCache: true
+        )
     )
 
     static let events = CourierRuntime.StreamOperation<CourierRuntime.StreamEvent<Shape>, OdditiesDeclaredError>(

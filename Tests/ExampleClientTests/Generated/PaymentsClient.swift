@@ -81,6 +81,8 @@ public enum PaymentsServer: Swift.Hashable, Swift.Sendable {
     case production
     /// Test mode; no money moves.
     case sandbox
+    /// The previous version, kept to answer reads when the current one cannot.
+    case legacy
     /// Another base URL, such as a local test server.
     case custom(CourierRuntime.ServerURL)
 
@@ -89,6 +91,7 @@ public enum PaymentsServer: Swift.Hashable, Swift.Sendable {
         switch self {
         case .production: "https://api.payments.example.com"
         case .sandbox: "https://sandbox.payments.example.com"
+        case .legacy: "https://legacy.payments.example.com"
         case .custom(let url): url
         }
     }
@@ -781,7 +784,8 @@ private enum PaymentsOperations {
             hedge: nil
         ),
         hasIdempotencyKey: false,
-        tags: ["reads"]
+        tags: ["reads"],
+        fallback: CourierRuntime.FallbackPolicy(staleCache: true)
     )
 
     static let getPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(
@@ -823,7 +827,11 @@ private enum PaymentsOperations {
             hedge: CourierRuntime.HedgePolicy(delay: .percentile(0.95), maxAttempts: 2)
         ),
         hasIdempotencyKey: false,
-        tags: ["reads"]
+        tags: ["reads"],
+        fallback: CourierRuntime.FallbackPolicy(
+            server: "legacy",
+            at: PaymentsServer.legacy.url
+        )
     )
 
     static let createPayment = CourierRuntime.Operation<Payment, PaymentsDeclaredError>(

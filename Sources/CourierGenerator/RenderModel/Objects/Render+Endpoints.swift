@@ -39,6 +39,9 @@ extension Render {
         var constraintParts: RenderList<ConstraintPart>
         /// The spec's `tags:`, each escaped for a string literal.
         var tags: [String]
+        /// The spec's `fallback:`: the server's name escaped for a string literal and its case of
+        /// the server enum, and whether a stale cached copy answers.
+        var fallback: (server: (name: String, caseName: String)?, staleCache: Bool)?
         var outputType: String
         var response: ResponseForm
         /// The media types a response body is accepted as, escaped for a string literal.
@@ -128,6 +131,19 @@ extension Render {
                 $0.constraintParts
             },
             .flag("hasTags", "Whether the spec gives the endpoint `tags:`.") { !$0.tags.isEmpty },
+            .flag("hasFallback", "Whether the spec gives the endpoint a `fallback:`.") { $0.fallback != nil },
+            .flag("hasFallbackServer", "Whether the fallback calls another server of the spec.") {
+                $0.fallback?.server != nil
+            },
+            .text("fallbackServer", "The fallback server's name in the spec, escaped for a string literal.") {
+                $0.fallback?.server?.name ?? ""
+            },
+            .text("fallbackServerCase", "The fallback server's case of the server enum.") {
+                $0.fallback?.server?.caseName ?? ""
+            },
+            .flag("fallbackStaleCache", "Whether a stored copy, however stale, answers when the call fails.") {
+                $0.fallback?.staleCache ?? false
+            },
             .text("tagList", "The tags as the elements of a Swift array literal: `\"reads\", \"audited\"`.") {
                 $0.tags.map { "\"\($0)\"" }.joined(separator: ", ")
             },
