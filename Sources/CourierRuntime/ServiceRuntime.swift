@@ -207,7 +207,9 @@ public final class ServiceRuntime: Sendable {
         do {
             return try await call(operation, request, options: options)
         } catch {
-            guard let fallback = operation.fallback, FallbackPolicy.answers(error) else { throw error }
+            guard let fallback = operation.fallback, FallbackPolicy.answers(error), !Task.isCancelled else {
+                throw error
+            }
             return try await answer(operation, request, options: options, with: fallback, after: error)
         }
     }

@@ -332,8 +332,9 @@ public final class Pattern: Sendable {
     /// Whether the expression matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
         guard let expression else { return false }
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return expression.firstMatch(in: text, options: [], range: range) != nil
+        // The range alone: no match object is made.
+        let found = expression.rangeOfFirstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count))
+        return found.location != NSNotFound
     }
 }
 
