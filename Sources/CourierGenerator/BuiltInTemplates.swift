@@ -83,6 +83,7 @@ onConnect: CourierRuntime.ChannelConnectHook<{{sendType}}>? = nil
 {{>clientResponses}}
 {{>clientProtocol}}
 {{>clientStruct}}
+{{>clientFallbacks}}
 {{>clientOperations}}
 {{/service}}
 {{/isService}}
@@ -126,6 +127,31 @@ extension CourierRuntime.ClientError where Declared == {{declaredErrorType}} {
 {{/errors}}
 }
 {{/hasErrors}}
+
+"""#,
+        "clientFallbacks": #"""
+
+/// Fallbacks in code for the {{name}} service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+{{access}} struct {{fallbacksType}}: Swift.Sendable {
+{{#endpoints}}
+    /// Answers `{{specName}}` when a call fails.
+    {{access}} var {{name}}: (
+        @Sendable (
+{{#parameters}}
+            _ {{name}}: {{type}},
+{{/parameters}}
+            _ failure: {{errorType}}
+        ) async throws({{errorType}}) -> {{outputType}}
+    )?
+{{/endpoints}}
+
+    /// No fallbacks.
+    {{access}} init() {}
+}
 
 """#,
         "clientOperations": #"""
@@ -587,6 +613,9 @@ extension {{apiType}} {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     {{access}} let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    {{access}} var fallbacks = {{fallbacksType}}()
 {{#hasHeaders}}
     /// The header fields every request carries.
     {{access}} let headers: {{headersType}}
@@ -682,7 +711,15 @@ extension {{apiType}} {
         {{>parameterList}}
     ) async throws({{errorType}}) -> CourierRuntime.Response<{{outputType}}> {
         {{>request}}
-        return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
+        do {
+            return try await self.runtime.send({{operationsType}}.{{name}}, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.{{name}}, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback({{#parameters}}{{name}}, {{/parameters}}error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 {{/endpoints}}
 {{#streams}}

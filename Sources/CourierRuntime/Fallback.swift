@@ -29,17 +29,35 @@ public struct FallbackPolicy: Sendable, Hashable {
     /// circuit, a full bulkhead, a rate limit, a timeout, a connection failure, a 5xx) or asked
     /// for time (408, 429). A request the server refused (other 4xx), a response that does not
     /// match the spec, a cancelled call and a client shutting down are not.
-    static func answers<Declared>(_ error: ClientError<Declared>) -> Bool {
+    static func answers<Declared>(_ error: ClientError<Declared>) -> Bool { error.allowsFallback }
+}
+
+extension ClientError {
+    /// Whether a fallback answers this failure: the service could not answer (an open circuit, a
+    /// full bulkhead, a rate limit, a timeout, a connection failure, a 5xx) or asked for time
+    /// (408, 429). A request the server refused (other 4xx), a response that does not match the
+    /// spec, a cancelled call and a client shutting down are not.
+    public var allowsFallback: Bool {
         func isUnavailable(_ status: HTTPResponse.Status) -> Bool {
             status.code >= 500 || status.code == 408 || status.code == 429
         }
-        switch error {
+        switch self {
         case .circuitOpen, .bulkheadFull, .rateLimited, .timeout: return true
         case .transport(let failure): return failure.kind != .invalidRequest
         case .unexpectedStatus(let response): return isUnavailable(response.status)
         case .declared(_, let response): return isUnavailable(response.status)
         case .invalidRequest, .cancelled, .decoding, .shutDown: return false
         }
+    }
+}
+
+extension ResponseMetadata {
+    /// The metadata of an answer a fallback in code gave after `failure`: status 200, no header
+    /// fields, no attempt of its own, source ``ResponseSource/fallback``.
+    public static func answeredInCode<Declared>(after failure: ClientError<Declared>) -> ResponseMetadata {
+        ResponseMetadata(
+            status: .ok, attempts: 0, source: .fallback,
+            fallback: FallbackAnswer(kind: .code, reason: failure.description))
     }
 }
 
@@ -51,6 +69,8 @@ public struct FallbackAnswer: Sendable, Hashable, CustomStringConvertible {
         case server(String)
         /// A stored copy of the response, however stale.
         case staleCache
+        /// The client's fallback in code for the endpoint.
+        case code
     }
 
     /// What answered.
@@ -70,6 +90,7 @@ public struct FallbackAnswer: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .server(let name): "fallback server \(name), after: \(reason)"
         case .staleCache: "stale cache, after: \(reason)"
+        case .code: "fallback in code, after: \(reason)"
         }
     }
 }

@@ -108,7 +108,11 @@ public struct ResponseSource: Sendable, Hashable, CustomStringConvertible {
     public static let staleCache = ResponseSource("stale cache")
     /// A generated mock answered.
     public static let mock = ResponseSource("mock")
+    /// The call failed and the client's fallback in code answered (see
+    /// ``ResponseMetadata/fallback``).
+    public static let fallback = ResponseSource("fallback")
 
-    /// The source's name: `network`, `cache`, `revalidated cache`, `stale cache` or `mock`.
+    /// The source's name: `network`, `cache`, `revalidated cache`, `stale cache`, `mock` or
+    /// `fallback`.
     public var description: String { name }
 }

@@ -174,7 +174,91 @@ struct SnippetTests {
                     request.query("dryRun", dryRun)
                     request.header("If-Match", ifMatch)
                     request.textBody(body, contentType: "text/plain")
-                    return try await self.runtime.send(ShopOperations.putItem, request, options: options)
+                    do {
+                        return try await self.runtime.send(ShopOperations.putItem, request, options: options)
+                    } catch {
+                        guard let fallback = self.fallbacks.putItem, error.allowsFallback else { throw error }
+                        return try await CourierRuntime.Response(
+                            value: fallback(id, dryRun, ifMatch, body, error),
+                            metadata: .answeredInCode(after: error)
+                        )
+                    }
+            """, in: files[.client])
+    }
+
+    @Test("constraints become checks: in a model's validate(), and before a request is sent")
+    func constraints() async throws {
+        let files = try await Self.generate(
+            """
+            servers: { main: https://shop.example.com }
+            models:
+              Item:
+                properties:
+                  sku: { type: string, pattern: "^[A-Z]{3}-\\\\d+$" }
+                  tags: { type: list<string>, maxItems: 5, uniqueItems: true, minLength: 1 }
+                  price: { type: decimal, exclusiveMinimum: 0 }
+            endpoints:
+              putItem:
+                method: PUT
+                path: /items
+                query: { limit: { type: int32, minimum: 1, maximum: 100 } }
+                body: Item
+                response: { status: 204 }
+            """)
+        Self.expect(
+            """
+            extension Item: CourierRuntime.Validatable {
+                /// Checks the spec's constraints on the properties and the models they hold; throws the first
+                /// value that breaks one.
+                public func validate() throws(CourierRuntime.ConstraintViolation) {
+                    try CourierRuntime.TextRules(pattern: .cached("^[A-Z]{3}-\\\\d+$"))
+                        .check(self.sku, at: "sku")
+                    try CourierRuntime.ListRules(maxItems: 5, uniqueItems: true)
+                        .check(self.tags, at: "tags")
+                    try CourierRuntime.TextRules(minLength: 1).check(self.tags, at: "tags")
+                    try CourierRuntime.NumberRules<Foundation.Decimal>(exclusiveMinimum: 0)
+                        .check(self.price, at: "price")
+                }
+            }
+            """, in: files[.models])
+        Self.expect(
+            """
+                    var request = CourierRuntime.RequestBuilder(.put, path: "/items")
+                    request.validate("query") { () throws(CourierRuntime.ConstraintViolation) in
+                        try CourierRuntime.NumberRules<Swift.Int32>(minimum: 1, maximum: 100)
+                            .check(limit, at: "limit")
+                    }
+                    request.validate("body") { () throws(CourierRuntime.ConstraintViolation) in
+                        try body.validate()
+                    }
+                    request.query("limit", limit)
+            """, in: files[.client])
+    }
+
+    @Test("tags and fallbacks reach the operation")
+    func tagsAndFallbacks() async throws {
+        let files = try await Self.generate(
+            """
+            servers: { main: https://shop.example.com, old: https://old.shop.example.com }
+            endpoints:
+              getItem:
+                method: GET
+                path: /items
+                response: string
+                cache: { ttl: 10s }
+                tags: [reads, "a\\"b"]
+                fallback: { server: old, staleCache: true }
+            """)
+        Self.expect(
+            """
+                    hasIdempotencyKey: false,
+                    tags: ["reads", "a\\"b"],
+                    fallback: CourierRuntime.FallbackPolicy(
+                        server: "old",
+                        at: ShopServer.old.url,
+                        staleCache: true
+                    )
+                )
             """, in: files[.client])
     }
 

@@ -118,4 +118,36 @@ struct FallbackEndToEndTests {
             #expect(response.status.code == 503)
         }
     }
+
+    @Test("a fallback in code answers after the spec's, with the call's arguments and failure; not for a 404")
+    func codeFallback() async throws {
+        try await withServer { server in
+            server.inject([.status(503)], forPathPrefix: "/v1/payments")
+            var payments = client(server)
+            let seen = Locked<[String]>([])
+            payments.fallbacks.listPayments = { limit, cursor, _, _, failure in
+                seen.withLock { $0.append("\(limit) \(cursor ?? "-") \(failure.status?.code ?? 0)") }
+                return PaymentPage(data: [], nextCursor: nil)
+            }
+            // No page is stored for this cursor, so the spec's `staleCache` fallback has nothing.
+            let page = try await payments.listPaymentsWithResponse(limit: 5, cursor: "never-seen")
+            #expect(page.value.data.isEmpty)
+            #expect(page.source == .fallback)
+            #expect(page.fallback?.kind == .code)
+            #expect(page.fallback?.reason.hasPrefix("unexpected status 503") == true)
+            #expect(seen.current == ["5 never-seen 503"])
+
+            server.inject([.pass], forPathPrefix: "/v1/payments")
+            payments.fallbacks.getPayment = { _, failure throws(PaymentsError) in
+                Issue.record("no fallback answers a 404")
+                throw failure
+            }
+            let missing = try #require(UUID(uuidString: TestIDs.missing))
+            let error = await failure { () async throws(PaymentsError) in try await payments.getPayment(id: missing) }
+            guard case .declared(.notFound, _)? = error else {
+                Issue.record("expected NotFound, got \(String(describing: error))")
+                return
+            }
+        }
+    }
 }

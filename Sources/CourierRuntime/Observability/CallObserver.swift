@@ -278,6 +278,7 @@ final class CallObserver: Sendable {
         switch answer.kind {
         case .server: kind = "server"
         case .staleCache: kind = "stale_cache"
+        case .code: kind = "code"
         }
         counter("courier_fallbacks_total", ["service": service, "endpoint": endpoint, "fallback": kind]).increment()
         logger?.notice(

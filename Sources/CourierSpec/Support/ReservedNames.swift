@@ -32,6 +32,8 @@ public enum ReservedNames {
         case headers = "Headers"
         /// The per-endpoint operation descriptions.
         case operations = "Operations"
+        /// The fallbacks in code, one per endpoint.
+        case fallbacks = "Fallbacks"
 
         /// The type's name for the service whose type prefix is `service`.
         public func name(forService service: String) -> String { service + rawValue }
@@ -46,7 +48,9 @@ public enum ReservedNames {
     /// Names the templates declare inside every endpoint method (a local request, a mock's
     /// call, handler and value, a page of a paginated call). A parameter of that name keeps it as
     /// its argument label, and gets the internal name ``internalParameterName(_:)`` gives.
-    public static let endpointLocals: Set<String> = ["request", "handler", "page", "call", "value"]
+    public static let endpointLocals: Set<String> = [
+        "request", "handler", "page", "call", "value", "fallback", "error",
+    ]
     /// The case of every generated server enum besides one per server: another base URL.
     public static let serverMembers: Set<String> = ["custom"]
     /// The member of every generated credentials type besides one per auth scheme.
@@ -54,7 +58,7 @@ public enum ReservedNames {
     /// Members every generated client has besides the methods of each endpoint.
     public static let clientMembers: Set<String> = [
         "configuration", "fromEnvironment", "runtime", "headers", "service", "instanceHealth", "instanceChanges",
-        "shutdown",
+        "shutdown", "fallbacks",
     ]
     /// The suffix of the method that returns an endpoint's value with the response's metadata:
     /// `getPaymentWithResponse`.

@@ -69,6 +69,9 @@ public struct EmptyClient: EmptyAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = EmptyFallbacks()
 
     /// Creates a client from a complete configuration.
     public init(configuration: CourierRuntime.ClientConfiguration) {
@@ -94,6 +97,16 @@ public struct EmptyClient: EmptyAPI, CourierRuntime.ServiceClient {
         )
         self.init(configuration: configuration)
     }
+}
+
+/// Fallbacks in code for the Empty service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct EmptyFallbacks: Swift.Sendable {
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

@@ -443,6 +443,9 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = OdditiesFallbacks()
     /// The header fields every request carries.
     public let headers: OdditiesHeaders
 
@@ -518,7 +521,15 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         request.query("case", caseDate)
         self.headers.apply(to: &request)
         request.header("X-Emoji", emoji)
-        return try await self.runtime.send(OdditiesOperations.`default`, request, options: options)
+        do {
+            return try await self.runtime.send(OdditiesOperations.`default`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`default`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(inside, selfValue, forValues, `class`, caseDate, emoji, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `post` and returns the decoded value with the response's status, header
@@ -535,7 +546,15 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(OdditiesOperations.post, request, options: options)
+        do {
+            return try await self.runtime.send(OdditiesOperations.post, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.post, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `walk` and returns the decoded value with the response's status, header
@@ -547,7 +566,15 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.get, path: "/odd%20v1/nodes")
         request.query("after", after)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(OdditiesOperations.walk, request, options: options)
+        do {
+            return try await self.runtime.send(OdditiesOperations.walk, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.walk, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(after, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Streams the events of `events`, connecting when the stream is first read.
@@ -602,6 +629,44 @@ public struct OdditiesClient: OdditiesAPI, CourierRuntime.ServiceClient {
         self.headers.apply(to: &request)
         return self.runtime.channel(OdditiesOperations.roomUpdates, request, policy: policy, onConnect: onConnect)
     }
+}
+
+/// Fallbacks in code for the Oddities service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct OdditiesFallbacks: Swift.Sendable {
+    /// Answers `default` when a call fails.
+    public var `default`: (
+        @Sendable (
+            _ inside: Swift.String,
+            _ selfValue: Protocol_,
+            _ forValues: [Swift.Int]?,
+            _ `class`: Swift.String,
+            _ caseDate: Foundation.Date?,
+            _ emoji: Swift.String?,
+            _ failure: OdditiesError
+        ) async throws(OdditiesError) -> Everything
+    )?
+    /// Answers `post` when a call fails.
+    public var post: (
+        @Sendable (
+            _ id: Swift.Int64,
+            _ body: Node,
+            _ failure: OdditiesError
+        ) async throws(OdditiesError) -> Node
+    )?
+    /// Answers `walk` when a call fails.
+    public var walk: (
+        @Sendable (
+            _ after: Swift.String?,
+            _ failure: OdditiesError
+        ) async throws(OdditiesError) -> Node
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

@@ -545,6 +545,9 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = InventoryFallbacks()
 
     /// Creates a client from a complete configuration.
     public init(configuration: CourierRuntime.ClientConfiguration) {
@@ -590,7 +593,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         request.query("page", page_)
         request.query("size", size)
         request.query("warehouse", warehouse)
-        return try await self.runtime.send(InventoryOperations.listProducts, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.listProducts, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.listProducts, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(page_, size, warehouse, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `getProduct` and returns the decoded value with the response's status, header
@@ -600,7 +611,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(InventoryError) -> CourierRuntime.Response<Product> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/products/\(sku)")
-        return try await self.runtime.send(InventoryOperations.getProduct, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.getProduct, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.getProduct, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(sku, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `getStock` and returns the decoded value with the response's status, header
@@ -611,7 +630,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         options: CourierRuntime.RequestOptions
     ) async throws(InventoryError) -> CourierRuntime.Response<StockLevel> {
         let request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/warehouses/\(warehouse)/stock/\(sku)")
-        return try await self.runtime.send(InventoryOperations.getStock, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.getStock, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.getStock, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(warehouse, sku, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `adjustStock` and returns the decoded value with the response's status, header
@@ -630,7 +657,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         request.header("X-Request-ID", xRequestID)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(InventoryOperations.adjustStock, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.adjustStock, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.adjustStock, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(warehouse, sku, xRequestID, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `stockEvents` and returns the decoded value with the response's status, header
@@ -643,7 +678,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/events")
         request.query("since", since)
         request.query("kinds", kinds)
-        return try await self.runtime.send(InventoryOperations.stockEvents, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.stockEvents, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.stockEvents, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(since, kinds, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `exportReport` and returns the decoded value with the response's status, header
@@ -655,7 +698,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
     ) async throws(InventoryError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/inventory/v2/reports/\(name)")
         request.query("format", format)
-        return try await self.runtime.send(InventoryOperations.exportReport, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.exportReport, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.exportReport, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(name, format, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `importReport` and returns the decoded value with the response's status, header
@@ -666,7 +717,15 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
     ) async throws(InventoryError) -> CourierRuntime.Response<Report> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/inventory/v2/reports")
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(InventoryOperations.importReport, request, options: options)
+        do {
+            return try await self.runtime.send(InventoryOperations.importReport, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.importReport, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Streams the events of `watchStock`, connecting when the stream is first read.
@@ -711,6 +770,74 @@ public struct InventoryClient: InventoryAPI, CourierRuntime.ServiceClient {
         request.header("X-Tenant", xTenant)
         return self.runtime.channel(InventoryOperations.stockLevels, request, policy: policy, onConnect: onConnect)
     }
+}
+
+/// Fallbacks in code for the Inventory service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct InventoryFallbacks: Swift.Sendable {
+    /// Answers `listProducts` when a call fails.
+    public var listProducts: (
+        @Sendable (
+            _ page_: Swift.Int32?,
+            _ size: Swift.Int32,
+            _ warehouse: Warehouse?,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> ProductPage
+    )?
+    /// Answers `getProduct` when a call fails.
+    public var getProduct: (
+        @Sendable (
+            _ sku: SKU,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> Product
+    )?
+    /// Answers `getStock` when a call fails.
+    public var getStock: (
+        @Sendable (
+            _ warehouse: Warehouse,
+            _ sku: SKU,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> StockLevel
+    )?
+    /// Answers `adjustStock` when a call fails.
+    public var adjustStock: (
+        @Sendable (
+            _ warehouse: Warehouse,
+            _ sku: SKU,
+            _ xRequestID: Foundation.UUID?,
+            _ body: StockAdjustment,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> StockLevel
+    )?
+    /// Answers `stockEvents` when a call fails.
+    public var stockEvents: (
+        @Sendable (
+            _ since: Foundation.Date?,
+            _ kinds: [EventKind]?,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> [StockEvent]
+    )?
+    /// Answers `exportReport` when a call fails.
+    public var exportReport: (
+        @Sendable (
+            _ name: Swift.String,
+            _ format: Swift.String,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> Swift.String
+    )?
+    /// Answers `importReport` when a call fails.
+    public var importReport: (
+        @Sendable (
+            _ body: Report,
+            _ failure: InventoryError
+        ) async throws(InventoryError) -> Report
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

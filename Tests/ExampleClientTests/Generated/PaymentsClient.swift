@@ -546,6 +546,9 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = PaymentsFallbacks()
     /// The header fields every request carries.
     public let headers: PaymentsHeaders
 
@@ -609,7 +612,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         request.query("status", status)
         request.query("createdAfter", createdAfter)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(PaymentsOperations.listPayments, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.listPayments, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.listPayments, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(limit, cursor, status, createdAfter, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `getPayment` and returns the decoded value with the response's status, header
@@ -620,7 +631,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(PaymentsOperations.getPayment, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.getPayment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.getPayment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `createPayment` and returns the decoded value with the response's status, header
@@ -636,7 +655,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(PaymentsOperations.createPayment, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.createPayment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.createPayment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `capturePayment` and returns the decoded value with the response's status, header
@@ -647,7 +674,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
     ) async throws(PaymentsError) -> CourierRuntime.Response<Payment> {
         var request = CourierRuntime.RequestBuilder(.post, path: "/v1/payments/\(id)/capture")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(PaymentsOperations.capturePayment, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.capturePayment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.capturePayment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `refundPayment` and returns the decoded value with the response's status, header
@@ -664,7 +699,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         self.headers.apply(to: &request)
         request.header("Idempotency-Key", Foundation.UUID())
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(PaymentsOperations.refundPayment, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.refundPayment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.refundPayment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(paymentId, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `deletePayment` and returns the decoded value with the response's status, header
@@ -675,7 +718,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
     ) async throws(PaymentsError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.delete, path: "/v1/payments/\(id)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(PaymentsOperations.deletePayment, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.deletePayment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.deletePayment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `updateNote` and returns the decoded value with the response's status, header
@@ -688,7 +739,15 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.patch, path: "/v1/payments/\(id)/note")
         self.headers.apply(to: &request)
         request.textBody(body, contentType: "text/plain")
-        return try await self.runtime.send(PaymentsOperations.updateNote, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.updateNote, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.updateNote, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `legacyCharge` and returns the decoded value with the response's status, header
@@ -704,8 +763,88 @@ public struct PaymentsClient: PaymentsAPI, CourierRuntime.ServiceClient {
         }
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(PaymentsOperations.legacyCharge, request, options: options)
+        do {
+            return try await self.runtime.send(PaymentsOperations.legacyCharge, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.legacyCharge, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
+}
+
+/// Fallbacks in code for the Payments service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct PaymentsFallbacks: Swift.Sendable {
+    /// Answers `listPayments` when a call fails.
+    public var listPayments: (
+        @Sendable (
+            _ limit: Swift.Int32,
+            _ cursor: Swift.String?,
+            _ status: [PaymentStatus]?,
+            _ createdAfter: Foundation.Date?,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> PaymentPage
+    )?
+    /// Answers `getPayment` when a call fails.
+    public var getPayment: (
+        @Sendable (
+            _ id: Foundation.UUID,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Payment
+    )?
+    /// Answers `createPayment` when a call fails.
+    public var createPayment: (
+        @Sendable (
+            _ body: CreatePayment,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Payment
+    )?
+    /// Answers `capturePayment` when a call fails.
+    public var capturePayment: (
+        @Sendable (
+            _ id: Foundation.UUID,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Payment
+    )?
+    /// Answers `refundPayment` when a call fails.
+    public var refundPayment: (
+        @Sendable (
+            _ paymentId: Foundation.UUID,
+            _ body: RefundRequest,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Refund
+    )?
+    /// Answers `deletePayment` when a call fails.
+    public var deletePayment: (
+        @Sendable (
+            _ id: Foundation.UUID,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Swift.Void
+    )?
+    /// Answers `updateNote` when a call fails.
+    public var updateNote: (
+        @Sendable (
+            _ id: Foundation.UUID,
+            _ body: Swift.String,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Payment
+    )?
+    /// Answers `legacyCharge` when a call fails.
+    public var legacyCharge: (
+        @Sendable (
+            _ body: CreatePayment,
+            _ failure: PaymentsError
+        ) async throws(PaymentsError) -> Payment
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

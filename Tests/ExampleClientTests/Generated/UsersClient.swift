@@ -717,6 +717,9 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = UsersFallbacks()
     /// The header fields every request carries.
     public let headers: UsersHeaders
 
@@ -769,7 +772,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         request.query("ids", ids)
         request.query("active", active)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.listUsers, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.listUsers, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.listUsers, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(role, ids, active, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `getUser` and returns the decoded value with the response's status, header
@@ -782,7 +793,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.header("If-None-Match", ifNoneMatch)
-        return try await self.runtime.send(UsersOperations.getUser, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.getUser, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.getUser, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, ifNoneMatch, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `userExists` and returns the decoded value with the response's status, header
@@ -793,7 +812,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.head, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.userExists, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.userExists, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.userExists, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `createUser` and returns the decoded value with the response's status, header
@@ -805,7 +832,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(UsersOperations.createUser, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.createUser, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.createUser, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `replaceUser` and returns the decoded value with the response's status, header
@@ -818,7 +853,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)")
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(UsersOperations.replaceUser, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.replaceUser, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.replaceUser, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `uploadAvatar` and returns the decoded value with the response's status, header
@@ -831,7 +874,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.put, path: "/api/users/\(userId)/avatar")
         self.headers.apply(to: &request)
         request.bytesBody(body, contentType: "image/png")
-        return try await self.runtime.send(UsersOperations.uploadAvatar, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.uploadAvatar, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.uploadAvatar, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `downloadAvatar` and returns the decoded value with the response's status, header
@@ -842,7 +893,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<Foundation.Data> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/users/\(userId)/avatar.png")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.downloadAvatar, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.downloadAvatar, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.downloadAvatar, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `orgTree` and returns the decoded value with the response's status, header
@@ -852,7 +911,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<OrgUnit> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/org")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.orgTree, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.orgTree, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.orgTree, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `health` and returns the decoded value with the response's status, header
@@ -862,7 +929,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.String> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/health")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.health, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.health, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.health, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `apiOptions` and returns the decoded value with the response's status, header
@@ -872,7 +947,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(.options, path: "/api/users")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.apiOptions, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.apiOptions, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `uploadDocument` and returns the decoded value with the response's status, header
@@ -885,7 +968,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/users/\(userId)/documents")
         self.headers.apply(to: &request)
         request.multipartBody(body)
-        return try await self.runtime.send(UsersOperations.uploadDocument, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.uploadDocument, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.uploadDocument, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `signIn` and returns the decoded value with the response's status, header
@@ -897,7 +988,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.post, path: "/api/sessions")
         self.headers.apply(to: &request)
         request.formBody(body)
-        return try await self.runtime.send(UsersOperations.signIn, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.signIn, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.signIn, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `addNote` and returns the decoded value with the response's status, header
@@ -915,7 +1014,15 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ])
-        return try await self.runtime.send(UsersOperations.addNote, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.addNote, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.addNote, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(userId, body, contentType, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `exportUsers` and returns the decoded value with the response's status, header
@@ -926,8 +1033,130 @@ public struct UsersClient: UsersAPI, CourierRuntime.ServiceClient {
     ) async throws(UsersError) -> CourierRuntime.Response<ExportUsersResponse> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/api/exports/\(name)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(UsersOperations.exportUsers, request, options: options)
+        do {
+            return try await self.runtime.send(UsersOperations.exportUsers, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.exportUsers, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(name, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
+}
+
+/// Fallbacks in code for the Users service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct UsersFallbacks: Swift.Sendable {
+    /// Answers `listUsers` when a call fails.
+    public var listUsers: (
+        @Sendable (
+            _ role: Role?,
+            _ ids: [UserID]?,
+            _ active: Swift.Bool,
+            _ failure: UsersError
+        ) async throws(UsersError) -> UserList
+    )?
+    /// Answers `getUser` when a call fails.
+    public var getUser: (
+        @Sendable (
+            _ userId: UserID,
+            _ ifNoneMatch: Swift.String?,
+            _ failure: UsersError
+        ) async throws(UsersError) -> User
+    )?
+    /// Answers `userExists` when a call fails.
+    public var userExists: (
+        @Sendable (
+            _ userId: UserID,
+            _ failure: UsersError
+        ) async throws(UsersError) -> Swift.Void
+    )?
+    /// Answers `createUser` when a call fails.
+    public var createUser: (
+        @Sendable (
+            _ body: NewUser,
+            _ failure: UsersError
+        ) async throws(UsersError) -> User
+    )?
+    /// Answers `replaceUser` when a call fails.
+    public var replaceUser: (
+        @Sendable (
+            _ userId: UserID,
+            _ body: User,
+            _ failure: UsersError
+        ) async throws(UsersError) -> User
+    )?
+    /// Answers `uploadAvatar` when a call fails.
+    public var uploadAvatar: (
+        @Sendable (
+            _ userId: UserID,
+            _ body: Foundation.Data,
+            _ failure: UsersError
+        ) async throws(UsersError) -> Swift.Void
+    )?
+    /// Answers `downloadAvatar` when a call fails.
+    public var downloadAvatar: (
+        @Sendable (
+            _ userId: UserID,
+            _ failure: UsersError
+        ) async throws(UsersError) -> Foundation.Data
+    )?
+    /// Answers `orgTree` when a call fails.
+    public var orgTree: (
+        @Sendable (
+            _ failure: UsersError
+        ) async throws(UsersError) -> OrgUnit
+    )?
+    /// Answers `health` when a call fails.
+    public var health: (
+        @Sendable (
+            _ failure: UsersError
+        ) async throws(UsersError) -> Swift.String
+    )?
+    /// Answers `apiOptions` when a call fails.
+    public var apiOptions: (
+        @Sendable (
+            _ failure: UsersError
+        ) async throws(UsersError) -> Swift.Void
+    )?
+    /// Answers `uploadDocument` when a call fails.
+    public var uploadDocument: (
+        @Sendable (
+            _ userId: UserID,
+            _ body: DocumentUpload,
+            _ failure: UsersError
+        ) async throws(UsersError) -> StoredDocument
+    )?
+    /// Answers `signIn` when a call fails.
+    public var signIn: (
+        @Sendable (
+            _ body: SignIn,
+            _ failure: UsersError
+        ) async throws(UsersError) -> Session
+    )?
+    /// Answers `addNote` when a call fails.
+    public var addNote: (
+        @Sendable (
+            _ userId: UserID,
+            _ body: Note,
+            _ contentType: CourierRuntime.MediaType,
+            _ failure: UsersError
+        ) async throws(UsersError) -> Note
+    )?
+    /// Answers `exportUsers` when a call fails.
+    public var exportUsers: (
+        @Sendable (
+            _ name: Swift.String,
+            _ failure: UsersError
+        ) async throws(UsersError) -> ExportUsersResponse
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

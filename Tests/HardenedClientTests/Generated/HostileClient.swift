@@ -466,6 +466,9 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = HostileFallbacks()
     /// The header fields every request carries.
     public let headers: HostileHeaders
 
@@ -521,7 +524,15 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
     ) async throws(HostileError) -> CourierRuntime.Response<ByStatusResponse> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/base/by-status")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(HostileOperations.byStatus, request, options: options)
+        do {
+            return try await self.runtime.send(HostileOperations.byStatus, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.byStatus, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `choices` and returns the decoded value with the response's status, header
@@ -537,7 +548,15 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
             "text/plain; x=\"\\(INJECTED)\"",
             "text/csv; y=\"\u{2028}\"",
         ])
-        return try await self.runtime.send(HostileOperations.choices, request, options: options)
+        do {
+            return try await self.runtime.send(HostileOperations.choices, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.choices, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, contentType, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `read` and returns the decoded value with the response's status, header
@@ -553,7 +572,15 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         request.query("Text.\rpublic func INJECTED() -> Swift.String { \"x\" }\r\n// \n*/ /* \"\"\" \\(x) #\" \u{202E} rtl \u{2028} sep \u{85} nel \0 nul \t tab \u{1B} esc \u{2066} isolate end", textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd)
         request.query("kind", kind)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(HostileOperations.read, request, options: options)
+        do {
+            return try await self.runtime.send(HostileOperations.read, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.read, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(id, textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd, kind, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `write` and returns the decoded value with the response's status, header
@@ -568,7 +595,15 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         }
         self.headers.apply(to: &request)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(HostileOperations.write, request, options: options)
+        do {
+            return try await self.runtime.send(HostileOperations.write, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.write, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Streams the events of `watch`, connecting when the stream is first read.
@@ -602,6 +637,47 @@ public struct HostileClient: HostileAPI, CourierRuntime.ServiceClient {
         request.header("X-Hostile-Channel", xHostileChannel)
         return self.runtime.channel(HostileOperations.`protocol`, request, policy: policy, onConnect: onConnect)
     }
+}
+
+/// Fallbacks in code for the Hostile service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct HostileFallbacks: Swift.Sendable {
+    /// Answers `byStatus` when a call fails.
+    public var byStatus: (
+        @Sendable (
+            _ failure: HostileError
+        ) async throws(HostileError) -> ByStatusResponse
+    )?
+    /// Answers `choices` when a call fails.
+    public var choices: (
+        @Sendable (
+            _ body: Swift.String,
+            _ contentType: CourierRuntime.MediaType,
+            _ failure: HostileError
+        ) async throws(HostileError) -> Swift.Void
+    )?
+    /// Answers `read` when a call fails.
+    public var read: (
+        @Sendable (
+            _ id: Swift.String,
+            _ textPublicFuncINJECTEDSwiftStringXXRtlSepNelNulTabEscIsolateEnd: Swift.String?,
+            _ kind: Kinds?,
+            _ failure: HostileError
+        ) async throws(HostileError) -> Thing
+    )?
+    /// Answers `write` when a call fails.
+    public var write: (
+        @Sendable (
+            _ body: Shape,
+            _ failure: HostileError
+        ) async throws(HostileError) -> Swift.String
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

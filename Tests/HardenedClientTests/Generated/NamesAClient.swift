@@ -368,24 +368,28 @@ public enum NamesAServer: Swift.Hashable, Swift.Sendable {
     /// `http://127.0.0.1:149`
     case jsonValue
     /// `http://127.0.0.1:150`
-    case instanceChanges
+    case fallbacks
     /// `http://127.0.0.1:151`
-    case instanceHealth
+    case instanceChanges
     /// `http://127.0.0.1:152`
-    case service
+    case instanceHealth
     /// `http://127.0.0.1:153`
-    case shutdown
+    case service
     /// `http://127.0.0.1:154`
-    case call
+    case shutdown
     /// `http://127.0.0.1:155`
-    case courierRuntime
+    case call
     /// `http://127.0.0.1:156`
-    case foundation
+    case fallback
     /// `http://127.0.0.1:157`
-    case httpTypes
+    case courierRuntime
     /// `http://127.0.0.1:158`
-    case swift
+    case foundation
     /// `http://127.0.0.1:159`
+    case httpTypes
+    /// `http://127.0.0.1:160`
+    case swift
+    /// `http://127.0.0.1:161`
     case courierRuntimeRequirement
     /// Another base URL, such as a local test server.
     case custom(CourierRuntime.ServerURL)
@@ -542,16 +546,18 @@ public enum NamesAServer: Swift.Hashable, Swift.Sendable {
         case .next: "http://127.0.0.1:147"
         case .isLast: "http://127.0.0.1:148"
         case .jsonValue: "http://127.0.0.1:149"
-        case .instanceChanges: "http://127.0.0.1:150"
-        case .instanceHealth: "http://127.0.0.1:151"
-        case .service: "http://127.0.0.1:152"
-        case .shutdown: "http://127.0.0.1:153"
-        case .call: "http://127.0.0.1:154"
-        case .courierRuntime: "http://127.0.0.1:155"
-        case .foundation: "http://127.0.0.1:156"
-        case .httpTypes: "http://127.0.0.1:157"
-        case .swift: "http://127.0.0.1:158"
-        case .courierRuntimeRequirement: "http://127.0.0.1:159"
+        case .fallbacks: "http://127.0.0.1:150"
+        case .instanceChanges: "http://127.0.0.1:151"
+        case .instanceHealth: "http://127.0.0.1:152"
+        case .service: "http://127.0.0.1:153"
+        case .shutdown: "http://127.0.0.1:154"
+        case .call: "http://127.0.0.1:155"
+        case .fallback: "http://127.0.0.1:156"
+        case .courierRuntime: "http://127.0.0.1:157"
+        case .foundation: "http://127.0.0.1:158"
+        case .httpTypes: "http://127.0.0.1:159"
+        case .swift: "http://127.0.0.1:160"
+        case .courierRuntimeRequirement: "http://127.0.0.1:161"
         case .custom(let url): url
         }
     }
@@ -709,11 +715,13 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     public var next: CourierRuntime.Secret?
     public var isLast: CourierRuntime.Secret?
     public var jsonValue: CourierRuntime.Secret?
+    public var fallbacks: CourierRuntime.Secret?
     public var instanceChanges: CourierRuntime.Secret?
     public var instanceHealth: CourierRuntime.Secret?
     public var service: CourierRuntime.Secret?
     public var shutdown: CourierRuntime.Secret?
     public var call: CourierRuntime.Secret?
+    public var fallback: CourierRuntime.Secret?
     public var courierRuntime: CourierRuntime.Secret?
     public var foundation: CourierRuntime.Secret?
     public var httpTypes: CourierRuntime.Secret?
@@ -871,11 +879,13 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
         next: CourierRuntime.Secret? = nil,
         isLast: CourierRuntime.Secret? = nil,
         jsonValue: CourierRuntime.Secret? = nil,
+        fallbacks: CourierRuntime.Secret? = nil,
         instanceChanges: CourierRuntime.Secret? = nil,
         instanceHealth: CourierRuntime.Secret? = nil,
         service: CourierRuntime.Secret? = nil,
         shutdown: CourierRuntime.Secret? = nil,
         call: CourierRuntime.Secret? = nil,
+        fallback: CourierRuntime.Secret? = nil,
         courierRuntime: CourierRuntime.Secret? = nil,
         foundation: CourierRuntime.Secret? = nil,
         httpTypes: CourierRuntime.Secret? = nil,
@@ -1031,11 +1041,13 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.fallbacks = fallbacks
         self.instanceChanges = instanceChanges
         self.instanceHealth = instanceHealth
         self.service = service
         self.shutdown = shutdown
         self.call = call
+        self.fallback = fallback
         self.courierRuntime = courierRuntime
         self.foundation = foundation
         self.httpTypes = httpTypes
@@ -1789,6 +1801,11 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     }
 
     /// Sends `token` as `Authorization: Bearer <token>`.
+    public static func fallbacks(_ token: Swift.String) -> NamesAAuth {
+        NamesAAuth(fallbacks: CourierRuntime.Secret(token))
+    }
+
+    /// Sends `token` as `Authorization: Bearer <token>`.
     public static func instanceChanges(_ token: Swift.String) -> NamesAAuth {
         NamesAAuth(instanceChanges: CourierRuntime.Secret(token))
     }
@@ -1811,6 +1828,11 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
     /// Sends `token` as `Authorization: Bearer <token>`.
     public static func call(_ token: Swift.String) -> NamesAAuth {
         NamesAAuth(call: CourierRuntime.Secret(token))
+    }
+
+    /// Sends `token` as `Authorization: Bearer <token>`.
+    public static func fallback(_ token: Swift.String) -> NamesAAuth {
+        NamesAAuth(fallback: CourierRuntime.Secret(token))
     }
 
     /// Sends `token` as `Authorization: Bearer <token>`.
@@ -1989,11 +2011,13 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
         self.next = nil
         self.isLast = nil
         self.jsonValue = nil
+        self.fallbacks = nil
         self.instanceChanges = nil
         self.instanceHealth = nil
         self.service = nil
         self.shutdown = nil
         self.call = nil
+        self.fallback = nil
         self.courierRuntime = nil
         self.foundation = nil
         self.httpTypes = nil
@@ -2153,11 +2177,13 @@ public struct NamesAAuth: Swift.Hashable, CourierRuntime.ServiceCredentials {
         credentials[scheme: "next"] = self.next.map { .bearer($0) }
         credentials[scheme: "isLast"] = self.isLast.map { .bearer($0) }
         credentials[scheme: "JSONValue"] = self.jsonValue.map { .bearer($0) }
+        credentials[scheme: "fallbacks"] = self.fallbacks.map { .bearer($0) }
         credentials[scheme: "instanceChanges"] = self.instanceChanges.map { .bearer($0) }
         credentials[scheme: "instanceHealth"] = self.instanceHealth.map { .bearer($0) }
         credentials[scheme: "service"] = self.service.map { .bearer($0) }
         credentials[scheme: "shutdown"] = self.shutdown.map { .bearer($0) }
         credentials[scheme: "call"] = self.call.map { .bearer($0) }
+        credentials[scheme: "fallback"] = self.fallback.map { .bearer($0) }
         credentials[scheme: "CourierRuntime"] = self.courierRuntime.map { .bearer($0) }
         credentials[scheme: "Foundation"] = self.foundation.map { .bearer($0) }
         credentials[scheme: "HTTPTypes"] = self.httpTypes.map { .bearer($0) }
@@ -2319,11 +2345,13 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
     public var xNext: Swift.String?
     public var xIsLast: Swift.String?
     public var xJSONValue: Swift.String?
+    public var xFallbacks: Swift.String?
     public var xInstanceChanges: Swift.String?
     public var xInstanceHealth: Swift.String?
     public var xService: Swift.String?
     public var xShutdown: Swift.String?
     public var xCall: Swift.String?
+    public var xFallback: Swift.String?
     public var xCourierRuntime: Swift.String?
     public var xFoundation: Swift.String?
     public var xHTTPTypes: Swift.String?
@@ -2482,11 +2510,13 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
         xNext: Swift.String? = nil,
         xIsLast: Swift.String? = nil,
         xJSONValue: Swift.String? = nil,
+        xFallbacks: Swift.String? = nil,
         xInstanceChanges: Swift.String? = nil,
         xInstanceHealth: Swift.String? = nil,
         xService: Swift.String? = nil,
         xShutdown: Swift.String? = nil,
         xCall: Swift.String? = nil,
+        xFallback: Swift.String? = nil,
         xCourierRuntime: Swift.String? = nil,
         xFoundation: Swift.String? = nil,
         xHTTPTypes: Swift.String? = nil,
@@ -2643,11 +2673,13 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
         self.xNext = xNext
         self.xIsLast = xIsLast
         self.xJSONValue = xJSONValue
+        self.xFallbacks = xFallbacks
         self.xInstanceChanges = xInstanceChanges
         self.xInstanceHealth = xInstanceHealth
         self.xService = xService
         self.xShutdown = xShutdown
         self.xCall = xCall
+        self.xFallback = xFallback
         self.xCourierRuntime = xCourierRuntime
         self.xFoundation = xFoundation
         self.xHTTPTypes = xHTTPTypes
@@ -2807,11 +2839,13 @@ public struct NamesAHeaders: Swift.Hashable, Swift.Sendable {
         request.header("X-next", self.xNext)
         request.header("X-isLast", self.xIsLast)
         request.header("X-JSONValue", self.xJSONValue)
+        request.header("X-fallbacks", self.xFallbacks)
         request.header("X-instanceChanges", self.xInstanceChanges)
         request.header("X-instanceHealth", self.xInstanceHealth)
         request.header("X-service", self.xService)
         request.header("X-shutdown", self.xShutdown)
         request.header("X-call", self.xCall)
+        request.header("X-fallback", self.xFallback)
         request.header("X-CourierRuntime", self.xCourierRuntime)
         request.header("X-Foundation", self.xFoundation)
         request.header("X-HTTPTypes", self.xHTTPTypes)
@@ -3495,7 +3529,7 @@ public protocol NamesAAPI: Swift.Sendable {
     /// Calls `Error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
 
@@ -3849,6 +3883,13 @@ public protocol NamesAAPI: Swift.Sendable {
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
 
+    /// Calls `fallback` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    func fallbackWithResponse(
+        fallback fallback_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA>
+
     /// Calls `CourierRuntime` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     func courierRuntimeWithResponse(
@@ -3983,7 +4024,7 @@ public protocol NamesAAPI: Swift.Sendable {
         array: Swift.String?,
         dictionary: Swift.String?,
         result: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         never: Swift.String?,
         data: Swift.String?,
         date: Swift.String?,
@@ -4037,11 +4078,13 @@ public protocol NamesAAPI: Swift.Sendable {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        fallbacks: Swift.String?,
         instanceChanges: Swift.String?,
         instanceHealth: Swift.String?,
         service: Swift.String?,
         shutdown: Swift.String?,
         call call_: Swift.String?,
+        fallback fallback_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
         httpTypes: Swift.String?,
@@ -4204,11 +4247,13 @@ public protocol NamesAAPI: Swift.Sendable {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yFallbacks: Swift.String?,
         yInstanceChanges: Swift.String?,
         yInstanceHealth: Swift.String?,
         yService: Swift.String?,
         yShutdown: Swift.String?,
         yCall: Swift.String?,
+        yFallback: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
         yHTTPTypes: Swift.String?,
@@ -4317,7 +4362,7 @@ public protocol NamesAAPI: Swift.Sendable {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -4371,11 +4416,13 @@ public protocol NamesAAPI: Swift.Sendable {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -7144,16 +7191,16 @@ extension NamesAAPI {
     /// `GET /e95/{Error}`
     ///
     /// - Parameters:
-    ///   - error: The `Error` path parameter.
+    ///   - error_: The `Error` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `Error`:
     ///   `GET /e95/{Error}`.
     public func error(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> ValuesA {
         try await self.errorWithResponse(
-            error: error,
+            error: error_,
             options: options
         ).value
     }
@@ -7161,11 +7208,11 @@ extension NamesAAPI {
     /// Calls `Error` and returns the decoded value with the response's status, header
     /// fields, attempts and source; the parameters are those of `error`.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         try await self.errorWithResponse(
-            error: error,
+            error: error_,
             options: options
         )
     }
@@ -8620,13 +8667,42 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /e146/{CourierRuntime}`
+    /// `GET /e146/{fallback}`
+    ///
+    /// - Parameters:
+    ///   - fallback_: The `fallback` path parameter.
+    ///   - options: Settings for this call, such as its timeout.
+    /// - Remark: Generated from endpoint `fallback`:
+    ///   `GET /e146/{fallback}`.
+    public func fallback(
+        fallback fallback_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> ValuesA {
+        try await self.fallbackWithResponse(
+            fallback: fallback_,
+            options: options
+        ).value
+    }
+
+    /// Calls `fallback` and returns the decoded value with the response's status, header
+    /// fields, attempts and source; the parameters are those of `fallback`.
+    public func fallbackWithResponse(
+        fallback fallback_: Swift.String,
+        options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        try await self.fallbackWithResponse(
+            fallback: fallback_,
+            options: options
+        )
+    }
+
+    /// `GET /e147/{CourierRuntime}`
     ///
     /// - Parameters:
     ///   - courierRuntime: The `CourierRuntime` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `CourierRuntime`:
-    ///   `GET /e146/{CourierRuntime}`.
+    ///   `GET /e147/{CourierRuntime}`.
     public func courierRuntime(
         courierRuntime: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -8649,13 +8725,13 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /e147/{Foundation}`
+    /// `GET /e148/{Foundation}`
     ///
     /// - Parameters:
     ///   - foundation: The `Foundation` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `Foundation`:
-    ///   `GET /e147/{Foundation}`.
+    ///   `GET /e148/{Foundation}`.
     public func foundation(
         foundation: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -8678,13 +8754,13 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /e148/{HTTPTypes}`
+    /// `GET /e149/{HTTPTypes}`
     ///
     /// - Parameters:
     ///   - httpTypes: The `HTTPTypes` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `HTTPTypes`:
-    ///   `GET /e148/{HTTPTypes}`.
+    ///   `GET /e149/{HTTPTypes}`.
     public func httpTypes(
         httpTypes: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -8707,13 +8783,13 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /e149/{Swift}`
+    /// `GET /e150/{Swift}`
     ///
     /// - Parameters:
     ///   - swift: The `Swift` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `Swift`:
-    ///   `GET /e149/{Swift}`.
+    ///   `GET /e150/{Swift}`.
     public func swift(
         swift: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -8736,13 +8812,13 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /e150/{CourierRuntimeRequirement}`
+    /// `GET /e151/{CourierRuntimeRequirement}`
     ///
     /// - Parameters:
     ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `CourierRuntimeRequirement`:
-    ///   `GET /e150/{CourierRuntimeRequirement}`.
+    ///   `GET /e151/{CourierRuntimeRequirement}`.
     public func courierRuntimeRequirement(
         courierRuntimeRequirement: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -8864,7 +8940,7 @@ extension NamesAAPI {
     ///   - array: The `Array` query parameter.
     ///   - dictionary: The `Dictionary` query parameter.
     ///   - result: The `Result` query parameter.
-    ///   - error: The `Error` query parameter.
+    ///   - error_: The `Error` query parameter.
     ///   - never: The `Never` query parameter.
     ///   - data: The `Data` query parameter.
     ///   - date: The `Date` query parameter.
@@ -8918,11 +8994,13 @@ extension NamesAAPI {
     ///   - next: The `next` query parameter.
     ///   - isLast: The `isLast` query parameter.
     ///   - jsonValue: The `JSONValue` query parameter.
+    ///   - fallbacks: The `fallbacks` query parameter.
     ///   - instanceChanges: The `instanceChanges` query parameter.
     ///   - instanceHealth: The `instanceHealth` query parameter.
     ///   - service: The `service` query parameter.
     ///   - shutdown: The `shutdown` query parameter.
     ///   - call_: The `call` query parameter.
+    ///   - fallback_: The `fallback` query parameter.
     ///   - courierRuntime: The `CourierRuntime` query parameter.
     ///   - foundation: The `Foundation` query parameter.
     ///   - httpTypes: The `HTTPTypes` query parameter.
@@ -9029,7 +9107,7 @@ extension NamesAAPI {
         array: Swift.String? = nil,
         dictionary: Swift.String? = nil,
         result: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         never: Swift.String? = nil,
         data: Swift.String? = nil,
         date: Swift.String? = nil,
@@ -9083,11 +9161,13 @@ extension NamesAAPI {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        fallbacks: Swift.String? = nil,
         instanceChanges: Swift.String? = nil,
         instanceHealth: Swift.String? = nil,
         service: Swift.String? = nil,
         shutdown: Swift.String? = nil,
         call call_: Swift.String? = nil,
+        fallback fallback_: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
         httpTypes: Swift.String? = nil,
@@ -9193,7 +9273,7 @@ extension NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -9247,11 +9327,13 @@ extension NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -9361,7 +9443,7 @@ extension NamesAAPI {
         array: Swift.String? = nil,
         dictionary: Swift.String? = nil,
         result: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         never: Swift.String? = nil,
         data: Swift.String? = nil,
         date: Swift.String? = nil,
@@ -9415,11 +9497,13 @@ extension NamesAAPI {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        fallbacks: Swift.String? = nil,
         instanceChanges: Swift.String? = nil,
         instanceHealth: Swift.String? = nil,
         service: Swift.String? = nil,
         shutdown: Swift.String? = nil,
         call call_: Swift.String? = nil,
+        fallback fallback_: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
         httpTypes: Swift.String? = nil,
@@ -9525,7 +9609,7 @@ extension NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -9579,11 +9663,13 @@ extension NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -9695,7 +9781,7 @@ extension NamesAAPI {
         array: Swift.String? = nil,
         dictionary: Swift.String? = nil,
         result: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         never: Swift.String? = nil,
         data: Swift.String? = nil,
         date: Swift.String? = nil,
@@ -9749,11 +9835,13 @@ extension NamesAAPI {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        fallbacks: Swift.String? = nil,
         instanceChanges: Swift.String? = nil,
         instanceHealth: Swift.String? = nil,
         service: Swift.String? = nil,
         shutdown: Swift.String? = nil,
         call call_: Swift.String? = nil,
+        fallback fallback_: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
         httpTypes: Swift.String? = nil,
@@ -9859,7 +9947,7 @@ extension NamesAAPI {
                 array: array,
                 dictionary: dictionary,
                 result: result,
-                error: error,
+                error: error_,
                 never: never,
                 data: data,
                 date: date,
@@ -9913,11 +10001,13 @@ extension NamesAAPI {
                 next: next,
                 isLast: isLast,
                 jsonValue: jsonValue,
+                fallbacks: fallbacks,
                 instanceChanges: instanceChanges,
                 instanceHealth: instanceHealth,
                 service: service,
                 shutdown: shutdown,
                 call: call_,
+                fallback: fallback_,
                 courierRuntime: courierRuntime,
                 foundation: foundation,
                 httpTypes: httpTypes,
@@ -10083,11 +10173,13 @@ extension NamesAAPI {
     ///   - yNext: The `Y-next` header parameter.
     ///   - yIsLast: The `Y-isLast` header parameter.
     ///   - yJSONValue: The `Y-JSONValue` header parameter.
+    ///   - yFallbacks: The `Y-fallbacks` header parameter.
     ///   - yInstanceChanges: The `Y-instanceChanges` header parameter.
     ///   - yInstanceHealth: The `Y-instanceHealth` header parameter.
     ///   - yService: The `Y-service` header parameter.
     ///   - yShutdown: The `Y-shutdown` header parameter.
     ///   - yCall: The `Y-call` header parameter.
+    ///   - yFallback: The `Y-fallback` header parameter.
     ///   - yCourierRuntime: The `Y-CourierRuntime` header parameter.
     ///   - yFoundation: The `Y-Foundation` header parameter.
     ///   - yHTTPTypes: The `Y-HTTPTypes` header parameter.
@@ -10248,11 +10340,13 @@ extension NamesAAPI {
         yNext: Swift.String? = nil,
         yIsLast: Swift.String? = nil,
         yJSONValue: Swift.String? = nil,
+        yFallbacks: Swift.String? = nil,
         yInstanceChanges: Swift.String? = nil,
         yInstanceHealth: Swift.String? = nil,
         yService: Swift.String? = nil,
         yShutdown: Swift.String? = nil,
         yCall: Swift.String? = nil,
+        yFallback: Swift.String? = nil,
         yCourierRuntime: Swift.String? = nil,
         yFoundation: Swift.String? = nil,
         yHTTPTypes: Swift.String? = nil,
@@ -10412,11 +10506,13 @@ extension NamesAAPI {
             yNext: yNext,
             yIsLast: yIsLast,
             yJSONValue: yJSONValue,
+            yFallbacks: yFallbacks,
             yInstanceChanges: yInstanceChanges,
             yInstanceHealth: yInstanceHealth,
             yService: yService,
             yShutdown: yShutdown,
             yCall: yCall,
+            yFallback: yFallback,
             yCourierRuntime: yCourierRuntime,
             yFoundation: yFoundation,
             yHTTPTypes: yHTTPTypes,
@@ -10580,11 +10676,13 @@ extension NamesAAPI {
         yNext: Swift.String? = nil,
         yIsLast: Swift.String? = nil,
         yJSONValue: Swift.String? = nil,
+        yFallbacks: Swift.String? = nil,
         yInstanceChanges: Swift.String? = nil,
         yInstanceHealth: Swift.String? = nil,
         yService: Swift.String? = nil,
         yShutdown: Swift.String? = nil,
         yCall: Swift.String? = nil,
+        yFallback: Swift.String? = nil,
         yCourierRuntime: Swift.String? = nil,
         yFoundation: Swift.String? = nil,
         yHTTPTypes: Swift.String? = nil,
@@ -10744,11 +10842,13 @@ extension NamesAAPI {
             yNext: yNext,
             yIsLast: yIsLast,
             yJSONValue: yJSONValue,
+            yFallbacks: yFallbacks,
             yInstanceChanges: yInstanceChanges,
             yInstanceHealth: yInstanceHealth,
             yService: yService,
             yShutdown: yShutdown,
             yCall: yCall,
+            yFallback: yFallback,
             yCourierRuntime: yCourierRuntime,
             yFoundation: yFoundation,
             yHTTPTypes: yHTTPTypes,
@@ -10759,7 +10859,7 @@ extension NamesAAPI {
         )
     }
 
-    /// `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{instanceChanges}/{instanceHealth}/{service}/{shutdown}/{call}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`
+    /// `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{fallbacks}/{instanceChanges}/{instanceHealth}/{service}/{shutdown}/{call}/{fallback}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`
     ///
     /// - Parameters:
     ///   - any: The `Any` path parameter.
@@ -10858,7 +10958,7 @@ extension NamesAAPI {
     ///   - array: The `Array` path parameter.
     ///   - dictionary: The `Dictionary` path parameter.
     ///   - result: The `Result` path parameter.
-    ///   - error: The `Error` path parameter.
+    ///   - error_: The `Error` path parameter.
     ///   - never: The `Never` path parameter.
     ///   - data: The `Data` path parameter.
     ///   - date: The `Date` path parameter.
@@ -10912,11 +11012,13 @@ extension NamesAAPI {
     ///   - next: The `next` path parameter.
     ///   - isLast: The `isLast` path parameter.
     ///   - jsonValue: The `JSONValue` path parameter.
+    ///   - fallbacks: The `fallbacks` path parameter.
     ///   - instanceChanges: The `instanceChanges` path parameter.
     ///   - instanceHealth: The `instanceHealth` path parameter.
     ///   - service: The `service` path parameter.
     ///   - shutdown: The `shutdown` path parameter.
     ///   - call_: The `call` path parameter.
+    ///   - fallback_: The `fallback` path parameter.
     ///   - courierRuntime: The `CourierRuntime` path parameter.
     ///   - foundation: The `Foundation` path parameter.
     ///   - httpTypes: The `HTTPTypes` path parameter.
@@ -10924,7 +11026,7 @@ extension NamesAAPI {
     ///   - courierRuntimeRequirement: The `CourierRuntimeRequirement` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `everyPath`:
-    ///   `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{instanceChanges}/{instanceHealth}/{service}/{shutdown}/{call}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`.
+    ///   `GET /path/{Any}/{Protocol}/{Self}/{Type}/{_}/{as}/{associatedtype}/{async}/{await}/{borrowing}/{break}/{case}/{catch}/{class}/{consuming}/{continue}/{default}/{defer}/{deinit}/{do}/{each}/{else}/{enum}/{extension}/{fallthrough}/{false}/{fileprivate}/{for}/{func}/{guard}/{if}/{import}/{in}/{init}/{inout}/{internal}/{is}/{let}/{nil}/{nonisolated}/{open}/{operator}/{package}/{precedencegroup}/{private}/{public}/{repeat}/{rethrows}/{return}/{some}/{static}/{struct}/{subscript}/{super}/{switch}/{throw}/{throws}/{true}/{try}/{typealias}/{var}/{where}/{while}/{get}/{set}/{willSet}/{didSet}/{mutating}/{nonmutating}/{override}/{convenience}/{dynamic}/{final}/{indirect}/{lazy}/{optional}/{required}/{unowned}/{weak}/{actor}/{macro}/{consume}/{copy}/{discard}/{then}/{sending}/{isolated}/{unsafe}/{Int}/{String}/{Bool}/{Double}/{Float}/{Array}/{Dictionary}/{Result}/{Error}/{Never}/{Data}/{Date}/{UUID}/{URL}/{Decimal}/{Codable}/{Hashable}/{Sendable}/{Equatable}/{Decoder}/{Encoder}/{CodingKey}/{request}/{headers}/{runtime}/{recorder}/{handler}/{page}/{cursor}/{configuration}/{fromEnvironment}/{calls}/{custom}/{credentials}/{environment}/{apply}/{name}/{rawValue}/{hashValue}/{hash}/{encode}/{container}/{codingKeys}/{value}/{key}/{token}/{username}/{password}/{reader}/{server}/{auth}/{timeout}/{transport}/{description}/{debugDescription}/{send}/{mock}/{declared}/{items}/{next}/{isLast}/{JSONValue}/{fallbacks}/{instanceChanges}/{instanceHealth}/{service}/{shutdown}/{call}/{fallback}/{CourierRuntime}/{Foundation}/{HTTPTypes}/{Swift}/{CourierRuntimeRequirement}`.
     public func everyPath(
         `any`: Swift.String,
         `protocol`: Swift.String,
@@ -11022,7 +11124,7 @@ extension NamesAAPI {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -11076,11 +11178,13 @@ extension NamesAAPI {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -11185,7 +11289,7 @@ extension NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -11239,11 +11343,13 @@ extension NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -11352,7 +11458,7 @@ extension NamesAAPI {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -11406,11 +11512,13 @@ extension NamesAAPI {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -11515,7 +11623,7 @@ extension NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -11569,11 +11677,13 @@ extension NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -11605,6 +11715,9 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = NamesAFallbacks()
     /// The header fields every request carries.
     public let headers: NamesAHeaders
 
@@ -11652,7 +11765,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e0/\(`any`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`any`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`any`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`any`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Protocol` and returns the decoded value with the response's status, header
@@ -11663,7 +11784,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e1/\(`protocol`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`protocol`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`protocol`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`protocol`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`protocol`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Self` and returns the decoded value with the response's status, header
@@ -11674,7 +11803,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e2/\(self_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.self_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.self_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.self_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(self_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Type` and returns the decoded value with the response's status, header
@@ -11685,7 +11822,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e3/\(type)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.type, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.type, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.type, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(type, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `as` and returns the decoded value with the response's status, header
@@ -11696,7 +11841,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e4/\(`as`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`as`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`as`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`as`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`as`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `associatedtype` and returns the decoded value with the response's status, header
@@ -11707,7 +11860,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e5/\(`associatedtype`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`associatedtype`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`associatedtype`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`associatedtype`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`associatedtype`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `async` and returns the decoded value with the response's status, header
@@ -11718,7 +11879,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e6/\(`async`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`async`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`async`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`async`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`async`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `await` and returns the decoded value with the response's status, header
@@ -11729,7 +11898,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(`await`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`await`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`await`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`await`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`await`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `borrowing` and returns the decoded value with the response's status, header
@@ -11740,7 +11917,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e8/\(`borrowing`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`borrowing`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`borrowing`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`borrowing`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`borrowing`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `break` and returns the decoded value with the response's status, header
@@ -11751,7 +11936,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e9/\(`break`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`break`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`break`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`break`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`break`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `case` and returns the decoded value with the response's status, header
@@ -11762,7 +11955,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e10/\(`case`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`case`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`case`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`case`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`case`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `catch` and returns the decoded value with the response's status, header
@@ -11773,7 +11974,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e11/\(`catch`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`catch`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`catch`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`catch`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`catch`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `class` and returns the decoded value with the response's status, header
@@ -11784,7 +11993,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e12/\(`class`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`class`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`class`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`class`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`class`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `consuming` and returns the decoded value with the response's status, header
@@ -11795,7 +12012,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e13/\(`consuming`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`consuming`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`consuming`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`consuming`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`consuming`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `continue` and returns the decoded value with the response's status, header
@@ -11806,7 +12031,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e14/\(`continue`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`continue`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`continue`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`continue`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`continue`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `default` and returns the decoded value with the response's status, header
@@ -11817,7 +12050,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e15/\(`default`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`default`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`default`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`default`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`default`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `defer` and returns the decoded value with the response's status, header
@@ -11828,7 +12069,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e16/\(`defer`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`defer`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`defer`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`defer`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`defer`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `deinit` and returns the decoded value with the response's status, header
@@ -11839,7 +12088,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e17/\(deinit_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.deinit_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.deinit_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.deinit_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(deinit_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `do` and returns the decoded value with the response's status, header
@@ -11850,7 +12107,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e18/\(`do`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`do`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`do`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`do`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`do`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `each` and returns the decoded value with the response's status, header
@@ -11861,7 +12126,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e19/\(`each`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`each`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`each`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`each`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`each`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `else` and returns the decoded value with the response's status, header
@@ -11872,7 +12145,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e20/\(`else`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`else`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`else`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`else`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`else`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `enum` and returns the decoded value with the response's status, header
@@ -11883,7 +12164,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e21/\(`enum`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`enum`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`enum`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`enum`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`enum`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `extension` and returns the decoded value with the response's status, header
@@ -11894,7 +12183,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e22/\(`extension`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`extension`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`extension`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`extension`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`extension`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `fallthrough` and returns the decoded value with the response's status, header
@@ -11905,7 +12202,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e23/\(`fallthrough`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`fallthrough`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`fallthrough`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`fallthrough`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`fallthrough`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `false` and returns the decoded value with the response's status, header
@@ -11916,7 +12221,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e24/\(`false`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`false`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`false`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`false`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`false`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `fileprivate` and returns the decoded value with the response's status, header
@@ -11927,7 +12240,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e25/\(`fileprivate`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`fileprivate`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`fileprivate`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`fileprivate`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`fileprivate`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `for` and returns the decoded value with the response's status, header
@@ -11938,7 +12259,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e26/\(`for`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`for`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`for`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`for`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`for`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `func` and returns the decoded value with the response's status, header
@@ -11949,7 +12278,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e27/\(`func`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`func`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`func`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`func`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`func`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `guard` and returns the decoded value with the response's status, header
@@ -11960,7 +12297,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e28/\(`guard`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`guard`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`guard`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`guard`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`guard`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `if` and returns the decoded value with the response's status, header
@@ -11971,7 +12316,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e29/\(`if`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`if`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`if`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`if`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`if`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `import` and returns the decoded value with the response's status, header
@@ -11982,7 +12335,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e30/\(`import`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`import`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`import`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`import`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`import`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `in` and returns the decoded value with the response's status, header
@@ -11993,7 +12354,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e31/\(`in`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`in`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`in`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`in`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`in`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `init` and returns the decoded value with the response's status, header
@@ -12004,7 +12373,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e32/\(init_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.init_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.init_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.init_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(init_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `inout` and returns the decoded value with the response's status, header
@@ -12015,7 +12392,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e33/\(`inout`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`inout`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`inout`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`inout`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`inout`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `internal` and returns the decoded value with the response's status, header
@@ -12026,7 +12411,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e34/\(`internal`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`internal`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`internal`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`internal`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`internal`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `is` and returns the decoded value with the response's status, header
@@ -12037,7 +12430,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e35/\(`is`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`is`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`is`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`is`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`is`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `let` and returns the decoded value with the response's status, header
@@ -12048,7 +12449,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e36/\(`let`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`let`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`let`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`let`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`let`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `nil` and returns the decoded value with the response's status, header
@@ -12059,7 +12468,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e37/\(`nil`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`nil`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`nil`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`nil`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`nil`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `nonisolated` and returns the decoded value with the response's status, header
@@ -12070,7 +12487,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e38/\(`nonisolated`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`nonisolated`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`nonisolated`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`nonisolated`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`nonisolated`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `open` and returns the decoded value with the response's status, header
@@ -12081,7 +12506,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e39/\(`open`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`open`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`open`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`open`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`open`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `operator` and returns the decoded value with the response's status, header
@@ -12092,7 +12525,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e40/\(`operator`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`operator`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`operator`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`operator`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`operator`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `package` and returns the decoded value with the response's status, header
@@ -12103,7 +12544,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e41/\(`package`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`package`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`package`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`package`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`package`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `precedencegroup` and returns the decoded value with the response's status, header
@@ -12114,7 +12563,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e42/\(`precedencegroup`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`precedencegroup`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`precedencegroup`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`precedencegroup`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`precedencegroup`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `private` and returns the decoded value with the response's status, header
@@ -12125,7 +12582,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e43/\(`private`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`private`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`private`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`private`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`private`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `public` and returns the decoded value with the response's status, header
@@ -12136,7 +12601,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e44/\(`public`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`public`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`public`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`public`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`public`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `repeat` and returns the decoded value with the response's status, header
@@ -12147,7 +12620,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e45/\(`repeat`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`repeat`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`repeat`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`repeat`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`repeat`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `rethrows` and returns the decoded value with the response's status, header
@@ -12158,7 +12639,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e46/\(`rethrows`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`rethrows`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`rethrows`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`rethrows`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`rethrows`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `return` and returns the decoded value with the response's status, header
@@ -12169,7 +12658,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e47/\(`return`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`return`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`return`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`return`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`return`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `some` and returns the decoded value with the response's status, header
@@ -12180,7 +12677,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e48/\(`some`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`some`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`some`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`some`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`some`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `static` and returns the decoded value with the response's status, header
@@ -12191,7 +12696,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e49/\(`static`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`static`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`static`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`static`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`static`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `struct` and returns the decoded value with the response's status, header
@@ -12202,7 +12715,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e50/\(`struct`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`struct`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`struct`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`struct`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`struct`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `subscript` and returns the decoded value with the response's status, header
@@ -12213,7 +12734,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e51/\(subscript_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.subscript_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.subscript_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.subscript_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(subscript_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `super` and returns the decoded value with the response's status, header
@@ -12224,7 +12753,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e52/\(super_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.super_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.super_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.super_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(super_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `switch` and returns the decoded value with the response's status, header
@@ -12235,7 +12772,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e53/\(`switch`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`switch`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`switch`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`switch`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`switch`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `throw` and returns the decoded value with the response's status, header
@@ -12246,7 +12791,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e54/\(`throw`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`throw`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`throw`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`throw`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`throw`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `throws` and returns the decoded value with the response's status, header
@@ -12257,7 +12810,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e55/\(`throws`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`throws`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`throws`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`throws`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`throws`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `true` and returns the decoded value with the response's status, header
@@ -12268,7 +12829,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e56/\(`true`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`true`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`true`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`true`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`true`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `try` and returns the decoded value with the response's status, header
@@ -12279,7 +12848,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e57/\(`try`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`try`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`try`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`try`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`try`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `typealias` and returns the decoded value with the response's status, header
@@ -12290,7 +12867,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e58/\(`typealias`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`typealias`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`typealias`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`typealias`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`typealias`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `var` and returns the decoded value with the response's status, header
@@ -12301,7 +12886,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e59/\(`var`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`var`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`var`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`var`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`var`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `where` and returns the decoded value with the response's status, header
@@ -12312,7 +12905,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e60/\(`where`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`where`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`where`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`where`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`where`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `while` and returns the decoded value with the response's status, header
@@ -12323,7 +12924,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e61/\(`while`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.`while`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.`while`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`while`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`while`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `get` and returns the decoded value with the response's status, header
@@ -12334,7 +12943,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e62/\(get)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.get, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.get, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.get, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(get, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `set` and returns the decoded value with the response's status, header
@@ -12345,7 +12962,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e63/\(set)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.set, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.set, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.set, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(set, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `willSet` and returns the decoded value with the response's status, header
@@ -12356,7 +12981,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e64/\(willSet)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.willSet, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.willSet, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.willSet, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(willSet, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `didSet` and returns the decoded value with the response's status, header
@@ -12367,7 +13000,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e65/\(didSet)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.didSet, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.didSet, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.didSet, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(didSet, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `mutating` and returns the decoded value with the response's status, header
@@ -12378,7 +13019,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e66/\(mutating)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.mutating, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.mutating, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.mutating, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(mutating, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `nonmutating` and returns the decoded value with the response's status, header
@@ -12389,7 +13038,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e67/\(nonmutating)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.nonmutating, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.nonmutating, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.nonmutating, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(nonmutating, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `override` and returns the decoded value with the response's status, header
@@ -12400,7 +13057,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e68/\(override)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.override, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.override, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.override, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(override, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `convenience` and returns the decoded value with the response's status, header
@@ -12411,7 +13076,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e69/\(convenience)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.convenience, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.convenience, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.convenience, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(convenience, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `dynamic` and returns the decoded value with the response's status, header
@@ -12422,7 +13095,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e70/\(dynamic)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.dynamic, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.dynamic, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.dynamic, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(dynamic, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `final` and returns the decoded value with the response's status, header
@@ -12433,7 +13114,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e71/\(final)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.final, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.final, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.final, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(final, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `indirect` and returns the decoded value with the response's status, header
@@ -12444,7 +13133,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e72/\(indirect)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.indirect, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.indirect, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.indirect, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(indirect, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `lazy` and returns the decoded value with the response's status, header
@@ -12455,7 +13152,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e73/\(lazy)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.lazy, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.lazy, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.lazy, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(lazy, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `optional` and returns the decoded value with the response's status, header
@@ -12466,7 +13171,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e74/\(optional)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.optional, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.optional, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.optional, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(optional, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `required` and returns the decoded value with the response's status, header
@@ -12477,7 +13190,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e75/\(required)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.required, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.required, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.required, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(required, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `unowned` and returns the decoded value with the response's status, header
@@ -12488,7 +13209,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e76/\(unowned)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.unowned, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.unowned, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.unowned, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(unowned, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `weak` and returns the decoded value with the response's status, header
@@ -12499,7 +13228,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e77/\(weak)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.weak, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.weak, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.weak, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(weak, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `actor` and returns the decoded value with the response's status, header
@@ -12510,7 +13247,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e78/\(actor)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.actor, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.actor, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.actor, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(actor, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `macro` and returns the decoded value with the response's status, header
@@ -12521,7 +13266,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e79/\(macro)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.macro, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.macro, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.macro, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(macro, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `consume` and returns the decoded value with the response's status, header
@@ -12532,7 +13285,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e80/\(consume)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.consume, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.consume, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.consume, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(consume, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `copy` and returns the decoded value with the response's status, header
@@ -12543,7 +13304,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e81/\(copy)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.copy, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.copy, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.copy, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(copy, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `discard` and returns the decoded value with the response's status, header
@@ -12554,7 +13323,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e82/\(discard)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.discard, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.discard, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.discard, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(discard, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `then` and returns the decoded value with the response's status, header
@@ -12565,7 +13342,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e83/\(then)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.then, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.then, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.then, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(then, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `sending` and returns the decoded value with the response's status, header
@@ -12576,7 +13361,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e84/\(sending)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.sending, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.sending, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.sending, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(sending, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `isolated` and returns the decoded value with the response's status, header
@@ -12587,7 +13380,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e85/\(isolated)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.isolated, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.isolated, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.isolated, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(isolated, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `unsafe` and returns the decoded value with the response's status, header
@@ -12598,7 +13399,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e86/\(unsafe)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.unsafe, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.unsafe, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.unsafe, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(unsafe, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Int` and returns the decoded value with the response's status, header
@@ -12609,7 +13418,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e87/\(int)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.int, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.int, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.int, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(int, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `String` and returns the decoded value with the response's status, header
@@ -12620,7 +13437,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e88/\(string)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.string, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.string, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.string, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(string, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Bool` and returns the decoded value with the response's status, header
@@ -12631,7 +13456,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e89/\(bool)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.bool, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.bool, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.bool, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(bool, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Double` and returns the decoded value with the response's status, header
@@ -12642,7 +13475,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e90/\(double)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.double, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.double, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.double, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(double, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Float` and returns the decoded value with the response's status, header
@@ -12653,7 +13494,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e91/\(float)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.float, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.float, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.float, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(float, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Array` and returns the decoded value with the response's status, header
@@ -12664,7 +13513,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e92/\(array)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.array, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.array, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.array, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(array, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Dictionary` and returns the decoded value with the response's status, header
@@ -12675,7 +13532,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e93/\(dictionary)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.dictionary, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.dictionary, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.dictionary, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(dictionary, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Result` and returns the decoded value with the response's status, header
@@ -12686,18 +13551,34 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e94/\(result)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.result, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.result, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.result, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(result, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e95/\(error)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e95/\(error_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.error, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.error, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.error, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Never` and returns the decoded value with the response's status, header
@@ -12708,7 +13589,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e96/\(never)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.never, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.never, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.never, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(never, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Data` and returns the decoded value with the response's status, header
@@ -12719,7 +13608,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e97/\(data)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.data, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.data, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.data, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(data, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Date` and returns the decoded value with the response's status, header
@@ -12730,7 +13627,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e98/\(date)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.date, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.date, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.date, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(date, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `UUID` and returns the decoded value with the response's status, header
@@ -12741,7 +13646,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e99/\(uuid)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.uuid, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.uuid, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.uuid, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(uuid, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `URL` and returns the decoded value with the response's status, header
@@ -12752,7 +13665,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e100/\(url)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.url, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.url, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.url, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(url, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Decimal` and returns the decoded value with the response's status, header
@@ -12763,7 +13684,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e101/\(decimal)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.decimal, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.decimal, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.decimal, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(decimal, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Codable` and returns the decoded value with the response's status, header
@@ -12774,7 +13703,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e102/\(codable)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.codable, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.codable, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.codable, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(codable, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Hashable` and returns the decoded value with the response's status, header
@@ -12785,7 +13722,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e103/\(hashable)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.hashable, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.hashable, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.hashable, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(hashable, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Sendable` and returns the decoded value with the response's status, header
@@ -12796,7 +13741,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e104/\(sendable)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.sendable, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.sendable, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.sendable, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(sendable, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Equatable` and returns the decoded value with the response's status, header
@@ -12807,7 +13760,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e105/\(equatable)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.equatable, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.equatable, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.equatable, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(equatable, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Decoder` and returns the decoded value with the response's status, header
@@ -12818,7 +13779,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e106/\(decoder)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.decoder, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.decoder, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.decoder, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(decoder, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Encoder` and returns the decoded value with the response's status, header
@@ -12829,7 +13798,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e107/\(encoder)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.encoder, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.encoder, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.encoder, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(encoder, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `CodingKey` and returns the decoded value with the response's status, header
@@ -12840,7 +13817,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e108/\(codingKey)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.codingKey, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.codingKey, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.codingKey, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(codingKey, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `request` and returns the decoded value with the response's status, header
@@ -12851,7 +13836,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e109/\(request_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.request, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.request, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.request, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(request_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `recorder` and returns the decoded value with the response's status, header
@@ -12862,7 +13855,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e110/\(recorder)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.recorder, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.recorder, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.recorder, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(recorder, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `handler` and returns the decoded value with the response's status, header
@@ -12873,7 +13874,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e111/\(handler_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.handler, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.handler, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.handler, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(handler_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `page` and returns the decoded value with the response's status, header
@@ -12884,7 +13893,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e112/\(page_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.page, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.page, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.page, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(page_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `cursor` and returns the decoded value with the response's status, header
@@ -12895,7 +13912,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e113/\(cursor)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.cursor, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.cursor, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.cursor, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(cursor, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `calls` and returns the decoded value with the response's status, header
@@ -12906,7 +13931,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e114/\(calls)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.calls, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.calls, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.calls, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(calls, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `custom` and returns the decoded value with the response's status, header
@@ -12917,7 +13950,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e115/\(custom)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.custom, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.custom, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.custom, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(custom, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `credentials` and returns the decoded value with the response's status, header
@@ -12928,7 +13969,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e116/\(credentials)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.credentials, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.credentials, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.credentials, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(credentials, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `environment` and returns the decoded value with the response's status, header
@@ -12939,7 +13988,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e117/\(environment)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.environment, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.environment, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.environment, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(environment, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `apply` and returns the decoded value with the response's status, header
@@ -12950,7 +14007,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e118/\(apply)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.apply, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.apply, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.apply, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(apply, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `name` and returns the decoded value with the response's status, header
@@ -12961,7 +14026,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e119/\(name)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.name, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.name, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.name, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(name, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `rawValue` and returns the decoded value with the response's status, header
@@ -12972,7 +14045,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e120/\(rawValue)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.rawValue, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.rawValue, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.rawValue, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(rawValue, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `hashValue` and returns the decoded value with the response's status, header
@@ -12983,7 +14064,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e121/\(hashValue)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.hashValue, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.hashValue, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.hashValue, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(hashValue, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `hash` and returns the decoded value with the response's status, header
@@ -12994,7 +14083,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e122/\(hash)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.hash, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.hash, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.hash, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(hash, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `encode` and returns the decoded value with the response's status, header
@@ -13005,7 +14102,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e123/\(encode)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.encode, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.encode, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.encode, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(encode, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `container` and returns the decoded value with the response's status, header
@@ -13016,7 +14121,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e124/\(container)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.container, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.container, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.container, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(container, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `codingKeys` and returns the decoded value with the response's status, header
@@ -13027,7 +14140,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e125/\(codingKeys)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.codingKeys, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.codingKeys, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.codingKeys, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(codingKeys, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `value` and returns the decoded value with the response's status, header
@@ -13038,7 +14159,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e126/\(value_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.value, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.value, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.value, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(value_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `key` and returns the decoded value with the response's status, header
@@ -13049,7 +14178,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e127/\(key)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.key, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.key, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.key, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(key, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `token` and returns the decoded value with the response's status, header
@@ -13060,7 +14197,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e128/\(token)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.token, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.token, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.token, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(token, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `username` and returns the decoded value with the response's status, header
@@ -13071,7 +14216,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e129/\(username)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.username, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.username, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.username, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(username, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `password` and returns the decoded value with the response's status, header
@@ -13082,7 +14235,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e130/\(password)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.password, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.password, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.password, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(password, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `reader` and returns the decoded value with the response's status, header
@@ -13093,7 +14254,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e131/\(reader)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.reader, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.reader, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.reader, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(reader, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `server` and returns the decoded value with the response's status, header
@@ -13104,7 +14273,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e132/\(server)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.server, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.server, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.server, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(server, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `auth` and returns the decoded value with the response's status, header
@@ -13115,7 +14292,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e133/\(auth)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.auth, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.auth, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.auth, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(auth, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `timeout` and returns the decoded value with the response's status, header
@@ -13126,7 +14311,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e134/\(timeout)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.timeout, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.timeout, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.timeout, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(timeout, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `transport` and returns the decoded value with the response's status, header
@@ -13137,7 +14330,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e135/\(transport)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.transport, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.transport, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.transport, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(transport, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `description` and returns the decoded value with the response's status, header
@@ -13148,7 +14349,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e136/\(description)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.description, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.description, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.description, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(description, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `debugDescription` and returns the decoded value with the response's status, header
@@ -13159,7 +14368,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e137/\(debugDescription)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.debugDescription, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.debugDescription, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.debugDescription, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(debugDescription, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `send` and returns the decoded value with the response's status, header
@@ -13170,7 +14387,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e138/\(send)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.send, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.send, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.send, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(send, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `mock` and returns the decoded value with the response's status, header
@@ -13181,7 +14406,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e139/\(mock)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.mock, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.mock, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.mock, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(mock, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `declared` and returns the decoded value with the response's status, header
@@ -13192,7 +14425,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e140/\(declared)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.declared, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.declared, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.declared, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(declared, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `items` and returns the decoded value with the response's status, header
@@ -13203,7 +14444,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e141/\(items)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.items, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.items, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.items, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(items, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `next` and returns the decoded value with the response's status, header
@@ -13214,7 +14463,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e142/\(next)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.next, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.next, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.next, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(next, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `isLast` and returns the decoded value with the response's status, header
@@ -13225,7 +14482,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e143/\(isLast)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.isLast, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.isLast, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.isLast, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(isLast, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `JSONValue` and returns the decoded value with the response's status, header
@@ -13236,7 +14501,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e144/\(jsonValue)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.jsonValue, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.jsonValue, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.jsonValue, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(jsonValue, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `call` and returns the decoded value with the response's status, header
@@ -13247,7 +14520,34 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e145/\(call_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.call, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.call, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.call, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(call_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
+    }
+
+    /// Calls `fallback` and returns the decoded value with the response's status, header
+    /// fields, attempts and source.
+    public func fallbackWithResponse(
+        fallback fallback_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e146/\(fallback_)")
+        self.headers.apply(to: &request)
+        do {
+            return try await self.runtime.send(NamesAOperations.fallback, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.fallback, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(fallback_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `CourierRuntime` and returns the decoded value with the response's status, header
@@ -13256,9 +14556,17 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         courierRuntime: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e146/\(courierRuntime)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e147/\(courierRuntime)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.courierRuntime, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.courierRuntime, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.courierRuntime, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(courierRuntime, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Foundation` and returns the decoded value with the response's status, header
@@ -13267,9 +14575,17 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         foundation: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e147/\(foundation)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e148/\(foundation)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.foundation, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.foundation, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.foundation, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(foundation, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `HTTPTypes` and returns the decoded value with the response's status, header
@@ -13278,9 +14594,17 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         httpTypes: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e148/\(httpTypes)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e149/\(httpTypes)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.httpTypes, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.httpTypes, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.httpTypes, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(httpTypes, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Swift` and returns the decoded value with the response's status, header
@@ -13289,9 +14613,17 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         swift: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e149/\(swift)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e150/\(swift)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.swift, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.swift, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.swift, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(swift, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `CourierRuntimeRequirement` and returns the decoded value with the response's status, header
@@ -13300,9 +14632,17 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         courierRuntimeRequirement: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e150/\(courierRuntimeRequirement)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e151/\(courierRuntimeRequirement)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.courierRuntimeRequirement, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.courierRuntimeRequirement, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.courierRuntimeRequirement, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(courierRuntimeRequirement, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyQuery` and returns the decoded value with the response's status, header
@@ -13404,7 +14744,7 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         array: Swift.String?,
         dictionary: Swift.String?,
         result: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         never: Swift.String?,
         data: Swift.String?,
         date: Swift.String?,
@@ -13458,11 +14798,13 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        fallbacks: Swift.String?,
         instanceChanges: Swift.String?,
         instanceHealth: Swift.String?,
         service: Swift.String?,
         shutdown: Swift.String?,
         call call_: Swift.String?,
+        fallback fallback_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
         httpTypes: Swift.String?,
@@ -13568,7 +14910,7 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         request.query("Array", array)
         request.query("Dictionary", dictionary)
         request.query("Result", result)
-        request.query("Error", error)
+        request.query("Error", error_)
         request.query("Never", never)
         request.query("Data", data)
         request.query("Date", date)
@@ -13622,11 +14964,13 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         request.query("next", next)
         request.query("isLast", isLast)
         request.query("JSONValue", jsonValue)
+        request.query("fallbacks", fallbacks)
         request.query("instanceChanges", instanceChanges)
         request.query("instanceHealth", instanceHealth)
         request.query("service", service)
         request.query("shutdown", shutdown)
         request.query("call", call_)
+        request.query("fallback", fallback_)
         request.query("CourierRuntime", courierRuntime)
         request.query("Foundation", foundation)
         request.query("HTTPTypes", httpTypes)
@@ -13634,7 +14978,15 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         request.query("CourierRuntimeRequirement", courierRuntimeRequirement)
         request.query("cursorValue", cursorValue)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.everyQuery, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.everyQuery, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyQuery, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error_, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, fallbacks, instanceChanges, instanceHealth, service, shutdown, call_, fallback_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyHeader` and returns the decoded value with the response's status, header
@@ -13790,11 +15142,13 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yFallbacks: Swift.String?,
         yInstanceChanges: Swift.String?,
         yInstanceHealth: Swift.String?,
         yService: Swift.String?,
         yShutdown: Swift.String?,
         yCall: Swift.String?,
+        yFallback: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
         yHTTPTypes: Swift.String?,
@@ -13955,18 +15309,28 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         request.header("Y-next", yNext)
         request.header("Y-isLast", yIsLast)
         request.header("Y-JSONValue", yJSONValue)
+        request.header("Y-fallbacks", yFallbacks)
         request.header("Y-instanceChanges", yInstanceChanges)
         request.header("Y-instanceHealth", yInstanceHealth)
         request.header("Y-service", yService)
         request.header("Y-shutdown", yShutdown)
         request.header("Y-call", yCall)
+        request.header("Y-fallback", yFallback)
         request.header("Y-CourierRuntime", yCourierRuntime)
         request.header("Y-Foundation", yFoundation)
         request.header("Y-HTTPTypes", yHTTPTypes)
         request.header("Y-Swift", ySwift)
         request.header("Y-CourierRuntimeRequirement", yCourierRuntimeRequirement)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(NamesAOperations.everyHeader, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.everyHeader, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyHeader, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yFallbacks, yInstanceChanges, yInstanceHealth, yService, yShutdown, yCall, yFallback, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyPath` and returns the decoded value with the response's status, header
@@ -14068,7 +15432,7 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -14122,11 +15486,13 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -14136,11 +15502,1600 @@ public struct NamesAClient: NamesAAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesAError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(
             .get,
-            path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(type)/\(_5F)/\(`as`)/\(`associatedtype`)/\(`async`)/\(`await`)/\(`borrowing`)/\(`break`)/\(`case`)/\(`catch`)/\(`class`)/\(`consuming`)/\(`continue`)/\(`default`)/\(`defer`)/\(deinit_)/\(`do`)/\(`each`)/\(`else`)/\(`enum`)/\(`extension`)/\(`fallthrough`)/\(`false`)/\(`fileprivate`)/\(`for`)/\(`func`)/\(`guard`)/\(`if`)/\(`import`)/\(`in`)/\(init_)/\(`inout`)/\(`internal`)/\(`is`)/\(`let`)/\(`nil`)/\(`nonisolated`)/\(`open`)/\(`operator`)/\(`package`)/\(`precedencegroup`)/\(`private`)/\(`public`)/\(`repeat`)/\(`rethrows`)/\(`return`)/\(`some`)/\(`static`)/\(`struct`)/\(subscript_)/\(super_)/\(`switch`)/\(`throw`)/\(`throws`)/\(`true`)/\(`try`)/\(`typealias`)/\(`var`)/\(`where`)/\(`while`)/\(get)/\(set)/\(willSet)/\(didSet)/\(mutating)/\(nonmutating)/\(override)/\(convenience)/\(dynamic)/\(final)/\(indirect)/\(lazy)/\(optional)/\(required)/\(unowned)/\(weak)/\(actor)/\(macro)/\(consume)/\(copy)/\(discard)/\(then)/\(sending)/\(isolated)/\(unsafe)/\(int)/\(string)/\(bool)/\(double)/\(float)/\(array)/\(dictionary)/\(result)/\(error)/\(never)/\(data)/\(date)/\(uuid)/\(url)/\(decimal)/\(codable)/\(hashable)/\(sendable)/\(equatable)/\(decoder)/\(encoder)/\(codingKey)/\(request_)/\(headers)/\(runtime)/\(recorder)/\(handler_)/\(page_)/\(cursor)/\(configuration)/\(fromEnvironment)/\(calls)/\(custom)/\(credentials)/\(environment)/\(apply)/\(name)/\(rawValue)/\(hashValue)/\(hash)/\(encode)/\(container)/\(codingKeys)/\(value_)/\(key)/\(token)/\(username)/\(password)/\(reader)/\(server)/\(auth)/\(timeout)/\(transport)/\(description)/\(debugDescription)/\(send)/\(mock)/\(declared)/\(items)/\(next)/\(isLast)/\(jsonValue)/\(instanceChanges)/\(instanceHealth)/\(service)/\(shutdown)/\(call_)/\(courierRuntime)/\(foundation)/\(httpTypes)/\(swift)/\(courierRuntimeRequirement)"
+            path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(type)/\(_5F)/\(`as`)/\(`associatedtype`)/\(`async`)/\(`await`)/\(`borrowing`)/\(`break`)/\(`case`)/\(`catch`)/\(`class`)/\(`consuming`)/\(`continue`)/\(`default`)/\(`defer`)/\(deinit_)/\(`do`)/\(`each`)/\(`else`)/\(`enum`)/\(`extension`)/\(`fallthrough`)/\(`false`)/\(`fileprivate`)/\(`for`)/\(`func`)/\(`guard`)/\(`if`)/\(`import`)/\(`in`)/\(init_)/\(`inout`)/\(`internal`)/\(`is`)/\(`let`)/\(`nil`)/\(`nonisolated`)/\(`open`)/\(`operator`)/\(`package`)/\(`precedencegroup`)/\(`private`)/\(`public`)/\(`repeat`)/\(`rethrows`)/\(`return`)/\(`some`)/\(`static`)/\(`struct`)/\(subscript_)/\(super_)/\(`switch`)/\(`throw`)/\(`throws`)/\(`true`)/\(`try`)/\(`typealias`)/\(`var`)/\(`where`)/\(`while`)/\(get)/\(set)/\(willSet)/\(didSet)/\(mutating)/\(nonmutating)/\(override)/\(convenience)/\(dynamic)/\(final)/\(indirect)/\(lazy)/\(optional)/\(required)/\(unowned)/\(weak)/\(actor)/\(macro)/\(consume)/\(copy)/\(discard)/\(then)/\(sending)/\(isolated)/\(unsafe)/\(int)/\(string)/\(bool)/\(double)/\(float)/\(array)/\(dictionary)/\(result)/\(error_)/\(never)/\(data)/\(date)/\(uuid)/\(url)/\(decimal)/\(codable)/\(hashable)/\(sendable)/\(equatable)/\(decoder)/\(encoder)/\(codingKey)/\(request_)/\(headers)/\(runtime)/\(recorder)/\(handler_)/\(page_)/\(cursor)/\(configuration)/\(fromEnvironment)/\(calls)/\(custom)/\(credentials)/\(environment)/\(apply)/\(name)/\(rawValue)/\(hashValue)/\(hash)/\(encode)/\(container)/\(codingKeys)/\(value_)/\(key)/\(token)/\(username)/\(password)/\(reader)/\(server)/\(auth)/\(timeout)/\(transport)/\(description)/\(debugDescription)/\(send)/\(mock)/\(declared)/\(items)/\(next)/\(isLast)/\(jsonValue)/\(fallbacks)/\(instanceChanges)/\(instanceHealth)/\(service)/\(shutdown)/\(call_)/\(fallback_)/\(courierRuntime)/\(foundation)/\(httpTypes)/\(swift)/\(courierRuntimeRequirement)"
         )
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesAOperations.everyPath, request, options: options)
+        do {
+            return try await self.runtime.send(NamesAOperations.everyPath, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyPath, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error_, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, fallbacks, instanceChanges, instanceHealth, service, shutdown, call_, fallback_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
+}
+
+/// Fallbacks in code for the NamesA service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct NamesAFallbacks: Swift.Sendable {
+    /// Answers `Any` when a call fails.
+    public var `any`: (
+        @Sendable (
+            _ `any`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Protocol` when a call fails.
+    public var `protocol`: (
+        @Sendable (
+            _ `protocol`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Self` when a call fails.
+    public var self_: (
+        @Sendable (
+            _ self_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Type` when a call fails.
+    public var type: (
+        @Sendable (
+            _ type: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `as` when a call fails.
+    public var `as`: (
+        @Sendable (
+            _ `as`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `associatedtype` when a call fails.
+    public var `associatedtype`: (
+        @Sendable (
+            _ `associatedtype`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `async` when a call fails.
+    public var `async`: (
+        @Sendable (
+            _ `async`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `await` when a call fails.
+    public var `await`: (
+        @Sendable (
+            _ `await`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `borrowing` when a call fails.
+    public var `borrowing`: (
+        @Sendable (
+            _ `borrowing`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `break` when a call fails.
+    public var `break`: (
+        @Sendable (
+            _ `break`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `case` when a call fails.
+    public var `case`: (
+        @Sendable (
+            _ `case`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `catch` when a call fails.
+    public var `catch`: (
+        @Sendable (
+            _ `catch`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `class` when a call fails.
+    public var `class`: (
+        @Sendable (
+            _ `class`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `consuming` when a call fails.
+    public var `consuming`: (
+        @Sendable (
+            _ `consuming`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `continue` when a call fails.
+    public var `continue`: (
+        @Sendable (
+            _ `continue`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `default` when a call fails.
+    public var `default`: (
+        @Sendable (
+            _ `default`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `defer` when a call fails.
+    public var `defer`: (
+        @Sendable (
+            _ `defer`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `deinit` when a call fails.
+    public var deinit_: (
+        @Sendable (
+            _ deinit_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `do` when a call fails.
+    public var `do`: (
+        @Sendable (
+            _ `do`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `each` when a call fails.
+    public var `each`: (
+        @Sendable (
+            _ `each`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `else` when a call fails.
+    public var `else`: (
+        @Sendable (
+            _ `else`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `enum` when a call fails.
+    public var `enum`: (
+        @Sendable (
+            _ `enum`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `extension` when a call fails.
+    public var `extension`: (
+        @Sendable (
+            _ `extension`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `fallthrough` when a call fails.
+    public var `fallthrough`: (
+        @Sendable (
+            _ `fallthrough`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `false` when a call fails.
+    public var `false`: (
+        @Sendable (
+            _ `false`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `fileprivate` when a call fails.
+    public var `fileprivate`: (
+        @Sendable (
+            _ `fileprivate`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `for` when a call fails.
+    public var `for`: (
+        @Sendable (
+            _ `for`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `func` when a call fails.
+    public var `func`: (
+        @Sendable (
+            _ `func`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `guard` when a call fails.
+    public var `guard`: (
+        @Sendable (
+            _ `guard`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `if` when a call fails.
+    public var `if`: (
+        @Sendable (
+            _ `if`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `import` when a call fails.
+    public var `import`: (
+        @Sendable (
+            _ `import`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `in` when a call fails.
+    public var `in`: (
+        @Sendable (
+            _ `in`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `init` when a call fails.
+    public var init_: (
+        @Sendable (
+            _ init_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `inout` when a call fails.
+    public var `inout`: (
+        @Sendable (
+            _ `inout`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `internal` when a call fails.
+    public var `internal`: (
+        @Sendable (
+            _ `internal`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `is` when a call fails.
+    public var `is`: (
+        @Sendable (
+            _ `is`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `let` when a call fails.
+    public var `let`: (
+        @Sendable (
+            _ `let`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `nil` when a call fails.
+    public var `nil`: (
+        @Sendable (
+            _ `nil`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `nonisolated` when a call fails.
+    public var `nonisolated`: (
+        @Sendable (
+            _ `nonisolated`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `open` when a call fails.
+    public var `open`: (
+        @Sendable (
+            _ `open`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `operator` when a call fails.
+    public var `operator`: (
+        @Sendable (
+            _ `operator`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `package` when a call fails.
+    public var `package`: (
+        @Sendable (
+            _ `package`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `precedencegroup` when a call fails.
+    public var `precedencegroup`: (
+        @Sendable (
+            _ `precedencegroup`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `private` when a call fails.
+    public var `private`: (
+        @Sendable (
+            _ `private`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `public` when a call fails.
+    public var `public`: (
+        @Sendable (
+            _ `public`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `repeat` when a call fails.
+    public var `repeat`: (
+        @Sendable (
+            _ `repeat`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `rethrows` when a call fails.
+    public var `rethrows`: (
+        @Sendable (
+            _ `rethrows`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `return` when a call fails.
+    public var `return`: (
+        @Sendable (
+            _ `return`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `some` when a call fails.
+    public var `some`: (
+        @Sendable (
+            _ `some`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `static` when a call fails.
+    public var `static`: (
+        @Sendable (
+            _ `static`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `struct` when a call fails.
+    public var `struct`: (
+        @Sendable (
+            _ `struct`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `subscript` when a call fails.
+    public var subscript_: (
+        @Sendable (
+            _ subscript_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `super` when a call fails.
+    public var super_: (
+        @Sendable (
+            _ super_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `switch` when a call fails.
+    public var `switch`: (
+        @Sendable (
+            _ `switch`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `throw` when a call fails.
+    public var `throw`: (
+        @Sendable (
+            _ `throw`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `throws` when a call fails.
+    public var `throws`: (
+        @Sendable (
+            _ `throws`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `true` when a call fails.
+    public var `true`: (
+        @Sendable (
+            _ `true`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `try` when a call fails.
+    public var `try`: (
+        @Sendable (
+            _ `try`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `typealias` when a call fails.
+    public var `typealias`: (
+        @Sendable (
+            _ `typealias`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `var` when a call fails.
+    public var `var`: (
+        @Sendable (
+            _ `var`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `where` when a call fails.
+    public var `where`: (
+        @Sendable (
+            _ `where`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `while` when a call fails.
+    public var `while`: (
+        @Sendable (
+            _ `while`: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `get` when a call fails.
+    public var get: (
+        @Sendable (
+            _ get: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `set` when a call fails.
+    public var set: (
+        @Sendable (
+            _ set: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `willSet` when a call fails.
+    public var willSet: (
+        @Sendable (
+            _ willSet: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `didSet` when a call fails.
+    public var didSet: (
+        @Sendable (
+            _ didSet: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `mutating` when a call fails.
+    public var mutating: (
+        @Sendable (
+            _ mutating: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `nonmutating` when a call fails.
+    public var nonmutating: (
+        @Sendable (
+            _ nonmutating: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `override` when a call fails.
+    public var override: (
+        @Sendable (
+            _ override: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `convenience` when a call fails.
+    public var convenience: (
+        @Sendable (
+            _ convenience: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `dynamic` when a call fails.
+    public var dynamic: (
+        @Sendable (
+            _ dynamic: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `final` when a call fails.
+    public var final: (
+        @Sendable (
+            _ final: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `indirect` when a call fails.
+    public var indirect: (
+        @Sendable (
+            _ indirect: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `lazy` when a call fails.
+    public var lazy: (
+        @Sendable (
+            _ lazy: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `optional` when a call fails.
+    public var optional: (
+        @Sendable (
+            _ optional: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `required` when a call fails.
+    public var required: (
+        @Sendable (
+            _ required: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `unowned` when a call fails.
+    public var unowned: (
+        @Sendable (
+            _ unowned: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `weak` when a call fails.
+    public var weak: (
+        @Sendable (
+            _ weak: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `actor` when a call fails.
+    public var actor: (
+        @Sendable (
+            _ actor: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `macro` when a call fails.
+    public var macro: (
+        @Sendable (
+            _ macro: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `consume` when a call fails.
+    public var consume: (
+        @Sendable (
+            _ consume: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `copy` when a call fails.
+    public var copy: (
+        @Sendable (
+            _ copy: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `discard` when a call fails.
+    public var discard: (
+        @Sendable (
+            _ discard: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `then` when a call fails.
+    public var then: (
+        @Sendable (
+            _ then: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `sending` when a call fails.
+    public var sending: (
+        @Sendable (
+            _ sending: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `isolated` when a call fails.
+    public var isolated: (
+        @Sendable (
+            _ isolated: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `unsafe` when a call fails.
+    public var unsafe: (
+        @Sendable (
+            _ unsafe: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Int` when a call fails.
+    public var int: (
+        @Sendable (
+            _ int: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `String` when a call fails.
+    public var string: (
+        @Sendable (
+            _ string: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Bool` when a call fails.
+    public var bool: (
+        @Sendable (
+            _ bool: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Double` when a call fails.
+    public var double: (
+        @Sendable (
+            _ double: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Float` when a call fails.
+    public var float: (
+        @Sendable (
+            _ float: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Array` when a call fails.
+    public var array: (
+        @Sendable (
+            _ array: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Dictionary` when a call fails.
+    public var dictionary: (
+        @Sendable (
+            _ dictionary: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Result` when a call fails.
+    public var result: (
+        @Sendable (
+            _ result: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Error` when a call fails.
+    public var error: (
+        @Sendable (
+            _ error_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Never` when a call fails.
+    public var never: (
+        @Sendable (
+            _ never: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Data` when a call fails.
+    public var data: (
+        @Sendable (
+            _ data: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Date` when a call fails.
+    public var date: (
+        @Sendable (
+            _ date: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `UUID` when a call fails.
+    public var uuid: (
+        @Sendable (
+            _ uuid: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `URL` when a call fails.
+    public var url: (
+        @Sendable (
+            _ url: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Decimal` when a call fails.
+    public var decimal: (
+        @Sendable (
+            _ decimal: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Codable` when a call fails.
+    public var codable: (
+        @Sendable (
+            _ codable: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Hashable` when a call fails.
+    public var hashable: (
+        @Sendable (
+            _ hashable: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Sendable` when a call fails.
+    public var sendable: (
+        @Sendable (
+            _ sendable: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Equatable` when a call fails.
+    public var equatable: (
+        @Sendable (
+            _ equatable: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Decoder` when a call fails.
+    public var decoder: (
+        @Sendable (
+            _ decoder: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Encoder` when a call fails.
+    public var encoder: (
+        @Sendable (
+            _ encoder: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `CodingKey` when a call fails.
+    public var codingKey: (
+        @Sendable (
+            _ codingKey: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `request` when a call fails.
+    public var request: (
+        @Sendable (
+            _ request_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `recorder` when a call fails.
+    public var recorder: (
+        @Sendable (
+            _ recorder: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `handler` when a call fails.
+    public var handler: (
+        @Sendable (
+            _ handler_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `page` when a call fails.
+    public var page: (
+        @Sendable (
+            _ page_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `cursor` when a call fails.
+    public var cursor: (
+        @Sendable (
+            _ cursor: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `calls` when a call fails.
+    public var calls: (
+        @Sendable (
+            _ calls: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `custom` when a call fails.
+    public var custom: (
+        @Sendable (
+            _ custom: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `credentials` when a call fails.
+    public var credentials: (
+        @Sendable (
+            _ credentials: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `environment` when a call fails.
+    public var environment: (
+        @Sendable (
+            _ environment: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `apply` when a call fails.
+    public var apply: (
+        @Sendable (
+            _ apply: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `name` when a call fails.
+    public var name: (
+        @Sendable (
+            _ name: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `rawValue` when a call fails.
+    public var rawValue: (
+        @Sendable (
+            _ rawValue: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `hashValue` when a call fails.
+    public var hashValue: (
+        @Sendable (
+            _ hashValue: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `hash` when a call fails.
+    public var hash: (
+        @Sendable (
+            _ hash: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `encode` when a call fails.
+    public var encode: (
+        @Sendable (
+            _ encode: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `container` when a call fails.
+    public var container: (
+        @Sendable (
+            _ container: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `codingKeys` when a call fails.
+    public var codingKeys: (
+        @Sendable (
+            _ codingKeys: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `value` when a call fails.
+    public var value: (
+        @Sendable (
+            _ value_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `key` when a call fails.
+    public var key: (
+        @Sendable (
+            _ key: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `token` when a call fails.
+    public var token: (
+        @Sendable (
+            _ token: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `username` when a call fails.
+    public var username: (
+        @Sendable (
+            _ username: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `password` when a call fails.
+    public var password: (
+        @Sendable (
+            _ password: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `reader` when a call fails.
+    public var reader: (
+        @Sendable (
+            _ reader: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `server` when a call fails.
+    public var server: (
+        @Sendable (
+            _ server: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `auth` when a call fails.
+    public var auth: (
+        @Sendable (
+            _ auth: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `timeout` when a call fails.
+    public var timeout: (
+        @Sendable (
+            _ timeout: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `transport` when a call fails.
+    public var transport: (
+        @Sendable (
+            _ transport: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `description` when a call fails.
+    public var description: (
+        @Sendable (
+            _ description: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `debugDescription` when a call fails.
+    public var debugDescription: (
+        @Sendable (
+            _ debugDescription: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `send` when a call fails.
+    public var send: (
+        @Sendable (
+            _ send: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `mock` when a call fails.
+    public var mock: (
+        @Sendable (
+            _ mock: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `declared` when a call fails.
+    public var declared: (
+        @Sendable (
+            _ declared: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `items` when a call fails.
+    public var items: (
+        @Sendable (
+            _ items: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `next` when a call fails.
+    public var next: (
+        @Sendable (
+            _ next: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `isLast` when a call fails.
+    public var isLast: (
+        @Sendable (
+            _ isLast: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `JSONValue` when a call fails.
+    public var jsonValue: (
+        @Sendable (
+            _ jsonValue: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `call` when a call fails.
+    public var call: (
+        @Sendable (
+            _ call_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `fallback` when a call fails.
+    public var fallback: (
+        @Sendable (
+            _ fallback_: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `CourierRuntime` when a call fails.
+    public var courierRuntime: (
+        @Sendable (
+            _ courierRuntime: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Foundation` when a call fails.
+    public var foundation: (
+        @Sendable (
+            _ foundation: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `HTTPTypes` when a call fails.
+    public var httpTypes: (
+        @Sendable (
+            _ httpTypes: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `Swift` when a call fails.
+    public var swift: (
+        @Sendable (
+            _ swift: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `CourierRuntimeRequirement` when a call fails.
+    public var courierRuntimeRequirement: (
+        @Sendable (
+            _ courierRuntimeRequirement: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> ValuesA
+    )?
+    /// Answers `everyQuery` when a call fails.
+    public var everyQuery: (
+        @Sendable (
+            _ `any`: Swift.String?,
+            _ `protocol`: Swift.String?,
+            _ self_: Swift.String?,
+            _ type: Swift.String?,
+            _ _5F: Swift.String?,
+            _ `as`: Swift.String?,
+            _ `associatedtype`: Swift.String?,
+            _ `async`: Swift.String?,
+            _ `await`: Swift.String?,
+            _ `borrowing`: Swift.String?,
+            _ `break`: Swift.String?,
+            _ `case`: Swift.String?,
+            _ `catch`: Swift.String?,
+            _ `class`: Swift.String?,
+            _ `consuming`: Swift.String?,
+            _ `continue`: Swift.String?,
+            _ `default`: Swift.String?,
+            _ `defer`: Swift.String?,
+            _ deinit_: Swift.String?,
+            _ `do`: Swift.String?,
+            _ `each`: Swift.String?,
+            _ `else`: Swift.String?,
+            _ `enum`: Swift.String?,
+            _ `extension`: Swift.String?,
+            _ `fallthrough`: Swift.String?,
+            _ `false`: Swift.String?,
+            _ `fileprivate`: Swift.String?,
+            _ `for`: Swift.String?,
+            _ `func`: Swift.String?,
+            _ `guard`: Swift.String?,
+            _ `if`: Swift.String?,
+            _ `import`: Swift.String?,
+            _ `in`: Swift.String?,
+            _ init_: Swift.String?,
+            _ `inout`: Swift.String?,
+            _ `internal`: Swift.String?,
+            _ `is`: Swift.String?,
+            _ `let`: Swift.String?,
+            _ `nil`: Swift.String?,
+            _ `nonisolated`: Swift.String?,
+            _ `open`: Swift.String?,
+            _ `operator`: Swift.String?,
+            _ `package`: Swift.String?,
+            _ `precedencegroup`: Swift.String?,
+            _ `private`: Swift.String?,
+            _ `public`: Swift.String?,
+            _ `repeat`: Swift.String?,
+            _ `rethrows`: Swift.String?,
+            _ `return`: Swift.String?,
+            _ `some`: Swift.String?,
+            _ `static`: Swift.String?,
+            _ `struct`: Swift.String?,
+            _ subscript_: Swift.String?,
+            _ super_: Swift.String?,
+            _ `switch`: Swift.String?,
+            _ `throw`: Swift.String?,
+            _ `throws`: Swift.String?,
+            _ `true`: Swift.String?,
+            _ `try`: Swift.String?,
+            _ `typealias`: Swift.String?,
+            _ `var`: Swift.String?,
+            _ `where`: Swift.String?,
+            _ `while`: Swift.String?,
+            _ get: Swift.String?,
+            _ set: Swift.String?,
+            _ willSet: Swift.String?,
+            _ didSet: Swift.String?,
+            _ mutating: Swift.String?,
+            _ nonmutating: Swift.String?,
+            _ override: Swift.String?,
+            _ convenience: Swift.String?,
+            _ dynamic: Swift.String?,
+            _ final: Swift.String?,
+            _ indirect: Swift.String?,
+            _ lazy: Swift.String?,
+            _ optional: Swift.String?,
+            _ required: Swift.String?,
+            _ unowned: Swift.String?,
+            _ weak: Swift.String?,
+            _ actor: Swift.String?,
+            _ macro: Swift.String?,
+            _ consume: Swift.String?,
+            _ copy: Swift.String?,
+            _ discard: Swift.String?,
+            _ then: Swift.String?,
+            _ sending: Swift.String?,
+            _ isolated: Swift.String?,
+            _ unsafe: Swift.String?,
+            _ int: Swift.String?,
+            _ string: Swift.String?,
+            _ bool: Swift.String?,
+            _ double: Swift.String?,
+            _ float: Swift.String?,
+            _ array: Swift.String?,
+            _ dictionary: Swift.String?,
+            _ result: Swift.String?,
+            _ error_: Swift.String?,
+            _ never: Swift.String?,
+            _ data: Swift.String?,
+            _ date: Swift.String?,
+            _ uuid: Swift.String?,
+            _ url: Swift.String?,
+            _ decimal: Swift.String?,
+            _ codable: Swift.String?,
+            _ hashable: Swift.String?,
+            _ sendable: Swift.String?,
+            _ equatable: Swift.String?,
+            _ decoder: Swift.String?,
+            _ encoder: Swift.String?,
+            _ codingKey: Swift.String?,
+            _ request_: Swift.String?,
+            _ headers: Swift.String?,
+            _ runtime: Swift.String?,
+            _ recorder: Swift.String?,
+            _ handler_: Swift.String?,
+            _ page_: Swift.String?,
+            _ cursor: Swift.String?,
+            _ configuration: Swift.String?,
+            _ fromEnvironment: Swift.String?,
+            _ calls: Swift.String?,
+            _ custom: Swift.String?,
+            _ credentials: Swift.String?,
+            _ environment: Swift.String?,
+            _ apply: Swift.String?,
+            _ name: Swift.String?,
+            _ rawValue: Swift.String?,
+            _ hashValue: Swift.String?,
+            _ hash: Swift.String?,
+            _ encode: Swift.String?,
+            _ container: Swift.String?,
+            _ codingKeys: Swift.String?,
+            _ value_: Swift.String?,
+            _ key: Swift.String?,
+            _ token: Swift.String?,
+            _ username: Swift.String?,
+            _ password: Swift.String?,
+            _ reader: Swift.String?,
+            _ server: Swift.String?,
+            _ auth: Swift.String?,
+            _ timeout: Swift.String?,
+            _ transport: Swift.String?,
+            _ description: Swift.String?,
+            _ debugDescription: Swift.String?,
+            _ send: Swift.String?,
+            _ mock: Swift.String?,
+            _ declared: Swift.String?,
+            _ items: Swift.String?,
+            _ next: Swift.String?,
+            _ isLast: Swift.String?,
+            _ jsonValue: Swift.String?,
+            _ fallbacks: Swift.String?,
+            _ instanceChanges: Swift.String?,
+            _ instanceHealth: Swift.String?,
+            _ service: Swift.String?,
+            _ shutdown: Swift.String?,
+            _ call_: Swift.String?,
+            _ fallback_: Swift.String?,
+            _ courierRuntime: Swift.String?,
+            _ foundation: Swift.String?,
+            _ httpTypes: Swift.String?,
+            _ swift: Swift.String?,
+            _ courierRuntimeRequirement: Swift.String?,
+            _ cursorValue: Swift.String?,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> PageA
+    )?
+    /// Answers `everyHeader` when a call fails.
+    public var everyHeader: (
+        @Sendable (
+            _ yAny: Swift.String?,
+            _ yProtocol: Swift.String?,
+            _ ySelf: Swift.String?,
+            _ yType: Swift.String?,
+            _ y: Swift.String?,
+            _ yAs: Swift.String?,
+            _ yAssociatedtype: Swift.String?,
+            _ yAsync: Swift.String?,
+            _ yAwait: Swift.String?,
+            _ yBorrowing: Swift.String?,
+            _ yBreak: Swift.String?,
+            _ yCase: Swift.String?,
+            _ yCatch: Swift.String?,
+            _ yClass: Swift.String?,
+            _ yConsuming: Swift.String?,
+            _ yContinue: Swift.String?,
+            _ yDefault: Swift.String?,
+            _ yDefer: Swift.String?,
+            _ yDeinit: Swift.String?,
+            _ yDo: Swift.String?,
+            _ yEach: Swift.String?,
+            _ yElse: Swift.String?,
+            _ yEnum: Swift.String?,
+            _ yExtension: Swift.String?,
+            _ yFallthrough: Swift.String?,
+            _ yFalse: Swift.String?,
+            _ yFileprivate: Swift.String?,
+            _ yFor: Swift.String?,
+            _ yFunc: Swift.String?,
+            _ yGuard: Swift.String?,
+            _ yIf: Swift.String?,
+            _ yImport: Swift.String?,
+            _ yIn: Swift.String?,
+            _ yInit: Swift.String?,
+            _ yInout: Swift.String?,
+            _ yInternal: Swift.String?,
+            _ yIs: Swift.String?,
+            _ yLet: Swift.String?,
+            _ yNil: Swift.String?,
+            _ yNonisolated: Swift.String?,
+            _ yOpen: Swift.String?,
+            _ yOperator: Swift.String?,
+            _ yPackage: Swift.String?,
+            _ yPrecedencegroup: Swift.String?,
+            _ yPrivate: Swift.String?,
+            _ yPublic: Swift.String?,
+            _ yRepeat: Swift.String?,
+            _ yRethrows: Swift.String?,
+            _ yReturn: Swift.String?,
+            _ ySome: Swift.String?,
+            _ yStatic: Swift.String?,
+            _ yStruct: Swift.String?,
+            _ ySubscript: Swift.String?,
+            _ ySuper: Swift.String?,
+            _ ySwitch: Swift.String?,
+            _ yThrow: Swift.String?,
+            _ yThrows: Swift.String?,
+            _ yTrue: Swift.String?,
+            _ yTry: Swift.String?,
+            _ yTypealias: Swift.String?,
+            _ yVar: Swift.String?,
+            _ yWhere: Swift.String?,
+            _ yWhile: Swift.String?,
+            _ yGet: Swift.String?,
+            _ ySet: Swift.String?,
+            _ yWillSet: Swift.String?,
+            _ yDidSet: Swift.String?,
+            _ yMutating: Swift.String?,
+            _ yNonmutating: Swift.String?,
+            _ yOverride: Swift.String?,
+            _ yConvenience: Swift.String?,
+            _ yDynamic: Swift.String?,
+            _ yFinal: Swift.String?,
+            _ yIndirect: Swift.String?,
+            _ yLazy: Swift.String?,
+            _ yOptional: Swift.String?,
+            _ yRequired: Swift.String?,
+            _ yUnowned: Swift.String?,
+            _ yWeak: Swift.String?,
+            _ yActor: Swift.String?,
+            _ yMacro: Swift.String?,
+            _ yConsume: Swift.String?,
+            _ yCopy: Swift.String?,
+            _ yDiscard: Swift.String?,
+            _ yThen: Swift.String?,
+            _ ySending: Swift.String?,
+            _ yIsolated: Swift.String?,
+            _ yUnsafe: Swift.String?,
+            _ yInt: Swift.String?,
+            _ yString: Swift.String?,
+            _ yBool: Swift.String?,
+            _ yDouble: Swift.String?,
+            _ yFloat: Swift.String?,
+            _ yArray: Swift.String?,
+            _ yDictionary: Swift.String?,
+            _ yResult: Swift.String?,
+            _ yError: Swift.String?,
+            _ yNever: Swift.String?,
+            _ yData: Swift.String?,
+            _ yDate: Swift.String?,
+            _ yUUID: Swift.String?,
+            _ yURL: Swift.String?,
+            _ yDecimal: Swift.String?,
+            _ yCodable: Swift.String?,
+            _ yHashable: Swift.String?,
+            _ ySendable: Swift.String?,
+            _ yEquatable: Swift.String?,
+            _ yDecoder: Swift.String?,
+            _ yEncoder: Swift.String?,
+            _ yCodingKey: Swift.String?,
+            _ yRequest: Swift.String?,
+            _ yHeaders: Swift.String?,
+            _ yRuntime: Swift.String?,
+            _ yRecorder: Swift.String?,
+            _ yHandler: Swift.String?,
+            _ yPage: Swift.String?,
+            _ yCursor: Swift.String?,
+            _ yConfiguration: Swift.String?,
+            _ yFromEnvironment: Swift.String?,
+            _ yCalls: Swift.String?,
+            _ yCustom: Swift.String?,
+            _ yCredentials: Swift.String?,
+            _ yEnvironment: Swift.String?,
+            _ yApply: Swift.String?,
+            _ yName: Swift.String?,
+            _ yRawValue: Swift.String?,
+            _ yHashValue: Swift.String?,
+            _ yHash: Swift.String?,
+            _ yEncode: Swift.String?,
+            _ yContainer: Swift.String?,
+            _ yCodingKeys: Swift.String?,
+            _ yValue: Swift.String?,
+            _ yKey: Swift.String?,
+            _ yToken: Swift.String?,
+            _ yUsername: Swift.String?,
+            _ yPassword: Swift.String?,
+            _ yReader: Swift.String?,
+            _ yServer: Swift.String?,
+            _ yAuth: Swift.String?,
+            _ yTimeout: Swift.String?,
+            _ yTransport: Swift.String?,
+            _ yDescription: Swift.String?,
+            _ yDebugDescription: Swift.String?,
+            _ ySend: Swift.String?,
+            _ yMock: Swift.String?,
+            _ yDeclared: Swift.String?,
+            _ yItems: Swift.String?,
+            _ yNext: Swift.String?,
+            _ yIsLast: Swift.String?,
+            _ yJSONValue: Swift.String?,
+            _ yFallbacks: Swift.String?,
+            _ yInstanceChanges: Swift.String?,
+            _ yInstanceHealth: Swift.String?,
+            _ yService: Swift.String?,
+            _ yShutdown: Swift.String?,
+            _ yCall: Swift.String?,
+            _ yFallback: Swift.String?,
+            _ yCourierRuntime: Swift.String?,
+            _ yFoundation: Swift.String?,
+            _ yHTTPTypes: Swift.String?,
+            _ ySwift: Swift.String?,
+            _ yCourierRuntimeRequirement: Swift.String?,
+            _ body: OptionalsA,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> Swift.Void
+    )?
+    /// Answers `everyPath` when a call fails.
+    public var everyPath: (
+        @Sendable (
+            _ `any`: Swift.String,
+            _ `protocol`: Swift.String,
+            _ self_: Swift.String,
+            _ type: Swift.String,
+            _ _5F: Swift.String,
+            _ `as`: Swift.String,
+            _ `associatedtype`: Swift.String,
+            _ `async`: Swift.String,
+            _ `await`: Swift.String,
+            _ `borrowing`: Swift.String,
+            _ `break`: Swift.String,
+            _ `case`: Swift.String,
+            _ `catch`: Swift.String,
+            _ `class`: Swift.String,
+            _ `consuming`: Swift.String,
+            _ `continue`: Swift.String,
+            _ `default`: Swift.String,
+            _ `defer`: Swift.String,
+            _ deinit_: Swift.String,
+            _ `do`: Swift.String,
+            _ `each`: Swift.String,
+            _ `else`: Swift.String,
+            _ `enum`: Swift.String,
+            _ `extension`: Swift.String,
+            _ `fallthrough`: Swift.String,
+            _ `false`: Swift.String,
+            _ `fileprivate`: Swift.String,
+            _ `for`: Swift.String,
+            _ `func`: Swift.String,
+            _ `guard`: Swift.String,
+            _ `if`: Swift.String,
+            _ `import`: Swift.String,
+            _ `in`: Swift.String,
+            _ init_: Swift.String,
+            _ `inout`: Swift.String,
+            _ `internal`: Swift.String,
+            _ `is`: Swift.String,
+            _ `let`: Swift.String,
+            _ `nil`: Swift.String,
+            _ `nonisolated`: Swift.String,
+            _ `open`: Swift.String,
+            _ `operator`: Swift.String,
+            _ `package`: Swift.String,
+            _ `precedencegroup`: Swift.String,
+            _ `private`: Swift.String,
+            _ `public`: Swift.String,
+            _ `repeat`: Swift.String,
+            _ `rethrows`: Swift.String,
+            _ `return`: Swift.String,
+            _ `some`: Swift.String,
+            _ `static`: Swift.String,
+            _ `struct`: Swift.String,
+            _ subscript_: Swift.String,
+            _ super_: Swift.String,
+            _ `switch`: Swift.String,
+            _ `throw`: Swift.String,
+            _ `throws`: Swift.String,
+            _ `true`: Swift.String,
+            _ `try`: Swift.String,
+            _ `typealias`: Swift.String,
+            _ `var`: Swift.String,
+            _ `where`: Swift.String,
+            _ `while`: Swift.String,
+            _ get: Swift.String,
+            _ set: Swift.String,
+            _ willSet: Swift.String,
+            _ didSet: Swift.String,
+            _ mutating: Swift.String,
+            _ nonmutating: Swift.String,
+            _ override: Swift.String,
+            _ convenience: Swift.String,
+            _ dynamic: Swift.String,
+            _ final: Swift.String,
+            _ indirect: Swift.String,
+            _ lazy: Swift.String,
+            _ optional: Swift.String,
+            _ required: Swift.String,
+            _ unowned: Swift.String,
+            _ weak: Swift.String,
+            _ actor: Swift.String,
+            _ macro: Swift.String,
+            _ consume: Swift.String,
+            _ copy: Swift.String,
+            _ discard: Swift.String,
+            _ then: Swift.String,
+            _ sending: Swift.String,
+            _ isolated: Swift.String,
+            _ unsafe: Swift.String,
+            _ int: Swift.String,
+            _ string: Swift.String,
+            _ bool: Swift.String,
+            _ double: Swift.String,
+            _ float: Swift.String,
+            _ array: Swift.String,
+            _ dictionary: Swift.String,
+            _ result: Swift.String,
+            _ error_: Swift.String,
+            _ never: Swift.String,
+            _ data: Swift.String,
+            _ date: Swift.String,
+            _ uuid: Swift.String,
+            _ url: Swift.String,
+            _ decimal: Swift.String,
+            _ codable: Swift.String,
+            _ hashable: Swift.String,
+            _ sendable: Swift.String,
+            _ equatable: Swift.String,
+            _ decoder: Swift.String,
+            _ encoder: Swift.String,
+            _ codingKey: Swift.String,
+            _ request_: Swift.String,
+            _ headers: Swift.String,
+            _ runtime: Swift.String,
+            _ recorder: Swift.String,
+            _ handler_: Swift.String,
+            _ page_: Swift.String,
+            _ cursor: Swift.String,
+            _ configuration: Swift.String,
+            _ fromEnvironment: Swift.String,
+            _ calls: Swift.String,
+            _ custom: Swift.String,
+            _ credentials: Swift.String,
+            _ environment: Swift.String,
+            _ apply: Swift.String,
+            _ name: Swift.String,
+            _ rawValue: Swift.String,
+            _ hashValue: Swift.String,
+            _ hash: Swift.String,
+            _ encode: Swift.String,
+            _ container: Swift.String,
+            _ codingKeys: Swift.String,
+            _ value_: Swift.String,
+            _ key: Swift.String,
+            _ token: Swift.String,
+            _ username: Swift.String,
+            _ password: Swift.String,
+            _ reader: Swift.String,
+            _ server: Swift.String,
+            _ auth: Swift.String,
+            _ timeout: Swift.String,
+            _ transport: Swift.String,
+            _ description: Swift.String,
+            _ debugDescription: Swift.String,
+            _ send: Swift.String,
+            _ mock: Swift.String,
+            _ declared: Swift.String,
+            _ items: Swift.String,
+            _ next: Swift.String,
+            _ isLast: Swift.String,
+            _ jsonValue: Swift.String,
+            _ fallbacks: Swift.String,
+            _ instanceChanges: Swift.String,
+            _ instanceHealth: Swift.String,
+            _ service: Swift.String,
+            _ shutdown: Swift.String,
+            _ call_: Swift.String,
+            _ fallback_: Swift.String,
+            _ courierRuntime: Swift.String,
+            _ foundation: Swift.String,
+            _ httpTypes: Swift.String,
+            _ swift: Swift.String,
+            _ courierRuntimeRequirement: Swift.String,
+            _ failure: NamesAError
+        ) async throws(NamesAError) -> Swift.Void
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.
@@ -14328,11 +17283,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -14498,11 +17455,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -14668,11 +17627,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -14838,11 +17799,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15008,11 +17971,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15178,11 +18143,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15348,11 +18315,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15518,11 +18487,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15688,11 +18659,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -15858,11 +18831,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16028,11 +19003,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16198,11 +19175,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16368,11 +19347,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16538,11 +19519,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16708,11 +19691,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -16878,11 +19863,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17048,11 +20035,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17218,11 +20207,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17388,11 +20379,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17558,11 +20551,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17728,11 +20723,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -17898,11 +20895,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18068,11 +21067,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18238,11 +21239,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18408,11 +21411,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18578,11 +21583,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18748,11 +21755,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -18918,11 +21927,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19088,11 +22099,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19258,11 +22271,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19428,11 +22443,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19598,11 +22615,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19768,11 +22787,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -19938,11 +22959,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20108,11 +23131,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20278,11 +23303,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20448,11 +23475,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20618,11 +23647,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20788,11 +23819,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -20958,11 +23991,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21128,11 +24163,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21298,11 +24335,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21468,11 +24507,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21638,11 +24679,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21808,11 +24851,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -21978,11 +25023,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22148,11 +25195,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22318,11 +25367,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22488,11 +25539,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22658,11 +25711,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22828,11 +25883,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -22998,11 +26055,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -23168,11 +26227,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -23338,11 +26399,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -23508,11 +26571,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -23678,11 +26743,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -23848,11 +26915,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24018,11 +27087,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24188,11 +27259,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24358,11 +27431,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24528,11 +27603,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24698,11 +27775,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -24868,11 +27947,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25038,11 +28119,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25208,11 +28291,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25378,11 +28463,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25548,11 +28635,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25718,11 +28807,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -25888,11 +28979,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26058,11 +29151,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26228,11 +29323,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26398,11 +29495,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26568,11 +29667,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26738,11 +29839,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -26908,11 +30011,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27078,11 +30183,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27248,11 +30355,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27418,11 +30527,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27588,11 +30699,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27758,11 +30871,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -27928,11 +31043,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28098,11 +31215,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28268,11 +31387,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28438,11 +31559,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28608,11 +31731,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28778,11 +31903,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -28948,11 +32075,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29118,11 +32247,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29288,11 +32419,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29458,11 +32591,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29628,11 +32763,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29798,11 +32935,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -29968,11 +33107,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30138,11 +33279,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30308,11 +33451,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30478,11 +33623,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30648,11 +33795,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30818,11 +33967,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -30988,11 +34139,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -31158,11 +34311,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -31328,11 +34483,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -31498,11 +34655,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -31668,11 +34827,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -31838,11 +34999,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32008,11 +35171,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32178,11 +35343,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32348,11 +35515,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32518,11 +35687,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32688,11 +35859,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -32858,11 +36031,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33028,11 +36203,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33198,11 +36375,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33368,11 +36547,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33538,11 +36719,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33708,11 +36891,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -33878,11 +37063,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34048,11 +37235,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34218,11 +37407,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34388,11 +37579,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34558,11 +37751,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34728,11 +37923,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -34898,11 +38095,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35068,11 +38267,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35238,11 +38439,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35408,11 +38611,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35578,11 +38783,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35748,11 +38955,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -35918,11 +39127,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36088,11 +39299,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36258,11 +39471,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36428,11 +39643,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36598,11 +39815,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36768,11 +39987,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -36938,11 +40159,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37108,11 +40331,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37278,11 +40503,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37448,11 +40675,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37618,11 +40847,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37788,11 +41019,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -37958,11 +41191,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38128,11 +41363,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38298,11 +41535,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38468,11 +41707,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38638,11 +41879,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38808,11 +42051,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -38978,11 +42223,185 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
+            "CourierRuntime",
+            "Foundation",
+            "HTTPTypes",
+            "Swift",
+            "CourierRuntimeRequirement",
+        ],
+        output: .json(accept: "application/json"),
+        errors: [],
+        service: "NamesA",
+        resilience: resilience,
+        hasIdempotencyKey: false
+    )
+
+    static let fallback = CourierRuntime.Operation<ValuesA, NamesADeclaredError>(
+        name: "fallback",
+        authSchemes: [
+            "Any",
+            "Protocol",
+            "Self",
+            "Type",
+            "_",
+            "as",
+            "associatedtype",
+            "async",
+            "await",
+            "borrowing",
+            "break",
+            "case",
+            "catch",
+            "class",
+            "consuming",
+            "continue",
+            "default",
+            "defer",
+            "deinit",
+            "do",
+            "each",
+            "else",
+            "enum",
+            "extension",
+            "fallthrough",
+            "false",
+            "fileprivate",
+            "for",
+            "func",
+            "guard",
+            "if",
+            "import",
+            "in",
+            "init",
+            "inout",
+            "internal",
+            "is",
+            "let",
+            "nil",
+            "nonisolated",
+            "open",
+            "operator",
+            "package",
+            "precedencegroup",
+            "private",
+            "public",
+            "repeat",
+            "rethrows",
+            "return",
+            "some",
+            "static",
+            "struct",
+            "subscript",
+            "super",
+            "switch",
+            "throw",
+            "throws",
+            "true",
+            "try",
+            "typealias",
+            "var",
+            "where",
+            "while",
+            "get",
+            "set",
+            "willSet",
+            "didSet",
+            "mutating",
+            "nonmutating",
+            "override",
+            "convenience",
+            "dynamic",
+            "final",
+            "indirect",
+            "lazy",
+            "optional",
+            "required",
+            "unowned",
+            "weak",
+            "actor",
+            "macro",
+            "consume",
+            "copy",
+            "discard",
+            "then",
+            "sending",
+            "isolated",
+            "unsafe",
+            "Int",
+            "String",
+            "Bool",
+            "Double",
+            "Float",
+            "Array",
+            "Dictionary",
+            "Result",
+            "Error",
+            "Never",
+            "Data",
+            "Date",
+            "UUID",
+            "URL",
+            "Decimal",
+            "Codable",
+            "Hashable",
+            "Sendable",
+            "Equatable",
+            "Decoder",
+            "Encoder",
+            "CodingKey",
+            "request",
+            "headers",
+            "runtime",
+            "recorder",
+            "handler",
+            "page",
+            "cursor",
+            "configuration",
+            "fromEnvironment",
+            "calls",
+            "custom",
+            "environment",
+            "apply",
+            "name",
+            "rawValue",
+            "hashValue",
+            "hash",
+            "encode",
+            "container",
+            "codingKeys",
+            "value",
+            "key",
+            "token",
+            "username",
+            "password",
+            "reader",
+            "server",
+            "auth",
+            "timeout",
+            "transport",
+            "description",
+            "debugDescription",
+            "send",
+            "mock",
+            "declared",
+            "items",
+            "next",
+            "isLast",
+            "JSONValue",
+            "fallbacks",
+            "instanceChanges",
+            "instanceHealth",
+            "service",
+            "shutdown",
+            "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39148,11 +42567,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39318,11 +42739,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39488,11 +42911,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39658,11 +43083,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39828,11 +43255,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -39998,11 +43427,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -40168,11 +43599,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",
@@ -40344,11 +43777,13 @@ private enum NamesAOperations {
             "next",
             "isLast",
             "JSONValue",
+            "fallbacks",
             "instanceChanges",
             "instanceHealth",
             "service",
             "shutdown",
             "call",
+            "fallback",
             "CourierRuntime",
             "Foundation",
             "HTTPTypes",

@@ -962,11 +962,11 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
 
     /// A call of `Error`.
     public static func error(
-        error: Swift.String
+        error error_: Swift.String
     ) -> Self {
         Self(
             "Error",
-            .init("error", error)
+            .init("error", error_)
         )
     }
 
@@ -1470,6 +1470,16 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         )
     }
 
+    /// A call of `fallback`.
+    public static func fallback(
+        fallback fallback_: Swift.String
+    ) -> Self {
+        Self(
+            "fallback",
+            .init("fallback", fallback_)
+        )
+    }
+
     /// A call of `CourierRuntime`.
     public static func courierRuntime(
         courierRuntime: Swift.String
@@ -1618,7 +1628,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         array: Swift.String?,
         dictionary: Swift.String?,
         result: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         never: Swift.String?,
         data: Swift.String?,
         date: Swift.String?,
@@ -1672,11 +1682,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        fallbacks: Swift.String?,
         instanceChanges: Swift.String?,
         instanceHealth: Swift.String?,
         service: Swift.String?,
         shutdown: Swift.String?,
         call call_: Swift.String?,
+        fallback fallback_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
         httpTypes: Swift.String?,
@@ -1782,7 +1794,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("array", array),
             .init("dictionary", dictionary),
             .init("result", result),
-            .init("error", error),
+            .init("error", error_),
             .init("never", never),
             .init("data", data),
             .init("date", date),
@@ -1836,11 +1848,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("fallbacks", fallbacks),
             .init("instanceChanges", instanceChanges),
             .init("instanceHealth", instanceHealth),
             .init("service", service),
             .init("shutdown", shutdown),
             .init("call", call_),
+            .init("fallback", fallback_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
             .init("httpTypes", httpTypes),
@@ -2002,11 +2016,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yFallbacks: Swift.String?,
         yInstanceChanges: Swift.String?,
         yInstanceHealth: Swift.String?,
         yService: Swift.String?,
         yShutdown: Swift.String?,
         yCall: Swift.String?,
+        yFallback: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
         yHTTPTypes: Swift.String?,
@@ -2166,11 +2182,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("yNext", yNext),
             .init("yIsLast", yIsLast),
             .init("yJSONValue", yJSONValue),
+            .init("yFallbacks", yFallbacks),
             .init("yInstanceChanges", yInstanceChanges),
             .init("yInstanceHealth", yInstanceHealth),
             .init("yService", yService),
             .init("yShutdown", yShutdown),
             .init("yCall", yCall),
+            .init("yFallback", yFallback),
             .init("yCourierRuntime", yCourierRuntime),
             .init("yFoundation", yFoundation),
             .init("yHTTPTypes", yHTTPTypes),
@@ -2278,7 +2296,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -2332,11 +2350,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -2441,7 +2461,7 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("array", array),
             .init("dictionary", dictionary),
             .init("result", result),
-            .init("error", error),
+            .init("error", error_),
             .init("never", never),
             .init("data", data),
             .init("date", date),
@@ -2495,11 +2515,13 @@ extension CourierRuntime.MockCall where Mock == NamesAMock {
             .init("next", next),
             .init("isLast", isLast),
             .init("jsonValue", jsonValue),
+            .init("fallbacks", fallbacks),
             .init("instanceChanges", instanceChanges),
             .init("instanceHealth", instanceHealth),
             .init("service", service),
             .init("shutdown", shutdown),
             .init("call", call_),
+            .init("fallback", fallback_),
             .init("courierRuntime", courierRuntime),
             .init("foundation", foundation),
             .init("httpTypes", httpTypes),
@@ -4919,17 +4941,17 @@ public final class NamesAMock: NamesAAPI {
     /// Records the call and answers it with ``errorHandler``, with the metadata
     /// ``responseMetadata`` makes.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
         let call = NamesAMockCall.error(
-            error: error
+            error: error_
         )
         self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "Error")
         }
-        let value: ValuesA = try await handler(error)
+        let value: ValuesA = try await handler(error_)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
@@ -6183,6 +6205,31 @@ public final class NamesAMock: NamesAAPI {
         return self.recorder.answer(value, to: call, status: 200)
     }
 
+    /// Answers `fallback` calls.
+    public var fallbackHandler: (
+        @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
+    )? {
+        get { recorder.handler(for: "fallback") }
+        set { recorder.setHandler(newValue, for: "fallback") }
+    }
+
+    /// Records the call and answers it with ``fallbackHandler``, with the metadata
+    /// ``responseMetadata`` makes.
+    public func fallbackWithResponse(
+        fallback fallback_: Swift.String,
+        options: CourierRuntime.RequestOptions
+    ) async throws(NamesAError) -> CourierRuntime.Response<ValuesA> {
+        let call = NamesAMockCall.fallback(
+            fallback: fallback_
+        )
+        self.recorder.record(call)
+        guard let handler = self.fallbackHandler else {
+            throw .unhandledInMock("NamesAMock", endpoint: "fallback")
+        }
+        let value: ValuesA = try await handler(fallback_)
+        return self.recorder.answer(value, to: call, status: 200)
+    }
+
     /// Answers `CourierRuntime` calls.
     public var courierRuntimeHandler: (
         @Sendable (Swift.String) async throws(NamesAError) -> ValuesA
@@ -6471,6 +6518,8 @@ public final class NamesAMock: NamesAAPI {
             Swift.String?,
             Swift.String?,
             Swift.String?,
+            Swift.String?,
+            Swift.String?,
             Swift.String?
         ) async throws(NamesAError) -> PageA
     )? {
@@ -6577,7 +6626,7 @@ public final class NamesAMock: NamesAAPI {
         array: Swift.String?,
         dictionary: Swift.String?,
         result: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         never: Swift.String?,
         data: Swift.String?,
         date: Swift.String?,
@@ -6631,11 +6680,13 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String?,
         isLast: Swift.String?,
         jsonValue: Swift.String?,
+        fallbacks: Swift.String?,
         instanceChanges: Swift.String?,
         instanceHealth: Swift.String?,
         service: Swift.String?,
         shutdown: Swift.String?,
         call call_: Swift.String?,
+        fallback fallback_: Swift.String?,
         courierRuntime: Swift.String?,
         foundation: Swift.String?,
         httpTypes: Swift.String?,
@@ -6741,7 +6792,7 @@ public final class NamesAMock: NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -6795,11 +6846,13 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -6811,13 +6864,15 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyQuery")
         }
-        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, instanceChanges, instanceHealth, service, shutdown, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
+        let value: PageA = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error_, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, fallbacks, instanceChanges, instanceHealth, service, shutdown, call_, fallback_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement, cursorValue)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
     /// Answers `everyHeader` calls.
     public var everyHeaderHandler: (
         @Sendable (
+            Swift.String?,
+            Swift.String?,
             Swift.String?,
             Swift.String?,
             Swift.String?,
@@ -7138,11 +7193,13 @@ public final class NamesAMock: NamesAAPI {
         yNext: Swift.String?,
         yIsLast: Swift.String?,
         yJSONValue: Swift.String?,
+        yFallbacks: Swift.String?,
         yInstanceChanges: Swift.String?,
         yInstanceHealth: Swift.String?,
         yService: Swift.String?,
         yShutdown: Swift.String?,
         yCall: Swift.String?,
+        yFallback: Swift.String?,
         yCourierRuntime: Swift.String?,
         yFoundation: Swift.String?,
         yHTTPTypes: Swift.String?,
@@ -7302,11 +7359,13 @@ public final class NamesAMock: NamesAAPI {
             yNext: yNext,
             yIsLast: yIsLast,
             yJSONValue: yJSONValue,
+            yFallbacks: yFallbacks,
             yInstanceChanges: yInstanceChanges,
             yInstanceHealth: yInstanceHealth,
             yService: yService,
             yShutdown: yShutdown,
             yCall: yCall,
+            yFallback: yFallback,
             yCourierRuntime: yCourierRuntime,
             yFoundation: yFoundation,
             yHTTPTypes: yHTTPTypes,
@@ -7318,13 +7377,15 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyHeaderHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyHeader")
         }
-        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yInstanceChanges, yInstanceHealth, yService, yShutdown, yCall, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
+        let value: Swift.Void = try await handler(yAny, yProtocol, ySelf, yType, y, yAs, yAssociatedtype, yAsync, yAwait, yBorrowing, yBreak, yCase, yCatch, yClass, yConsuming, yContinue, yDefault, yDefer, yDeinit, yDo, yEach, yElse, yEnum, yExtension, yFallthrough, yFalse, yFileprivate, yFor, yFunc, yGuard, yIf, yImport, yIn, yInit, yInout, yInternal, yIs, yLet, yNil, yNonisolated, yOpen, yOperator, yPackage, yPrecedencegroup, yPrivate, yPublic, yRepeat, yRethrows, yReturn, ySome, yStatic, yStruct, ySubscript, ySuper, ySwitch, yThrow, yThrows, yTrue, yTry, yTypealias, yVar, yWhere, yWhile, yGet, ySet, yWillSet, yDidSet, yMutating, yNonmutating, yOverride, yConvenience, yDynamic, yFinal, yIndirect, yLazy, yOptional, yRequired, yUnowned, yWeak, yActor, yMacro, yConsume, yCopy, yDiscard, yThen, ySending, yIsolated, yUnsafe, yInt, yString, yBool, yDouble, yFloat, yArray, yDictionary, yResult, yError, yNever, yData, yDate, yUUID, yURL, yDecimal, yCodable, yHashable, ySendable, yEquatable, yDecoder, yEncoder, yCodingKey, yRequest, yHeaders, yRuntime, yRecorder, yHandler, yPage, yCursor, yConfiguration, yFromEnvironment, yCalls, yCustom, yCredentials, yEnvironment, yApply, yName, yRawValue, yHashValue, yHash, yEncode, yContainer, yCodingKeys, yValue, yKey, yToken, yUsername, yPassword, yReader, yServer, yAuth, yTimeout, yTransport, yDescription, yDebugDescription, ySend, yMock, yDeclared, yItems, yNext, yIsLast, yJSONValue, yFallbacks, yInstanceChanges, yInstanceHealth, yService, yShutdown, yCall, yFallback, yCourierRuntime, yFoundation, yHTTPTypes, ySwift, yCourierRuntimeRequirement, body)
         return self.recorder.answer(value, to: call, status: 204)
     }
 
     /// Answers `everyPath` calls.
     public var everyPathHandler: (
         @Sendable (
+            Swift.String,
+            Swift.String,
             Swift.String,
             Swift.String,
             Swift.String,
@@ -7590,7 +7651,7 @@ public final class NamesAMock: NamesAAPI {
         array: Swift.String,
         dictionary: Swift.String,
         result: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         never: Swift.String,
         data: Swift.String,
         date: Swift.String,
@@ -7644,11 +7705,13 @@ public final class NamesAMock: NamesAAPI {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call call_: Swift.String,
+        fallback fallback_: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -7753,7 +7816,7 @@ public final class NamesAMock: NamesAAPI {
             array: array,
             dictionary: dictionary,
             result: result,
-            error: error,
+            error: error_,
             never: never,
             data: data,
             date: date,
@@ -7807,11 +7870,13 @@ public final class NamesAMock: NamesAAPI {
             next: next,
             isLast: isLast,
             jsonValue: jsonValue,
+            fallbacks: fallbacks,
             instanceChanges: instanceChanges,
             instanceHealth: instanceHealth,
             service: service,
             shutdown: shutdown,
             call: call_,
+            fallback: fallback_,
             courierRuntime: courierRuntime,
             foundation: foundation,
             httpTypes: httpTypes,
@@ -7822,7 +7887,7 @@ public final class NamesAMock: NamesAAPI {
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesAMock", endpoint: "everyPath")
         }
-        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, instanceChanges, instanceHealth, service, shutdown, call_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, type, _5F, `as`, `associatedtype`, `async`, `await`, `borrowing`, `break`, `case`, `catch`, `class`, `consuming`, `continue`, `default`, `defer`, deinit_, `do`, `each`, `else`, `enum`, `extension`, `fallthrough`, `false`, `fileprivate`, `for`, `func`, `guard`, `if`, `import`, `in`, init_, `inout`, `internal`, `is`, `let`, `nil`, `nonisolated`, `open`, `operator`, `package`, `precedencegroup`, `private`, `public`, `repeat`, `rethrows`, `return`, `some`, `static`, `struct`, subscript_, super_, `switch`, `throw`, `throws`, `true`, `try`, `typealias`, `var`, `where`, `while`, get, set, willSet, didSet, mutating, nonmutating, override, convenience, dynamic, final, indirect, lazy, optional, required, unowned, weak, actor, macro, consume, copy, discard, then, sending, isolated, unsafe, int, string, bool, double, float, array, dictionary, result, error_, never, data, date, uuid, url, decimal, codable, hashable, sendable, equatable, decoder, encoder, codingKey, request_, headers, runtime, recorder, handler_, page_, cursor, configuration, fromEnvironment, calls, custom, credentials, environment, apply, name, rawValue, hashValue, hash, encode, container, codingKeys, value_, key, token, username, password, reader, server, auth, timeout, transport, description, debugDescription, send, mock, declared, items, next, isLast, jsonValue, fallbacks, instanceChanges, instanceHealth, service, shutdown, call_, fallback_, courierRuntime, foundation, httpTypes, swift, courierRuntimeRequirement)
         return self.recorder.answer(value, to: call, status: 204)
     }
 }

@@ -306,6 +306,8 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String?
 
+    public var fallbacks: Swift.String?
+
     public var instanceChanges: Swift.String?
 
     public var instanceHealth: Swift.String?
@@ -315,6 +317,8 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var shutdown: Swift.String?
 
     public var call: Swift.String?
+
+    public var fallback: Swift.String?
 
     public var courierRuntime: Swift.String?
 
@@ -477,11 +481,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String? = nil,
         isLast: Swift.String? = nil,
         jsonValue: Swift.String? = nil,
+        fallbacks: Swift.String? = nil,
         instanceChanges: Swift.String? = nil,
         instanceHealth: Swift.String? = nil,
         service: Swift.String? = nil,
         shutdown: Swift.String? = nil,
         call: Swift.String? = nil,
+        fallback: Swift.String? = nil,
         courierRuntime: Swift.String? = nil,
         foundation: Swift.String? = nil,
         httpTypes: Swift.String? = nil,
@@ -637,11 +643,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.fallbacks = fallbacks
         self.instanceChanges = instanceChanges
         self.instanceHealth = instanceHealth
         self.service = service
         self.shutdown = shutdown
         self.call = call
+        self.fallback = fallback
         self.courierRuntime = courierRuntime
         self.foundation = foundation
         self.httpTypes = httpTypes
@@ -799,11 +807,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case fallbacks
         case instanceChanges
         case instanceHealth
         case service
         case shutdown
         case call
+        case fallback
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
         case httpTypes = "HTTPTypes"
@@ -963,11 +973,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decodeIfPresent(Swift.String.self, forKey: .next)
         self.isLast = try container.decodeIfPresent(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decodeIfPresent(Swift.String.self, forKey: .jsonValue)
+        self.fallbacks = try container.decodeIfPresent(Swift.String.self, forKey: .fallbacks)
         self.instanceChanges = try container.decodeIfPresent(Swift.String.self, forKey: .instanceChanges)
         self.instanceHealth = try container.decodeIfPresent(Swift.String.self, forKey: .instanceHealth)
         self.service = try container.decodeIfPresent(Swift.String.self, forKey: .service)
         self.shutdown = try container.decodeIfPresent(Swift.String.self, forKey: .shutdown)
         self.call = try container.decodeIfPresent(Swift.String.self, forKey: .call)
+        self.fallback = try container.decodeIfPresent(Swift.String.self, forKey: .fallback)
         self.courierRuntime = try container.decodeIfPresent(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decodeIfPresent(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decodeIfPresent(Swift.String.self, forKey: .httpTypes)
@@ -1130,11 +1142,13 @@ public struct OptionalsA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encodeIfPresent(self.next, forKey: .next)
         try container.encodeIfPresent(self.isLast, forKey: .isLast)
         try container.encodeIfPresent(self.jsonValue, forKey: .jsonValue)
+        try container.encodeIfPresent(self.fallbacks, forKey: .fallbacks)
         try container.encodeIfPresent(self.instanceChanges, forKey: .instanceChanges)
         try container.encodeIfPresent(self.instanceHealth, forKey: .instanceHealth)
         try container.encodeIfPresent(self.service, forKey: .service)
         try container.encodeIfPresent(self.shutdown, forKey: .shutdown)
         try container.encodeIfPresent(self.call, forKey: .call)
+        try container.encodeIfPresent(self.fallback, forKey: .fallback)
         try container.encodeIfPresent(self.courierRuntime, forKey: .courierRuntime)
         try container.encodeIfPresent(self.foundation, forKey: .foundation)
         try container.encodeIfPresent(self.httpTypes, forKey: .httpTypes)
@@ -1443,6 +1457,8 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
     public var jsonValue: Swift.String
 
+    public var fallbacks: Swift.String
+
     public var instanceChanges: Swift.String
 
     public var instanceHealth: Swift.String
@@ -1452,6 +1468,8 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var shutdown: Swift.String
 
     public var call: Swift.String
+
+    public var fallback: Swift.String
 
     public var courierRuntime: Swift.String
 
@@ -1614,11 +1632,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         next: Swift.String,
         isLast: Swift.String,
         jsonValue: Swift.String,
+        fallbacks: Swift.String,
         instanceChanges: Swift.String,
         instanceHealth: Swift.String,
         service: Swift.String,
         shutdown: Swift.String,
         call: Swift.String,
+        fallback: Swift.String,
         courierRuntime: Swift.String,
         foundation: Swift.String,
         httpTypes: Swift.String,
@@ -1774,11 +1794,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = next
         self.isLast = isLast
         self.jsonValue = jsonValue
+        self.fallbacks = fallbacks
         self.instanceChanges = instanceChanges
         self.instanceHealth = instanceHealth
         self.service = service
         self.shutdown = shutdown
         self.call = call
+        self.fallback = fallback
         self.courierRuntime = courierRuntime
         self.foundation = foundation
         self.httpTypes = httpTypes
@@ -1936,11 +1958,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case next
         case isLast
         case jsonValue = "JSONValue"
+        case fallbacks
         case instanceChanges
         case instanceHealth
         case service
         case shutdown
         case call
+        case fallback
         case courierRuntime = "CourierRuntime"
         case foundation = "Foundation"
         case httpTypes = "HTTPTypes"
@@ -2100,11 +2124,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         self.next = try container.decode(Swift.String.self, forKey: .next)
         self.isLast = try container.decode(Swift.String.self, forKey: .isLast)
         self.jsonValue = try container.decode(Swift.String.self, forKey: .jsonValue)
+        self.fallbacks = try container.decode(Swift.String.self, forKey: .fallbacks)
         self.instanceChanges = try container.decode(Swift.String.self, forKey: .instanceChanges)
         self.instanceHealth = try container.decode(Swift.String.self, forKey: .instanceHealth)
         self.service = try container.decode(Swift.String.self, forKey: .service)
         self.shutdown = try container.decode(Swift.String.self, forKey: .shutdown)
         self.call = try container.decode(Swift.String.self, forKey: .call)
+        self.fallback = try container.decode(Swift.String.self, forKey: .fallback)
         self.courierRuntime = try container.decode(Swift.String.self, forKey: .courierRuntime)
         self.foundation = try container.decode(Swift.String.self, forKey: .foundation)
         self.httpTypes = try container.decode(Swift.String.self, forKey: .httpTypes)
@@ -2267,11 +2293,13 @@ public struct RequiredA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         try container.encode(self.next, forKey: .next)
         try container.encode(self.isLast, forKey: .isLast)
         try container.encode(self.jsonValue, forKey: .jsonValue)
+        try container.encode(self.fallbacks, forKey: .fallbacks)
         try container.encode(self.instanceChanges, forKey: .instanceChanges)
         try container.encode(self.instanceHealth, forKey: .instanceHealth)
         try container.encode(self.service, forKey: .service)
         try container.encode(self.shutdown, forKey: .shutdown)
         try container.encode(self.call, forKey: .call)
+        try container.encode(self.fallback, forKey: .fallback)
         try container.encode(self.courierRuntime, forKey: .courierRuntime)
         try container.encode(self.foundation, forKey: .foundation)
         try container.encode(self.httpTypes, forKey: .httpTypes)
@@ -2471,11 +2499,13 @@ public enum ValuesA:
     case next
     case isLast
     case jsonValue
+    case fallbacks
     case instanceChanges
     case instanceHealth
     case service
     case shutdown
     case call
+    case fallback
     case courierRuntime
     case foundation
     case httpTypes
@@ -2637,11 +2667,13 @@ public enum ValuesA:
         case "next": self = .next
         case "isLast": self = .isLast
         case "JSONValue": self = .jsonValue
+        case "fallbacks": self = .fallbacks
         case "instanceChanges": self = .instanceChanges
         case "instanceHealth": self = .instanceHealth
         case "service": self = .service
         case "shutdown": self = .shutdown
         case "call": self = .call
+        case "fallback": self = .fallback
         case "CourierRuntime": self = .courierRuntime
         case "Foundation": self = .foundation
         case "HTTPTypes": self = .httpTypes
@@ -2804,11 +2836,13 @@ public enum ValuesA:
         case .next: "next"
         case .isLast: "isLast"
         case .jsonValue: "JSONValue"
+        case .fallbacks: "fallbacks"
         case .instanceChanges: "instanceChanges"
         case .instanceHealth: "instanceHealth"
         case .service: "service"
         case .shutdown: "shutdown"
         case .call: "call"
+        case .fallback: "fallback"
         case .courierRuntime: "CourierRuntime"
         case .foundation: "Foundation"
         case .httpTypes: "HTTPTypes"
@@ -3163,6 +3197,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     case isLast(VariantA)
     /// `kind` is `JSONValue`.
     case jsonValue(VariantA)
+    /// `kind` is `fallbacks`.
+    case fallbacks(VariantA)
     /// `kind` is `instanceChanges`.
     case instanceChanges(VariantA)
     /// `kind` is `instanceHealth`.
@@ -3173,6 +3209,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
     case shutdown(VariantA)
     /// `kind` is `call`.
     case call(VariantA)
+    /// `kind` is `fallback`.
+    case fallback(VariantA)
     /// `kind` is `CourierRuntime`.
     case courierRuntime(VariantA)
     /// `kind` is `Foundation`.
@@ -3339,11 +3377,13 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
         case "next": self = .next(try VariantA(from: decoder))
         case "isLast": self = .isLast(try VariantA(from: decoder))
         case "JSONValue": self = .jsonValue(try VariantA(from: decoder))
+        case "fallbacks": self = .fallbacks(try VariantA(from: decoder))
         case "instanceChanges": self = .instanceChanges(try VariantA(from: decoder))
         case "instanceHealth": self = .instanceHealth(try VariantA(from: decoder))
         case "service": self = .service(try VariantA(from: decoder))
         case "shutdown": self = .shutdown(try VariantA(from: decoder))
         case "call": self = .call(try VariantA(from: decoder))
+        case "fallback": self = .fallback(try VariantA(from: decoder))
         case "CourierRuntime": self = .courierRuntime(try VariantA(from: decoder))
         case "Foundation": self = .foundation(try VariantA(from: decoder))
         case "HTTPTypes": self = .httpTypes(try VariantA(from: decoder))
@@ -3656,6 +3696,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
             try CourierRuntime.Discriminator.encode(value, tag: "isLast", key: "kind", to: encoder)
         case .jsonValue(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "JSONValue", key: "kind", to: encoder)
+        case .fallbacks(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "fallbacks", key: "kind", to: encoder)
         case .instanceChanges(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "instanceChanges", key: "kind", to: encoder)
         case .instanceHealth(let value):
@@ -3666,6 +3708,8 @@ public enum UnionA: Swift.Codable, Swift.Hashable, Swift.Sendable {
             try CourierRuntime.Discriminator.encode(value, tag: "shutdown", key: "kind", to: encoder)
         case .call(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "call", key: "kind", to: encoder)
+        case .fallback(let value):
+            try CourierRuntime.Discriminator.encode(value, tag: "fallback", key: "kind", to: encoder)
         case .courierRuntime(let value):
             try CourierRuntime.Discriminator.encode(value, tag: "CourierRuntime", key: "kind", to: encoder)
         case .foundation(let value):
@@ -7826,6 +7870,34 @@ public struct JSONValue: Swift.Codable, Swift.Hashable, Swift.Sendable {
     }
 }
 
+/// - Remark: Generated from model `fallbacks`.
+public struct Fallbacks: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
 /// - Remark: Generated from model `instanceChanges`.
 public struct InstanceChanges: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var x: Swift.String?
@@ -7940,6 +8012,34 @@ public struct Shutdown: Swift.Codable, Swift.Hashable, Swift.Sendable {
 
 /// - Remark: Generated from model `call`.
 public struct Call: Swift.Codable, Swift.Hashable, Swift.Sendable {
+    public var x: Swift.String?
+
+    /// Creates a value from its properties.
+    public init(
+        x: Swift.String? = nil
+    ) {
+        self.x = x
+    }
+
+    private enum CodingKeys: Swift.String, Swift.CodingKey {
+        case x
+    }
+
+    /// Decodes the JSON object; absent keys take the spec's defaults.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.x = try container.decodeIfPresent(Swift.String.self, forKey: .x)
+    }
+
+    /// Encodes the JSON object; `nil` properties are left out.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.x, forKey: .x)
+    }
+}
+
+/// - Remark: Generated from model `fallback`.
+public struct Fallback: Swift.Codable, Swift.Hashable, Swift.Sendable {
     public var x: Swift.String?
 
     /// Creates a value from its properties.

@@ -342,7 +342,7 @@ public protocol NamesBAPI: Swift.Sendable {
     /// Calls `error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB>
 
@@ -370,7 +370,7 @@ public protocol NamesBAPI: Swift.Sendable {
         url: Swift.String?,
         decoder: Swift.String?,
         encoder: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         indirect: Swift.String?,
         codingKeys: Swift.String?,
         cursorValue: Swift.String?,
@@ -404,7 +404,7 @@ public protocol NamesBAPI: Swift.Sendable {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions
@@ -618,16 +618,16 @@ extension NamesBAPI {
     /// `GET /e7/{error}`
     ///
     /// - Parameters:
-    ///   - error: The `error` path parameter.
+    ///   - error_: The `error` path parameter.
     ///   - options: Settings for this call, such as its timeout.
     /// - Remark: Generated from endpoint `error`:
     ///   `GET /e7/{error}`.
     public func error(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> ValuesB {
         try await self.errorWithResponse(
-            error: error,
+            error: error_,
             options: options
         ).value
     }
@@ -635,11 +635,11 @@ extension NamesBAPI {
     /// Calls `error` and returns the decoded value with the response's status, header
     /// fields, attempts and source; the parameters are those of `error`.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         try await self.errorWithResponse(
-            error: error,
+            error: error_,
             options: options
         )
     }
@@ -712,7 +712,7 @@ extension NamesBAPI {
     ///   - url: The `url` query parameter.
     ///   - decoder: The `decoder` query parameter.
     ///   - encoder: The `encoder` query parameter.
-    ///   - error: The `error` query parameter.
+    ///   - error_: The `error` query parameter.
     ///   - indirect: The `Indirect` query parameter.
     ///   - codingKeys: The `CodingKeys` query parameter.
     ///   - cursorValue: The `cursorValue` query parameter.
@@ -727,7 +727,7 @@ extension NamesBAPI {
         url: Swift.String? = nil,
         decoder: Swift.String? = nil,
         encoder: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         indirect: Swift.String? = nil,
         codingKeys: Swift.String? = nil,
         cursorValue: Swift.String? = nil,
@@ -741,7 +741,7 @@ extension NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys,
             cursorValue: cursorValue,
@@ -759,7 +759,7 @@ extension NamesBAPI {
         url: Swift.String? = nil,
         decoder: Swift.String? = nil,
         encoder: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         indirect: Swift.String? = nil,
         codingKeys: Swift.String? = nil,
         cursorValue: Swift.String? = nil,
@@ -773,7 +773,7 @@ extension NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys,
             cursorValue: cursorValue,
@@ -793,7 +793,7 @@ extension NamesBAPI {
         url: Swift.String? = nil,
         decoder: Swift.String? = nil,
         encoder: Swift.String? = nil,
-        error: Swift.String? = nil,
+        error error_: Swift.String? = nil,
         indirect: Swift.String? = nil,
         codingKeys: Swift.String? = nil,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -807,7 +807,7 @@ extension NamesBAPI {
                 url: url,
                 decoder: decoder,
                 encoder: encoder,
-                error: error,
+                error: error_,
                 indirect: indirect,
                 codingKeys: codingKeys,
                 cursorValue: cursorValue,
@@ -906,7 +906,7 @@ extension NamesBAPI {
     ///   - url: The `url` path parameter.
     ///   - decoder: The `decoder` path parameter.
     ///   - encoder: The `encoder` path parameter.
-    ///   - error: The `error` path parameter.
+    ///   - error_: The `error` path parameter.
     ///   - indirect: The `Indirect` path parameter.
     ///   - codingKeys: The `CodingKeys` path parameter.
     ///   - options: Settings for this call, such as its timeout.
@@ -920,7 +920,7 @@ extension NamesBAPI {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -933,7 +933,7 @@ extension NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys,
             options: options
@@ -950,7 +950,7 @@ extension NamesBAPI {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions = CourierRuntime.RequestOptions()
@@ -963,7 +963,7 @@ extension NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys,
             options: options
@@ -992,6 +992,9 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = NamesBFallbacks()
     /// The header fields every request carries.
     public let headers: NamesBHeaders
 
@@ -1039,7 +1042,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e0/\(`any`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.`any`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.`any`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`any`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `protocol` and returns the decoded value with the response's status, header
@@ -1050,7 +1061,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e1/\(`protocol`)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.`protocol`, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.`protocol`, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.`protocol`, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`protocol`, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `self` and returns the decoded value with the response's status, header
@@ -1061,7 +1080,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e2/\(self_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.self_, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.self_, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.self_, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(self_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Optional` and returns the decoded value with the response's status, header
@@ -1072,7 +1099,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e3/\(optional)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.optional, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.optional, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.optional, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(optional, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `url` and returns the decoded value with the response's status, header
@@ -1083,7 +1118,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e4/\(url)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.url, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.url, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.url, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(url, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `decoder` and returns the decoded value with the response's status, header
@@ -1094,7 +1137,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e5/\(decoder)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.decoder, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.decoder, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.decoder, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(decoder, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `encoder` and returns the decoded value with the response's status, header
@@ -1105,18 +1156,34 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e6/\(encoder)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.encoder, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.encoder, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.encoder, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(encoder, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `error` and returns the decoded value with the response's status, header
     /// fields, attempts and source.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
-        var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(error)")
+        var request = CourierRuntime.RequestBuilder(.get, path: "/e7/\(error_)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.error, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.error, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.error, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(error_, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `Indirect` and returns the decoded value with the response's status, header
@@ -1127,7 +1194,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e8/\(indirect)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.indirect, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.indirect, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.indirect, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(indirect, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `CodingKeys` and returns the decoded value with the response's status, header
@@ -1138,7 +1213,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         var request = CourierRuntime.RequestBuilder(.get, path: "/e9/\(codingKeys)")
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.codingKeys, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.codingKeys, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.codingKeys, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(codingKeys, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyQuery` and returns the decoded value with the response's status, header
@@ -1151,7 +1234,7 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
         url: Swift.String?,
         decoder: Swift.String?,
         encoder: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         indirect: Swift.String?,
         codingKeys: Swift.String?,
         cursorValue: Swift.String?,
@@ -1165,12 +1248,20 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
         request.query("url", url)
         request.query("decoder", decoder)
         request.query("encoder", encoder)
-        request.query("error", error)
+        request.query("error", error_)
         request.query("Indirect", indirect)
         request.query("CodingKeys", codingKeys)
         request.query("cursorValue", cursorValue)
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.everyQuery, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.everyQuery, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyQuery, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, `protocol`, self_, optional, url, decoder, encoder, error_, indirect, codingKeys, cursorValue, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyHeader` and returns the decoded value with the response's status, header
@@ -1202,7 +1293,15 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
         request.header("Y-Indirect", yIndirect)
         request.header("Y-CodingKeys", yCodingKeys)
         request.jsonBody(body, contentType: "application/json")
-        return try await self.runtime.send(NamesBOperations.everyHeader, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.everyHeader, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyHeader, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(yAny, yProtocol, ySelf, yOptional, yUrl, yDecoder, yEncoder, yError, yIndirect, yCodingKeys, body, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
 
     /// Calls `everyPath` and returns the decoded value with the response's status, header
@@ -1215,18 +1314,157 @@ public struct NamesBClient: NamesBAPI, CourierRuntime.ServiceClient {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesBError) -> CourierRuntime.Response<Swift.Void> {
         var request = CourierRuntime.RequestBuilder(
             .get,
-            path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error)/\(indirect)/\(codingKeys)"
+            path: "/path/\(`any`)/\(`protocol`)/\(self_)/\(optional)/\(url)/\(decoder)/\(encoder)/\(error_)/\(indirect)/\(codingKeys)"
         )
         self.headers.apply(to: &request)
-        return try await self.runtime.send(NamesBOperations.everyPath, request, options: options)
+        do {
+            return try await self.runtime.send(NamesBOperations.everyPath, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.everyPath, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(`any`, `protocol`, self_, optional, url, decoder, encoder, error_, indirect, codingKeys, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
+}
+
+/// Fallbacks in code for the NamesB service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct NamesBFallbacks: Swift.Sendable {
+    /// Answers `any` when a call fails.
+    public var `any`: (
+        @Sendable (
+            _ `any`: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `protocol` when a call fails.
+    public var `protocol`: (
+        @Sendable (
+            _ `protocol`: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `self` when a call fails.
+    public var self_: (
+        @Sendable (
+            _ self_: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `Optional` when a call fails.
+    public var optional: (
+        @Sendable (
+            _ optional: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `url` when a call fails.
+    public var url: (
+        @Sendable (
+            _ url: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `decoder` when a call fails.
+    public var decoder: (
+        @Sendable (
+            _ decoder: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `encoder` when a call fails.
+    public var encoder: (
+        @Sendable (
+            _ encoder: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `error` when a call fails.
+    public var error: (
+        @Sendable (
+            _ error_: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `Indirect` when a call fails.
+    public var indirect: (
+        @Sendable (
+            _ indirect: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `CodingKeys` when a call fails.
+    public var codingKeys: (
+        @Sendable (
+            _ codingKeys: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> ValuesB
+    )?
+    /// Answers `everyQuery` when a call fails.
+    public var everyQuery: (
+        @Sendable (
+            _ `any`: Swift.String?,
+            _ `protocol`: Swift.String?,
+            _ self_: Swift.String?,
+            _ optional: Swift.String?,
+            _ url: Swift.String?,
+            _ decoder: Swift.String?,
+            _ encoder: Swift.String?,
+            _ error_: Swift.String?,
+            _ indirect: Swift.String?,
+            _ codingKeys: Swift.String?,
+            _ cursorValue: Swift.String?,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> PageB
+    )?
+    /// Answers `everyHeader` when a call fails.
+    public var everyHeader: (
+        @Sendable (
+            _ yAny: Swift.String?,
+            _ yProtocol: Swift.String?,
+            _ ySelf: Swift.String?,
+            _ yOptional: Swift.String?,
+            _ yUrl: Swift.String?,
+            _ yDecoder: Swift.String?,
+            _ yEncoder: Swift.String?,
+            _ yError: Swift.String?,
+            _ yIndirect: Swift.String?,
+            _ yCodingKeys: Swift.String?,
+            _ body: OptionalsB,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> Swift.Void
+    )?
+    /// Answers `everyPath` when a call fails.
+    public var everyPath: (
+        @Sendable (
+            _ `any`: Swift.String,
+            _ `protocol`: Swift.String,
+            _ self_: Swift.String,
+            _ optional: Swift.String,
+            _ url: Swift.String,
+            _ decoder: Swift.String,
+            _ encoder: Swift.String,
+            _ error_: Swift.String,
+            _ indirect: Swift.String,
+            _ codingKeys: Swift.String,
+            _ failure: NamesBError
+        ) async throws(NamesBError) -> Swift.Void
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.

@@ -82,11 +82,11 @@ extension CourierRuntime.MockCall where Mock == NamesBMock {
 
     /// A call of `error`.
     public static func error(
-        error: Swift.String
+        error error_: Swift.String
     ) -> Self {
         Self(
             "error",
-            .init("error", error)
+            .init("error", error_)
         )
     }
 
@@ -119,7 +119,7 @@ extension CourierRuntime.MockCall where Mock == NamesBMock {
         url: Swift.String?,
         decoder: Swift.String?,
         encoder: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         indirect: Swift.String?,
         codingKeys: Swift.String?,
         cursorValue: Swift.String?
@@ -133,7 +133,7 @@ extension CourierRuntime.MockCall where Mock == NamesBMock {
             .init("url", url),
             .init("decoder", decoder),
             .init("encoder", encoder),
-            .init("error", error),
+            .init("error", error_),
             .init("indirect", indirect),
             .init("codingKeys", codingKeys),
             .init("cursorValue", cursorValue)
@@ -179,7 +179,7 @@ extension CourierRuntime.MockCall where Mock == NamesBMock {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String
     ) -> Self {
@@ -192,7 +192,7 @@ extension CourierRuntime.MockCall where Mock == NamesBMock {
             .init("url", url),
             .init("decoder", decoder),
             .init("encoder", encoder),
-            .init("error", error),
+            .init("error", error_),
             .init("indirect", indirect),
             .init("codingKeys", codingKeys)
         )
@@ -409,17 +409,17 @@ public final class NamesBMock: NamesBAPI {
     /// Records the call and answers it with ``errorHandler``, with the metadata
     /// ``responseMetadata`` makes.
     public func errorWithResponse(
-        error: Swift.String,
+        error error_: Swift.String,
         options: CourierRuntime.RequestOptions
     ) async throws(NamesBError) -> CourierRuntime.Response<ValuesB> {
         let call = NamesBMockCall.error(
-            error: error
+            error: error_
         )
         self.recorder.record(call)
         guard let handler = self.errorHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "error")
         }
-        let value: ValuesB = try await handler(error)
+        let value: ValuesB = try await handler(error_)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
@@ -503,7 +503,7 @@ public final class NamesBMock: NamesBAPI {
         url: Swift.String?,
         decoder: Swift.String?,
         encoder: Swift.String?,
-        error: Swift.String?,
+        error error_: Swift.String?,
         indirect: Swift.String?,
         codingKeys: Swift.String?,
         cursorValue: Swift.String?,
@@ -517,7 +517,7 @@ public final class NamesBMock: NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys,
             cursorValue: cursorValue
@@ -526,7 +526,7 @@ public final class NamesBMock: NamesBAPI {
         guard let handler = self.everyQueryHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyQuery")
         }
-        let value: PageB = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys, cursorValue)
+        let value: PageB = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error_, indirect, codingKeys, cursorValue)
         return self.recorder.answer(value, to: call, status: 200)
     }
 
@@ -616,7 +616,7 @@ public final class NamesBMock: NamesBAPI {
         url: Swift.String,
         decoder: Swift.String,
         encoder: Swift.String,
-        error: Swift.String,
+        error error_: Swift.String,
         indirect: Swift.String,
         codingKeys: Swift.String,
         options: CourierRuntime.RequestOptions
@@ -629,7 +629,7 @@ public final class NamesBMock: NamesBAPI {
             url: url,
             decoder: decoder,
             encoder: encoder,
-            error: error,
+            error: error_,
             indirect: indirect,
             codingKeys: codingKeys
         )
@@ -637,7 +637,7 @@ public final class NamesBMock: NamesBAPI {
         guard let handler = self.everyPathHandler else {
             throw .unhandledInMock("NamesBMock", endpoint: "everyPath")
         }
-        let value: Swift.Void = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error, indirect, codingKeys)
+        let value: Swift.Void = try await handler(`any`, `protocol`, self_, optional, url, decoder, encoder, error_, indirect, codingKeys)
         return self.recorder.answer(value, to: call, status: 204)
     }
 }

@@ -46,6 +46,9 @@ extension Render {
                 .text("authType", "The credentials struct.") { $0.typeName(.auth) },
                 .text("headersType", "The struct of service-wide headers.") { $0.typeName(.headers) },
                 .text("operationsType", "The enum of operation descriptions.") { $0.typeName(.operations) },
+                .text("fallbacksType", "The struct of fallbacks in code, one per endpoint.") {
+                    $0.typeName(.fallbacks)
+                },
                 .object("resilienceDefaults", "The spec's `defaults` over Courier's.") { $0.resilienceDefaults },
                 .list("servers", "The named servers, the default first.") { $0.servers },
                 .flag("hasDefaultServer", "Whether the spec names a server.") { !$0.servers.isEmpty },

@@ -109,6 +109,9 @@ public struct AlertsClient: AlertsAPI, CourierRuntime.ServiceClient {
 
     /// Builds, sends and interprets the requests, with the configuration the client was created with.
     public let runtime: CourierRuntime.ServiceRuntime
+    /// Answers in code for calls that fail after their retries for want of the service, after the
+    /// spec's `fallback:` when the endpoint has one.
+    public var fallbacks = AlertsFallbacks()
 
     /// Creates a client from a complete configuration.
     public init(configuration: CourierRuntime.ClientConfiguration) {
@@ -145,8 +148,35 @@ public struct AlertsClient: AlertsAPI, CourierRuntime.ServiceClient {
         var request = CourierRuntime.RequestBuilder(.get, path: "/v1/alerts")
         request.query("region", region)
         request.query("minimumSeverity", minimumSeverity)
-        return try await self.runtime.send(AlertsOperations.activeAlerts, request, options: options)
+        do {
+            return try await self.runtime.send(AlertsOperations.activeAlerts, request, options: options)
+        } catch {
+            guard let fallback = self.fallbacks.activeAlerts, error.allowsFallback else { throw error }
+            return try await CourierRuntime.Response(
+                value: fallback(region, minimumSeverity, error),
+                metadata: .answeredInCode(after: error)
+            )
+        }
     }
+}
+
+/// Fallbacks in code for the Alerts service, one per endpoint. Set one on a client
+/// (`client.fallbacks.endpointName = { arguments…, failure in … }`) to answer the calls of that
+/// endpoint that fail after their retries for want of the service (an open circuit, a 5xx, 408 or
+/// 429, a timeout, a connection failure), after the spec's `fallback:`. Each gets the call's
+/// arguments and its failure.
+public struct AlertsFallbacks: Swift.Sendable {
+    /// Answers `activeAlerts` when a call fails.
+    public var activeAlerts: (
+        @Sendable (
+            _ region: Swift.String,
+            _ minimumSeverity: Severity?,
+            _ failure: AlertsError
+        ) async throws(AlertsError) -> [Alert]
+    )?
+
+    /// No fallbacks.
+    public init() {}
 }
 
 /// What the runtime needs to know about each endpoint, made once.
