@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CourierAsyncHTTPClient", targets: ["CourierAsyncHTTPClient"]),
         .library(name: "CourierWebSocket", targets: ["CourierWebSocket"]),
         .library(name: "CourierServiceLifecycle", targets: ["CourierServiceLifecycle"]),
+        .library(name: "CourierConfiguration", targets: ["CourierConfiguration"]),
         .library(name: "CourierRuntimeTesting", targets: ["CourierRuntimeTesting"]),
         .library(name: "CourierSpec", targets: ["CourierSpec"]),
         .library(name: "CourierGenerator", targets: ["CourierGenerator"]),
@@ -28,6 +29,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         // Product CourierServiceLifecycle: clients as services of a ServiceGroup.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Product CourierConfiguration: clients configured, and reconfigured while they run, from
+        // swift-configuration. The reloading file provider is for apps (and the tests).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "Reloading"]),
+        // Tests only: file paths for swift-configuration's file provider (already in its graph).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // TLS settings of the WebSocket transport (already in the graph through async-http-client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: the HTTP server the end-to-end tests start on 127.0.0.1.
@@ -139,6 +145,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Clients configured from swift-configuration, live.
+        .target(
+            name: "CourierConfiguration",
+            dependencies: [
+                "CourierRuntime",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
         // Test support: a Hummingbird server implementing the example services on 127.0.0.1.
         .target(
             name: "CourierTestServer",
@@ -182,8 +196,10 @@ let package = Package(
             name: "ExampleClientTests",
             dependencies: [
                 "CourierRuntime", "CourierRuntimeTesting", "CourierAsyncHTTPClient", "CourierWebSocket", "CourierTestServer",
-                "CourierServiceLifecycle",
+                "CourierServiceLifecycle", "CourierConfiguration",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // The generated code for the edge-case fixture specs: odd names, keywords, recursion, every type.

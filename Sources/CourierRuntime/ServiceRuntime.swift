@@ -12,8 +12,11 @@ import HTTPTypes
 ///
 /// A generated client holds one and shares it between its copies.
 public final class ServiceRuntime: Sendable {
-    /// The configuration every call starts from.
+    /// The configuration the client was created with. The settings a running client can change
+    /// (``settings``: the base URL, the resilience overrides, the instances) may differ since.
     public let configuration: ClientConfiguration
+    /// The settings calls start with now; each call reads them once, when it starts.
+    private let live: Locked<LiveSettings>
     let pipeline: Pipeline
     /// Reports calls and streams to the configured logger, metrics and tracer.
     let observer: CallObserver
@@ -22,7 +25,6 @@ public final class ServiceRuntime: Sendable {
     /// it is built.
     private let observing: Bool
     /// The resilience state of the server's host, found once.
-    private let hostState: ResilienceState.HostState
     /// Each credential as requests carry it, by scheme name, made once instead of on every call.
     private let appliedCredentials: [String: AppliedCredential]
     /// The service's instances, when the configuration has ``ClientConfiguration/discovery``.
@@ -134,8 +136,43 @@ public final class ServiceRuntime: Sendable {
         self.secrets = secrets
         self.observing = observing
         self.appliedCredentials = configuration.credentials.byName.mapValues(AppliedCredential.init)
-        self.hostState = state.hostState(for: configuration.server.authority)
+        self.live = Locked(
+            LiveSettings(
+                RuntimeSettings(
+                    server: configuration.server, resilience: configuration.resilience,
+                    endpointResilience: configuration.endpointResilience,
+                    instances: (configuration.discovery?.resolver as? StaticInstanceResolver)?.instances),
+                state: state))
         self.instances = instances
+    }
+
+    /// The settings new calls start with.
+    public var settings: RuntimeSettings { live.current.settings }
+
+    /// Changes the settings of the running client: calls that start afterwards use the new ones;
+    /// calls in flight finish with those they started with. The change is logged (notice).
+    ///
+    /// `instances` replaces the instances of a client whose discovery is a list
+    /// (`Discovery.instances`); a client that finds its instances through DNS keeps looking them
+    /// up, and one without discovery has none to replace.
+    public func update(_ change: (inout RuntimeSettings) -> Void) {
+        let state = configuration.resilienceState
+        let listed = instances.map { $0.discovery.resolver is StaticInstanceResolver } ?? false
+        // Read, change and replace under one lock, so that two updates at once both apply.
+        let (before, after, ignored) = live.withLock { current -> (RuntimeSettings, RuntimeSettings, Bool) in
+            let before = current.settings
+            var after = before
+            change(&after)
+            let ignored = !listed && after.instances != nil
+            if !listed { after.instances = nil }
+            current = LiveSettings(after, state: state)
+            return (before, after, ignored)
+        }
+        if ignored { observer.settingsIgnored("instances", service: configuration.server.authority) }
+        if let instances = after.instances, instances != before.instances {
+            self.instances?.replace(instances)
+        }
+        observer.settingsChanged(before.changes(to: after), service: configuration.server.authority)
     }
 
     /// How the service's instances stand, or `nil` when the client sends every call to its server.
@@ -220,18 +257,20 @@ public final class ServiceRuntime: Sendable {
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
-        let policy = effectivePolicy(for: operation, options: options)
+        let live = live.current
+        let policy = effectivePolicy(for: operation, options: options, live)
         if let problem = policy.problem {
             throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
         }
-        if let refusal = openCircuitRefusal(operation, request, policy: policy) { throw refusal }
-        let transportRequest = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
+        if let refusal = openCircuitRefusal(operation, request, policy: policy, live) { throw refusal }
+        let transportRequest = try prepare(
+            operation, request, options: options, timeout: policy.timeouts.attempt, server: live.settings.server)
         let method = transportRequest.head.method
         var pipelineRequest = PipelineRequest(
             transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
             isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), tags: operation.tags,
             secrets: secrets)
-        pipelineRequest.hostState = hostState
+        pipelineRequest.hostState = live.hostState
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         let value = try interpret(response, to: method, for: operation)
@@ -252,8 +291,9 @@ public final class ServiceRuntime: Sendable {
         lastEventID: String? = nil,
         options: RequestOptions
     ) -> EventStream<Element, Declared> {
-        var resilience = operation.resilience.applying(configuration.resilience)
-        if let endpoint = configuration.endpointResilience[operation.name] {
+        let live = live.current
+        var resilience = operation.resilience.applying(live.settings.resilience)
+        if let endpoint = live.settings.endpointResilience[operation.name] {
             resilience = resilience.applying(endpoint)
         }
         resilience = resilience.applying(options.resilience)
@@ -264,22 +304,25 @@ public final class ServiceRuntime: Sendable {
             prepared = .failure(.invalidRequest("resilience settings of '\(operation.name)': \(problem)"))
         } else {
             prepared = Result { () throws(ClientError<Declared>) in
-                try prepare(operation, request, options: options, timeout: resilience.timeouts.attempt)
+                try prepare(
+                    operation, request, options: options, timeout: resilience.timeouts.attempt,
+                    server: live.settings.server)
             }
         }
         let connector = StreamConnector(
             operation: effective, request: prepared, gate: gate, transport: configuration.transport,
-            state: configuration.resilienceState, host: hostState, observer: observer, instances: instances,
+            state: configuration.resilienceState, host: live.hostState, observer: observer, instances: instances,
             lastEventID: lastEventID)
         return EventStream(connector: connector)
     }
 
     /// The policy of one call: the spec's, then the client's, the client's for this endpoint, and the call's.
-    func effectivePolicy<Output, Declared>(for operation: Operation<Output, Declared>, options: RequestOptions)
-        -> ResiliencePolicy
-    {
-        var policy = operation.resilience.applying(configuration.resilience)
-        if let endpoint = configuration.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
+    func effectivePolicy<Output, Declared>(
+        for operation: Operation<Output, Declared>, options: RequestOptions, _ live: LiveSettings? = nil
+    ) -> ResiliencePolicy {
+        let live = live ?? self.live.current
+        var policy = operation.resilience.applying(live.settings.resilience)
+        if let endpoint = live.settings.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
         return policy.applying(options.resilience)
     }
 
@@ -289,14 +332,16 @@ public final class ServiceRuntime: Sendable {
     /// serve a stale copy instead), and a request that is otherwise valid. The call still counts
     /// toward the host's retry budget, as in the pipeline.
     private func openCircuitRefusal<Output, Declared>(
-        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, policy: ResiliencePolicy
+        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, policy: ResiliencePolicy,
+        _ live: LiveSettings
     ) -> ClientError<Declared>? {
         let breakerPolicy = policy.circuitBreaker
         guard !observing, policy.cache == nil, breakerPolicy.mode != .disabled,
-            configuration.server.problem == nil, request.problem == nil
+            live.settings.server.problem == nil, request.problem == nil
         else { return nil }
         let state = configuration.resilienceState
-        let host = configuration.server.authority
+        let hostState = live.hostState
+        let host = live.settings.server.authority
         let key = breakerPolicy.key(host: host, endpoint: operation.name)
         let breaker = breakerPolicy.scope == .host ? hostState.breaker : state.breaker(for: key)
         guard let retryIn = breaker.refusal(policy: breakerPolicy, clock: state.clock) else { return nil }
@@ -316,9 +361,10 @@ public final class ServiceRuntime: Sendable {
         _ operation: Endpoint,
         _ request: RequestBuilder,
         options: RequestOptions = RequestOptions(),
-        timeout: Duration = .seconds(10)
+        timeout: Duration = .seconds(10),
+        server: ServerURL? = nil
     ) throws(ClientError<Endpoint.Declared>) -> TransportRequest {
-        let server = configuration.server
+        let server = server ?? live.current.settings.server
         if let problem = server.problem { throw .invalidRequest("base URL \(problem)") }
         if let problem = configuration.discovery?.problem { throw .invalidRequest(problem) }
         if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
@@ -445,10 +491,12 @@ public final class ServiceRuntime: Sendable {
     private func storedResponse<Output, Declared>(
         _ operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions
     ) -> TransportResponse? {
-        let policy = effectivePolicy(for: operation, options: options)
+        let live = live.current
+        let policy = effectivePolicy(for: operation, options: options, live)
         let prepared: TransportRequest
         do {
-            prepared = try prepare(operation, request, options: options, timeout: policy.timeouts.attempt)
+            prepared = try prepare(
+                operation, request, options: options, timeout: policy.timeouts.attempt, server: live.settings.server)
         } catch {
             return nil
         }
@@ -468,7 +516,10 @@ public final class ServiceRuntime: Sendable {
         fallbackRuntimes.withLock { runtimes in
             if let runtime = runtimes[url] { return runtime }
             var configuration = configuration
+            let settings = live.current.settings
             configuration.server = url
+            configuration.resilience = settings.resilience
+            configuration.endpointResilience = settings.endpointResilience
             configuration.discovery = nil
             let runtime = ServiceRuntime(configuration: configuration)
             runtimes[url] = runtime

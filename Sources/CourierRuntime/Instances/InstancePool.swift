@@ -574,6 +574,11 @@ final class InstancePool: @unchecked Sendable {
         }
     }
 
+    /// Replaces the instances, as a look-up that found `instances` would.
+    func replace(_ instances: [ServiceInstance]) {
+        update(instances)
+    }
+
     private func update(_ instances: [ServiceInstance]) {
         var seen: Set<String> = []
         let unique = instances.filter { seen.insert($0.description).inserted }

@@ -271,6 +271,18 @@ final class CallObserver: Sendable {
             metadata: ["courier.service": "\(service)", "courier.endpoint": "\(endpoint)"])
     }
 
+    /// The running client's settings changed.
+    func settingsChanged(_ changes: String, service: String) {
+        logger?.notice("\(service): settings changed: \(changes)", metadata: ["courier.service": "\(service)"])
+    }
+
+    /// A setting was changed that this client cannot apply.
+    func settingsIgnored(_ setting: String, service: String) {
+        logger?.warning(
+            "\(service): '\(setting)' cannot change on this client (it needs discovery from a list of instances)",
+            metadata: ["courier.service": "\(service)"])
+    }
+
     /// A call failed and its fallback answered.
     func fellBack(service: String, endpoint: String, _ answer: FallbackAnswer) {
         guard !isSilent else { return }

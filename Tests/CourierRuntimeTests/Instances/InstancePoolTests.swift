@@ -237,6 +237,37 @@ struct InstancePoolTests {
         #expect(state.circuitState(for: "payments.internal") != .closed, "every instance failing")
     }
 
+    @Test("a running client's settings change: new calls go to the new instances, with the new attempts")
+    func liveSettings() async throws {
+        let transport = InstanceTransport { authority in authority == "10.0.0.3:8080" ? 503 : 200 }
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://payments.internal", transport: transport,
+                resilience: ResilienceOverrides(maxAttempts: 1),
+                resilienceState: ResilienceState(clock: clock, random: SeededRandom(seed: 3)),
+                discovery: .instances([instance(1)])))
+        #expect(runtime.settings.instances == [instance(1)])
+        #expect(await call(runtime) == nil)
+        runtime.update { settings in
+            settings.instances = [instance(3)]
+            settings.resilience.maxAttempts = 2
+        }
+        #expect(runtime.settings.instances == [instance(3)])
+        #expect(runtime.settings.resilience.maxAttempts == 2)
+        let retried = Task { await call(runtime) }
+        // Past the backoff before the second attempt.
+        while transport.authorities.current.count < 3 {
+            if clock.sleeperCount > 0 { clock.advance(by: .milliseconds(100)) }
+            await Task.yield()
+        }
+        _ = await retried.value
+        #expect(transport.authorities.current == ["10.0.0.1:8080", "10.0.0.3:8080", "10.0.0.3:8080"])
+
+        let plain = ServiceRuntime(configuration: ClientConfiguration(server: "http://payments.internal"))
+        plain.update { $0.instances = [instance(2)] }
+        #expect(plain.settings.instances == nil, "a client without a list of instances has none to replace")
+    }
+
     @Test("attempts are counted by instance; ejections and health changes by instance and state")
     func metrics() async throws {
         let metrics = TestMetrics()
