@@ -86,6 +86,45 @@ struct ConfigurationEndToEndTests {
         }
     }
 
+    @Test("a file rewritten while calls run moves a client's instances; a call in flight finishes on its instance")
+    func reloadsInstances() async throws {
+        try await withServer { first in
+            try await withServer { second in
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let file = folder.appendingPathComponent("courier.json")
+                try Self.write(["instances": [first.baseURL]], to: file)
+
+                let provider = try await ReloadingFileProvider<JSONSnapshot>(
+                    filePath: FilePath(file.path), pollInterval: .milliseconds(20))
+                let config = ConfigReader(provider: provider)
+                var configuration = ClientConfiguration(
+                    server: "http://payments.internal", transport: TransportKind.asyncHTTPClient.make(),
+                    credentials: PaymentsAuth.bearer("secret-token").credentials)
+                configuration.discovery = .instances([])
+                let payments = try PaymentsClient.configured(from: config, over: configuration)
+                let polling = Task { try await provider.run() }
+                let following = Task { try await payments.follow(config) }
+                defer {
+                    polling.cancel()
+                    following.cancel()
+                }
+
+                first.inject([.delay(.milliseconds(500))], forPathPrefix: Self.paymentPath)
+                let inFlight = Task { try await payments.deletePayment(id: Self.id) }
+                try await eventually { first.requests.count == 1 }
+                try Self.write(["instances": [second.baseURL]], to: file)
+                try await eventually { payments.runtime.settings.instances?.map(\.description) == [second.baseURL] }
+                #expect((try? await inFlight.value) != nil, "the call in flight finished on the first instance")
+
+                try await payments.deletePayment(id: Self.id)
+                #expect(second.requests.count == 1, "new calls go to the new instance")
+                #expect(first.requests.count == 1)
+            }
+        }
+    }
+
     /// The README's live configuration, verbatim but for the file's path; compiled here, and run
     /// by ``reloads()`` in the same shape.
     static func readmeExample(_ path: String) async throws {
