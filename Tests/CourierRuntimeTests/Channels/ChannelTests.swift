@@ -15,7 +15,7 @@ struct ChannelTests {
     let clock = ManualClock()
 
     func channel(
-        _ transport: ScriptedWebSocketTransport, policy: ChannelPolicy,
+        _ transport: any WebSocketTransport, policy: ChannelPolicy,
         onConnect: ChannelConnectHook<String>? = nil
     ) -> WebSocketChannel<String, Tick> {
         let state = ResilienceState(clock: clock, random: SeededRandom(seed: 3))
@@ -224,9 +224,12 @@ struct ChannelTests {
     @Test("every subscriber sees every message in order")
     func subscribersShareMessages() async throws {
         let values = Array(1...500)
-        let transport = ScriptedWebSocketTransport([.json(values.map(Tick.init), then: .close(.normalClosure))])
+        let transport = GatedTransport(
+            ScriptedWebSocketTransport([.json(values.map(Tick.init), then: .close(.normalClosure))]))
         let channel = channel(transport, policy: policy(buffer: 500))
+        // The first subscriber starts the channel; the connection opens once all three listen.
         let streams = (0..<3).map { _ in channel.messages }
+        transport.open()
         for stream in streams {
             #expect(try await stream.reduce(into: [Int]()) { $0.append($1.n) } == values)
         }
@@ -292,5 +295,24 @@ struct ChannelTests {
         ) {
             for try await _ in misconfigured.messages {}
         }
+    }
+}
+
+/// A transport whose connections open only after ``open()``, so that a test can set up every
+/// subscriber of a channel before anything arrives.
+private final class GatedTransport: WebSocketTransport {
+    let inner: ScriptedWebSocketTransport
+    private let opened = Locked(false)
+
+    init(_ inner: ScriptedWebSocketTransport) {
+        self.inner = inner
+    }
+
+    func open() { opened.withLock { $0 = true } }
+
+    func connect(_ request: WebSocketRequest, handler: some WebSocketConnectionHandler) async throws -> WebSocketClose?
+    {
+        while !opened.current { try await Task.sleep(for: .milliseconds(1)) }
+        return try await inner.connect(request, handler: handler)
     }
 }
