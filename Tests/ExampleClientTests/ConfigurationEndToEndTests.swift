@@ -24,64 +24,79 @@ struct ConfigurationEndToEndTests {
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// A configuration over AsyncHTTPClient with the payments credentials.
+    static func configuration(server: ServerURL) -> ClientConfiguration {
+        ClientConfiguration(
+            server: server, transport: TransportKind.asyncHTTPClient.make(),
+            credentials: PaymentsAuth.bearer("secret-token").credentials)
+    }
+
+    /// Runs `body` with a client configured from a JSON file (`settings` at first) that a
+    /// reloading provider polls every 20 ms and the client follows; `rewrite` replaces the file.
+    func withFollowingClient(
+        _ settings: [String: Any], over configuration: ClientConfiguration,
+        _ body: (PaymentsClient, _ rewrite: ([String: Any]) throws -> Void) async throws -> Void
+    ) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("courier.json")
+        try Self.write(settings, to: file)
+        let provider = try await ReloadingFileProvider<JSONSnapshot>(
+            filePath: FilePath(file.path), pollInterval: .milliseconds(20))
+        let config = ConfigReader(provider: provider)
+        let payments = try PaymentsClient.configured(from: config, over: configuration)
+        let polling = Task { try await provider.run() }
+        let following = Task { try await payments.follow(config) }
+        defer {
+            polling.cancel()
+            following.cancel()
+        }
+        try await body(payments) { try Self.write($0, to: file) }
+    }
+
     @Test("a file rewritten while calls run: new calls use the new server and timeout; a call in flight finishes")
     func reloads() async throws {
         try await withServer { first in
             try await withServer { second in
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let file = folder.appendingPathComponent("courier.json")
-                try Self.write(["baseURL": first.baseURL, "timeout": ["total": "20s"]], to: file)
+                let initial: [String: Any] = ["baseURL": first.baseURL, "timeout": ["total": "20s"]]
+                try await withFollowingClient(initial, over: Self.configuration(server: "http://127.0.0.1:1")) {
+                    payments, rewrite in
+                    #expect(payments.runtime.settings.server == ServerURL(first.baseURL))
+                    #expect(payments.runtime.settings.resilience.totalTimeout == .seconds(20))
 
-                let provider = try await ReloadingFileProvider<JSONSnapshot>(
-                    filePath: FilePath(file.path), pollInterval: .milliseconds(20))
-                let config = ConfigReader(provider: provider)
-                let payments = try PaymentsClient.configured(
-                    from: config,
-                    over: ClientConfiguration(
-                        server: "http://127.0.0.1:1", transport: TransportKind.asyncHTTPClient.make(),
-                        credentials: PaymentsAuth.bearer("secret-token").credentials))
-                #expect(payments.runtime.settings.server == ServerURL(first.baseURL))
-                #expect(payments.runtime.settings.resilience.totalTimeout == .seconds(20))
-                let polling = Task { try await provider.run() }
-                let following = Task { try await payments.follow(config) }
-                defer {
-                    polling.cancel()
-                    following.cancel()
-                }
+                    // A slow call starts on the first server with the 20 s timeout ...
+                    first.inject([.delay(.milliseconds(800))], forPathPrefix: Self.paymentPath)
+                    let inFlight = Task { try await payments.deletePayment(id: Self.id) }
+                    try await eventually { first.requests.count == 1 }
 
-                // A slow call starts on the first server with the 20 s timeout ...
-                first.inject([.delay(.milliseconds(800))], forPathPrefix: Self.paymentPath)
-                let inFlight = Task { try await payments.deletePayment(id: Self.id) }
-                try await eventually { first.requests.count == 1 }
+                    // ... while the file moves the client to the second server with a 300 ms timeout.
+                    try rewrite(["baseURL": second.baseURL, "timeout": ["total": "300ms"]])
+                    try await eventually { payments.runtime.settings.server == ServerURL(second.baseURL) }
+                    #expect(payments.runtime.settings.resilience.totalTimeout == .milliseconds(300))
 
-                // ... while the file moves the client to the second server with a 300 ms timeout.
-                try Self.write(["baseURL": second.baseURL, "timeout": ["total": "300ms"]], to: file)
-                try await eventually { payments.runtime.settings.server == ServerURL(second.baseURL) }
-                #expect(payments.runtime.settings.resilience.totalTimeout == .milliseconds(300))
+                    let finished = await inFlight.result
+                    #expect((try? finished.get()) != nil, "the call in flight kept its 20 s: \(finished)")
 
-                let finished = await inFlight.result
-                #expect((try? finished.get()) != nil, "the call in flight kept its 20 s: \(finished)")
-
-                try await payments.deletePayment(id: Self.id)
-                #expect(second.requests.count == 1, "new calls go to the new server")
-                #expect(first.requests.count == 1)
-
-                second.inject([.delay(.milliseconds(800))], forPathPrefix: Self.paymentPath)
-                let slow = await failure { () async throws(PaymentsError) in
                     try await payments.deletePayment(id: Self.id)
-                }
-                guard case .timeout? = slow else {
-                    Issue.record("new calls have the new 300 ms timeout; got \(String(describing: slow))")
-                    return
-                }
+                    #expect(second.requests.count == 1, "new calls go to the new server")
+                    #expect(first.requests.count == 1)
 
-                // A value that cannot be used is skipped: the client keeps its settings.
-                try Self.write(["baseURL": "not a url", "timeout": ["total": "1s"]], to: file)
-                try await Task.sleep(for: .milliseconds(200))
-                #expect(payments.runtime.settings.server == ServerURL(second.baseURL))
-                #expect(payments.runtime.settings.resilience.totalTimeout == .milliseconds(300))
+                    second.inject([.delay(.milliseconds(800))], forPathPrefix: Self.paymentPath)
+                    let slow = await failure { () async throws(PaymentsError) in
+                        try await payments.deletePayment(id: Self.id)
+                    }
+                    guard case .timeout? = slow else {
+                        Issue.record("new calls have the new 300 ms timeout; got \(String(describing: slow))")
+                        return
+                    }
+
+                    // A value that cannot be used is skipped: the client keeps its settings.
+                    try rewrite(["baseURL": "not a url", "timeout": ["total": "1s"]])
+                    try await Task.sleep(for: .milliseconds(200))
+                    #expect(payments.runtime.settings.server == ServerURL(second.baseURL))
+                    #expect(payments.runtime.settings.resilience.totalTimeout == .milliseconds(300))
+                }
             }
         }
     }
@@ -90,37 +105,21 @@ struct ConfigurationEndToEndTests {
     func reloadsInstances() async throws {
         try await withServer { first in
             try await withServer { second in
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                let file = folder.appendingPathComponent("courier.json")
-                try Self.write(["instances": [first.baseURL]], to: file)
-
-                let provider = try await ReloadingFileProvider<JSONSnapshot>(
-                    filePath: FilePath(file.path), pollInterval: .milliseconds(20))
-                let config = ConfigReader(provider: provider)
-                var configuration = ClientConfiguration(
-                    server: "http://payments.internal", transport: TransportKind.asyncHTTPClient.make(),
-                    credentials: PaymentsAuth.bearer("secret-token").credentials)
+                var configuration = Self.configuration(server: "http://payments.internal")
                 configuration.discovery = .instances([])
-                let payments = try PaymentsClient.configured(from: config, over: configuration)
-                let polling = Task { try await provider.run() }
-                let following = Task { try await payments.follow(config) }
-                defer {
-                    polling.cancel()
-                    following.cancel()
+                try await withFollowingClient(["instances": [first.baseURL]], over: configuration) {
+                    payments, rewrite in
+                    first.inject([.delay(.milliseconds(500))], forPathPrefix: Self.paymentPath)
+                    let inFlight = Task { try await payments.deletePayment(id: Self.id) }
+                    try await eventually { first.requests.count == 1 }
+                    try rewrite(["instances": [second.baseURL]])
+                    try await eventually { payments.runtime.settings.instances?.map(\.description) == [second.baseURL] }
+                    #expect((try? await inFlight.value) != nil, "the call in flight finished on the first instance")
+
+                    try await payments.deletePayment(id: Self.id)
+                    #expect(second.requests.count == 1, "new calls go to the new instance")
+                    #expect(first.requests.count == 1)
                 }
-
-                first.inject([.delay(.milliseconds(500))], forPathPrefix: Self.paymentPath)
-                let inFlight = Task { try await payments.deletePayment(id: Self.id) }
-                try await eventually { first.requests.count == 1 }
-                try Self.write(["instances": [second.baseURL]], to: file)
-                try await eventually { payments.runtime.settings.instances?.map(\.description) == [second.baseURL] }
-                #expect((try? await inFlight.value) != nil, "the call in flight finished on the first instance")
-
-                try await payments.deletePayment(id: Self.id)
-                #expect(second.requests.count == 1, "new calls go to the new instance")
-                #expect(first.requests.count == 1)
             }
         }
     }

@@ -20,61 +20,24 @@ public protocol ConstrainedValues {
     func forEachLeaf(_ body: (Leaf) throws(ConstraintViolation) -> Void) throws(ConstraintViolation)
 }
 
-extension String: ConstrainedValues {
-    /// Calls `body` with the string.
+/// A number or string: what rules check, itself its only leaf.
+public protocol ConstraintLeaf: ConstrainedValues where Leaf == Self {}
+
+extension ConstraintLeaf {
+    /// Calls `body` with the value itself.
     @inlinable
-    public func forEachLeaf(_ body: (String) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
+    public func forEachLeaf(_ body: (Self) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
         try body(self)
     }
 }
 
-extension Int: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Int) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
-
-extension Int32: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Int32) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
-
-extension Int64: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Int64) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
-
-extension Double: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Double) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
-
-extension Float: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Float) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
-
-extension Decimal: ConstrainedValues {
-    /// Calls `body` with the number.
-    @inlinable
-    public func forEachLeaf(_ body: (Decimal) throws(ConstraintViolation) -> Void) throws(ConstraintViolation) {
-        try body(self)
-    }
-}
+extension String: ConstraintLeaf {}
+extension Int: ConstraintLeaf {}
+extension Int32: ConstraintLeaf {}
+extension Int64: ConstraintLeaf {}
+extension Double: ConstraintLeaf {}
+extension Float: ConstraintLeaf {}
+extension Decimal: ConstraintLeaf {}
 
 extension Optional: ConstrainedValues where Wrapped: ConstrainedValues {
     /// Calls `body` with the wrapped value's numbers or strings; `nil` has none.
