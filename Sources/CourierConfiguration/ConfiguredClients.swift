@@ -96,20 +96,22 @@ public enum ConfigurationKeys {
 @available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *)
 extension ServiceClient {
     /// A client whose settings come from `config`, under the service's name (see
-    /// ``ConfigurationKeys``), over `configuration` (by default the spec's server and settings).
+    /// ``ConfigurationKeys``), over `configuration` (by default the spec's server, discovery and
+    /// settings). As with `fromEnvironment()`, a `baseURL` without `instances` turns the spec's
+    /// discovery off.
     public static func configured(
         from config: ConfigReader, over configuration: ClientConfiguration? = nil
     ) throws(ConfigurationError) -> Self {
-        var configuration = configuration ?? ClientConfiguration(server: service.defaultURL)
-        if configuration.discovery == nil, configuration.server == service.defaultURL {
-            configuration.discovery = service.discovery
-        }
+        var configuration =
+            configuration ?? ClientConfiguration(server: service.defaultURL, discovery: service.discovery)
         let scope = ConfigurationKeys.scope(of: service)
         let base = RuntimeSettings(
             server: configuration.server, resilience: configuration.resilience,
             endpointResilience: configuration.endpointResilience)
         let settings = try ConfigurationKeys.settings(
             from: config.scoped(to: ConfigKey(scope)).snapshot(), over: base, scope: scope)
+        // A base URL of its own names the one place to call.
+        if settings.server != base.server, settings.instances == nil { configuration.discovery = nil }
         configuration.server = settings.server
         configuration.resilience = settings.resilience
         if let instances = settings.instances {

@@ -156,6 +156,15 @@ struct ConfigurationEndToEndTests {
         #expect(settings.resilience.rateLimit == .use(RateLimitPolicy(requests: 100, per: .seconds(1))))
         #expect(settings.instances?.map(\.description) == ["http://10.0.0.1:8080", "http://10.0.0.2:8080"])
 
+        // The spec's discovery (SRV records of a headless service) stays on without a base URL …
+        let spec = try PaymentsClient.configured(from: ConfigReader(provider: InMemoryProvider(values: [:])))
+        #expect(spec.configuration.discovery != nil)
+        // … and a base URL alone turns it off, as PAYMENTS_BASE_URL does for fromEnvironment().
+        let single = try PaymentsClient.configured(
+            from: ConfigReader(provider: InMemoryProvider(values: ["payments.baseURL": "https://one.example.com"])))
+        #expect(single.configuration.discovery == nil)
+        #expect(single.runtime.settings.server == "https://one.example.com")
+
         let bad = ConfigReader(provider: InMemoryProvider(values: ["payments.retry.maxAttempts": 0]))
         #expect(throws: ConfigurationError.self) { _ = try PaymentsClient.configured(from: bad) }
         let instances = ConfigReader(provider: InMemoryProvider(values: ["payments.instances": "ftp://x"]))
