@@ -17,6 +17,8 @@ public final class ServiceRuntime: Sendable {
     public let configuration: ClientConfiguration
     /// The settings calls start with now; each call reads them once, when it starts.
     private let live: Locked<LiveSettings>
+    /// Held by ``update(_:)`` from reading the settings to replacing them.
+    private let updating = Locked(())
     let pipeline: Pipeline
     /// Reports calls and streams to the configured logger, metrics and tracer.
     let observer: CallObserver
@@ -155,23 +157,25 @@ public final class ServiceRuntime: Sendable {
     /// `instances` replaces the instances of a client whose discovery is a list
     /// (`Discovery.instances`); a client that finds its instances through DNS keeps looking them
     /// up, and one without discovery has none to replace.
+    ///
+    /// Updates run one at a time, so two at once both apply; `change` may read ``settings`` but
+    /// must not call `update` itself.
     public func update(_ change: (inout RuntimeSettings) -> Void) {
         let state = configuration.resilienceState
         let listed = instances.map { $0.discovery.resolver is StaticInstanceResolver } ?? false
-        // Read, change and replace under one lock, so that two updates at once both apply.
-        let (before, after, ignored) = live.withLock { current -> (RuntimeSettings, RuntimeSettings, Bool) in
-            let before = current.settings
+        let (before, after, ignored) = updating.withLock { _ -> (RuntimeSettings, RuntimeSettings, Bool) in
+            let before = live.current.settings
             var after = before
             change(&after)
             let ignored = !listed && after.instances != nil
             if !listed { after.instances = nil }
-            current = LiveSettings(after, state: state)
+            let next = LiveSettings(after, state: state)
+            live.withLock { $0 = next }
+            // Under the same lock, so that the pool ends with the instances of the last update.
+            if let instances = after.instances, instances != before.instances { self.instances?.replace(instances) }
             return (before, after, ignored)
         }
         if ignored { observer.settingsIgnored("instances", service: configuration.server.authority) }
-        if let instances = after.instances, instances != before.instances {
-            self.instances?.replace(instances)
-        }
         observer.settingsChanged(before.changes(to: after), service: configuration.server.authority)
     }
 
