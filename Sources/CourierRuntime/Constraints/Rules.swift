@@ -20,6 +20,20 @@ public protocol ConstrainedValues {
     func forEachLeaf(_ body: (Leaf) throws(ConstraintViolation) -> Void) throws(ConstraintViolation)
 }
 
+extension ConstrainedValues {
+    /// Calls `check` with every number or string, with `key` in front of the path of a violation.
+    @inlinable
+    func forEachLeaf(
+        under key: String, _ check: (Leaf) throws(ConstraintViolation) -> Void
+    ) throws(ConstraintViolation) {
+        do {
+            try forEachLeaf(check)
+        } catch {
+            throw error.inside(key)
+        }
+    }
+}
+
 /// A number or string: what rules check, itself its only leaf.
 public protocol ConstraintLeaf: ConstrainedValues where Leaf == Self {}
 
@@ -119,11 +133,7 @@ public struct NumberRules<Number: Comparable & Sendable>: Sendable {
     public func check<Value: ConstrainedValues>(
         _ value: Value, at key: String
     ) throws(ConstraintViolation) where Value.Leaf == Number {
-        do {
-            try value.forEachLeaf { (number: Number) throws(ConstraintViolation) in try check(number) }
-        } catch {
-            throw error.inside(key)
-        }
+        try value.forEachLeaf(under: key) { (number: Number) throws(ConstraintViolation) in try check(number) }
     }
 
     @usableFromInline
@@ -167,11 +177,7 @@ public struct TextRules: Sendable {
     public func check<Value: ConstrainedValues>(
         _ value: Value, at key: String
     ) throws(ConstraintViolation) where Value.Leaf == String {
-        do {
-            try value.forEachLeaf { (text: String) throws(ConstraintViolation) in try check(text) }
-        } catch {
-            throw error.inside(key)
-        }
+        try value.forEachLeaf(under: key) { (text: String) throws(ConstraintViolation) in try check(text) }
     }
 
     @usableFromInline
