@@ -28,6 +28,8 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     public let tags: [String]
     /// What answers when a call fails after its retries: the spec's `fallback:`.
     public let fallback: FallbackPolicy?
+    /// The endpoint's plans on the clients that call it (see ``EndpointPlan``).
+    let plans = EndpointPlans()
 
     /// Describes an endpoint.
     public init(

@@ -110,27 +110,27 @@ public final class ServiceRuntime: Sendable {
         // and metrics that go nowhere; they are left out.
         let observing = !observer.isSilent
         var stages: [any Middleware] = observing ? [ObserveCallStage(observer: observer, clock: state.clock)] : []
-        stages += [
-            CacheStage(cache: configuration.responseCache, state: state, observer: observer),
-            CoalescingStage(flights: Coalescer()),
-            RetryStage(state: state, observer: observer),
-            HedgeStage(state: state, observer: observer, latencies: LatencyWindows()),
-            CircuitBreakerStage(state: state, observer: observer),
-            RateLimitStage(state: state),
-            BulkheadStage(state: state),
-        ]
         let instances = configuration.discovery.map {
             InstancePool(
                 discovery: $0, service: configuration.server.authority, clock: state.clock, random: state.random,
                 deadlines: state.deadlines, observer: observer, transport: configuration.transport,
                 headerFields: configuration.headerFields, pathPrefix: configuration.server.pathPrefix)
         }
-        if let instances { stages.append(BalancingStage(pool: instances)) }
         stages += [
-            // The transport's own bound suffices only if nothing else runs inside the attempt.
-            AttemptTimeoutStage(
-                state: state,
-                transportEnforcesTimeout: configuration.transport.enforcesTimeout && configuration.middleware.isEmpty)
+            CacheStage(cache: configuration.responseCache, state: state, observer: observer),
+            CoalescingStage(flights: Coalescer()),
+            ResilienceStage(
+                retry: RetryStage(state: state, observer: observer),
+                hedge: HedgeStage(state: state, observer: observer, latencies: LatencyWindows()),
+                breaker: CircuitBreakerStage(state: state, observer: observer),
+                rateLimit: RateLimitStage(state: state),
+                bulkhead: BulkheadStage(state: state),
+                balancing: instances.map(BalancingStage.init(pool:)),
+                // The transport's own bound suffices only if nothing else runs inside the attempt.
+                timeout: AttemptTimeoutStage(
+                    state: state,
+                    transportEnforcesTimeout: configuration.transport.enforcesTimeout
+                        && configuration.middleware.isEmpty)),
         ]
         if observing { stages.append(ObserveAttemptStage(observer: observer, clock: state.clock)) }
         self.pipeline = Pipeline(stages: stages + configuration.middleware, transport: configuration.transport)
@@ -255,26 +255,31 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// One call through the pipeline, without its fallback.
+    /// One call through the pipeline, without its fallback. Inlined into ``send(_:_:options:)``.
+    @inline(__always)
     private func call<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
         let live = live.current
-        let policy = effectivePolicy(for: operation, options: options, live)
-        if let problem = policy.problem {
-            throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
-        }
+        let plan = plan(for: operation, method: request.method, live)
+        let context = try context(of: operation, request, options: options, plan)
+        let policy = context.policy
         if let refusal = openCircuitRefusal(operation, request, policy: policy, live) { throw refusal }
-        let transportRequest = try prepare(
-            operation, request, options: options, timeout: policy.timeouts.attempt, server: live.settings.server)
+        let server = live.settings.server
+        let transportRequest: TransportRequest
+        if let planned = try self.request(
+            from: plan, request, options: options, timeout: policy.timeouts.attempt, server: server,
+            failingAs: Declared.self)
+        {
+            transportRequest = planned
+        } else {
+            transportRequest = try prepare(
+                operation, request, options: options, timeout: policy.timeouts.attempt, server: server)
+        }
         let method = transportRequest.head.method
-        var pipelineRequest = PipelineRequest(
-            transportRequest: transportRequest, service: operation.service, endpoint: operation.name, policy: policy,
-            isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method), tags: operation.tags,
-            secrets: secrets)
-        pipelineRequest.hostState = live.hostState
+        var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
         let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
         let value = try interpret(response, to: method, for: operation)
@@ -284,6 +289,33 @@ public final class ServiceRuntime: Sendable {
             status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
             source: response.source)
         return Response(value: value, metadata: metadata)
+    }
+
+    /// The stages' context of a call: its plan's, unless the call overrides the policy or is sent
+    /// with another method than the endpoint's.
+    private func context<Output, Declared>(
+        of operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions,
+        _ plan: EndpointPlan
+    ) throws(ClientError<Declared>) -> CallContext {
+        var context = plan.context
+        if options.resilience.isEmpty {
+            if let problem = plan.policyProblem {
+                throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
+            }
+        } else {
+            let policy = plan.policy.applying(options.resilience)
+            if let problem = policy.problem {
+                throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
+            }
+            context = context.with(policy: policy)
+        }
+        if request.method != plan.method {
+            context = CallContext(
+                service: context.service, endpoint: context.endpoint, policy: context.policy,
+                isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(request.method),
+                tags: context.tags, secrets: context.secrets, hostState: context.hostState)
+        }
+        return context
     }
 
     /// The events of a streaming endpoint, connecting when iteration starts and resuming after
@@ -373,35 +405,17 @@ public final class ServiceRuntime: Sendable {
         if let problem = configuration.discovery?.problem { throw .invalidRequest(problem) }
         if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
 
-        var queryItems = request.queryItems
-        var fields = configuration.headerFields
-        for field in request.headerFields {
-            fields[field.name] = field.value
-        }
-        if let accept = operation.accept, fields[.accept] == nil {
-            fields[.accept] = accept
-        }
-        if let credential = operation.authSchemes.lazy.compactMap({ self.appliedCredentials[$0] }).first {
-            switch credential {
-            case .field(let field): fields[field.name] = field.value
-            case .queryItem(let item): queryItems.append(item)
-            case .invalid(let problem): throw .invalidRequest(problem)
-            }
-        }
-        if fields[.userAgent] == nil {
-            fields[.userAgent] = operation.userAgent
-        }
-        for field in options.headerFields {
-            fields[field.name] = field.value
-        }
-
-        var path = server.pathPrefix + request.path
-        if !queryItems.isEmpty {
-            path += "?" + queryItems.joined(separator: "&")
+        let fields: HTTPFields
+        let credentialItem: String?
+        do {
+            (fields, credentialItem) = try headerFields(
+                for: operation, request: request.headerFields, options: options.headerFields)
+        } catch {
+            throw .invalidRequest(error.message)
         }
         let head = HTTPRequest(
-            method: request.method, scheme: server.scheme, authority: server.authority, path: path,
-            headerFields: fields)
+            method: request.method, scheme: server.scheme, authority: server.authority,
+            path: Self.path(server.pathPrefix, request, credentialItem), headerFields: fields)
         var prepared = TransportRequest(
             head: head, body: request.body, timeout: timeout,
             maxResponseBodySize: configuration.maxResponseBodySize)
@@ -420,8 +434,141 @@ public final class ServiceRuntime: Sendable {
         return prepared
     }
 
+    /// The header fields of a request of `operation`: the configuration's, the request's own
+    /// (`request`), `Accept`, the credential, `User-Agent` and the call's (`options`), each later
+    /// one replacing an earlier field of the same name except that `Accept` and `User-Agent` only
+    /// fill in. A credential sent in the query is returned apart, as an encoded query item.
+    private func headerFields<Endpoint: EndpointDescription>(
+        for operation: Endpoint, request: HTTPFields, options: HTTPFields
+    ) throws(PlanProblem) -> (HTTPFields, credentialItem: String?) {
+        var fields = configuration.headerFields
+        for field in request {
+            fields[field.name] = field.value
+        }
+        if let accept = operation.accept, fields[.accept] == nil {
+            fields[.accept] = accept
+        }
+        var credentialItem: String?
+        if let credential = operation.authSchemes.lazy.compactMap({ self.appliedCredentials[$0] }).first {
+            switch credential {
+            case .field(let field): fields[field.name] = field.value
+            case .queryItem(let item): credentialItem = item
+            case .invalid(let problem): throw PlanProblem(message: problem, isCredential: true)
+            }
+        }
+        if fields[.userAgent] == nil {
+            fields[.userAgent] = operation.userAgent
+        }
+        for field in options {
+            fields[field.name] = field.value
+        }
+        return (fields, credentialItem)
+    }
+
+    /// The request target: the server's path prefix, the request's path and its query, with a
+    /// credential's query item last. Written into one buffer of the right size.
+    private static func path(_ prefix: String, _ request: RequestBuilder, _ credentialItem: String?) -> String {
+        func forEachPiece(_ body: (String) -> Void) {
+            body(prefix)
+            body(request.path)
+            var separator = "?"
+            for item in request.queryItems {
+                body(separator)
+                body(item)
+                separator = "&"
+            }
+            if let credentialItem {
+                body(separator)
+                body(credentialItem)
+            }
+        }
+        var length = 0
+        forEachPiece { length += $0.utf8.count }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var written = 0
+            forEachPiece { piece in
+                var piece = piece
+                piece.withUTF8 { bytes in
+                    let count = min(bytes.count, buffer.count - written)
+                    guard count > 0, let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+                    (target + written).initialize(from: source, count: count)
+                    written += count
+                }
+            }
+            return written
+        }
+    }
+
+    /// The plan of `operation`'s calls with `live` (made on the first of them).
+    private func plan<Output, Declared>(
+        for operation: Operation<Output, Declared>, method: HTTPRequest.Method, _ live: LiveSettings
+    ) -> EndpointPlan {
+        operation.plans.plan(for: live) {
+            let policy = effectivePolicy(for: operation, options: RequestOptions(), live)
+            let context = CallContext(
+                service: operation.service, endpoint: operation.name, policy: policy,
+                isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method),
+                tags: operation.tags, secrets: secrets, hostState: live.hostState)
+            let server = live.settings.server
+            let head: Result<HTTPRequest, PlanProblem>
+            var credentialItem: String?
+            if let problem = server.problem {
+                head = .failure(PlanProblem(message: "base URL \(problem)"))
+            } else if let problem = configuration.discovery?.problem {
+                head = .failure(PlanProblem(message: problem))
+            } else {
+                do throws(PlanProblem) {
+                    let (fields, item) = try headerFields(for: operation, request: [:], options: [:])
+                    credentialItem = item
+                    head = .success(
+                        HTTPRequest(
+                            method: method, scheme: server.scheme, authority: server.authority, path: "",
+                            headerFields: fields))
+                } catch {
+                    head = .failure(error)
+                }
+            }
+            return EndpointPlan(
+                policy: policy, context: context, method: method, head: head, credentialQueryItem: credentialItem)
+        }
+    }
+
+    /// The request of a call with `plan`, when the call brings no header fields of its own and
+    /// its body is not streamed: the plan's head with the call's path. `nil` otherwise, when the
+    /// whole head is built by ``prepare(_:_:options:timeout:server:)``.
+    private func request<Declared>(
+        from plan: EndpointPlan, _ request: RequestBuilder, options: RequestOptions, timeout: Duration,
+        server: ServerURL, failingAs: Declared.Type
+    ) throws(ClientError<Declared>) -> TransportRequest? {
+        guard request.headerFields.isEmpty, options.headerFields.isEmpty, request.streamedBody == nil else {
+            return nil
+        }
+        var head: HTTPRequest
+        switch plan.head {
+        case .success(let template):
+            head = template
+        case .failure(let problem):
+            // The same order as ``prepare(_:_:options:timeout:server:)``: the request's own problem
+            // before the credential's.
+            if problem.isCredential, let problem = request.problem {
+                throw .invalidRequest(problem, violation: request.violation)
+            }
+            throw .invalidRequest(problem.message)
+        }
+        if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
+        if head.method != request.method { head.method = request.method }
+        head.path = Self.path(server.pathPrefix, request, plan.credentialQueryItem)
+        var prepared = TransportRequest(
+            head: head, body: request.body, timeout: timeout, maxResponseBodySize: configuration.maxResponseBodySize)
+        prepared.redaction = secrets
+        return prepared
+    }
+
     // MARK: - Sending
 
+    /// Sends `request` through the pipeline; inlined into its callers, as are the calls it makes,
+    /// so that a call costs one async frame here rather than one per function.
+    @inline(__always)
     func exchange<Declared>(
         _ request: PipelineRequest,
         as declared: Declared.Type

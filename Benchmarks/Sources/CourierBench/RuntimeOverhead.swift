@@ -47,29 +47,32 @@ enum RuntimeOverhead {
             credentials: credentials, resilience: resilience, observability: observability, discovery: discovery))
     }
 
+    /// One call of a row, set up and ready to repeat.
+    typealias Call = () async throws -> Void
+
     /// Choosing an instance (p2c) among `count`, alone: a pick and its release.
-    static func choice(among count: Int, iterations: Int) async throws -> PerCall {
+    static func choice(among count: Int) -> Call {
         let balanced = client(instances: count)
-        return try await perCall(iterations: iterations) { _ = try await balanced.chooseInstance() }
+        return { _ = try await balanced.chooseInstance() }
     }
 
     /// Checking a valid body of 10 constrained fields, two of them with patterns, as a generated
     /// client does before sending it.
-    static func validation(iterations: Int) async throws -> PerCall {
+    static func validation() -> Call {
         let order = Order(
             id: "ord_8fJ2kQ9xLm", currency: "EUR", amount: 2_500, quantity: 3, note: "Leave at the door",
             tags: ["gift", "express", "fragile"], customer: "Ada Lovelace", discount: 0.1,
             metadata: ["channel": "web", "campaign": "winter"], country: "GB")
-        return try await perCall(iterations: iterations) { try order.validate() }
+        return { try order.validate() }
     }
 
     /// The same body with length checks instead of its two patterns.
-    static func plainValidation(iterations: Int) async throws -> PerCall {
+    static func plainValidation() -> Call {
         let order = PlainOrder(
             id: "ord_8fJ2kQ9xLm", currency: "EUR", amount: 2_500, quantity: 3, note: "Leave at the door",
             tags: ["gift", "express", "fragile"], customer: "Ada Lovelace", discount: 0.1,
             metadata: ["channel": "web", "campaign": "winter"], country: "GB")
-        return try await perCall(iterations: iterations) { try order.validate() }
+        return { try order.validate() }
     }
 
     static func request() -> RequestBuilder {
@@ -79,20 +82,19 @@ enum RuntimeOverhead {
     }
 
     /// Bare transport: the request the client would build, sent straight to the transport.
-    static func bare(iterations: Int) async throws -> PerCall {
+    static func bare() -> Call {
         let transport = InMemoryTransport()
         let head = HTTPRequest(method: .get, scheme: "https", authority: "api.example.com", path: "/v1/things/42?limit=20",
                                headerFields: [.authorization: "Bearer token"])
         let request = TransportRequest(head: head, timeout: .seconds(10), maxResponseBodySize: 16 << 20)
-        return try await perCall(iterations: iterations) { _ = try await transport.send(request) }
+        return { _ = try await transport.send(request) }
     }
 
     /// The full default pipeline: build, credentials, observe, cache lookup (off), deadline, retry,
     /// breaker, bulkhead, attempt timeout, transport, interpretation.
-    static func pipeline(iterations: Int, options: RequestOptions = RequestOptions(),
-                         client: ServiceRuntime = client()) async throws -> PerCall {
+    static func pipeline(options: RequestOptions = RequestOptions(), client: ServiceRuntime = client()) -> Call {
         let builder = request()
-        return try await perCall(iterations: iterations) {
+        return {
             do throws(ClientError<BenchErrors>) {
                 _ = try await client.send(operation, builder, options: options)
             } catch {
@@ -104,27 +106,49 @@ enum RuntimeOverhead {
     /// The full pipeline with the observation stages on: a logger that discards what it gets
     /// (swift-log's no-op handler), so the call and attempt spans, the task-local trace context and
     /// the metric lookups all run, as they do once any backend is configured.
-    static func observed(iterations: Int) async throws -> PerCall {
+    static func observed() -> Call {
         let logger = Logger(label: "courier-bench") { _ in SwiftLogNoOpLogHandler() }
-        return try await pipeline(iterations: iterations, client: client(observability: Observability(logger: logger)))
+        return pipeline(client: client(observability: Observability(logger: logger)))
     }
 
-    static func openCircuit(iterations: Int) async throws -> PerCall {
+    static func openCircuit() -> Call {
         let forcedOpen = ResilienceOverrides(circuitBreaker: CircuitBreakerPolicy(mode: .forcedOpen))
-        return try await pipeline(iterations: iterations, client: client(forcedOpen))
+        return pipeline(client: client(forcedOpen))
     }
 
-    static func cacheHit(iterations: Int) async throws -> PerCall {
+    static func cacheHit() async throws -> Call {
         let options = RequestOptions(cache: .use(CachePolicy(ttl: .seconds(3600))))
         let cached = client()
         _ = try await cached.send(operation, request(), options: options)
-        return try await pipeline(iterations: iterations, options: options, client: cached)
+        return pipeline(options: options, client: cached)
+    }
+
+    /// A stage measured on its own.
+    enum Stage {
+        case breaker, retry, bulkhead, rateLimit
+    }
+
+    /// A whole call with every stage switched off but `stage`: with `nil`, the baseline the stage
+    /// rows are compared with.
+    static func stage(_ stage: Stage?) -> Call {
+        var resilience = ResilienceOverrides(
+            retry: RetryPolicy(maxAttempts: 1, budget: nil), circuitBreaker: .disabled, bulkhead: .unlimited,
+            rateLimit: .off)
+        switch stage {
+        case nil: break
+        case .breaker: resilience.circuitBreaker = CircuitBreakerPolicy()
+        case .retry: resilience.retry = RetryPolicy()
+        case .bulkhead: resilience.bulkhead = BulkheadPolicy()
+        case .rateLimit:
+            resilience.rateLimit = .use(RateLimitPolicy(requests: 1_000_000_000, per: .seconds(1), burst: 1_000_000_000))
+        }
+        return pipeline(client: client(resilience))
     }
 
     /// The time and allocations per call of `body`: the fastest of five batches of
     /// `iterations / 5` calls, after a warm-up. On a shared machine the fastest batch is the one
     /// least disturbed by other work; allocations do not vary between batches.
-    private static func perCall(iterations: Int, _ body: () async throws -> Void) async throws -> PerCall {
+    static func perCall(iterations: Int, _ body: Call) async throws -> PerCall {
         for _ in 0..<min(iterations, 1000) { try await body() }
         let batch = max(iterations / 5, 1)
         var best = PerCall(nanoseconds: .infinity, allocations: 0)

@@ -3,7 +3,7 @@ import Foundation
 /// `swift run -c release --package-path Benchmarks courier-bench [--sizes 50,200,1000] [--runs 3]
 /// [--skip-openapi] [--iterations 200000] [--requests 20000]
 /// [--only generator,scale,compile,plugin,runtime,throughput,streams,channels]
-/// [--scale 100000]`
+/// [--scale 100000] [--row pipeline]`
 ///
 /// Prints one Markdown table per measurement, every figure measured in this run, side by side.
 struct Options {
@@ -16,6 +16,8 @@ struct Options {
     var only: Set<String> = Options.measurements
     /// The largest size of the scale measurement (endpoints; the other inputs scale from it).
     var scale = 100_000
+    /// `--row`: one runtime row's calls alone, for `perf record` and callgrind (see `RuntimeBenchmark`).
+    var row: String?
     static let measurements: Set<String> = [
         "generator", "scale", "compile", "runtime", "throughput", "plugin", "streams", "channels",
     ]
@@ -48,6 +50,10 @@ struct Options {
             case "--scale":
                 guard let text = rest.popFirst(), let value = Int(text), value >= 10 else { throw UsageError("--scale needs a number of at least 10") }
                 scale = value
+            case "--row":
+                guard let key = rest.popFirst() else { throw UsageError("--row needs a runtime row such as pipeline") }
+                row = key
+                only = ["runtime"]
             case "--skip-openapi":
                 compareOpenAPI = false
             default:
@@ -97,7 +103,9 @@ let work = benchmarks.appendingPathComponent(".build/bench-work")
 // their dependencies (the runtimes, the courier tool) are not what they measure, and take minutes
 // to build. Their sources are written again each run.
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-for item in try FileManager.default.contentsOfDirectory(atPath: work.path) where !["compile", "plugin"].contains(item) {
+// A single runtime row (`--row`) runs inside another run, which owns the folder.
+for item in try FileManager.default.contentsOfDirectory(atPath: work.path)
+    where options.row == nil && !["compile", "plugin"].contains(item) {
     try FileManager.default.removeItem(at: work.appendingPathComponent(item))
 }
 let log = work.appendingPathComponent("commands.log").path

@@ -9,21 +9,52 @@ struct BalancingStage: Middleware {
     let pool: InstancePool
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        var routed = request
+        let pick = try await route(&routed)
+        let response: TransportResponse
+        do {
+            response = try await next(routed)
+        } catch {
+            finish(pick, failure: error)
+            throw error
+        }
+        finish(pick, response: response)
+        return response
+    }
+
+    /// Sends `request` to an instance: the pool's choice, waiting for the first look-up when
+    /// there are no instances yet.
+    func route(_ request: inout PipelineRequest) async throws -> InstancePool.Pick {
+        if let pick = try routeNow(&request) { return pick }
         var wait = request.policy.timeouts.attempt
         if let deadline = request.deadline { wait = min(wait, deadline - pool.clock.now()) }
         let pick = try await pool.pick(avoiding: request.routing, timeout: wait)
+        route(&request, to: pick)
+        return pick
+    }
+
+    /// Sends `request` to the pool's choice when it has instances, without suspending; `nil` when
+    /// it must wait for them.
+    func routeNow(_ request: inout PipelineRequest) throws -> InstancePool.Pick? {
+        guard let pick = try pool.pickNow(avoiding: request.routing) else { return nil }
+        route(&request, to: pick)
+        return pick
+    }
+
+    private func route(_ request: inout PipelineRequest, to pick: InstancePool.Pick) {
         request.routing?.record(pick)
-        var routed = request
-        routed.transportRequest.head.scheme = pick.instance.scheme
-        routed.transportRequest.head.authority = pick.authority
-        do {
-            let response = try await next(routed)
-            pool.finish(pick, failed: response.head.status.code >= 500)
-            return response
-        } catch {
-            pool.finish(pick, failed: CircuitBreakerStage.countsAsFailure(error) ? true : nil)
-            throw error
-        }
+        request.transportRequest.head.scheme = pick.instance.scheme
+        request.transportRequest.head.authority = pick.authority
+    }
+
+    /// Tells the pool how the attempt sent to `pick` answered: a server failure counts against the instance.
+    func finish(_ pick: InstancePool.Pick, response: TransportResponse) {
+        pool.finish(pick, failed: response.head.status.code >= 500)
+    }
+
+    /// Tells the pool the attempt sent to `pick` failed with `error`.
+    func finish(_ pick: InstancePool.Pick, failure error: any Error) {
+        pool.finish(pick, failed: CircuitBreakerStage.countsAsFailure(error) ? true : nil)
     }
 }
 

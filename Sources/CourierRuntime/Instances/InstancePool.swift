@@ -135,6 +135,16 @@ final class InstancePool: @unchecked Sendable {
 
     // MARK: - Choosing
 
+    /// An instance for an attempt when the pool has one to give now (see
+    /// ``pick(avoiding:timeout:)``); `nil` when it must wait for its first instances.
+    func pickNow(avoiding tried: CallRouting?) throws -> Pick? {
+        switch choose(avoiding: tried?.tried ?? []) {
+        case .chosen(let pick): return pick
+        case .unavailable(let reason): throw TransportError(.connectionFailed, detail: reason)
+        case .waitForInstances: return nil
+        }
+    }
+
     /// An instance for an attempt that has not been to any of `tried` (when another is available),
     /// waiting up to `timeout` for the first look-up. Throws ``TransportError`` (connection failed)
     /// when no instance can take the call.

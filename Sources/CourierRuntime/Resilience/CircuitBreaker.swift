@@ -35,9 +35,7 @@ final class CircuitBreaker: @unchecked Sendable {
     private var state: State = .closed
     private var openDuration: Duration?
     private var consecutiveFailures = 0
-    private var bucketEpochs = [Int64](repeating: .min, count: CircuitBreaker.bucketCount)
-    private var bucketCalls = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
-    private var bucketFailures = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+    private var window = Window()
 
     private static let bucketCount = 10
 
@@ -74,7 +72,9 @@ final class CircuitBreaker: @unchecked Sendable {
     }
 
     /// Decides whether a call may go; an open breaker whose time has passed turns half-open.
-    func admit(policy: CircuitBreakerPolicy, now: Duration) -> (Admission, CircuitBreakerEvent?) {
+    ///
+    /// The clock is read only for an open breaker: a closed one admits every call without it.
+    func admit(policy: CircuitBreakerPolicy, clock: any ResilienceClock) -> (Admission, CircuitBreakerEvent?) {
         switch policy.mode {
         case .forcedOpen: return (.rejected(retryIn: policy.openFor), nil)
         case .disabled: return (.allowed(probe: false), nil)
@@ -85,6 +85,7 @@ final class CircuitBreaker: @unchecked Sendable {
             case .closed:
                 return (.allowed(probe: false), nil)
             case .open(let until):
+                let now = clock.now()
                 guard now >= until else { return (.rejected(retryIn: until - now), nil) }
                 state = .halfOpen(inFlight: 1, succeeded: 0)
                 return (.allowed(probe: true), CircuitBreakerEvent(key: key, from: .open, to: .halfOpen))
@@ -128,18 +129,19 @@ final class CircuitBreaker: @unchecked Sendable {
                     state = .closed
                     openDuration = nil
                     consecutiveFailures = 0
-                    resetWindow()
+                    window = Window()
                     return CircuitBreakerEvent(key: key, from: .halfOpen, to: .closed)
                 }
                 state = .halfOpen(inFlight: inFlight - 1, succeeded: succeeded + 1)
                 return nil
             case .closed:
-                count(failure: failure, policy: policy, now: now)
+                let epoch = epoch(now, policy)
+                window.count(failure: failure, epoch: epoch)
                 consecutiveFailures = failure ? consecutiveFailures + 1 : 0
                 if let limit = policy.consecutiveFailures, consecutiveFailures >= limit {
                     return open(for: policy.openFor, now: now, from: .closed)
                 }
-                let (calls, failures) = totals(policy: policy, now: now)
+                let (calls, failures) = window.totals(epoch: epoch)
                 if calls >= policy.minimumCalls, Double(failures) >= policy.failureRate * Double(calls) {
                     return open(for: policy.openFor, now: now, from: .closed)
                 }
@@ -167,47 +169,58 @@ final class CircuitBreaker: @unchecked Sendable {
         state = .open(until: now + duration)
         openDuration = duration
         consecutiveFailures = 0
-        resetWindow()
+        window = Window()
         return CircuitBreakerEvent(key: key, from: from, to: .open, openFor: duration)
     }
 
-    private func bucketWidth(_ policy: CircuitBreakerPolicy) -> Int64 {
-        max(1, Int64(policy.window.seconds * 1e9) / Int64(Self.bucketCount))
-    }
-
+    /// The bucket `now` falls in: the window's tenth it belongs to, counted from the clock's origin.
+    /// In whole nanoseconds, which cost no floating-point conversion of the durations.
     private func epoch(_ now: Duration, _ policy: CircuitBreakerPolicy) -> Int64 {
-        Int64(now.seconds * 1e9) / bucketWidth(policy)
+        let width = max(1, Self.nanoseconds(policy.window) / Int64(Self.bucketCount))
+        return Self.nanoseconds(now) / width
     }
 
-    private func count(failure: Bool, policy: CircuitBreakerPolicy, now: Duration) {
-        let current = epoch(now, policy)
-        let slot = Int(current % Int64(Self.bucketCount))
-        if bucketEpochs[slot] != current {
-            bucketEpochs[slot] = current
-            bucketCalls[slot] = 0
-            bucketFailures[slot] = 0
+    /// `duration` in nanoseconds, saturating at the bounds of `Int64` (292 years).
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return whole.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
+            ? .max : whole + attoseconds / 1_000_000_000
+    }
+}
+
+extension CircuitBreaker {
+    /// The outcomes of the last window, in ten buckets of a tenth of it each. A value, so that
+    /// the breaker reaches its buckets through one access of one property.
+    fileprivate struct Window {
+        private var epochs = [Int64](repeating: .min, count: CircuitBreaker.bucketCount)
+        private var calls = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+        private var failures = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+
+        /// Counts an outcome in the bucket of `epoch`, emptying it first if it held an older one.
+        mutating func count(failure: Bool, epoch current: Int64) {
+            let count = Int64(CircuitBreaker.bucketCount)
+            let slot = Int((current % count + count) % count)
+            if epochs[slot] != current {
+                epochs[slot] = current
+                calls[slot] = 0
+                failures[slot] = 0
+            }
+            calls[slot] += 1
+            if failure { failures[slot] += 1 }
         }
-        bucketCalls[slot] += 1
-        if failure { bucketFailures[slot] += 1 }
-    }
 
-    private func totals(policy: CircuitBreakerPolicy, now: Duration) -> (calls: Int, failures: Int) {
-        let current = epoch(now, policy)
-        var calls = 0
-        var failures = 0
-        for slot in 0..<Self.bucketCount
-        where bucketEpochs[slot] != .min && current - bucketEpochs[slot] < Int64(Self.bucketCount) {
-            calls += bucketCalls[slot]
-            failures += bucketFailures[slot]
-        }
-        return (calls, failures)
-    }
-
-    private func resetWindow() {
-        for slot in 0..<Self.bucketCount {
-            bucketEpochs[slot] = .min
-            bucketCalls[slot] = 0
-            bucketFailures[slot] = 0
+        /// The calls and failures of the buckets still in the window at `epoch`.
+        func totals(epoch current: Int64) -> (calls: Int, failures: Int) {
+            var totalCalls = 0
+            var totalFailures = 0
+            for slot in 0..<CircuitBreaker.bucketCount
+            where epochs[slot] != .min && current - epochs[slot] < Int64(CircuitBreaker.bucketCount) {
+                totalCalls += calls[slot]
+                totalFailures += failures[slot]
+            }
+            return (totalCalls, totalFailures)
         }
     }
 }

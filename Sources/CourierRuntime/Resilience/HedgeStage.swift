@@ -19,7 +19,15 @@ struct HedgeStage: ConditionalStage {
     }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        guard let hedge = request.policy.hedge, request.isIdempotent else { return try await next(request) }
+        try await run(request) { try await next($0) }
+    }
+
+    /// Sends `request` through `attempt`, and further copies of it while the earlier ones are slow
+    /// to answer, as the policy says; a request the policy does not hedge is sent once.
+    func run(
+        _ request: PipelineRequest, attempt: @escaping @Sendable (PipelineRequest) async throws -> TransportResponse
+    ) async throws -> TransportResponse {
+        guard let hedge = request.policy.hedge, request.isIdempotent else { return try await attempt(request) }
         let delay: Duration? =
             switch hedge.delay {
             case .fixed(let delay): delay
@@ -34,7 +42,7 @@ struct HedgeStage: ConditionalStage {
                 group.addTask {
                     let started = clock.now()
                     do {
-                        let response = try await next(request)
+                        let response = try await attempt(request)
                         return .answered(.success(response), took: clock.now() - started)
                     } catch {
                         return .answered(.failure(error), took: clock.now() - started)

@@ -5,38 +5,45 @@ import HTTPTypes
 public struct PipelineRequest: Sendable {
     /// The request as the transport will send it; middleware may change its header fields.
     public var transportRequest: TransportRequest
-    /// The service, as the spec names it.
-    public let service: String
-    /// The endpoint, as the spec names it.
-    public let endpoint: String
-    /// The effective policy of this call.
-    public let policy: ResiliencePolicy
-    /// Whether sending the request twice is safe: an idempotent method or an idempotency key.
-    public let isIdempotent: Bool
-    /// The endpoint's `tags:` in the spec, which select middleware made with
-    /// ``Middleware/forEndpoints(tagged:)``.
-    public let tags: [String]
+    /// What is the same for every call of an endpoint on one client (names, policy, secrets),
+    /// shared between them: copying a request from stage to stage copies one reference for it.
+    let context: CallContext
     /// The attempt number, from 1; set by the retry stage.
     public internal(set) var attempt: Int = 1
     /// When the whole call must end, on the registry's clock; set by the retry stage.
     public internal(set) var deadline: Duration?
-    /// The header fields and query items that carry secrets.
-    let secrets: SecretFields
     /// What the observation stages gather about the call; set by the call observation stage.
     var facts: Locked<CallFacts>?
-    /// The client's host state, found when the client was made; `nil` for requests made otherwise.
-    var hostState: ResilienceState.HostState?
     /// The instances the call's attempts have gone to, when the client balances over instances.
     var routing: CallRouting?
 
+    /// The service, as the spec names it.
+    public var service: String { context.service }
+    /// The endpoint, as the spec names it.
+    public var endpoint: String { context.endpoint }
+    /// The effective policy of this call.
+    public var policy: ResiliencePolicy { context.policy }
+    /// Whether sending the request twice is safe: an idempotent method or an idempotency key.
+    public var isIdempotent: Bool { context.isIdempotent }
+    /// The endpoint's `tags:` in the spec, which select middleware made with
+    /// ``Middleware/forEndpoints(tagged:)``.
+    public var tags: [String] { context.tags }
+    /// The header fields and query items that carry secrets.
+    var secrets: SecretFields { context.secrets }
+
     /// The state of the request's host without a lookup by name, when the client found it.
     var knownHost: ResilienceState.HostState? {
-        guard let hostState, hostState.host == host else { return nil }
+        guard let hostState = context.hostState, hostState.host == host else { return nil }
         return hostState
     }
 
     /// The host the request goes to, which keys per-host state.
     public var host: String { transportRequest.head.authority ?? "" }
+
+    init(transportRequest: TransportRequest, context: CallContext) {
+        self.transportRequest = transportRequest
+        self.context = context
+    }
 
     init(
         transportRequest: TransportRequest, service: String, endpoint: String, policy: ResiliencePolicy,
@@ -44,13 +51,50 @@ public struct PipelineRequest: Sendable {
         tags: [String] = [],
         secrets: SecretFields
     ) {
-        self.transportRequest = transportRequest
-        self.tags = tags
-        self.secrets = secrets
+        self.init(
+            transportRequest: transportRequest,
+            context: CallContext(
+                service: service, endpoint: endpoint, policy: policy, isIdempotent: isIdempotent, tags: tags,
+                secrets: secrets, hostState: nil))
+    }
+}
+
+/// What the stages need to know about a call that does not change from one call of an endpoint
+/// on a client to the next, unless the call overrides its policy.
+final class CallContext: Sendable {
+    /// The service, as the spec names it.
+    let service: String
+    /// The endpoint, as the spec names it.
+    let endpoint: String
+    /// The effective policy of the calls.
+    let policy: ResiliencePolicy
+    /// Whether sending a request twice is safe: an idempotent method or an idempotency key.
+    let isIdempotent: Bool
+    /// The endpoint's `tags:` in the spec.
+    let tags: [String]
+    /// The header fields and query items that carry secrets.
+    let secrets: SecretFields
+    /// The client's host state, found when the client was made; `nil` for requests made otherwise.
+    let hostState: ResilienceState.HostState?
+
+    init(
+        service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool, tags: [String],
+        secrets: SecretFields, hostState: ResilienceState.HostState?
+    ) {
         self.service = service
         self.endpoint = endpoint
         self.policy = policy
         self.isIdempotent = isIdempotent
+        self.tags = tags
+        self.secrets = secrets
+        self.hostState = hostState
+    }
+
+    /// The same context with another policy: a call's own resilience overrides.
+    func with(policy: ResiliencePolicy) -> CallContext {
+        CallContext(
+            service: service, endpoint: endpoint, policy: policy, isIdempotent: isIdempotent, tags: tags,
+            secrets: secrets, hostState: hostState)
     }
 }
 
@@ -187,6 +231,7 @@ final class Pipeline: Sendable {
         self.transport = transport
     }
 
+    @inline(__always)
     func run(_ request: PipelineRequest) async throws -> TransportResponse {
         try await PipelineNext(self, from: 0)(request)
     }

@@ -435,4 +435,10 @@ public struct ResilienceOverrides: Hashable, Sendable {
         self.cache = cache
         self.hedge = hedge
     }
+
+    /// Whether these overrides change nothing.
+    var isEmpty: Bool {
+        timeouts == nil && totalTimeout == nil && retry == nil && maxAttempts == nil && circuitBreaker == nil
+            && bulkhead == nil && rateLimit == .inherit && cache == .inherit && hedge == .inherit
+    }
 }

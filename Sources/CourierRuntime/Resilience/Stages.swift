@@ -8,6 +8,15 @@ struct RetryStage: Middleware {
     let observer: CallObserver
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        try await run(request) { try await next($0) }
+    }
+
+    /// Runs `send` for the first attempt and again for each retry the policy allows. Inlined into
+    /// its callers, so that the loop and the attempt share one async frame.
+    @inline(__always)
+    func run(
+        _ request: PipelineRequest, attempt send: (PipelineRequest) async throws -> TransportResponse
+    ) async throws -> TransportResponse {
         let policy = request.policy.retry
         let clock = state.clock
         let budget = policy.budget.map {
@@ -19,7 +28,7 @@ struct RetryStage: Middleware {
         while true {
             let outcome: Result<TransportResponse, any Error>
             do {
-                outcome = .success(try await next(attempt))
+                outcome = .success(try await send(attempt))
             } catch {
                 outcome = .failure(error)
             }
@@ -90,36 +99,67 @@ struct CircuitBreakerStage: ConditionalStage {
     func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.circuitBreaker.mode == .disabled }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        let policy = request.policy.circuitBreaker
-        if policy.mode == .disabled { return try await next(request) }
-        let key = policy.key(host: request.host, endpoint: request.endpoint)
-        let breaker =
-            policy.scope == .host ? request.knownHost?.breaker ?? state.breaker(for: key) : state.breaker(for: key)
-        let (admission, transition) = breaker.admit(policy: policy, now: state.clock.now())
-        publish(transition)
-        let probe: Bool
-        switch admission {
-        case .rejected(let retryIn): throw PipelineFailure.circuitOpen(host: key, retryIn: retryIn)
-        case .allowed(let isProbe): probe = isProbe
-        }
+        guard let admitted = try admit(request) else { return try await next(request) }
+        let response: TransportResponse
         do {
-            let response = try await next(request)
-            let failed = response.head.status.code >= 500
-            // With instances, a failure counts only when no instance is healthy: one bad instance
-            // is outlier detection's to eject, not a reason to refuse calls the others would take.
-            if failed, request.routing?.pool.hasHealthyInstance == true {
-                breaker.release(probe: probe)
-            } else {
-                publish(breaker.record(failure: failed, probe: probe, policy: policy, now: state.clock.now()))
-            }
-            return response
+            response = try await next(request)
         } catch {
-            if Self.countsAsFailure(error), request.routing?.pool.hasHealthyInstance != true {
-                publish(breaker.record(failure: true, probe: probe, policy: policy, now: state.clock.now()))
-            } else {
-                breaker.release(probe: probe)
-            }
+            record(admitted, of: request, failure: error)
             throw error
+        }
+        record(admitted, of: request, response: response)
+        return response
+    }
+
+    /// A call the breaker let through, whose outcome it must be told.
+    struct Admitted {
+        let breaker: CircuitBreaker
+        /// Whether the call is one of a half-open breaker's probes.
+        let probe: Bool
+    }
+
+    /// Asks the request's breaker whether it may go: `nil` when the policy has no breaker, and a
+    /// ``PipelineFailure/circuitOpen(host:retryIn:)`` thrown when the circuit refuses it.
+    func admit(_ request: PipelineRequest) throws -> Admitted? {
+        let policy = request.policy.circuitBreaker
+        if policy.mode == .disabled { return nil }
+        let breaker =
+            if policy.scope == .host, let known = request.knownHost {
+                known.breaker
+            } else {
+                state.breaker(for: policy.key(host: request.host, endpoint: request.endpoint))
+            }
+        let (admission, transition) = breaker.admit(policy: policy, clock: state.clock)
+        publish(transition)
+        switch admission {
+        case .rejected(let retryIn): throw PipelineFailure.circuitOpen(host: breaker.key, retryIn: retryIn)
+        case .allowed(let probe): return Admitted(breaker: breaker, probe: probe)
+        }
+    }
+
+    /// Tells the breaker how an admitted call answered: a server failure (5xx) counts against it.
+    /// With instances, a failure counts only when no instance is healthy: one bad instance is
+    /// outlier detection's to eject, not a reason to refuse calls the others would take.
+    func record(_ admitted: Admitted, of request: PipelineRequest, response: TransportResponse) {
+        let failed = response.head.status.code >= 500
+        if failed, request.routing?.pool.hasHealthyInstance == true {
+            admitted.breaker.release(probe: admitted.probe)
+        } else {
+            let policy = request.policy.circuitBreaker
+            publish(
+                admitted.breaker.record(failure: failed, probe: admitted.probe, policy: policy, now: state.clock.now()))
+        }
+    }
+
+    /// Tells the breaker that an admitted call failed with `error`, which counts against it when it
+    /// is the host's failure (``countsAsFailure(_:)``).
+    func record(_ admitted: Admitted, of request: PipelineRequest, failure error: any Error) {
+        if Self.countsAsFailure(error), request.routing?.pool.hasHealthyInstance != true {
+            let policy = request.policy.circuitBreaker
+            publish(
+                admitted.breaker.record(failure: true, probe: admitted.probe, policy: policy, now: state.clock.now()))
+        } else {
+            admitted.breaker.release(probe: admitted.probe)
         }
     }
 
@@ -147,21 +187,36 @@ struct RateLimitStage: ConditionalStage {
     func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.rateLimit == nil }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        guard let policy = request.policy.rateLimit else { return try await next(request) }
+        if let reservation = try reserve(request), reservation.wait > .zero { try await wait(for: reservation) }
+        return try await next(request)
+    }
+
+    /// A token taken from a host's bucket, to be sent after `wait`.
+    struct Reservation {
+        let bucket: TokenBucket
+        let policy: RateLimitPolicy
+        let wait: Duration
+    }
+
+    /// Takes a token for `request`, or reserves the next one: `nil` when the policy has no rate
+    /// limit, and a ``PipelineFailure/rateLimited(host:retryIn:)`` thrown when no token comes within
+    /// the policy's wait.
+    func reserve(_ request: PipelineRequest) throws -> Reservation? {
+        guard let policy = request.policy.rateLimit else { return nil }
         let bucket = request.knownHost?.bucket ?? state.bucket(for: request.host)
         switch bucket.take(policy: policy, now: state.clock.now()) {
-        case .refused(let retryIn):
-            throw PipelineFailure.rateLimited(host: request.host, retryIn: retryIn)
-        case .after(let wait):
-            if wait > .zero {
-                do {
-                    try await state.clock.sleep(for: wait)
-                } catch {
-                    bucket.giveBack(policy: policy)
-                    throw error
-                }
-            }
-            return try await next(request)
+        case .refused(let retryIn): throw PipelineFailure.rateLimited(host: request.host, retryIn: retryIn)
+        case .after(let wait): return Reservation(bucket: bucket, policy: policy, wait: wait)
+        }
+    }
+
+    /// Waits until a reserved token is due; a call cancelled while waiting gives its token back.
+    func wait(for reservation: Reservation) async throws {
+        do {
+            try await state.clock.sleep(for: reservation.wait)
+        } catch {
+            reservation.bucket.giveBack(policy: reservation.policy)
+            throw error
         }
     }
 }
@@ -173,15 +228,26 @@ struct BulkheadStage: ConditionalStage {
     func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.bulkhead.maxConcurrent == .max }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        guard let bulkhead = bulkhead(for: request) else { return try await next(request) }
+        if !bulkhead.tryAcquire(limit: request.policy.bulkhead.maxConcurrent) { try await wait(for: bulkhead, request) }
+        defer { bulkhead.release() }
+        return try await next(request)
+    }
+
+    /// The bulkhead `request` must take a permit of, or `nil` when the policy sets no limit.
+    func bulkhead(for request: PipelineRequest) -> Bulkhead? {
+        if request.policy.bulkhead.maxConcurrent == .max { return nil }
+        return request.knownHost?.bulkhead ?? state.bulkhead(for: request.host)
+    }
+
+    /// Takes a permit of a full `bulkhead`, waiting as long as the policy allows; a
+    /// ``PipelineFailure/bulkheadFull(host:limit:)`` is thrown when none comes free in time.
+    func wait(for bulkhead: Bulkhead, _ request: PipelineRequest) async throws {
         let policy = request.policy.bulkhead
-        if policy.maxConcurrent == .max { return try await next(request) }
-        let bulkhead = request.knownHost?.bulkhead ?? state.bulkhead(for: request.host)
         guard try await bulkhead.acquire(limit: policy.maxConcurrent, maxWait: policy.maxWait, clock: state.clock)
         else {
             throw PipelineFailure.bulkheadFull(host: request.host, limit: policy.maxConcurrent)
         }
-        defer { bulkhead.release() }
-        return try await next(request)
     }
 }
 
@@ -198,6 +264,32 @@ struct AttemptTimeoutStage: Middleware {
     let transportEnforcesTimeout: Bool
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        let bound = try bound(request)
+        var bounded = request
+        bounded.transportRequest.timeout = bound.limit
+        if transportEnforcesTimeout {
+            do {
+                return try await next(bounded)
+            } catch let error as TransportError where error.kind == .timedOut {
+                throw bound.failure
+            }
+        }
+        return try await timed(bounded, bound, next: next)
+    }
+
+    /// How long one attempt may take, and what its running out means.
+    struct Bound {
+        /// The attempt timeout, or what is left of the call's deadline when that is shorter.
+        let limit: Duration
+        /// ``PipelineFailure/attemptTimedOut(_:)``, or ``PipelineFailure/deadlineExceeded(_:)``
+        /// when the deadline set the limit.
+        let failure: PipelineFailure
+        /// When the limit was found, on the registry's clock.
+        let now: Duration
+    }
+
+    /// The bound of `request`'s attempt; its failure is thrown when no time is left.
+    func bound(_ request: PipelineRequest) throws -> Bound {
         let timeouts = request.policy.timeouts
         let now = state.clock.now()
         var limit = timeouts.attempt
@@ -212,24 +304,15 @@ struct AttemptTimeoutStage: Middleware {
         let failure =
             boundByDeadline ? PipelineFailure.deadlineExceeded(timeouts.total) : PipelineFailure.attemptTimedOut(limit)
         guard limit > .zero else { throw failure }
-        if transportEnforcesTimeout {
-            do {
-                // The request goes on as it came when its timeout is already the limit, as on a
-                // first attempt far from the deadline: no copy.
-                if request.transportRequest.timeout == limit { return try await next(request) }
-                var bounded = request
-                bounded.transportRequest.timeout = limit
-                return try await next(bounded)
-            } catch let error as TransportError where error.kind == .timedOut {
-                throw failure
-            }
-        }
-        var bounded = request
-        bounded.transportRequest.timeout = limit
-        let attempt = bounded
-        let operation = Self.start { try await next(attempt) }
+        return Bound(limit: limit, failure: failure, now: now)
+    }
+
+    /// Runs the attempt in a task of its own that the shared timer cancels when `bound` runs out,
+    /// for transports that do not enforce the timeout themselves.
+    func timed(_ request: PipelineRequest, _ bound: Bound, next: PipelineNext) async throws -> TransportResponse {
+        let operation = Self.start { try await next(request) }
         let expired = Locked(false)
-        let timer = state.deadlines.schedule(at: now + limit) {
+        let timer = state.deadlines.schedule(at: bound.now + bound.limit) {
             expired.withLock { $0 = true }
             operation.cancel()
         }
@@ -242,8 +325,8 @@ struct AttemptTimeoutStage: Middleware {
             }
         } catch {
             if Task.isCancelled { throw error }
-            if expired.current { throw failure }
-            if let error = error as? TransportError, error.kind == .timedOut { throw failure }
+            if expired.current { throw bound.failure }
+            if let error = error as? TransportError, error.kind == .timedOut { throw bound.failure }
             throw error
         }
     }

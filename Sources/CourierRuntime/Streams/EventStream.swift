@@ -602,7 +602,7 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
         let breakerPolicy = operation.resilience.circuitBreaker
         let key = breakerPolicy.key(host: host.host, endpoint: operation.name)
         let breaker = breakerPolicy.scope == .host ? host.breaker : state.breaker(for: key)
-        let (admission, transition) = breaker.admit(policy: breakerPolicy, now: state.clock.now())
+        let (admission, transition) = breaker.admit(policy: breakerPolicy, clock: state.clock)
         publish(transition)
         let probe: Bool
         switch admission {

@@ -15,7 +15,12 @@ struct PipelineTests {
         let runtime = ServiceRuntime(
             configuration: ClientConfiguration(
                 server: "https://a.example", transport: transport, resilienceState: ResilienceState(clock: clock)))
-        let conditional = runtime.pipeline.conditional.compactMap { $0 }
+        // The pipeline steps over cache and coalescing; the resilience stage skips the guards it runs.
+        let resilience = try #require(runtime.pipeline.stages.lazy.compactMap { $0 as? ResilienceStage }.first)
+        let guards: [any ConditionalStage] = [
+            resilience.hedge, resilience.breaker, resilience.rateLimit, resilience.bulkhead,
+        ]
+        let conditional = runtime.pipeline.conditional.compactMap { $0 } + guards
         #expect(conditional.count == 6, "cache, coalescing, hedge, breaker, rate limiter, bulkhead")
 
         let idle = ResiliencePolicy(circuitBreaker: .disabled, bulkhead: BulkheadPolicy(maxConcurrent: .max))

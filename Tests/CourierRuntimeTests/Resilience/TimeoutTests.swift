@@ -87,7 +87,7 @@ struct TimeoutTests {
             var configuration = ClientConfiguration(server: "https://a.example", transport: transport)
             configuration.middleware = middleware
             let stages = ServiceRuntime(configuration: configuration).pipeline.stages
-            return stages.lazy.compactMap { $0 as? AttemptTimeoutStage }.first?.transportEnforcesTimeout
+            return stages.lazy.compactMap { $0 as? ResilienceStage }.first?.timeout.transportEnforcesTimeout
         }
         #expect(enforced([]) == true)
         #expect(enforced([PassThrough()]) == false)

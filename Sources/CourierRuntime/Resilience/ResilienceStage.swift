@@ -1,0 +1,87 @@
+import Foundation
+
+/// Retry, hedging and the guards of each attempt (circuit breaker, rate limiter, bulkhead, the
+/// choice of an instance, the attempt timeout) as the one stage a client's pipeline runs for them.
+///
+/// Each guard is a stage of its own too (``CircuitBreakerStage``, ``RateLimitStage``,
+/// ``BulkheadStage``, ``BalancingStage``, ``AttemptTimeoutStage``), and this stage runs the same
+/// steps of theirs in the same order: what they do is unchanged. What changes is the cost. On the
+/// common path no guard suspends: a closed breaker admits and records, a bucket with a token hands
+/// it over, a bulkhead with a free permit grants it, the pool has an instance, and a transport that
+/// enforces the timeout needs only to be told it. Run as synchronous steps before and after the one
+/// call to the rest of the pipeline, they cost no async frame each; a guard suspends only when it
+/// must wait (for a token, a permit or the first instances), or runs the attempt in a task of its
+/// own when the transport leaves the timeout to the runtime.
+struct ResilienceStage: Middleware {
+    let retry: RetryStage
+    let hedge: HedgeStage
+    let breaker: CircuitBreakerStage
+    let rateLimit: RateLimitStage
+    let bulkhead: BulkheadStage
+    /// With ``ClientConfiguration/discovery``: the choice of an instance for each attempt.
+    let balancing: BalancingStage?
+    let timeout: AttemptTimeoutStage
+
+    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        try await retry.run(request) { request in
+            if hedge.passesThrough(request) { return try await attempt(request, next: next) }
+            return try await hedge.run(request) { copy in try await attempt(copy, next: next) }
+        }
+    }
+
+    /// One attempt (or one hedged copy) through the guards, outermost first, then the rest of the
+    /// pipeline. Inlined into ``intercept(_:next:)``, which then costs one async frame.
+    @inline(__always)
+    private func attempt(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        let admitted = try breaker.admit(request)
+        let response: TransportResponse
+        do {
+            response = try await limited(request, next: next)
+        } catch {
+            if let admitted { breaker.record(admitted, of: request, failure: error) }
+            throw error
+        }
+        if let admitted { breaker.record(admitted, of: request, response: response) }
+        return response
+    }
+
+    /// The attempt past the breaker: a token, a permit, an instance, then the rest of the pipeline
+    /// within the attempt's time. Inlined into ``attempt(_:next:)``.
+    @inline(__always)
+    private func limited(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        if let reservation = try rateLimit.reserve(request), reservation.wait > .zero {
+            try await rateLimit.wait(for: reservation)
+        }
+        let permits = bulkhead.bulkhead(for: request)
+        if let permits, !permits.tryAcquire(limit: request.policy.bulkhead.maxConcurrent) {
+            try await bulkhead.wait(for: permits, request)
+        }
+        defer { permits?.release() }
+
+        var attempt = request
+        var pick: InstancePool.Pick?
+        if let balancing {
+            pick = try balancing.routeNow(&attempt)
+            if pick == nil { pick = try await balancing.route(&attempt) }
+        }
+        let response: TransportResponse
+        do {
+            let bound = try timeout.bound(attempt)
+            attempt.transportRequest.timeout = bound.limit
+            if timeout.transportEnforcesTimeout {
+                do {
+                    response = try await next(attempt)
+                } catch let error as TransportError where error.kind == .timedOut {
+                    throw bound.failure
+                }
+            } else {
+                response = try await timeout.timed(attempt, bound, next: next)
+            }
+        } catch {
+            if let pick, let balancing { balancing.finish(pick, failure: error) }
+            throw error
+        }
+        if let pick, let balancing { balancing.finish(pick, response: response) }
+        return response
+    }
+}
