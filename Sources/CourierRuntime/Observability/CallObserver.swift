@@ -38,6 +38,9 @@ final class CallObserver: Sendable {
     /// ones the systems start with. The runtime then leaves the observation stages out and reports
     /// no metrics, so that calls pay nothing for observation nobody receives.
     let isSilent: Bool
+    /// Whether the metrics factory records anything: not the no-op one. Without it no metric is
+    /// looked up, and no dimension worked out.
+    let recordsMetrics: Bool
 
     init(_ observability: Observability, secrets: SecretFields) {
         logger = observability.logger
@@ -45,7 +48,8 @@ final class CallObserver: Sendable {
         tracer = observability.tracer ?? InstrumentationSystem.tracer
         self.secrets = secrets
         logsBodies = observability.logsBodies
-        isSilent = logger == nil && metrics is NOOPMetricsHandler && tracer is NoOpTracer
+        recordsMetrics = !(metrics is NOOPMetricsHandler)
+        isSilent = logger == nil && !recordsMetrics && tracer is NoOpTracer
     }
 
     /// A metric's label and dimension values; the dimension names are fixed per label. Up to
@@ -68,16 +72,24 @@ final class CallObserver: Sendable {
     }
 
     func counter(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Counter {
-        metric(counters, label, dimensions) { Counter(label: $0, dimensions: $1, factory: $2) }
+        guard recordsMetrics else { return Self.silentCounter }
+        return metric(counters, label, dimensions) { Counter(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func timer(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> CoreMetrics.Timer {
-        metric(timers, label, dimensions) { CoreMetrics.Timer(label: $0, dimensions: $1, factory: $2) }
+        guard recordsMetrics else { return Self.silentTimer }
+        return metric(timers, label, dimensions) { CoreMetrics.Timer(label: $0, dimensions: $1, factory: $2) }
     }
 
     private func gauge(_ label: String, _ dimensions: KeyValuePairs<String, String>) -> Gauge {
-        metric(gauges, label, dimensions) { Gauge(label: $0, dimensions: $1, factory: $2) }
+        guard recordsMetrics else { return Self.silentGauge }
+        return metric(gauges, label, dimensions) { Gauge(label: $0, dimensions: $1, factory: $2) }
     }
+
+    /// What a client whose metrics factory is the no-op one records into, found without a lookup.
+    private static let silentCounter = Counter(label: "", dimensions: [], factory: NOOPMetricsHandler.instance)
+    private static let silentTimer = CoreMetrics.Timer(label: "", dimensions: [], factory: NOOPMetricsHandler.instance)
+    private static let silentGauge = Gauge(label: "", dimensions: [], factory: NOOPMetricsHandler.instance)
 
     /// The metric for `label` and `dimensions` from `table`, made on first use: metric objects are
     /// made once per label and dimension values, not once per call.
@@ -159,14 +171,16 @@ final class CallObserver: Sendable {
     func attemptEnded(
         _ request: PipelineRequest, result: Result<TransportResponse, any Error>, duration: Duration, span: any Span
     ) {
-        let (address, port) = Self.addressAndPort(of: request.transportRequest.head)
-        counter(
-            "courier_attempts_total",
-            [
-                "service": request.service, "endpoint": request.endpoint, "server.address": address,
-                "server.port": port.map(String.init) ?? "", "outcome": Self.outcome(of: result),
-            ]
-        ).increment()
+        if recordsMetrics {
+            let (address, port) = Self.addressAndPort(of: request.transportRequest.head)
+            counter(
+                "courier_attempts_total",
+                [
+                    "service": request.service, "endpoint": request.endpoint, "server.address": address,
+                    "server.port": port.map(String.init) ?? "", "outcome": Self.outcome(of: result),
+                ]
+            ).increment()
+        }
         if span.isRecording {
             switch result {
             case .success(let response):
@@ -180,6 +194,7 @@ final class CallObserver: Sendable {
         }
         guard let logger, logger.logLevel <= .debug else { return }
         let head = request.transportRequest.head
+        let (address, port) = Self.addressAndPort(of: head)
         var metadata: Logger.Metadata = [
             "courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)",
             "courier.attempt": "\(request.attempt)", "courier.duration_ms": "\(Self.milliseconds(duration))",
@@ -499,7 +514,7 @@ struct ObserveCallStage: Middleware {
         let facts = Locked(CallFacts())
         observed.facts = facts
         let span = observer.tracer.startSpan(
-            request.service + "." + request.endpoint, context: InstrumentationContext.current ?? .topLevel,
+            request.context.spanName, context: InstrumentationContext.current ?? .topLevel,
             ofKind: .internal)
         defer { span.end() }
         if span.isRecording {

@@ -76,6 +76,8 @@ final class CallContext: Sendable {
     let secrets: SecretFields
     /// The client's host state, found when the client was made; `nil` for requests made otherwise.
     let hostState: ResilienceState.HostState?
+    /// `service.endpoint`: the name of the call's span.
+    let spanName: String
 
     init(
         service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool, tags: [String],
@@ -88,6 +90,7 @@ final class CallContext: Sendable {
         self.tags = tags
         self.secrets = secrets
         self.hostState = hostState
+        self.spanName = service + "." + endpoint
     }
 
     /// The same context with another policy: a call's own resilience overrides.

@@ -84,10 +84,17 @@ public struct RetryPolicy: Hashable, Sendable {
 
     /// The delay before retry number `retry` (1 for the first retry), before jitter:
     /// `min(maxBackoff, initialBackoff × multiplier^(retry - 1))`.
+    ///
+    /// Any policy gives a delay: growth past what a `Double` holds, a zero initial delay times an
+    /// infinite factor, or a maximum of centuries all end at `maxBackoff` (or zero) rather than in
+    /// an overflow.
     public func baseDelay(beforeRetry retry: Int) -> Duration {
         let seconds = initialBackoff.seconds * pow(multiplier, Double(max(0, retry - 1)))
-        let capped = min(seconds, maxBackoff.seconds)
-        return .nanoseconds(Int64((capped * 1e9).rounded()))
+        guard !seconds.isNaN, seconds > 0 else { return seconds.isNaN ? maxBackoff : .zero }
+        guard seconds < maxBackoff.seconds else { return maxBackoff }
+        // Below `maxBackoff`, itself a `Duration`, so the whole seconds fit in an `Int64`.
+        let whole = seconds.rounded(.down)
+        return .seconds(Int64(whole)) + .nanoseconds(Int64(((seconds - whole) * 1e9).rounded()))
     }
 
     /// The delay before retry number `retry`, with jitter drawn from `random`.
@@ -438,7 +445,9 @@ public struct ResilienceOverrides: Hashable, Sendable {
 
     /// Whether these overrides change nothing.
     var isEmpty: Bool {
-        timeouts == nil && totalTimeout == nil && retry == nil && maxAttempts == nil && circuitBreaker == nil
-            && bulkhead == nil && rateLimit == .inherit && cache == .inherit && hedge == .inherit
+        guard timeouts == nil, totalTimeout == nil, retry == nil, maxAttempts == nil, circuitBreaker == nil,
+            bulkhead == nil, case .inherit = rateLimit, case .inherit = cache, case .inherit = hedge
+        else { return false }
+        return true
     }
 }

@@ -23,20 +23,23 @@ struct ResilienceStage: Middleware {
     let timeout: AttemptTimeoutStage
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        try await retry.run(request) { request in
-            if hedge.passesThrough(request) { return try await attempt(request, next: next) }
-            return try await hedge.run(request) { copy in try await attempt(copy, next: next) }
+        try await retry.run(request) { request, now in
+            if hedge.passesThrough(request) { return try await attempt(request, now: now, next: next) }
+            return try await hedge.run(request) { copy in try await attempt(copy, now: nil, next: next) }
         }
     }
 
     /// One attempt (or one hedged copy) through the guards, outermost first, then the rest of the
-    /// pipeline. Inlined into ``intercept(_:next:)``, which then costs one async frame.
+    /// pipeline. Inlined into ``intercept(_:next:)``, which then costs one async frame. `now` is
+    /// the clock's reading the retry stage has just made, if it made one.
     @inline(__always)
-    private func attempt(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+    private func attempt(
+        _ request: PipelineRequest, now: Duration?, next: PipelineNext
+    ) async throws -> TransportResponse {
         let admitted = try breaker.admit(request)
         let response: TransportResponse
         do {
-            response = try await limited(request, next: next)
+            response = try await limited(request, now: now, next: next)
         } catch {
             if let admitted { breaker.record(admitted, of: request, failure: error) }
             throw error
@@ -48,13 +51,19 @@ struct ResilienceStage: Middleware {
     /// The attempt past the breaker: a token, a permit, an instance, then the rest of the pipeline
     /// within the attempt's time. Inlined into ``attempt(_:next:)``.
     @inline(__always)
-    private func limited(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+    private func limited(
+        _ request: PipelineRequest, now: Duration?, next: PipelineNext
+    ) async throws -> TransportResponse {
+        // After any wait, the attempt's time is counted from a new reading of the clock.
+        var now = now
         if let reservation = try rateLimit.reserve(request), reservation.wait > .zero {
             try await rateLimit.wait(for: reservation)
+            now = nil
         }
         let permits = bulkhead.bulkhead(for: request)
         if let permits, !permits.tryAcquire(limit: request.policy.bulkhead.maxConcurrent) {
             try await bulkhead.wait(for: permits, request)
+            now = nil
         }
         defer { permits?.release() }
 
@@ -62,11 +71,14 @@ struct ResilienceStage: Middleware {
         var pick: InstancePool.Pick?
         if let balancing {
             pick = try balancing.routeNow(&attempt)
-            if pick == nil { pick = try await balancing.route(&attempt) }
+            if pick == nil {
+                pick = try await balancing.route(&attempt)
+                now = nil
+            }
         }
         let response: TransportResponse
         do {
-            let bound = try timeout.bound(attempt)
+            let bound = try timeout.bound(attempt, now: now)
             attempt.transportRequest.timeout = bound.limit
             if timeout.transportEnforcesTimeout {
                 do {

@@ -8,14 +8,17 @@ struct RetryStage: Middleware {
     let observer: CallObserver
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        try await run(request) { try await next($0) }
+        try await run(request) { attempt, _ in try await next(attempt) }
     }
 
     /// Runs `send` for the first attempt and again for each retry the policy allows. Inlined into
     /// its callers, so that the loop and the attempt share one async frame.
+    ///
+    /// `send` is also given the clock's reading that started the deadline, on the first attempt
+    /// of a call whose deadline this stage set, so that it need not read the clock again.
     @inline(__always)
     func run(
-        _ request: PipelineRequest, attempt send: (PipelineRequest) async throws -> TransportResponse
+        _ request: PipelineRequest, attempt send: (PipelineRequest, _ now: Duration?) async throws -> TransportResponse
     ) async throws -> TransportResponse {
         let policy = request.policy.retry
         let clock = state.clock
@@ -24,11 +27,16 @@ struct RetryStage: Middleware {
         }
         if let budget { budget.bucket.recordRequest(policy: budget.policy) }
         var attempt = request
-        if attempt.deadline == nil { attempt.deadline = clock.now() + request.policy.timeouts.total }
+        var started: Duration?
+        if attempt.deadline == nil {
+            let now = clock.now()
+            attempt.deadline = now + request.policy.timeouts.total
+            started = now
+        }
         while true {
             let outcome: Result<TransportResponse, any Error>
             do {
-                outcome = .success(try await send(attempt))
+                outcome = .success(try await send(attempt, attempt.attempt == 1 ? started : nil))
             } catch {
                 outcome = .failure(error)
             }
@@ -288,10 +296,11 @@ struct AttemptTimeoutStage: Middleware {
         let now: Duration
     }
 
-    /// The bound of `request`'s attempt; its failure is thrown when no time is left.
-    func bound(_ request: PipelineRequest) throws -> Bound {
+    /// The bound of `request`'s attempt, from `now` when the caller has just read the clock; its
+    /// failure is thrown when no time is left.
+    func bound(_ request: PipelineRequest, now known: Duration? = nil) throws -> Bound {
         let timeouts = request.policy.timeouts
-        let now = state.clock.now()
+        let now = known ?? state.clock.now()
         var limit = timeouts.attempt
         var boundByDeadline = false
         if let deadline = request.deadline {

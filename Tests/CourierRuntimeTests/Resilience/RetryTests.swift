@@ -117,6 +117,25 @@ struct RetryTests {
         #expect(delay >= .milliseconds(200) && delay <= .milliseconds(400))
     }
 
+    @Test("extreme backoff settings give delays within their bounds, never an overflow")
+    func extremeBackoff() {
+        let centuries = Duration.seconds(Int64(1) << 40)
+        let huge = RetryPolicy(initialBackoff: .seconds(1), maxBackoff: centuries, multiplier: 1e300)
+        #expect(huge.baseDelay(beforeRetry: 1) == .seconds(1))
+        #expect(huge.baseDelay(beforeRetry: 2) == centuries, "1e300 s is past the maximum")
+        #expect(huge.baseDelay(beforeRetry: 50) == centuries, "past Double's range: infinity")
+        let zero = RetryPolicy(initialBackoff: .zero, maxBackoff: .seconds(5), multiplier: 1e300)
+        #expect(zero.baseDelay(beforeRetry: 40) == .seconds(5), "0 × infinity is not a number: the maximum")
+        #expect(zero.baseDelay(beforeRetry: 1) == .zero)
+        let long = RetryPolicy(initialBackoff: .seconds(1), maxBackoff: centuries, multiplier: 2)
+        #expect(
+            long.baseDelay(beforeRetry: 35) == .seconds(Int64(1) << 34), "2^34 s: more nanoseconds than an Int64 holds")
+        for retry in [1, 10, 60, Int.max] {
+            let delay = huge.delay(beforeRetry: retry, random: SeededRandom(seed: 1))
+            #expect(delay >= .zero && delay <= centuries)
+        }
+    }
+
     @Test("the per-host budget stops retries once spent, and only for that host")
     func budget() async throws {
         let clock = ManualClock()
