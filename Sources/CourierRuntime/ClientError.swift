@@ -271,3 +271,24 @@ enum OneLine {
         return result
     }
 }
+
+extension ClientError where Declared == NoDeclaredError {
+    /// The same error as an endpoint that declares `Other` throws it: the parts of a call that
+    /// come before reading the response fail without a declared error.
+    func declaring<Other: DeclaredError>(_: Other.Type) -> ClientError<Other> {
+        switch self {
+        case .declared(let impossible, _):
+            switch impossible {}
+        case .unexpectedStatus(let response): return .unexpectedStatus(response)
+        case .invalidRequest(let reason, let violation): return .invalidRequest(reason, violation: violation)
+        case .transport(let error): return .transport(error)
+        case .timeout(let limit): return .timeout(limit)
+        case .cancelled: return .cancelled
+        case .decoding(let failure): return .decoding(failure)
+        case .circuitOpen(let host, let retryIn): return .circuitOpen(host: host, retryIn: retryIn)
+        case .bulkheadFull(let host, let limit): return .bulkheadFull(host: host, limit: limit)
+        case .rateLimited(let host, let retryIn): return .rateLimited(host: host, retryIn: retryIn)
+        case .shutDown: return .shutDown
+        }
+    }
+}

@@ -7,29 +7,30 @@ import HTTPTypes
 /// Generated code creates one per endpoint, once, as a static constant.
 @_spi(Generated)
 public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
-    /// The endpoint's name in the spec, such as `getPayment`.
-    public let name: String
-    /// The spec's auth schemes this endpoint accepts, in order of preference; empty for none.
-    public let authSchemes: [String]
+    /// Everything but how responses are read: what the runtime's calls need, without generics.
+    let endpoint: EndpointInfo
     /// How a successful response becomes `Output`.
     public let output: ResponseBody<Output>
     /// The declared error statuses.
     public let errors: [ErrorRoute<Declared>]
+
+    /// The endpoint's name in the spec, such as `getPayment`.
+    public var name: String { endpoint.name }
+    /// The spec's auth schemes this endpoint accepts, in order of preference; empty for none.
+    public var authSchemes: [String] { endpoint.authSchemes }
     /// The service, as the spec names it.
-    public let service: String
+    public var service: String { endpoint.service }
     /// The endpoint's resilience settings from the spec: its `defaults` with the endpoint's overrides.
-    public let resilience: ResiliencePolicy
+    public var resilience: ResiliencePolicy { endpoint.resilience }
     /// Whether the endpoint sends an idempotency key, which makes retrying it safe whatever its method.
-    public let hasIdempotencyKey: Bool
+    public var hasIdempotencyKey: Bool { endpoint.hasIdempotencyKey }
     /// The `User-Agent` its requests carry unless the configuration or the call sets one:
     /// `Payments Courier/0.1.0`, the service and the runtime's version. Made once per endpoint.
-    public let userAgent: String
+    public var userAgent: String { endpoint.userAgent }
     /// The endpoint's `tags:`, which select middleware (``Middleware/forEndpoints(tagged:)``).
-    public let tags: [String]
+    public var tags: [String] { endpoint.tags }
     /// What answers when a call fails after its retries: the spec's `fallback:`.
-    public let fallback: FallbackPolicy?
-    /// The endpoint's plans on the clients that call it (see ``EndpointPlan``).
-    let plans = EndpointPlans()
+    public var fallback: FallbackPolicy? { endpoint.fallback }
 
     /// Describes an endpoint.
     public init(
@@ -37,16 +38,43 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
         service: String = "", resilience: ResiliencePolicy = .standard, hasIdempotencyKey: Bool = false,
         tags: [String] = [], fallback: FallbackPolicy? = nil
     ) {
-        self.tags = tags
-        self.fallback = fallback
-        self.name = name
-        self.authSchemes = authSchemes
+        self.endpoint = EndpointInfo(
+            name: name, authSchemes: authSchemes, accept: output.accept, service: service, resilience: resilience,
+            hasIdempotencyKey: hasIdempotencyKey, tags: tags, fallback: fallback)
         self.output = output
         self.errors = errors
+    }
+}
+
+/// What a call needs of its endpoint apart from how to read the responses: one per endpoint,
+/// shared by the copies of its ``Operation``, so that the runtime's calls pass it without generics.
+final class EndpointInfo: Sendable {
+    let name: String
+    let authSchemes: [String]
+    /// The media type sent in `Accept`, or `nil` for none.
+    let accept: String?
+    let service: String
+    let resilience: ResiliencePolicy
+    let hasIdempotencyKey: Bool
+    let userAgent: String
+    let tags: [String]
+    let fallback: FallbackPolicy?
+    /// The endpoint's plans on the clients that call it (see ``EndpointPlan``).
+    let plans = EndpointPlans()
+
+    init(
+        name: String, authSchemes: [String], accept: String?, service: String, resilience: ResiliencePolicy,
+        hasIdempotencyKey: Bool, tags: [String], fallback: FallbackPolicy?
+    ) {
+        self.name = name
+        self.authSchemes = authSchemes
+        self.accept = accept
         self.service = service
         self.resilience = resilience
         self.hasIdempotencyKey = hasIdempotencyKey
         self.userAgent = defaultUserAgent(service: service)
+        self.tags = tags
+        self.fallback = fallback
     }
 }
 

@@ -256,33 +256,24 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// One call through the pipeline, without its fallback. Inlined into ``send(_:_:options:)``.
+    ///
+    /// Only reading the response depends on the endpoint's output and errors; everything before it
+    /// runs in ``response(_:_:options:)``, which is not generic: a generated client's module cannot
+    /// specialize the runtime's generic functions, and unspecialized generic code looks its types'
+    /// metadata up at run time.
     @inline(__always)
     private func call<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
-        let live = live.current
-        let plan = plan(for: operation, method: request.method, live)
-        let context = try context(of: operation, request, options: options, plan)
-        let policy = context.policy
-        if let refusal = openCircuitRefusal(operation, request, policy: policy, live) { throw refusal }
-        let server = live.settings.server
-        let transportRequest: TransportRequest
-        if let planned = try self.request(
-            from: plan, request, options: options, timeout: policy.timeouts.attempt, server: server,
-            failingAs: Declared.self)
-        {
-            transportRequest = planned
-        } else {
-            transportRequest = try prepare(
-                operation, request, options: options, timeout: policy.timeouts.attempt, server: server)
+        let response: TransportResponse
+        do {
+            response = try await self.response(operation.endpoint, request, options: options)
+        } catch {
+            throw error.declaring(Declared.self)
         }
-        let method = transportRequest.head.method
-        var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
-        if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
-        let response: TransportResponse = try await exchange(pipelineRequest, as: Declared.self)
-        let value = try interpret(response, to: method, for: operation)
+        let value = try interpret(response, to: request.method, for: operation)
         let validation = options.responseValidation ?? configuration.responseValidation
         if validation != .off { try check(value, of: response, for: operation, validation) }
         let metadata = ResponseMetadata(
@@ -291,12 +282,35 @@ public final class ServiceRuntime: Sendable {
         return Response(value: value, metadata: metadata)
     }
 
+    /// The response to one call of `endpoint`: its plan, policy and request, then the pipeline.
+    private func response(
+        _ endpoint: EndpointInfo, _ request: RequestBuilder, options: RequestOptions
+    ) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
+        let live = live.current
+        let plan = plan(for: endpoint, method: request.method, live)
+        let context = try context(of: endpoint, request, options: options, plan)
+        let policy = context.policy
+        if let refusal = openCircuitRefusal(endpoint, request, policy: policy, live) { throw refusal }
+        let server = live.settings.server
+        let transportRequest: TransportRequest
+        if let planned = try self.request(
+            from: plan, request, options: options, timeout: policy.timeouts.attempt, server: server)
+        {
+            transportRequest = planned
+        } else {
+            transportRequest = try prepare(
+                endpoint, request, options: options, timeout: policy.timeouts.attempt, server: server)
+        }
+        var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
+        if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
+        return try await exchange(pipelineRequest, as: NoDeclaredError.self)
+    }
+
     /// The stages' context of a call: its plan's, unless the call overrides the policy or is sent
     /// with another method than the endpoint's.
-    private func context<Output, Declared>(
-        of operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions,
-        _ plan: EndpointPlan
-    ) throws(ClientError<Declared>) -> CallContext {
+    private func context(
+        of operation: EndpointInfo, _ request: RequestBuilder, options: RequestOptions, _ plan: EndpointPlan
+    ) throws(ClientError<NoDeclaredError>) -> CallContext {
         var context = plan.context
         if options.resilience.isEmpty {
             if let problem = plan.policyProblem {
@@ -356,6 +370,14 @@ public final class ServiceRuntime: Sendable {
     func effectivePolicy<Output, Declared>(
         for operation: Operation<Output, Declared>, options: RequestOptions, _ live: LiveSettings? = nil
     ) -> ResiliencePolicy {
+        effectivePolicy(for: operation.endpoint, options: options, live)
+    }
+
+    /// The policy of one call of `operation`: the spec's, then the client's, the client's for this
+    /// endpoint, and the call's.
+    func effectivePolicy(
+        for operation: EndpointInfo, options: RequestOptions, _ live: LiveSettings? = nil
+    ) -> ResiliencePolicy {
         let live = live ?? self.live.current
         var policy = operation.resilience.applying(live.settings.resilience)
         if let endpoint = live.settings.endpointResilience[operation.name] { policy = policy.applying(endpoint) }
@@ -367,10 +389,9 @@ public final class ServiceRuntime: Sendable {
     /// call the same way and nothing else would see it: no observation stages, no cache (which may
     /// serve a stale copy instead), and a request that is otherwise valid. The call still counts
     /// toward the host's retry budget, as in the pipeline.
-    private func openCircuitRefusal<Output, Declared>(
-        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, policy: ResiliencePolicy,
-        _ live: LiveSettings
-    ) -> ClientError<Declared>? {
+    private func openCircuitRefusal(
+        _ operation: EndpointInfo, _ request: RequestBuilder, policy: ResiliencePolicy, _ live: LiveSettings
+    ) -> ClientError<NoDeclaredError>? {
         let breakerPolicy = policy.circuitBreaker
         guard !observing, policy.cache == nil, breakerPolicy.mode != .disabled,
             live.settings.server.problem == nil, request.problem == nil
@@ -500,8 +521,8 @@ public final class ServiceRuntime: Sendable {
     }
 
     /// The plan of `operation`'s calls with `live` (made on the first of them).
-    private func plan<Output, Declared>(
-        for operation: Operation<Output, Declared>, method: HTTPRequest.Method, _ live: LiveSettings
+    private func plan(
+        for operation: EndpointInfo, method: HTTPRequest.Method, _ live: LiveSettings
     ) -> EndpointPlan {
         operation.plans.plan(for: live) {
             let policy = effectivePolicy(for: operation, options: RequestOptions(), live)
@@ -536,10 +557,10 @@ public final class ServiceRuntime: Sendable {
     /// The request of a call with `plan`, when the call brings no header fields of its own and
     /// its body is not streamed: the plan's head with the call's path. `nil` otherwise, when the
     /// whole head is built by ``prepare(_:_:options:timeout:server:)``.
-    private func request<Declared>(
+    private func request(
         from plan: EndpointPlan, _ request: RequestBuilder, options: RequestOptions, timeout: Duration,
-        server: ServerURL, failingAs: Declared.Type
-    ) throws(ClientError<Declared>) -> TransportRequest? {
+        server: ServerURL
+    ) throws(ClientError<NoDeclaredError>) -> TransportRequest? {
         guard request.headerFields.isEmpty, options.headerFields.isEmpty, request.streamedBody == nil else {
             return nil
         }
@@ -748,6 +769,10 @@ protocol EndpointDescription {
     var accept: String? { get }
     /// The `User-Agent` its requests carry unless the configuration or the call sets one.
     var userAgent: String { get }
+}
+
+extension EndpointInfo: EndpointDescription {
+    typealias Declared = NoDeclaredError
 }
 
 extension Operation: EndpointDescription {
