@@ -272,10 +272,11 @@ enum OneLine {
     }
 }
 
+@_spi(Generated)
 extension ClientError where Declared == NoDeclaredError {
     /// The same error as an endpoint that declares `Other` throws it: the parts of a call that
     /// come before reading the response fail without a declared error.
-    func declaring<Other: DeclaredError>(_: Other.Type) -> ClientError<Other> {
+    public func declaring<Other: DeclaredError>(_: Other.Type) -> ClientError<Other> {
         switch self {
         case .declared(let impossible, _):
             switch impossible {}

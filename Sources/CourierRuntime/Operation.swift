@@ -8,6 +8,7 @@ import HTTPTypes
 @_spi(Generated)
 public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
     /// Everything but how responses are read: what the runtime's calls need, without generics.
+    @usableFromInline
     let endpoint: EndpointInfo
     /// How a successful response becomes `Output`.
     public let output: ResponseBody<Output>
@@ -48,7 +49,8 @@ public struct Operation<Output: Sendable, Declared: DeclaredError>: Sendable {
 
 /// What a call needs of its endpoint apart from how to read the responses: one per endpoint,
 /// shared by the copies of its ``Operation``, so that the runtime's calls pass it without generics.
-final class EndpointInfo: Sendable {
+@_spi(Generated)
+public final class EndpointInfo: Sendable {
     let name: String
     let authSchemes: [String]
     /// The media type sent in `Accept`, or `nil` for none.

@@ -237,31 +237,71 @@ public final class ServiceRuntime: Sendable {
 
     /// Sends `request` for `operation` and returns its decoded result with the response's
     /// metadata. Generated clients call it; other code calls their methods.
+    ///
+    /// Inlinable, so that the generated client's module specializes it for the endpoint's output
+    /// and errors: unspecialized generic async code would look their metadata up and allocate
+    /// room for their values on every call. All of a call up to its response is in
+    /// ``response(_:_:options:)``, which is not generic.
     @_spi(Generated)
+    @inlinable
     public func send<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
         options: RequestOptions
     ) async throws(ClientError<Declared>) -> Response<Output> {
-        guard gate.enter() else { throw .shutDown }
-        defer { gate.leave() }
-        do {
-            return try await call(operation, request, options: options)
-        } catch {
-            guard let fallback = operation.fallback, FallbackPolicy.answers(error), !Task.isCancelled else {
-                throw error
+        guard enterCall() else { throw .shutDown }
+        defer { leaveCall() }
+        do throws(ClientError<Declared>) {
+            let response: TransportResponse
+            do {
+                response = try await self.response(operation.endpoint, request, options: options)
+            } catch {
+                throw error.declaring(Declared.self)
             }
-            return try await answer(operation, request, options: options, with: fallback, after: error)
+            return try result(of: operation, response, to: request.method, options: options)
+        } catch {
+            guard operation.fallback != nil else { throw error }
+            return try await fallingBack(operation, request, options: options, after: error)
         }
     }
 
-    /// One call through the pipeline, without its fallback. Inlined into ``send(_:_:options:)``.
-    ///
-    /// Only reading the response depends on the endpoint's output and errors; everything before it
-    /// runs in ``response(_:_:options:)``, which is not generic: a generated client's module cannot
-    /// specialize the runtime's generic functions, and unspecialized generic code looks its types'
-    /// metadata up at run time.
-    @inline(__always)
+    /// Lets a call in, unless the client is shutting down.
+    @usableFromInline
+    func enterCall() -> Bool { gate.enter() }
+
+    /// Counts a call let in by ``enterCall()`` as finished.
+    @usableFromInline
+    func leaveCall() { gate.leave() }
+
+    /// The decoded result of a call, checked against the spec's constraints as configured.
+    @_spi(Generated)
+    public func result<Output, Declared>(
+        of operation: Operation<Output, Declared>, _ response: TransportResponse, to method: HTTPRequest.Method,
+        options: RequestOptions
+    ) throws(ClientError<Declared>) -> Response<Output> {
+        let value = try interpret(response, to: method, for: operation)
+        let validation = options.responseValidation ?? configuration.responseValidation
+        if validation != .off { try check(value, of: response, for: operation, validation) }
+        let metadata = ResponseMetadata(
+            status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
+            source: response.source)
+        return Response(value: value, metadata: metadata)
+    }
+
+    /// The answer of the endpoint's fallback to a call that failed with `failure`, when the
+    /// failure allows one; otherwise `failure` again.
+    @_spi(Generated)
+    public func fallingBack<Output, Declared>(
+        _ operation: Operation<Output, Declared>, _ request: RequestBuilder, options: RequestOptions,
+        after failure: ClientError<Declared>
+    ) async throws(ClientError<Declared>) -> Response<Output> {
+        guard let fallback = operation.fallback, FallbackPolicy.answers(failure), !Task.isCancelled else {
+            throw failure
+        }
+        return try await answer(operation, request, options: options, with: fallback, after: failure)
+    }
+
+    /// One call through the pipeline, without its fallback: a fallback's call to its own server.
     private func call<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
@@ -273,17 +313,12 @@ public final class ServiceRuntime: Sendable {
         } catch {
             throw error.declaring(Declared.self)
         }
-        let value = try interpret(response, to: request.method, for: operation)
-        let validation = options.responseValidation ?? configuration.responseValidation
-        if validation != .off { try check(value, of: response, for: operation, validation) }
-        let metadata = ResponseMetadata(
-            status: response.head.status, headerFields: response.head.headerFields, attempts: response.attempts,
-            source: response.source)
-        return Response(value: value, metadata: metadata)
+        return try result(of: operation, response, to: request.method, options: options)
     }
 
     /// The response to one call of `endpoint`: its plan, policy and request, then the pipeline.
-    private func response(
+    @_spi(Generated)
+    public func response(
         _ endpoint: EndpointInfo, _ request: RequestBuilder, options: RequestOptions
     ) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
         let live = live.current

@@ -24,9 +24,12 @@ public struct ChannelOperation<Outgoing: Encodable & Sendable, Incoming: Decodab
     }
 }
 
-/// A channel's handshake declares no errors; this stands for them where the request builder asks.
-enum NoDeclaredError: DeclaredError {
-    var name: String {
+/// The errors of what declares none: a channel's handshake, and the part of a call that comes
+/// before its response is read. It has no cases.
+@_spi(Generated)
+public enum NoDeclaredError: DeclaredError {
+    /// Never asked: there is no value to name.
+    public var name: String {
         switch self {}
     }
 }

@@ -62,13 +62,16 @@ public struct Observability: Sendable {
 
 /// The header fields and query items that carry secrets: redacted wherever a request is described,
 /// and (for credentials) part of a cached response's key.
-struct SecretFields: Sendable {
+///
+/// Made once per client and referenced by each of its requests: a class, so that copying a
+/// request copies one reference for it rather than three sets.
+final class SecretFields: Sendable {
     /// Fields that say who the caller is.
-    var credentialHeaders: Set<HTTPField.Name>
+    let credentialHeaders: Set<HTTPField.Name>
     /// Fields never written out: the credentials, `Set-Cookie` and the configured ones.
-    var redactedHeaders: Set<HTTPField.Name>
+    let redactedHeaders: Set<HTTPField.Name>
     /// Query items never written out: API keys sent in the query.
-    var redactedQueryItems: Set<String>
+    let redactedQueryItems: Set<String>
 
     init(credentials: Credentials, redacting extra: Set<HTTPField.Name>) {
         var headers: Set<HTTPField.Name> = [.authorization, .proxyAuthorization, .cookie]

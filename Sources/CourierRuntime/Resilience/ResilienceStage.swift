@@ -67,27 +67,28 @@ struct ResilienceStage: Middleware {
         }
         defer { permits?.release() }
 
-        var attempt = request
+        // The request is copied only to change it: to route it to an instance, or to bound it by
+        // less than its attempt timeout (near the deadline).
+        var routed: PipelineRequest?
         var pick: InstancePool.Pick?
         if let balancing {
+            var attempt = request
             pick = try balancing.routeNow(&attempt)
             if pick == nil {
                 pick = try await balancing.route(&attempt)
                 now = nil
             }
+            routed = attempt
         }
         let response: TransportResponse
         do {
-            let bound = try timeout.bound(attempt, now: now)
-            attempt.transportRequest.timeout = bound.limit
-            if timeout.transportEnforcesTimeout {
-                do {
-                    response = try await next(attempt)
-                } catch let error as TransportError where error.kind == .timedOut {
-                    throw bound.failure
-                }
+            let bound = try timeout.bound(request, now: now)
+            if routed == nil, request.transportRequest.timeout == bound.limit {
+                response = try await transmit(request, within: bound, next: next)
             } else {
-                response = try await timeout.timed(attempt, bound, next: next)
+                var attempt = routed ?? request
+                attempt.transportRequest.timeout = bound.limit
+                response = try await transmit(attempt, within: bound, next: next)
             }
         } catch {
             if let pick, let balancing { balancing.finish(pick, failure: error) }
@@ -95,5 +96,19 @@ struct ResilienceStage: Middleware {
         }
         if let pick, let balancing { balancing.finish(pick, response: response) }
         return response
+    }
+
+    /// The rest of the pipeline within `bound`: left to a transport that enforces it, or run in a
+    /// task the runtime's timer cancels.
+    @inline(__always)
+    private func transmit(
+        _ request: PipelineRequest, within bound: AttemptTimeoutStage.Bound, next: PipelineNext
+    ) async throws -> TransportResponse {
+        guard timeout.transportEnforcesTimeout else { return try await timeout.timed(request, bound, next: next) }
+        do {
+            return try await next(request)
+        } catch let error as TransportError where error.kind == .timedOut {
+            throw bound.failure
+        }
     }
 }
