@@ -89,7 +89,12 @@ public struct ClientConfiguration: Sendable {
 /// Settings for one call, overriding the client's.
 public struct RequestOptions: Sendable {
     /// Changes to the resilience settings for this call; they win over the client's and the spec's.
-    public var resilience: ResilienceOverrides
+    public var resilience: ResilienceOverrides {
+        didSet { overridesResilience = !resilience.isEmpty }
+    }
+    /// Whether ``resilience`` changes anything, kept as it changes: most calls override nothing,
+    /// and a call asks this before anything else.
+    private(set) var overridesResilience = false
     /// Header fields added to this request; they replace fields of the same name.
     public var headerFields: HTTPFields
     /// Whether this call's response is checked against the spec's constraints; `nil` keeps the
@@ -120,6 +125,7 @@ public struct RequestOptions: Sendable {
         self.responseValidation = responseValidation
         if let timeout { self.resilience.totalTimeout = timeout }
         if cache != .inherit { self.resilience.cache = cache }
+        overridesResilience = !self.resilience.isEmpty
     }
 }
 

@@ -276,6 +276,7 @@ enum OneLine {
 extension ClientError where Declared == NoDeclaredError {
     /// The same error as an endpoint that declares `Other` throws it: the parts of a call that
     /// come before reading the response fail without a declared error.
+    @inlinable
     public func declaring<Other: DeclaredError>(_: Other.Type) -> ClientError<Other> {
         switch self {
         case .declared(let impossible, _):

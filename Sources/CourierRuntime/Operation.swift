@@ -61,6 +61,9 @@ public final class EndpointInfo: Sendable {
     let userAgent: String
     let tags: [String]
     let fallback: FallbackPolicy?
+    /// Whether ``fallback`` is set, read where a call fails without copying the policy.
+    @usableFromInline
+    let hasFallback: Bool
     /// The endpoint's plans on the clients that call it (see ``EndpointPlan``).
     let plans = EndpointPlans()
 
@@ -77,6 +80,7 @@ public final class EndpointInfo: Sendable {
         self.userAgent = defaultUserAgent(service: service)
         self.tags = tags
         self.fallback = fallback
+        self.hasFallback = fallback != nil
     }
 }
 

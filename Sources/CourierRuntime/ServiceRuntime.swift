@@ -260,7 +260,7 @@ public final class ServiceRuntime: Sendable {
             }
             return try result(of: operation, response, to: request.method, options: options)
         } catch {
-            guard operation.fallback != nil else { throw error }
+            guard operation.endpoint.hasFallback else { throw error }
             return try await fallingBack(operation, request, options: options, after: error)
         }
     }
@@ -324,17 +324,14 @@ public final class ServiceRuntime: Sendable {
         let live = live.current
         let plan = plan(for: endpoint, method: request.method, live)
         let context = try context(of: endpoint, request, options: options, plan)
-        let policy = context.policy
-        if let refusal = openCircuitRefusal(endpoint, request, policy: policy, live) { throw refusal }
+        if let refusal = openCircuitRefusal(endpoint, request, context: context, live) { throw refusal }
         let server = live.settings.server
+        let timeout = context.policy.timeouts.attempt
         let transportRequest: TransportRequest
-        if let planned = try self.request(
-            from: plan, request, options: options, timeout: policy.timeouts.attempt, server: server)
-        {
+        if let planned = try self.request(from: plan, request, options: options, timeout: timeout, server: server) {
             transportRequest = planned
         } else {
-            transportRequest = try prepare(
-                endpoint, request, options: options, timeout: policy.timeouts.attempt, server: server)
+            transportRequest = try prepare(endpoint, request, options: options, timeout: timeout, server: server)
         }
         var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
@@ -347,7 +344,7 @@ public final class ServiceRuntime: Sendable {
         of operation: EndpointInfo, _ request: RequestBuilder, options: RequestOptions, _ plan: EndpointPlan
     ) throws(ClientError<NoDeclaredError>) -> CallContext {
         var context = plan.context
-        if options.resilience.isEmpty {
+        if !options.overridesResilience {
             if let problem = plan.policyProblem {
                 throw .invalidRequest("resilience settings of '\(operation.name)': \(problem)")
             }
@@ -425,20 +422,21 @@ public final class ServiceRuntime: Sendable {
     /// serve a stale copy instead), and a request that is otherwise valid. The call still counts
     /// toward the host's retry budget, as in the pipeline.
     private func openCircuitRefusal(
-        _ operation: EndpointInfo, _ request: RequestBuilder, policy: ResiliencePolicy, _ live: LiveSettings
+        _ operation: EndpointInfo, _ request: RequestBuilder, context: CallContext, _ live: LiveSettings
     ) -> ClientError<NoDeclaredError>? {
-        let breakerPolicy = policy.circuitBreaker
-        guard !observing, policy.cache == nil, breakerPolicy.mode != .disabled,
+        let breakerPolicy = context.policy.circuitBreaker
+        guard !observing, context.policy.cache == nil, breakerPolicy.mode != .disabled,
             live.settings.server.problem == nil, request.problem == nil
         else { return nil }
         let state = configuration.resilienceState
         let hostState = live.hostState
-        let host = live.settings.server.authority
-        let key = breakerPolicy.key(host: host, endpoint: operation.name)
-        let breaker = breakerPolicy.scope == .host ? hostState.breaker : state.breaker(for: key)
+        let breaker =
+            breakerPolicy.scope == .host
+            ? hostState.breaker
+            : state.breaker(for: breakerPolicy.key(host: live.settings.server.authority, endpoint: operation.name))
         guard let retryIn = breaker.refusal(policy: breakerPolicy, clock: state.clock) else { return nil }
-        if let budget = policy.retry.budget { hostState.budget.recordRequest(policy: budget) }
-        return .circuitOpen(host: key, retryIn: retryIn)
+        if let budget = context.policy.retry.budget { hostState.budget.recordRequest(policy: budget) }
+        return .circuitOpen(host: breaker.key, retryIn: retryIn)
     }
 
     /// Methods whose requests may be sent twice without changing the outcome (RFC 9110 §9.2.2).

@@ -24,6 +24,26 @@ struct ResilienceConfigurationTests {
                 == Timeouts(total: .seconds(20), attempt: .seconds(10)))
     }
 
+    @Test("a call's options know whether they override anything, through every way of changing them")
+    func optionsOverride() {
+        var options = RequestOptions()
+        #expect(!options.overridesResilience)
+        options.resilience.maxAttempts = 1
+        #expect(options.overridesResilience)
+        options.resilience.maxAttempts = nil
+        #expect(!options.overridesResilience)
+        options.timeout = .seconds(1)
+        #expect(options.overridesResilience)
+        options.timeout = nil
+        options.cache = .off
+        #expect(options.overridesResilience)
+        options.resilience = ResilienceOverrides()
+        #expect(!options.overridesResilience)
+        #expect(RequestOptions(resilience: ResilienceOverrides(hedge: .off)).overridesResilience)
+        #expect(RequestOptions(timeout: .seconds(2)).overridesResilience)
+        #expect(!RequestOptions(headerFields: [.accept: "text/plain"]).overridesResilience)
+    }
+
     @Test("invalid combinations are refused with a message before anything is sent")
     func invalid() async {
         #expect(
