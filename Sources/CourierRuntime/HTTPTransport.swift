@@ -111,8 +111,10 @@ public struct TransportResponse: Sendable {
     public var body: Data
     /// How many requests the call had sent when this response answered it; set by the retry
     /// stage, and 0 for a copy the cache served without a request.
+    @usableFromInline
     var attempts = 1
     /// Where the response came from; the cache stage marks the copies it serves.
+    @usableFromInline
     var source = ResponseSource.network
 
     /// Creates a response.

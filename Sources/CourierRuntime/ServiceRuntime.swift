@@ -274,7 +274,9 @@ public final class ServiceRuntime: Sendable {
     func leaveCall() { gate.leave() }
 
     /// The decoded result of a call, checked against the spec's constraints as configured.
+    /// Inlinable, as ``send(_:_:options:)`` is.
     @_spi(Generated)
+    @inlinable
     public func result<Output, Declared>(
         of operation: Operation<Output, Declared>, _ response: TransportResponse, to method: HTTPRequest.Method,
         options: RequestOptions
@@ -610,8 +612,10 @@ public final class ServiceRuntime: Sendable {
             throw .invalidRequest(problem.message)
         }
         if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
-        if head.method != request.method { head.method = request.method }
-        head.path = Self.path(server.pathPrefix, request, plan.credentialQueryItem)
+        // A new head over the template's fields costs less than changing a copy of the template.
+        head = HTTPRequest(
+            method: request.method, scheme: head.scheme, authority: head.authority,
+            path: Self.path(server.pathPrefix, request, plan.credentialQueryItem), headerFields: head.headerFields)
         var prepared = TransportRequest(
             head: head, body: request.body, timeout: timeout, maxResponseBodySize: configuration.maxResponseBodySize)
         prepared.redaction = secrets
@@ -736,7 +740,8 @@ public final class ServiceRuntime: Sendable {
 
     /// Checks a decoded response against the spec's constraints: a violation is logged, or fails
     /// the call as a body that does not match the spec.
-    private func check<Output, Declared>(
+    @_spi(Generated)
+    public func check<Output, Declared>(
         _ value: Output, of response: TransportResponse, for operation: Operation<Output, Declared>,
         _ validation: ResponseValidation
     ) throws(ClientError<Declared>) {
@@ -762,7 +767,8 @@ public final class ServiceRuntime: Sendable {
     /// A successful response becomes the output; a declared status becomes `.declared`, except for
     /// HEAD, whose responses have no body to decode, where a declared error with a body is reported
     /// as `.unexpectedStatus`; anything else becomes `.unexpectedStatus`.
-    func interpret<Output, Declared>(
+    @_spi(Generated)
+    public func interpret<Output, Declared>(
         _ response: TransportResponse,
         to method: HTTPRequest.Method,
         for operation: Operation<Output, Declared>
