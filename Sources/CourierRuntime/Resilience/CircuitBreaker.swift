@@ -36,6 +36,8 @@ final class CircuitBreaker: @unchecked Sendable {
     private var openDuration: Duration?
     private var consecutiveFailures = 0
     private var window = Window()
+    /// The last policy's window and a tenth of it: the width of a bucket.
+    private var bucketWidth: (window: Duration, width: Duration) = (.zero, .zero)
 
     private static let bucketCount = 10
 
@@ -174,19 +176,16 @@ final class CircuitBreaker: @unchecked Sendable {
     }
 
     /// The bucket `now` falls in: the window's tenth it belongs to, counted from the clock's origin.
-    /// In whole nanoseconds, which cost no floating-point conversion of the durations.
+    /// The tenth is worked out once per window length, and the division is of two durations, which
+    /// costs no split of `now` into seconds and attoseconds.
     private func epoch(_ now: Duration, _ policy: CircuitBreakerPolicy) -> Int64 {
-        let width = max(1, Self.nanoseconds(policy.window) / Int64(Self.bucketCount))
-        return Self.nanoseconds(now) / width
-    }
-
-    /// `duration` in nanoseconds, saturating at the bounds of `Int64` (292 years).
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return whole.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
-            ? .max : whole + attoseconds / 1_000_000_000
+        if bucketWidth.window != policy.window {
+            bucketWidth = (policy.window, policy.window / Self.bucketCount)
+        }
+        let buckets = (now / bucketWidth.width).rounded(.down)
+        // A width of zero or a clock of centuries would leave `Int64`: such readings share the edge.
+        guard buckets.isFinite else { return buckets < 0 ? .min + 1 : .max }
+        return Int64(exactly: buckets) ?? (buckets < 0 ? .min + 1 : .max)
     }
 }
 
