@@ -26,7 +26,8 @@ public final class ResponseCache: @unchecked Sendable {
     // Safe: `table`, the LRU list and `bytes` are read and written only while `lock` is held;
     // `Node`s never leave this class.
     private let lock = NSLock()
-    private var table: [String: [Node]] = [:]
+    /// The entries by resource (the URL without its query), which invalidation goes by.
+    private var table: [Substring: [Node]] = [:]
     private var newest: Node?
     private var oldest: Node?
     private var bytes = 0
@@ -164,8 +165,8 @@ public final class ResponseCache: @unchecked Sendable {
 struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
     /// `scheme://authority/path?query`.
     var url: String
-    /// The URL without its query: what a mutating call invalidates.
-    var resource: String
+    /// The URL without its query: what a mutating call invalidates. Part of ``url``, sharing its storage.
+    var resource: Substring
     var method: HTTPRequest.Method
     /// The credential header fields the request carried, `name: value` per line; empty for none.
     var credentials: String
@@ -176,13 +177,19 @@ struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable 
         self.url = url
         self.resource = Self.resource(of: url)
         self.method = head.method
-        var credentials: [String] = []
+        // Usually none or one, which needs no list; several are sorted, so that the order the
+        // fields were set in does not matter.
+        var first: String?
+        var more: [String] = []
         for field in head.headerFields where request.secrets.isCredential(field.name) {
-            credentials.append(field.name.canonicalName + ": " + field.value)
+            let line = field.name.canonicalName + ": " + field.value
+            if first == nil { first = line } else { more.append(line) }
         }
-        // Usually none or one; sorted so that the order the fields were set in does not matter.
-        self.credentials =
-            credentials.count < 2 ? credentials.first ?? "" : credentials.sorted().joined(separator: "\n")
+        if let first, !more.isEmpty {
+            self.credentials = ([first] + more).sorted().joined(separator: "\n")
+        } else {
+            self.credentials = first ?? ""
+        }
     }
 
     var cost: Int { url.utf8.count + resource.utf8.count + credentials.utf8.count + 64 }
@@ -196,9 +203,9 @@ struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable 
     }
 
     /// `url` without its query.
-    static func resource(of url: String) -> String {
+    static func resource(of url: String) -> Substring {
         // Searched as UTF-8: a Character search walks grapheme clusters, a cache hit's largest cost.
-        url.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(url[..<$0]) } ?? url
+        url.utf8.firstIndex(of: UInt8(ascii: "?")).map { url[..<$0] } ?? url[...]
     }
 }
 
