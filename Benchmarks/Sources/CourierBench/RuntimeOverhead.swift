@@ -111,6 +111,13 @@ enum RuntimeOverhead {
         return pipeline(client: client(observability: Observability(logger: logger)))
     }
 
+    /// The full pipeline with a logger at info level whose handler takes every line and drops it:
+    /// each call's report (its log line with metadata, the call span) is made, then discarded.
+    static func observedAtInfo() -> Call {
+        let logger = Logger(label: "courier-bench") { _ in DiscardingLogHandler(logLevel: .info) }
+        return pipeline(client: client(observability: Observability(logger: logger)))
+    }
+
     static func openCircuit() -> Call {
         let forcedOpen = ResilienceOverrides(circuitBreaker: CircuitBreakerPolicy(mode: .forcedOpen))
         return pipeline(client: client(forcedOpen))
@@ -167,4 +174,17 @@ enum RuntimeOverhead {
         }
         return best
     }
+}
+
+/// A log handler that takes the lines at its level and above, and drops them.
+struct DiscardingLogHandler: LogHandler {
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {}
 }

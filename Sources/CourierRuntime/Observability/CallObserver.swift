@@ -41,6 +41,21 @@ final class CallObserver: Sendable {
     /// Whether the metrics factory records anything: not the no-op one. Without it no metric is
     /// looked up, and no dimension worked out.
     let recordsMetrics: Bool
+    /// Whether the tracer records spans: not the no-op one, whose spans carry the context they
+    /// were started in and nothing more.
+    let traces: Bool
+
+    /// Whether anything would receive the report of a call now: a metrics backend, a tracer, or a
+    /// logger that takes its line (info, or warning for a failure). Asked per call, since a log
+    /// handler's level may change while the client runs.
+    var reportsCalls: Bool {
+        recordsMetrics || traces || logger.map { $0.logLevel <= .warning } == true
+    }
+
+    /// Whether anything would receive the report of an attempt now; its log line is at debug.
+    var reportsAttempts: Bool {
+        recordsMetrics || traces || logger.map { $0.logLevel <= .debug } == true
+    }
 
     init(_ observability: Observability, secrets: SecretFields) {
         logger = observability.logger
@@ -49,7 +64,8 @@ final class CallObserver: Sendable {
         self.secrets = secrets
         logsBodies = observability.logsBodies
         recordsMetrics = !(metrics is NOOPMetricsHandler)
-        isSilent = logger == nil && !recordsMetrics && tracer is NoOpTracer
+        traces = !(tracer is NoOpTracer)
+        isSilent = logger == nil && !recordsMetrics && !traces
     }
 
     /// A metric's label and dimension values; the dimension names are fixed per label. Up to
@@ -504,11 +520,16 @@ struct HTTPFieldsInjector: Injector {
 }
 
 /// Reports the whole call: one log line, the request metrics and the call span.
-struct ObserveCallStage: Middleware {
+struct ObserveCallStage: ConditionalStage {
     let observer: CallObserver
     let clock: any ResilienceClock
 
+    /// With nothing to receive the report (a logger above warning, no-op metrics and tracer), the
+    /// call is not timed, traced or followed, and the pipeline steps over the stage.
+    func passesThrough(_ request: PipelineRequest) -> Bool { !observer.reportsCalls }
+
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        guard observer.reportsCalls else { return try await next(request) }
         let start = clock.now()
         var observed = request
         let facts = Locked(CallFacts())
@@ -537,13 +558,17 @@ struct ObserveCallStage: Middleware {
 }
 
 /// Reports one attempt: its span, with the trace context injected into the request, and a debug line.
-struct ObserveAttemptStage: Middleware {
+struct ObserveAttemptStage: ConditionalStage {
     let observer: CallObserver
     let clock: any ResilienceClock
 
+    /// Stepped over when nothing would receive the attempt's report and the call gathers no facts.
+    func passesThrough(_ request: PipelineRequest) -> Bool { request.facts == nil && !observer.reportsAttempts }
+
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        let start = clock.now()
         request.facts?.withLock { $0.attempts = max($0.attempts, request.attempt) }
+        guard observer.reportsAttempts else { return try await next(request) }
+        let start = clock.now()
         let head = request.transportRequest.head
         let span = observer.tracer.startSpan(
             head.method.rawValue, context: InstrumentationContext.current ?? .topLevel, ofKind: .client)

@@ -180,6 +180,34 @@ struct ObservabilityTests {
         #expect(observes(Observability(tracer: tracer)))
     }
 
+    @Test("with only a logger above warning the stages are stepped over; lowering its level brings the reports back")
+    func reportsFollowTheLoggersLevel() async throws {
+        let level = Locked(Logger.Level.error)
+        let logger = Logger(label: "courier-test") { _ in LevelFollowingHandler(logs, level: level) }
+        let transport = ScriptedTransport(clock: clock, status: 200)
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://api.example", transport: transport, observability: Observability(logger: logger)))
+        let stages = runtime.pipeline.stages.compactMap { $0 as? any ConditionalStage }
+        let observing = stages.filter { $0 is ObserveCallStage || $0 is ObserveAttemptStage }
+        #expect(observing.count == 2)
+        let plain = request()
+        #expect(observing.allSatisfy { $0.passesThrough(plain) }, "an error-level logger takes no call line")
+        let operation = CourierRuntime.Operation<Void, NoErrors>(
+            name: "read", authSchemes: [], output: .empty, errors: [], service: "Things")
+        _ = try await runtime.send(operation, RequestBuilder(.get, path: "/a"), options: RequestOptions())
+        #expect(logs.entries.isEmpty)
+
+        level.withLock { $0 = .info }
+        #expect(!observing[0].passesThrough(plain), "an info logger takes the call's line")
+        #expect(observing[1].passesThrough(plain), "but not the attempt's, which is at debug")
+        _ = try await runtime.send(operation, RequestBuilder(.get, path: "/b"), options: RequestOptions())
+        #expect(logs.entries.map(\.level) == [.info])
+        level.withLock { $0 = .debug }
+        _ = try await runtime.send(operation, RequestBuilder(.get, path: "/c"), options: RequestOptions())
+        #expect(logs.entries.map(\.level) == [.info, .debug, .info])
+    }
+
     @Test("a span per call and per attempt, with the resend count, and the attempt's context injected")
     func spans() async throws {
         let transport = ScriptedTransport(clock: clock) { index, _ in
@@ -203,5 +231,35 @@ struct ObservabilityTests {
         let injected = transport.requests.map { $0.head.headerFields[HTTPField.Name(InMemoryTracer.spanIDKey)!] }
         #expect(injected == attempts.map(\.spanID))
         #expect(!"\(attempts.map(\.attributes))".contains("tok-secret"))
+    }
+}
+
+/// Hands lines to `base`, at a level that can change while a client runs.
+private struct LevelFollowingHandler: LogHandler {
+    var base: InMemoryLogHandler
+    let level: Locked<Logger.Level>
+
+    init(_ base: InMemoryLogHandler, level: Locked<Logger.Level>) {
+        self.base = base
+        self.level = level
+    }
+
+    var logLevel: Logger.Level {
+        get { level.current }
+        set { level.withLock { $0 = newValue } }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        base.log(event: event)
     }
 }
