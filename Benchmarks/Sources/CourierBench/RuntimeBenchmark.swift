@@ -129,6 +129,8 @@ enum InstructionCounts {
                 let few = try collected(valgrind: valgrind, runner: runner, key: key, calls: calls.few)
                 let many = try collected(valgrind: valgrind, runner: runner, key: key, calls: calls.many)
                 counts[key] = Double(many - few) / Double(calls.many - calls.few)
+            } catch let missing as CountsMissing {
+                return .failure(missing)
             } catch {
                 return .failure(CountsMissing(reason: "\(error)"))
             }
