@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 
 /// What every call of one endpoint on one client has in common, worked out on its first call:
-/// the merged resilience policy, the stages' context and the request head up to its path.
+/// the merged resilience policy, the stages' context and the request's header fields.
 ///
 /// A call then only fills in its path, query and body, unless it brings header fields of its own
 /// (parameters sent as headers, or ``RequestOptions/headerFields``), when its head is built whole
@@ -15,21 +15,22 @@ final class EndpointPlan: Sendable {
     let context: CallContext
     /// The method ``context`` judged idempotency by: the endpoint's.
     let method: HTTPRequest.Method
-    /// The head of a request without header fields of its own, with an empty path; or why no
-    /// request of the endpoint can be built on this client (a bad base URL or credential).
-    let head: Result<HTTPRequest, PlanProblem>
+    /// The header fields of a request without fields of its own (the configuration's, `Accept`,
+    /// the credential, `User-Agent`), shared by the requests' heads; or why no request of the
+    /// endpoint can be built on this client (a bad base URL or credential).
+    let headerFields: Result<HTTPFields, PlanProblem>
     /// An API key sent as a query item, already encoded.
     let credentialQueryItem: String?
 
     init(
         policy: ResiliencePolicy, context: CallContext, method: HTTPRequest.Method,
-        head: Result<HTTPRequest, PlanProblem>, credentialQueryItem: String?
+        headerFields: Result<HTTPFields, PlanProblem>, credentialQueryItem: String?
     ) {
         self.policy = policy
         self.policyProblem = policy.problem
         self.context = context
         self.method = method
-        self.head = head
+        self.headerFields = headerFields
         self.credentialQueryItem = credentialQueryItem
     }
 }

@@ -251,14 +251,8 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Response<Output> {
         guard enterCall() else { throw .shutDown }
         defer { leaveCall() }
-        do throws(ClientError<Declared>) {
-            let response: TransportResponse
-            do {
-                response = try await self.response(operation.endpoint, request, options: options)
-            } catch {
-                throw error.declaring(Declared.self)
-            }
-            return try result(of: operation, response, to: request.method, options: options)
+        do {
+            return try await sendOnce(operation, request, options: options)
         } catch {
             guard operation.endpoint.hasFallback else { throw error }
             return try await fallingBack(operation, request, options: options, after: error)
@@ -303,8 +297,11 @@ public final class ServiceRuntime: Sendable {
         return try await answer(operation, request, options: options, with: fallback, after: failure)
     }
 
-    /// One call through the pipeline, without its fallback: a fallback's call to its own server.
-    private func call<Output, Declared>(
+    /// One call through the pipeline, without its fallback: what ``send(_:_:options:)`` tries
+    /// first, and a fallback's call to its own server. Inlinable, as `send` is.
+    @_spi(Generated)
+    @inlinable
+    public func sendOnce<Output, Declared>(
         _ operation: Operation<Output, Declared>,
         _ request: RequestBuilder,
         options: RequestOptions
@@ -566,31 +563,29 @@ public final class ServiceRuntime: Sendable {
                 isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method),
                 tags: operation.tags, secrets: secrets, hostState: live.hostState)
             let server = live.settings.server
-            let head: Result<HTTPRequest, PlanProblem>
+            let fields: Result<HTTPFields, PlanProblem>
             var credentialItem: String?
             if let problem = server.problem {
-                head = .failure(PlanProblem(message: "base URL \(problem)"))
+                fields = .failure(PlanProblem(message: "base URL \(problem)"))
             } else if let problem = configuration.discovery?.problem {
-                head = .failure(PlanProblem(message: problem))
+                fields = .failure(PlanProblem(message: problem))
             } else {
                 do throws(PlanProblem) {
-                    let (fields, item) = try headerFields(for: operation, request: [:], options: [:])
-                    credentialItem = item
-                    head = .success(
-                        HTTPRequest(
-                            method: method, scheme: server.scheme, authority: server.authority, path: "",
-                            headerFields: fields))
+                    let planned = try headerFields(for: operation, request: [:], options: [:])
+                    credentialItem = planned.credentialItem
+                    fields = .success(planned.0)
                 } catch {
-                    head = .failure(error)
+                    fields = .failure(error)
                 }
             }
             return EndpointPlan(
-                policy: policy, context: context, method: method, head: head, credentialQueryItem: credentialItem)
+                policy: policy, context: context, method: method, headerFields: fields,
+                credentialQueryItem: credentialItem)
         }
     }
 
     /// The request of a call with `plan`, when the call brings no header fields of its own and
-    /// its body is not streamed: the plan's head with the call's path. `nil` otherwise, when the
+    /// its body is not streamed: the plan's header fields with the call's path. `nil` otherwise, when the
     /// whole head is built by ``prepare(_:_:options:timeout:server:)``.
     private func request(
         from plan: EndpointPlan, _ request: RequestBuilder, options: RequestOptions, timeout: Duration,
@@ -599,10 +594,10 @@ public final class ServiceRuntime: Sendable {
         guard request.headerFields.isEmpty, options.headerFields.isEmpty, request.streamedBody == nil else {
             return nil
         }
-        var head: HTTPRequest
-        switch plan.head {
-        case .success(let template):
-            head = template
+        let fields: HTTPFields
+        switch plan.headerFields {
+        case .success(let planned):
+            fields = planned
         case .failure(let problem):
             // The same order as ``prepare(_:_:options:timeout:server:)``: the request's own problem
             // before the credential's.
@@ -612,10 +607,9 @@ public final class ServiceRuntime: Sendable {
             throw .invalidRequest(problem.message)
         }
         if let problem = request.problem { throw .invalidRequest(problem, violation: request.violation) }
-        // A new head over the template's fields costs less than changing a copy of the template.
-        head = HTTPRequest(
-            method: request.method, scheme: head.scheme, authority: head.authority,
-            path: Self.path(server.pathPrefix, request, plan.credentialQueryItem), headerFields: head.headerFields)
+        let head = HTTPRequest(
+            method: request.method, scheme: server.scheme, authority: server.authority,
+            path: Self.path(server.pathPrefix, request, plan.credentialQueryItem), headerFields: fields)
         var prepared = TransportRequest(
             head: head, body: request.body, timeout: timeout, maxResponseBodySize: configuration.maxResponseBodySize)
         prepared.redaction = secrets
@@ -684,7 +678,7 @@ public final class ServiceRuntime: Sendable {
             throw failure
         }
         do {
-            var response = try await fallbackRuntime(for: url).call(operation, request, options: options)
+            var response = try await fallbackRuntime(for: url).sendOnce(operation, request, options: options)
             let answer = FallbackAnswer(kind: .server(name), reason: reason)
             observer.fellBack(service: operation.service, endpoint: operation.name, answer)
             response.metadata.fallback = answer
