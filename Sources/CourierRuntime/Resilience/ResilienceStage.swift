@@ -49,7 +49,7 @@ struct ResilienceStage: Middleware {
     }
 
     /// The attempt past the breaker: a token, a permit, an instance, then the rest of the pipeline
-    /// within the attempt's time. Inlined into ``attempt(_:next:)``.
+    /// within the attempt's time. Inlined into ``attempt(_:now:next:)``.
     @inline(__always)
     private func limited(
         _ request: PipelineRequest, now: Duration?, next: PipelineNext
