@@ -337,15 +337,19 @@ extension SpecDecoder {
         }
         var segments: [PathSegment] = []
         var literal = ""
-        var placeholder: String?
+        // The name being read between '{' and '}'. Appended to in place, never copied per
+        // character: a path of one long unclosed placeholder must take linear time.
+        var name = ""
+        var inPlaceholder = false
         var seen = Set<String>()
         for character in path {
-            switch (character, placeholder) {
-            case ("{", nil):
+            switch (character, inPlaceholder) {
+            case ("{", false):
                 if !literal.isEmpty { segments.append(.literal(literal)) }
                 literal = ""
-                placeholder = ""
-            case ("}", .some(let name)):
+                name = ""
+                inPlaceholder = true
+            case ("}", true):
                 guard !name.isEmpty else {
                     error("'{}' in a path needs a parameter name", at: node.location)
                     return nil
@@ -355,20 +359,20 @@ extension SpecDecoder {
                     return nil
                 }
                 segments.append(.parameter(name))
-                placeholder = nil
-            case ("{", .some), ("}", nil):
+                inPlaceholder = false
+            case ("{", true), ("}", false):
                 error("unbalanced '\(character)' in path '\(path)'", at: node.location)
                 return nil
-            case ("/", .some):
+            case ("/", true):
                 error("a path parameter name cannot contain '/'; is a '}' missing?", at: node.location)
                 return nil
-            case (_, .some(let name)):
-                placeholder = name + String(character)
-            case (_, nil):
+            case (_, true):
+                name.append(character)
+            case (_, false):
                 literal.append(character)
             }
         }
-        if placeholder != nil {
+        if inPlaceholder {
             error("unbalanced '{' in path '\(path)'", at: node.location)
             return nil
         }

@@ -44,4 +44,48 @@ struct PipelineTests {
         let cache = try #require(conditional.first { $0 is CacheStage })
         #expect(!cache.passesThrough(request(.post, policy: idle)), "a POST may invalidate cached responses")
     }
+
+    @Test(
+        "an endpoint's plan serves its calls until the settings change; a call's own method, fields and overrides apply"
+    )
+    func endpointPlans() async throws {
+        let clock = ManualClock()
+        let transport = ScriptedTransport(clock: clock, status: 503)
+        var credentials = Credentials()
+        credentials[scheme: "key"] = .apiKeyQuery(name: "api_key", key: "k1")
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://a.example/v1", transport: transport, credentials: credentials,
+                resilience: ResilienceOverrides(
+                    retry: RetryPolicy(maxAttempts: 2, initialBackoff: .zero, maxBackoff: .zero)),
+                resilienceState: ResilienceState(clock: clock)))
+        let operation = Operation<Void, NoErrors>(
+            name: "op", authSchemes: ["key"], output: .empty, errors: [], service: "S")
+        func call(
+            _ method: HTTPRequest.Method, _ path: PathTemplate, fields: HTTPFields = [:], maxAttempts: Int? = nil
+        ) async {
+            var request = RequestBuilder(method, path: path)
+            request.headerFields = fields
+            request.query("q", 1)
+            let options = RequestOptions(resilience: ResilienceOverrides(maxAttempts: maxAttempts))
+            _ = try? await runtime.send(operation, request, options: options)
+        }
+
+        await call(.get, "/a")
+        #expect(
+            transport.requests.map(\.head.path) == ["/v1/a?q=1&api_key=k1", "/v1/a?q=1&api_key=k1"], "GET is retried")
+        await call(.post, "/b")
+        #expect(transport.count == 3, "the same endpoint sent with POST is not retried")
+        #expect(transport.requests.last?.head.method == .post)
+        await call(.get, "/c", fields: [.accept: "text/plain"], maxAttempts: 1)
+        #expect(transport.count == 4, "the call's own override: one attempt")
+        #expect(transport.requests.last?.head.headerFields[.accept] == "text/plain")
+        #expect(transport.requests.last?.head.path == "/v1/c?q=1&api_key=k1")
+
+        runtime.update { $0.server = "https://b.example" }
+        await call(.get, "/d", maxAttempts: 1)
+        #expect(transport.requests.last?.head.authority == "b.example")
+        #expect(transport.requests.last?.head.path == "/d?q=1&api_key=k1")
+        #expect(transport.count == 5)
+    }
 }
