@@ -1,26 +1,13 @@
 import Foundation
 
 /// Sends each attempt to an instance of the service, chosen by the pool (elsewhere than the
-/// call's earlier attempts when another can take it), and tells the pool how the attempt went.
+/// call's earlier attempts when another can take it), and tells the pool how the attempt went:
+/// the steps ``ResilienceStage`` runs for a client with ``ClientConfiguration/discovery``.
 ///
-/// It runs just outside the attempt timeout, so that an attempt that times out counts against its
-/// instance.
-struct BalancingStage: Middleware {
+/// They run just outside the attempt timeout, so that an attempt that times out counts against
+/// its instance.
+struct BalancingStage: Sendable {
     let pool: InstancePool
-
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        var routed = request
-        let pick = try await route(&routed)
-        let response: TransportResponse
-        do {
-            response = try await next(routed)
-        } catch {
-            finish(pick, failure: error)
-            throw error
-        }
-        finish(pick, response: response)
-        return response
-    }
 
     /// Sends `request` to an instance: the pool's choice, waiting for the first look-up when
     /// there are no instances yet.

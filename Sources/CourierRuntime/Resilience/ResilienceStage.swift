@@ -3,9 +3,10 @@ import Foundation
 /// Retry, hedging and the guards of each attempt (circuit breaker, rate limiter, bulkhead, the
 /// choice of an instance, the attempt timeout) as the one stage a client's pipeline runs for them.
 ///
-/// Each guard is a stage of its own too (``CircuitBreakerStage``, ``RateLimitStage``,
-/// ``BulkheadStage``, ``BalancingStage``, ``AttemptTimeoutStage``), and this stage runs the same
-/// steps of theirs in the same order: what they do is unchanged. What changes is the cost. On the
+/// Each guard but the choice of an instance is a stage of its own too (``CircuitBreakerStage``,
+/// ``RateLimitStage``, ``BulkheadStage``, ``AttemptTimeoutStage``; the choice's steps are
+/// ``BalancingStage``'s), and this stage runs the same steps of theirs in the same order: what
+/// they do is unchanged. What changes is the cost. On the
 /// common path no guard suspends: a closed breaker admits and records, a bucket with a token hands
 /// it over, a bulkhead with a free permit grants it, the pool has an instance, and a transport that
 /// enforces the timeout needs only to be told it. Run as synchronous steps before and after the one
