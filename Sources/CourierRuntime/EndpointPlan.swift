@@ -61,11 +61,13 @@ final class EndpointPlans: @unchecked Sendable {
     /// The plan for calls made with `settings`, made by `make` when there is none yet.
     func plan(for settings: LiveSettings, make: () -> EndpointPlan) -> EndpointPlan {
         if let known = lock.withLock({ entries.first(where: { $0.settings === settings })?.plan }) { return known }
-        let plan = make()
-        lock.withLock {
+        // Made outside the lock; a call that made one at the same time keeps the first.
+        let made = make()
+        return lock.withLock {
+            if let first = entries.first(where: { $0.settings === settings })?.plan { return first }
             if entries.count == Self.capacity { entries.removeLast() }
-            entries.insert((settings, plan), at: 0)
+            entries.insert((settings, made), at: 0)
+            return made
         }
-        return plan
     }
 }
