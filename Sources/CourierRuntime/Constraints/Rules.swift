@@ -273,16 +273,31 @@ public struct MapRules: Sendable {
 ///
 /// The syntax is ICU's, as `NSRegularExpression` reads it; a value matches when the expression
 /// matches anywhere in it, as in JSON Schema, so anchor it with `^…$` to match the whole value.
+/// Expressions of single-character items with repetition and anchors, the usual shape, are
+/// matched without ICU, with ICU's answers and no allocation.
 public final class Pattern: Sendable {
     /// The expression as the spec writes it.
     public let source: String
-    private let expression: NSRegularExpression?
+    private let matcher: Matcher
+
+    private enum Matcher: Sendable {
+        case scalars(ScalarPattern)
+        case icu(NSRegularExpression)
+        /// The expression does not compile.
+        case nothing
+    }
 
     /// Compiles `source`. An expression that does not compile (the generator refuses those)
     /// matches nothing, so values fail their check instead of passing unchecked.
     public init(_ source: String) {
         self.source = source
-        self.expression = try? NSRegularExpression(pattern: source)
+        if let scalars = ScalarPattern(source) {
+            matcher = .scalars(scalars)
+        } else if let expression = try? NSRegularExpression(pattern: source) {
+            matcher = .icu(expression)
+        } else {
+            matcher = .nothing
+        }
     }
 
     private static let compiled = Locked<[String: Pattern]>([:])
@@ -300,10 +315,16 @@ public final class Pattern: Sendable {
 
     /// Whether the expression matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
-        guard let expression else { return false }
-        // The range alone: no match object is made.
-        let found = expression.rangeOfFirstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count))
-        return found.location != NSNotFound
+        switch matcher {
+        case .scalars(let pattern):
+            return pattern.matches(text)
+        case .icu(let expression):
+            // The range alone: no match object is made.
+            let found = expression.rangeOfFirstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count))
+            return found.location != NSNotFound
+        case .nothing:
+            return false
+        }
     }
 }
 
