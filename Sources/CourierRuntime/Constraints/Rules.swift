@@ -121,13 +121,6 @@ public struct NumberRules<Number: Comparable & Sendable>: Sendable {
         self.exclusiveMaximum = exclusiveMaximum
     }
 
-    private var firstRule: ConstraintViolation.Rule? {
-        if let minimum { return .minimum("\(minimum)") }
-        if let maximum { return .maximum("\(maximum)") }
-        if let exclusiveMinimum { return .exclusiveMinimum("\(exclusiveMinimum)") }
-        return exclusiveMaximum.map { .exclusiveMaximum("\($0)") }
-    }
-
     /// Checks every number of `value`, named `key` in the path of a violation.
     @inlinable
     public func check<Value: ConstrainedValues>(
@@ -136,18 +129,33 @@ public struct NumberRules<Number: Comparable & Sendable>: Sendable {
         try value.forEachLeaf(under: key) { (number: Number) throws(ConstraintViolation) in try check(number) }
     }
 
-    @usableFromInline
+    /// Inlinable, so that the comparisons are specialized for the number type where the
+    /// generated checks call them; a violation is described out of line.
+    @inlinable
     func check(_ number: Number) throws(ConstraintViolation) {
-        // Only not-a-number differs from itself; it lies within no bounds, so it breaks the first.
-        if number != number, let rule = firstRule { throw ConstraintViolation(rule, at: []) }
-        if let minimum, number < minimum { throw ConstraintViolation(.minimum("\(minimum)"), at: []) }
-        if let maximum, number > maximum { throw ConstraintViolation(.maximum("\(maximum)"), at: []) }
-        if let exclusiveMinimum, number <= exclusiveMinimum {
-            throw ConstraintViolation(.exclusiveMinimum("\(exclusiveMinimum)"), at: [])
+        let breaks: Bool
+        if number != number {
+            // Only not-a-number differs from itself; it lies within no bounds.
+            breaks = minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil
+        } else {
+            breaks =
+                minimum.map { number < $0 } == true || maximum.map { number > $0 } == true
+                || exclusiveMinimum.map { number <= $0 } == true || exclusiveMaximum.map { number >= $0 } == true
         }
-        if let exclusiveMaximum, number >= exclusiveMaximum {
-            throw ConstraintViolation(.exclusiveMaximum("\(exclusiveMaximum)"), at: [])
+        if breaks { throw violation(by: number) }
+    }
+
+    /// The first bound `number` breaks, given that it breaks one (not-a-number breaks the first).
+    @usableFromInline
+    func violation(by number: Number) -> ConstraintViolation {
+        let isNaN = number != number
+        if let minimum, isNaN || number < minimum { return ConstraintViolation(.minimum("\(minimum)"), at: []) }
+        if let maximum, isNaN || number > maximum { return ConstraintViolation(.maximum("\(maximum)"), at: []) }
+        if let exclusiveMinimum, isNaN || number <= exclusiveMinimum {
+            return ConstraintViolation(.exclusiveMinimum("\(exclusiveMinimum)"), at: [])
         }
+        // The only bound left: `number` is at or above it.
+        return ConstraintViolation(.exclusiveMaximum("\(exclusiveMaximum ?? number)"), at: [])
     }
 }
 
@@ -229,7 +237,7 @@ public struct ListRules: Sendable {
 
     /// The position of the first item equal to an earlier one; short lists are compared pairwise,
     /// which allocates nothing.
-    @usableFromInline
+    @inlinable
     static func firstRepeat<Element: Hashable>(in list: [Element]) -> Int? {
         if list.count <= 16 {
             for later in 1..<list.count {

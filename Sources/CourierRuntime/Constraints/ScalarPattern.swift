@@ -92,19 +92,23 @@ struct ScalarPattern: Sendable {
     /// The states after matching `scalar` in `states`.
     @inline(__always)
     private func advance(_ states: UInt64, over scalar: Unicode.Scalar) -> UInt64 {
-        var matched: UInt64
-        if scalar.isASCII {
-            matched = states & asciiAccepting[Int(scalar.value)]
-        } else {
-            matched = 0
-            var candidates = states & ~accepting
-            while candidates != 0 {
-                let index = candidates.trailingZeroBitCount
-                candidates &= candidates - 1
-                if items[index].contains(scalar) { matched |= 1 << UInt64(index) }
-            }
-        }
+        let matched =
+            scalar.isASCII ? states & asciiAccepting[Int(scalar.value)] : accepting(scalar, in: states & ~accepting)
         return Self.closure(of: ((matched & ~loops) << 1) | (matched & loops), skippable: skippable)
+    }
+
+    /// Which of `states` accept `scalar`, a scalar beyond ASCII, asked item by item (kept out of
+    /// the loop over ASCII, which a table answers).
+    @inline(never)
+    private func accepting(_ scalar: Unicode.Scalar, in states: UInt64) -> UInt64 {
+        var matched: UInt64 = 0
+        var candidates = states
+        while candidates != 0 {
+            let index = candidates.trailingZeroBitCount
+            candidates &= candidates - 1
+            if items[index].contains(scalar) { matched |= 1 << UInt64(index) }
+        }
+        return matched
     }
 
     /// `states` with every state reachable from them by skipping: each skippable state passes
