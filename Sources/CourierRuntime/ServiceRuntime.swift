@@ -192,12 +192,27 @@ public final class ServiceRuntime: Sendable {
         return instances.changes()
     }
 
-    /// Chooses an instance as an attempt would, and hands it back as if the attempt succeeded: what
-    /// the benchmarks measure of balancing alone. `nil` without discovery.
+    /// Chooses an instance as an attempt would, and hands it back as if the attempt succeeded,
+    /// waiting for the first look-up if need be. `nil` without discovery.
     @_spi(Benchmarks)
     public func chooseInstance() async throws -> ServiceInstance? {
         guard let instances else { return nil }
-        let pick = try await instances.pick(avoiding: nil, timeout: .seconds(10))
+        let pick: InstancePool.Pick
+        if let now = try instances.pickNow(avoiding: nil) {
+            pick = now
+        } else {
+            pick = try await instances.pick(avoiding: nil, timeout: .seconds(10))
+        }
+        instances.finish(pick, failed: false)
+        return pick.instance
+    }
+
+    /// Chooses an instance and hands it back as ``chooseInstance()`` does, without suspending,
+    /// as an attempt's balancing step does: what the benchmarks measure of balancing alone.
+    /// `nil` without discovery or before the first look-up has found instances.
+    @_spi(Benchmarks)
+    public func chooseInstanceNow() throws -> ServiceInstance? {
+        guard let instances, let pick = try instances.pickNow(avoiding: nil) else { return nil }
         instances.finish(pick, failed: false)
         return pick.instance
     }

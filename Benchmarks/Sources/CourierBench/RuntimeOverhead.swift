@@ -53,7 +53,10 @@ enum RuntimeOverhead {
     /// Choosing an instance (p2c) among `count`, alone: a pick and its release.
     static func choice(among count: Int) -> Call {
         let balanced = client(instances: count)
-        return { _ = try await balanced.chooseInstance() }
+        return {
+            // The step an attempt runs, without suspending, once the first look-up is done.
+            if try balanced.chooseInstanceNow() == nil { _ = try await balanced.chooseInstance() }
+        }
     }
 
     /// Checking a valid body of 10 constrained fields, two of them with patterns, as a generated

@@ -23,17 +23,8 @@ final class InstancePool: @unchecked Sendable {
     /// The server URL's path, before a health check's as before a call's.
     private let pathPrefix: String
 
-    private var members: [Member] = []
-    private var indexByKey: [String: Int] = [:]
-    /// The members' indexes by priority, lowest first, with their cumulative weights for drawing.
-    private var tiers: [Tier] = []
-    /// Changes whenever `members` is replaced, so that a finished attempt finds its member again.
-    private var generation: UInt64 = 0
-    private var ejectedCount = 0
-    /// Members out of rotation: ejected, failing their health checks, or both.
-    private var outCount = 0
-    /// The earliest end of an ejection, when one is in force.
-    private var nextReturn: Duration?
+    /// The members and what balancing and outlier detection know of them.
+    private var rotation: Rotation
     private var lastError: String?
     /// Whether a look-up has failed while no instances were known.
     private var hasFailedOnce = false
@@ -42,10 +33,6 @@ final class InstancePool: @unchecked Sendable {
     private var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     private var subscribers: [UInt64: AsyncStream<InstanceEvent>.Continuation] = [:]
     private var nextID: UInt64 = 0
-    /// The draws of balancing, when the source is the system's: a SplitMix64 generator seeded from
-    /// it once, since the system generator costs a system call per draw on Linux. `nil` uses
-    /// `random` itself, as tests that inject a seeded source need.
-    private var generator: UInt64?
 
     private enum RunState {
         case idle
@@ -86,6 +73,8 @@ final class InstancePool: @unchecked Sendable {
         var indexes: [Int] = []
         /// `cumulative[i]` is the sum of the weights of `indexes[0...i]`, each at least 1.
         var cumulative: [Int] = []
+        /// Whether every member has the same weight, so that a draw needs no search.
+        var uniform = true
         var total: Int { cumulative.last ?? 0 }
     }
 
@@ -114,18 +103,8 @@ final class InstancePool: @unchecked Sendable {
         self.observer = observer
         self.transport = transport
         self.headerFields = headerFields
-        if random is SystemRandom { generator = UInt64.random(in: .min ... .max) }
-    }
-
-    /// A value in `0..<1` for a balancing draw; call with `lock` held.
-    private func draw() -> Double {
-        guard var state = generator else { return random.nextUnit() }
-        state &+= 0x9E37_79B9_7F4A_7C15
-        generator = state
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((mixed ^ (mixed >> 31)) >> 11) / Double(UInt64(1) << 53)
+        self.rotation = Rotation(
+            loadBalancing: discovery.loadBalancing, outlierDetection: discovery.outlierDetection, random: random)
     }
 
     deinit {
@@ -165,132 +144,27 @@ final class InstancePool: @unchecked Sendable {
     }
 
     private func choose(avoiding tried: [String]) -> Choice {
-        let (choice, events): (Choice, [InstanceEvent]) = lock.withLock {
+        var events: [InstanceEvent] = []
+        let choice: Choice = lock.withLock {
             switch state {
-            case .stopped: return (.unavailable("the \(service) client has shut down"), [])
+            case .stopped: return .unavailable("the \(service) client has shut down")
             case .idle: startLocked()
             case .running: break
             }
-            if members.isEmpty {
+            if rotation.members.isEmpty {
                 // A look-up has failed and left nothing to call: fail now rather than wait.
                 if hasFailedOnce, let lastError {
-                    return (.unavailable("no instances of \(service) (\(discovery.resolver)): \(lastError)"), [])
+                    return .unavailable("no instances of \(service) (\(discovery.resolver)): \(lastError)")
                 }
-                return (.waitForInstances, [])
+                return .waitForInstances
             }
-            // The clock is read only while an ejection may have ended.
-            let events = nextReturn == nil ? [] : returnExpired(now: clock.now())
-            let panicking = isPanicking
-            let index =
-                chooseIndex(ignoringEjections: panicking, avoiding: tried)
-                ?? (tried.isEmpty ? nil : chooseIndex(ignoringEjections: panicking, avoiding: []))
-            guard let index else {
-                return (.unavailable("every instance of \(service) is ejected"), events)
+            guard let pick = rotation.choose(avoiding: tried, clock: clock, events: &events) else {
+                return .unavailable("every instance of \(service) is ejected")
             }
-            members[index].outstanding += 1
-            let member = members[index]
-            let pick = Pick(
-                instance: member.instance, authority: member.authority, index: index, generation: generation,
-                key: member.key)
-            return (.chosen(pick), events)
+            return .chosen(pick)
         }
         publish(events)
         return choice
-    }
-
-    /// Whether more instances are out of rotation than the panic threshold allows; call with
-    /// `lock` held.
-    private var isPanicking: Bool {
-        outCount > 0 && Double(outCount) > discovery.loadBalancing.panicThreshold * Double(members.count)
-    }
-
-    /// Counts the members out of rotation again, after a change; call with `lock` held.
-    private func recountOut() {
-        outCount = members.reduce(0) { $0 + ($1.inRotation ? 0 : 1) }
-    }
-
-    /// The member for the next attempt, from the lowest priority with one that can take it;
-    /// call with `lock` held.
-    private func chooseIndex(ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
-        func eligible(_ index: Int) -> Bool {
-            let member = members[index]
-            return (ignoringEjections || member.inRotation) && (tried.isEmpty || !tried.contains(member.key))
-        }
-        for tier in tiers {
-            let chosen: Int?
-            switch discovery.loadBalancing.strategy {
-            case .p2c: chosen = powerOfTwoChoices(in: tier, eligible: eligible)
-            case .roundRobin: chosen = roundRobin(in: tier, eligible: eligible)
-            case .pickFirst: chosen = tier.indexes.first(where: eligible)
-            }
-            if let chosen { return chosen }
-        }
-        return nil
-    }
-
-    /// Two members drawn by weight; the one with fewer attempts in flight. Draws that land on a
-    /// member that cannot take the call are tried again a few times before a scan.
-    private func powerOfTwoChoices(in tier: Tier, eligible: (Int) -> Bool) -> Int? {
-        if tier.indexes.count == 1 { return eligible(tier.indexes[0]) ? tier.indexes[0] : nil }
-        var first: Int?
-        for _ in 0..<4 {
-            let drawn = draw(from: tier)
-            if eligible(drawn) {
-                first = drawn
-                break
-            }
-        }
-        guard let first else {
-            // Most of the tier cannot take the call: choose among those that can.
-            let candidates = tier.indexes.filter(eligible)
-            guard !candidates.isEmpty else { return nil }
-            let a = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
-            let b = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
-            return members[b].outstanding < members[a].outstanding ? b : a
-        }
-        var second: Int?
-        for _ in 0..<4 {
-            let drawn = draw(from: tier)
-            if drawn != first, eligible(drawn) {
-                second = drawn
-                break
-            }
-        }
-        if second == nil {
-            // The draws kept landing on the first (a heavy weight) or on members that cannot take
-            // the call: the second is any other that can.
-            let others = tier.indexes.filter { $0 != first && eligible($0) }
-            if !others.isEmpty { second = others[Int(draw() * Double(others.count)) % others.count] }
-        }
-        guard let second else { return first }
-        return members[second].outstanding < members[first].outstanding ? second : first
-    }
-
-    /// A member of `tier` drawn at random in proportion to its weight.
-    private func draw(from tier: Tier) -> Int {
-        let target = Int(draw() * Double(tier.total))
-        var low = 0
-        var high = tier.cumulative.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if tier.cumulative[middle] > target { high = middle } else { low = middle + 1 }
-        }
-        return tier.indexes[low]
-    }
-
-    /// Smooth weighted round robin: every eligible member gains its weight, the one with the most
-    /// is chosen and pays back the total.
-    private func roundRobin(in tier: Tier, eligible: (Int) -> Bool) -> Int? {
-        var best: Int?
-        var total = 0
-        for index in tier.indexes where eligible(index) {
-            let weight = max(1, members[index].instance.weight)
-            members[index].currentWeight += weight
-            total += weight
-            if best.map({ members[index].currentWeight > members[$0].currentWeight }) ?? true { best = index }
-        }
-        if let best { members[best].currentWeight -= total }
-        return best
     }
 
     // MARK: - Outcomes
@@ -298,32 +172,8 @@ final class InstancePool: @unchecked Sendable {
     /// Records how an attempt to `pick` ended: `failed` by the circuit breaker's rules, or `nil`
     /// when it says nothing about the instance (cancelled, refused before sending).
     func finish(_ pick: Pick, failed: Bool?) {
-        let events: [InstanceEvent] = lock.withLock {
-            guard let index = currentIndex(of: pick) else { return [] }
-            members[index].outstanding = max(0, members[index].outstanding - 1)
-            guard let failed else { return [] }
-            if !failed {
-                members[index].consecutiveFailures = 0
-                // The clock is read only when past ejections may decay.
-                if members[index].ejections > 0 { decay(index, now: clock.now()) }
-                return []
-            }
-            members[index].consecutiveFailures += 1
-            guard let policy = discovery.outlierDetection, members[index].ejectedUntil == nil,
-                members[index].consecutiveFailures >= policy.consecutiveFailures,
-                Double(ejectedCount + 1) <= policy.maxEjected * Double(members.count)
-            else { return [] }
-            let now = clock.now()
-            decay(index, now: now)
-            members[index].ejections += 1
-            let length = min(policy.ejectFor * members[index].ejections, policy.maxEjectFor)
-            members[index].ejectedUntil = now + length
-            ejectedCount += 1
-            recountOut()
-            nextReturn = min(nextReturn ?? now + length, now + length)
-            return [.ejected(members[index].instance, for: length)]
-        }
-        publish(events)
+        let ejected: InstanceEvent? = lock.withLock { rotation.finish(pick, failed: failed, clock: clock) }
+        if let ejected { publish([ejected]) }
     }
 
     /// Whether some instance is serving with no failure since its last success: the service's
@@ -331,49 +181,11 @@ final class InstancePool: @unchecked Sendable {
     /// left to outlier detection while a service failing everywhere still opens the circuit.
     var hasHealthyInstance: Bool {
         let (healthy, events): (Bool, [InstanceEvent]) = lock.withLock {
-            let events = nextReturn == nil ? [] : returnExpired(now: clock.now())
-            return (members.contains { $0.inRotation && $0.consecutiveFailures == 0 }, events)
+            let events = rotation.nextReturn == nil ? [] : rotation.returnExpired(now: clock.now())
+            return (rotation.members.contains { $0.inRotation && $0.consecutiveFailures == 0 }, events)
         }
         publish(events)
         return healthy
-    }
-
-    private func currentIndex(of pick: Pick) -> Int? {
-        if pick.generation == generation { return pick.index }
-        return indexByKey[pick.key]
-    }
-
-    /// One fewer past ejection for each `ejectFor` the member has served since its last one.
-    private func decay(_ index: Int, now: Duration) {
-        guard let policy = discovery.outlierDetection, members[index].ejections > 0,
-            members[index].ejectedUntil == nil
-        else { return }
-        while members[index].ejections > 0, now - members[index].returnedAt >= policy.ejectFor {
-            members[index].ejections -= 1
-            members[index].returnedAt += policy.ejectFor
-        }
-    }
-
-    /// Returns the members whose ejection has ended; call with `lock` held.
-    private func returnExpired(now: Duration) -> [InstanceEvent] {
-        guard let due = nextReturn, now >= due else { return [] }
-        var events: [InstanceEvent] = []
-        var next: Duration?
-        for index in members.indices {
-            guard let until = members[index].ejectedUntil else { continue }
-            if until <= now {
-                members[index].ejectedUntil = nil
-                members[index].consecutiveFailures = 0
-                members[index].returnedAt = now
-                ejectedCount -= 1
-                events.append(.returned(members[index].instance))
-            } else {
-                next = min(next ?? until, until)
-            }
-        }
-        nextReturn = next
-        if !events.isEmpty { recountOut() }
-        return events
     }
 
     // MARK: - Health
@@ -382,8 +194,8 @@ final class InstancePool: @unchecked Sendable {
     func health() -> ServiceHealth {
         let now = clock.now()
         let (health, events): (ServiceHealth, [InstanceEvent]) = lock.withLock {
-            let events = returnExpired(now: now)
-            let instances = members.map { member in
+            let events = rotation.returnExpired(now: now)
+            let instances = rotation.members.map { member in
                 InstanceHealth(
                     instance: member.instance,
                     state: member.ejectedUntil.map { .ejected(remaining: $0 - now) }
@@ -391,7 +203,10 @@ final class InstancePool: @unchecked Sendable {
                     outstanding: member.outstanding, consecutiveFailures: member.consecutiveFailures,
                     ejections: member.ejections)
             }
-            return (ServiceHealth(instances: instances, lastResolutionError: lastError, panicking: isPanicking), events)
+            return (
+                ServiceHealth(instances: instances, lastResolutionError: lastError, panicking: rotation.isPanicking),
+                events
+            )
         }
         publish(events)
         return health
@@ -497,7 +312,7 @@ final class InstancePool: @unchecked Sendable {
 
     /// Checks every instance once, at the same time, and records the results.
     private func checkHealth(_ policy: HealthCheckPolicy) async {
-        let targets = lock.withLock { members.map { ($0.key, $0.instance) } }
+        let targets = lock.withLock { rotation.members.map { ($0.key, $0.instance) } }
         await withTaskGroup(of: (String, Bool).self) { group in
             for (key, instance) in targets {
                 group.addTask { (key, await self.check(instance, policy)) }
@@ -543,21 +358,23 @@ final class InstancePool: @unchecked Sendable {
     private func record(check passed: Bool, of key: String, _ policy: HealthCheckPolicy) {
         let events: [InstanceEvent] = lock.withLock {
             recordedChecks += 1
-            guard let index = indexByKey[key] else { return [] }
+            guard let index = rotation.indexByKey[key] else { return [] }
             if passed {
-                members[index].checkFailures = 0
-                members[index].checkPasses += 1
-                guard members[index].unhealthy, members[index].checkPasses >= policy.healthyAfter else { return [] }
-                members[index].unhealthy = false
-                recountOut()
-                return [.healthy(members[index].instance)]
+                rotation.members[index].checkFailures = 0
+                rotation.members[index].checkPasses += 1
+                guard rotation.members[index].unhealthy, rotation.members[index].checkPasses >= policy.healthyAfter
+                else { return [] }
+                rotation.members[index].unhealthy = false
+                rotation.recountOut()
+                return [.healthy(rotation.members[index].instance)]
             }
-            members[index].checkPasses = 0
-            members[index].checkFailures += 1
-            guard !members[index].unhealthy, members[index].checkFailures >= policy.unhealthyAfter else { return [] }
-            members[index].unhealthy = true
-            recountOut()
-            return [.unhealthy(members[index].instance)]
+            rotation.members[index].checkPasses = 0
+            rotation.members[index].checkFailures += 1
+            guard !rotation.members[index].unhealthy, rotation.members[index].checkFailures >= policy.unhealthyAfter
+            else { return [] }
+            rotation.members[index].unhealthy = true
+            rotation.recountOut()
+            return [.unhealthy(rotation.members[index].instance)]
         }
         publish(events)
     }
@@ -596,19 +413,22 @@ final class InstancePool: @unchecked Sendable {
             var events: [InstanceEvent] = []
             var next: [Member] = []
             for instance in unique {
-                var member = indexByKey[instance.description].map { members[$0] } ?? Member(instance)
-                if indexByKey[instance.description] == nil { events.append(.added(instance)) }
+                let known = rotation.indexByKey[instance.description]
+                var member = known.map { rotation.members[$0] } ?? Member(instance)
+                if known == nil { events.append(.added(instance)) }
                 member.instance = instance
                 next.append(member)
             }
-            for member in members where !seen.contains(member.key) { events.append(.removed(member.instance)) }
-            members = next
-            indexByKey = Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].key, $0) })
-            ejectedCount = members.filter { $0.ejectedUntil != nil }.count
-            recountOut()
-            nextReturn = members.compactMap(\.ejectedUntil).min()
-            tiers = Self.tiers(of: members)
-            generation += 1
+            for member in rotation.members where !seen.contains(member.key) {
+                events.append(.removed(member.instance))
+            }
+            rotation.members = next
+            rotation.indexByKey = Dictionary(uniqueKeysWithValues: next.indices.map { (next[$0].key, $0) })
+            rotation.ejectedCount = next.filter { $0.ejectedUntil != nil }.count
+            rotation.recountOut()
+            rotation.nextReturn = next.compactMap(\.ejectedUntil).min()
+            rotation.tiers = Self.tiers(of: next)
+            rotation.generation += 1
             lastError = nil
             startHealthChecksLocked()
             let waiting = Array(waiters.values)
@@ -624,7 +444,7 @@ final class InstancePool: @unchecked Sendable {
         let waiting: [CheckedContinuation<Void, any Error>] = lock.withLock {
             lastError = description
             hasFailedOnce = true
-            guard members.isEmpty else { return [] }
+            guard rotation.members.isEmpty else { return [] }
             defer { waiters = [:] }
             return Array(waiters.values)
         }
@@ -639,8 +459,12 @@ final class InstancePool: @unchecked Sendable {
         for (index, member) in members.enumerated() {
             let priority = member.instance.priority
             var tier = byPriority[priority] ?? Tier(priority: priority)
+            let weight = max(1, member.instance.weight)
+            if let previous = tier.indexes.last, max(1, members[previous].instance.weight) != weight {
+                tier.uniform = false
+            }
             tier.indexes.append(index)
-            tier.cumulative.append(tier.total + max(1, member.instance.weight))
+            tier.cumulative.append(tier.total + weight)
             byPriority[priority] = tier
         }
         return byPriority.values.sorted { $0.priority < $1.priority }
@@ -662,7 +486,7 @@ final class InstancePool: @unchecked Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool = lock.withLock {
-                    if !members.isEmpty || hasFailedOnce { return true }
+                    if !rotation.members.isEmpty || hasFailedOnce { return true }
                     if case .stopped = state { return true }
                     waiters[id] = continuation
                     return false
@@ -680,6 +504,235 @@ final class InstancePool: @unchecked Sendable {
     private func resumeWaiter(_ id: UInt64, throwing error: any Error) {
         let waiter = lock.withLock { waiters.removeValue(forKey: id) }
         waiter?.resume(throwing: error)
+    }
+}
+
+extension InstancePool {
+    /// The members and what balancing and outlier detection know of each: what a choice and the
+    /// end of an attempt change, kept in one value so that each changes it in one access while
+    /// the pool's lock is held.
+    private struct Rotation {
+        let loadBalancing: LoadBalancingPolicy
+        let outlierDetection: OutlierDetectionPolicy?
+        let random: any RandomSource
+        var members: [Member] = []
+        var indexByKey: [String: Int] = [:]
+        /// The members' indexes by priority, lowest first, with their cumulative weights for drawing.
+        var tiers: [Tier] = []
+        /// Changes whenever `members` is replaced, so that a finished attempt finds its member again.
+        var generation: UInt64 = 0
+        var ejectedCount = 0
+        /// Members out of rotation: ejected, failing their health checks, or both.
+        var outCount = 0
+        /// The earliest end of an ejection, when one is in force.
+        var nextReturn: Duration?
+        /// The draws of balancing, when the source is the system's: a SplitMix64 generator seeded
+        /// from it once, since the system generator costs a system call per draw on Linux. `nil`
+        /// uses `random` itself, as tests that inject a seeded source need.
+        var generator: UInt64?
+
+        init(loadBalancing: LoadBalancingPolicy, outlierDetection: OutlierDetectionPolicy?, random: any RandomSource) {
+            self.loadBalancing = loadBalancing
+            self.outlierDetection = outlierDetection
+            self.random = random
+            if random is SystemRandom { generator = UInt64.random(in: .min ... .max) }
+        }
+
+        /// Whether more instances are out of rotation than the panic threshold allows.
+        var isPanicking: Bool {
+            outCount > 0 && Double(outCount) > loadBalancing.panicThreshold * Double(members.count)
+        }
+
+        /// Counts the members out of rotation again, after a change.
+        mutating func recountOut() {
+            outCount = members.reduce(0) { $0 + ($1.inRotation ? 0 : 1) }
+        }
+
+        /// The member for the next attempt, counted as in flight, with the ejections that ended
+        /// added to `events`; `nil` when every member is ejected. `members` is not empty.
+        mutating func choose(avoiding tried: [String], clock: any ResilienceClock, events: inout [InstanceEvent])
+            -> Pick?
+        {
+            // The clock is read only while an ejection may have ended.
+            if nextReturn != nil { events = returnExpired(now: clock.now()) }
+            let panicking = isPanicking
+            guard
+                let index = chooseIndex(ignoringEjections: panicking, avoiding: tried)
+                    ?? (tried.isEmpty ? nil : chooseIndex(ignoringEjections: panicking, avoiding: []))
+            else { return nil }
+            members[index].outstanding += 1
+            return Pick(
+                instance: members[index].instance, authority: members[index].authority, index: index,
+                generation: generation, key: members[index].key)
+        }
+
+        /// The member for the next attempt, from the lowest priority with one that can take it.
+        private mutating func chooseIndex(ignoringEjections: Bool, avoiding tried: [String]) -> Int? {
+            for tier in tiers.indices {
+                let chosen: Int?
+                switch loadBalancing.strategy {
+                case .p2c: chosen = powerOfTwoChoices(in: tier, ignoringEjections, tried)
+                case .roundRobin: chosen = roundRobin(in: tier, ignoringEjections, tried)
+                case .pickFirst:
+                    chosen = tiers[tier].indexes.first { eligible($0, ignoringEjections, tried) }
+                }
+                if let chosen { return chosen }
+            }
+            return nil
+        }
+
+        private func eligible(_ index: Int, _ ignoringEjections: Bool, _ tried: [String]) -> Bool {
+            (ignoringEjections || members[index].inRotation) && (tried.isEmpty || !tried.contains(members[index].key))
+        }
+
+        /// Two members drawn by weight; the one with fewer attempts in flight. Draws that land on
+        /// a member that cannot take the call are tried again a few times before a scan.
+        private mutating func powerOfTwoChoices(in tier: Int, _ ignoringEjections: Bool, _ tried: [String]) -> Int? {
+            let indexes = tiers[tier].indexes
+            if indexes.count == 1 { return eligible(indexes[0], ignoringEjections, tried) ? indexes[0] : nil }
+            var first: Int?
+            for _ in 0..<4 {
+                let drawn = draw(from: tier)
+                if eligible(drawn, ignoringEjections, tried) {
+                    first = drawn
+                    break
+                }
+            }
+            guard let first else {
+                // Most of the tier cannot take the call: choose among those that can.
+                let candidates = indexes.filter { eligible($0, ignoringEjections, tried) }
+                guard !candidates.isEmpty else { return nil }
+                let a = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
+                let b = candidates[Int(draw() * Double(candidates.count)) % candidates.count]
+                return members[b].outstanding < members[a].outstanding ? b : a
+            }
+            var second: Int?
+            for _ in 0..<4 {
+                let drawn = draw(from: tier)
+                if drawn != first, eligible(drawn, ignoringEjections, tried) {
+                    second = drawn
+                    break
+                }
+            }
+            if second == nil {
+                // The draws kept landing on the first (a heavy weight) or on members that cannot
+                // take the call: the second is any other that can.
+                let others = indexes.filter { $0 != first && eligible($0, ignoringEjections, tried) }
+                if !others.isEmpty { second = others[Int(draw() * Double(others.count)) % others.count] }
+            }
+            guard let second else { return first }
+            return members[second].outstanding < members[first].outstanding ? second : first
+        }
+
+        /// A value in `0..<1` for a balancing draw.
+        private mutating func draw() -> Double {
+            guard var state = generator else { return random.nextUnit() }
+            state &+= 0x9E37_79B9_7F4A_7C15
+            generator = state
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((mixed ^ (mixed >> 31)) >> 11) / Double(UInt64(1) << 53)
+        }
+
+        /// A member of the tier drawn at random in proportion to its weight: by position when the
+        /// weights are equal, by a search of the cumulative weights otherwise.
+        private mutating func draw(from tier: Int) -> Int {
+            let unit = draw()
+            let indexes = tiers[tier].indexes
+            guard !tiers[tier].uniform else {
+                return indexes[min(Int(unit * Double(indexes.count)), indexes.count - 1)]
+            }
+            let cumulative = tiers[tier].cumulative
+            let target = Int(unit * Double(tiers[tier].total))
+            var low = 0
+            var high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] > target { high = middle } else { low = middle + 1 }
+            }
+            return indexes[low]
+        }
+
+        /// Smooth weighted round robin: every eligible member gains its weight, the one with the
+        /// most is chosen and pays back the total.
+        private mutating func roundRobin(in tier: Int, _ ignoringEjections: Bool, _ tried: [String]) -> Int? {
+            var best: Int?
+            var total = 0
+            for index in tiers[tier].indexes where eligible(index, ignoringEjections, tried) {
+                let weight = max(1, members[index].instance.weight)
+                members[index].currentWeight += weight
+                total += weight
+                if best.map({ members[index].currentWeight > members[$0].currentWeight }) ?? true { best = index }
+            }
+            if let best { members[best].currentWeight -= total }
+            return best
+        }
+
+        /// Records how an attempt to `pick` ended (see ``InstancePool/finish(_:failed:)``); the
+        /// ejection it caused, if any.
+        mutating func finish(_ pick: Pick, failed: Bool?, clock: any ResilienceClock) -> InstanceEvent? {
+            guard let index = currentIndex(of: pick) else { return nil }
+            members[index].outstanding = max(0, members[index].outstanding - 1)
+            guard let failed else { return nil }
+            if !failed {
+                members[index].consecutiveFailures = 0
+                // The clock is read only when past ejections may decay.
+                if members[index].ejections > 0 { decay(index, now: clock.now()) }
+                return nil
+            }
+            members[index].consecutiveFailures += 1
+            guard let policy = outlierDetection, members[index].ejectedUntil == nil,
+                members[index].consecutiveFailures >= policy.consecutiveFailures,
+                Double(ejectedCount + 1) <= policy.maxEjected * Double(members.count)
+            else { return nil }
+            let now = clock.now()
+            decay(index, now: now)
+            members[index].ejections += 1
+            let length = min(policy.ejectFor * members[index].ejections, policy.maxEjectFor)
+            members[index].ejectedUntil = now + length
+            ejectedCount += 1
+            recountOut()
+            nextReturn = min(nextReturn ?? now + length, now + length)
+            return .ejected(members[index].instance, for: length)
+        }
+
+        func currentIndex(of pick: Pick) -> Int? {
+            if pick.generation == generation { return pick.index }
+            return indexByKey[pick.key]
+        }
+
+        /// One fewer past ejection for each `ejectFor` the member has served since its last one.
+        mutating func decay(_ index: Int, now: Duration) {
+            guard let policy = outlierDetection, members[index].ejections > 0, members[index].ejectedUntil == nil
+            else { return }
+            while members[index].ejections > 0, now - members[index].returnedAt >= policy.ejectFor {
+                members[index].ejections -= 1
+                members[index].returnedAt += policy.ejectFor
+            }
+        }
+
+        /// Returns the members whose ejection has ended.
+        mutating func returnExpired(now: Duration) -> [InstanceEvent] {
+            guard let due = nextReturn, now >= due else { return [] }
+            var events: [InstanceEvent] = []
+            var next: Duration?
+            for index in members.indices {
+                guard let until = members[index].ejectedUntil else { continue }
+                if until <= now {
+                    members[index].ejectedUntil = nil
+                    members[index].consecutiveFailures = 0
+                    members[index].returnedAt = now
+                    ejectedCount -= 1
+                    events.append(.returned(members[index].instance))
+                } else {
+                    next = min(next ?? until, until)
+                }
+            }
+            nextReturn = next
+            if !events.isEmpty { recountOut() }
+            return events
+        }
     }
 }
 
