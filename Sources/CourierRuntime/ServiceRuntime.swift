@@ -212,8 +212,10 @@ public final class ServiceRuntime: Sendable {
     /// `nil` without discovery or before the first look-up has found instances.
     @_spi(Benchmarks)
     public func chooseInstanceNow() throws -> ServiceInstance? {
-        guard let instances, let pick = try instances.pickNow(avoiding: nil) else { return nil }
-        instances.finish(pick, failed: false)
+        // Reached through the optional rather than bound, so that the pool is not retained: the
+        // weak references its background tasks hold make its reference counting slow.
+        guard let pick = try instances?.pickNow(avoiding: nil) else { return nil }
+        instances?.finish(pick, failed: false)
         return pick.instance
     }
 

@@ -30,8 +30,13 @@ struct BalancingStage: Sendable {
 
     private func route(_ request: inout PipelineRequest, to pick: InstancePool.Pick) {
         request.routing?.record(pick)
-        request.transportRequest.head.scheme = pick.instance.scheme
-        request.transportRequest.head.authority = pick.authority
+        // Each change copies the head's pseudo-header storage and makes a field: only when needed.
+        if request.transportRequest.head.scheme != pick.instance.scheme {
+            request.transportRequest.head.scheme = pick.instance.scheme
+        }
+        if request.transportRequest.head.authority != pick.authority {
+            request.transportRequest.head.authority = pick.authority
+        }
     }
 
     /// Tells the pool how the attempt sent to `pick` answered: a server failure counts against the instance.

@@ -72,11 +72,13 @@ struct ResilienceStage: Middleware {
         // less than its attempt timeout (near the deadline).
         var routed: PipelineRequest?
         var pick: InstancePool.Pick?
-        if let balancing {
+        // The stage is reached through the optional rather than bound, so that its pool is not
+        // retained: the weak references of the pool's background tasks make that slow.
+        if balancing != nil {
             var attempt = request
-            pick = try balancing.routeNow(&attempt)
+            pick = try balancing?.routeNow(&attempt)
             if pick == nil {
-                pick = try await balancing.route(&attempt)
+                pick = try await balancing?.route(&attempt)
                 now = nil
             }
             routed = attempt
@@ -92,10 +94,10 @@ struct ResilienceStage: Middleware {
                 response = try await transmit(attempt, within: bound, next: next)
             }
         } catch {
-            if let pick, let balancing { balancing.finish(pick, failure: error) }
+            if let pick { balancing?.finish(pick, failure: error) }
             throw error
         }
-        if let pick, let balancing { balancing.finish(pick, response: response) }
+        if let pick { balancing?.finish(pick, response: response) }
         return response
     }
 
