@@ -16,6 +16,11 @@ import WSClient
 /// configuration.webSocketTransport = SwiftWebSocketTransport()
 /// ```
 ///
+/// swift-websocket reports a refused handshake without the server's answer, so after a refusal
+/// the transport sends the handshake once more through SwiftNIO's HTTP/1.1 codec to read the
+/// status, and throws ``WebSocketHandshakeRejection`` with it: the channel then stops on a 401
+/// and reconnects after a 503. The second handshake is not upgraded.
+///
 /// Keepalive uses swift-websocket's automatic pings, which check each ping's answer when the next
 /// ping is due; so pings go out every `min(interval, timeout)`, and a ping unanswered for that long
 /// ends the connection without a close frame, which the channel then reconnects.
@@ -96,7 +101,17 @@ public struct SwiftWebSocketTransport: WebSocketTransport {
                 group.cancelAll()
             }
         }
-        guard let frame = try await client.run() else { return nil }
+        let frame: WebSocketCloseFrame?
+        do {
+            frame = try await client.run()
+        } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
+            // swift-websocket does not say what the server answered; whether to reconnect does.
+            let probe = HandshakeProbe(
+                eventLoopGroup: eventLoopGroup, tlsConfiguration: tlsConfiguration, timeout: .seconds(10))
+            guard let response = await probe.response(to: request.url, fields: fields) else { throw error }
+            throw WebSocketHandshakeRejection(status: response.status, headerFields: response.headerFields)
+        }
+        guard let frame else { return nil }
         return WebSocketClose(
             code: WebSocketCloseCode(rawValue: UInt16(webSocketErrorCode: frame.closeCode)),
             reason: frame.reason ?? "")

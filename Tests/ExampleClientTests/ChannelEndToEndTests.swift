@@ -123,18 +123,41 @@ struct ChannelEndToEndTests {
         await channel.close()
     }
 
-    @Test("a handshake the server refuses (401) is retried as the policy says, then the channel gives up")
+    @Test("a refused handshake ends the channel with its status (400, 401), or is retried as the policy says (503)")
     func refusedHandshake() async throws {
+        // hummingbird-websocket answers 400 to a handshake it does not upgrade.
         let server = try await ExampleServer.start()
         defer { server.stop() }
-        let channel = channel(server, "/ws/denied", maxAttempts: 2)
+        let notUpgraded = channel(server, "/ws/denied", maxAttempts: 2)
+        await #expect(throws: WebSocketChannelError.rejected(.badRequest)) {
+            for try await _ in notUpgraded.messages {}
+        }
+        // The refused handshake, and the one that reads its status.
+        #expect(server.webSockets.allHandshakes.filter { $0.path == "/ws/denied" }.count == 2)
+
+        // Behind a gateway that answers handshakes itself: 401, then 503 with Retry-After.
+        let gateway = try await ExampleServer.start(webSockets: false)
+        defer { gateway.stop() }
+        func handshakes(to path: String) -> [RecordedRequest] {
+            gateway.requests.filter { $0.target.hasPrefix(path) }
+        }
+        let denied = channel(gateway, "/ws/denied", maxAttempts: 2)
+        await #expect(throws: WebSocketChannelError.rejected(.unauthorized)) {
+            for try await _ in denied.messages {}
+        }
+        #expect(handshakes(to: "/ws/denied").count == 2)
+        #expect(handshakes(to: "/ws/denied").allSatisfy { $0.headers["upgrade"] == "websocket" })
+
+        let unavailable = channel(gateway, "/ws/unavailable", maxAttempts: 2)
         await #expect {
-            for try await _ in channel.messages {}
+            for try await _ in unavailable.messages {}
         } throws: { error in
             guard case .gaveUp(2, let last) = error as? WebSocketChannelError else { return false }
-            return last.code == .abnormalClosure
+            return last.code == .abnormalClosure && last.reason.contains("503")
         }
-        #expect(server.webSockets.allHandshakes.filter { $0.path == "/ws/denied" }.count == 3)
+        #expect(
+            handshakes(to: "/ws/unavailable").count == 6,
+            "three attempts, each with the handshake that reads its status")
     }
 
     @Test("the handshake carries the query, the declared header fields and the credential")

@@ -206,12 +206,23 @@ final class ChannelCore<Outgoing: Encodable & Sendable, Incoming: Decodable & Se
                 finish(close, error: close.code == .normalClosure ? nil : .closed(close))
                 return
             }
+            // A refused handshake says whether asking again can help, and may say when.
+            var serverWait: Duration?
+            if let rejection = failure as? WebSocketHandshakeRejection {
+                guard rejection.isWorthRetrying else {
+                    finish(close, error: .rejected(rejection.status))
+                    return
+                }
+                serverWait = RetryAfter.wait(
+                    in: HTTPResponse(status: rejection.status, headerFields: rejection.headerFields), now: clock.date())
+            }
             failures = opened ? 1 : failures + 1
             if let maxAttempts = policy.reconnect.maxAttempts, failures > maxAttempts {
                 finish(close, error: .gaveUp(attempts: failures - 1, last: close))
                 return
             }
-            let delay = policy.reconnect.delay(beforeAttempt: failures, random: self.random)
+            var delay = policy.reconnect.delay(beforeAttempt: failures, random: self.random)
+            if let serverWait { delay = max(delay, min(serverWait, policy.reconnect.max)) }
             publish(.reconnecting(attempt: failures, delay: delay, after: close))
             observer?.reconnecting(attempt: failures, after: delay)
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// A ``WebSocketTransport`` that plays a script instead of connecting: for a service mock's
 /// channels, and for tests of code that uses channels.
@@ -8,8 +9,11 @@ import Foundation
 public final class ScriptedWebSocketTransport: WebSocketTransport {
     /// One scripted connection attempt.
     public enum Connection: Sendable {
-        /// The handshake fails with `reason`.
+        /// The handshake fails with `reason`, as when the server cannot be reached.
         case refused(String)
+        /// The server answers the handshake with `status` and `headerFields` instead of switching
+        /// protocols: the attempt throws ``WebSocketHandshakeRejection``.
+        case rejected(HTTPResponse.Status, headerFields: HTTPFields = [:])
         /// The connection opens, delivers `messages` in order, then ends as `end` says.
         case open([WebSocketMessage], then: End)
 
@@ -61,8 +65,16 @@ public final class ScriptedWebSocketTransport: WebSocketTransport {
             state.requests.append(request)
             return state.script.isEmpty ? nil : state.script.removeFirst()
         }
-        guard case .open(let messages, let end) = next else {
-            if case .refused(let reason) = next { throw ScriptedConnectionError(reason: reason) }
+        let messages: [WebSocketMessage]
+        let end: End
+        switch next {
+        case .open(let scripted, let then):
+            (messages, end) = (scripted, then)
+        case .refused(let reason):
+            throw ScriptedConnectionError(reason: reason)
+        case .rejected(let status, let headerFields):
+            throw WebSocketHandshakeRejection(status: status, headerFields: headerFields)
+        case nil:
             throw ScriptedConnectionError(reason: "the script has no more connections")
         }
         let (closes, closing) = AsyncStream.makeStream(of: WebSocketClose.self, bufferingPolicy: .bufferingNewest(1))

@@ -22,6 +22,9 @@ public enum WebSocketChannelError: Error, Hashable, Sendable, CustomStringConver
     case closed(WebSocketClose)
     /// Every reconnection the policy allows failed; `last` is how the last one ended.
     case gaveUp(attempts: Int, last: WebSocketClose)
+    /// The server refused the handshake with `status`, one that asking again would not change
+    /// (a 4xx other than 408 and 429, such as 401 for a missing or rejected credential).
+    case rejected(HTTPResponse.Status)
     /// The channel cannot connect at all: a bad base URL, an invalid policy, or no WebSocket
     /// transport in the client's configuration.
     case invalidRequest(String)
@@ -44,6 +47,8 @@ public enum WebSocketChannelError: Error, Hashable, Sendable, CustomStringConver
         case .closed(let close): "channel closed (\(close.code)\(close.reason.isEmpty ? "" : ": \(close.reason)"))"
         case .gaveUp(let attempts, let last):
             "channel gave up after \(attempts) reconnection\(attempts == 1 ? "" : "s") (last: \(last.code) \(last.reason))"
+        case .rejected(let status):
+            "channel refused: the server answered the handshake with \(status.code) \(status.reasonPhrase)"
         case .invalidRequest(let problem): "channel cannot connect: \(problem)"
         case .notConnected: "channel not connected"
         case .sendQueueFull(let limit): "channel not connected and its send queue is full (\(limit) messages)"

@@ -53,6 +53,34 @@ public struct WebSocketClose: Hashable, Sendable {
     }
 }
 
+/// The server answered a channel's handshake with an HTTP response instead of switching
+/// protocols: what a ``WebSocketTransport`` throws when it can tell the response's status.
+///
+/// The channel then reconnects only for a status worth retrying (408, 429 and 5xx), waiting at
+/// least as long as the response's `Retry-After` asks, up to its policy's longest wait; any other
+/// status (401, 403, 404, …) ends it with ``WebSocketChannelError/rejected(_:)``, since asking
+/// again would get the same answer.
+public struct WebSocketHandshakeRejection: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The response's status.
+    public var status: HTTPResponse.Status
+    /// The response's header fields (`Retry-After`, `WWW-Authenticate`, …).
+    public var headerFields: HTTPFields
+
+    /// Describes a refused handshake.
+    public init(status: HTTPResponse.Status, headerFields: HTTPFields = [:]) {
+        self.status = status
+        self.headerFields = headerFields
+    }
+
+    /// Whether asking again may get another answer: 408, 429 or a server error.
+    public var isWorthRetrying: Bool { status.code == 408 || status.code == 429 || status.kind == .serverError }
+
+    /// `the server refused the WebSocket handshake with 401 Unauthorized`.
+    public var description: String {
+        "the server refused the WebSocket handshake with \(status.code) \(status.reasonPhrase)"
+    }
+}
+
 /// The sending half of an open connection, handed to ``WebSocketConnectionHandler/opened(_:)``.
 ///
 /// Both operations may be called from any task while the connection is open; after it ends they throw.
@@ -102,6 +130,8 @@ public protocol WebSocketTransport: Sendable {
     /// - Returns: the close frame that ended the connection, or `nil` when it ended without one
     ///   (a network failure, or pings left unanswered past the keepalive timeout).
     /// - Throws: when the connection could not be opened (refused, the handshake rejected), or
-    ///   broke with an error. Cancelling the calling task closes the connection.
+    ///   broke with an error; ``WebSocketHandshakeRejection`` when the server answered the
+    ///   handshake with another status than 101 and the transport can tell which. Cancelling the
+    ///   calling task closes the connection.
     func connect(_ request: WebSocketRequest, handler: some WebSocketConnectionHandler) async throws -> WebSocketClose?
 }

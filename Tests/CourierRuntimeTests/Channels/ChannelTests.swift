@@ -136,6 +136,41 @@ struct ChannelTests {
         #expect(transport.requests.count == 3)
     }
 
+    @Test("a handshake refused with 401 ends the channel at once; a 503 is retried after its Retry-After")
+    func rejectedHandshakes() async throws {
+        let unauthorized = ScriptedWebSocketTransport([
+            .rejected(.unauthorized, headerFields: [.wwwAuthenticate: "Bearer"]), .json(ticks(1), then: .drop),
+        ])
+        let refused = channel(unauthorized, policy: policy())
+        await #expect(throws: WebSocketChannelError.rejected(.unauthorized)) {
+            for try await _ in refused.messages {}
+        }
+        #expect(unauthorized.requests.count == 1, "a 401 is not asked again")
+
+        let unavailable = ScriptedWebSocketTransport([
+            .rejected(.serviceUnavailable, headerFields: [.retryAfter: "5"]),
+            .rejected(.tooManyRequests, headerFields: [.retryAfter: "120"]),
+            .json(ticks(7), then: .close(.normalClosure)),
+        ])
+        let retried = channel(unavailable, policy: policy())
+        let messages = retried.messages
+        let reader = Task { try await messages.reduce(into: [Int]()) { $0.append($1.n) } }
+        await until { clock.sleeperCount == 1 }
+        guard case .reconnecting(1, .seconds(5), let after) = retried.state else {
+            Issue.record("expected the Retry-After wait of 5 s, longer than the policy's 1 s, got \(retried.state)")
+            return
+        }
+        #expect(after.reason.contains("503"))
+        clock.advance(by: .seconds(5))
+        await until { unavailable.requests.count == 2 && clock.sleeperCount == 1 }
+        #expect(
+            retried.state.isReconnecting(attempt: 2, delay: .seconds(30)),
+            "a Retry-After longer than the policy's longest wait (30 s) waits that long")
+        clock.advance(by: .seconds(30))
+        #expect(try await reader.value == [7])
+        #expect(unavailable.requests.count == 3)
+    }
+
     @Test("sends wait in a bounded queue while disconnected and go out after onConnect's, in order")
     func sendQueue() async throws {
         let transport = ScriptedWebSocketTransport([.refused("down"), .open([], then: .stayOpen)])
@@ -314,5 +349,13 @@ private final class GatedTransport: WebSocketTransport {
     {
         while !opened.current { try await Task.sleep(for: .milliseconds(1)) }
         return try await inner.connect(request, handler: handler)
+    }
+}
+
+extension ChannelState {
+    /// Whether the state is a reconnection's `attempt`, waiting `delay`.
+    fileprivate func isReconnecting(attempt expected: Int, delay expectedDelay: Duration) -> Bool {
+        guard case .reconnecting(let attempt, let delay, _) = self else { return false }
+        return attempt == expected && delay == expectedDelay
     }
 }

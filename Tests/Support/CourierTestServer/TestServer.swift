@@ -73,7 +73,13 @@ public final class ExampleServer: Sendable {
 
     /// Starts a server on `port` (by default a free one) of `host` (a loopback address; Linux
     /// routes all of 127.0.0.0/8 to the loopback interface) and returns once it accepts connections.
-    public static func start(host: String = "127.0.0.1", port: Int = 0) async throws -> ExampleServer {
+    ///
+    /// Without `webSockets`, handshakes are plain requests to the router, as behind a gateway that
+    /// answers them itself: `/ws/denied` answers 401, `/ws/unavailable` 503 with `Retry-After: 0`.
+    /// With them, a route that does not upgrade answers 400, as hummingbird-websocket does.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, webSockets upgrades: Bool = true)
+        async throws -> ExampleServer
+    {
         let log = RequestLog()
         let faults = FaultPlan()
         let router = Router()
@@ -84,16 +90,18 @@ public final class ExampleServer: Sendable {
         let signals = StreamSignals()
         StreamRoutes.add(to: router, signals: signals)
         let webSockets = WebSocketSignals()
-        router.get("/ws/denied") { _, _ in Response(status: .unauthorized) }
+        router.get("/ws/denied") { _, _ in Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"]) }
+        router.get("/ws/unavailable") { _, _ in Response(status: .serviceUnavailable, headers: [.retryAfter: "0"]) }
         let ready = PortBox()
         var logger = Logger(label: "courier-test-server")
         logger.logLevel = .critical
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: WebSocketRoutes.configuration)) {
-                request, channel, _ in
-                WebSocketRoutes.shouldUpgrade(request, channel: channel, signals: webSockets)
-            },
+            server: upgrades
+                ? .http1WebSocketUpgrade(configuration: .init(ws: WebSocketRoutes.configuration)) {
+                    request, channel, _ in
+                    WebSocketRoutes.shouldUpgrade(request, channel: channel, signals: webSockets)
+                } : .http1(),
             configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in ready.set(channel.localAddress?.port ?? 0) },
             logger: logger

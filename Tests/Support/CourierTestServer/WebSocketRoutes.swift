@@ -63,7 +63,8 @@ public final class WebSocketSignals: Sendable {
 ///   connection after `connections` (2 by default) closes with 1000.
 /// - `/inventory/v2/ws/stock`: the Inventory spec's `stockLevels` channel: answers each
 ///   `{"action":"subscribe","skus":[…]}` with one `StockLevel` per SKU.
-/// - `/ws/denied`: never upgrades; the HTTP router answers 401.
+/// - `/ws/denied`, `/ws/unavailable`: never upgrade (hummingbird-websocket answers 400); on a
+///   server started without WebSocket upgrades, the router answers them 401 and 503.
 enum WebSocketRoutes {
     typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
@@ -82,7 +83,7 @@ enum WebSocketRoutes {
         var headers: [String: String] = [:]
         for field in request.headerFields { headers[field.name.canonicalName] = field.value }
         let number = signals.record(RecordedHandshake(path: path, query: query, headers: headers))
-        guard path != "/ws/denied" else { return .dontUpgrade }
+        guard path != "/ws/denied", path != "/ws/unavailable" else { return .dontUpgrade }
         let handler: Handler
         switch path {
         case "/ws/numbers": handler = numbers(query, channel: channel, signals: signals)
