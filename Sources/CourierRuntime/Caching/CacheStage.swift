@@ -119,10 +119,11 @@ struct CacheStage: ConditionalStage {
 
     /// After a successful unsafe request, drops what is cached for its URL and the URLs it names.
     private func invalidate(after response: TransportResponse, to head: HTTPRequest) {
-        guard (200..<400).contains(response.head.status.code), let url = head.cacheURL, cache.byteCount > 0 else {
-            return
-        }
-        cache.removeEntries(for: url)
+        guard (200..<400).contains(response.head.status.code), let scheme = head.scheme, let authority = head.authority,
+            let target = head.path, cache.byteCount > 0
+        else { return }
+        cache.removeEntries(
+            for: CacheResource(scheme: scheme, authority: authority, path: CacheResource.path(of: target)))
         for name in [HTTPField.Name.location, .contentLocation] {
             guard let value = response.head.headerFields[name], let target = Self.sameOriginURL(value, base: head)
             else { continue }

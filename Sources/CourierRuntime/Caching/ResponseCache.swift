@@ -27,7 +27,7 @@ public final class ResponseCache: @unchecked Sendable {
     // `Node`s never leave this class.
     private let lock = NSLock()
     /// The entries by resource (the URL without its query), which invalidation goes by.
-    private var table: [Substring: [Node]] = [:]
+    private var table: [CacheResource: [Node]] = [:]
     private var newest: Node?
     private var oldest: Node?
     private var bytes = 0
@@ -59,7 +59,12 @@ public final class ResponseCache: @unchecked Sendable {
     /// Drops every entry for the path of `url` (`scheme://authority/path`, any query is ignored),
     /// whatever its query, method or credentials.
     public func removeEntries(for url: String) {
-        let resource = CacheKey.resource(of: url)
+        guard let resource = CacheResource(url: url) else { return }
+        removeEntries(for: resource)
+    }
+
+    /// Drops every entry for `resource`, whatever its query, method or credentials.
+    func removeEntries(for resource: CacheResource) {
         lock.withLock {
             guard let nodes = table.removeValue(forKey: resource) else { return }
             for node in nodes { unlink(node) }
@@ -163,50 +168,84 @@ public final class ResponseCache: @unchecked Sendable {
 /// What identifies a cached response apart from its varied header fields. It holds the
 /// credentials it was made from, so its description and mirror show the resource only.
 struct CacheKey: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
-    /// `scheme://authority/path?query`.
-    var url: String
-    /// The URL without its query: what a mutating call invalidates. Part of ``url``, sharing its storage.
-    var resource: Substring
+    /// The URL without its query: what a mutating call invalidates.
+    var resource: CacheResource
+    /// The path and query, as the request's head holds them.
+    var target: String
     var method: HTTPRequest.Method
-    /// The credential header fields the request carried, `name: value` per line; empty for none.
-    var credentials: String
+    /// The credential header fields the request carried: usually none or one, which needs no
+    /// list; several are sorted, so that the order they were set in does not matter.
+    var credential: HTTPField?
+    var moreCredentials: [HTTPField] = []
 
+    /// The key of `request`, made of the strings its head already holds: a lookup builds none.
     init?(_ request: PipelineRequest) {
         let head = request.transportRequest.head
-        guard let url = head.cacheURL else { return nil }
-        self.url = url
-        self.resource = Self.resource(of: url)
+        guard let scheme = head.scheme, let authority = head.authority, let target = head.path else { return nil }
+        self.target = target
+        self.resource = CacheResource(scheme: scheme, authority: authority, path: CacheResource.path(of: target))
         self.method = head.method
-        // Usually none or one, which needs no list; several are sorted, so that the order the
-        // fields were set in does not matter.
-        var first: String?
-        var more: [String] = []
         for field in head.headerFields where request.secrets.isCredential(field.name) {
-            let line = field.name.canonicalName + ": " + field.value
-            if first == nil { first = line } else { more.append(line) }
+            if credential == nil { credential = field } else { moreCredentials.append(field) }
         }
-        if let first, !more.isEmpty {
-            self.credentials = ([first] + more).sorted().joined(separator: "\n")
-        } else {
-            self.credentials = first ?? ""
+        if let first = credential, !moreCredentials.isEmpty {
+            let sorted = ([first] + moreCredentials).sorted {
+                ($0.name.canonicalName, $0.value) < ($1.name.canonicalName, $1.value)
+            }
+            credential = sorted[0]
+            moreCredentials = Array(sorted.dropFirst())
         }
     }
 
-    var cost: Int { url.utf8.count + resource.utf8.count + credentials.utf8.count + 64 }
+    var cost: Int {
+        let credentials = ([credential].compactMap { $0 } + moreCredentials).reduce(0) {
+            $0 + $1.name.canonicalName.utf8.count + $1.value.utf8.count + 2
+        }
+        return resource.cost + target.utf8.count + credentials + 64
+    }
 
     /// `GET https://host/path`, without the query (API keys travel there) or the credentials.
     var description: String { "\(method.rawValue) \(resource)" }
 
     /// The method and resource only.
     var customMirror: Mirror {
-        Mirror(self, children: ["method": method.rawValue, "resource": resource], displayStyle: .struct)
+        Mirror(self, children: ["method": method.rawValue, "resource": resource.description], displayStyle: .struct)
+    }
+}
+
+/// `scheme://authority/path` without the query: what cached entries are grouped by, and what a
+/// mutating call invalidates.
+struct CacheResource: Hashable, Sendable, CustomStringConvertible {
+    var scheme: String
+    var authority: String
+    var path: Substring
+
+    init(scheme: String, authority: String, path: Substring) {
+        self.scheme = scheme
+        self.authority = authority
+        self.path = path
     }
 
-    /// `url` without its query.
-    static func resource(of url: String) -> Substring {
-        // Searched as UTF-8: a Character search walks grapheme clusters, a cache hit's largest cost.
-        url.utf8.firstIndex(of: UInt8(ascii: "?")).map { url[..<$0] } ?? url[...]
+    /// The resource of `url` (`scheme://authority/path?query`), or `nil` when it has no `://`.
+    init?(url: String) {
+        guard let separator = url.range(of: "://") else { return nil }
+        let rest = url[separator.upperBound...]
+        let pathStart = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+        self.init(
+            scheme: String(url[..<separator.lowerBound]), authority: String(rest[..<pathStart]),
+            path: Self.path(of: rest[pathStart...]))
     }
+
+    /// `target` without its query.
+    static func path(of target: some StringProtocol) -> Substring {
+        // Searched as UTF-8: a Character search walks grapheme clusters, a cache hit's largest cost.
+        let whole = Substring(target)
+        return whole.utf8.firstIndex(of: UInt8(ascii: "?")).map { whole[..<$0] } ?? whole
+    }
+
+    var cost: Int { scheme.utf8.count + authority.utf8.count + path.utf8.count }
+
+    var description: String { scheme + "://" + authority + path }
 }
 
 /// One stored response with what is needed to judge its freshness on the stage's clock.

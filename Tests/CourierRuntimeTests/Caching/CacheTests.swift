@@ -378,4 +378,28 @@ struct ResponseCacheMemoryTests {
         #expect(cache.byteCount == 0)
         #expect(cache.count == 0)
     }
+
+    @Test("keys tell credentials apart in any order, and invalidation drops a path whatever its query")
+    func keysAndInvalidation() throws {
+        func key(_ path: String, host: String = "a.example", _ fields: HTTPFields = [:]) throws -> CacheKey {
+            try #require(CacheKey(request(host: host, path: path, policy: caching(), fields: fields)))
+        }
+        let ada: HTTPFields = [.authorization: "Bearer ada", .cookie: "s=1"]
+        let adaReordered: HTTPFields = [.cookie: "s=1", .authorization: "Bearer ada"]
+        #expect(try key("/a?x=1", ada) == key("/a?x=1", adaReordered))
+        #expect(try key("/a?x=1", ada) != key("/a?x=1", [.authorization: "Bearer bob", .cookie: "s=1"]))
+        #expect(try key("/a?x=1", ada) != key("/a?x=2", ada), "the query is part of the key")
+        #expect(try key("/a?x=1").resource == key("/a?y=2").resource)
+        #expect(try key("/a").description == "GET https://a.example/a")
+
+        let cache = ResponseCache()
+        for target in ["/a?x=1", "/a?y=2", "/a/b", "/ab"] { cache.store(entry(10), for: try key(target)) }
+        cache.store(entry(10), for: try key("/a", host: "b.example"))
+        cache.removeEntries(for: "https://a.example/a?ignored=1")
+        #expect(cache.count == 3, "/a/b, /ab and b.example's /a stay")
+        #expect(cache.entry(for: try key("/a/b"), matching: [:]) != nil)
+        #expect(cache.entry(for: try key("/a", host: "b.example"), matching: [:]) != nil)
+        cache.removeEntries(for: "not a URL")
+        #expect(cache.count == 3)
+    }
 }
