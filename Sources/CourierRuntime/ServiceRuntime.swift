@@ -258,7 +258,7 @@ public final class ServiceRuntime: Sendable {
     /// Inlinable, so that the generated client's module specializes it for the endpoint's output
     /// and errors: unspecialized generic async code would look their metadata up and allocate
     /// room for their values on every call. All of a call up to its response is in
-    /// ``response(_:_:options:)``, which is not generic.
+    /// ``prepareCall(_:_:options:)`` and ``transmit(_:)``, which are not generic.
     @_spi(Generated)
     @inlinable
     public func send<Output, Declared>(
@@ -325,18 +325,28 @@ public final class ServiceRuntime: Sendable {
     ) async throws(ClientError<Declared>) -> Response<Output> {
         let response: TransportResponse
         do {
-            response = try await self.response(operation.endpoint, request, options: options)
+            // Prepared without suspending, so that a call refused before it is sent (an open
+            // circuit, an invalid request) costs no async frame of its own.
+            let prepared = try prepareCall(operation.endpoint, request, options: options)
+            response = try await transmit(prepared)
         } catch {
             throw error.declaring(Declared.self)
         }
         return try result(of: operation, response, to: request.method, options: options)
     }
 
-    /// The response to one call of `endpoint`: its plan, policy and request, then the pipeline.
+    /// Sends a request made by ``prepareCall(_:_:options:)`` through the pipeline.
     @_spi(Generated)
-    public func response(
+    public func transmit(_ request: PipelineRequest) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
+        try await exchange(request, as: NoDeclaredError.self)
+    }
+
+    /// One call of `endpoint` ready for the pipeline: its plan, policy and request; throws when
+    /// the call is refused before it is sent (an invalid request, an open circuit).
+    @_spi(Generated)
+    public func prepareCall(
         _ endpoint: EndpointInfo, _ request: RequestBuilder, options: RequestOptions
-    ) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
+    ) throws(ClientError<NoDeclaredError>) -> PipelineRequest {
         let live = live.current
         let plan = plan(for: endpoint, method: request.method, live)
         let context = try context(of: endpoint, request, options: options, plan)
@@ -351,7 +361,7 @@ public final class ServiceRuntime: Sendable {
         }
         var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
         if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
-        return try await exchange(pipelineRequest, as: NoDeclaredError.self)
+        return pipelineRequest
     }
 
     /// The stages' context of a call: its plan's, unless the call overrides the policy or is sent

@@ -68,6 +68,8 @@ public struct Observability: Sendable {
 final class SecretFields: Sendable {
     /// Fields that say who the caller is.
     let credentialHeaders: Set<HTTPField.Name>
+    /// The same names as a list: a few names are found faster by comparison than by hashing.
+    private let credentialHeaderList: [HTTPField.Name]
     /// Fields never written out: the credentials, `Set-Cookie` and the configured ones.
     let redactedHeaders: Set<HTTPField.Name>
     /// Query items never written out: API keys sent in the query.
@@ -84,11 +86,12 @@ final class SecretFields: Sendable {
             }
         }
         credentialHeaders = headers
+        credentialHeaderList = headers.sorted { $0.canonicalName < $1.canonicalName }
         redactedHeaders = headers.union(extra).union([.setCookie])
         redactedQueryItems = query
     }
 
-    func isCredential(_ name: HTTPField.Name) -> Bool { credentialHeaders.contains(name) }
+    func isCredential(_ name: HTTPField.Name) -> Bool { credentialHeaderList.contains(name) }
 
     /// `fields` as `name: value` pairs, secrets replaced by `<redacted>`.
     func describe(_ fields: HTTPFields) -> Logger.MetadataValue {
