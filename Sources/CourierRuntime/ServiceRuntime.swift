@@ -359,9 +359,7 @@ public final class ServiceRuntime: Sendable {
         } else {
             transportRequest = try prepare(endpoint, request, options: options, timeout: timeout, server: server)
         }
-        var pipelineRequest = PipelineRequest(transportRequest: transportRequest, context: context)
-        if let instances { pipelineRequest.routing = CallRouting(pool: instances) }
-        return pipelineRequest
+        return PipelineRequest(transportRequest: transportRequest, context: context)
     }
 
     /// The stages' context of a call: its plan's, unless the call overrides the policy or is sent
@@ -385,7 +383,8 @@ public final class ServiceRuntime: Sendable {
             context = CallContext(
                 service: context.service, endpoint: context.endpoint, policy: context.policy,
                 isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(request.method),
-                tags: context.tags, secrets: context.secrets, hostState: context.hostState)
+                tags: context.tags, secrets: context.secrets, hostState: context.hostState,
+                instances: context.instances)
         }
         return context
     }
@@ -588,7 +587,7 @@ public final class ServiceRuntime: Sendable {
             let context = CallContext(
                 service: operation.service, endpoint: operation.name, policy: policy,
                 isIdempotent: operation.hasIdempotencyKey || Self.idempotentMethods.contains(method),
-                tags: operation.tags, secrets: secrets, hostState: live.hostState)
+                tags: operation.tags, secrets: secrets, hostState: live.hostState, instances: instances)
             let server = live.settings.server
             let fields: Result<HTTPFields, PlanProblem>
             var credentialItem: String?

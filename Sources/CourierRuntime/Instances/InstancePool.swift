@@ -758,7 +758,11 @@ final class CallRouting: @unchecked Sendable {
     /// Notes that an attempt went to `pick`'s instance. The last eight are kept: enough for any
     /// call's attempts, and bounded for a stream that reconnects for days.
     func record(_ pick: InstancePool.Pick) {
-        let key = pick.key
+        record(key: pick.key)
+    }
+
+    /// Notes that an attempt went to the instance whose pick had `key`.
+    func record(key: String) {
         lock.withLock {
             guard first != nil else {
                 first = key

@@ -14,8 +14,12 @@ public struct PipelineRequest: Sendable {
     public internal(set) var deadline: Duration?
     /// What the observation stages gather about the call; set by the call observation stage.
     var facts: Locked<CallFacts>?
-    /// The instances the call's attempts have gone to, when the client balances over instances.
+    /// The instances the call's attempts have gone to, when the client balances over instances
+    /// and the call is retried or hedged.
     var routing: CallRouting?
+
+    /// The client's instances, when it balances over them.
+    var instances: InstancePool? { context.instances ?? routing?.pool }
 
     /// The service, as the spec names it.
     public var service: String { context.service }
@@ -78,11 +82,14 @@ final class CallContext: Sendable {
     let hostState: ResilienceState.HostState?
     /// `service.endpoint`: the name of the call's span.
     let spanName: String
+    /// The client's instances, when it balances over them.
+    let instances: InstancePool?
 
     init(
         service: String, endpoint: String, policy: ResiliencePolicy, isIdempotent: Bool, tags: [String],
-        secrets: SecretFields, hostState: ResilienceState.HostState?
+        secrets: SecretFields, hostState: ResilienceState.HostState?, instances: InstancePool? = nil
     ) {
+        self.instances = instances
         self.service = service
         self.endpoint = endpoint
         self.policy = policy
@@ -97,7 +104,7 @@ final class CallContext: Sendable {
     func with(policy: ResiliencePolicy) -> CallContext {
         CallContext(
             service: service, endpoint: endpoint, policy: policy, isIdempotent: isIdempotent, tags: tags,
-            secrets: secrets, hostState: hostState)
+            secrets: secrets, hostState: hostState, instances: instances)
     }
 }
 

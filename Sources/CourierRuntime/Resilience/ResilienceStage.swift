@@ -24,9 +24,25 @@ struct ResilienceStage: Middleware {
     let timeout: AttemptTimeoutStage
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        try await retry.run(request) { request, now in
-            if hedge.passesThrough(request) { return try await attempt(request, now: now, next: next) }
-            return try await hedge.run(request) { copy in try await attempt(copy, now: nil, next: next) }
+        // A balanced call's attempts avoid the instances its earlier attempts went to. The first
+        // attempt's instance is noted here; the record the attempts share is made only once a
+        // second attempt or a hedge needs it, so that a call answered at once allocates none.
+        var firstInstance: String?
+        var routing = request.routing
+        return try await retry.run(request) { request, now in
+            var request = request
+            let hedged = !hedge.passesThrough(request)
+            if let pool = balancing?.pool, routing == nil, request.attempt > 1 || hedged {
+                let shared = CallRouting(pool: pool)
+                if let firstInstance { shared.record(key: firstInstance) }
+                routing = shared
+            }
+            if routing != nil { request.routing = routing }
+            if !hedged { return try await attempt(request, now: now, noting: &firstInstance, next: next) }
+            return try await hedge.run(request) { copy in
+                var instance: String?
+                return try await attempt(copy, now: nil, noting: &instance, next: next)
+            }
         }
     }
 
@@ -35,12 +51,12 @@ struct ResilienceStage: Middleware {
     /// the clock's reading the retry stage has just made, if it made one.
     @inline(__always)
     private func attempt(
-        _ request: PipelineRequest, now: Duration?, next: PipelineNext
+        _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
     ) async throws -> TransportResponse {
         let admitted = try breaker.admit(request)
         let response: TransportResponse
         do {
-            response = try await limited(request, now: now, next: next)
+            response = try await limited(request, now: now, noting: &instance, next: next)
         } catch {
             if let admitted { breaker.record(admitted, of: request, failure: error) }
             throw error
@@ -51,9 +67,11 @@ struct ResilienceStage: Middleware {
 
     /// The attempt past the breaker: a token, a permit, an instance, then the rest of the pipeline
     /// within the attempt's time. Inlined into ``attempt(_:now:next:)``.
+    /// `instance` is set to the key of the instance chosen, when the call has no shared record
+    /// of its attempts' instances yet.
     @inline(__always)
     private func limited(
-        _ request: PipelineRequest, now: Duration?, next: PipelineNext
+        _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
     ) async throws -> TransportResponse {
         // After any wait, the attempt's time is counted from a new reading of the clock.
         var now = now
@@ -81,6 +99,7 @@ struct ResilienceStage: Middleware {
                 pick = try await balancing?.route(&attempt)
                 now = nil
             }
+            if attempt.routing == nil, let pick { instance = pick.key }
             routed = attempt
         }
         let response: TransportResponse

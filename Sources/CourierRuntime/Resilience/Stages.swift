@@ -150,7 +150,7 @@ struct CircuitBreakerStage: ConditionalStage {
     /// outlier detection's to eject, not a reason to refuse calls the others would take.
     func record(_ admitted: Admitted, of request: PipelineRequest, response: TransportResponse) {
         let failed = response.head.status.code >= 500
-        if failed, request.routing?.pool.hasHealthyInstance == true {
+        if failed, request.instances?.hasHealthyInstance == true {
             admitted.breaker.release(probe: admitted.probe)
         } else {
             let policy = request.policy.circuitBreaker
@@ -162,7 +162,7 @@ struct CircuitBreakerStage: ConditionalStage {
     /// Tells the breaker that an admitted call failed with `error`, which counts against it when it
     /// is the host's failure (``countsAsFailure(_:)``).
     func record(_ admitted: Admitted, of request: PipelineRequest, failure error: any Error) {
-        if Self.countsAsFailure(error), request.routing?.pool.hasHealthyInstance != true {
+        if Self.countsAsFailure(error), request.instances?.hasHealthyInstance != true {
             let policy = request.policy.circuitBreaker
             publish(
                 admitted.breaker.record(failure: true, probe: admitted.probe, policy: policy, now: state.clock.now()))
