@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// Sends each attempt to an instance of the service, chosen by the pool (elsewhere than the
 /// call's earlier attempts when another can take it), and tells the pool how the attempt went:
@@ -30,12 +31,14 @@ struct BalancingStage: Sendable {
 
     private func route(_ request: inout PipelineRequest, to pick: InstancePool.Pick) {
         request.routing?.record(pick)
-        // Each change copies the head's pseudo-header storage and makes a field: only when needed.
-        if request.transportRequest.head.scheme != pick.instance.scheme {
-            request.transportRequest.head.scheme = pick.instance.scheme
+        // The instance's fields were made once; the first change copies the head's pseudo-header
+        // storage (shared with the request the retry stage keeps), and only when needed.
+        let target = pick.target
+        if request.transportRequest.head.pseudoHeaderFields.scheme != target.schemeField {
+            request.transportRequest.head.pseudoHeaderFields.scheme = target.schemeField
         }
-        if request.transportRequest.head.authority != pick.authority {
-            request.transportRequest.head.authority = pick.authority
+        if request.transportRequest.head.pseudoHeaderFields.authority != target.authorityField {
+            request.transportRequest.head.pseudoHeaderFields.authority = target.authorityField
         }
     }
 

@@ -40,11 +40,33 @@ final class InstancePool: @unchecked Sendable {
         case stopped
     }
 
+    /// What requests need of an instance, made once per look-up and shared by every pick of it.
+    final class Target: Sendable {
+        let instance: ServiceInstance
+        /// `scheme://authority`: the instance's identity across look-ups.
+        let key: String
+        /// `host:port`.
+        let authority: String
+        /// A request's `:scheme` and `:authority` fields for the instance, validated once.
+        let schemeField: HTTPField?
+        let authorityField: HTTPField?
+
+        init(_ instance: ServiceInstance) {
+            self.instance = instance
+            self.key = instance.description
+            self.authority = instance.authority
+            // HTTPTypes makes pseudo-header fields only through a request.
+            let fields = HTTPRequest(method: .get, scheme: instance.scheme, authority: authority, path: nil)
+                .pseudoHeaderFields
+            self.schemeField = fields.scheme
+            self.authorityField = fields.authority
+        }
+    }
+
     private struct Member {
-        var instance: ServiceInstance
-        var key: String
-        /// `host:port`, made once for the requests' authority.
-        var authority: String
+        var target: Target
+        var instance: ServiceInstance { target.instance }
+        var key: String { target.key }
         var outstanding = 0
         var consecutiveFailures = 0
         var ejectedUntil: Duration?
@@ -62,9 +84,7 @@ final class InstancePool: @unchecked Sendable {
         var inRotation: Bool { ejectedUntil == nil && !unhealthy }
 
         init(_ instance: ServiceInstance) {
-            self.instance = instance
-            self.key = instance.description
-            self.authority = instance.authority
+            self.target = Target(instance)
         }
     }
 
@@ -80,13 +100,14 @@ final class InstancePool: @unchecked Sendable {
 
     /// The instance chosen for an attempt, to hand back to ``finish(_:failed:)``.
     struct Pick: Sendable {
-        let instance: ServiceInstance
-        /// The instance's `host:port`, for the request's authority.
-        let authority: String
+        /// The instance and what requests need of it.
+        let target: Target
         fileprivate let index: Int
         fileprivate let generation: UInt64
-        /// The instance's `scheme://authority`, made once per look-up.
-        let key: String
+
+        var instance: ServiceInstance { target.instance }
+        /// The instance's `scheme://authority`.
+        var key: String { target.key }
     }
 
     init(
@@ -416,7 +437,7 @@ final class InstancePool: @unchecked Sendable {
                 let known = rotation.indexByKey[instance.description]
                 var member = known.map { rotation.members[$0] } ?? Member(instance)
                 if known == nil { events.append(.added(instance)) }
-                member.instance = instance
+                if member.instance != instance { member.target = Target(instance) }
                 next.append(member)
             }
             for member in rotation.members where !seen.contains(member.key) {
@@ -561,9 +582,7 @@ extension InstancePool {
                     ?? (tried.isEmpty ? nil : chooseIndex(ignoringEjections: panicking, avoiding: []))
             else { return nil }
             members[index].outstanding += 1
-            return Pick(
-                instance: members[index].instance, authority: members[index].authority, index: index,
-                generation: generation, key: members[index].key)
+            return Pick(target: members[index].target, index: index, generation: generation)
         }
 
         /// The member for the next attempt, from the lowest priority with one that can take it.
