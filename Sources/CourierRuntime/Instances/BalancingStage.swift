@@ -31,15 +31,12 @@ struct BalancingStage: Sendable {
 
     private func route(_ request: inout PipelineRequest, to pick: InstancePool.Pick) {
         request.routing?.record(pick)
-        // The instance's fields were made once; the first change copies the head's pseudo-header
-        // storage (shared with the request the retry stage keeps), and only when needed.
+        // The instance's fields were made once, so setting them validates nothing; the first copies
+        // the head's pseudo-header storage, which the request the retry stage keeps shares.
+        // (Comparing first would cost more than it saves: reading a field copies it.)
         let target = pick.target
-        if request.transportRequest.head.pseudoHeaderFields.scheme != target.schemeField {
-            request.transportRequest.head.pseudoHeaderFields.scheme = target.schemeField
-        }
-        if request.transportRequest.head.pseudoHeaderFields.authority != target.authorityField {
-            request.transportRequest.head.pseudoHeaderFields.authority = target.authorityField
-        }
+        request.transportRequest.head.pseudoHeaderFields.scheme = target.schemeField
+        request.transportRequest.head.pseudoHeaderFields.authority = target.authorityField
     }
 
     /// Tells the pool how the attempt sent to `pick` answered: a server failure counts against the instance.
