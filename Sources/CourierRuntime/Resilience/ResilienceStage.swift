@@ -100,15 +100,19 @@ struct ResilienceStage: Middleware {
                 now = nil
             }
             if attempt.routing == nil, let pick { instance = pick.key }
-            routed = attempt
+            routed = consume attempt
         }
         let response: TransportResponse
         do {
             let bound = try timeout.bound(request, now: now)
-            if routed == nil, request.transportRequest.timeout == bound.limit {
+            // Moved out of `routed`, not copied: a copy of a request retains everything it holds.
+            if var attempt = routed.take() {
+                attempt.transportRequest.timeout = bound.limit
+                response = try await transmit(attempt, within: bound, next: next)
+            } else if request.transportRequest.timeout == bound.limit {
                 response = try await transmit(request, within: bound, next: next)
             } else {
-                var attempt = routed ?? request
+                var attempt = request
                 attempt.transportRequest.timeout = bound.limit
                 response = try await transmit(attempt, within: bound, next: next)
             }
