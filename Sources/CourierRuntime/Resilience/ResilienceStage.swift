@@ -30,19 +30,30 @@ struct ResilienceStage: Middleware {
         var firstInstance: String?
         var routing = request.routing
         return try await retry.run(request) { request, now in
-            var request = request
             let hedged = !hedge.passesThrough(request)
             if let pool = balancing?.pool, routing == nil, request.attempt > 1 || hedged {
                 let shared = CallRouting(pool: pool)
                 if let firstInstance { shared.record(key: firstInstance) }
                 routing = shared
             }
-            if routing != nil { request.routing = routing }
-            if !hedged { return try await attempt(request, now: now, noting: &firstInstance, next: next) }
-            return try await hedge.run(request) { copy in
-                var instance: String?
-                return try await attempt(copy, now: nil, noting: &instance, next: next)
+            guard let routing else {
+                return try await attempts(request, hedged: hedged, now: now, noting: &firstInstance, next: next)
             }
+            var routed = request
+            routed.routing = routing
+            return try await attempts(routed, hedged: hedged, now: now, noting: &firstInstance, next: next)
+        }
+    }
+
+    /// One attempt, or hedged copies of it when `hedged`.
+    @inline(__always)
+    private func attempts(
+        _ request: PipelineRequest, hedged: Bool, now: Duration?, noting instance: inout String?, next: PipelineNext
+    ) async throws -> TransportResponse {
+        if !hedged { return try await attempt(request, now: now, noting: &instance, next: next) }
+        return try await hedge.run(request) { copy in
+            var unnoted: String?
+            return try await attempt(copy, now: nil, noting: &unnoted, next: next)
         }
     }
 
@@ -66,9 +77,9 @@ struct ResilienceStage: Middleware {
     }
 
     /// The attempt past the breaker: a token, a permit, an instance, then the rest of the pipeline
-    /// within the attempt's time. Inlined into ``attempt(_:now:next:)``.
-    /// `instance` is set to the key of the instance chosen, when the call has no shared record
-    /// of its attempts' instances yet.
+    /// within the attempt's time. Inlined into ``attempt(_:now:noting:next:)``. `instance` is set
+    /// to the key of the instance chosen, when the call has no shared record of its attempts'
+    /// instances yet.
     @inline(__always)
     private func limited(
         _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
