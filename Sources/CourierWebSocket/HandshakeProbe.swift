@@ -47,7 +47,13 @@ struct HandshakeProbe {
         let context = try secure ? NIOSSLContext(configuration: tlsConfiguration ?? .makeClientConfiguration()) : nil
         // Server Name Indication takes names only.
         let serverName = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." } ? nil : host
-        let channel = try await ClientBootstrap(group: eventLoopGroup)
+        // A Network.framework group (swift-websocket takes one on Apple platforms) has no socket
+        // bootstrap; the probe then runs on NIO's shared group.
+        let bootstrap =
+            ClientBootstrap(validatingGroup: eventLoopGroup)
+            ?? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel =
+            try await bootstrap
             .connectTimeout(.milliseconds(Int64(timeout / .milliseconds(1))))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
