@@ -169,7 +169,8 @@ let package = Package(
             ],
             path: "Tests/Support/CourierTestServer"
         ),
-        // What several test targets share: running CPU-bound work off the cooperative pool.
+        // What several test targets share: running CPU-bound work off the cooperative pool, and a
+        // seeded random number generator.
         .target(name: "CourierTestSupport", path: "Tests/Support/CourierTestSupport"),
         .testTarget(
             name: "CourierSpecTests",
@@ -186,6 +187,7 @@ let package = Package(
             dependencies: [
                 "CourierRuntime",
                 "CourierRuntimeTesting",
+                "CourierTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),

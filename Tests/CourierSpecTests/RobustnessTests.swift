@@ -3,18 +3,6 @@ import CourierTestSupport
 import Foundation
 import Testing
 
-/// A small, seeded generator (SplitMix64), so every run mutates the same way and a failure reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 // Serialized: its cases are long synchronous CPU loops; run side by side they would hold every
 // thread of the cooperative pool on a two-core machine and starve the real-time fault tests.
 @Suite("Robustness", .serialized, .timeLimit(.minutes(2)))
