@@ -38,6 +38,9 @@ final class CircuitBreaker: @unchecked Sendable {
     private var window = Window()
     /// The last policy's window and a tenth of it: the width of a bucket.
     private var bucketWidth: (window: Duration, width: Duration) = (.zero, .zero)
+    /// The bucket last counted in and the readings it covers, `start..<end`: outcomes of calls
+    /// that start close together fall in the same bucket, found without dividing.
+    private var lastBucket: (start: Duration, end: Duration, epoch: Int64) = (.zero, .zero, 0)
 
     private static let bucketCount = 10
 
@@ -118,14 +121,22 @@ final class CircuitBreaker: @unchecked Sendable {
     }
 
     /// Records the outcome of an admitted call; returns the transition it caused, if any.
-    func record(failure: Bool, probe: Bool, policy: CircuitBreakerPolicy, now: Duration) -> CircuitBreakerEvent? {
+    ///
+    /// The outcome is counted in the window's bucket of `started`, the clock's reading when the
+    /// call began, when the caller has one: reading the clock again would cost more than the rest
+    /// of recording a success. Buckets are a tenth of the window wide, so that moves an outcome by
+    /// at most the call's duration; an outcome older than the window counts in its newest bucket.
+    /// Opening the breaker reads the clock, so that it stays open for its full time from now.
+    func record(
+        failure: Bool, probe: Bool, policy: CircuitBreakerPolicy, started: Duration?, clock: any ResilienceClock
+    ) -> CircuitBreakerEvent? {
         guard policy.mode == .automatic else { return nil }
         return lock.withLock {
             switch state {
             case .halfOpen(let inFlight, let succeeded) where probe:
                 if failure {
                     let next = min((openDuration ?? policy.openFor) * 2, policy.maxOpenFor)
-                    return open(for: next, now: now, from: .halfOpen)
+                    return open(for: next, now: clock.now(), from: .halfOpen)
                 }
                 if succeeded + 1 >= policy.halfOpenProbes {
                     state = .closed
@@ -137,15 +148,14 @@ final class CircuitBreaker: @unchecked Sendable {
                 state = .halfOpen(inFlight: inFlight - 1, succeeded: succeeded + 1)
                 return nil
             case .closed:
-                let epoch = epoch(now, policy)
-                window.count(failure: failure, epoch: epoch)
+                window.count(failure: failure, epoch: epoch(started ?? clock.now(), policy))
                 consecutiveFailures = failure ? consecutiveFailures + 1 : 0
                 if let limit = policy.consecutiveFailures, consecutiveFailures >= limit {
-                    return open(for: policy.openFor, now: now, from: .closed)
+                    return open(for: policy.openFor, now: clock.now(), from: .closed)
                 }
-                let (calls, failures) = window.totals(epoch: epoch)
+                let (calls, failures) = window.totals()
                 if calls >= policy.minimumCalls, Double(failures) >= policy.failureRate * Double(calls) {
-                    return open(for: policy.openFor, now: now, from: .closed)
+                    return open(for: policy.openFor, now: clock.now(), from: .closed)
                 }
                 return nil
             case .open, .halfOpen:
@@ -176,16 +186,25 @@ final class CircuitBreaker: @unchecked Sendable {
     }
 
     /// The bucket `now` falls in: the window's tenth it belongs to, counted from the clock's origin.
-    /// The tenth is worked out once per window length, and the division is of two durations, which
-    /// costs no split of `now` into seconds and attoseconds.
+    /// The tenth is worked out once per window length; a reading in the last bucket's span needs
+    /// no division, and the division otherwise is of two durations, which costs no split of `now`
+    /// into seconds and attoseconds.
     private func epoch(_ now: Duration, _ policy: CircuitBreakerPolicy) -> Int64 {
         if bucketWidth.window != policy.window {
             bucketWidth = (policy.window, policy.window / Self.bucketCount)
+            lastBucket = (.zero, .zero, 0)
         }
-        let buckets = (now / bucketWidth.width).rounded(.down)
+        if now >= lastBucket.start, now < lastBucket.end { return lastBucket.epoch }
+        let width = bucketWidth.width
+        let buckets = (now / width).rounded(.down)
         // A width of zero or a clock of centuries would leave `Int64`: such readings share the edge.
-        guard buckets.isFinite else { return buckets < 0 ? .min + 1 : .max }
-        return Int64(exactly: buckets) ?? (buckets < 0 ? .min + 1 : .max)
+        guard buckets.isFinite, let epoch = Int64(exactly: buckets) else {
+            return buckets < 0 ? .min + 1 : .max
+        }
+        // Kept only when the span agrees with the division at `now` (rounding may move an edge).
+        let start = width * epoch
+        if width > .zero, now >= start, now < start + width { lastBucket = (start, start + width, epoch) }
+        return epoch
     }
 }
 
@@ -196,11 +215,20 @@ extension CircuitBreaker {
         private var epochs = [Int64](repeating: .min, count: CircuitBreaker.bucketCount)
         private var calls = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
         private var failures = [Int](repeating: 0, count: CircuitBreaker.bucketCount)
+        /// The newest bucket counted in: the window ends there.
+        private var latest: Int64 = .min
 
         /// Counts an outcome in the bucket of `epoch`, emptying it first if it held an older one.
-        mutating func count(failure: Bool, epoch current: Int64) {
-            let count = Int64(CircuitBreaker.bucketCount)
-            let slot = Int((current % count + count) % count)
+        /// An outcome whose bucket has since been reused for a newer one is older than the window:
+        /// it counts in the newest bucket.
+        mutating func count(failure: Bool, epoch: Int64) {
+            var current = epoch
+            var slot = Self.slot(of: current)
+            if epochs[slot] > current {
+                current = latest
+                slot = Self.slot(of: current)
+            }
+            latest = max(latest, current)
             if epochs[slot] != current {
                 epochs[slot] = current
                 calls[slot] = 0
@@ -210,12 +238,20 @@ extension CircuitBreaker {
             if failure { failures[slot] += 1 }
         }
 
-        /// The calls and failures of the buckets still in the window at `epoch`.
-        func totals(epoch current: Int64) -> (calls: Int, failures: Int) {
+        /// The slot of the buckets of `epoch`.
+        private static func slot(of epoch: Int64) -> Int {
+            let count = Int64(CircuitBreaker.bucketCount)
+            return Int((epoch % count + count) % count)
+        }
+
+        /// The calls and failures of the buckets still in the window that ends at the newest one.
+        func totals() -> (calls: Int, failures: Int) {
             var totalCalls = 0
             var totalFailures = 0
-            for slot in 0..<CircuitBreaker.bucketCount
-            where epochs[slot] != .min && current - epochs[slot] < Int64(CircuitBreaker.bucketCount) {
+            let current = latest
+            for slot in 0..<CircuitBreaker.bucketCount where epochs[slot] != .min {
+                let (age, overflow) = current.subtractingReportingOverflow(epochs[slot])
+                guard !overflow, age < Int64(CircuitBreaker.bucketCount) else { continue }
                 totalCalls += calls[slot]
                 totalFailures += failures[slot]
             }

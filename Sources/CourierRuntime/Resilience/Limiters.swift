@@ -77,11 +77,20 @@ final class Bulkhead: @unchecked Sendable {
 }
 
 /// A token bucket: `burst` tokens at most, refilled at `requests / per`.
+///
+/// The bucket keeps no count of tokens: it keeps the time at which it will be full again (the
+/// generic cell rate algorithm's "theoretical arrival time"). Taking a token moves that time one
+/// interval (`per / requests`) later; the bucket holds `burst - 1` tokens beyond the one a call
+/// takes while that time is at most `(burst - 1)` intervals away. The same decisions as counting
+/// tokens, made with additions and comparisons of durations: no division or conversion to
+/// floating point per call, and exact to the attosecond.
 final class TokenBucket: @unchecked Sendable {
     // Safe: every stored property below `lock` is read and written only while `lock` is held.
     private let lock = NSLock()
-    private var tokens: Double?
-    private var lastRefill: Duration = .zero
+    /// When the tokens taken so far will all have come back; `nil` for a bucket never used (full).
+    private var fullAgainAt: Duration?
+    /// The last policy's pace, worked out once per policy.
+    private var pace = Pace(requests: 0, per: .zero, burst: 0)
 
     /// What taking a token costs.
     enum Grant {
@@ -91,19 +100,36 @@ final class TokenBucket: @unchecked Sendable {
         case refused(retryIn: Duration)
     }
 
+    /// A policy's rate as durations: the time one token takes to come back, and how far ahead of
+    /// now the bucket's refill may run while a token is still there.
+    private struct Pace {
+        let requests: Int
+        let per: Duration
+        let burst: Int
+        let interval: Duration
+        let tolerance: Duration
+
+        init(requests: Int, per: Duration, burst: Int) {
+            self.requests = requests
+            self.per = per
+            self.burst = burst
+            interval = requests > 0 ? per / requests : per
+            tolerance = interval * (burst - 1)
+        }
+
+        func matches(_ policy: RateLimitPolicy) -> Bool {
+            requests == policy.requests && per == policy.per && burst == policy.burst
+        }
+    }
+
     /// Takes a token now or reserves the next one, unless that means waiting longer than `maxWait`.
     func take(policy: RateLimitPolicy, now: Duration) -> Grant {
         lock.withLock {
-            let rate = Double(policy.requests) / policy.per.seconds
-            var available = tokens ?? Double(policy.burst)
-            available = min(Double(policy.burst), available + (now - lastRefill).seconds * rate)
-            lastRefill = now
-            let wait = available >= 1 ? .zero : Duration.seconds((1 - available) / rate)
-            guard wait <= policy.maxWait else {
-                tokens = available
-                return .refused(retryIn: wait)
-            }
-            tokens = available - 1
+            if !pace.matches(policy) { pace = Pace(requests: policy.requests, per: policy.per, burst: policy.burst) }
+            let fullAgain = max(fullAgainAt ?? now, now)
+            let wait = max(.zero, fullAgain - now - pace.tolerance)
+            guard wait <= policy.maxWait else { return .refused(retryIn: wait) }
+            fullAgainAt = fullAgain + pace.interval
             return .after(wait)
         }
     }
@@ -111,7 +137,7 @@ final class TokenBucket: @unchecked Sendable {
     /// Gives back a reserved token whose call was cancelled while waiting for it.
     func giveBack(policy: RateLimitPolicy) {
         lock.withLock {
-            if let current = tokens { tokens = min(Double(policy.burst), current + 1) }
+            if let fullAgain = fullAgainAt { fullAgainAt = fullAgain - pace.interval }
         }
     }
 }

@@ -64,7 +64,7 @@ struct ResilienceStage: Middleware {
     private func attempt(
         _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
     ) async throws -> TransportResponse {
-        let admitted = try breaker.admit(request)
+        let admitted = try breaker.admit(request, now: now)
         let response: TransportResponse
         do {
             response = try await limited(request, now: now, noting: &instance, next: next)
@@ -86,7 +86,7 @@ struct ResilienceStage: Middleware {
     ) async throws -> TransportResponse {
         // After any wait, the attempt's time is counted from a new reading of the clock.
         var now = now
-        if let reservation = try rateLimit.reserve(request), reservation.wait > .zero {
+        if let reservation = try rateLimit.reserve(request, now: now), reservation.wait > .zero {
             try await rateLimit.wait(for: reservation)
             now = nil
         }

@@ -107,7 +107,7 @@ struct CircuitBreakerStage: ConditionalStage {
     func passesThrough(_ request: PipelineRequest) -> Bool { request.policy.circuitBreaker.mode == .disabled }
 
     func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        guard let admitted = try admit(request) else { return try await next(request) }
+        guard let admitted = try admit(request, now: nil) else { return try await next(request) }
         let response: TransportResponse
         do {
             response = try await next(request)
@@ -124,11 +124,14 @@ struct CircuitBreakerStage: ConditionalStage {
         let breaker: CircuitBreaker
         /// Whether the call is one of a half-open breaker's probes.
         let probe: Bool
+        /// The clock's reading when the call began, if the caller had one.
+        let started: Duration?
     }
 
     /// Asks the request's breaker whether it may go: `nil` when the policy has no breaker, and a
-    /// ``PipelineFailure/circuitOpen(host:retryIn:)`` thrown when the circuit refuses it.
-    func admit(_ request: PipelineRequest) throws -> Admitted? {
+    /// ``PipelineFailure/circuitOpen(host:retryIn:)`` thrown when the circuit refuses it. `now`
+    /// is a reading of the clock just made, if the caller has one: the outcome is counted at it.
+    func admit(_ request: PipelineRequest, now: Duration?) throws -> Admitted? {
         let policy = request.policy.circuitBreaker
         if policy.mode == .disabled { return nil }
         let breaker =
@@ -141,7 +144,7 @@ struct CircuitBreakerStage: ConditionalStage {
         publish(transition)
         switch admission {
         case .rejected(let retryIn): throw PipelineFailure.circuitOpen(host: breaker.key, retryIn: retryIn)
-        case .allowed(let probe): return Admitted(breaker: breaker, probe: probe)
+        case .allowed(let probe): return Admitted(breaker: breaker, probe: probe, started: now)
         }
     }
 
@@ -155,7 +158,9 @@ struct CircuitBreakerStage: ConditionalStage {
         } else {
             let policy = request.policy.circuitBreaker
             publish(
-                admitted.breaker.record(failure: failed, probe: admitted.probe, policy: policy, now: state.clock.now()))
+                admitted.breaker.record(
+                    failure: failed, probe: admitted.probe, policy: policy, started: admitted.started,
+                    clock: state.clock))
         }
     }
 
@@ -165,7 +170,9 @@ struct CircuitBreakerStage: ConditionalStage {
         if Self.countsAsFailure(error), request.instances?.hasHealthyInstance != true {
             let policy = request.policy.circuitBreaker
             publish(
-                admitted.breaker.record(failure: true, probe: admitted.probe, policy: policy, now: state.clock.now()))
+                admitted.breaker.record(
+                    failure: true, probe: admitted.probe, policy: policy, started: admitted.started,
+                    clock: state.clock))
         } else {
             admitted.breaker.release(probe: admitted.probe)
         }
@@ -209,10 +216,12 @@ struct RateLimitStage: ConditionalStage {
     /// Takes a token for `request`, or reserves the next one: `nil` when the policy has no rate
     /// limit, and a ``PipelineFailure/rateLimited(host:retryIn:)`` thrown when no token comes within
     /// the policy's wait.
-    func reserve(_ request: PipelineRequest) throws -> Reservation? {
+    ///
+    /// `now` is a reading of the clock just made, if the caller has one.
+    func reserve(_ request: PipelineRequest, now: Duration? = nil) throws -> Reservation? {
         guard let policy = request.policy.rateLimit else { return nil }
         let bucket = request.knownHost?.bucket ?? state.bucket(for: request.host)
-        switch bucket.take(policy: policy, now: state.clock.now()) {
+        switch bucket.take(policy: policy, now: now ?? state.clock.now()) {
         case .refused(let retryIn): throw PipelineFailure.rateLimited(host: request.host, retryIn: retryIn)
         case .after(let wait): return Reservation(bucket: bucket, policy: policy, wait: wait)
         }

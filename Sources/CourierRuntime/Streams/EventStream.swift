@@ -645,7 +645,9 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
             if routing?.pool.hasHealthyInstance == true {
                 breaker.release(probe: probe)
             } else {
-                publish(breaker.record(failure: true, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+                publish(
+                    breaker.record(failure: true, probe: probe, policy: breakerPolicy, started: nil, clock: state.clock)
+                )
             }
             let failure = error as? TransportError ?? TransportError(.other, detail: String(describing: error))
             let retry = operation.resilience.retry
@@ -660,7 +662,8 @@ final class StreamConnector<Element: Sendable, Declared: DeclaredError>: Sendabl
         if failed, routing?.pool.hasHealthyInstance == true {
             breaker.release(probe: probe)
         } else {
-            publish(breaker.record(failure: failed, probe: probe, policy: breakerPolicy, now: state.clock.now()))
+            publish(
+                breaker.record(failure: failed, probe: probe, policy: breakerPolicy, started: nil, clock: state.clock))
         }
         if head.status.kind == .successful {
             if head.status.code == 204 {

@@ -161,4 +161,50 @@ struct CircuitBreakerTests {
         let allowed = disabled
         await #expect(throws: Never.self) { try await run.run(request(host: "bad.example", policy: allowed)) }
     }
+
+    @Test(
+        "an outcome counts when its call began, in the newest bucket once that is older than the window; the breaker then opens for its full time"
+    )
+    func lateOutcome() async throws {
+        let clock = ManualClock()
+        let release = Locked<CheckedContinuation<Void, Never>?>(nil)
+        let transport = ScriptedTransport(clock: clock) { index, _ in
+            if index == 0 { await withCheckedContinuation { continuation in release.withLock { $0 = continuation } } }
+            return TransportResponse(head: HTTPResponse(status: .serviceUnavailable))
+        }
+        let state = ResilienceState(clock: clock)
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "https://a.example", transport: transport, resilienceState: state))
+        // Buckets of 3 s; four calls at least, half of them failures, open the circuit.
+        let breaker = CircuitBreakerPolicy(
+            failureRate: 0.5, minimumCalls: 4, window: .seconds(30), consecutiveFailures: nil, openFor: .seconds(5),
+            maxOpenFor: .seconds(20))
+        var policy = ResiliencePolicy(retry: .disabled, circuitBreaker: breaker)
+        policy.timeouts = Timeouts(total: .seconds(100), attempt: .seconds(100))
+        let operation = Operation<Void, NoErrors>(
+            name: "op", authSchemes: [], output: .empty, errors: [], resilience: policy)
+        func send() async -> String {
+            do throws(ClientError<NoErrors>) {
+                _ = try await runtime.send(operation, RequestBuilder(.get, path: "/"), options: RequestOptions())
+                return "ok"
+            } catch {
+                return "\(error)"
+            }
+        }
+
+        // A call starts at 0 s and answers at 31 s, after three failures of calls made at 31 s:
+        // its bucket (0 s) has been reused by theirs (30 s), so it counts with them.
+        let slow = Task { await send() }
+        while release.withLock({ $0 == nil }) { await Task.yield() }
+        clock.advance(by: .seconds(31))
+        for _ in 0..<3 { #expect(await send() == "unexpected status 503, 0 bytes") }
+        #expect(state.circuitState(for: "a.example", policy: breaker) == .closed, "3 calls are below the minimum of 4")
+        release.withLock { $0?.resume() }
+        #expect(await slow.value == "unexpected status 503, 0 bytes")
+        #expect(state.circuitState(for: "a.example", policy: breaker) == .open)
+        // Open for 5 s from the failure that opened it (31 s), not from when that call began (0 s).
+        #expect(await send() == "circuit open for a.example; retry in 5.0 seconds")
+        #expect(transport.count == 4)
+    }
 }

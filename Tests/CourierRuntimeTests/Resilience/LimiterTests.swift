@@ -1,4 +1,5 @@
 import CourierRuntimeTesting
+import CourierTestSupport
 import Foundation
 import HTTPTypes
 import Logging
@@ -71,5 +72,56 @@ struct LimiterTests {
         let waiting = policy
         _ = try await drive(clock) { try await run.run(request(policy: waiting)) }.get()
         #expect(transport.times.last == .seconds(1), "waited for the next token instead of failing")
+    }
+
+    @Test(
+        "the bucket decides as counting tokens would: random takes, waits, refusals and give-backs",
+        arguments: [1, 2, 3])
+    func bucketMatchesTokenCounting(seed: UInt64) {
+        /// Tokens counted as a number that refills with time: the plain algorithm the bucket's
+        /// arrival times must agree with.
+        struct CountedTokens {
+            var tokens: Double
+            var last: Duration = .zero
+
+            mutating func take(_ policy: RateLimitPolicy, now: Duration) -> Duration? {
+                let rate = Double(policy.requests) / policy.per.seconds
+                tokens = min(Double(policy.burst), tokens + (now - last).seconds * rate)
+                last = now
+                let wait = tokens >= 1 ? 0 : (1 - tokens) / rate
+                guard wait <= policy.maxWait.seconds + 1e-9 else { return nil }
+                tokens -= 1
+                return .seconds(wait)
+            }
+        }
+        var random = SeededGenerator(state: seed)
+        let policy = RateLimitPolicy(
+            requests: Int.random(in: 1...50, using: &random),
+            per: .milliseconds(Int.random(in: 1...3000, using: &random)),
+            burst: Int.random(in: 1...20, using: &random),
+            maxWait: .milliseconds(Int.random(in: 0...500, using: &random)))
+        let bucket = TokenBucket()
+        var counted = CountedTokens(tokens: Double(policy.burst))
+        var now = Duration.seconds(1000)
+        counted.last = now
+        for step in 0..<2000 {
+            now += .microseconds(
+                Int.random(in: 0...(2 * Int(policy.per.seconds * 1e6) / policy.requests), using: &random))
+            let grant = bucket.take(policy: policy, now: now)
+            let expected = counted.take(policy, now: now)
+            switch (grant, expected) {
+            case (.after(let wait), let expected?):
+                #expect(abs((wait - expected).seconds) < 1e-6, "step \(step): waits \(wait), counting says \(expected)")
+                if Bool.random(using: &random), wait > .zero {
+                    bucket.giveBack(policy: policy)
+                    counted.tokens = min(Double(policy.burst), counted.tokens + 1)
+                }
+            case (.refused(let retryIn), nil):
+                #expect(retryIn > policy.maxWait, "step \(step)")
+            default:
+                Issue.record("step \(step): the bucket says \(grant), counting says \(String(describing: expected))")
+                return
+            }
+        }
     }
 }
