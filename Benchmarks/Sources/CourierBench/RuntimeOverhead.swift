@@ -156,23 +156,30 @@ enum RuntimeOverhead {
         return pipeline(client: client(resilience))
     }
 
-    /// The time and allocations per call of `body`: the fastest of five batches of
-    /// `iterations / 5` calls, after a warm-up. On a shared machine the fastest batch is the one
-    /// least disturbed by other work; allocations do not vary between batches.
-    static func perCall(iterations: Int, _ body: Call) async throws -> PerCall {
-        for _ in 0..<min(iterations, 1000) { try await body() }
+    /// The time and allocations per call of each of `calls`, the fastest of 5 batches of
+    /// `iterations / 5` calls each after a warm-up: on a shared machine the fastest batch is the
+    /// one least disturbed by other work, and allocations do not vary between batches. The
+    /// batches take turns (one of each call per round), so that a busy moment slows every call's
+    /// batch of that round rather than all of one call's: the differences between calls are what
+    /// the rows report.
+    static func perCall(iterations: Int, _ calls: [Call]) async throws -> [PerCall] {
+        for body in calls {
+            for _ in 0..<min(iterations, 1000) { try await body() }
+        }
         let batch = max(iterations / 5, 1)
-        var best = PerCall(nanoseconds: .infinity, allocations: 0)
+        var best = [PerCall](repeating: PerCall(nanoseconds: .infinity, allocations: 0), count: calls.count)
         for _ in 0..<5 {
-            let allocationsBefore = courier_bench_allocations()
-            let started = ContinuousClock.now
-            for _ in 0..<batch { try await body() }
-            let elapsed = ContinuousClock.now - started
-            let allocations = courier_bench_allocations() - allocationsBefore
-            let (seconds, attoseconds) = elapsed.components
-            let nanoseconds = (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(batch)
-            if nanoseconds < best.nanoseconds {
-                best = PerCall(nanoseconds: nanoseconds, allocations: Double(allocations) / Double(batch))
+            for (index, body) in calls.enumerated() {
+                let allocationsBefore = courier_bench_allocations()
+                let started = ContinuousClock.now
+                for _ in 0..<batch { try await body() }
+                let elapsed = ContinuousClock.now - started
+                let allocations = courier_bench_allocations() - allocationsBefore
+                let (seconds, attoseconds) = elapsed.components
+                let nanoseconds = (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(batch)
+                if nanoseconds < best[index].nanoseconds {
+                    best[index] = PerCall(nanoseconds: nanoseconds, allocations: Double(allocations) / Double(batch))
+                }
             }
         }
         return best
