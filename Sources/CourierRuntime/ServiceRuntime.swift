@@ -328,7 +328,7 @@ public final class ServiceRuntime: Sendable {
             // Prepared without suspending, so that a call refused before it is sent (an open
             // circuit, an invalid request) costs no async frame of its own.
             let prepared = try prepareCall(operation.endpoint, request, options: options)
-            response = try await transmit(prepared)
+            response = try await transmit(consume prepared)
         } catch {
             throw error.declaring(Declared.self)
         }
@@ -337,8 +337,10 @@ public final class ServiceRuntime: Sendable {
 
     /// Sends a request made by ``prepareCall(_:_:options:)`` through the pipeline.
     @_spi(Generated)
-    public func transmit(_ request: PipelineRequest) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
-        try await exchange(request, as: NoDeclaredError.self)
+    public func transmit(
+        _ request: consuming PipelineRequest
+    ) async throws(ClientError<NoDeclaredError>) -> TransportResponse {
+        try await exchange(consume request, as: NoDeclaredError.self)
     }
 
     /// One call of `endpoint` ready for the pipeline: its plan, policy and request; throws when
@@ -646,20 +648,24 @@ public final class ServiceRuntime: Sendable {
 
     /// Sends `request` through the pipeline; inlined into its callers, as are the calls it makes,
     /// so that a call costs one async frame here rather than one per function.
+    ///
+    /// The request is handed over, not lent: a stage can then change it (route it to an instance)
+    /// without copying the head it holds.
     @inline(__always)
     func exchange<Declared>(
-        _ request: PipelineRequest,
+        _ request: consuming PipelineRequest,
         as declared: Declared.Type
     ) async throws(ClientError<Declared>) -> TransportResponse {
+        let context = request.context
         do {
-            return try await pipeline.run(request)
+            return try await pipeline.run(consume request)
         } catch {
-            throw Self.clientError(for: error, request: request)
+            throw Self.clientError(for: error, context: context)
         }
     }
 
-    /// What a failure in the pipeline means to the caller.
-    static func clientError<Declared>(for error: any Error, request: PipelineRequest) -> ClientError<Declared> {
+    /// What a failure in the pipeline of a call with `context` means to the caller.
+    static func clientError<Declared>(for error: any Error, context: CallContext) -> ClientError<Declared> {
         if Task.isCancelled || error is CancellationError { return .cancelled }
         switch error {
         case let failure as PipelineFailure:
@@ -671,7 +677,7 @@ public final class ServiceRuntime: Sendable {
             case .deadlineExceeded(let limit): return .timeout(limit)
             }
         case let error as TransportError:
-            return error.kind == .timedOut ? .timeout(request.policy.timeouts.attempt) : .transport(error)
+            return error.kind == .timedOut ? .timeout(context.policy.timeouts.attempt) : .transport(error)
         default:
             return .transport(TransportError(.other, detail: String(describing: error)))
         }

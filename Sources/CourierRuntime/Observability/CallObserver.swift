@@ -132,7 +132,7 @@ final class CallObserver: Sendable {
 
     /// A call ended with `result` after `duration`.
     func callEnded(
-        _ request: PipelineRequest, facts: CallFacts, result: Result<TransportResponse, any Error>, duration: Duration,
+        _ request: CalledRequest, facts: CallFacts, result: Result<TransportResponse, any Error>, duration: Duration,
         span: any Span
     ) {
         let outcome = Self.outcome(of: result)
@@ -161,14 +161,13 @@ final class CallObserver: Sendable {
         let level: Logger.Level
         if case .failure = result, outcome != "cancelled" { level = .warning } else { level = .info }
         guard logger.logLevel <= level else { return }
-        let head = request.transportRequest.head
         var metadata: Logger.Metadata = [
             "courier.service": "\(request.service)", "courier.endpoint": "\(request.endpoint)",
             "courier.outcome": "\(outcome)", "courier.attempts": "\(facts.attempts)",
             "courier.duration_ms": "\(Self.milliseconds(duration))",
         ]
         if let cache = facts.cache { metadata["courier.cache"] = "\(cache.rawValue)" }
-        let line = "\(head.method.rawValue) \(secrets.url(of: head))"
+        let line = "\(request.method.rawValue) \(secrets.url(request.scheme, request.authority, request.path))"
         switch result {
         case .success(let response):
             metadata["http.response.status_code"] = "\(response.head.status.code)"
@@ -519,6 +518,26 @@ struct HTTPFieldsInjector: Injector {
     }
 }
 
+/// What the report of a call names: its endpoint and where its request went.
+struct CalledRequest {
+    let service: String
+    let endpoint: String
+    let method: HTTPRequest.Method
+    let scheme: String?
+    let authority: String?
+    let path: String?
+
+    init(_ request: borrowing PipelineRequest) {
+        let head = request.transportRequest.head
+        service = request.service
+        endpoint = request.endpoint
+        method = head.method
+        scheme = head.scheme
+        authority = head.authority
+        path = head.path
+    }
+}
+
 /// Reports the whole call: one log line, the request metrics and the call span.
 struct ObserveCallStage: ConditionalStage {
     let observer: CallObserver
@@ -528,12 +547,12 @@ struct ObserveCallStage: ConditionalStage {
     /// call is not timed, traced or followed, and the pipeline steps over the stage.
     func passesThrough(_ request: PipelineRequest) -> Bool { !observer.reportsCalls }
 
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: consuming PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         guard observer.reportsCalls else { return try await next(request) }
         let start = clock.now()
-        var observed = request
         let facts = Locked(CallFacts())
-        observed.facts = facts
+        request.facts = facts
+        let called = CalledRequest(request)
         let span = observer.tracer.startSpan(
             request.context.spanName, context: InstrumentationContext.current ?? .topLevel,
             ofKind: .internal)
@@ -546,13 +565,19 @@ struct ObserveCallStage: ConditionalStage {
             span.attributes["server.address"] = head.authority ?? ""
         }
         let result: Result<TransportResponse, any Error>
+        // Handed on, not copied, so that the stages within may change the request without
+        // copying its head (the report keeps what it needs in `called`).
+        var sent = Optional(consume request)
         do {
-            let sent = observed
-            result = .success(try await InstrumentationContext.withValue(span.context) { try await next(sent) })
+            result = .success(
+                try await InstrumentationContext.withValue(span.context) {
+                    guard let request = sent.take() else { throw CancellationError() }
+                    return try await next(request)
+                })
         } catch {
             result = .failure(error)
         }
-        observer.callEnded(observed, facts: facts.current, result: result, duration: clock.now() - start, span: span)
+        observer.callEnded(called, facts: facts.current, result: result, duration: clock.now() - start, span: span)
         return try result.get()
     }
 }

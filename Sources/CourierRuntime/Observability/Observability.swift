@@ -119,6 +119,11 @@ final class SecretFields: Sendable {
 
     /// The request's URL for logs and spans, secrets redacted.
     func url(of head: HTTPRequest) -> String {
-        (head.scheme ?? "") + "://" + (head.authority ?? "") + redact(path: head.path ?? "")
+        url(head.scheme, head.authority, head.path)
+    }
+
+    /// The URL of a request with these pseudo-header fields, its query's credentials redacted.
+    func url(_ scheme: String?, _ authority: String?, _ path: String?) -> String {
+        (scheme ?? "") + "://" + (authority ?? "") + redact(path: path ?? "")
     }
 }

@@ -133,7 +133,7 @@ public struct PipelineNext: Sendable {
 
     /// Sends `request` through the rest of the pipeline and returns its response.
     @inline(__always)
-    public func callAsFunction(_ request: PipelineRequest) async throws -> TransportResponse {
+    public func callAsFunction(_ request: consuming PipelineRequest) async throws -> TransportResponse {
         switch rest {
         case .stages(let pipeline, var index):
             // Stages with nothing to do for this request are stepped over, and the next stage is
@@ -145,7 +145,8 @@ public struct PipelineNext: Sendable {
             guard index < pipeline.stages.count else {
                 return try await pipeline.transport.send(request.transportRequest)
             }
-            return try await pipeline.stages[index].intercept(request, next: PipelineNext(pipeline, from: index + 1))
+            return try await pipeline.stages[index].intercept(
+                consume request, next: PipelineNext(pipeline, from: index + 1))
         case .closure(let send):
             return try await send(request)
         }
@@ -165,7 +166,11 @@ public struct PipelineNext: Sendable {
 /// (``TransportError/Kind/connectionFailed`` is retried for any method).
 public protocol Middleware: Sendable {
     /// Handles `request`, usually by calling `next` once.
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse
+    ///
+    /// The request is the stage's own (`consuming`), so that a stage may change it without
+    /// copying what it holds; an implementation may still take it borrowed, as
+    /// `func intercept(_ request: PipelineRequest, next: PipelineNext)`.
+    func intercept(_ request: consuming PipelineRequest, next: PipelineNext) async throws -> TransportResponse
 }
 
 extension Middleware {
@@ -195,9 +200,9 @@ public struct TaggedMiddleware<Wrapped: Middleware>: Middleware, ConditionalStag
     }
 
     /// Runs ``wrapped`` when the request's endpoint is tagged ``tag``; otherwise passes it on.
-    public func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
-        guard request.tags.contains(tag) else { return try await next(request) }
-        return try await wrapped.intercept(request, next: next)
+    public func intercept(_ request: consuming PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+        guard request.tags.contains(tag) else { return try await next(consume request) }
+        return try await wrapped.intercept(consume request, next: next)
     }
 
     func passesThrough(_ request: PipelineRequest) -> Bool { !request.tags.contains(tag) }
@@ -242,7 +247,7 @@ final class Pipeline: Sendable {
     }
 
     @inline(__always)
-    func run(_ request: PipelineRequest) async throws -> TransportResponse {
-        try await PipelineNext(self, from: 0)(request)
+    func run(_ request: consuming PipelineRequest) async throws -> TransportResponse {
+        try await PipelineNext(self, from: 0)(consume request)
     }
 }

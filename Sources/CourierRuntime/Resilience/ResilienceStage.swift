@@ -23,37 +23,33 @@ struct ResilienceStage: Middleware {
     let balancing: BalancingStage?
     let timeout: AttemptTimeoutStage
 
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: consuming PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         // A balanced call's attempts avoid the instances its earlier attempts went to. The first
         // attempt's instance is noted here; the record the attempts share is made only once a
         // second attempt or a hedge needs it, so that a call answered at once allocates none.
         var firstInstance: String?
-        var routing = request.routing
         return try await retry.run(request) { request, now in
             let hedged = !hedge.passesThrough(request)
-            if let pool = balancing?.pool, routing == nil, request.attempt > 1 || hedged {
+            if let pool = balancing?.pool, request.routing == nil, request.attempt > 1 || hedged {
                 let shared = CallRouting(pool: pool)
                 if let firstInstance { shared.record(key: firstInstance) }
-                routing = shared
+                request.routing = shared
             }
-            guard let routing else {
-                return try await attempts(request, hedged: hedged, now: now, noting: &firstInstance, next: next)
-            }
-            var routed = request
-            routed.routing = routing
-            return try await attempts(routed, hedged: hedged, now: now, noting: &firstInstance, next: next)
+            return try await attempts(&request, hedged: hedged, now: now, noting: &firstInstance, next: next)
         }
     }
 
     /// One attempt, or hedged copies of it when `hedged`.
     @inline(__always)
     private func attempts(
-        _ request: PipelineRequest, hedged: Bool, now: Duration?, noting instance: inout String?, next: PipelineNext
+        _ request: inout PipelineRequest, hedged: Bool, now: Duration?, noting instance: inout String?,
+        next: PipelineNext
     ) async throws -> TransportResponse {
-        if !hedged { return try await attempt(request, now: now, noting: &instance, next: next) }
+        if !hedged { return try await attempt(&request, now: now, noting: &instance, next: next) }
         return try await hedge.run(request) { copy in
+            var copy = copy
             var unnoted: String?
-            return try await attempt(copy, now: nil, noting: &unnoted, next: next)
+            return try await attempt(&copy, now: nil, noting: &unnoted, next: next)
         }
     }
 
@@ -62,12 +58,12 @@ struct ResilienceStage: Middleware {
     /// the clock's reading the retry stage has just made, if it made one.
     @inline(__always)
     private func attempt(
-        _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
+        _ request: inout PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
     ) async throws -> TransportResponse {
         let admitted = try breaker.admit(request, now: now)
         let response: TransportResponse
         do {
-            response = try await limited(request, now: now, noting: &instance, next: next)
+            response = try await limited(&request, now: now, noting: &instance, next: next)
         } catch {
             if let admitted { breaker.record(admitted, of: request, failure: error) }
             throw error
@@ -80,9 +76,13 @@ struct ResilienceStage: Middleware {
     /// within the attempt's time. Inlined into ``attempt(_:now:noting:next:)``. `instance` is set
     /// to the key of the instance chosen, when the call has no shared record of its attempts'
     /// instances yet.
+    ///
+    /// The request is changed in place, where the retry stage keeps it: its head is then not
+    /// shared, and routing it to an instance copies nothing. It leaves as it came but for its
+    /// timeout: the guards of the next attempt find the service's host in it, not the instance's.
     @inline(__always)
     private func limited(
-        _ request: PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
+        _ request: inout PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
     ) async throws -> TransportResponse {
         // After any wait, the attempt's time is counted from a new reading of the clock.
         var now = now
@@ -97,36 +97,26 @@ struct ResilienceStage: Middleware {
         }
         defer { permits?.release() }
 
-        // The request is copied only to change it: to route it to an instance, or to bound it by
-        // less than its attempt timeout (near the deadline).
-        var routed: PipelineRequest?
         var pick: InstancePool.Pick?
+        var unrouted: BalancingStage.Destination?
         // The stage is reached through the optional rather than bound, so that its pool is not
         // retained: the weak references of the pool's background tasks make that slow.
         if balancing != nil {
-            var attempt = request
-            pick = try balancing?.routeNow(&attempt)
+            unrouted = BalancingStage.Destination(of: request)
+            pick = try balancing?.routeNow(&request)
             if pick == nil {
-                pick = try await balancing?.route(&attempt)
+                // Throws, if it does, before changing the request.
+                pick = try await balancing?.route(&request)
                 now = nil
             }
-            if attempt.routing == nil, let pick { instance = pick.key }
-            routed = consume attempt
+            if request.routing == nil, let pick { instance = pick.key }
         }
+        defer { unrouted?.restore(in: &request) }
         let response: TransportResponse
         do {
             let bound = try timeout.bound(request, now: now)
-            // Moved out of `routed`, not copied: a copy of a request retains everything it holds.
-            if var attempt = routed.take() {
-                attempt.transportRequest.timeout = bound.limit
-                response = try await transmit(attempt, within: bound, next: next)
-            } else if request.transportRequest.timeout == bound.limit {
-                response = try await transmit(request, within: bound, next: next)
-            } else {
-                var attempt = request
-                attempt.transportRequest.timeout = bound.limit
-                response = try await transmit(attempt, within: bound, next: next)
-            }
+            if request.transportRequest.timeout != bound.limit { request.transportRequest.timeout = bound.limit }
+            response = try await transmit(request, within: bound, next: next)
         } catch {
             if let pick { balancing?.finish(pick, failure: error) }
             throw error

@@ -7,7 +7,7 @@ struct RetryStage: Middleware {
     let state: ResilienceState
     let observer: CallObserver
 
-    func intercept(_ request: PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
+    func intercept(_ request: consuming PipelineRequest, next: PipelineNext) async throws -> TransportResponse {
         try await run(request) { attempt, _ in try await next(attempt) }
     }
 
@@ -16,27 +16,32 @@ struct RetryStage: Middleware {
     ///
     /// `send` is also given the clock's reading that started the deadline, on the first attempt
     /// of a call whose deadline this stage set, so that it need not read the clock again.
+    ///
+    /// `send` gets the stage's own request to change (route it, bound its timeout) without
+    /// copying it; what it changes stays for the next attempt, which changes it again.
     @inline(__always)
     func run(
-        _ request: PipelineRequest, attempt send: (PipelineRequest, _ now: Duration?) async throws -> TransportResponse
+        _ request: consuming PipelineRequest,
+        attempt send: (inout PipelineRequest, _ now: Duration?) async throws -> TransportResponse
     ) async throws -> TransportResponse {
-        let policy = request.policy.retry
+        var attempt = consume request
+        let policy = attempt.policy.retry
         let clock = state.clock
         let budget = policy.budget.map {
-            (policy: $0, bucket: request.knownHost?.budget ?? state.budget(for: request.host))
+            (policy: $0, bucket: attempt.knownHost?.budget ?? state.budget(for: attempt.host))
         }
         if let budget { budget.bucket.recordRequest(policy: budget.policy) }
-        var attempt = request
         var started: Duration?
         if attempt.deadline == nil {
             let now = clock.now()
-            attempt.deadline = now + request.policy.timeouts.total
+            attempt.deadline = now + attempt.policy.timeouts.total
             started = now
         }
         while true {
             let outcome: Result<TransportResponse, any Error>
             do {
-                outcome = .success(try await send(attempt, attempt.attempt == 1 ? started : nil))
+                let now = attempt.attempt == 1 ? started : nil
+                outcome = .success(try await send(&attempt, now))
             } catch {
                 outcome = .failure(error)
             }

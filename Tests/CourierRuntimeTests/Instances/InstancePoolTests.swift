@@ -215,6 +215,30 @@ struct InstancePoolTests {
         #expect(transport.authorities.current == ["10.0.0.1:8080", "10.0.0.2:8080"])
     }
 
+    @Test("an attempt after one sent to an instance passes the service's guards, not the instance's")
+    func retryGuardsByService() async throws {
+        let transport = InstanceTransport { authority in authority == "10.0.0.1:8080" ? 503 : 200 }
+        let state = ResilienceState(clock: clock, random: SeededRandom(seed: 3))
+        let runtime = ServiceRuntime(
+            configuration: ClientConfiguration(
+                server: "http://payments.internal", transport: transport,
+                resilience: ResilienceOverrides(
+                    maxAttempts: 2, rateLimit: .use(RateLimitPolicy(requests: 2, per: .seconds(1000)))),
+                resilienceState: state,
+                discovery: .instances(
+                    [instance(1), instance(2)], loadBalancing: LoadBalancingPolicy(.pickFirst))))
+        // The clock is moved past each backoff until the call ends.
+        #expect(try await drive(clock) { await call(runtime) }.get() == nil)
+        #expect(transport.authorities.current == ["10.0.0.1:8080", "10.0.0.2:8080"])
+        // Both attempts took a token of the service's bucket (2 per 1,000 s): none is left.
+        let next = try await drive(clock) { await call(runtime) }.get()
+        guard case .rateLimited(let host, _) = next else {
+            Issue.record("the next call must find the service's bucket empty, not \(String(describing: next))")
+            return
+        }
+        #expect(host == "payments.internal")
+    }
+
     @Test("the service's circuit opens only when no instance is healthy")
     func breakerWithInstances() async throws {
         let everywhere = Locked(false)
