@@ -31,29 +31,13 @@ struct BalancingStage: Sendable {
 
     private func route(_ request: inout PipelineRequest, to pick: InstancePool.Pick) {
         request.routing?.record(pick)
+        if request.routedFrom == nil { request.routedFrom = request.transportRequest.head.authority ?? "" }
         // The instance's fields were made once, so setting them validates nothing. A request
         // whose head is not shared is changed in place. (Comparing first would cost more than it
         // saves: reading a field copies it.)
         let target = pick.target
         request.transportRequest.head.pseudoHeaderFields.scheme = target.schemeField
         request.transportRequest.head.pseudoHeaderFields.authority = target.authorityField
-    }
-
-    /// Where a request went before it was routed: its head's `:scheme` and `:authority`, put
-    /// back once the attempt is over.
-    struct Destination {
-        let scheme: HTTPField?
-        let authority: HTTPField?
-
-        init(of request: PipelineRequest) {
-            scheme = request.transportRequest.head.pseudoHeaderFields.scheme
-            authority = request.transportRequest.head.pseudoHeaderFields.authority
-        }
-
-        func restore(in request: inout PipelineRequest) {
-            request.transportRequest.head.pseudoHeaderFields.scheme = scheme
-            request.transportRequest.head.pseudoHeaderFields.authority = authority
-        }
     }
 
     /// Tells the pool how the attempt sent to `pick` answered: a server failure counts against the instance.

@@ -17,6 +17,8 @@ public struct PipelineRequest: Sendable {
     /// The instances the call's attempts have gone to, when the client balances over instances
     /// and the call is retried or hedged.
     var routing: CallRouting?
+    /// The head's `:authority` before an attempt was routed to an instance; `nil` until then.
+    var routedFrom: String?
 
     /// The client's instances, when it balances over them.
     var instances: InstancePool? { context.instances ?? routing?.pool }
@@ -41,8 +43,11 @@ public struct PipelineRequest: Sendable {
         return hostState
     }
 
-    /// The host the request goes to, which keys per-host state.
-    public var host: String { transportRequest.head.authority ?? "" }
+    /// The host whose state (circuit breaker, bulkhead, rate limit, retry budget) the request
+    /// uses: the authority it was built with, the server's. An attempt routed to one of the
+    /// service's instances has the instance's address in its head's `:authority`, and still this
+    /// host.
+    public var host: String { routedFrom ?? transportRequest.head.authority ?? "" }
 
     init(transportRequest: TransportRequest, context: CallContext) {
         self.transportRequest = transportRequest

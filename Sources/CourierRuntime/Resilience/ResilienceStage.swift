@@ -78,8 +78,9 @@ struct ResilienceStage: Middleware {
     /// instances yet.
     ///
     /// The request is changed in place, where the retry stage keeps it: its head is then not
-    /// shared, and routing it to an instance copies nothing. It leaves as it came but for its
-    /// timeout: the guards of the next attempt find the service's host in it, not the instance's.
+    /// shared, and routing it to an instance copies nothing. The next attempt routes it again;
+    /// its guards key their state by ``PipelineRequest/host``, the server's host, not by the
+    /// instance the head was last routed to.
     @inline(__always)
     private func limited(
         _ request: inout PipelineRequest, now: Duration?, noting instance: inout String?, next: PipelineNext
@@ -98,20 +99,16 @@ struct ResilienceStage: Middleware {
         defer { permits?.release() }
 
         var pick: InstancePool.Pick?
-        var unrouted: BalancingStage.Destination?
         // The stage is reached through the optional rather than bound, so that its pool is not
         // retained: the weak references of the pool's background tasks make that slow.
         if balancing != nil {
-            unrouted = BalancingStage.Destination(of: request)
             pick = try balancing?.routeNow(&request)
             if pick == nil {
-                // Throws, if it does, before changing the request.
                 pick = try await balancing?.route(&request)
                 now = nil
             }
             if request.routing == nil, let pick { instance = pick.key }
         }
-        defer { unrouted?.restore(in: &request) }
         let response: TransportResponse
         do {
             let bound = try timeout.bound(request, now: now)
