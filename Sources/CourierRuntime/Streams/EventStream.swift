@@ -44,14 +44,26 @@ public struct EventDecoding<Element: Sendable>: Sendable {
 
     /// Server-sent events: each listed name (`message` for events that name none) with how its
     /// data decodes; any other name becomes ``StreamEvent/unknown(name:data:)``.
+    ///
+    /// A stream has few event names, and most events repeat a name: they are found by comparing
+    /// names in a list, which costs less than hashing the name of every event.
     @inlinable
     public static func serverSentEvents<Value>(_ cases: [String: EventCase<Value>]) -> EventDecoding
     where Element == StreamEvent<Value> {
-        EventDecoding { name, data, decoder in
-            guard let match = cases[name] else {
-                return .unknown(name: name, data: String(decoding: data, as: UTF8.self))
+        guard cases.count <= 8 else {
+            return EventDecoding { name, data, decoder in
+                guard let match = cases[name] else {
+                    return .unknown(name: name, data: String(decoding: data, as: UTF8.self))
+                }
+                return .value(try match.decode(data, decoder))
             }
-            return .value(try match.decode(data, decoder))
+        }
+        let list = cases.sorted { $0.key < $1.key }
+        return EventDecoding { name, data, decoder in
+            for (caseName, match) in list where caseName == name {
+                return .value(try match.decode(data, decoder))
+            }
+            return .unknown(name: name, data: String(decoding: data, as: UTF8.self))
         }
     }
 
@@ -225,6 +237,8 @@ public struct EventStream<Element: Sendable, Declared: DeclaredError>: AsyncSequ
         public mutating func next() async throws(ClientError<Declared>) -> Element? {
             switch reader {
             case .live(let live):
+                // An event already framed is decoded without another async frame.
+                if let element = try live.takePending() { return element }
                 return try await live.next()
             case .scripted(var results):
                 switch await results.next() {
