@@ -1,6 +1,7 @@
+import Foundation
 import Testing
 
-@testable import CourierRuntime
+@_spi(Generated) @testable import CourierRuntime
 
 /// Everything a parser makes of `chunks`, fed in order, then finished.
 private func parse(_ chunks: [String], lastEventID: String = "") throws -> [ServerSentEventItem] {
@@ -149,5 +150,31 @@ struct JSONLinesTests {
     func limit() {
         var framer = JSONLinesFramer(maxLineSize: 4)
         #expect(throws: JSONLinesError(limit: 4)) { try framer.parse(Array("12345".utf8)) }
+    }
+}
+
+@Suite("Event names of a stream")
+struct EventNameTests {
+    /// The decoding of a stream with `count` event names, `e0`…: each name's data is its number
+    /// plus what the event carries.
+    private func decoding(names count: Int) -> EventDecoding<StreamEvent<Int>> {
+        var cases: [String: EventCase<Int>] = [:]
+        for index in 0..<count {
+            cases["e\(index)"] = .json(Int.self, { $0 + index * 1000 })
+        }
+        return .serverSentEvents(cases)
+    }
+
+    @Test(
+        "each listed name decodes with its own case and any other name is unknown, with few names and with many",
+        arguments: [1, 3, 8, 9, 20])
+    func names(count: Int) throws {
+        let decoding = decoding(names: count)
+        let decoder = JSONDecoder()
+        for index in 0..<count {
+            #expect(try decoding.decode("e\(index)", Data("7".utf8), decoder) == .value(7 + index * 1000))
+        }
+        #expect(try decoding.decode("e\(count)", Data("7".utf8), decoder) == .unknown(name: "e\(count)", data: "7"))
+        #expect(try decoding.decode("", Data("x".utf8), decoder) == .unknown(name: "", data: "x"))
     }
 }
