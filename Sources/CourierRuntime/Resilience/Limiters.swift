@@ -114,8 +114,16 @@ final class TokenBucket: @unchecked Sendable {
             self.per = per
             self.burst = burst
             interval = requests > 0 ? per / requests : per
-            tolerance = interval * (burst - 1)
+            // A burst whose refill would outlast any clock (about 146 billion years) is capped
+            // there: the product would leave `Duration`'s range.
+            let extra = burst - 1
+            tolerance =
+                extra > 0 && Double(extra) * interval.seconds >= Self.longest.seconds
+                ? Self.longest : interval * extra
         }
+
+        /// The longest tolerance kept.
+        private static let longest = Duration.seconds(Int64.max / 2)
 
         func matches(_ policy: RateLimitPolicy) -> Bool {
             requests == policy.requests && per == policy.per && burst == policy.burst

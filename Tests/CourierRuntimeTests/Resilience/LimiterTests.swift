@@ -74,6 +74,31 @@ struct LimiterTests {
         #expect(transport.times.last == .seconds(1), "waited for the next token instead of failing")
     }
 
+    @Test("a burst or a period beyond any clock's range neither traps nor refuses")
+    func extremePolicies() {
+        let bucket = TokenBucket()
+        let deep = RateLimitPolicy(requests: 1, per: .seconds(Int64.max / 4), burst: .max)
+        for step in 0..<3 {
+            guard case .after(.zero) = bucket.take(policy: deep, now: .seconds(step)) else {
+                Issue.record("a burst of Int.max has a token at once")
+                return
+            }
+        }
+        // One token an era, two at once, a wait of one era allowed: two at once, a third after
+        // an era, and a fourth refused.
+        let era = Duration.seconds(Int64.max / 4)
+        let slow = RateLimitPolicy(requests: 1, per: era, burst: 2, maxWait: era)
+        let slowBucket = TokenBucket()
+        var answers: [String] = []
+        for _ in 0..<4 {
+            switch slowBucket.take(policy: slow, now: .zero) {
+            case .after(let wait): answers.append(wait == .zero ? "now" : wait == era ? "after an era" : "\(wait)")
+            case .refused: answers.append("refused")
+            }
+        }
+        #expect(answers == ["now", "now", "after an era", "refused"])
+    }
+
     @Test(
         "the bucket decides as counting tokens would: random takes, waits, refusals and give-backs",
         arguments: [1, 2, 3])
