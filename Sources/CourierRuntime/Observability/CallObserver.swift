@@ -48,13 +48,17 @@ final class CallObserver: Sendable {
     /// Whether anything would receive the report of a call now: a metrics backend, a tracer, or a
     /// logger that takes its line (info, or warning for a failure). Asked per call, since a log
     /// handler's level may change while the client runs.
-    var reportsCalls: Bool {
-        recordsMetrics || traces || logger.map { $0.logLevel <= .warning } == true
-    }
+    var reportsCalls: Bool { reports(at: .warning) }
 
     /// Whether anything would receive the report of an attempt now; its log line is at debug.
-    var reportsAttempts: Bool {
-        recordsMetrics || traces || logger.map { $0.logLevel <= .debug } == true
+    var reportsAttempts: Bool { reports(at: .debug) }
+
+    /// Whether a metrics backend or a tracer is there, or the logger takes lines at `level`. The
+    /// logger's level is read in place: a copy of the logger would retain what it holds.
+    private func reports(at level: Logger.Level) -> Bool {
+        if recordsMetrics || traces { return true }
+        guard let current = logger?.logLevel else { return false }
+        return current <= level
     }
 
     init(_ observability: Observability, secrets: SecretFields) {
