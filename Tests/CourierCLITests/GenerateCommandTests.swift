@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("courier generate")
+@Suite("courier generate", .timeLimit(.minutes(3)))
 struct GenerateCommandTests {
     /// A new empty scratch folder.
     func scratch() throws -> URL {
@@ -197,7 +197,7 @@ struct GenerateCommandTests {
     }
 }
 
-@Suite("courier generate: files whose spec is gone")
+@Suite("courier generate: files whose spec is gone", .timeLimit(.minutes(3)))
 struct OrphanedFilesTests {
     @Test("--check reports files of a deleted spec and stray .swift files; generate removes only what it wrote")
     func orphans() throws {

@@ -45,7 +45,7 @@ struct CourierProcess {
     }
 }
 
-@Suite("courier validate")
+@Suite("courier validate", .timeLimit(.minutes(3)))
 struct ValidateCommandTests {
     /// A scratch folder with the given files, removed when the test ends.
     func scratch(_ files: [String: String]) throws -> URL {
@@ -137,7 +137,7 @@ struct ValidateCommandTests {
     }
 }
 
-@Suite("Spec file search")
+@Suite("Spec file search", .timeLimit(.minutes(3)))
 struct SpecFileSearchTests {
     @Test("a spec file whose name is not valid UTF-8 is reported, not read as 'no such file' or skipped silently")
     func nonUTF8FileName() throws {

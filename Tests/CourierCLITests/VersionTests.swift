@@ -4,7 +4,7 @@ import CourierSpec
 import Foundation
 import Testing
 
-@Suite("Versions")
+@Suite("Versions", .timeLimit(.minutes(3)))
 struct VersionTests {
     @Test("the tool, the generator and the runtime say one version, and generated code names its compatibility member")
     func oneVersion() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// Replays every input the fuzzer (or a hostile user) has found, and every spec fixture, through
 /// the promises of ``PipelineInvariants``.
-@Suite("Fuzz findings", .serialized)
+@Suite("Fuzz findings", .serialized, .timeLimit(.minutes(3)))
 struct FuzzFindingsTests {
     static let folder = "Tests/CourierGeneratorTests/Fixtures/FuzzFindings"
 

@@ -3,7 +3,7 @@ import CourierSpec
 import Foundation
 import Testing
 
-@Suite("courier-config.yaml")
+@Suite("courier-config.yaml", .timeLimit(.minutes(3)))
 struct GeneratorConfigurationTests {
     /// Writes `text` to a fresh `courier-config.yaml` and loads it.
     func load(_ text: String) throws -> (configuration: GeneratorConfiguration?, diagnostics: [String], path: String) {

@@ -25,7 +25,7 @@ enum Repository {
     }
 }
 
-@Suite("Templates")
+@Suite("Templates", .timeLimit(.minutes(3)))
 struct TemplateTests {
     @Test("every key a built-in template names is in the render schema")
     func builtInKeysExist() throws {
@@ -153,7 +153,7 @@ struct TemplateTests {
     }
 }
 
-@Suite("Generator output")
+@Suite("Generator output", .timeLimit(.minutes(3)))
 struct GeneratorOutputTests {
     @Test("same input, byte-identical output; names depend on the spec file only; no absolute paths")
     func deterministic() throws {
@@ -207,7 +207,7 @@ struct GeneratorOutputTests {
     }
 }
 
-@Suite("Template reference")
+@Suite("Template reference", .timeLimit(.minutes(3)))
 struct TemplateReferenceTests {
     @Test(
         "Docs/Templates.md's key reference is the one the render model's types give (COURIER_UPDATE_TEMPLATES=1 rewrites it)"

@@ -7,7 +7,7 @@ import Testing
 /// The hardened fixtures: names that meet what the templates declare, and spec text built to
 /// escape from comments and literals. Their generated code is compiled with warnings as errors
 /// by the `HardenedClientTests` target; these tests check what compiling cannot.
-@Suite("Hardened fixtures")
+@Suite("Hardened fixtures", .timeLimit(.minutes(3)))
 struct HardenedFixtureTests {
     static let folder = "Tests/CourierGeneratorTests/Fixtures/Hardened"
     static let generated = "Tests/HardenedClientTests/Generated"

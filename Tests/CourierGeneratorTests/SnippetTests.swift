@@ -6,7 +6,7 @@ import Testing
 
 /// A few lines of spec in, the exact Swift out: one test per template feature, so a change to a
 /// template shows here as the lines it changes.
-@Suite("Snippets", .serialized)
+@Suite("Snippets", .serialized, .timeLimit(.minutes(3)))
 struct SnippetTests {
     /// The generated files of a spec given as text (after `courier: 1` and `service: Shop`), by kind.
     static func generate(_ yaml: String) async throws -> [GeneratedKind: String] {

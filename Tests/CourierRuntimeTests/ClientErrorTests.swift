@@ -4,7 +4,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Failures")
+@Suite("Failures", .timeLimit(.minutes(3)))
 struct FailureTests {
     @Test func aTimeoutIsReportedAsTimeout() async {
         let runtime = ServiceRuntime(
@@ -46,7 +46,7 @@ struct FailureTests {
     }
 }
 
-@Suite("Error descriptions")
+@Suite("Error descriptions", .timeLimit(.minutes(3)))
 struct ErrorDescriptionTests {
     @Test("a transport failure names its cause in one bounded line")
     func transportCause() {

@@ -4,7 +4,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Request building")
+@Suite("Request building", .timeLimit(.minutes(3)))
 struct RequestBuildingTests {
     @Test(arguments: [
         ("plain", "plain"), ("a/b", "a%2Fb"), ("..", "%2E%2E"), (".", "%2E"), ("a b?c#d", "a%20b%3Fc%23d"),

@@ -30,7 +30,7 @@ private struct TokenClient: ServiceClient {
     init(configuration: ClientConfiguration) { runtime = ServiceRuntime(configuration: configuration) }
 }
 
-@Suite("Service clients")
+@Suite("Service clients", .timeLimit(.minutes(3)))
 struct ServiceClientTests {
     @Test("fromEnvironment reads the prefix's variables and the credentials type's own")
     func environment() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Values")
+@Suite("Values", .timeLimit(.minutes(3)))
 struct ValueTests {
     @Test func dateTimesWithAndWithoutFractionsAndOffsets() {
         #expect(ISO8601.date(from: "2026-11-21T09:30:00Z") == Date(timeIntervalSince1970: 1_795_253_400))

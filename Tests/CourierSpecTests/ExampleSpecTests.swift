@@ -2,7 +2,7 @@ import CourierSpec
 import Foundation
 import Testing
 
-@Suite("Example specs in Specs/")
+@Suite("Example specs in Specs/", .timeLimit(.minutes(3)))
 struct ExampleSpecTests {
     static let names = SpecFileNames.specFiles(in: Fixtures.specs.path).map {
         String($0.dropFirst(Fixtures.specs.path.count + 1))

@@ -5,7 +5,7 @@ import Testing
 /// Every fixture in `Fixtures/Invalid` is a broken spec; the `.diagnostics` file beside it holds
 /// exactly what Courier must say about it. Set `COURIER_UPDATE_FIXTURES=1` to rewrite the
 /// expected files after an intended change, then review the diff.
-@Suite("Invalid spec corpus")
+@Suite("Invalid spec corpus", .timeLimit(.minutes(3)))
 struct InvalidSpecCorpusTests {
     static let folder = Fixtures.root.appendingPathComponent("Invalid")
     static let names = Fixtures.specNames(in: folder)

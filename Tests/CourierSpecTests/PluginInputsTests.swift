@@ -5,7 +5,7 @@ import Testing
 
 /// The plugins' small YAML reader must agree with the real decoder wherever it gives an answer,
 /// and say `unreadable` rather than guess.
-@Suite("Plugin inputs")
+@Suite("Plugin inputs", .timeLimit(.minutes(3)))
 struct PluginInputsTests {
     /// Every spec file in the repository: examples, edge cases and the invalid corpus.
     static let allSpecs: [String] = {

@@ -4,7 +4,7 @@ import Testing
 
 /// The decoder's key tables (`SpecKeys`), the JSON Schema and the language reference must name
 /// exactly the same keys, so none of them can drift from the others.
-@Suite("Reference and schema stay in sync with the decoder")
+@Suite("Reference and schema stay in sync with the decoder", .timeLimit(.minutes(3)))
 struct ReferenceSyncTests {
     static let docs = Fixtures.specs.deletingLastPathComponent().appendingPathComponent("Docs")
 

@@ -1,7 +1,7 @@
 import CourierSpec
 import Testing
 
-@Suite("Spec model")
+@Suite("Spec model", .timeLimit(.minutes(3)))
 struct SpecModelTests {
     func load(_ text: String) -> SpecLoader.Result {
         var loader = SpecLoader { _ in Array(text.utf8) }

@@ -1,7 +1,7 @@
 import CourierSpec
 import Testing
 
-@Suite("YAML loader")
+@Suite("YAML loader", .timeLimit(.minutes(3)))
 struct YAMLLoaderTests {
     func load(_ text: String) -> YAMLLoader.Result {
         YAMLLoader.load(Array(text.utf8), file: "test.yaml")

@@ -30,7 +30,7 @@ func failure<T, E: Error>(_ body: () async throws(E) -> T) async -> E? {
     }
 }
 
-@Suite("Generated code for odd names, every type and recursion")
+@Suite("Generated code for odd names, every type and recursion", .timeLimit(.minutes(3)))
 struct EdgeCaseTests {
     @Test func defaultsFillAbsentKeys() throws {
         let decoded = try JSONCoding.makeDecoder().decode(

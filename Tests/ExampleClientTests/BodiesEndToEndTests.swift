@@ -7,7 +7,7 @@ import Testing
 /// Bodies beyond JSON against the real server, which reads them with parsers of its own
 /// (MultipartKit and `URLComponents`): multipart with files from memory and disk, URL-encoded
 /// forms, one body in the media type the caller picks, and a response that depends on the status.
-@Suite("Form, multipart and per-status bodies against the example server")
+@Suite("Form, multipart and per-status bodies against the example server", .timeLimit(.minutes(3)))
 struct BodiesEndToEndTests {
     func users(_ server: ExampleServer, _ transport: TransportKind) -> UsersClient {
         UsersClient(

@@ -8,7 +8,7 @@ import Testing
 /// The generated Payments client's cached endpoint (`listPayments`: ttl 60 s, stale-while-revalidate
 /// 30 s, stale-if-error 5 m in the spec) against the real server. Time is a `ManualClock`, so
 /// freshness is exact; attempts and backoff never wait on it because retries are off or immediate.
-@Suite("Response cache against the example server")
+@Suite("Response cache against the example server", .timeLimit(.minutes(3)))
 struct CacheEndToEndTests {
     let clock = ManualClock()
 

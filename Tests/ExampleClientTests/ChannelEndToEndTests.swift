@@ -8,7 +8,7 @@ import Testing
 /// Channels over swift-websocket against the test server's WebSocket routes: close codes worth
 /// retrying and final ones, pings left unanswered, dropped connections, refused handshakes, many
 /// subscribers, a slow subscriber, and connections that are closed leaving nothing open.
-@Suite("Channels against the test server")
+@Suite("Channels against the test server", .timeLimit(.minutes(3)))
 struct ChannelEndToEndTests {
     struct Number: Codable, Sendable, Hashable {
         var n: Int

@@ -7,7 +7,7 @@ import SystemPackage
 import Testing
 
 /// Clients configured from swift-configuration: a JSON file that a reloading provider watches.
-@Suite("Clients configured from swift-configuration, live")
+@Suite("Clients configured from swift-configuration, live", .timeLimit(.minutes(3)))
 struct ConfigurationEndToEndTests {
     static let id = UUID(uuidString: "3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f") ?? UUID()
     static let paymentPath = "/v1/payments/" + id.uuidString.lowercased()

@@ -3,7 +3,7 @@ import CourierTestServer
 import Foundation
 import Testing
 
-@Suite("Constraints checked before sending, against the example server")
+@Suite("Constraints checked before sending, against the example server", .timeLimit(.minutes(3)))
 struct ConstraintEndToEndTests {
     func client(_ server: ExampleServer) -> PaymentsClient {
         PaymentsClient(

@@ -7,7 +7,7 @@ import Testing
 /// Event streams that stay connected, against the test server's `/streams/ticks`, over both
 /// transports: resuming with `Last-Event-ID`, unknown events, the terminator, statuses on
 /// reconnection and cancellation.
-@Suite("Event streams against the test server")
+@Suite("Event streams against the test server", .timeLimit(.minutes(3)))
 struct EventStreamTests {
     struct Tick: Decodable, Sendable, Hashable {
         var n: Int

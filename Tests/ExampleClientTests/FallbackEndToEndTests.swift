@@ -6,7 +6,7 @@ import Testing
 
 /// Fallbacks declared in the spec, against two example servers: the current version and the
 /// `legacy` one.
-@Suite("Fallbacks against the example server")
+@Suite("Fallbacks against the example server", .timeLimit(.minutes(3)))
 struct FallbackEndToEndTests {
     static let id = UUID(uuidString: "0b5e7d3c-2f1a-4c8b-9e6d-5a4b3c2d1e0f") ?? UUID()
     static let paymentPath = "/v1/payments/" + id.uuidString.lowercased()

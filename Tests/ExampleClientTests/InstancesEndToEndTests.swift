@@ -10,7 +10,7 @@ import Testing
 
 /// Three example servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3, and dnsmasq serving their
 /// records; the Users client (its `health` endpoint, `GET /api/health`) spread over them.
-@Suite("Instances found through a real DNS server")
+@Suite("Instances found through a real DNS server", .timeLimit(.minutes(3)))
 struct InstancesEndToEndTests {
     /// The servers, started for one test on the three loopback addresses.
     private static func servers(samePort: Bool = false) async throws -> [ExampleServer] {

@@ -6,7 +6,7 @@ import Testing
 
 /// The Inventory spec's `stockLevels` channel through the generated client against the test
 /// server, and through the generated mock.
-@Suite("Inventory channel against the example server")
+@Suite("Inventory channel against the example server", .timeLimit(.minutes(3)))
 struct InventoryChannelTests {
     @Test("the generated channel sends the subscription from onConnect and decodes the stock levels")
     func stockLevels() async throws {

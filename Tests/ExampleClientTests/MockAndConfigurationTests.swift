@@ -2,7 +2,7 @@ import CourierRuntime
 import Foundation
 import Testing
 
-@Suite("Mocks, environment configuration and descriptions")
+@Suite("Mocks, environment configuration and descriptions", .timeLimit(.minutes(3)))
 struct MockAndConfigurationTests {
     /// Code under test depends on the protocol, so a mock can stand in for the client.
     func describePayment(_ api: some PaymentsAPI, id: UUID) async throws(PaymentsError) -> String {

@@ -3,7 +3,7 @@ import CourierTestServer
 import Foundation
 import Testing
 
-@Suite("Payments client against the example server")
+@Suite("Payments client against the example server", .timeLimit(.minutes(3)))
 struct PaymentsEndToEndTests {
     func client(_ server: ExampleServer, _ transport: TransportKind) -> PaymentsClient {
         PaymentsClient(
@@ -229,7 +229,7 @@ struct PaymentsEndToEndTests {
     }
 }
 
-@Suite("The README's example")
+@Suite("The README's example", .timeLimit(.minutes(3)))
 struct ReadmeExampleTests {
     /// The README's error handling, verbatim but for the prints.
     static func describeLookup(_ payments: PaymentsClient, id: UUID) async -> String {

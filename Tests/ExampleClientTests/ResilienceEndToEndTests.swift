@@ -20,7 +20,7 @@ final class AttemptCounter: Middleware, @unchecked Sendable {
 
 /// Generated clients under faults the real server scripts: statuses, `Retry-After`, slow headers,
 /// refused connections. These use real time, so their waits are kept short.
-@Suite("Resilience against the example server")
+@Suite("Resilience against the example server", .timeLimit(.minutes(3)))
 struct ResilienceEndToEndTests {
     static let id = UUID(uuidString: "6f1c3f5e-54a4-4c4e-9d7e-1f0b2a3c4d5e") ?? UUID()
     /// The path of the payment `id`, as the client sends it (UUIDs in lower case).
@@ -219,7 +219,7 @@ struct ResilienceEndToEndTests {
 }
 
 /// A server that closes connections without answering, as a crashed or restarting instance does.
-@Suite("Connections closed before any response")
+@Suite("Connections closed before any response", .timeLimit(.minutes(3)))
 struct ClosedBeforeResponseTests {
     /// A payment as the example server answers it, for the dropping server to answer with.
     func paymentBody() async throws -> Data {
@@ -266,7 +266,7 @@ struct ClosedBeforeResponseTests {
 }
 
 /// An authentication challenge reaches the caller as the declared error it is.
-@Suite("Authentication challenges")
+@Suite("Authentication challenges", .timeLimit(.minutes(3)))
 struct AuthenticationChallengeTests {
     @Test(
         "a 401 with a WWW-Authenticate challenge is the declared Unauthorized error at once, not a timeout",

@@ -7,7 +7,7 @@ import Testing
 
 /// The `…WithResponse` form of every endpoint: the value with the status, header fields, attempts
 /// and source, from the real server, the response cache and the mock.
-@Suite("Response metadata")
+@Suite("Response metadata", .timeLimit(.minutes(3)))
 struct ResponseMetadataTests {
     let clock = ManualClock()
 

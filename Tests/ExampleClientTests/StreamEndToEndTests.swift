@@ -5,7 +5,7 @@ import Testing
 
 /// The Inventory spec's streaming endpoints through the generated client, against the test
 /// server, and through the generated mock.
-@Suite("Inventory streams against the example server")
+@Suite("Inventory streams against the example server", .timeLimit(.minutes(3)))
 struct StreamEndToEndTests {
     func inventory(_ server: ExampleServer, _ transport: TransportKind) -> InventoryClient {
         InventoryClient(

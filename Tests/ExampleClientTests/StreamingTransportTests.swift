@@ -5,7 +5,7 @@ import HTTPTypes
 import Testing
 
 /// Both transports hand a stream's body over as it arrives, against the real test server.
-@Suite("Streaming responses")
+@Suite("Streaming responses", .timeLimit(.minutes(3)))
 struct StreamingTransportTests {
     func request(_ server: ExampleServer, _ path: String) -> TransportRequest {
         TransportRequest(

@@ -16,7 +16,7 @@ struct Stamp: Middleware {
     }
 }
 
-@Suite("Middleware by tag against the example server")
+@Suite("Middleware by tag against the example server", .timeLimit(.minutes(3)))
 struct TaggedMiddlewareTests {
     @Test("middleware for a tag runs for the endpoints the spec tags so, and only for them")
     func byTag() async throws {

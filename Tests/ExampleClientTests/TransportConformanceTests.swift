@@ -6,7 +6,7 @@ import Testing
 
 /// The same cases against both transports and the real test server: what a caller sees must
 /// not depend on the transport.
-@Suite("Transport conformance")
+@Suite("Transport conformance", .timeLimit(.minutes(3)))
 struct TransportConformanceTests {
     enum NoDeclaredErrors: DeclaredError, Hashable {
         var name: String { "" }

@@ -3,7 +3,7 @@ import CourierTestServer
 import Foundation
 import Testing
 
-@Suite("Users and Inventory clients against the example server")
+@Suite("Users and Inventory clients against the example server", .timeLimit(.minutes(3)))
 struct UsersAndInventoryEndToEndTests {
     func users(
         _ server: ExampleServer, _ transport: TransportKind,

@@ -4,7 +4,7 @@ import Testing
 
 /// The hardened fixtures' generated code compiles (warnings are errors in this target); these
 /// cases check that the hostile spec text arrives in values exactly as the spec wrote it.
-@Suite("Hardened generated code")
+@Suite("Hardened generated code", .timeLimit(.minutes(3)))
 struct HardenedClientTests {
     /// The payload the hostile fixture writes in every text position.
     static let payload: Swift.String =

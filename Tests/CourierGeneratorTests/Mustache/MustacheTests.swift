@@ -35,7 +35,7 @@ private func parseError(_ template: String) -> String? {
 
 private func node(_ values: [String: RenderValue]) -> RenderValue { .object(Bag(values)) }
 
-@Suite("Mustache templates")
+@Suite("Mustache templates", .timeLimit(.minutes(3)))
 struct MustacheTests {
     @Test("variables are text, never escaped; flags print as true and false; missing names print nothing")
     func variables() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Form and multipart bodies")
+@Suite("Form and multipart bodies", .timeLimit(.minutes(3)))
 struct BodyEncodingTests {
     enum Color: String, Codable {
         case red

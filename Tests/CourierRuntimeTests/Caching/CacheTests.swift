@@ -32,7 +32,7 @@ func eventually(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sour
     Issue.record("the condition never held", sourceLocation: sourceLocation)
 }
 
-@Suite("Response cache")
+@Suite("Response cache", .timeLimit(.minutes(3)))
 struct ResponseCacheTests {
     let clock = ManualClock()
     var state: ResilienceState { ResilienceState(clock: clock, random: SeededRandom(seed: 3)) }
@@ -338,7 +338,7 @@ struct ResponseCacheTests {
     }
 }
 
-@Suite("Response cache memory")
+@Suite("Response cache memory", .timeLimit(.minutes(3)))
 struct ResponseCacheMemoryTests {
     func entry(_ size: Int) -> CacheEntry {
         CacheEntry(

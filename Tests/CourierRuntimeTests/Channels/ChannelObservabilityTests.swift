@@ -11,7 +11,7 @@ import Testing
 
 /// A channel reports its connections, reconnections and messages to the logger, metrics and
 /// tracer, like calls, with credentials kept out of what it reports.
-@Suite("Channel observability")
+@Suite("Channel observability", .timeLimit(.minutes(3)))
 struct ChannelObservabilityTests {
     struct Tick: Codable, Sendable, Hashable {
         var n: Int

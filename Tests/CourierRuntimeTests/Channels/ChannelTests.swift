@@ -6,7 +6,7 @@ import Testing
 
 /// A channel's life on scripted connections and the injected clock: reconnection and its waits,
 /// final close codes, giving up, the send queue, subscribers' buffers, closing and releasing.
-@Suite("Channels")
+@Suite("Channels", .timeLimit(.minutes(3)))
 struct ChannelTests {
     struct Tick: Codable, Sendable, Hashable {
         var n: Int

@@ -38,7 +38,7 @@ private struct Order: Validatable {
     }
 }
 
-@Suite("Constraints")
+@Suite("Constraints", .timeLimit(.minutes(3)))
 struct ConstraintTests {
     @Test("number bounds hold at the limit and fail just past it, for every number type")
     func numberBounds() {
@@ -263,7 +263,7 @@ struct FixedTransport: HTTPTransport {
     }
 }
 
-@Suite("Response constraints")
+@Suite("Response constraints", .timeLimit(.minutes(3)))
 struct ResponseConstraintTests {
     let logs = InMemoryLogHandler()
 

@@ -19,7 +19,7 @@ private let alphabet: [String] = [
     "✓", "😀", "\\", "]", "&", "‿",
 ]
 
-@Suite("Patterns matched without ICU")
+@Suite("Patterns matched without ICU", .timeLimit(.minutes(3)))
 struct ScalarPatternTests {
     /// Patterns of the shape, with strings around each one's edges.
     static let cases: [(pattern: String, texts: [String])] = [

@@ -53,7 +53,7 @@ private func instance(_ last: Int, weight: Int = 1, priority: Int = 0) -> Servic
     ServiceInstance(host: "10.0.0.\(last)", port: 8080, weight: weight, priority: priority)
 }
 
-@Suite("Instances: balancing, outlier ejection, look-ups")
+@Suite("Instances: balancing, outlier ejection, look-ups", .timeLimit(.minutes(3)))
 struct InstancePoolTests {
     let clock = ManualClock()
 

@@ -23,7 +23,7 @@ private struct Tick: Codable, Sendable, Hashable {
     var n: Int
 }
 
-@Suite("Shutting a client down")
+@Suite("Shutting a client down", .timeLimit(.minutes(3)))
 struct ShutdownTests {
     let clock = ManualClock()
 

@@ -10,7 +10,7 @@ import Tracing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Observability")
+@Suite("Observability", .timeLimit(.minutes(3)))
 struct ObservabilityTests {
     let clock = ManualClock()
     let logs = InMemoryLogHandler()

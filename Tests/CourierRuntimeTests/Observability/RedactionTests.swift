@@ -7,7 +7,7 @@ import Testing
 
 /// No value that holds a secret shows it through `description`, `debugDescription`, `dump`,
 /// `String(reflecting:)` or a walk over its mirror, before a call or after one.
-@Suite("Secrets stay hidden")
+@Suite("Secrets stay hidden", .timeLimit(.minutes(3)))
 struct SecretRedactionTests {
     static let secrets = ["tok-secret-1", "user:pass-secret-2", "key-secret-3", "query-secret-4"]
 

@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Circuit breaker")
+@Suite("Circuit breaker", .timeLimit(.minutes(3)))
 struct CircuitBreakerTests {
     static let policy = CircuitBreakerPolicy(
         failureRate: 0.5, minimumCalls: 4, window: .seconds(30), consecutiveFailures: 3,

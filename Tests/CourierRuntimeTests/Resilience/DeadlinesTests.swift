@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Attempt deadlines")
+@Suite("Attempt deadlines", .timeLimit(.minutes(3)))
 struct DeadlinesTests {
     @Test("actions run at their instants in order, an earlier one scheduled later included; cancelled ones never run")
     func ordering() async {

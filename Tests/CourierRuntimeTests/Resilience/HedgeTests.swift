@@ -38,7 +38,7 @@ private final class PacedTransport: HTTPTransport {
     }
 }
 
-@Suite("Hedged requests")
+@Suite("Hedged requests", .timeLimit(.minutes(3)))
 struct HedgeTests {
     let clock = ManualClock()
 

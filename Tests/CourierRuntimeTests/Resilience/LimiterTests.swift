@@ -7,7 +7,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Bulkhead and rate limiter")
+@Suite("Bulkhead and rate limiter", .timeLimit(.minutes(3)))
 struct LimiterTests {
     @Test("the 101st concurrent call over a bulkhead of 100 is rejected at once")
     func bulkheadRejects() async throws {

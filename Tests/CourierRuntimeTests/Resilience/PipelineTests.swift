@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Pipeline")
+@Suite("Pipeline", .timeLimit(.minutes(3)))
 struct PipelineTests {
     @Test("a stage is stepped over only where it would just pass the request on; then it passes it on unchanged")
     func passThroughStages() async throws {

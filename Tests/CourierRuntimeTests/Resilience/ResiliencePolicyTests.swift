@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Resilience configuration")
+@Suite("Resilience configuration", .timeLimit(.minutes(3)))
 struct ResilienceConfigurationTests {
     @Test("spec → client → endpoint → call: later levels win")
     func layering() {

@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Retry")
+@Suite("Retry", .timeLimit(.minutes(3)))
 struct RetryTests {
     @Test("503 with Retry-After: 2 is tried 3 times, 2 s apart, within the deadline")
     func retryAfterSpacing() async throws {

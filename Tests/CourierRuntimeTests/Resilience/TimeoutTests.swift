@@ -6,7 +6,7 @@ import Testing
 
 @_spi(Generated) @testable import CourierRuntime
 
-@Suite("Timeouts and cancellation")
+@Suite("Timeouts and cancellation", .timeLimit(.minutes(3)))
 struct TimeoutTests {
     @Test("an attempt timeout cancels the transport call and is retried; the total deadline ends the call")
     func attemptTimeout() async throws {

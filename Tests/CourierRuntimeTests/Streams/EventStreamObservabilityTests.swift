@@ -11,7 +11,7 @@ import Testing
 
 /// A stream reports its connections and reconnections to the logger and metrics, like calls,
 /// with credentials kept out of what it reports.
-@Suite("Event stream observability")
+@Suite("Event stream observability", .timeLimit(.minutes(3)))
 struct EventStreamObservabilityTests {
     struct Tick: Decodable, Sendable, Hashable {
         var n: Int

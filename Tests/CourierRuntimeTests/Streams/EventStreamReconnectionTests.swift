@@ -8,7 +8,7 @@ import Testing
 /// When an event stream reconnects, on the injected clock: the server's `retry:` field sets the
 /// wait, failures back off from it, a connection that opens resets the count, and an open
 /// circuit refuses the reconnection.
-@Suite("Event stream reconnection")
+@Suite("Event stream reconnection", .timeLimit(.minutes(3)))
 struct EventStreamReconnectionTests {
     struct Tick: Decodable, Sendable, Hashable {
         var n: Int

@@ -21,7 +21,7 @@ private func event(_ data: String, type: String = "message", id: String = "") ->
 }
 
 /// The WHATWG HTML standard's event-stream interpretation, case by case.
-@Suite("Server-sent events: the event-stream algorithm")
+@Suite("Server-sent events: the event-stream algorithm", .timeLimit(.minutes(3)))
 struct ServerSentEventTests {
     @Test("a blank line dispatches the data; data lines join with line feeds")
     func dataLines() throws {
@@ -134,7 +134,7 @@ struct ServerSentEventTests {
     }
 }
 
-@Suite("Newline-delimited JSON framing")
+@Suite("Newline-delimited JSON framing", .timeLimit(.minutes(3)))
 struct JSONLinesTests {
     @Test("values end at LF or CRLF; blank lines are skipped; the last needs no newline")
     func framing() throws {
@@ -153,7 +153,7 @@ struct JSONLinesTests {
     }
 }
 
-@Suite("Event names of a stream")
+@Suite("Event names of a stream", .timeLimit(.minutes(3)))
 struct EventNameTests {
     /// The decoding of a stream with `count` event names, `e0`…: each name's data is its number
     /// plus what the event carries.
