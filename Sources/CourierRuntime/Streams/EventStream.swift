@@ -45,8 +45,8 @@ public struct EventDecoding<Element: Sendable>: Sendable {
     /// Server-sent events: each listed name (`message` for events that name none) with how its
     /// data decodes; any other name becomes ``StreamEvent/unknown(name:data:)``.
     ///
-    /// A stream has few event names, and most events repeat a name: they are found by comparing
-    /// names in a list, which costs less than hashing the name of every event.
+    /// Up to eight names are found by comparing each event's name with them in turn, rather than
+    /// by hashing it: a stream has few event names, and short names compare in a word or two.
     @inlinable
     public static func serverSentEvents<Value>(_ cases: [String: EventCase<Value>]) -> EventDecoding
     where Element == StreamEvent<Value> {
