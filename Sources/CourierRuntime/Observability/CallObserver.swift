@@ -562,11 +562,10 @@ struct ObserveCallStage: ConditionalStage {
             ofKind: .internal)
         defer { span.end() }
         if span.isRecording {
-            let head = request.transportRequest.head
-            span.attributes["courier.service"] = request.service
-            span.attributes["courier.endpoint"] = request.endpoint
-            span.attributes["http.request.method"] = head.method.rawValue
-            span.attributes["server.address"] = head.authority ?? ""
+            span.attributes["courier.service"] = called.service
+            span.attributes["courier.endpoint"] = called.endpoint
+            span.attributes["http.request.method"] = called.method.rawValue
+            span.attributes["server.address"] = called.authority ?? ""
         }
         let result: Result<TransportResponse, any Error>
         // Handed on, not copied, so that the stages within may change the request without
